@@ -1,0 +1,373 @@
+//! Persistence of users, email verification, sessions, merchants and their API keys, the outbox and
+//! idempotency records. Secrets arrive here already hashed or sealed; this module never sees them.
+
+use rusqlite::{params, OptionalExtension, Row};
+
+use crate::ledger::duplicate_or;
+use crate::{ReadTx, StoreError, WriteTx};
+
+/// A user as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UserRecord {
+    pub id: String,
+    pub email: String,
+    pub password_hash: String,
+    pub status: String,
+    pub role: String,
+    pub phone: Option<String>,
+    pub country: String,
+    pub currency: String,
+    pub created_at: i64,
+}
+
+/// A session as stored (the token itself is never stored).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionRecord {
+    pub user_id: String,
+    pub created_at: i64,
+    pub expires_at: i64,
+    pub revoked_at: Option<i64>,
+}
+
+/// A merchant as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MerchantRecord {
+    pub id: String,
+    pub owner_user_id: String,
+    pub name: String,
+    pub country: String,
+    pub currency: String,
+    pub created_at: i64,
+}
+
+/// A message waiting in (or delivered from) the outbox.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutboxMessage {
+    pub id: i64,
+    pub channel: String,
+    pub recipient: String,
+    pub subject: String,
+    pub body: String,
+    pub code: Option<String>,
+    pub created_at: i64,
+    pub delivered_at: Option<i64>,
+}
+
+/// A new message for the outbox.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewOutboxMessage<'a> {
+    pub channel: &'a str,
+    pub recipient: &'a str,
+    pub subject: &'a str,
+    pub body: &'a str,
+    pub code: Option<&'a str>,
+}
+
+/// An idempotency record: the request's fingerprint and its sealed response.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IdempotencyRecord {
+    pub fingerprint: Vec<u8>,
+    pub status: u16,
+    pub sealed_body: Vec<u8>,
+    pub created_at: i64,
+}
+
+const USER_COLUMNS: &str = "id, email, password_hash, status, role, phone, country, currency, created_at";
+
+fn user_from_row(r: &Row<'_>) -> rusqlite::Result<UserRecord> {
+    Ok(UserRecord {
+        id: r.get(0)?,
+        email: r.get(1)?,
+        password_hash: r.get(2)?,
+        status: r.get(3)?,
+        role: r.get(4)?,
+        phone: r.get(5)?,
+        country: r.get(6)?,
+        currency: r.get(7)?,
+        created_at: r.get(8)?,
+    })
+}
+
+fn merchant_from_row(r: &Row<'_>) -> rusqlite::Result<MerchantRecord> {
+    Ok(MerchantRecord {
+        id: r.get(0)?,
+        owner_user_id: r.get(1)?,
+        name: r.get(2)?,
+        country: r.get(3)?,
+        currency: r.get(4)?,
+        created_at: r.get(5)?,
+    })
+}
+
+fn outbox_from_row(r: &Row<'_>) -> rusqlite::Result<OutboxMessage> {
+    Ok(OutboxMessage {
+        id: r.get(0)?,
+        channel: r.get(1)?,
+        recipient: r.get(2)?,
+        subject: r.get(3)?,
+        body: r.get(4)?,
+        code: r.get(5)?,
+        created_at: r.get(6)?,
+        delivered_at: r.get(7)?,
+    })
+}
+
+impl WriteTx<'_> {
+    /// Inserts a user; a taken email answers `Duplicate("email")`.
+    pub fn insert_user(&mut self, user: &UserRecord) -> Result<(), StoreError> {
+        self.conn
+            .prepare_cached(&format!("INSERT INTO users ({USER_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"))?
+            .execute(params![
+                user.id,
+                user.email,
+                user.password_hash,
+                user.status,
+                user.role,
+                user.phone,
+                user.country,
+                user.currency,
+                user.created_at
+            ])
+            .map_err(|e| duplicate_or(e, "email"))?;
+        Ok(())
+    }
+
+    /// The user with this email, as this transaction sees it.
+    pub fn user_by_email(&mut self, email: &str) -> Result<Option<UserRecord>, StoreError> {
+        Ok(self
+            .conn
+            .prepare_cached(&format!("SELECT {USER_COLUMNS} FROM users WHERE email = ?1"))?
+            .query_row([email], user_from_row)
+            .optional()?)
+    }
+
+    /// Sets a user's status.
+    pub fn set_user_status(&mut self, user_id: &str, status: &str) -> Result<(), StoreError> {
+        self.conn.prepare_cached("UPDATE users SET status = ?2 WHERE id = ?1")?.execute(params![user_id, status])?;
+        Ok(())
+    }
+
+    /// Replaces the pending email verification of a user.
+    pub fn put_email_verification(&mut self, user_id: &str, code_hash: &[u8], expires_at: i64) -> Result<(), StoreError> {
+        self.conn
+            .prepare_cached(
+                "INSERT INTO email_verifications (user_id, code_hash, expires_at, failed_attempts) VALUES (?1, ?2, ?3, 0)
+                 ON CONFLICT(user_id) DO UPDATE SET code_hash = excluded.code_hash, expires_at = excluded.expires_at,
+                 failed_attempts = 0",
+            )?
+            .execute(params![user_id, code_hash, expires_at])?;
+        Ok(())
+    }
+
+    /// The pending verification: (code hash, expires_at, failed attempts).
+    pub fn email_verification(&mut self, user_id: &str) -> Result<Option<(Vec<u8>, i64, i64)>, StoreError> {
+        Ok(self
+            .conn
+            .prepare_cached("SELECT code_hash, expires_at, failed_attempts FROM email_verifications WHERE user_id = ?1")?
+            .query_row([user_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .optional()?)
+    }
+
+    /// Counts one more wrong code.
+    pub fn count_email_verification_failure(&mut self, user_id: &str) -> Result<(), StoreError> {
+        self.conn
+            .prepare_cached("UPDATE email_verifications SET failed_attempts = failed_attempts + 1 WHERE user_id = ?1")?
+            .execute([user_id])?;
+        Ok(())
+    }
+
+    /// Removes a used verification.
+    pub fn delete_email_verification(&mut self, user_id: &str) -> Result<(), StoreError> {
+        self.conn.prepare_cached("DELETE FROM email_verifications WHERE user_id = ?1")?.execute([user_id])?;
+        Ok(())
+    }
+
+    /// Stores a new session under the hash of its token.
+    pub fn insert_session(&mut self, token_hash: &[u8], session: &SessionRecord) -> Result<(), StoreError> {
+        self.conn
+            .prepare_cached(
+                "INSERT INTO sessions (token_hash, user_id, created_at, expires_at, revoked_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+            )?
+            .execute(params![token_hash, session.user_id, session.created_at, session.expires_at, session.revoked_at])
+            .map_err(|e| duplicate_or(e, "session"))?;
+        Ok(())
+    }
+
+    /// Ends one session; returns whether it was active.
+    pub fn revoke_session(&mut self, token_hash: &[u8], now: i64) -> Result<bool, StoreError> {
+        let n = self
+            .conn
+            .prepare_cached("UPDATE sessions SET revoked_at = ?2 WHERE token_hash = ?1 AND revoked_at IS NULL")?
+            .execute(params![token_hash, now])?;
+        Ok(n == 1)
+    }
+
+    /// Records a failed sign-in for rate limiting.
+    pub fn record_login_failure(&mut self, email: &str, now: i64) -> Result<(), StoreError> {
+        self.conn
+            .prepare_cached("INSERT INTO login_failures (email, at) VALUES (?1, ?2)")?
+            .execute(params![email, now])?;
+        Ok(())
+    }
+
+    /// Forgets old failures (older than `before`).
+    pub fn prune_login_failures(&mut self, before: i64) -> Result<usize, StoreError> {
+        Ok(self.conn.prepare_cached("DELETE FROM login_failures WHERE at < ?1")?.execute([before])?)
+    }
+
+    /// Inserts a merchant.
+    pub fn insert_merchant(&mut self, m: &MerchantRecord) -> Result<(), StoreError> {
+        self.conn
+            .prepare_cached(
+                "INSERT INTO merchants (id, owner_user_id, name, country, currency, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            )?
+            .execute(params![m.id, m.owner_user_id, m.name, m.country, m.currency, m.created_at])
+            .map_err(|e| duplicate_or(e, "merchant"))?;
+        Ok(())
+    }
+
+    /// Stores an API key by its hash.
+    pub fn insert_api_key(&mut self, key_hash: &[u8], merchant_id: &str, last4: &str, mode: &str, now: i64) -> Result<(), StoreError> {
+        self.conn
+            .prepare_cached("INSERT INTO api_keys (key_hash, merchant_id, last4, mode, created_at) VALUES (?1, ?2, ?3, ?4, ?5)")?
+            .execute(params![key_hash, merchant_id, last4, mode, now])
+            .map_err(|e| duplicate_or(e, "api key"))?;
+        Ok(())
+    }
+
+    /// Queues a message for delivery; returns its id.
+    pub fn enqueue_message(&mut self, m: &NewOutboxMessage<'_>, now: i64) -> Result<i64, StoreError> {
+        self.conn
+            .prepare_cached(
+                "INSERT INTO outbox (channel, recipient, subject, body, code, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            )?
+            .execute(params![m.channel, m.recipient, m.subject, m.body, m.code, now])?;
+        Ok(self.conn.last_insert_rowid())
+    }
+
+    /// Marks messages delivered.
+    pub fn mark_delivered(&mut self, ids: &[i64], now: i64) -> Result<(), StoreError> {
+        let mut stmt = self.conn.prepare_cached("UPDATE outbox SET delivered_at = ?2, attempts = attempts + 1 WHERE id = ?1")?;
+        for id in ids {
+            stmt.execute(params![id, now])?;
+        }
+        Ok(())
+    }
+
+    /// Stores the response of an idempotent request; a second record for the key answers `Duplicate`.
+    pub fn insert_idempotency_record(&mut self, key_hash: &[u8], record: &IdempotencyRecord) -> Result<(), StoreError> {
+        self.conn
+            .prepare_cached(
+                "INSERT INTO idempotency_records (key_hash, fingerprint, status, sealed_body, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+            )?
+            .execute(params![key_hash, record.fingerprint, record.status, record.sealed_body, record.created_at])
+            .map_err(|e| duplicate_or(e, "idempotency key"))?;
+        Ok(())
+    }
+
+    /// Deletes idempotency records created before `before`.
+    pub fn prune_idempotency_records(&mut self, before: i64) -> Result<usize, StoreError> {
+        Ok(self.conn.prepare_cached("DELETE FROM idempotency_records WHERE created_at < ?1")?.execute([before])?)
+    }
+}
+
+impl ReadTx<'_> {
+    /// A user by id.
+    pub fn user(&self, id: &str) -> Result<Option<UserRecord>, StoreError> {
+        Ok(self
+            .conn
+            .prepare_cached(&format!("SELECT {USER_COLUMNS} FROM users WHERE id = ?1"))?
+            .query_row([id], user_from_row)
+            .optional()?)
+    }
+
+    /// A user by email.
+    pub fn user_by_email(&self, email: &str) -> Result<Option<UserRecord>, StoreError> {
+        Ok(self
+            .conn
+            .prepare_cached(&format!("SELECT {USER_COLUMNS} FROM users WHERE email = ?1"))?
+            .query_row([email], user_from_row)
+            .optional()?)
+    }
+
+    /// A session by the hash of its token.
+    pub fn session(&self, token_hash: &[u8]) -> Result<Option<SessionRecord>, StoreError> {
+        Ok(self
+            .conn
+            .prepare_cached("SELECT user_id, created_at, expires_at, revoked_at FROM sessions WHERE token_hash = ?1")?
+            .query_row([token_hash], |r| {
+                Ok(SessionRecord { user_id: r.get(0)?, created_at: r.get(1)?, expires_at: r.get(2)?, revoked_at: r.get(3)? })
+            })
+            .optional()?)
+    }
+
+    /// Failed sign-ins for an email since `since`, and the time of the oldest of them.
+    pub fn login_failures_since(&self, email: &str, since: i64) -> Result<(u32, Option<i64>), StoreError> {
+        Ok(self
+            .conn
+            .prepare_cached("SELECT count(*), min(at) FROM login_failures WHERE email = ?1 AND at >= ?2")?
+            .query_row(params![email, since], |r| Ok((r.get::<_, u32>(0)?, r.get(1)?)))?)
+    }
+
+    /// The merchant a secret key belongs to, if the key is active.
+    pub fn merchant_by_key(&self, key_hash: &[u8]) -> Result<Option<MerchantRecord>, StoreError> {
+        Ok(self
+            .conn
+            .prepare_cached(
+                "SELECT m.id, m.owner_user_id, m.name, m.country, m.currency, m.created_at
+                   FROM api_keys k JOIN merchants m ON m.id = k.merchant_id
+                  WHERE k.key_hash = ?1 AND k.revoked_at IS NULL",
+            )?
+            .query_row([key_hash], merchant_from_row)
+            .optional()?)
+    }
+
+    /// Messages to a recipient, newest first, after the cursor id if given.
+    pub fn messages_to(&self, recipient: &str, before_id: Option<i64>, limit: u32) -> Result<Vec<OutboxMessage>, StoreError> {
+        let rows = self
+            .conn
+            .prepare_cached(
+                "SELECT id, channel, recipient, subject, body, code, created_at, delivered_at FROM outbox
+                  WHERE recipient = ?1 AND id < ?2 ORDER BY id DESC LIMIT ?3",
+            )?
+            .query_map(params![recipient, before_id.unwrap_or(i64::MAX), limit], outbox_from_row)?
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(rows)
+    }
+
+    /// Undelivered messages, oldest first.
+    pub fn undelivered_messages(&self, limit: u32) -> Result<Vec<OutboxMessage>, StoreError> {
+        let rows = self
+            .conn
+            .prepare_cached(
+                "SELECT id, channel, recipient, subject, body, code, created_at, delivered_at FROM outbox
+                  WHERE delivered_at IS NULL ORDER BY id LIMIT ?1",
+            )?
+            .query_map([limit], outbox_from_row)?
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(rows)
+    }
+
+    /// The idempotency record for a key hash.
+    pub fn idempotency_record(&self, key_hash: &[u8]) -> Result<Option<IdempotencyRecord>, StoreError> {
+        Ok(self
+            .conn
+            .prepare_cached("SELECT fingerprint, status, sealed_body, created_at FROM idempotency_records WHERE key_hash = ?1")?
+            .query_row([key_hash], |r| {
+                Ok(IdempotencyRecord { fingerprint: r.get(0)?, status: r.get(1)?, sealed_body: r.get(2)?, created_at: r.get(3)? })
+            })
+            .optional()?)
+    }
+}
+
+impl WriteTx<'_> {
+    /// The idempotency record for a key hash, as this transaction sees it.
+    pub fn idempotency_record(&mut self, key_hash: &[u8]) -> Result<Option<IdempotencyRecord>, StoreError> {
+        ReadTx { conn: self.conn }.idempotency_record(key_hash)
+    }
+
+    /// A user by id, as this transaction sees it.
+    pub fn user(&mut self, id: &str) -> Result<Option<UserRecord>, StoreError> {
+        ReadTx { conn: self.conn }.user(id)
+    }
+}

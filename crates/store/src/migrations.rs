@@ -1,0 +1,146 @@
+//! Versioned schema migrations, applied in order inside one transaction each.
+
+use rusqlite::Connection;
+
+use crate::StoreError;
+
+/// Each entry moves the schema from version `index` to `index + 1`. Never edit a released entry: add one.
+const MIGRATIONS: &[&str] = &[
+    // 1: the ledger, accounts, sessions, merchants, outbox, idempotency.
+    r#"
+    CREATE TABLE ledger_accounts (
+        id INTEGER PRIMARY KEY,
+        currency TEXT NOT NULL,
+        flags INTEGER NOT NULL,
+        kind TEXT NOT NULL,
+        owner TEXT,
+        debits_posted INTEGER NOT NULL DEFAULT 0,
+        credits_posted INTEGER NOT NULL DEFAULT 0,
+        debits_pending INTEGER NOT NULL DEFAULT 0,
+        credits_pending INTEGER NOT NULL DEFAULT 0,
+        created_at INTEGER NOT NULL
+    );
+    CREATE UNIQUE INDEX ledger_accounts_owner ON ledger_accounts(kind, owner, currency) WHERE owner IS NOT NULL;
+
+    CREATE TABLE ledger_transfers (
+        id INTEGER PRIMARY KEY,
+        debit_account_id INTEGER NOT NULL,
+        credit_account_id INTEGER NOT NULL,
+        amount INTEGER NOT NULL,
+        currency TEXT NOT NULL,
+        kind INTEGER NOT NULL,
+        pending_id INTEGER,
+        timeout_at INTEGER,
+        pending_state INTEGER,
+        code INTEGER NOT NULL,
+        created_at INTEGER NOT NULL
+    );
+    CREATE INDEX ledger_transfers_debit ON ledger_transfers(debit_account_id);
+    CREATE INDEX ledger_transfers_credit ON ledger_transfers(credit_account_id);
+    CREATE INDEX ledger_transfers_timeout ON ledger_transfers(timeout_at)
+        WHERE pending_state = 0 AND timeout_at IS NOT NULL;
+
+    -- Every transfer read as its two postings: the debit (negative) and the credit (positive).
+    CREATE VIEW ledger_postings AS
+        SELECT id AS transfer_id, debit_account_id AS account_id, -amount AS amount, currency, kind, created_at
+          FROM ledger_transfers WHERE kind IN (0, 2)
+        UNION ALL
+        SELECT id, credit_account_id, amount, currency, kind, created_at
+          FROM ledger_transfers WHERE kind IN (0, 2);
+
+    CREATE TABLE users (
+        id TEXT PRIMARY KEY,
+        email TEXT NOT NULL UNIQUE,
+        password_hash TEXT NOT NULL,
+        status TEXT NOT NULL,
+        role TEXT NOT NULL,
+        phone TEXT,
+        country TEXT NOT NULL,
+        currency TEXT NOT NULL,
+        created_at INTEGER NOT NULL
+    );
+
+    CREATE TABLE email_verifications (
+        user_id TEXT PRIMARY KEY REFERENCES users(id),
+        code_hash BLOB NOT NULL,
+        expires_at INTEGER NOT NULL,
+        failed_attempts INTEGER NOT NULL DEFAULT 0
+    );
+
+    CREATE TABLE sessions (
+        token_hash BLOB PRIMARY KEY,
+        user_id TEXT NOT NULL REFERENCES users(id),
+        created_at INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL,
+        revoked_at INTEGER
+    );
+    CREATE INDEX sessions_user ON sessions(user_id);
+
+    CREATE TABLE login_failures (
+        id INTEGER PRIMARY KEY,
+        email TEXT NOT NULL,
+        at INTEGER NOT NULL
+    );
+    CREATE INDEX login_failures_email ON login_failures(email, at);
+
+    CREATE TABLE merchants (
+        id TEXT PRIMARY KEY,
+        owner_user_id TEXT NOT NULL REFERENCES users(id),
+        name TEXT NOT NULL,
+        country TEXT NOT NULL,
+        currency TEXT NOT NULL,
+        created_at INTEGER NOT NULL
+    );
+    CREATE INDEX merchants_owner ON merchants(owner_user_id);
+
+    CREATE TABLE api_keys (
+        key_hash BLOB PRIMARY KEY,
+        merchant_id TEXT NOT NULL REFERENCES merchants(id),
+        last4 TEXT NOT NULL,
+        mode TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        revoked_at INTEGER
+    );
+
+    CREATE TABLE outbox (
+        id INTEGER PRIMARY KEY,
+        channel TEXT NOT NULL,
+        recipient TEXT NOT NULL,
+        subject TEXT NOT NULL,
+        body TEXT NOT NULL,
+        code TEXT,
+        created_at INTEGER NOT NULL,
+        delivered_at INTEGER,
+        attempts INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE INDEX outbox_undelivered ON outbox(id) WHERE delivered_at IS NULL;
+    CREATE INDEX outbox_recipient ON outbox(recipient, id);
+
+    CREATE TABLE idempotency_records (
+        key_hash BLOB PRIMARY KEY,
+        fingerprint BLOB NOT NULL,
+        status INTEGER NOT NULL,
+        sealed_body BLOB NOT NULL,
+        created_at INTEGER NOT NULL
+    );
+    CREATE INDEX idempotency_records_created ON idempotency_records(created_at);
+    "#,
+];
+
+/// The schema version this program writes.
+pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
+
+/// Brings the database to [`SCHEMA_VERSION`]; returns it. Refuses a database from a newer program.
+pub fn migrate(conn: &mut Connection) -> Result<i64, StoreError> {
+    let found: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+    if found > SCHEMA_VERSION {
+        return Err(StoreError::SchemaTooNew { found, known: SCHEMA_VERSION });
+    }
+    for (index, sql) in MIGRATIONS.iter().enumerate().skip(found as usize) {
+        let tx = conn.transaction()?;
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "user_version", index as i64 + 1)?;
+        tx.commit()?;
+    }
+    Ok(SCHEMA_VERSION)
+}

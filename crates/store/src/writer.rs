@@ -1,0 +1,218 @@
+//! The single writer: one thread owns the write connection, takes commands from a bounded queue,
+//! applies up to `batch_size_max` of them in one transaction (a savepoint each), commits with one
+//! fsync, and only then answers every command of the batch.
+
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::time::{Duration, Instant};
+
+use rusqlite::Connection;
+use tokio::sync::{mpsc, oneshot};
+
+use crate::ledger::LedgerCache;
+use crate::{StoreConfig, StoreError};
+
+/// A command waiting for the writer.
+pub(crate) trait Job: Send {
+    /// Applies the command inside its own savepoint.
+    fn run(&mut self, tx: &mut WriteTx<'_>);
+    /// Answers the caller once the batch's fate is known (`None`: durable).
+    fn complete(self: Box<Self>, commit_error: Option<&str>);
+}
+
+/// A command with its typed answer channel.
+pub(crate) struct TypedJob<F, T, E> {
+    command: Option<F>,
+    outcome: Option<Result<T, E>>,
+    reply: oneshot::Sender<Result<T, E>>,
+}
+
+impl<F, T, E> TypedJob<F, T, E> {
+    pub(crate) fn new(command: F, reply: oneshot::Sender<Result<T, E>>) -> Self {
+        Self { command: Some(command), outcome: None, reply }
+    }
+}
+
+impl<F, T, E> Job for TypedJob<F, T, E>
+where
+    F: FnOnce(&mut WriteTx<'_>) -> Result<T, E> + Send + 'static,
+    T: Send + 'static,
+    E: From<StoreError> + Send + 'static,
+{
+    fn run(&mut self, tx: &mut WriteTx<'_>) {
+        if let Some(command) = self.command.take() {
+            self.outcome = Some(tx.savepoint(command));
+        }
+    }
+
+    fn complete(self: Box<Self>, commit_error: Option<&str>) {
+        let answer = match (self.outcome, commit_error) {
+            (Some(Err(e)), _) => Err(e),
+            (Some(Ok(value)), None) => Ok(value),
+            (Some(Ok(_)), Some(why)) | (None, Some(why)) => Err(E::from(StoreError::Corrupt(format!("batch not committed: {why}")))),
+            (None, None) => Err(E::from(StoreError::WriterStopped)),
+        };
+        // The caller may have gone away (its request was dropped); the effect stands either way.
+        let _ = self.reply.send(answer);
+    }
+}
+
+enum Message {
+    Job(Box<dyn Job>),
+    Shutdown(oneshot::Sender<()>),
+}
+
+/// The submitting side of the writer.
+pub(crate) struct WriterHandle {
+    queue: mpsc::Sender<Message>,
+}
+
+impl WriterHandle {
+    pub(crate) async fn submit(&self, job: Box<dyn Job>) -> Result<(), StoreError> {
+        self.queue.send(Message::Job(job)).await.map_err(|_| StoreError::WriterStopped)
+    }
+
+    pub(crate) async fn shutdown(&self) {
+        let (ack, done) = oneshot::channel();
+        if self.queue.send(Message::Shutdown(ack)).await.is_ok() {
+            let _ = done.await;
+        }
+    }
+}
+
+/// Starts the writer thread on `conn`.
+pub(crate) fn start(conn: Connection, config: &StoreConfig) -> Result<WriterHandle, StoreError> {
+    let (queue, receiver) = mpsc::channel(config.queue_depth_max.max(1));
+    let limits = Limits {
+        batch_size_max: config.batch_size_max.max(1),
+        batch_wait_max: config.batch_wait_max,
+        account_cache_entries_max: config.account_cache_entries_max,
+    };
+    std::thread::Builder::new().name("pocketpay-writer".into()).spawn(move || run(conn, receiver, limits))?;
+    Ok(WriterHandle { queue })
+}
+
+struct Limits {
+    batch_size_max: usize,
+    batch_wait_max: Duration,
+    account_cache_entries_max: usize,
+}
+
+fn run(conn: Connection, mut receiver: mpsc::Receiver<Message>, limits: Limits) {
+    let mut cache = LedgerCache::new(limits.account_cache_entries_max);
+    let waiter = tokio::runtime::Builder::new_current_thread().enable_time().build().ok();
+    let mut batch: Vec<Box<dyn Job>> = Vec::with_capacity(limits.batch_size_max);
+    let mut shutdown: Option<oneshot::Sender<()>> = None;
+    while shutdown.is_none() {
+        match receiver.blocking_recv() {
+            Some(Message::Job(job)) => batch.push(job),
+            Some(Message::Shutdown(ack)) => {
+                shutdown = Some(ack);
+                break;
+            }
+            None => break,
+        }
+        let started = Instant::now();
+        while batch.len() < limits.batch_size_max {
+            match receiver.try_recv() {
+                Ok(Message::Job(job)) => batch.push(job),
+                Ok(Message::Shutdown(ack)) => {
+                    shutdown = Some(ack);
+                    break;
+                }
+                Err(mpsc::error::TryRecvError::Disconnected) => break,
+                Err(mpsc::error::TryRecvError::Empty) => {
+                    let left = limits.batch_wait_max.saturating_sub(started.elapsed());
+                    let Some(rt) = waiter.as_ref().filter(|_| !left.is_zero()) else { break };
+                    match rt.block_on(async { tokio::time::timeout(left, receiver.recv()).await }) {
+                        Ok(Some(Message::Job(job))) => batch.push(job),
+                        Ok(Some(Message::Shutdown(ack))) => {
+                            shutdown = Some(ack);
+                            break;
+                        }
+                        Ok(None) | Err(_) => break,
+                    }
+                }
+            }
+        }
+        apply_batch(&conn, &mut cache, &mut batch);
+    }
+    drop(conn);
+    if let Some(ack) = shutdown {
+        let _ = ack.send(());
+    }
+}
+
+/// Applies and commits one batch, then answers each command.
+fn apply_batch(conn: &Connection, cache: &mut LedgerCache, batch: &mut Vec<Box<dyn Job>>) {
+    let outcome = (|| -> Result<(), StoreError> {
+        conn.prepare_cached("BEGIN IMMEDIATE")?.execute([])?;
+        let mut tx = WriteTx { conn, cache: &mut *cache, depth: 0 };
+        for job in batch.iter_mut() {
+            job.run(&mut tx);
+        }
+        cache.flush(conn)?;
+        conn.prepare_cached("COMMIT")?.execute([])?;
+        Ok(())
+    })();
+    let commit_error = match outcome {
+        Ok(()) => {
+            cache.committed();
+            None
+        }
+        Err(e) => {
+            tracing::error!(error = %e, commands = batch.len(), "batch not committed; every command in it fails");
+            let _ = conn.execute_batch("ROLLBACK");
+            cache.clear();
+            Some(e.to_string())
+        }
+    };
+    for job in batch.drain(..) {
+        job.complete(commit_error.as_deref());
+    }
+}
+
+/// The transaction a command runs in. Everything it writes commits with its batch, or not at all.
+pub struct WriteTx<'c> {
+    pub(crate) conn: &'c Connection,
+    pub(crate) cache: &'c mut LedgerCache,
+    depth: u32,
+}
+
+impl WriteTx<'_> {
+    /// Runs `f` inside a savepoint: if it returns `Err` (or panics), everything it wrote is undone
+    /// and the rest of the transaction stands.
+    pub fn savepoint<T, E, F>(&mut self, f: F) -> Result<T, E>
+    where
+        F: FnOnce(&mut WriteTx<'_>) -> Result<T, E>,
+        E: From<StoreError>,
+    {
+        let name = format!("sp{}", self.depth);
+        if let Err(e) = self.conn.prepare_cached(&format!("SAVEPOINT {name}")).and_then(|mut s| s.execute([])) {
+            return Err(E::from(StoreError::from(e)));
+        }
+        let mark = self.cache.mark();
+        self.depth += 1;
+        let result = catch_unwind(AssertUnwindSafe(|| f(self)));
+        self.depth -= 1;
+        let result = match result {
+            Ok(r) => r,
+            Err(_) => {
+                tracing::error!("a command panicked; it is rolled back");
+                Err(E::from(StoreError::CommandPanicked))
+            }
+        };
+        let end = if result.is_ok() {
+            self.conn.prepare_cached(&format!("RELEASE {name}")).and_then(|mut s| s.execute([]))
+        } else {
+            self.cache.rollback_to(mark);
+            self.conn
+                .prepare_cached(&format!("ROLLBACK TO {name}"))
+                .and_then(|mut s| s.execute([]))
+                .and_then(|_| self.conn.prepare_cached(&format!("RELEASE {name}")).and_then(|mut s| s.execute([])))
+        };
+        match end {
+            Ok(_) => result,
+            Err(e) => Err(E::from(StoreError::from(e))),
+        }
+    }
+}
