@@ -35,8 +35,9 @@ const MIGRATIONS: &[&str] = &[
         code INTEGER NOT NULL,
         created_at INTEGER NOT NULL
     );
-    CREATE INDEX ledger_transfers_debit ON ledger_transfers(debit_account_id);
-    CREATE INDEX ledger_transfers_credit ON ledger_transfers(credit_account_id);
+    -- Deliberately no index by account: transfers are appended in id order and every random-position
+    -- index would dirty pages all over the file in each batch. Per-owner histories live in their
+    -- feature's own tables (the Pocket's history, for example).
     CREATE INDEX ledger_transfers_timeout ON ledger_transfers(timeout_at)
         WHERE pending_state = 0 AND timeout_at IS NOT NULL;
 
