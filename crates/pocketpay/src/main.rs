@@ -1,11 +1,199 @@
+//! The `pocketpay` command: serve, migrate, operator commands, ledger verification and benchmarks.
+#![forbid(unsafe_code)]
+
 mod bench;
-use clap::Parser;
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use server::{Mode, ServerConfig};
+
 #[derive(Parser)]
-enum Cli { Bench(bench::LedgerBenchArgs) }
+#[command(name = "pocketpay", version, about = "Pocketpay: wallet, cards and checkout for a marketplace")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ModeArg {
+    Test,
+    Live,
+}
+
+#[derive(Clone, clap::Args)]
+struct DataDir {
+    /// Where the database and the secret key live.
+    #[arg(long, env = "POCKETPAY_DATA_DIR", default_value = "./data")]
+    data_dir: PathBuf,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Runs the API on embedded storage (SQLite in the data directory; no setup needed).
+    Serve {
+        /// Address to listen on; port 0 picks a free port (the chosen address is printed).
+        #[arg(long, env = "POCKETPAY_LISTEN", default_value = "127.0.0.1:8080")]
+        listen: SocketAddr,
+        #[command(flatten)]
+        data: DataDir,
+        /// Test mode uses the test issuer and the test endpoints; live mode has neither.
+        #[arg(long, env = "POCKETPAY_MODE", value_enum, default_value = "test")]
+        mode: ModeArg,
+        /// Log format.
+        #[arg(long, env = "POCKETPAY_LOG_FORMAT", default_value = "text")]
+        log_format: String,
+    },
+    /// Creates or upgrades the database schema, then exits.
+    Migrate {
+        #[command(flatten)]
+        data: DataDir,
+    },
+    /// Operator accounts.
+    Operator {
+        #[command(subcommand)]
+        command: OperatorCommand,
+    },
+    /// Checks every ledger invariant; exits with status 1 and a report if one fails. Safe while serving.
+    VerifyLedger {
+        #[command(flatten)]
+        data: DataDir,
+    },
+    /// Benchmarks.
+    Bench {
+        #[command(subcommand)]
+        command: BenchCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum OperatorCommand {
+    /// Creates an operator (stop the server first: it holds the database).
+    Create {
+        #[arg(long)]
+        email: String,
+        #[arg(long, env = "POCKETPAY_OPERATOR_PASSWORD", hide_env_values = true)]
+        password: String,
+        #[command(flatten)]
+        data: DataDir,
+    },
+}
+
+#[derive(Subcommand)]
+enum BenchCommand {
+    /// Durable ledger transfers from many concurrent submitters through the API's writer path.
+    Ledger(bench::LedgerBenchArgs),
+}
+
+fn init_logs(json: bool) {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("POCKETPAY_LOG").unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()));
+    if json {
+        builder.json().init();
+    } else {
+        builder.init();
+    }
+}
+
 #[tokio::main]
-async fn main() -> anyhow::Result<()> {
-    let Cli::Bench(a) = Cli::parse();
-    let r = bench::run_ledger(a).await?;
-    println!("transfers_per_s {} p50_us {} p99_us {} p999 {} refused {}", r.transfers as f64 / r.elapsed.as_secs_f64(), r.p50.as_micros(), r.p99.as_micros(), r.p999.as_micros(), r.refused);
-    Ok(())
+async fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli).await {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    match cli.command {
+        Command::Serve { listen, data, mode, log_format } => {
+            init_logs(log_format == "json");
+            let mode = match mode {
+                ModeArg::Test => Mode::Test,
+                ModeArg::Live => Mode::Live,
+            };
+            let mut config = ServerConfig::new(mode, data.data_dir);
+            config.secret_hex = std::env::var("POCKETPAY_SECRET").ok();
+            if let (Ok(email), Ok(password)) = (std::env::var("POCKETPAY_OPERATOR_EMAIL"), std::env::var("POCKETPAY_OPERATOR_PASSWORD")) {
+                config.operator_bootstrap = Some((email, password));
+            }
+            let app = server::build(config).await?;
+            let listener = tokio::net::TcpListener::bind(listen).await?;
+            let addr = listener.local_addr()?;
+            println!("pocketpay listening on http://{addr} ({} mode)", if mode == Mode::Test { "test" } else { "live" });
+            app.serve(listener, shutdown_signal()).await?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Migrate { data } => {
+            std::fs::create_dir_all(&data.data_dir)?;
+            let version = store::Store::migrate_only(&data.data_dir.join("pocketpay.db"))?;
+            println!("database at schema version {version}");
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Operator { command: OperatorCommand::Create { email, password, data } } => {
+            let store = store::Store::open(store::StoreConfig::new(data.data_dir.join("pocketpay.db")))?;
+            let now = server::Clock::default().now();
+            let id = server::routes::accounts::create_operator(&store, &email, &password, now).await?;
+            store.shutdown().await;
+            println!("operator {id} created for {}", email.trim().to_ascii_lowercase());
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::VerifyLedger { data } => {
+            let report = store::verify_ledger_at(&data.data_dir.join("pocketpay.db"))?;
+            println!("accounts {} transfers {}", report.accounts, report.transfers);
+            if report.is_balanced() {
+                println!("ledger balanced: every invariant holds");
+                Ok(ExitCode::SUCCESS)
+            } else {
+                for p in &report.problems {
+                    println!("BROKEN {}: {}", p.invariant, p.detail);
+                }
+                Ok(ExitCode::from(1))
+            }
+        }
+        Command::Bench { command: BenchCommand::Ledger(args) } => {
+            let submitters = args.submitters;
+            let report = bench::run_ledger(args).await?;
+            println!(
+                "ledger bench: {} transfers in {:.1} s = {:.0} transfers/s durable; latency p50 {} µs, p99 {} µs, p99.9 {} µs; {} submitters; {} refused",
+                report.transfers,
+                report.elapsed.as_secs_f64(),
+                report.transfers as f64 / report.elapsed.as_secs_f64(),
+                report.p50.as_micros(),
+                report.p99.as_micros(),
+                report.p999.as_micros(),
+                submitters,
+                report.refused
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = terminate => {},
+    }
+    eprintln!("shutting down: finishing requests and the writer's last batch");
 }

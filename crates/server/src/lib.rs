@@ -1,1 +1,219 @@
-//! placeholder
+//! The HTTP face of Pocketpay: the JSON API of API.md (and later the web pages), sessions and API
+//! keys, idempotency, request ids and logs, the OpenAPI document, and the background workers
+//! (outbox delivery, hold expiry, pruning).
+//!
+//! Architecture invariant: only this crate knows HTTP and JSON. Handlers parse requests into domain
+//! types, run one command on the store's writer, and render the answer; business rules live in
+//! `domain`, SQL in `store`.
+#![forbid(unsafe_code)]
+
+pub mod auth;
+pub mod clock;
+pub mod error;
+pub mod extract;
+pub mod idempotency;
+pub mod openapi;
+pub mod routes;
+pub mod secrets;
+mod workers;
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use store::{Store, StoreConfig, StoreError, WriteTx};
+
+pub use clock::Clock;
+pub use error::{ApiError, ApiResponse};
+use idempotency::{IdempotencyContext, InFlight, Recorded};
+pub use secrets::ServerSecret;
+
+/// Test mode uses the test issuer and exposes `/v1/test/*`; live mode does neither.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    Test,
+    Live,
+}
+
+/// Everything the server needs to start.
+#[derive(Debug, Clone)]
+pub struct ServerConfig {
+    pub mode: Mode,
+    pub data_dir: PathBuf,
+    /// `POCKETPAY_SECRET` if set (64 hex characters); else `<data_dir>/secret.key`, generated in test mode.
+    pub secret_hex: Option<String>,
+    pub operator_bootstrap: Option<(String, String)>,
+    pub session_ttl_s: i64,
+    pub login_failures_max: u32,
+    pub login_failure_window_s: i64,
+    pub email_code_ttl_s: i64,
+    pub email_code_attempts_max: i64,
+    /// How often the background workers look for due work.
+    pub worker_interval_ms: u64,
+}
+
+impl ServerConfig {
+    /// Defaults for a data directory.
+    pub fn new(mode: Mode, data_dir: impl Into<PathBuf>) -> Self {
+        Self {
+            mode,
+            data_dir: data_dir.into(),
+            secret_hex: None,
+            operator_bootstrap: None,
+            session_ttl_s: 7 * 24 * 3600,
+            login_failures_max: 5,
+            login_failure_window_s: 15 * 60,
+            email_code_ttl_s: 30 * 60,
+            email_code_attempts_max: 5,
+            worker_interval_ms: 250,
+        }
+    }
+
+    /// True in live mode.
+    pub fn live_mode(&self) -> bool {
+        self.mode == Mode::Live
+    }
+
+    /// The database file inside the data directory.
+    pub fn database_path(&self) -> PathBuf {
+        self.data_dir.join("pocketpay.db")
+    }
+}
+
+/// Shared state of every handler; cheap to clone.
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Store,
+    pub secret: ServerSecret,
+    pub clock: Clock,
+    pub config: Arc<ServerConfig>,
+    pub(crate) in_flight: InFlight,
+}
+
+/// What a command sees besides the transaction.
+pub struct CommandContext {
+    pub now: i64,
+    pub request_id: String,
+}
+
+impl CommandContext {
+    /// An error answer that still commits what the command wrote (for example a counted failed attempt).
+    pub fn error_response(&self, e: ApiError) -> ApiResponse {
+        ApiResponse { status: e.status, body: e.body(&self.request_id) }
+    }
+}
+
+impl AppState {
+    /// Runs a command on the writer and answers once it is durable. With an idempotency context,
+    /// the response is recorded in the same transaction as the effect: if another request with the
+    /// same key won the race, this one's effect is rolled back and the winner's answer replayed.
+    /// An `Err` from the command rolls back all it wrote (business 4xx answers are still recorded).
+    pub async fn execute<F>(&self, idempotency: Option<IdempotencyContext>, command: F) -> Response
+    where
+        F: FnOnce(&mut WriteTx<'_>, &CommandContext) -> Result<ApiResponse, ApiError> + Send + 'static,
+    {
+        let ctx = CommandContext { now: self.clock.now(), request_id: error::current_request_id() };
+        let context = idempotency.clone();
+        let outcome = self
+            .store
+            .write(move |tx| -> Result<(StatusCode, Vec<u8>, Option<u64>), StoreError> {
+                let result = tx.savepoint(|tx| command(tx, &ctx));
+                let (status, body, retry_after) = match result {
+                    Ok(r) => (r.status, r.body, None),
+                    Err(e) => (e.status, e.body(&ctx.request_id), e.retry_after_s),
+                };
+                let bytes = if status == StatusCode::NO_CONTENT { Vec::new() } else { serde_json::to_vec(&body).unwrap_or_default() };
+                if let Some(context) = &context {
+                    if !status.is_server_error() && status != StatusCode::TOO_MANY_REQUESTS {
+                        tx.insert_idempotency_record(&context.key_hash, &context.record(status, &bytes, ctx.now))?;
+                    }
+                }
+                Ok((status, bytes, retry_after))
+            })
+            .await;
+        match outcome {
+            Ok((status, bytes, retry_after)) => {
+                let mut response =
+                    if status == StatusCode::NO_CONTENT { status.into_response() } else { (status, bytes).into_response() };
+                if status != StatusCode::NO_CONTENT {
+                    response
+                        .headers_mut()
+                        .insert(axum::http::header::CONTENT_TYPE, axum::http::HeaderValue::from_static("application/json"));
+                }
+                if let Some(s) = retry_after.and_then(|s| s.to_string().parse().ok()) {
+                    response.headers_mut().insert(axum::http::header::RETRY_AFTER, s);
+                }
+                response.extensions_mut().insert(Recorded);
+                response
+            }
+            Err(e) if e.is_duplicate() && idempotency.is_some() => {
+                let Some(context) = idempotency else { return ApiError::internal().into_response() };
+                let key_hash = context.key_hash.clone();
+                match self.store.read(move |tx| tx.idempotency_record(&key_hash)).await {
+                    Ok(Some(record)) => context.replay(&record),
+                    Ok(None) => ApiError::internal().into_response(),
+                    Err(e) => ApiError::from(e).into_response(),
+                }
+            }
+            Err(e) => ApiError::from(e).into_response(),
+        }
+    }
+}
+
+/// A built application: its router and its state.
+pub struct App {
+    pub router: axum::Router,
+    pub state: AppState,
+    workers: Vec<tokio::task::JoinHandle<()>>,
+}
+
+/// Why the server could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Secret(#[from] secrets::SecretError),
+    #[error("creating the operator from POCKETPAY_OPERATOR_EMAIL: {0}")]
+    Operator(String),
+    #[error("io: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+/// Opens the store, loads the secret, bootstraps the operator and builds the router.
+pub async fn build(config: ServerConfig) -> Result<App, StartError> {
+    std::fs::create_dir_all(&config.data_dir)?;
+    let secret = ServerSecret::load(config.secret_hex.as_deref(), &config.data_dir.join("secret.key"), config.mode == Mode::Test)?;
+    let store = Store::open(StoreConfig::new(config.database_path()))?;
+    let state = AppState { store, secret, clock: Clock::default(), config: Arc::new(config), in_flight: InFlight::default() };
+    if let Some((email, password)) = state.config.operator_bootstrap.clone() {
+        match routes::accounts::create_operator(&state.store, &email, &password, state.clock.now()).await {
+            Ok(_) => tracing::info!("operator created from the bootstrap environment variables"),
+            Err(routes::accounts::OperatorCreateError::Exists) => {}
+            Err(e) => return Err(StartError::Operator(e.to_string())),
+        }
+    }
+    let router = routes::router(state.clone());
+    let workers = workers::start(state.clone());
+    Ok(App { router, state, workers })
+}
+
+impl App {
+    /// Serves on `listener` until `shutdown` completes, then drains the writer.
+    pub async fn serve(
+        self,
+        listener: tokio::net::TcpListener,
+        shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+    ) -> std::io::Result<()> {
+        let App { router, state, workers } = self;
+        let service = router.into_make_service_with_connect_info::<SocketAddr>();
+        let served = axum::serve(listener, service).with_graceful_shutdown(shutdown).await;
+        for w in workers {
+            w.abort();
+        }
+        state.store.shutdown().await;
+        served
+    }
+}

@@ -246,3 +246,16 @@ fn open_connection(path: &Path, read_only: bool) -> Result<Connection, StoreErro
     conn.set_prepared_statement_cache_capacity(128);
     Ok(conn)
 }
+
+/// Checks the ledger of a database that a running server may be writing: opens its own read-only
+/// connection (WAL readers never block the writer) and streams the invariant check over one snapshot.
+pub fn verify_ledger_at(path: &Path) -> Result<domain::ledger::InvariantReport, StoreError> {
+    if !path.exists() {
+        return Err(StoreError::Io(std::io::Error::new(std::io::ErrorKind::NotFound, format!("no database at {}", path.display()))));
+    }
+    let conn = open_connection(path, true)?;
+    let tx = conn.unchecked_transaction()?;
+    let report = ReadTx { conn: &tx }.verify_ledger();
+    tx.finish()?;
+    report
+}

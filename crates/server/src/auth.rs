@@ -1,0 +1,87 @@
+//! Who is calling: session tokens (buyers and operators) and secret API keys (sellers), resolved
+//! from `Authorization: Bearer …`, and the role checks handlers ask for.
+
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use domain::accounts::Role;
+use store::{MerchantRecord, UserRecord};
+
+use crate::error::ApiError;
+use crate::secrets::token_hash;
+use crate::AppState;
+
+/// Prefix of session tokens.
+pub const SESSION_TOKEN_PREFIX: &str = "pps";
+
+/// The authenticated caller.
+#[derive(Debug, Clone)]
+pub enum Caller {
+    /// A buyer or operator with a session.
+    User { user: UserRecord, role: Role, token_hash: Vec<u8> },
+    /// A seller with a secret API key.
+    Merchant { merchant: MerchantRecord },
+}
+
+impl Caller {
+    /// A buyer's session, or 403.
+    pub fn buyer(self) -> Result<(UserRecord, Vec<u8>), ApiError> {
+        match self {
+            Caller::User { user, role: Role::Buyer, token_hash } => Ok((user, token_hash)),
+            _ => Err(ApiError::forbidden("This call is for buyers signed in with a session.")),
+        }
+    }
+
+    /// An operator's session, or 403.
+    pub fn operator(self) -> Result<UserRecord, ApiError> {
+        match self {
+            Caller::User { user, role: Role::Operator, .. } => Ok(user),
+            _ => Err(ApiError::forbidden("This call is for operators.")),
+        }
+    }
+
+    /// Any person with a session (buyer or operator), or 403.
+    pub fn person(self) -> Result<(UserRecord, Role, Vec<u8>), ApiError> {
+        match self {
+            Caller::User { user, role, token_hash } => Ok((user, role, token_hash)),
+            Caller::Merchant { .. } => Err(ApiError::forbidden("This call needs a buyer's or operator's session, not an API key.")),
+        }
+    }
+}
+
+impl FromRequestParts<AppState> for Caller {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let header = parts
+            .headers
+            .get(axum::http::header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .ok_or_else(ApiError::unauthenticated)?;
+        let token = header.strip_prefix("Bearer ").map(str::trim).filter(|t| !t.is_empty() && t.len() <= 200);
+        let token = token.ok_or_else(ApiError::unauthenticated)?.to_owned();
+        let hash = token_hash(&token);
+        let now = state.clock.now();
+        if token.starts_with("sk_test_") || token.starts_with("sk_live_") {
+            let live_key = token.starts_with("sk_live_");
+            if live_key != state.config.live_mode() {
+                return Err(ApiError::unauthenticated());
+            }
+            let merchant = state.store.read(move |tx| tx.merchant_by_key(&hash)).await?;
+            return merchant.map(|merchant| Caller::Merchant { merchant }).ok_or_else(ApiError::unauthenticated);
+        }
+        let lookup = hash.clone();
+        let found = state
+            .store
+            .read(move |tx| {
+                let Some(session) = tx.session(&lookup)? else { return Ok(None) };
+                if session.revoked_at.is_some() || session.expires_at <= now {
+                    return Ok(None);
+                }
+                Ok(tx.user(&session.user_id)?)
+            })
+            .await?;
+        let user = found.filter(|u| u.status == "active").ok_or_else(ApiError::unauthenticated)?;
+        let role = Role::parse(&user.role).ok_or_else(ApiError::unauthenticated)?;
+        Ok(Caller::User { user, role, token_hash: hash })
+    }
+}

@@ -1,0 +1,211 @@
+//! The one API error type: every failure answers with the status, `type`, `code`, message and advice
+//! of API.md, and a request id. 5xx bodies say nothing internal.
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde_json::{json, Value};
+
+tokio::task_local! {
+    /// The id of the request being served, for error bodies and logs.
+    pub static REQUEST_ID: String;
+}
+
+/// The current request's id, or an empty string outside a request.
+pub fn current_request_id() -> String {
+    REQUEST_ID.try_with(Clone::clone).unwrap_or_default()
+}
+
+/// The `type` of an API error.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorType {
+    InvalidRequest,
+    Authentication,
+    Card,
+    Payment,
+    Idempotency,
+    RateLimit,
+    Api,
+}
+
+impl ErrorType {
+    fn name(self) -> &'static str {
+        match self {
+            ErrorType::InvalidRequest => "invalid_request_error",
+            ErrorType::Authentication => "authentication_error",
+            ErrorType::Card => "card_error",
+            ErrorType::Payment => "payment_error",
+            ErrorType::Idempotency => "idempotency_error",
+            ErrorType::RateLimit => "rate_limit_error",
+            ErrorType::Api => "api_error",
+        }
+    }
+}
+
+/// An error as the API answers it.
+#[derive(Debug, Clone)]
+pub struct ApiError {
+    pub status: StatusCode,
+    pub kind: ErrorType,
+    pub code: &'static str,
+    pub message: String,
+    pub advice: Vec<String>,
+    pub param: Option<String>,
+    pub retry_after_s: Option<u64>,
+}
+
+impl ApiError {
+    fn new(status: StatusCode, kind: ErrorType, code: &'static str, message: impl Into<String>) -> Self {
+        Self { status, kind, code, message: message.into(), advice: Vec::new(), param: None, retry_after_s: None }
+    }
+
+    /// 400 `parameter_invalid` about `param`.
+    pub fn invalid(param: impl Into<String>, message: impl Into<String>) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, ErrorType::InvalidRequest, "parameter_invalid", message).with_param(param)
+    }
+
+    /// 400 `parameter_missing` about `param`.
+    pub fn missing(param: impl Into<String>) -> Self {
+        let param = param.into();
+        Self::new(StatusCode::BAD_REQUEST, ErrorType::InvalidRequest, "parameter_missing", format!("Missing required parameter: {param}."))
+            .with_param(param)
+    }
+
+    /// 400 with another code of the invalid-request family.
+    pub fn bad_request(code: &'static str, message: impl Into<String>) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, ErrorType::InvalidRequest, code, message)
+    }
+
+    /// 404 `resource_missing`: unknown objects and other people's objects alike.
+    pub fn not_found(what: &str) -> Self {
+        Self::new(StatusCode::NOT_FOUND, ErrorType::InvalidRequest, "resource_missing", format!("No such {what}."))
+    }
+
+    /// 409 for a state that does not allow the action.
+    pub fn conflict(code: &'static str, message: impl Into<String>) -> Self {
+        Self::new(StatusCode::CONFLICT, ErrorType::InvalidRequest, code, message)
+    }
+
+    /// 401 `unauthenticated`.
+    pub fn unauthenticated() -> Self {
+        Self::new(
+            StatusCode::UNAUTHORIZED,
+            ErrorType::Authentication,
+            "unauthenticated",
+            "Sign in, or send a valid token in the Authorization header as `Bearer <token>`.",
+        )
+    }
+
+    /// 403 `forbidden`: signed in, but with the wrong role.
+    pub fn forbidden(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::FORBIDDEN, ErrorType::Authentication, "forbidden", message)
+    }
+
+    /// An authentication error with a specific code and status.
+    pub fn authentication(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
+        Self::new(status, ErrorType::Authentication, code, message)
+    }
+
+    /// An idempotency error (409 while in flight, 422 for another body).
+    pub fn idempotency(status: StatusCode, message: impl Into<String>) -> Self {
+        Self::new(status, ErrorType::Idempotency, "idempotency_error", message)
+    }
+
+    /// 429 `too_many_attempts` with `Retry-After`.
+    pub fn rate_limited(retry_after_s: u64, message: impl Into<String>) -> Self {
+        let mut e = Self::new(StatusCode::TOO_MANY_REQUESTS, ErrorType::RateLimit, "too_many_attempts", message);
+        e.retry_after_s = Some(retry_after_s.max(1));
+        e
+    }
+
+    /// 5xx: our fault; the body says nothing internal. Log the cause before calling this.
+    pub fn internal() -> Self {
+        Self::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            ErrorType::Api,
+            "api_error",
+            "Something went wrong on our side. Nothing was changed; please try again.",
+        )
+    }
+
+    /// 503: the service cannot take the request now.
+    pub fn unavailable() -> Self {
+        Self::new(StatusCode::SERVICE_UNAVAILABLE, ErrorType::Api, "api_error", "The service is unavailable; try again shortly.")
+    }
+
+    /// Adds the parameter the error is about.
+    pub fn with_param(mut self, param: impl Into<String>) -> Self {
+        self.param = Some(param.into());
+        self
+    }
+
+    /// Adds next steps for a person.
+    pub fn with_advice(mut self, advice: &[&str]) -> Self {
+        self.advice = advice.iter().map(|s| (*s).to_owned()).collect();
+        self
+    }
+
+    /// The JSON body, stamped with a request id.
+    pub fn body(&self, request_id: &str) -> Value {
+        json!({ "error": {
+            "type": self.kind.name(),
+            "code": self.code,
+            "message": self.message,
+            "advice": self.advice,
+            "param": self.param,
+            "request_id": request_id,
+        }})
+    }
+}
+
+impl From<store::StoreError> for ApiError {
+    fn from(e: store::StoreError) -> Self {
+        match e {
+            store::StoreError::WriterStopped => {
+                tracing::warn!("write refused: the writer has stopped");
+                ApiError::unavailable()
+            }
+            other => {
+                tracing::error!(error = %other, "store failure");
+                ApiError::internal()
+            }
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let body = self.body(&current_request_id());
+        let mut response = (self.status, axum::Json(body)).into_response();
+        if let Some(s) = self.retry_after_s {
+            if let Ok(v) = s.to_string().parse() {
+                response.headers_mut().insert(axum::http::header::RETRY_AFTER, v);
+            }
+        }
+        response
+    }
+}
+
+/// A successful answer built inside a command: status and JSON body.
+#[derive(Debug, Clone)]
+pub struct ApiResponse {
+    pub status: StatusCode,
+    pub body: Value,
+}
+
+impl ApiResponse {
+    /// 200 with a body.
+    pub fn ok(body: Value) -> Self {
+        Self { status: StatusCode::OK, body }
+    }
+
+    /// 201 with a body.
+    pub fn created(body: Value) -> Self {
+        Self { status: StatusCode::CREATED, body }
+    }
+}
+
+impl IntoResponse for ApiResponse {
+    fn into_response(self) -> Response {
+        (self.status, axum::Json(self.body)).into_response()
+    }
+}

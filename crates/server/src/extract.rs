@@ -1,0 +1,118 @@
+//! Request plumbing: the JSON extractor that answers in our error format, the body limit,
+//! request ids and the access log.
+
+use axum::body::{Body, Bytes};
+use axum::extract::{FromRequest, Request};
+use axum::http::{header, HeaderValue};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use serde::de::DeserializeOwned;
+
+use crate::error::{ApiError, REQUEST_ID};
+
+/// Request bodies larger than this answer 413.
+pub const BODY_BYTES_MAX: usize = 1024 * 1024;
+
+/// A JSON body parsed into `T` (whose type rejects unknown fields); every failure is an [`ApiError`].
+pub struct ApiJson<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let json_type = req
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .map(|v| v.split(';').next().unwrap_or("").trim().eq_ignore_ascii_case("application/json"))
+            .unwrap_or(false);
+        let bytes = Bytes::from_request(req, state).await.map_err(|e| {
+            if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+                too_large()
+            } else {
+                ApiError::invalid("body", "The request body could not be read.")
+            }
+        })?;
+        if !json_type {
+            return Err(ApiError::invalid("body", "Send the body as JSON with `Content-Type: application/json`."));
+        }
+        parse_json(&bytes).map(ApiJson)
+    }
+}
+
+/// The 413 answer.
+pub fn too_large() -> ApiError {
+    let mut e = ApiError::invalid("body", format!("The request body is larger than {} bytes.", BODY_BYTES_MAX));
+    e.status = axum::http::StatusCode::PAYLOAD_TOO_LARGE;
+    e.code = "parameter_invalid";
+    e
+}
+
+/// Parses JSON, turning serde's complaint into the parameter it is about.
+pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
+    let parsed: Result<T, _> = serde_path_to_error::deserialize(&mut deserializer);
+    if parsed.is_ok() && deserializer.end().is_err() {
+        return Err(ApiError::invalid("body", "The body is not valid JSON: it continues after the object."));
+    }
+    parsed.map_err(|e| {
+        let path = e.path().to_string();
+        let inner = e.into_inner();
+        let text = inner.to_string();
+        let quoted = text.split('`').nth(1).map(str::to_owned);
+        let at = |field: String| if path == "." || path.is_empty() { field } else { format!("{path}.{field}") };
+        if inner.is_syntax() || inner.is_eof() {
+            ApiError::invalid("body", "The body is not valid JSON.")
+        } else if text.starts_with("missing field") {
+            ApiError::missing(at(quoted.unwrap_or_default()))
+        } else if text.starts_with("unknown field") {
+            let field = at(quoted.unwrap_or_default());
+            ApiError::invalid(field.clone(), format!("Received unknown parameter: {field}."))
+        } else {
+            let what = text.split(" at line").next().unwrap_or("invalid value").to_owned();
+            let param = if path == "." || path.is_empty() { "body".to_owned() } else { path };
+            ApiError::invalid(param.clone(), format!("Invalid value for {param}: {what}."))
+        }
+    })
+}
+
+/// Gives each request an id (`req_…`, or a sane one the client sent in `X-Request-Id`), serves it
+/// inside that id's scope, echoes it in `Request-Id`, and logs one line without bodies or secrets.
+pub async fn request_context(req: Request<Body>, next: Next) -> Response {
+    let id = req
+        .headers()
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .filter(|v| !v.is_empty() && v.len() <= 64 && v.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-'))
+        .map(str::to_owned)
+        .unwrap_or_else(|| crate::secrets::random_id("req"));
+    let method = req.method().clone();
+    let path = req.uri().path().to_owned();
+    let started = std::time::Instant::now();
+    let mut response = REQUEST_ID.scope(id.clone(), next.run(req)).await;
+    let status = response.status().as_u16();
+    let elapsed_us = started.elapsed().as_micros() as u64;
+    if status >= 500 {
+        tracing::error!(request_id = %id, %method, %path, status, elapsed_us, "request");
+    } else {
+        tracing::info!(request_id = %id, %method, %path, status, elapsed_us, "request");
+    }
+    if let Ok(v) = HeaderValue::from_str(&id) {
+        response.headers_mut().insert("request-id", v);
+    }
+    response
+}
+
+/// Answers unknown routes in our error format.
+pub async fn unknown_route(req: Request<Body>) -> Response {
+    ApiError::not_found("route")
+        .with_param(format!("{} {}", req.method(), req.uri().path()))
+        .into_response()
+}
+
+/// Answers a known path called with the wrong method.
+pub async fn method_not_allowed(req: Request<Body>) -> Response {
+    let mut e = ApiError::bad_request("parameter_invalid", format!("{} is not allowed on {}.", req.method(), req.uri().path()));
+    e.status = axum::http::StatusCode::METHOD_NOT_ALLOWED;
+    e.into_response()
+}

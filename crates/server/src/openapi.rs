@@ -1,0 +1,182 @@
+//! The route registry: every endpoint is added once, with its documentation, and both the router
+//! and `/openapi.json` are built from that one list, so they cannot drift apart.
+
+use axum::handler::Handler;
+use axum::routing::{on, MethodFilter};
+use axum::Router;
+use serde_json::{json, Map, Value};
+
+use crate::AppState;
+
+/// HTTP methods the API uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verb {
+    Get,
+    Post,
+    Patch,
+    Put,
+    Delete,
+}
+
+impl Verb {
+    /// Lower-case name, as OpenAPI writes it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Verb::Get => "get",
+            Verb::Post => "post",
+            Verb::Patch => "patch",
+            Verb::Put => "put",
+            Verb::Delete => "delete",
+        }
+    }
+
+    fn filter(self) -> MethodFilter {
+        match self {
+            Verb::Get => MethodFilter::GET,
+            Verb::Post => MethodFilter::POST,
+            Verb::Patch => MethodFilter::PATCH,
+            Verb::Put => MethodFilter::PUT,
+            Verb::Delete => MethodFilter::DELETE,
+        }
+    }
+}
+
+/// Who may call an endpoint.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    Anyone,
+    Buyer,
+    Operator,
+    BuyerOrOperator,
+    Seller,
+}
+
+impl Access {
+    fn name(self) -> &'static str {
+        match self {
+            Access::Anyone => "anyone",
+            Access::Buyer => "buyer",
+            Access::Operator => "operator",
+            Access::BuyerOrOperator => "buyer or operator",
+            Access::Seller => "seller",
+        }
+    }
+}
+
+/// One documented endpoint.
+#[derive(Debug, Clone)]
+pub struct Endpoint {
+    pub verb: Verb,
+    pub path: &'static str,
+    pub summary: &'static str,
+    pub access: Access,
+    /// JSON Schema of the request body, if it takes one.
+    pub body: Option<Value>,
+    /// Status of a success.
+    pub success: u16,
+}
+
+/// Routes and their documentation, built together.
+pub struct Api {
+    router: Router<AppState>,
+    endpoints: Vec<Endpoint>,
+}
+
+impl Default for Api {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Api {
+    /// An empty registry.
+    pub fn new() -> Self {
+        Self { router: Router::new(), endpoints: Vec::new() }
+    }
+
+    /// Adds an endpoint: the router answers `verb path` with `handler`, and the document lists it.
+    pub fn add<H, T>(mut self, endpoint: Endpoint, handler: H) -> Self
+    where
+        H: Handler<T, AppState>,
+        T: 'static,
+    {
+        self.router = self.router.route(endpoint.path, on(endpoint.verb.filter(), handler));
+        self.endpoints.push(endpoint);
+        self
+    }
+
+    /// The router and the endpoint list.
+    pub fn finish(self) -> (Router<AppState>, Vec<Endpoint>) {
+        (self.router, self.endpoints)
+    }
+}
+
+/// A request-body schema: an object with these properties (name, JSON type, required), no others.
+pub fn object_schema(fields: &[(&str, &str, bool)]) -> Value {
+    let mut properties = Map::new();
+    let mut required = Vec::new();
+    for (name, kind, is_required) in fields {
+        properties.insert((*name).to_owned(), json!({ "type": kind }));
+        if *is_required {
+            required.push(json!(name));
+        }
+    }
+    json!({ "type": "object", "properties": properties, "required": required, "additionalProperties": false })
+}
+
+/// The OpenAPI 3.1 document of the endpoints.
+pub fn document(endpoints: &[Endpoint]) -> Value {
+    let mut paths = Map::new();
+    for e in endpoints {
+        let mut op = Map::new();
+        op.insert("summary".into(), json!(e.summary));
+        op.insert("operationId".into(), json!(format!("{}_{}", e.verb.name(), e.path.trim_start_matches('/').replace(['/', '{', '}'], "_"))));
+        op.insert("x-access".into(), json!(e.access.name()));
+        if e.access != Access::Anyone {
+            op.insert("security".into(), json!([{ "bearer": [] }]));
+        }
+        let params: Vec<Value> = e
+            .path
+            .split('/')
+            .filter_map(|seg| seg.strip_prefix('{').and_then(|s| s.strip_suffix('}')))
+            .map(|name| json!({ "name": name, "in": "path", "required": true, "schema": { "type": "string" } }))
+            .collect();
+        let mut params = params;
+        if matches!(e.verb, Verb::Post | Verb::Patch | Verb::Delete) {
+            params.push(json!({ "name": "Idempotency-Key", "in": "header", "required": false,
+                "schema": { "type": "string", "maxLength": 255 } }));
+        }
+        if !params.is_empty() {
+            op.insert("parameters".into(), Value::Array(params));
+        }
+        if let Some(schema) = &e.body {
+            op.insert("requestBody".into(), json!({ "required": true, "content": { "application/json": { "schema": schema } } }));
+        }
+        op.insert(
+            "responses".into(),
+            json!({
+                e.success.to_string(): { "description": "Success" },
+                "default": { "description": "Error", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } } }
+            }),
+        );
+        let entry = paths.entry(e.path.to_owned()).or_insert_with(|| json!({}));
+        if let Some(map) = entry.as_object_mut() {
+            map.insert(e.verb.name().into(), Value::Object(op));
+        }
+    }
+    json!({
+        "openapi": "3.1.0",
+        "info": { "title": "Pocketpay API", "version": env!("CARGO_PKG_VERSION") },
+        "paths": paths,
+        "components": {
+            "securitySchemes": { "bearer": { "type": "http", "scheme": "bearer" } },
+            "schemas": { "Error": {
+                "type": "object",
+                "properties": { "error": { "type": "object", "required": ["type", "code", "message", "request_id"], "properties": {
+                    "type": { "type": "string" }, "code": { "type": "string" }, "decline_code": { "type": "string" },
+                    "message": { "type": "string" }, "advice": { "type": "array", "items": { "type": "string" } },
+                    "param": { "type": ["string", "null"] }, "request_id": { "type": "string" } } } }
+            } }
+        }
+    })
+}

@@ -1,0 +1,406 @@
+//! Accounts and access: sign-up with an emailed code, sessions, `/v1/me`, operators, merchants.
+
+use axum::extract::{Extension, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use domain::accounts::{default_currency_for, is_one_time_code_shaped, one_time_code, Country, Email, Password, Phone, Role};
+use domain::money::Currency;
+use serde::Deserialize;
+use serde_json::{json, Value};
+use store::{MerchantRecord, NewOutboxMessage, SessionRecord, Store, StoreError, UserRecord};
+
+use crate::auth::{Caller, SESSION_TOKEN_PREFIX};
+use crate::error::{ApiError, ApiResponse};
+use crate::extract::ApiJson;
+use crate::idempotency::IdempotencyContext;
+use crate::openapi::{object_schema, Access, Api, Endpoint, Verb};
+use crate::secrets::{self, hash_password, random_id, random_token, token_hash, verify_password};
+use crate::AppState;
+
+type Idem = Option<Extension<IdempotencyContext>>;
+
+pub(crate) fn register(api: Api) -> Api {
+    api.add(
+        Endpoint {
+            verb: Verb::Post,
+            path: "/v1/users",
+            summary: "Signs up a buyer; a 6-digit code is emailed",
+            access: Access::Anyone,
+            body: Some(object_schema(&[("email", "string", true), ("password", "string", true), ("phone", "string", false), ("country", "string", false)])),
+            success: 201,
+        },
+        create_user,
+    )
+    .add(
+        Endpoint {
+            verb: Verb::Post,
+            path: "/v1/users/verify_email",
+            summary: "Activates an account with the emailed code",
+            access: Access::Anyone,
+            body: Some(object_schema(&[("email", "string", true), ("code", "string", true)])),
+            success: 200,
+        },
+        verify_email,
+    )
+    .add(
+        Endpoint {
+            verb: Verb::Post,
+            path: "/v1/users/resend_verification",
+            summary: "Emails a new code to an account that is not yet verified",
+            access: Access::Anyone,
+            body: Some(object_schema(&[("email", "string", true)])),
+            success: 200,
+        },
+        resend_verification,
+    )
+    .add(
+        Endpoint {
+            verb: Verb::Post,
+            path: "/v1/sessions",
+            summary: "Signs in; returns a session token",
+            access: Access::Anyone,
+            body: Some(object_schema(&[("email", "string", true), ("password", "string", true)])),
+            success: 201,
+        },
+        create_session,
+    )
+    .add(
+        Endpoint {
+            verb: Verb::Delete,
+            path: "/v1/sessions/current",
+            summary: "Signs out the calling session",
+            access: Access::BuyerOrOperator,
+            body: None,
+            success: 204,
+        },
+        delete_session,
+    )
+    .add(
+        Endpoint { verb: Verb::Get, path: "/v1/me", summary: "The signed-in user", access: Access::BuyerOrOperator, body: None, success: 200 },
+        me,
+    )
+    .add(
+        Endpoint {
+            verb: Verb::Post,
+            path: "/v1/merchants",
+            summary: "Makes the buyer a seller; the secret key is shown once",
+            access: Access::Buyer,
+            body: Some(object_schema(&[("name", "string", true), ("country", "string", true), ("currency", "string", true)])),
+            success: 201,
+        },
+        create_merchant,
+    )
+}
+
+/// A user as the API shows it.
+pub fn user_json(u: &UserRecord) -> Value {
+    json!({
+        "id": u.id, "object": "user", "email": u.email, "status": u.status, "role": u.role,
+        "phone": u.phone, "country": u.country, "currency": u.currency, "created": u.created_at,
+    })
+}
+
+fn rule_error(param: &str, e: domain::accounts::AccountRuleError) -> ApiError {
+    let mut message = e.to_string();
+    if let Some(first) = message.get(..1) {
+        message = format!("{}{}.", first.to_uppercase(), &message[1..]);
+    }
+    ApiError::invalid(param, message)
+}
+
+fn email_param(raw: &str) -> Result<Email, ApiError> {
+    Email::parse(raw).map_err(|e| rule_error("email", e))
+}
+
+async fn hash_off_thread(password: Password) -> Result<String, ApiError> {
+    tokio::task::spawn_blocking(move || hash_password(password.expose()))
+        .await
+        .map_err(|_| ApiError::internal())?
+        .map_err(|_| ApiError::internal())
+}
+
+async fn verify_off_thread(password: String, phc: String) -> bool {
+    tokio::task::spawn_blocking(move || verify_password(&password, &phc)).await.unwrap_or(false)
+}
+
+fn verification_message(code: &str) -> (String, String) {
+    (
+        "Your Pocketpay verification code".to_owned(),
+        format!("Your Pocketpay code is {code}. It expires in 30 minutes. If you did not sign up, ignore this email."),
+    )
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CreateUser {
+    email: String,
+    password: String,
+    phone: Option<String>,
+    country: Option<String>,
+}
+
+async fn create_user(State(state): State<AppState>, idem: Idem, ApiJson(body): ApiJson<CreateUser>) -> Result<Response, ApiError> {
+    let email = email_param(&body.email)?;
+    let password = Password::parse(&body.password).map_err(|e| rule_error("password", e))?;
+    let phone = body.phone.as_deref().map(Phone::parse).transpose().map_err(|e| rule_error("phone", e))?;
+    let country = Country::parse(body.country.as_deref().unwrap_or("US")).map_err(|e| rule_error("country", e))?;
+    let password_hash = hash_off_thread(password).await?;
+    let code = one_time_code(secrets::random_u64());
+    let code_hash = state.secret.keyed_hash("email-code", code.as_bytes());
+    let ttl = state.config.email_code_ttl_s;
+    let user_id = random_id("usr");
+    Ok(state
+        .execute(idem.map(|e| e.0), move |tx, ctx| {
+            let user = UserRecord {
+                id: user_id,
+                email: email.as_str().to_owned(),
+                password_hash,
+                status: "unverified".into(),
+                role: Role::Buyer.name().into(),
+                phone: phone.map(|p| p.as_str().to_owned()),
+                country: country.as_str().to_owned(),
+                currency: default_currency_for(country).code().to_owned(),
+                created_at: ctx.now,
+            };
+            tx.insert_user(&user).map_err(|e| match e {
+                StoreError::Duplicate(_) => ApiError::conflict("email_taken", "An account with this email already exists. Sign in instead.")
+                    .with_param("email"),
+                other => ApiError::from(other),
+            })?;
+            tx.put_email_verification(&user.id, &code_hash, ctx.now + ttl)?;
+            let (subject, text) = verification_message(&code);
+            tx.enqueue_message(
+                &NewOutboxMessage { channel: "email", recipient: &user.email, subject: &subject, body: &text, code: Some(&code) },
+                ctx.now,
+            )?;
+            Ok(ApiResponse::created(user_json(&user)))
+        })
+        .await)
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct VerifyEmail {
+    email: String,
+    code: String,
+}
+
+async fn verify_email(State(state): State<AppState>, idem: Idem, ApiJson(body): ApiJson<VerifyEmail>) -> Result<Response, ApiError> {
+    let email = email_param(&body.email)?;
+    if !is_one_time_code_shaped(body.code.trim()) {
+        return Err(ApiError::invalid("code", "The code is the 6 digits from the email we sent."));
+    }
+    let submitted = state.secret.keyed_hash("email-code", body.code.trim().as_bytes());
+    let attempts_max = state.config.email_code_attempts_max;
+    Ok(state
+        .execute(idem.map(|e| e.0), move |tx, ctx| {
+            let invalid = || {
+                ApiError::bad_request("verification_failed", "The code is incorrect.")
+                    .with_param("code")
+                    .with_advice(&["Check the latest email we sent you, or ask for a new code."])
+            };
+            let user = tx.user_by_email(email.as_str())?.ok_or_else(invalid)?;
+            if user.status == "active" {
+                return Ok(ApiResponse::ok(user_json(&user)));
+            }
+            let Some((code_hash, expires_at, failures)) = tx.email_verification(&user.id)? else { return Err(invalid()) };
+            if failures >= attempts_max {
+                return Err(ApiError::rate_limited(60, "Too many attempts.").with_advice(&["Ask for a new code, then try again."]));
+            }
+            if ctx.now >= expires_at {
+                return Err(ApiError::bad_request("verification_expired", "The code has expired.").with_advice(&["Ask for a new code."]));
+            }
+            if !secrets::constant_time_eq(&code_hash, &submitted) {
+                tx.count_email_verification_failure(&user.id)?;
+                let left = (attempts_max - failures - 1).max(0);
+                let mut e = invalid();
+                e.advice = vec![format!("Check the latest email we sent you; you have {left} tries left.")];
+                // The failure must be counted, so this answer commits.
+                return Ok(ctx.error_response(e));
+            }
+            tx.delete_email_verification(&user.id)?;
+            tx.set_user_status(&user.id, "active")?;
+            let mut user = user;
+            user.status = "active".into();
+            Ok(ApiResponse::ok(user_json(&user)))
+        })
+        .await)
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ResendVerification {
+    email: String,
+}
+
+async fn resend_verification(
+    State(state): State<AppState>,
+    idem: Idem,
+    ApiJson(body): ApiJson<ResendVerification>,
+) -> Result<Response, ApiError> {
+    let email = email_param(&body.email)?;
+    let code = one_time_code(secrets::random_u64());
+    let code_hash = state.secret.keyed_hash("email-code", code.as_bytes());
+    let ttl = state.config.email_code_ttl_s;
+    Ok(state
+        .execute(idem.map(|e| e.0), move |tx, ctx| {
+            // The same answer whether or not the account exists, so this cannot probe for emails.
+            if let Some(user) = tx.user_by_email(email.as_str())?.filter(|u| u.status == "unverified") {
+                tx.put_email_verification(&user.id, &code_hash, ctx.now + ttl)?;
+                let (subject, text) = verification_message(&code);
+                tx.enqueue_message(
+                    &NewOutboxMessage { channel: "email", recipient: &user.email, subject: &subject, body: &text, code: Some(&code) },
+                    ctx.now,
+                )?;
+            }
+            Ok(ApiResponse::ok(json!({ "object": "verification", "sent_if_unverified": true })))
+        })
+        .await)
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CreateSession {
+    email: String,
+    password: String,
+}
+
+async fn create_session(State(state): State<AppState>, idem: Idem, ApiJson(body): ApiJson<CreateSession>) -> Result<Response, ApiError> {
+    let invalid = || ApiError::authentication(StatusCode::UNAUTHORIZED, "invalid_credentials", "The email or password is incorrect.");
+    let Ok(email) = Email::parse(&body.email) else { return Err(invalid()) };
+    let now = state.clock.now();
+    let window = state.config.login_failure_window_s;
+    let failures_max = state.config.login_failures_max;
+    let key = email.as_str().to_owned();
+    let (failures, oldest) = state.store.read(move |tx| tx.login_failures_since(&key, now - window)).await?;
+    if failures >= failures_max {
+        let retry = oldest.map(|t| t + window - now).unwrap_or(window).max(1) as u64;
+        return Err(ApiError::rate_limited(retry, "Too many failed sign-ins. Wait before trying again.")
+            .with_advice(&["Wait a few minutes, then try again.", "If you forgot your password, contact support."]));
+    }
+    let key = email.as_str().to_owned();
+    let user = state.store.read(move |tx| tx.user_by_email(&key)).await?;
+    let phc = user.as_ref().map(|u| u.password_hash.clone()).unwrap_or_else(|| secrets::decoy_password_hash().to_owned());
+    let password_ok = verify_off_thread(body.password, phc).await && user.is_some();
+    let Some(user) = user.filter(|_| password_ok) else {
+        let key = email.as_str().to_owned();
+        state.store.write(move |tx| tx.record_login_failure(&key, now)).await?;
+        return Err(invalid());
+    };
+    if user.status != "active" {
+        return Err(ApiError::authentication(StatusCode::FORBIDDEN, "email_not_verified", "Verify your email address first.")
+            .with_advice(&["Enter the 6-digit code we emailed you.", "Ask for a new code if it has expired."]));
+    }
+    let token = random_token(SESSION_TOKEN_PREFIX);
+    let hash = token_hash(&token);
+    let ttl = state.config.session_ttl_s;
+    Ok(state
+        .execute(idem.map(|e| e.0), move |tx, ctx| {
+            let session = SessionRecord { user_id: user.id.clone(), created_at: ctx.now, expires_at: ctx.now + ttl, revoked_at: None };
+            tx.insert_session(&hash, &session)?;
+            Ok(ApiResponse::created(json!({
+                "object": "session", "token": token, "expires_at": session.expires_at, "user": user_json(&user),
+            })))
+        })
+        .await)
+}
+
+async fn delete_session(State(state): State<AppState>, idem: Idem, caller: Caller) -> Result<Response, ApiError> {
+    let (_, _, hash) = caller.person()?;
+    Ok(state
+        .execute(idem.map(|e| e.0), move |tx, ctx| {
+            tx.revoke_session(&hash, ctx.now)?;
+            Ok(ApiResponse { status: StatusCode::NO_CONTENT, body: Value::Null })
+        })
+        .await)
+}
+
+async fn me(caller: Caller) -> Result<Response, ApiError> {
+    let (user, _, _) = caller.person()?;
+    Ok(axum::Json(user_json(&user)).into_response())
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CreateMerchant {
+    name: String,
+    country: String,
+    currency: String,
+}
+
+/// Longest shop name.
+const MERCHANT_NAME_LENGTH_MAX: usize = 100;
+
+async fn create_merchant(State(state): State<AppState>, idem: Idem, caller: Caller, ApiJson(body): ApiJson<CreateMerchant>) -> Result<Response, ApiError> {
+    let (user, _) = caller.buyer()?;
+    let name = body.name.trim().to_owned();
+    if name.is_empty() || name.chars().count() > MERCHANT_NAME_LENGTH_MAX || name.chars().any(char::is_control) {
+        return Err(ApiError::invalid("name", format!("The name must be 1 to {MERCHANT_NAME_LENGTH_MAX} printable characters.")));
+    }
+    let country = Country::parse(&body.country).map_err(|e| rule_error("country", e))?;
+    let currency = Currency::parse(&body.currency).map_err(|_| {
+        ApiError::bad_request("currency_not_supported", format!("We do not take {} as a currency.", body.currency.chars().take(8).collect::<String>()))
+            .with_param("currency")
+    })?;
+    let mode = if state.config.live_mode() { "live" } else { "test" };
+    let secret_key = random_token(&format!("sk_{mode}"));
+    let key_hash = token_hash(&secret_key);
+    let last4: String = secret_key.chars().rev().take(4).collect::<Vec<_>>().into_iter().rev().collect();
+    let merchant_id = random_id("mer");
+    Ok(state
+        .execute(idem.map(|e| e.0), move |tx, ctx| {
+            let m = MerchantRecord {
+                id: merchant_id,
+                owner_user_id: user.id.clone(),
+                name,
+                country: country.as_str().to_owned(),
+                currency: currency.code().to_owned(),
+                created_at: ctx.now,
+            };
+            tx.insert_merchant(&m)?;
+            tx.insert_api_key(&key_hash, &m.id, &last4, mode, ctx.now)?;
+            Ok(ApiResponse::created(json!({
+                "id": m.id, "object": "merchant", "name": m.name, "country": m.country, "currency": m.currency,
+                "owner": m.owner_user_id, "secret_key": secret_key, "created": m.created_at,
+            })))
+        })
+        .await)
+}
+
+/// Why an operator could not be created.
+#[derive(Debug, thiserror::Error)]
+pub enum OperatorCreateError {
+    #[error("{0}")]
+    Invalid(String),
+    #[error("a user with this email already exists")]
+    Exists,
+    #[error("store: {0}")]
+    Store(#[from] StoreError),
+}
+
+/// Creates an active operator (from the CLI or the bootstrap variables).
+pub async fn create_operator(store: &Store, email: &str, password: &str, now: i64) -> Result<String, OperatorCreateError> {
+    let email = Email::parse(email).map_err(|e| OperatorCreateError::Invalid(format!("email: {e}")))?;
+    let password = Password::parse(password).map_err(|e| OperatorCreateError::Invalid(format!("password: {e}")))?;
+    let password_hash = tokio::task::spawn_blocking(move || hash_password(password.expose()))
+        .await
+        .map_err(|e| OperatorCreateError::Invalid(e.to_string()))?
+        .map_err(|e| OperatorCreateError::Invalid(e.to_string()))?;
+    let user = UserRecord {
+        id: random_id("usr"),
+        email: email.as_str().to_owned(),
+        password_hash,
+        status: "active".into(),
+        role: Role::Operator.name().into(),
+        phone: None,
+        country: "US".into(),
+        currency: "USD".into(),
+        created_at: now,
+    };
+    let id = user.id.clone();
+    store
+        .write(move |tx| tx.insert_user(&user))
+        .await
+        .map_err(|e| if e.is_duplicate() { OperatorCreateError::Exists } else { OperatorCreateError::Store(e) })?;
+    Ok(id)
+}

@@ -1,0 +1,43 @@
+//! The API's routes, one module per area, registered in one place with their documentation.
+
+pub mod accounts;
+pub mod system;
+
+use axum::extract::DefaultBodyLimit;
+use axum::middleware;
+use axum::Router;
+
+use crate::extract::{method_not_allowed, request_context, unknown_route, BODY_BYTES_MAX};
+use crate::openapi::{Api, Endpoint};
+use crate::{AppState, Mode};
+
+/// Every endpoint of this server, in registration order.
+pub fn endpoints(state: &AppState) -> (Router<AppState>, Vec<Endpoint>) {
+    let mut api = Api::new();
+    api = accounts::register(api);
+    api = system::register(api);
+    if state.config.mode == Mode::Test {
+        api = system::register_test_mode(api);
+    }
+    api.finish()
+}
+
+/// The application router: endpoints, `/openapi.json`, and the layers every request passes.
+pub fn router(state: AppState) -> Router {
+    let (api_router, endpoints) = endpoints(&state);
+    let document = std::sync::Arc::new(crate::openapi::document(&endpoints));
+    api_router
+        .route(
+            "/openapi.json",
+            axum::routing::get(move || {
+                let document = document.clone();
+                async move { axum::Json((*document).clone()) }
+            }),
+        )
+        .fallback(unknown_route)
+        .method_not_allowed_fallback(method_not_allowed)
+        .layer(middleware::from_fn_with_state(state.clone(), crate::idempotency::layer))
+        .layer(DefaultBodyLimit::max(BODY_BYTES_MAX))
+        .layer(middleware::from_fn(request_context))
+        .with_state(state)
+}

@@ -1,0 +1,295 @@
+//! Health, the ledger check, and the test-mode endpoints (inbox and clock).
+
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+use serde_json::json;
+
+use crate::auth::Caller;
+use crate::error::ApiError;
+use crate::extract::ApiJson;
+use crate::openapi::{object_schema, Access, Api, Endpoint, Verb};
+use crate::{ApiResponse, AppState};
+use domain::ledger::{Account, AccountFlags, AccountId, LedgerError, Submitted, TransferId, TransferKind, TransferRequest};
+use domain::money::Currency;
+
+pub(crate) fn register(api: Api) -> Api {
+    api.add(
+        Endpoint { verb: Verb::Get, path: "/healthz", summary: "200 while the process serves", access: Access::Anyone, body: None, success: 200 },
+        healthz,
+    )
+    .add(
+        Endpoint { verb: Verb::Get, path: "/readyz", summary: "200 when the store answers", access: Access::Anyone, body: None, success: 200 },
+        readyz,
+    )
+    .add(
+        Endpoint {
+            verb: Verb::Get,
+            path: "/v1/ledger/verify",
+            summary: "Checks every ledger invariant on live data",
+            access: Access::Operator,
+            body: None,
+            success: 200,
+        },
+        verify_ledger,
+    )
+}
+
+pub(crate) fn register_test_mode(api: Api) -> Api {
+    api.add(
+        Endpoint {
+            verb: Verb::Get,
+            path: "/v1/test/inbox",
+            summary: "Messages sent to an email address or phone number (test mode only)",
+            access: Access::Anyone,
+            body: None,
+            success: 200,
+        },
+        test_inbox,
+    )
+    .add(
+        Endpoint {
+            verb: Verb::Post,
+            path: "/v1/test/clock",
+            summary: "Moves the server's clock forward and runs every job that falls due (test mode only)",
+            access: Access::Anyone,
+            body: Some(object_schema(&[("advance_seconds", "integer", true)])),
+            success: 200,
+        },
+        test_clock,
+    )
+    .add(
+        Endpoint {
+            verb: Verb::Post,
+            path: "/v1/test/ledger/accounts",
+            summary: "Opens a raw ledger account, for load and crash tests (test mode only)",
+            access: Access::Anyone,
+            body: Some(object_schema(&[("id", "integer", true), ("currency", "string", true), ("no_overdraft", "boolean", false)])),
+            success: 201,
+        },
+        test_ledger_open_account,
+    )
+    .add(
+        Endpoint {
+            verb: Verb::Get,
+            path: "/v1/test/ledger/accounts/{id}",
+            summary: "A raw ledger account's totals (test mode only)",
+            access: Access::Anyone,
+            body: None,
+            success: 200,
+        },
+        test_ledger_account,
+    )
+    .add(
+        Endpoint {
+            verb: Verb::Post,
+            path: "/v1/test/ledger/transfers",
+            summary: "Submits a raw ledger transfer with a client-chosen id, for load and crash tests (test mode only)",
+            access: Access::Anyone,
+            body: Some(object_schema(&[
+                ("id", "integer", true),
+                ("debit_account", "integer", true),
+                ("credit_account", "integer", true),
+                ("amount", "integer", true),
+                ("currency", "string", true),
+            ])),
+            success: 201,
+        },
+        test_ledger_transfer,
+    )
+}
+
+fn account_json(a: &domain::ledger::Account) -> serde_json::Value {
+    json!({
+        "id": a.id.0, "object": "ledger_account", "currency": a.currency.code(), "no_overdraft": a.flags.no_overdraft,
+        "debits_posted": a.debits_posted, "credits_posted": a.credits_posted,
+        "debits_pending": a.debits_pending, "credits_pending": a.credits_pending,
+        "balance": a.balance_posted(), "available": a.balance_available(),
+    })
+}
+
+fn currency_param(code: &str) -> Result<Currency, ApiError> {
+    Currency::parse(code).map_err(|_| ApiError::bad_request("currency_not_supported", "We do not take this currency.").with_param("currency"))
+}
+
+fn ledger_error(e: LedgerError) -> ApiError {
+    match e {
+        LedgerError::ExceedsCredits { .. } => ApiError::bad_request("insufficient_funds", "The debit account's balance is too low."),
+        LedgerError::ExistsWithDifferentFields => ApiError::conflict("transfer_exists", "A different transfer already has this id."),
+        LedgerError::AccountNotFound(_) => ApiError::not_found("ledger account"),
+        other => ApiError::bad_request("parameter_invalid", other.to_string()),
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TestAccountBody {
+    id: i64,
+    currency: String,
+    no_overdraft: Option<bool>,
+}
+
+async fn test_ledger_open_account(
+    State(state): State<AppState>,
+    idem: Option<axum::Extension<crate::idempotency::IdempotencyContext>>,
+    ApiJson(body): ApiJson<TestAccountBody>,
+) -> Result<Response, ApiError> {
+    if body.id <= 0 {
+        return Err(ApiError::invalid("id", "Account ids are positive."));
+    }
+    let currency = currency_param(&body.currency)?;
+    let account = Account::new(AccountId(body.id), currency, AccountFlags { no_overdraft: body.no_overdraft.unwrap_or(true) });
+    Ok(state
+        .execute(idem.map(|e| e.0), move |tx, ctx| {
+            let meta = store::AccountMeta { kind: "test".into(), owner: None };
+            let opened = tx.open_account(&account, &meta, ctx.now).map_err(|e| match e {
+                store::StoreError::Ledger(l) => ledger_error(l),
+                other => ApiError::from(other),
+            })?;
+            let a = tx.account(account.id)?.ok_or_else(ApiError::internal)?;
+            Ok(match opened {
+                store::AccountOpened::Created => ApiResponse::created(account_json(&a)),
+                store::AccountOpened::Exists => ApiResponse::ok(account_json(&a)),
+            })
+        })
+        .await)
+}
+
+async fn test_ledger_account(State(state): State<AppState>, axum::extract::Path(id): axum::extract::Path<String>) -> Result<Response, ApiError> {
+    let id: i64 = id.parse().map_err(|_| ApiError::not_found("ledger account"))?;
+    let account = state.store.read(move |tx| tx.ledger_account(AccountId(id))).await?;
+    let account = account.ok_or_else(|| ApiError::not_found("ledger account"))?;
+    Ok(axum::Json(account_json(&account)).into_response())
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TestTransferBody {
+    id: i64,
+    debit_account: i64,
+    credit_account: i64,
+    amount: i64,
+    currency: String,
+}
+
+async fn test_ledger_transfer(
+    State(state): State<AppState>,
+    idem: Option<axum::Extension<crate::idempotency::IdempotencyContext>>,
+    ApiJson(body): ApiJson<TestTransferBody>,
+) -> Result<Response, ApiError> {
+    let request = TransferRequest {
+        id: TransferId(body.id),
+        debit_account: Some(AccountId(body.debit_account)),
+        credit_account: Some(AccountId(body.credit_account)),
+        amount: Some(body.amount),
+        currency: Some(currency_param(&body.currency)?),
+        kind: TransferKind::Posted,
+        code: 1,
+    };
+    Ok(state
+        .execute(idem.map(|e| e.0), move |tx, ctx| {
+            let (status, t) = match tx.submit_transfer(&request, ctx.now)?.map_err(ledger_error)? {
+                Submitted::Created(t) => (StatusCode::CREATED, t),
+                Submitted::Exists(t) => (StatusCode::OK, t),
+            };
+            Ok(ApiResponse {
+                status,
+                body: json!({ "id": t.id.0, "object": "ledger_transfer", "debit_account": t.debit_account.0,
+                    "credit_account": t.credit_account.0, "amount": t.amount, "currency": t.currency.code(),
+                    "created": t.created_at, "replayed": status == StatusCode::OK }),
+            })
+        })
+        .await)
+}
+
+async fn healthz() -> Response {
+    axum::Json(json!({ "status": "ok" })).into_response()
+}
+
+async fn readyz(State(state): State<AppState>) -> Response {
+    if state.store.ping().await {
+        axum::Json(json!({ "status": "ready" })).into_response()
+    } else {
+        (StatusCode::SERVICE_UNAVAILABLE, axum::Json(json!({ "status": "unavailable" }))).into_response()
+    }
+}
+
+async fn verify_ledger(State(state): State<AppState>, caller: Caller) -> Result<Response, ApiError> {
+    caller.operator()?;
+    let report = state.store.read(|tx| tx.verify_ledger()).await?;
+    if !report.is_balanced() {
+        tracing::error!(problems = report.problems.len(), "ledger verification found broken invariants");
+    }
+    let problems: Vec<_> = report.problems.iter().map(|p| json!({ "invariant": p.invariant, "detail": p.detail })).collect();
+    Ok(axum::Json(json!({
+        "object": "ledger_verification",
+        "balanced": report.is_balanced(),
+        "accounts": report.accounts,
+        "transactions": report.transfers,
+        "problems": problems,
+    }))
+    .into_response())
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct InboxQuery {
+    to: Option<String>,
+    limit: Option<u32>,
+    starting_after: Option<String>,
+}
+
+/// Largest page of any list.
+pub const LIST_LIMIT_MAX: u32 = 100;
+
+/// Parses `limit` (1–100, default 10).
+pub fn list_limit(limit: Option<u32>) -> Result<u32, ApiError> {
+    match limit {
+        None => Ok(10),
+        Some(n) if (1..=LIST_LIMIT_MAX).contains(&n) => Ok(n),
+        Some(_) => Err(ApiError::invalid("limit", format!("limit must be between 1 and {LIST_LIMIT_MAX}."))),
+    }
+}
+
+async fn test_inbox(State(state): State<AppState>, query: Result<Query<InboxQuery>, axum::extract::rejection::QueryRejection>) -> Result<Response, ApiError> {
+    let Query(q) = query.map_err(|e| ApiError::invalid("query", e.body_text()))?;
+    let to = q.to.filter(|t| !t.trim().is_empty()).ok_or_else(|| ApiError::missing("to"))?;
+    let to = to.trim().to_ascii_lowercase();
+    let limit = list_limit(q.limit)?;
+    let before = match q.starting_after.as_deref() {
+        None => None,
+        Some(s) => Some(
+            s.strip_prefix("msg_").and_then(|n| n.parse::<i64>().ok()).ok_or_else(|| ApiError::invalid("starting_after", "Unknown cursor."))?,
+        ),
+    };
+    let mut messages = state.store.read(move |tx| tx.messages_to(&to, before, limit + 1)).await?;
+    let has_more = messages.len() > limit as usize;
+    messages.truncate(limit as usize);
+    let data: Vec<_> = messages
+        .iter()
+        .map(|m| {
+            json!({ "id": format!("msg_{}", m.id), "object": "message", "to": m.recipient, "channel": m.channel,
+                    "subject": m.subject, "body": m.body, "code": m.code, "created": m.created_at })
+        })
+        .collect();
+    Ok(axum::Json(json!({ "object": "list", "data": data, "has_more": has_more })).into_response())
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ClockBody {
+    advance_seconds: i64,
+}
+
+/// Longest single move of the test clock: ten years.
+const CLOCK_ADVANCE_MAX_S: i64 = 10 * 366 * 24 * 3600;
+
+async fn test_clock(State(state): State<AppState>, ApiJson(body): ApiJson<ClockBody>) -> Result<Response, ApiError> {
+    if !(0..=CLOCK_ADVANCE_MAX_S).contains(&body.advance_seconds) {
+        return Err(ApiError::invalid("advance_seconds", format!("advance_seconds must be between 0 and {CLOCK_ADVANCE_MAX_S}.")));
+    }
+    let now = state.clock.advance(body.advance_seconds);
+    crate::workers::run_due_jobs(&state).await;
+    Ok(axum::Json(json!({ "object": "test_clock", "now": now })).into_response())
+}

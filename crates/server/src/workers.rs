@@ -1,0 +1,72 @@
+//! Background work on the injected clock: outbox delivery, hold expiry and pruning. Each worker
+//! takes a bounded amount of work per tick and runs it through the writer like any command.
+
+use std::time::Duration;
+
+use crate::{AppState, Mode};
+
+/// Messages delivered per tick at most.
+const OUTBOX_BATCH_MAX: u32 = 256;
+/// Holds expired per tick at most.
+const HOLD_EXPIRY_BATCH_MAX: usize = 1024;
+
+pub(crate) fn start(state: AppState) -> Vec<tokio::task::JoinHandle<()>> {
+    let interval = Duration::from_millis(state.config.worker_interval_ms.max(10));
+    vec![tokio::spawn(async move {
+        let mut ticker = tokio::time::interval(interval);
+        ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            ticker.tick().await;
+            run_due_jobs(&state).await;
+        }
+    })]
+}
+
+/// Runs every job that is due now; also called by `POST /v1/test/clock` after moving the clock.
+pub async fn run_due_jobs(state: &AppState) {
+    deliver_outbox(state).await;
+    let now = state.clock.now();
+    loop {
+        match state.store.write(move |tx| tx.expire_due_holds(now, HOLD_EXPIRY_BATCH_MAX)).await {
+            Ok(n) if n == HOLD_EXPIRY_BATCH_MAX => continue,
+            Ok(_) => break,
+            Err(e) => {
+                tracing::warn!(error = %e, "hold expiry failed; retrying on the next tick");
+                break;
+            }
+        }
+    }
+    let idempotency_before = now - crate::idempotency::IDEMPOTENCY_RECORD_TTL_S;
+    let login_before = now - state.config.login_failure_window_s;
+    let pruned = state
+        .store
+        .write(move |tx| -> Result<usize, store::StoreError> {
+            Ok(tx.prune_idempotency_records(idempotency_before)? + tx.prune_login_failures(login_before)?)
+        })
+        .await;
+    if let Err(e) = pruned {
+        tracing::warn!(error = %e, "pruning failed; retrying on the next tick");
+    }
+}
+
+/// Delivers queued messages. In test mode delivery is to the test inbox (the messages stay readable
+/// at `GET /v1/test/inbox`); live mode has no provider yet, so messages wait, and a warning says so.
+async fn deliver_outbox(state: &AppState) {
+    let Ok(messages) = state.store.read(|tx| tx.undelivered_messages(OUTBOX_BATCH_MAX)).await else { return };
+    if messages.is_empty() {
+        return;
+    }
+    if state.config.mode == Mode::Live {
+        tracing::warn!(waiting = messages.len(), "no email or SMS provider is configured; messages wait in the outbox");
+        return;
+    }
+    let ids: Vec<i64> = messages.iter().map(|m| m.id).collect();
+    for m in &messages {
+        // Never the body: it may hold a code.
+        tracing::info!(message_id = m.id, channel = %m.channel, subject = %m.subject, "delivered to the test inbox");
+    }
+    let now = state.clock.now();
+    if let Err(e) = state.store.write(move |tx| tx.mark_delivered(&ids, now)).await {
+        tracing::warn!(error = %e, "marking messages delivered failed");
+    }
+}
