@@ -66,7 +66,8 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
         } else if text.starts_with("missing field") {
             ApiError::missing(at(quoted.unwrap_or_default()))
         } else if text.starts_with("unknown field") {
-            let field = at(quoted.unwrap_or_default());
+            // The path already ends with the unknown field.
+            let field = if path == "." || path.is_empty() { quoted.unwrap_or_default() } else { path };
             ApiError::invalid(field.clone(), format!("Received unknown parameter: {field}."))
         } else {
             let what = text.split(" at line").next().unwrap_or("invalid value").to_owned();

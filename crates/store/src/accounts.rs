@@ -301,11 +301,11 @@ impl ReadTx<'_> {
             .optional()?)
     }
 
-    /// Failed sign-ins for an email since `since`, and the time of the oldest of them.
+    /// Failed sign-ins for an email after `since` (exclusive), and the time of the oldest of them.
     pub fn login_failures_since(&self, email: &str, since: i64) -> Result<(u32, Option<i64>), StoreError> {
         Ok(self
             .conn
-            .prepare_cached("SELECT count(*), min(at) FROM login_failures WHERE email = ?1 AND at >= ?2")?
+            .prepare_cached("SELECT count(*), min(at) FROM login_failures WHERE email = ?1 AND at > ?2")?
             .query_row(params![email, since], |r| Ok((r.get::<_, u32>(0)?, r.get(1)?)))?)
     }
 
