@@ -162,6 +162,34 @@ pub fn is_one_time_code_shaped(code: &str) -> bool {
     code.len() == ONE_TIME_CODE_DIGITS && code.bytes().all(|b| b.is_ascii_digit())
 }
 
+/// The currency a buyer from `country` pays in by default (US dollars where we know no better).
+pub fn default_currency_for(country: Country) -> crate::money::Currency {
+    use crate::money::Currency;
+    const EUROZONE: &[&str] = &[
+        "AT", "BE", "CY", "DE", "EE", "ES", "FI", "FR", "GR", "HR", "IE", "IT", "LT", "LU", "LV", "MT", "NL", "PT",
+        "SI", "SK",
+    ];
+    let code = match country.as_str() {
+        c if EUROZONE.contains(&c) => "EUR",
+        "GB" => "GBP",
+        "JP" => "JPY",
+        "CA" => "CAD",
+        "AU" => "AUD",
+        "CH" => "CHF",
+        "MX" => "MXN",
+        "BR" => "BRL",
+        "IN" => "INR",
+        "CN" => "CNY",
+        "KR" => "KRW",
+        "SE" => "SEK",
+        "NO" => "NOK",
+        "DK" => "DKK",
+        "PL" => "PLN",
+        _ => "USD",
+    };
+    Currency::parse(code).unwrap_or(Currency::USD)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -206,30 +234,4 @@ mod tests {
         assert!(is_one_time_code_shaped("012345"));
         assert!(!is_one_time_code_shaped("12345a"));
     }
-}
-
-/// The currency a buyer from `country` pays in by default (US dollars where we know no better).
-pub fn default_currency_for(country: Country) -> crate::money::Currency {
-    use crate::money::Currency;
-    const EUROZONE: &[&str] =
-        &["AT", "BE", "CY", "DE", "EE", "ES", "FI", "FR", "GR", "HR", "IE", "IT", "LT", "LU", "LV", "MT", "NL", "PT", "SI", "SK"];
-    let code = match country.as_str() {
-        c if EUROZONE.contains(&c) => "EUR",
-        "GB" => "GBP",
-        "JP" => "JPY",
-        "CA" => "CAD",
-        "AU" => "AUD",
-        "CH" => "CHF",
-        "MX" => "MXN",
-        "BR" => "BRL",
-        "IN" => "INR",
-        "CN" => "CNY",
-        "KR" => "KRW",
-        "SE" => "SEK",
-        "NO" => "NOK",
-        "DK" => "DKK",
-        "PL" => "PLN",
-        _ => "USD",
-    };
-    Currency::parse(code).unwrap_or(Currency::USD)
 }

@@ -565,7 +565,9 @@ impl InvariantChecker {
             if a.debits_pending < 0 || a.credits_pending < 0 {
                 self.problem("held amounts are never negative", format!("account {}", a.id.0));
             }
-            if a.flags.no_overdraft && i128::from(a.debits_posted) + i128::from(a.debits_pending) > i128::from(a.credits_posted) {
+            if a.flags.no_overdraft
+                && i128::from(a.debits_posted) + i128::from(a.debits_pending) > i128::from(a.credits_posted)
+            {
                 self.problem(
                     "no protected account below zero",
                     format!("account {} has available balance {}", a.id.0, a.balance_available()),
@@ -774,7 +776,15 @@ mod tests {
     }
 
     fn resolve(id: i64, kind: TransferKind, amount: Option<i64>) -> TransferRequest {
-        TransferRequest { id: TransferId(id), debit_account: None, credit_account: None, amount, currency: None, kind, code: 1 }
+        TransferRequest {
+            id: TransferId(id),
+            debit_account: None,
+            credit_account: None,
+            amount,
+            currency: None,
+            kind,
+            code: 1,
+        }
     }
 
     /// One row: a sequence of submissions and the outcome expected of the last one.
@@ -792,7 +802,8 @@ mod tests {
 
     #[test]
     fn transfer_rules_table() {
-        let hold = |id, amount, timeout| with_kind(posted(id, 2, 3, amount), TransferKind::Pending { timeout_at: timeout });
+        let hold =
+            |id, amount, timeout| with_kind(posted(id, 2, 3, amount), TransferKind::Pending { timeout_at: timeout });
         let pid = TransferId(10);
         let rows: Vec<(Vec<TransferRequest>, UnixSeconds, Result<(), LedgerError>)> = vec![
             (vec![posted(10, 1, 2, 100)], 0, Ok(())),
@@ -807,23 +818,100 @@ mod tests {
             (vec![posted(10, 1, 2, 100), posted(10, 1, 2, 100)], 0, Ok(())),
             (vec![posted(10, 1, 2, 100), posted(10, 1, 2, 101)], 0, Err(LedgerError::ExistsWithDifferentFields)),
             (vec![posted(1, 1, 2, 100), hold(10, 100, None)], 0, Ok(())),
-            (vec![posted(1, 1, 2, 100), hold(10, 101, None)], 0, Err(LedgerError::ExceedsCredits { account: AccountId(2) })),
-            (vec![posted(1, 1, 2, 100), hold(10, 60, None), posted(11, 2, 3, 41)], 0, Err(LedgerError::ExceedsCredits { account: AccountId(2) })),
-            (vec![posted(1, 1, 2, 100), hold(10, 60, Some(0))], 0, Err(LedgerError::TimeoutInPast)),
-            (vec![posted(1, 1, 2, 100), hold(10, 60, None), resolve(11, TransferKind::PostPending { pending_id: pid }, Some(40))], 0, Ok(())),
-            (vec![posted(1, 1, 2, 100), hold(10, 60, None), resolve(11, TransferKind::PostPending { pending_id: pid }, Some(61))], 0, Err(LedgerError::ExceedsPendingAmount)),
-            (vec![posted(1, 1, 2, 100), hold(10, 60, None), resolve(11, TransferKind::VoidPending { pending_id: pid }, None)], 0, Ok(())),
             (
-                vec![posted(1, 1, 2, 100), hold(10, 60, None), resolve(11, TransferKind::VoidPending { pending_id: pid }, None), resolve(12, TransferKind::PostPending { pending_id: pid }, None)],
+                vec![posted(1, 1, 2, 100), hold(10, 101, None)],
+                0,
+                Err(LedgerError::ExceedsCredits { account: AccountId(2) }),
+            ),
+            (
+                vec![posted(1, 1, 2, 100), hold(10, 60, None), posted(11, 2, 3, 41)],
+                0,
+                Err(LedgerError::ExceedsCredits { account: AccountId(2) }),
+            ),
+            (vec![posted(1, 1, 2, 100), hold(10, 60, Some(0))], 0, Err(LedgerError::TimeoutInPast)),
+            (
+                vec![
+                    posted(1, 1, 2, 100),
+                    hold(10, 60, None),
+                    resolve(11, TransferKind::PostPending { pending_id: pid }, Some(40)),
+                ],
+                0,
+                Ok(()),
+            ),
+            (
+                vec![
+                    posted(1, 1, 2, 100),
+                    hold(10, 60, None),
+                    resolve(11, TransferKind::PostPending { pending_id: pid }, Some(61)),
+                ],
+                0,
+                Err(LedgerError::ExceedsPendingAmount),
+            ),
+            (
+                vec![
+                    posted(1, 1, 2, 100),
+                    hold(10, 60, None),
+                    resolve(11, TransferKind::VoidPending { pending_id: pid }, None),
+                ],
+                0,
+                Ok(()),
+            ),
+            (
+                vec![
+                    posted(1, 1, 2, 100),
+                    hold(10, 60, None),
+                    resolve(11, TransferKind::VoidPending { pending_id: pid }, None),
+                    resolve(12, TransferKind::PostPending { pending_id: pid }, None),
+                ],
                 0,
                 Err(LedgerError::PendingAlreadyResolved(PendingState::Voided)),
             ),
-            (vec![posted(1, 1, 2, 100), hold(10, 60, Some(100)), resolve(11, TransferKind::PostPending { pending_id: pid }, None)], 100, Err(LedgerError::PendingExpired)),
-            (vec![posted(1, 1, 2, 100), hold(10, 60, Some(100)), resolve(-10, TransferKind::ExpirePending { pending_id: pid }, None)], 99, Err(LedgerError::PendingNotExpired)),
-            (vec![posted(1, 1, 2, 100), hold(10, 60, Some(100)), resolve(11, TransferKind::ExpirePending { pending_id: pid }, None)], 100, Err(LedgerError::InvalidId)),
-            (vec![posted(1, 1, 2, 100), hold(10, 60, Some(100)), resolve(-10, TransferKind::ExpirePending { pending_id: pid }, None)], 100, Ok(())),
-            (vec![posted(1, 1, 2, 100), resolve(11, TransferKind::PostPending { pending_id: TransferId(1) }, None)], 0, Err(LedgerError::NotPending)),
-            (vec![resolve(11, TransferKind::VoidPending { pending_id: TransferId(77) }, None)], 0, Err(LedgerError::PendingNotFound)),
+            (
+                vec![
+                    posted(1, 1, 2, 100),
+                    hold(10, 60, Some(100)),
+                    resolve(11, TransferKind::PostPending { pending_id: pid }, None),
+                ],
+                100,
+                Err(LedgerError::PendingExpired),
+            ),
+            (
+                vec![
+                    posted(1, 1, 2, 100),
+                    hold(10, 60, Some(100)),
+                    resolve(-10, TransferKind::ExpirePending { pending_id: pid }, None),
+                ],
+                99,
+                Err(LedgerError::PendingNotExpired),
+            ),
+            (
+                vec![
+                    posted(1, 1, 2, 100),
+                    hold(10, 60, Some(100)),
+                    resolve(11, TransferKind::ExpirePending { pending_id: pid }, None),
+                ],
+                100,
+                Err(LedgerError::InvalidId),
+            ),
+            (
+                vec![
+                    posted(1, 1, 2, 100),
+                    hold(10, 60, Some(100)),
+                    resolve(-10, TransferKind::ExpirePending { pending_id: pid }, None),
+                ],
+                100,
+                Ok(()),
+            ),
+            (
+                vec![posted(1, 1, 2, 100), resolve(11, TransferKind::PostPending { pending_id: TransferId(1) }, None)],
+                0,
+                Err(LedgerError::NotPending),
+            ),
+            (
+                vec![resolve(11, TransferKind::VoidPending { pending_id: TransferId(77) }, None)],
+                0,
+                Err(LedgerError::PendingNotFound),
+            ),
         ];
         for (steps, now, expect) in rows {
             check(&steps, now, expect);

@@ -227,11 +227,7 @@ static CURRENCIES: &[([u8; 3], u8)] = &[
 
 /// Finds the table entry for a code.
 fn lookup(code: [u8; 3]) -> Option<u8> {
-    CURRENCIES
-        .binary_search_by(|(c, _)| c.cmp(&code))
-        .ok()
-        .and_then(|i| CURRENCIES.get(i))
-        .map(|&(_, units)| units)
+    CURRENCIES.binary_search_by(|(c, _)| c.cmp(&code)).ok().and_then(|i| CURRENCIES.get(i)).map(|&(_, units)| units)
 }
 
 /// Maximum number of characters of user input kept in
@@ -262,8 +258,7 @@ impl Currency {
     /// table and test codes are rejected with
     /// [`MoneyError::UnknownCurrency`].
     pub fn parse(s: &str) -> Result<Currency, MoneyError> {
-        let unknown =
-            || MoneyError::UnknownCurrency(s.chars().take(MAX_ECHOED_CODE_CHARS).collect());
+        let unknown = || MoneyError::UnknownCurrency(s.chars().take(MAX_ECHOED_CODE_CHARS).collect());
         let code: [u8; 3] = s.as_bytes().try_into().map_err(|_| unknown())?;
         if !code.iter().all(u8::is_ascii_uppercase) {
             return Err(unknown());
@@ -336,10 +331,7 @@ fn split_unsigned_decimal(s: &str) -> Option<(&str, &str)> {
 /// Appends ASCII digits to `acc` (`acc * 10 + d` per digit), or `None` on
 /// overflow. The caller guarantees that `digits` contains only ASCII digits.
 fn push_digits(acc: u128, digits: &str) -> Option<u128> {
-    digits.bytes().try_fold(acc, |acc, b| {
-        acc.checked_mul(10)?
-            .checked_add(u128::from(b.wrapping_sub(b'0')))
-    })
+    digits.bytes().try_fold(acc, |acc, b| acc.checked_mul(10)?.checked_add(u128::from(b.wrapping_sub(b'0'))))
 }
 
 /// `10^exp` as `u128`, or `None` if it does not fit.
@@ -366,11 +358,7 @@ fn render_scaled(negative: bool, magnitude: u128, scale: u32) -> String {
 /// Converts a signed magnitude into an `i64` amount.
 fn signed_amount(negative: bool, magnitude: u128) -> Result<i64, MoneyError> {
     let magnitude = i128::try_from(magnitude).map_err(|_| MoneyError::Overflow)?;
-    let value = if negative {
-        magnitude.checked_neg().ok_or(MoneyError::Overflow)?
-    } else {
-        magnitude
-    };
+    let value = if negative { magnitude.checked_neg().ok_or(MoneyError::Overflow)? } else { magnitude };
     i64::try_from(value).map_err(|_| MoneyError::Overflow)
 }
 
@@ -387,10 +375,7 @@ pub struct Money {
 impl Money {
     /// Creates an amount from a count of minor units (e.g. cents).
     pub fn new(amount_minor: i64, currency: Currency) -> Money {
-        Money {
-            amount_minor,
-            currency,
-        }
+        Money { amount_minor, currency }
     }
 
     /// Zero in the given currency.
@@ -412,40 +397,28 @@ impl Money {
         if self.currency == other.currency {
             Ok(())
         } else {
-            Err(MoneyError::CurrencyMismatch {
-                left: self.currency,
-                right: other.currency,
-            })
+            Err(MoneyError::CurrencyMismatch { left: self.currency, right: other.currency })
         }
     }
 
     /// `self + other`; fails on differing currencies or overflow.
     pub fn checked_add(&self, other: Money) -> Result<Money, MoneyError> {
         self.same_currency(&other)?;
-        let amount = self
-            .amount_minor
-            .checked_add(other.amount_minor)
-            .ok_or(MoneyError::Overflow)?;
+        let amount = self.amount_minor.checked_add(other.amount_minor).ok_or(MoneyError::Overflow)?;
         Ok(Money::new(amount, self.currency))
     }
 
     /// `self - other`; fails on differing currencies or overflow.
     pub fn checked_sub(&self, other: Money) -> Result<Money, MoneyError> {
         self.same_currency(&other)?;
-        let amount = self
-            .amount_minor
-            .checked_sub(other.amount_minor)
-            .ok_or(MoneyError::Overflow)?;
+        let amount = self.amount_minor.checked_sub(other.amount_minor).ok_or(MoneyError::Overflow)?;
         Ok(Money::new(amount, self.currency))
     }
 
     /// `-self`; fails with [`MoneyError::Overflow`] for the most negative
     /// amount, whose negation is not representable.
     pub fn checked_neg(&self) -> Result<Money, MoneyError> {
-        let amount = self
-            .amount_minor
-            .checked_neg()
-            .ok_or(MoneyError::Overflow)?;
+        let amount = self.amount_minor.checked_neg().ok_or(MoneyError::Overflow)?;
         Ok(Money::new(amount, self.currency))
     }
 
@@ -550,9 +523,7 @@ impl Money {
         let mut remainders: Vec<(Reverse<u128>, usize)> = Vec::with_capacity(weights.len());
         let mut distributed: u128 = 0;
         for (index, &w) in weights.iter().enumerate() {
-            let share = total
-                .checked_mul(u128::from(w))
-                .ok_or(MoneyError::Overflow)?;
+            let share = total.checked_mul(u128::from(w)).ok_or(MoneyError::Overflow)?;
             let floor = share.checked_div(weight_sum).ok_or(MoneyError::Overflow)?;
             let remainder = share.checked_rem(weight_sum).ok_or(MoneyError::Overflow)?;
             distributed = distributed.checked_add(floor).ok_or(MoneyError::Overflow)?;
@@ -569,10 +540,7 @@ impl Money {
             }
         }
         let negative = self.is_negative();
-        parts
-            .into_iter()
-            .map(|p| signed_amount(negative, p).map(|a| Money::new(a, self.currency)))
-            .collect()
+        parts.into_iter().map(|p| signed_amount(negative, p).map(|a| Money::new(a, self.currency))).collect()
     }
 }
 
@@ -608,11 +576,9 @@ impl ExchangeRate {
         }
         let (mut mantissa, mut scale) = (mantissa, scale);
         // Strip trailing fractional zeros: 1.50 and 1.5 are the same rate.
-        while let (Some(0), Some(shorter), Some(smaller)) = (
-            mantissa.checked_rem(10),
-            mantissa.checked_div(10),
-            scale.checked_sub(1),
-        ) {
+        while let (Some(0), Some(shorter), Some(smaller)) =
+            (mantissa.checked_rem(10), mantissa.checked_div(10), scale.checked_sub(1))
+        {
             mantissa = shorter;
             scale = smaller;
         }
@@ -631,9 +597,7 @@ impl ExchangeRate {
         if scale > MAX_RATE_SCALE {
             return Err(MoneyError::InvalidRate);
         }
-        let mantissa = push_digits(0, int)
-            .and_then(|m| push_digits(m, frac))
-            .ok_or(MoneyError::InvalidRate)?;
+        let mantissa = push_digits(0, int).and_then(|m| push_digits(m, frac)).ok_or(MoneyError::InvalidRate)?;
         ExchangeRate::new(mantissa, scale)
     }
 
@@ -656,24 +620,15 @@ impl ExchangeRate {
     /// not fit in `i64` minor units. The rate is applied even when `to`
     /// equals `from.currency()`.
     pub fn convert(&self, from: Money, to: Currency) -> Result<Money, MoneyError> {
-        let product = u128::from(from.amount_minor().unsigned_abs())
-            .checked_mul(self.mantissa)
-            .ok_or(MoneyError::Overflow)?;
+        let product =
+            u128::from(from.amount_minor().unsigned_abs()).checked_mul(self.mantissa).ok_or(MoneyError::Overflow)?;
         let up = u32::from(to.minor_units());
-        let down = self
-            .scale
-            .checked_add(u32::from(from.currency().minor_units()))
-            .ok_or(MoneyError::Overflow)?;
+        let down = self.scale.checked_add(u32::from(from.currency().minor_units())).ok_or(MoneyError::Overflow)?;
         let magnitude = if up >= down {
             let factor = up.checked_sub(down).and_then(pow10);
-            factor
-                .and_then(|f| product.checked_mul(f))
-                .ok_or(MoneyError::Overflow)?
+            factor.and_then(|f| product.checked_mul(f)).ok_or(MoneyError::Overflow)?
         } else {
-            let divisor = down
-                .checked_sub(up)
-                .and_then(pow10)
-                .ok_or(MoneyError::Overflow)?;
+            let divisor = down.checked_sub(up).and_then(pow10).ok_or(MoneyError::Overflow)?;
             let quotient = product.checked_div(divisor).ok_or(MoneyError::Overflow)?;
             let remainder = product.checked_rem(divisor).ok_or(MoneyError::Overflow)?;
             // remainder < divisor <= 10^16, so doubling cannot overflow.
@@ -723,10 +678,7 @@ mod tests {
     }
 
     fn too_many(currency: Currency) -> MoneyError {
-        MoneyError::TooManyDecimals {
-            currency,
-            max: currency.minor_units(),
-        }
+        MoneyError::TooManyDecimals { currency, max: currency.minor_units() }
     }
 
     // ---------------------------------------------------------------- currency
@@ -829,14 +781,8 @@ mod tests {
     #[test]
     fn unknown_currency_echo_is_truncated() {
         let long = "x".repeat(1000);
-        assert_eq!(
-            Currency::parse(&long),
-            Err(MoneyError::UnknownCurrency("x".repeat(16)))
-        );
-        assert_eq!(
-            Currency::parse("usd"),
-            Err(MoneyError::UnknownCurrency("usd".to_owned()))
-        );
+        assert_eq!(Currency::parse(&long), Err(MoneyError::UnknownCurrency("x".repeat(16))));
+        assert_eq!(Currency::parse("usd"), Err(MoneyError::UnknownCurrency("usd".to_owned())));
     }
 
     // ----------------------------------------------------------------- parsing
@@ -872,12 +818,7 @@ mod tests {
             ("-92233720368547758.08", usd, Any, Ok(i64::MIN)),
             ("9223372036854775807", jpy, Any, Ok(i64::MAX)),
             ("-9223372036854775808", jpy, Any, Ok(i64::MIN)),
-            (
-                "00000000000000000000000000000000000000000001",
-                jpy,
-                Any,
-                Ok(1),
-            ),
+            ("00000000000000000000000000000000000000000001", jpy, Any, Ok(1)),
             // too many decimals
             ("10.5", jpy, NonNegative, Err(too_many(jpy))),
             ("10.0", jpy, NonNegative, Err(too_many(jpy))),
@@ -898,12 +839,7 @@ mod tests {
             ("9223372036854775808", jpy, Any, Err(MoneyError::Overflow)),
             ("-9223372036854775809", jpy, Any, Err(MoneyError::Overflow)),
             ("92233720368547758.08", usd, Any, Err(MoneyError::Overflow)),
-            (
-                "999999999999999999999999999999999999999999999999",
-                usd,
-                Any,
-                Err(MoneyError::Overflow),
-            ),
+            ("999999999999999999999999999999999999999999999999", usd, Any, Err(MoneyError::Overflow)),
             // malformed
             ("", usd, Any, Err(MoneyError::InvalidAmount)),
             (".", usd, Any, Err(MoneyError::InvalidAmount)),
@@ -945,11 +881,7 @@ mod tests {
             assert_eq!(m.to_decimal_string(), decimal, "{m:?}");
             assert_eq!(m.format(), format!("{decimal} {currency}"));
             assert_eq!(m.to_string(), m.format());
-            assert_eq!(
-                Money::parse_decimal(decimal, currency, Sign::Any),
-                Ok(m),
-                "round trip of {decimal:?}"
-            );
+            assert_eq!(Money::parse_decimal(decimal, currency, Sign::Any), Ok(m), "round trip of {decimal:?}");
         }
         let rows = [
             (1050, Currency::USD, "10.50"),
@@ -989,57 +921,15 @@ mod tests {
             ("add", add, usd(150), usd(275), Ok(usd(425))),
             ("add neg", add, usd(150), usd(-275), Ok(usd(-125))),
             ("add max", add, usd(i64::MAX), usd(0), Ok(usd(i64::MAX))),
-            (
-                "add overflow",
-                add,
-                usd(i64::MAX),
-                usd(1),
-                Err(MoneyError::Overflow),
-            ),
-            (
-                "add underflow",
-                add,
-                usd(i64::MIN),
-                usd(-1),
-                Err(MoneyError::Overflow),
-            ),
-            (
-                "add mismatch",
-                add,
-                usd(1),
-                eur(1),
-                Err(mismatch(Currency::USD, Currency::EUR)),
-            ),
-            (
-                "mismatch wins over overflow",
-                add,
-                eur(i64::MAX),
-                usd(1),
-                Err(mismatch(Currency::EUR, Currency::USD)),
-            ),
+            ("add overflow", add, usd(i64::MAX), usd(1), Err(MoneyError::Overflow)),
+            ("add underflow", add, usd(i64::MIN), usd(-1), Err(MoneyError::Overflow)),
+            ("add mismatch", add, usd(1), eur(1), Err(mismatch(Currency::USD, Currency::EUR))),
+            ("mismatch wins over overflow", add, eur(i64::MAX), usd(1), Err(mismatch(Currency::EUR, Currency::USD))),
             ("sub", sub, usd(150), usd(275), Ok(usd(-125))),
             ("sub min", sub, usd(i64::MIN), usd(0), Ok(usd(i64::MIN))),
-            (
-                "sub underflow",
-                sub,
-                usd(i64::MIN),
-                usd(1),
-                Err(MoneyError::Overflow),
-            ),
-            (
-                "sub overflow",
-                sub,
-                usd(0),
-                usd(i64::MIN),
-                Err(MoneyError::Overflow),
-            ),
-            (
-                "sub mismatch",
-                sub,
-                eur(5),
-                usd(1),
-                Err(mismatch(Currency::EUR, Currency::USD)),
-            ),
+            ("sub underflow", sub, usd(i64::MIN), usd(1), Err(MoneyError::Overflow)),
+            ("sub overflow", sub, usd(0), usd(i64::MIN), Err(MoneyError::Overflow)),
+            ("sub mismatch", sub, eur(5), usd(1), Err(mismatch(Currency::EUR, Currency::USD))),
         ];
         for (name, op, left, right, expected) in rows {
             assert_eq!(op(&left, right), expected, "{name}");
@@ -1052,18 +942,10 @@ mod tests {
         assert_eq!(usd(5).checked_neg(), Ok(usd(-5)));
         assert_eq!(usd(i64::MAX).checked_neg(), Ok(usd(-i64::MAX)));
         assert_eq!(usd(i64::MIN).checked_neg(), Err(MoneyError::Overflow));
-        let rows = [
-            (-1, (true, false, false)),
-            (0, (false, true, false)),
-            (1, (false, false, true)),
-        ];
+        let rows = [(-1, (true, false, false)), (0, (false, true, false)), (1, (false, false, true))];
         for (amount, expected) in rows {
             let m = usd(amount);
-            assert_eq!(
-                (m.is_negative(), m.is_zero(), m.is_positive()),
-                expected,
-                "{amount}"
-            );
+            assert_eq!((m.is_negative(), m.is_zero(), m.is_positive()), expected, "{amount}");
         }
         let z = Money::zero(Currency::JPY);
         assert!(z.is_zero());
@@ -1077,11 +959,7 @@ mod tests {
     fn allocate_table() {
         fn check(total: i64, weights: &[u64], expected: Result<Vec<i64>, MoneyError>) {
             let got = Money::new(total, Currency::USD).allocate(weights);
-            let expected = expected.map(|v| {
-                v.into_iter()
-                    .map(|a| Money::new(a, Currency::USD))
-                    .collect()
-            });
+            let expected = expected.map(|v| v.into_iter().map(|a| Money::new(a, Currency::USD)).collect());
             assert_eq!(got, expected, "allocate({total}, {weights:?})");
         }
         let big = u64::MAX;
@@ -1101,22 +979,10 @@ mod tests {
             // remainders .7, .2, .1 (×10 out of 10): the largest gets the unit
             (2, vec![35, 10, 5], Ok(vec![2, 0, 0])),
             (7, vec![1, 1, 1, 1], Ok(vec![2, 2, 2, 1])),
-            (
-                i64::MAX,
-                vec![1, 1],
-                Ok(vec![i64::MAX / 2 + 1, i64::MAX / 2]),
-            ),
+            (i64::MAX, vec![1, 1], Ok(vec![i64::MAX / 2 + 1, i64::MAX / 2])),
             (i64::MIN, vec![1, 1], Ok(vec![i64::MIN / 2, i64::MIN / 2])),
             (i64::MIN, vec![1], Ok(vec![i64::MIN])),
-            (
-                i64::MAX,
-                vec![big, big, big],
-                Ok(vec![
-                    3074457345618258603,
-                    3074457345618258602,
-                    3074457345618258602,
-                ]),
-            ),
+            (i64::MAX, vec![big, big, big], Ok(vec![3074457345618258603, 3074457345618258602, 3074457345618258602])),
             (i64::MIN, vec![big, 1], Ok(vec![i64::MIN, 0])),
             (100, vec![], Err(MoneyError::InvalidWeights)),
             (100, vec![0, 0], Err(MoneyError::InvalidWeights)),
@@ -1186,11 +1052,7 @@ mod tests {
     fn convert_table() {
         fn check(rate: &str, from: Money, to: Currency, expected: Result<i64, MoneyError>) {
             let got = ExchangeRate::parse(rate).and_then(|r| r.convert(from, to));
-            assert_eq!(
-                got,
-                expected.map(|a| Money::new(a, to)),
-                "{from} at {rate} to {to}"
-            );
+            assert_eq!(got, expected.map(|a| Money::new(a, to)), "{from} at {rate} to {to}");
         }
         let usd = |a| Money::new(a, Currency::USD);
         let eur = |a| Money::new(a, Currency::EUR);
@@ -1215,12 +1077,7 @@ mod tests {
             ("0.377", usd(100), BHD, Ok(377)),
             ("1", usd(12345), Currency::USD, Ok(12345)),
             ("1", usd(0), Currency::JPY, Ok(0)),
-            (
-                "150",
-                usd(i64::MAX),
-                Currency::JPY,
-                Err(MoneyError::Overflow),
-            ),
+            ("150", usd(i64::MAX), Currency::JPY, Err(MoneyError::Overflow)),
             ("1", usd(i64::MAX), CLF, Err(MoneyError::Overflow)),
             ("1", usd(i64::MIN), Currency::EUR, Ok(i64::MIN)),
             ("1", usd(i64::MIN), Currency::JPY, Ok(i64::MIN / 100)),
@@ -1239,22 +1096,14 @@ mod tests {
             Ok(r) => r,
             Err(e) => panic!("{e}"),
         };
-        assert_eq!(
-            huge.convert(usd(2), Currency::USD),
-            Err(MoneyError::Overflow)
-        );
+        assert_eq!(huge.convert(usd(2), Currency::USD), Err(MoneyError::Overflow));
         assert_eq!(huge.convert(usd(0), Currency::USD), Ok(usd(0)));
     }
 
     // -------------------------------------------------------------- properties
 
     fn any_currency() -> impl Strategy<Value = Currency> {
-        prop_oneof![
-            Just(Currency::USD),
-            Just(Currency::JPY),
-            Just(BHD),
-            Just(CLF),
-        ]
+        prop_oneof![Just(Currency::USD), Just(Currency::JPY), Just(BHD), Just(CLF),]
     }
 
     proptest! {

@@ -77,7 +77,11 @@ pub async fn run_ledger(args: LedgerBenchArgs) -> anyhow::Result<LedgerBenchRepo
     // Fund every account from a source that may go negative, in one command per 10,000.
     store
         .write(move |tx| -> Result<(), StoreError> {
-            tx.open_account(&Account::new(AccountId(accounts + 1), Currency::USD, AccountFlags::default()), &AccountMeta { kind: "bench_source".into(), owner: None }, 0)?;
+            tx.open_account(
+                &Account::new(AccountId(accounts + 1), Currency::USD, AccountFlags::default()),
+                &AccountMeta { kind: "bench_source".into(), owner: None },
+                0,
+            )?;
             Ok(())
         })
         .await?;

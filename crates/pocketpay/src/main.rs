@@ -88,8 +88,11 @@ enum BenchCommand {
 }
 
 fn init_logs(json: bool) {
-    let filter = tracing_subscriber::EnvFilter::try_from_env("POCKETPAY_LOG").unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr)
+    let filter = tracing_subscriber::EnvFilter::try_from_env("POCKETPAY_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()));
     if json {
         builder.json().init();
@@ -120,13 +123,18 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             };
             let mut config = ServerConfig::new(mode, data.data_dir);
             config.secret_hex = std::env::var("POCKETPAY_SECRET").ok();
-            if let (Ok(email), Ok(password)) = (std::env::var("POCKETPAY_OPERATOR_EMAIL"), std::env::var("POCKETPAY_OPERATOR_PASSWORD")) {
+            if let (Ok(email), Ok(password)) =
+                (std::env::var("POCKETPAY_OPERATOR_EMAIL"), std::env::var("POCKETPAY_OPERATOR_PASSWORD"))
+            {
                 config.operator_bootstrap = Some((email, password));
             }
             let app = server::build(config).await?;
             let listener = tokio::net::TcpListener::bind(listen).await?;
             let addr = listener.local_addr()?;
-            println!("pocketpay listening on http://{addr} ({} mode)", if mode == Mode::Test { "test" } else { "live" });
+            println!(
+                "pocketpay listening on http://{addr} ({} mode)",
+                if mode == Mode::Test { "test" } else { "live" }
+            );
             app.serve(listener, shutdown_signal()).await?;
             Ok(ExitCode::SUCCESS)
         }

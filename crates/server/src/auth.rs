@@ -43,7 +43,9 @@ impl Caller {
     pub fn person(self) -> Result<(UserRecord, Role, Vec<u8>), ApiError> {
         match self {
             Caller::User { user, role, token_hash } => Ok((user, role, token_hash)),
-            Caller::Merchant { .. } => Err(ApiError::forbidden("This call needs a buyer's or operator's session, not an API key.")),
+            Caller::Merchant { .. } => {
+                Err(ApiError::forbidden("This call needs a buyer's or operator's session, not an API key."))
+            }
         }
     }
 }
@@ -77,7 +79,7 @@ impl FromRequestParts<AppState> for Caller {
                 if session.revoked_at.is_some() || session.expires_at <= now {
                     return Ok(None);
                 }
-                Ok(tx.user(&session.user_id)?)
+                tx.user(&session.user_id)
             })
             .await?;
         let user = found.filter(|u| u.status == "active").ok_or_else(ApiError::unauthenticated)?;

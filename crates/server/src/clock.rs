@@ -12,10 +12,8 @@ pub struct Clock {
 impl Clock {
     /// The current time in Unix seconds.
     pub fn now(&self) -> i64 {
-        let wall = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_secs() as i64)
-            .unwrap_or(0);
+        let wall =
+            std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0);
         wall.saturating_add(self.offset_s.load(Ordering::Relaxed))
     }
 

@@ -66,8 +66,13 @@ impl ApiError {
     /// 400 `parameter_missing` about `param`.
     pub fn missing(param: impl Into<String>) -> Self {
         let param = param.into();
-        Self::new(StatusCode::BAD_REQUEST, ErrorType::InvalidRequest, "parameter_missing", format!("Missing required parameter: {param}."))
-            .with_param(param)
+        Self::new(
+            StatusCode::BAD_REQUEST,
+            ErrorType::InvalidRequest,
+            "parameter_missing",
+            format!("Missing required parameter: {param}."),
+        )
+        .with_param(param)
     }
 
     /// 400 with another code of the invalid-request family.
@@ -129,7 +134,12 @@ impl ApiError {
 
     /// 503: the service cannot take the request now.
     pub fn unavailable() -> Self {
-        Self::new(StatusCode::SERVICE_UNAVAILABLE, ErrorType::Api, "api_error", "The service is unavailable; try again shortly.")
+        Self::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            ErrorType::Api,
+            "api_error",
+            "The service is unavailable; try again shortly.",
+        )
     }
 
     /// Adds the parameter the error is about.

@@ -84,7 +84,9 @@ pub async fn request_context(req: Request<Body>, next: Next) -> Response {
         .headers()
         .get("x-request-id")
         .and_then(|v| v.to_str().ok())
-        .filter(|v| !v.is_empty() && v.len() <= 64 && v.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-'))
+        .filter(|v| {
+            !v.is_empty() && v.len() <= 64 && v.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+        })
         .map(str::to_owned)
         .unwrap_or_else(|| crate::secrets::random_id("req"));
     let method = req.method().clone();
@@ -106,14 +108,13 @@ pub async fn request_context(req: Request<Body>, next: Next) -> Response {
 
 /// Answers unknown routes in our error format.
 pub async fn unknown_route(req: Request<Body>) -> Response {
-    ApiError::not_found("route")
-        .with_param(format!("{} {}", req.method(), req.uri().path()))
-        .into_response()
+    ApiError::not_found("route").with_param(format!("{} {}", req.method(), req.uri().path())).into_response()
 }
 
 /// Answers a known path called with the wrong method.
 pub async fn method_not_allowed(req: Request<Body>) -> Response {
-    let mut e = ApiError::bad_request("parameter_invalid", format!("{} is not allowed on {}.", req.method(), req.uri().path()));
+    let mut e =
+        ApiError::bad_request("parameter_invalid", format!("{} is not allowed on {}.", req.method(), req.uri().path()));
     e.status = axum::http::StatusCode::METHOD_NOT_ALLOWED;
     e.into_response()
 }

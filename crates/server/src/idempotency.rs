@@ -62,7 +62,8 @@ impl IdempotencyContext {
             return ApiError::internal().into_response();
         };
         let status = StatusCode::from_u16(record.status).unwrap_or(StatusCode::OK);
-        let mut response = if status == StatusCode::NO_CONTENT { status.into_response() } else { (status, body).into_response() };
+        let mut response =
+            if status == StatusCode::NO_CONTENT { status.into_response() } else { (status, body).into_response() };
         let headers = response.headers_mut();
         if status != StatusCode::NO_CONTENT {
             headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
@@ -102,16 +103,23 @@ pub async fn layer(State(state): State<AppState>, req: Request, next: Next) -> R
     let Some(key) = req.headers().get("idempotency-key").cloned() else {
         return next.run(req).await;
     };
-    let key = match key.to_str() {
-        Ok(k) if !k.is_empty() && k.len() <= IDEMPOTENCY_KEY_LENGTH_MAX && k.bytes().all(|b| (0x21..0x7f).contains(&b)) => k.to_owned(),
-        _ => {
-            return ApiError::invalid(
+    let key =
+        match key.to_str() {
+            Ok(k)
+                if !k.is_empty()
+                    && k.len() <= IDEMPOTENCY_KEY_LENGTH_MAX
+                    && k.bytes().all(|b| (0x21..0x7f).contains(&b)) =>
+            {
+                k.to_owned()
+            }
+            _ => return ApiError::invalid(
                 "Idempotency-Key",
-                format!("The Idempotency-Key header must be 1 to {IDEMPOTENCY_KEY_LENGTH_MAX} visible ASCII characters."),
+                format!(
+                    "The Idempotency-Key header must be 1 to {IDEMPOTENCY_KEY_LENGTH_MAX} visible ASCII characters."
+                ),
             )
-            .into_response()
-        }
-    };
+            .into_response(),
+        };
     let (parts, body) = req.into_parts();
     let Ok(bytes) = to_bytes(body, BODY_BYTES_MAX).await else {
         return too_large().into_response();

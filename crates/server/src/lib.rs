@@ -124,7 +124,11 @@ impl AppState {
                     Ok(r) => (r.status, r.body, None),
                     Err(e) => (e.status, e.body(&ctx.request_id), e.retry_after_s),
                 };
-                let bytes = if status == StatusCode::NO_CONTENT { Vec::new() } else { serde_json::to_vec(&body).unwrap_or_default() };
+                let bytes = if status == StatusCode::NO_CONTENT {
+                    Vec::new()
+                } else {
+                    serde_json::to_vec(&body).unwrap_or_default()
+                };
                 if let Some(context) = &context {
                     if !status.is_server_error() && status != StatusCode::TOO_MANY_REQUESTS {
                         tx.insert_idempotency_record(&context.key_hash, &context.record(status, &bytes, ctx.now))?;
@@ -135,12 +139,16 @@ impl AppState {
             .await;
         match outcome {
             Ok((status, bytes, retry_after)) => {
-                let mut response =
-                    if status == StatusCode::NO_CONTENT { status.into_response() } else { (status, bytes).into_response() };
+                let mut response = if status == StatusCode::NO_CONTENT {
+                    status.into_response()
+                } else {
+                    (status, bytes).into_response()
+                };
                 if status != StatusCode::NO_CONTENT {
-                    response
-                        .headers_mut()
-                        .insert(axum::http::header::CONTENT_TYPE, axum::http::HeaderValue::from_static("application/json"));
+                    response.headers_mut().insert(
+                        axum::http::header::CONTENT_TYPE,
+                        axum::http::HeaderValue::from_static("application/json"),
+                    );
                 }
                 if let Some(s) = retry_after.and_then(|s| s.to_string().parse().ok()) {
                     response.headers_mut().insert(axum::http::header::RETRY_AFTER, s);
@@ -185,9 +193,14 @@ pub enum StartError {
 /// Opens the store, loads the secret, bootstraps the operator and builds the router.
 pub async fn build(config: ServerConfig) -> Result<App, StartError> {
     std::fs::create_dir_all(&config.data_dir)?;
-    let secret = ServerSecret::load(config.secret_hex.as_deref(), &config.data_dir.join("secret.key"), config.mode == Mode::Test)?;
+    let secret = ServerSecret::load(
+        config.secret_hex.as_deref(),
+        &config.data_dir.join("secret.key"),
+        config.mode == Mode::Test,
+    )?;
     let store = Store::open(StoreConfig::new(config.database_path()))?;
-    let state = AppState { store, secret, clock: Clock::default(), config: Arc::new(config), in_flight: InFlight::default() };
+    let state =
+        AppState { store, secret, clock: Clock::default(), config: Arc::new(config), in_flight: InFlight::default() };
     if let Some((email, password)) = state.config.operator_bootstrap.clone() {
         match routes::accounts::create_operator(&state.store, &email, &password, state.clock.now()).await {
             Ok(_) => tracing::info!("operator created from the bootstrap environment variables"),

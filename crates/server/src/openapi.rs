@@ -130,7 +130,10 @@ pub fn document(endpoints: &[Endpoint]) -> Value {
     for e in endpoints {
         let mut op = Map::new();
         op.insert("summary".into(), json!(e.summary));
-        op.insert("operationId".into(), json!(format!("{}_{}", e.verb.name(), e.path.trim_start_matches('/').replace(['/', '{', '}'], "_"))));
+        op.insert(
+            "operationId".into(),
+            json!(format!("{}_{}", e.verb.name(), e.path.trim_start_matches('/').replace(['/', '{', '}'], "_"))),
+        );
         op.insert("x-access".into(), json!(e.access.name()));
         if e.access != Access::Anyone {
             op.insert("security".into(), json!([{ "bearer": [] }]));
@@ -150,7 +153,10 @@ pub fn document(endpoints: &[Endpoint]) -> Value {
             op.insert("parameters".into(), Value::Array(params));
         }
         if let Some(schema) = &e.body {
-            op.insert("requestBody".into(), json!({ "required": true, "content": { "application/json": { "schema": schema } } }));
+            op.insert(
+                "requestBody".into(),
+                json!({ "required": true, "content": { "application/json": { "schema": schema } } }),
+            );
         }
         op.insert(
             "responses".into(),

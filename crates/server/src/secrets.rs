@@ -65,7 +65,8 @@ impl ServerSecret {
 
     /// A keyed hash (HMAC-SHA-256) of `data` under a purpose label.
     pub fn keyed_hash(&self, purpose: &str, data: &[u8]) -> Vec<u8> {
-        let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(&self.0).unwrap_or_else(|_| unreachable!("HMAC takes any key length"));
+        let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(&self.0)
+            .unwrap_or_else(|_| unreachable!("HMAC takes any key length"));
         mac.update(purpose.as_bytes());
         mac.update(&[0]);
         mac.update(data);

@@ -45,7 +45,11 @@ impl TestApp {
     }
 
     async fn spawn_with(adjust: impl FnOnce(&mut ServerConfig)) -> Self {
-        let dir = std::env::temp_dir().join(format!("pocketpay-api-{}-{}", std::process::id(), server::secrets::random_id("t")));
+        let dir = std::env::temp_dir().join(format!(
+            "pocketpay-api-{}-{}",
+            std::process::id(),
+            server::secrets::random_id("t")
+        ));
         let mut config = ServerConfig::new(Mode::Test, &dir);
         config.operator_bootstrap = Some((OPERATOR_EMAIL.into(), OPERATOR_PASSWORD.into()));
         config.worker_interval_ms = 50;
@@ -57,7 +61,14 @@ impl TestApp {
         Self { base: format!("http://{addr}"), client: reqwest::Client::new(), dir }
     }
 
-    async fn call(&self, method: Method, path: &str, token: Option<&str>, idem: Option<&str>, body: Option<Value>) -> Answer {
+    async fn call(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        idem: Option<&str>,
+        body: Option<Value>,
+    ) -> Answer {
         let mut req = self.client.request(method, format!("{}{path}", self.base));
         if let Some(t) = token {
             req = req.bearer_auth(t);
@@ -72,7 +83,11 @@ impl TestApp {
         let status = resp.status();
         let headers = resp.headers().clone();
         let text = resp.text().await.unwrap_or_default();
-        let body = if text.is_empty() { Value::Null } else { serde_json::from_str(&text).unwrap_or_else(|_| panic!("not JSON: {text}")) };
+        let body = if text.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_str(&text).unwrap_or_else(|_| panic!("not JSON: {text}"))
+        };
         Answer { status, headers, body }
     }
 
@@ -128,7 +143,9 @@ impl TestApp {
 #[tokio::test]
 async fn sign_up_verify_sign_in_me_sign_out() {
     let app = TestApp::spawn().await;
-    let created = app.post("/v1/users", None, json!({ "email": "Alice@Example.com", "password": PASSWORD, "country": "fr" })).await;
+    let created = app
+        .post("/v1/users", None, json!({ "email": "Alice@Example.com", "password": PASSWORD, "country": "fr" }))
+        .await;
     assert_eq!(created.status, StatusCode::CREATED);
     assert_eq!(created.body["status"], "unverified");
     assert_eq!(created.body["email"], "alice@example.com");
@@ -146,7 +163,8 @@ async fn sign_up_verify_sign_in_me_sign_out() {
     app.post("/v1/users/verify_email", None, json!({ "email": "alice@example.com", "code": wrong }))
         .await
         .assert_error(400, "invalid_request_error", "verification_failed");
-    let verified = app.post("/v1/users/verify_email", None, json!({ "email": "alice@example.com", "code": code })).await;
+    let verified =
+        app.post("/v1/users/verify_email", None, json!({ "email": "alice@example.com", "code": code })).await;
     assert_eq!(verified.body["status"], "active", "{}", verified.body);
 
     let token = app.login("alice@example.com", PASSWORD).await;
@@ -171,24 +189,137 @@ async fn every_bad_input_answers_in_the_error_format_and_writes_nothing() {
     big_json.extend(std::iter::repeat_n(b'p', 1024 * 1024));
     big_json.extend(b"\"}");
     // (method, path, content type, body, status, code, param)
-    let rows: Vec<(Method, &str, Option<&str>, Vec<u8>, u16, &str, Option<&str>)> = vec![
-        (Method::POST, "/v1/users", Some("application/json"), b"{\"email\": \"x@y.co\", ".to_vec(), 400, "parameter_invalid", Some("body")),
-        (Method::POST, "/v1/users", Some("application/json"), b"not json".to_vec(), 400, "parameter_invalid", Some("body")),
+    type Row<'a> = (Method, &'a str, Option<&'a str>, Vec<u8>, u16, &'a str, Option<&'a str>);
+    let rows: Vec<Row> = vec![
+        (
+            Method::POST,
+            "/v1/users",
+            Some("application/json"),
+            b"{\"email\": \"x@y.co\", ".to_vec(),
+            400,
+            "parameter_invalid",
+            Some("body"),
+        ),
+        (
+            Method::POST,
+            "/v1/users",
+            Some("application/json"),
+            b"not json".to_vec(),
+            400,
+            "parameter_invalid",
+            Some("body"),
+        ),
         (Method::POST, "/v1/users", Some("application/json"), b"[]".to_vec(), 400, "parameter_invalid", Some("body")),
-        (Method::POST, "/v1/users", Some("application/json"), br#"{"email":"x@y.co","password":"long enough pw"} {}"#.to_vec(), 400, "parameter_invalid", Some("body")),
-        (Method::POST, "/v1/users", Some("application/json"), br#"{"email":"x@y.co","password":"long enough pw","admin":true}"#.to_vec(), 400, "parameter_invalid", Some("admin")),
-        (Method::POST, "/v1/users", Some("application/json"), br#"{"email":"x@y.co","password":1234567890}"#.to_vec(), 400, "parameter_invalid", Some("password")),
-        (Method::POST, "/v1/users", Some("application/json"), br#"{"email":"x@y.co"}"#.to_vec(), 400, "parameter_missing", Some("password")),
-        (Method::POST, "/v1/users", Some("application/json"), br#"{"email":"not-an-email","password":"long enough pw"}"#.to_vec(), 400, "parameter_invalid", Some("email")),
-        (Method::POST, "/v1/users", Some("application/json"), br#"{"email":"x@y.co","password":"short"}"#.to_vec(), 400, "parameter_invalid", Some("password")),
-        (Method::POST, "/v1/users", Some("application/json"), br#"{"email":"x@y.co","password":"long enough pw","country":"USA"}"#.to_vec(), 400, "parameter_invalid", Some("country")),
-        (Method::POST, "/v1/users", Some("application/json"), br#"{"email":"x@y.co","password":"long enough pw","phone":"12"}"#.to_vec(), 400, "parameter_invalid", Some("phone")),
-        (Method::POST, "/v1/users", Some("text/plain"), br#"{"email":"x@y.co","password":"long enough pw"}"#.to_vec(), 400, "parameter_invalid", Some("body")),
-        (Method::POST, "/v1/users", None, br#"{"email":"x@y.co","password":"long enough pw"}"#.to_vec(), 400, "parameter_invalid", Some("body")),
+        (
+            Method::POST,
+            "/v1/users",
+            Some("application/json"),
+            br#"{"email":"x@y.co","password":"long enough pw"} {}"#.to_vec(),
+            400,
+            "parameter_invalid",
+            Some("body"),
+        ),
+        (
+            Method::POST,
+            "/v1/users",
+            Some("application/json"),
+            br#"{"email":"x@y.co","password":"long enough pw","admin":true}"#.to_vec(),
+            400,
+            "parameter_invalid",
+            Some("admin"),
+        ),
+        (
+            Method::POST,
+            "/v1/users",
+            Some("application/json"),
+            br#"{"email":"x@y.co","password":1234567890}"#.to_vec(),
+            400,
+            "parameter_invalid",
+            Some("password"),
+        ),
+        (
+            Method::POST,
+            "/v1/users",
+            Some("application/json"),
+            br#"{"email":"x@y.co"}"#.to_vec(),
+            400,
+            "parameter_missing",
+            Some("password"),
+        ),
+        (
+            Method::POST,
+            "/v1/users",
+            Some("application/json"),
+            br#"{"email":"not-an-email","password":"long enough pw"}"#.to_vec(),
+            400,
+            "parameter_invalid",
+            Some("email"),
+        ),
+        (
+            Method::POST,
+            "/v1/users",
+            Some("application/json"),
+            br#"{"email":"x@y.co","password":"short"}"#.to_vec(),
+            400,
+            "parameter_invalid",
+            Some("password"),
+        ),
+        (
+            Method::POST,
+            "/v1/users",
+            Some("application/json"),
+            br#"{"email":"x@y.co","password":"long enough pw","country":"USA"}"#.to_vec(),
+            400,
+            "parameter_invalid",
+            Some("country"),
+        ),
+        (
+            Method::POST,
+            "/v1/users",
+            Some("application/json"),
+            br#"{"email":"x@y.co","password":"long enough pw","phone":"12"}"#.to_vec(),
+            400,
+            "parameter_invalid",
+            Some("phone"),
+        ),
+        (
+            Method::POST,
+            "/v1/users",
+            Some("text/plain"),
+            br#"{"email":"x@y.co","password":"long enough pw"}"#.to_vec(),
+            400,
+            "parameter_invalid",
+            Some("body"),
+        ),
+        (
+            Method::POST,
+            "/v1/users",
+            None,
+            br#"{"email":"x@y.co","password":"long enough pw"}"#.to_vec(),
+            400,
+            "parameter_invalid",
+            Some("body"),
+        ),
         (Method::POST, "/v1/users", Some("application/json"), big.clone(), 413, "parameter_invalid", Some("body")),
         (Method::POST, "/v1/users", Some("application/json"), big_json, 413, "parameter_invalid", Some("body")),
-        (Method::POST, "/v1/users/verify_email", Some("application/json"), br#"{"email":"x@y.co","code":"12ab56"}"#.to_vec(), 400, "parameter_invalid", Some("code")),
-        (Method::POST, "/v1/test/clock", Some("application/json"), br#"{"advance_seconds":-5}"#.to_vec(), 400, "parameter_invalid", Some("advance_seconds")),
+        (
+            Method::POST,
+            "/v1/users/verify_email",
+            Some("application/json"),
+            br#"{"email":"x@y.co","code":"12ab56"}"#.to_vec(),
+            400,
+            "parameter_invalid",
+            Some("code"),
+        ),
+        (
+            Method::POST,
+            "/v1/test/clock",
+            Some("application/json"),
+            br#"{"advance_seconds":-5}"#.to_vec(),
+            400,
+            "parameter_invalid",
+            Some("advance_seconds"),
+        ),
         (Method::GET, "/v1/does-not-exist", None, Vec::new(), 404, "resource_missing", Some("GET /v1/does-not-exist")),
         (Method::GET, "/v2/users", None, Vec::new(), 404, "resource_missing", Some("GET /v2/users")),
         (Method::PUT, "/v1/users", Some("application/json"), b"{}".to_vec(), 405, "parameter_invalid", None),
@@ -220,7 +351,8 @@ async fn duplicate_email_is_refused() {
     let app = TestApp::spawn().await;
     let first = app.post("/v1/users", None, json!({ "email": "bob@example.com", "password": PASSWORD })).await;
     assert_eq!(first.status, StatusCode::CREATED);
-    let again = app.post("/v1/users", None, json!({ "email": " BOB@example.com ", "password": "another password" })).await;
+    let again =
+        app.post("/v1/users", None, json!({ "email": " BOB@example.com ", "password": "another password" })).await;
     again.assert_error(409, "invalid_request_error", "email_taken");
     assert_eq!(again.body["error"]["param"], "email");
     let inbox = app.get("/v1/test/inbox?to=bob@example.com", None).await;
@@ -239,12 +371,15 @@ async fn failed_sign_ins_are_rate_limited_until_the_window_passes() {
     // Locked: even the right password is refused, with Retry-After.
     let locked = app.post("/v1/sessions", None, json!({ "email": "carol@example.com", "password": PASSWORD })).await;
     locked.assert_error(429, "rate_limit_error", "too_many_attempts");
-    let retry: u64 = locked.headers.get("retry-after").and_then(|v| v.to_str().ok()).and_then(|v| v.parse().ok()).unwrap_or(0);
+    let retry: u64 =
+        locked.headers.get("retry-after").and_then(|v| v.to_str().ok()).and_then(|v| v.parse().ok()).unwrap_or(0);
     assert!((1..=900).contains(&retry), "Retry-After {retry}");
     // An unknown email answers exactly like a wrong password.
-    app.post("/v1/sessions", None, json!({ "email": "nobody@example.com", "password": PASSWORD }))
-        .await
-        .assert_error(401, "authentication_error", "invalid_credentials");
+    app.post("/v1/sessions", None, json!({ "email": "nobody@example.com", "password": PASSWORD })).await.assert_error(
+        401,
+        "authentication_error",
+        "invalid_credentials",
+    );
     let moved = app.post("/v1/test/clock", None, json!({ "advance_seconds": retry })).await;
     assert_eq!(moved.status, StatusCode::OK, "{}", moved.body);
     app.login("carol@example.com", PASSWORD).await;
@@ -259,19 +394,27 @@ async fn email_codes_expire_and_lock_after_five_wrong_tries() {
     for left in (0..5).rev() {
         let a = app.post("/v1/users/verify_email", None, json!({ "email": "dan@example.com", "code": wrong })).await;
         a.assert_error(400, "invalid_request_error", "verification_failed");
-        assert!(a.body["error"]["advice"][0].as_str().unwrap_or("").contains(&format!("{left} tries left")), "{}", a.body);
+        assert!(
+            a.body["error"]["advice"][0].as_str().unwrap_or("").contains(&format!("{left} tries left")),
+            "{}",
+            a.body
+        );
     }
-    app.post("/v1/users/verify_email", None, json!({ "email": "dan@example.com", "code": code }))
-        .await
-        .assert_error(429, "rate_limit_error", "too_many_attempts");
+    app.post("/v1/users/verify_email", None, json!({ "email": "dan@example.com", "code": code })).await.assert_error(
+        429,
+        "rate_limit_error",
+        "too_many_attempts",
+    );
     // A new code resets the count; it expires after 30 minutes.
     let resent = app.post("/v1/users/resend_verification", None, json!({ "email": "dan@example.com" })).await;
     assert_eq!(resent.status, StatusCode::OK);
     let code = app.inbox_code("dan@example.com").await;
     app.post("/v1/test/clock", None, json!({ "advance_seconds": 1801 })).await;
-    app.post("/v1/users/verify_email", None, json!({ "email": "dan@example.com", "code": code }))
-        .await
-        .assert_error(400, "invalid_request_error", "verification_expired");
+    app.post("/v1/users/verify_email", None, json!({ "email": "dan@example.com", "code": code })).await.assert_error(
+        400,
+        "invalid_request_error",
+        "verification_expired",
+    );
     app.post("/v1/users/resend_verification", None, json!({ "email": "dan@example.com" })).await;
     let code = app.inbox_code("dan@example.com").await;
     let ok = app.post("/v1/users/verify_email", None, json!({ "email": "dan@example.com", "code": code })).await;
@@ -289,18 +432,46 @@ async fn idempotency_replays_refuses_other_bodies_and_applies_once_under_concurr
     assert_eq!(replay.status, StatusCode::CREATED);
     assert_eq!(replay.body, first.body);
     assert_eq!(replay.headers.get("idempotent-replayed").and_then(|v| v.to_str().ok()), Some("true"));
-    let other = app.call(Method::POST, "/v1/users", None, Some("signup-erin"), Some(json!({ "email": "erin2@example.com", "password": PASSWORD }))).await;
+    let other = app
+        .call(
+            Method::POST,
+            "/v1/users",
+            None,
+            Some("signup-erin"),
+            Some(json!({ "email": "erin2@example.com", "password": PASSWORD })),
+        )
+        .await;
     other.assert_error(422, "idempotency_error", "idempotency_error");
     let long_key = "k".repeat(256);
-    app.call(Method::POST, "/v1/users", None, Some(&long_key), Some(body.clone())).await.assert_error(400, "invalid_request_error", "parameter_invalid");
+    app.call(Method::POST, "/v1/users", None, Some(&long_key), Some(body.clone())).await.assert_error(
+        400,
+        "invalid_request_error",
+        "parameter_invalid",
+    );
     // A business error is replayed too, and a validation error is not recorded (the fixed request may use the key).
     let taken = app.call(Method::POST, "/v1/users", None, Some("signup-erin-again"), Some(body.clone())).await;
     taken.assert_error(409, "invalid_request_error", "email_taken");
     let taken_again = app.call(Method::POST, "/v1/users", None, Some("signup-erin-again"), Some(body.clone())).await;
     assert_eq!(taken_again.body, taken.body);
-    let bad = app.call(Method::POST, "/v1/users", None, Some("signup-fix"), Some(json!({ "email": "fix@example.com", "password": "short" }))).await;
+    let bad = app
+        .call(
+            Method::POST,
+            "/v1/users",
+            None,
+            Some("signup-fix"),
+            Some(json!({ "email": "fix@example.com", "password": "short" })),
+        )
+        .await;
     bad.assert_error(400, "invalid_request_error", "parameter_invalid");
-    let fixed = app.call(Method::POST, "/v1/users", None, Some("signup-fix"), Some(json!({ "email": "fix@example.com", "password": PASSWORD }))).await;
+    let fixed = app
+        .call(
+            Method::POST,
+            "/v1/users",
+            None,
+            Some("signup-fix"),
+            Some(json!({ "email": "fix@example.com", "password": PASSWORD })),
+        )
+        .await;
     assert_eq!(fixed.status, StatusCode::CREATED, "{}", fixed.body);
 
     // Twenty concurrent requests with one key: exactly one account, one email; every answer is the
@@ -335,12 +506,36 @@ async fn idempotency_replays_refuses_other_bodies_and_applies_once_under_concurr
 
     // Keys are scoped to the caller: another caller's identical key is a new request.
     let token = app.buyer("gina@example.com").await;
-    let m1 = app.call(Method::POST, "/v1/merchants", Some(&token), Some("shop"), Some(json!({ "name": "Gina's", "country": "US", "currency": "USD" }))).await;
+    let m1 = app
+        .call(
+            Method::POST,
+            "/v1/merchants",
+            Some(&token),
+            Some("shop"),
+            Some(json!({ "name": "Gina's", "country": "US", "currency": "USD" })),
+        )
+        .await;
     assert_eq!(m1.status, StatusCode::CREATED, "{}", m1.body);
-    let m2 = app.call(Method::POST, "/v1/merchants", Some(&token), Some("shop"), Some(json!({ "name": "Gina's", "country": "US", "currency": "USD" }))).await;
+    let m2 = app
+        .call(
+            Method::POST,
+            "/v1/merchants",
+            Some(&token),
+            Some("shop"),
+            Some(json!({ "name": "Gina's", "country": "US", "currency": "USD" })),
+        )
+        .await;
     assert_eq!(m2.body["secret_key"], m1.body["secret_key"], "the replay shows the key shown once");
     let other_token = app.buyer("hank@example.com").await;
-    let m3 = app.call(Method::POST, "/v1/merchants", Some(&other_token), Some("shop"), Some(json!({ "name": "Gina's", "country": "US", "currency": "USD" }))).await;
+    let m3 = app
+        .call(
+            Method::POST,
+            "/v1/merchants",
+            Some(&other_token),
+            Some("shop"),
+            Some(json!({ "name": "Gina's", "country": "US", "currency": "USD" })),
+        )
+        .await;
     assert_ne!(m3.body["id"], m1.body["id"]);
 }
 
@@ -348,7 +543,9 @@ async fn idempotency_replays_refuses_other_bodies_and_applies_once_under_concurr
 async fn roles_merchants_and_the_ledger_check() {
     let app = TestApp::spawn().await;
     let buyer = app.buyer("ivy@example.com").await;
-    let merchant = app.post("/v1/merchants", Some(&buyer), json!({ "name": "Ivy Books", "country": "us", "currency": "USD" })).await;
+    let merchant = app
+        .post("/v1/merchants", Some(&buyer), json!({ "name": "Ivy Books", "country": "us", "currency": "USD" }))
+        .await;
     assert_eq!(merchant.status, StatusCode::CREATED, "{}", merchant.body);
     let key = merchant.body["secret_key"].as_str().unwrap_or_default().to_owned();
     assert!(key.starts_with("sk_test_") && merchant.body["id"].as_str().is_some_and(|i| i.starts_with("mer_")));
@@ -374,14 +571,30 @@ async fn roles_merchants_and_the_ledger_check() {
 
     // Money moved through the raw test ledger shows in the operator's check.
     for (id, no_overdraft) in [(1, false), (2, true), (3, true)] {
-        let a = app.post("/v1/test/ledger/accounts", None, json!({ "id": id, "currency": "USD", "no_overdraft": no_overdraft })).await;
+        let a = app
+            .post(
+                "/v1/test/ledger/accounts",
+                None,
+                json!({ "id": id, "currency": "USD", "no_overdraft": no_overdraft }),
+            )
+            .await;
         assert_eq!(a.status, StatusCode::CREATED, "{}", a.body);
     }
-    let t = app.post("/v1/test/ledger/transfers", None, json!({ "id": 1, "debit_account": 1, "credit_account": 2, "amount": 500, "currency": "USD" })).await;
+    let t = app
+        .post(
+            "/v1/test/ledger/transfers",
+            None,
+            json!({ "id": 1, "debit_account": 1, "credit_account": 2, "amount": 500, "currency": "USD" }),
+        )
+        .await;
     assert_eq!(t.status, StatusCode::CREATED, "{}", t.body);
-    app.post("/v1/test/ledger/transfers", None, json!({ "id": 2, "debit_account": 2, "credit_account": 3, "amount": 501, "currency": "USD" }))
-        .await
-        .assert_error(400, "invalid_request_error", "insufficient_funds");
+    app.post(
+        "/v1/test/ledger/transfers",
+        None,
+        json!({ "id": 2, "debit_account": 2, "credit_account": 3, "amount": 501, "currency": "USD" }),
+    )
+    .await
+    .assert_error(400, "invalid_request_error", "insufficient_funds");
     let a2 = app.get("/v1/test/ledger/accounts/2", None).await;
     assert_eq!(a2.body["balance"], 500);
     let report = app.get("/v1/ledger/verify", Some(&operator)).await;
@@ -462,7 +675,15 @@ async fn live_mode_has_no_test_endpoints() {
 async fn secrets_are_not_stored_in_the_clear() {
     let app = TestApp::spawn().await;
     let token = app.buyer("jo@example.com").await;
-    let merchant = app.call(Method::POST, "/v1/merchants", Some(&token), Some("m-1"), Some(json!({ "name": "Jo", "country": "US", "currency": "USD" }))).await;
+    let merchant = app
+        .call(
+            Method::POST,
+            "/v1/merchants",
+            Some(&token),
+            Some("m-1"),
+            Some(json!({ "name": "Jo", "country": "US", "currency": "USD" })),
+        )
+        .await;
     let key = merchant.body["secret_key"].as_str().unwrap_or_default().to_owned();
     // Let the writer checkpoint nothing in particular; read every file of the data directory.
     tokio::time::sleep(Duration::from_millis(100)).await;

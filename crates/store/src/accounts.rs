@@ -148,7 +148,12 @@ impl WriteTx<'_> {
     }
 
     /// Replaces the pending email verification of a user.
-    pub fn put_email_verification(&mut self, user_id: &str, code_hash: &[u8], expires_at: i64) -> Result<(), StoreError> {
+    pub fn put_email_verification(
+        &mut self,
+        user_id: &str,
+        code_hash: &[u8],
+        expires_at: i64,
+    ) -> Result<(), StoreError> {
         self.conn
             .prepare_cached(
                 "INSERT INTO email_verifications (user_id, code_hash, expires_at, failed_attempts) VALUES (?1, ?2, ?3, 0)
@@ -163,7 +168,9 @@ impl WriteTx<'_> {
     pub fn email_verification(&mut self, user_id: &str) -> Result<Option<(Vec<u8>, i64, i64)>, StoreError> {
         Ok(self
             .conn
-            .prepare_cached("SELECT code_hash, expires_at, failed_attempts FROM email_verifications WHERE user_id = ?1")?
+            .prepare_cached(
+                "SELECT code_hash, expires_at, failed_attempts FROM email_verifications WHERE user_id = ?1",
+            )?
             .query_row([user_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
             .optional()?)
     }
@@ -227,9 +234,18 @@ impl WriteTx<'_> {
     }
 
     /// Stores an API key by its hash.
-    pub fn insert_api_key(&mut self, key_hash: &[u8], merchant_id: &str, last4: &str, mode: &str, now: i64) -> Result<(), StoreError> {
+    pub fn insert_api_key(
+        &mut self,
+        key_hash: &[u8],
+        merchant_id: &str,
+        last4: &str,
+        mode: &str,
+        now: i64,
+    ) -> Result<(), StoreError> {
         self.conn
-            .prepare_cached("INSERT INTO api_keys (key_hash, merchant_id, last4, mode, created_at) VALUES (?1, ?2, ?3, ?4, ?5)")?
+            .prepare_cached(
+                "INSERT INTO api_keys (key_hash, merchant_id, last4, mode, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+            )?
             .execute(params![key_hash, merchant_id, last4, mode, now])
             .map_err(|e| duplicate_or(e, "api key"))?;
         Ok(())
@@ -247,7 +263,8 @@ impl WriteTx<'_> {
 
     /// Marks messages delivered.
     pub fn mark_delivered(&mut self, ids: &[i64], now: i64) -> Result<(), StoreError> {
-        let mut stmt = self.conn.prepare_cached("UPDATE outbox SET delivered_at = ?2, attempts = attempts + 1 WHERE id = ?1")?;
+        let mut stmt =
+            self.conn.prepare_cached("UPDATE outbox SET delivered_at = ?2, attempts = attempts + 1 WHERE id = ?1")?;
         for id in ids {
             stmt.execute(params![id, now])?;
         }
@@ -296,7 +313,12 @@ impl ReadTx<'_> {
             .conn
             .prepare_cached("SELECT user_id, created_at, expires_at, revoked_at FROM sessions WHERE token_hash = ?1")?
             .query_row([token_hash], |r| {
-                Ok(SessionRecord { user_id: r.get(0)?, created_at: r.get(1)?, expires_at: r.get(2)?, revoked_at: r.get(3)? })
+                Ok(SessionRecord {
+                    user_id: r.get(0)?,
+                    created_at: r.get(1)?,
+                    expires_at: r.get(2)?,
+                    revoked_at: r.get(3)?,
+                })
             })
             .optional()?)
     }
@@ -323,7 +345,12 @@ impl ReadTx<'_> {
     }
 
     /// Messages to a recipient, newest first, after the cursor id if given.
-    pub fn messages_to(&self, recipient: &str, before_id: Option<i64>, limit: u32) -> Result<Vec<OutboxMessage>, StoreError> {
+    pub fn messages_to(
+        &self,
+        recipient: &str,
+        before_id: Option<i64>,
+        limit: u32,
+    ) -> Result<Vec<OutboxMessage>, StoreError> {
         let rows = self
             .conn
             .prepare_cached(
@@ -352,9 +379,16 @@ impl ReadTx<'_> {
     pub fn idempotency_record(&self, key_hash: &[u8]) -> Result<Option<IdempotencyRecord>, StoreError> {
         Ok(self
             .conn
-            .prepare_cached("SELECT fingerprint, status, sealed_body, created_at FROM idempotency_records WHERE key_hash = ?1")?
+            .prepare_cached(
+                "SELECT fingerprint, status, sealed_body, created_at FROM idempotency_records WHERE key_hash = ?1",
+            )?
             .query_row([key_hash], |r| {
-                Ok(IdempotencyRecord { fingerprint: r.get(0)?, status: r.get(1)?, sealed_body: r.get(2)?, created_at: r.get(3)? })
+                Ok(IdempotencyRecord {
+                    fingerprint: r.get(0)?,
+                    status: r.get(1)?,
+                    sealed_body: r.get(2)?,
+                    created_at: r.get(3)?,
+                })
             })
             .optional()?)
     }

@@ -104,8 +104,13 @@ impl LedgerCache {
         )?;
         for id in &self.dirty {
             if let Some(a) = self.accounts.get(id) {
-                let changed =
-                    update.execute(params![a.id.0, a.debits_posted, a.credits_posted, a.debits_pending, a.credits_pending])?;
+                let changed = update.execute(params![
+                    a.id.0,
+                    a.debits_posted,
+                    a.credits_posted,
+                    a.debits_pending,
+                    a.credits_pending
+                ])?;
                 if changed != 1 {
                     return Err(StoreError::Corrupt(format!("account {} vanished", a.id.0)));
                 }
@@ -192,7 +197,8 @@ fn transfer_from_row(row: &Row<'_>) -> rusqlite::Result<Result<Transfer, StoreEr
     let amount: i64 = row.get(3)?;
     let created_at: i64 = row.get(10)?;
     Ok((|| {
-        let need_pending = || pending_id.map(TransferId).ok_or_else(|| StoreError::Corrupt(format!("transfer {id} lacks pending_id")));
+        let need_pending =
+            || pending_id.map(TransferId).ok_or_else(|| StoreError::Corrupt(format!("transfer {id} lacks pending_id")));
         let kind = match kind {
             KIND_POSTED => TransferKind::Posted,
             KIND_PENDING => TransferKind::Pending { timeout_at },
@@ -242,7 +248,12 @@ pub enum AccountOpened {
 
 impl WriteTx<'_> {
     /// Opens a ledger account. The same id with the same currency and flags answers `Exists`.
-    pub fn open_account(&mut self, account: &Account, meta: &AccountMeta, now: UnixSeconds) -> Result<AccountOpened, StoreError> {
+    pub fn open_account(
+        &mut self,
+        account: &Account,
+        meta: &AccountMeta,
+        now: UnixSeconds,
+    ) -> Result<AccountOpened, StoreError> {
         if let Some(existing) = self.cache.load(self.conn, account.id)? {
             if existing.currency == account.currency && existing.flags == account.flags {
                 return Ok(AccountOpened::Exists);
@@ -283,7 +294,12 @@ impl WriteTx<'_> {
     }
 
     /// The account with this kind, owner and currency, if opened.
-    pub fn account_by_owner(&mut self, kind: &str, owner: &str, currency: Currency) -> Result<Option<Account>, StoreError> {
+    pub fn account_by_owner(
+        &mut self,
+        kind: &str,
+        owner: &str,
+        currency: Currency,
+    ) -> Result<Option<Account>, StoreError> {
         let id: Option<i64> = self
             .conn
             .prepare_cached("SELECT id FROM ledger_accounts WHERE kind = ?1 AND owner = ?2 AND currency = ?3")?
@@ -485,7 +501,9 @@ pub fn tamper_for_tests(path: &std::path::Path, sql: &str) -> Result<(), StoreEr
 
 pub(crate) fn duplicate_or(e: rusqlite::Error, what: &'static str) -> StoreError {
     match &e {
-        rusqlite::Error::SqliteFailure(f, _) if f.code == rusqlite::ErrorCode::ConstraintViolation => StoreError::Duplicate(what),
+        rusqlite::Error::SqliteFailure(f, _) if f.code == rusqlite::ErrorCode::ConstraintViolation => {
+            StoreError::Duplicate(what)
+        }
         _ => StoreError::Sqlite(e),
     }
 }

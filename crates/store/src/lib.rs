@@ -251,7 +251,10 @@ fn open_connection(path: &Path, read_only: bool) -> Result<Connection, StoreErro
 /// connection (WAL readers never block the writer) and streams the invariant check over one snapshot.
 pub fn verify_ledger_at(path: &Path) -> Result<domain::ledger::InvariantReport, StoreError> {
     if !path.exists() {
-        return Err(StoreError::Io(std::io::Error::new(std::io::ErrorKind::NotFound, format!("no database at {}", path.display()))));
+        return Err(StoreError::Io(std::io::Error::new(
+            std::io::ErrorKind::NotFound,
+            format!("no database at {}", path.display()),
+        )));
     }
     let conn = open_connection(path, true)?;
     let tx = conn.unchecked_transaction()?;

@@ -48,7 +48,9 @@ where
         let answer = match (self.outcome, commit_error) {
             (Some(Err(e)), _) => Err(e),
             (Some(Ok(value)), None) => Ok(value),
-            (Some(Ok(_)), Some(why)) | (None, Some(why)) => Err(E::from(StoreError::Corrupt(format!("batch not committed: {why}")))),
+            (Some(Ok(_)), Some(why)) | (None, Some(why)) => {
+                Err(E::from(StoreError::Corrupt(format!("batch not committed: {why}"))))
+            }
             (None, None) => Err(E::from(StoreError::WriterStopped)),
         };
         // The caller may have gone away (its request was dropped); the effect stands either way.

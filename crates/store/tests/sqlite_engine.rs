@@ -1,6 +1,8 @@
 //! The SQLite engine: group commit, savepoint isolation, idempotent transfers, restart, locking.
 
-use domain::ledger::{Account, AccountFlags, AccountId, LedgerError, Submitted, TransferId, TransferKind, TransferRequest};
+use domain::ledger::{
+    Account, AccountFlags, AccountId, LedgerError, Submitted, TransferId, TransferKind, TransferRequest,
+};
 use domain::money::Currency;
 use store::{AccountMeta, Store, StoreConfig, StoreError};
 
@@ -26,7 +28,11 @@ async fn open_with_accounts(dir: &std::path::Path) -> Store {
         .write(|tx| -> Result<(), StoreError> {
             tx.open_account(&Account::new(AccountId(1), Currency::USD, AccountFlags::default()), &meta("source"), 0)?;
             for id in 2..=3 {
-                tx.open_account(&Account::new(AccountId(id), Currency::USD, AccountFlags { no_overdraft: true }), &meta("pocket"), 0)?;
+                tx.open_account(
+                    &Account::new(AccountId(id), Currency::USD, AccountFlags { no_overdraft: true }),
+                    &meta("pocket"),
+                    0,
+                )?;
             }
             Ok(())
         })
@@ -146,7 +152,8 @@ async fn replays_holds_expiry_and_the_lock() {
     let mut hold = transfer(2, 2, 3, 60);
     hold.kind = TransferKind::Pending { timeout_at: Some(50) };
     assert!(matches!(submit(&store, hold).await, Ok(Submitted::Created(_))));
-    let available = store.read(|tx| tx.ledger_account(AccountId(2))).await.ok().flatten().map(|a| a.balance_available());
+    let available =
+        store.read(|tx| tx.ledger_account(AccountId(2))).await.ok().flatten().map(|a| a.balance_available());
     assert_eq!(available, Some(40));
     let expired = store.write(|tx| tx.expire_due_holds(49, 100)).await.unwrap_or(99);
     assert_eq!(expired, 0);
@@ -154,7 +161,8 @@ async fn replays_holds_expiry_and_the_lock() {
     assert_eq!(expired, 1);
     let expired = store.write(|tx| tx.expire_due_holds(60, 100)).await.unwrap_or(99);
     assert_eq!(expired, 0);
-    let available = store.read(|tx| tx.ledger_account(AccountId(2))).await.ok().flatten().map(|a| a.balance_available());
+    let available =
+        store.read(|tx| tx.ledger_account(AccountId(2))).await.ok().flatten().map(|a| a.balance_available());
     assert_eq!(available, Some(100));
     assert_balanced(&store).await;
 
@@ -164,8 +172,11 @@ async fn replays_holds_expiry_and_the_lock() {
     // The checker notices a tampered balance.
     store.shutdown().await;
     drop(store);
-    store::tamper_for_tests(&dir.join("pocketpay.db"), "UPDATE ledger_accounts SET credits_posted = credits_posted + 1 WHERE id = 3")
-        .unwrap_or_else(|e| panic!("{e}"));
+    store::tamper_for_tests(
+        &dir.join("pocketpay.db"),
+        "UPDATE ledger_accounts SET credits_posted = credits_posted + 1 WHERE id = 3",
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
     let store = Store::open(StoreConfig::new(dir.join("pocketpay.db"))).unwrap_or_else(|e| panic!("{e}"));
     let report = store.read(|tx| tx.verify_ledger()).await.unwrap_or_else(|e| panic!("{e}"));
     assert!(!report.is_balanced());

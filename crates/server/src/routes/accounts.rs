@@ -3,7 +3,9 @@
 use axum::extract::{Extension, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use domain::accounts::{default_currency_for, is_one_time_code_shaped, one_time_code, Country, Email, Password, Phone, Role};
+use domain::accounts::{
+    default_currency_for, is_one_time_code_shaped, one_time_code, Country, Email, Password, Phone, Role,
+};
 use domain::money::Currency;
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -26,7 +28,12 @@ pub(crate) fn register(api: Api) -> Api {
             path: "/v1/users",
             summary: "Signs up a buyer; a 6-digit code is emailed",
             access: Access::Anyone,
-            body: Some(object_schema(&[("email", "string", true), ("password", "string", true), ("phone", "string", false), ("country", "string", false)])),
+            body: Some(object_schema(&[
+                ("email", "string", true),
+                ("password", "string", true),
+                ("phone", "string", false),
+                ("country", "string", false),
+            ])),
             success: 201,
         },
         create_user,
@@ -76,7 +83,14 @@ pub(crate) fn register(api: Api) -> Api {
         delete_session,
     )
     .add(
-        Endpoint { verb: Verb::Get, path: "/v1/me", summary: "The signed-in user", access: Access::BuyerOrOperator, body: None, success: 200 },
+        Endpoint {
+            verb: Verb::Get,
+            path: "/v1/me",
+            summary: "The signed-in user",
+            access: Access::BuyerOrOperator,
+            body: None,
+            success: 200,
+        },
         me,
     )
     .add(
@@ -85,7 +99,11 @@ pub(crate) fn register(api: Api) -> Api {
             path: "/v1/merchants",
             summary: "Makes the buyer a seller; the secret key is shown once",
             access: Access::Buyer,
-            body: Some(object_schema(&[("name", "string", true), ("country", "string", true), ("currency", "string", true)])),
+            body: Some(object_schema(&[
+                ("name", "string", true),
+                ("country", "string", true),
+                ("currency", "string", true),
+            ])),
             success: 201,
         },
         create_merchant,
@@ -139,7 +157,11 @@ struct CreateUser {
     country: Option<String>,
 }
 
-async fn create_user(State(state): State<AppState>, idem: Idem, ApiJson(body): ApiJson<CreateUser>) -> Result<Response, ApiError> {
+async fn create_user(
+    State(state): State<AppState>,
+    idem: Idem,
+    ApiJson(body): ApiJson<CreateUser>,
+) -> Result<Response, ApiError> {
     let email = email_param(&body.email)?;
     let password = Password::parse(&body.password).map_err(|e| rule_error("password", e))?;
     let phone = body.phone.as_deref().map(Phone::parse).transpose().map_err(|e| rule_error("phone", e))?;
@@ -163,14 +185,22 @@ async fn create_user(State(state): State<AppState>, idem: Idem, ApiJson(body): A
                 created_at: ctx.now,
             };
             tx.insert_user(&user).map_err(|e| match e {
-                StoreError::Duplicate(_) => ApiError::conflict("email_taken", "An account with this email already exists. Sign in instead.")
-                    .with_param("email"),
+                StoreError::Duplicate(_) => {
+                    ApiError::conflict("email_taken", "An account with this email already exists. Sign in instead.")
+                        .with_param("email")
+                }
                 other => ApiError::from(other),
             })?;
             tx.put_email_verification(&user.id, &code_hash, ctx.now + ttl)?;
             let (subject, text) = verification_message(&code);
             tx.enqueue_message(
-                &NewOutboxMessage { channel: "email", recipient: &user.email, subject: &subject, body: &text, code: Some(&code) },
+                &NewOutboxMessage {
+                    channel: "email",
+                    recipient: &user.email,
+                    subject: &subject,
+                    body: &text,
+                    code: Some(&code),
+                },
                 ctx.now,
             )?;
             Ok(ApiResponse::created(user_json(&user)))
@@ -185,7 +215,11 @@ struct VerifyEmail {
     code: String,
 }
 
-async fn verify_email(State(state): State<AppState>, idem: Idem, ApiJson(body): ApiJson<VerifyEmail>) -> Result<Response, ApiError> {
+async fn verify_email(
+    State(state): State<AppState>,
+    idem: Idem,
+    ApiJson(body): ApiJson<VerifyEmail>,
+) -> Result<Response, ApiError> {
     let email = email_param(&body.email)?;
     if !is_one_time_code_shaped(body.code.trim()) {
         return Err(ApiError::invalid("code", "The code is the 6 digits from the email we sent."));
@@ -203,12 +237,16 @@ async fn verify_email(State(state): State<AppState>, idem: Idem, ApiJson(body): 
             if user.status == "active" {
                 return Ok(ApiResponse::ok(user_json(&user)));
             }
-            let Some((code_hash, expires_at, failures)) = tx.email_verification(&user.id)? else { return Err(invalid()) };
+            let Some((code_hash, expires_at, failures)) = tx.email_verification(&user.id)? else {
+                return Err(invalid());
+            };
             if failures >= attempts_max {
-                return Err(ApiError::rate_limited(60, "Too many attempts.").with_advice(&["Ask for a new code, then try again."]));
+                return Err(ApiError::rate_limited(60, "Too many attempts.")
+                    .with_advice(&["Ask for a new code, then try again."]));
             }
             if ctx.now >= expires_at {
-                return Err(ApiError::bad_request("verification_expired", "The code has expired.").with_advice(&["Ask for a new code."]));
+                return Err(ApiError::bad_request("verification_expired", "The code has expired.")
+                    .with_advice(&["Ask for a new code."]));
             }
             if !secrets::constant_time_eq(&code_hash, &submitted) {
                 tx.count_email_verification_failure(&user.id)?;
@@ -249,7 +287,13 @@ async fn resend_verification(
                 tx.put_email_verification(&user.id, &code_hash, ctx.now + ttl)?;
                 let (subject, text) = verification_message(&code);
                 tx.enqueue_message(
-                    &NewOutboxMessage { channel: "email", recipient: &user.email, subject: &subject, body: &text, code: Some(&code) },
+                    &NewOutboxMessage {
+                        channel: "email",
+                        recipient: &user.email,
+                        subject: &subject,
+                        body: &text,
+                        code: Some(&code),
+                    },
                     ctx.now,
                 )?;
             }
@@ -265,8 +309,14 @@ struct CreateSession {
     password: String,
 }
 
-async fn create_session(State(state): State<AppState>, idem: Idem, ApiJson(body): ApiJson<CreateSession>) -> Result<Response, ApiError> {
-    let invalid = || ApiError::authentication(StatusCode::UNAUTHORIZED, "invalid_credentials", "The email or password is incorrect.");
+async fn create_session(
+    State(state): State<AppState>,
+    idem: Idem,
+    ApiJson(body): ApiJson<CreateSession>,
+) -> Result<Response, ApiError> {
+    let invalid = || {
+        ApiError::authentication(StatusCode::UNAUTHORIZED, "invalid_credentials", "The email or password is incorrect.")
+    };
     let Ok(email) = Email::parse(&body.email) else { return Err(invalid()) };
     let now = state.clock.now();
     let window = state.config.login_failure_window_s;
@@ -280,7 +330,8 @@ async fn create_session(State(state): State<AppState>, idem: Idem, ApiJson(body)
     }
     let key = email.as_str().to_owned();
     let user = state.store.read(move |tx| tx.user_by_email(&key)).await?;
-    let phc = user.as_ref().map(|u| u.password_hash.clone()).unwrap_or_else(|| secrets::decoy_password_hash().to_owned());
+    let phc =
+        user.as_ref().map(|u| u.password_hash.clone()).unwrap_or_else(|| secrets::decoy_password_hash().to_owned());
     let password_ok = verify_off_thread(body.password, phc).await && user.is_some();
     let Some(user) = user.filter(|_| password_ok) else {
         let key = email.as_str().to_owned();
@@ -288,15 +339,24 @@ async fn create_session(State(state): State<AppState>, idem: Idem, ApiJson(body)
         return Err(invalid());
     };
     if user.status != "active" {
-        return Err(ApiError::authentication(StatusCode::FORBIDDEN, "email_not_verified", "Verify your email address first.")
-            .with_advice(&["Enter the 6-digit code we emailed you.", "Ask for a new code if it has expired."]));
+        return Err(ApiError::authentication(
+            StatusCode::FORBIDDEN,
+            "email_not_verified",
+            "Verify your email address first.",
+        )
+        .with_advice(&["Enter the 6-digit code we emailed you.", "Ask for a new code if it has expired."]));
     }
     let token = random_token(SESSION_TOKEN_PREFIX);
     let hash = token_hash(&token);
     let ttl = state.config.session_ttl_s;
     Ok(state
         .execute(idem.map(|e| e.0), move |tx, ctx| {
-            let session = SessionRecord { user_id: user.id.clone(), created_at: ctx.now, expires_at: ctx.now + ttl, revoked_at: None };
+            let session = SessionRecord {
+                user_id: user.id.clone(),
+                created_at: ctx.now,
+                expires_at: ctx.now + ttl,
+                revoked_at: None,
+            };
             tx.insert_session(&hash, &session)?;
             Ok(ApiResponse::created(json!({
                 "object": "session", "token": token, "expires_at": session.expires_at, "user": user_json(&user),
@@ -331,16 +391,27 @@ struct CreateMerchant {
 /// Longest shop name.
 const MERCHANT_NAME_LENGTH_MAX: usize = 100;
 
-async fn create_merchant(State(state): State<AppState>, idem: Idem, caller: Caller, ApiJson(body): ApiJson<CreateMerchant>) -> Result<Response, ApiError> {
+async fn create_merchant(
+    State(state): State<AppState>,
+    idem: Idem,
+    caller: Caller,
+    ApiJson(body): ApiJson<CreateMerchant>,
+) -> Result<Response, ApiError> {
     let (user, _) = caller.buyer()?;
     let name = body.name.trim().to_owned();
     if name.is_empty() || name.chars().count() > MERCHANT_NAME_LENGTH_MAX || name.chars().any(char::is_control) {
-        return Err(ApiError::invalid("name", format!("The name must be 1 to {MERCHANT_NAME_LENGTH_MAX} printable characters.")));
+        return Err(ApiError::invalid(
+            "name",
+            format!("The name must be 1 to {MERCHANT_NAME_LENGTH_MAX} printable characters."),
+        ));
     }
     let country = Country::parse(&body.country).map_err(|e| rule_error("country", e))?;
     let currency = Currency::parse(&body.currency).map_err(|_| {
-        ApiError::bad_request("currency_not_supported", format!("We do not take {} as a currency.", body.currency.chars().take(8).collect::<String>()))
-            .with_param("currency")
+        ApiError::bad_request(
+            "currency_not_supported",
+            format!("We do not take {} as a currency.", body.currency.chars().take(8).collect::<String>()),
+        )
+        .with_param("currency")
     })?;
     let mode = if state.config.live_mode() { "live" } else { "test" };
     let secret_key = random_token(&format!("sk_{mode}"));
@@ -379,7 +450,12 @@ pub enum OperatorCreateError {
 }
 
 /// Creates an active operator (from the CLI or the bootstrap variables).
-pub async fn create_operator(store: &Store, email: &str, password: &str, now: i64) -> Result<String, OperatorCreateError> {
+pub async fn create_operator(
+    store: &Store,
+    email: &str,
+    password: &str,
+    now: i64,
+) -> Result<String, OperatorCreateError> {
     let email = Email::parse(email).map_err(|e| OperatorCreateError::Invalid(format!("email: {e}")))?;
     let password = Password::parse(password).map_err(|e| OperatorCreateError::Invalid(format!("password: {e}")))?;
     let password_hash = tokio::task::spawn_blocking(move || hash_password(password.expose()))
@@ -398,9 +474,12 @@ pub async fn create_operator(store: &Store, email: &str, password: &str, now: i6
         created_at: now,
     };
     let id = user.id.clone();
-    store
-        .write(move |tx| tx.insert_user(&user))
-        .await
-        .map_err(|e| if e.is_duplicate() { OperatorCreateError::Exists } else { OperatorCreateError::Store(e) })?;
+    store.write(move |tx| tx.insert_user(&user)).await.map_err(|e| {
+        if e.is_duplicate() {
+            OperatorCreateError::Exists
+        } else {
+            OperatorCreateError::Store(e)
+        }
+    })?;
     Ok(id)
 }

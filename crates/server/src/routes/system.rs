@@ -11,16 +11,32 @@ use crate::error::ApiError;
 use crate::extract::ApiJson;
 use crate::openapi::{object_schema, Access, Api, Endpoint, Verb};
 use crate::{ApiResponse, AppState};
-use domain::ledger::{Account, AccountFlags, AccountId, LedgerError, Submitted, TransferId, TransferKind, TransferRequest};
+use domain::ledger::{
+    Account, AccountFlags, AccountId, LedgerError, Submitted, TransferId, TransferKind, TransferRequest,
+};
 use domain::money::Currency;
 
 pub(crate) fn register(api: Api) -> Api {
     api.add(
-        Endpoint { verb: Verb::Get, path: "/healthz", summary: "200 while the process serves", access: Access::Anyone, body: None, success: 200 },
+        Endpoint {
+            verb: Verb::Get,
+            path: "/healthz",
+            summary: "200 while the process serves",
+            access: Access::Anyone,
+            body: None,
+            success: 200,
+        },
         healthz,
     )
     .add(
-        Endpoint { verb: Verb::Get, path: "/readyz", summary: "200 when the store answers", access: Access::Anyone, body: None, success: 200 },
+        Endpoint {
+            verb: Verb::Get,
+            path: "/readyz",
+            summary: "200 when the store answers",
+            access: Access::Anyone,
+            body: None,
+            success: 200,
+        },
         readyz,
     )
     .add(
@@ -65,7 +81,11 @@ pub(crate) fn register_test_mode(api: Api) -> Api {
             path: "/v1/test/ledger/accounts",
             summary: "Opens a raw ledger account, for load and crash tests (test mode only)",
             access: Access::Anyone,
-            body: Some(object_schema(&[("id", "integer", true), ("currency", "string", true), ("no_overdraft", "boolean", false)])),
+            body: Some(object_schema(&[
+                ("id", "integer", true),
+                ("currency", "string", true),
+                ("no_overdraft", "boolean", false),
+            ])),
             success: 201,
         },
         test_ledger_open_account,
@@ -110,13 +130,19 @@ fn account_json(a: &domain::ledger::Account) -> serde_json::Value {
 }
 
 fn currency_param(code: &str) -> Result<Currency, ApiError> {
-    Currency::parse(code).map_err(|_| ApiError::bad_request("currency_not_supported", "We do not take this currency.").with_param("currency"))
+    Currency::parse(code).map_err(|_| {
+        ApiError::bad_request("currency_not_supported", "We do not take this currency.").with_param("currency")
+    })
 }
 
 fn ledger_error(e: LedgerError) -> ApiError {
     match e {
-        LedgerError::ExceedsCredits { .. } => ApiError::bad_request("insufficient_funds", "The debit account's balance is too low."),
-        LedgerError::ExistsWithDifferentFields => ApiError::conflict("transfer_exists", "A different transfer already has this id."),
+        LedgerError::ExceedsCredits { .. } => {
+            ApiError::bad_request("insufficient_funds", "The debit account's balance is too low.")
+        }
+        LedgerError::ExistsWithDifferentFields => {
+            ApiError::conflict("transfer_exists", "A different transfer already has this id.")
+        }
         LedgerError::AccountNotFound(_) => ApiError::not_found("ledger account"),
         other => ApiError::bad_request("parameter_invalid", other.to_string()),
     }
@@ -139,7 +165,8 @@ async fn test_ledger_open_account(
         return Err(ApiError::invalid("id", "Account ids are positive."));
     }
     let currency = currency_param(&body.currency)?;
-    let account = Account::new(AccountId(body.id), currency, AccountFlags { no_overdraft: body.no_overdraft.unwrap_or(true) });
+    let account =
+        Account::new(AccountId(body.id), currency, AccountFlags { no_overdraft: body.no_overdraft.unwrap_or(true) });
     Ok(state
         .execute(idem.map(|e| e.0), move |tx, ctx| {
             let meta = store::AccountMeta { kind: "test".into(), owner: None };
@@ -156,7 +183,10 @@ async fn test_ledger_open_account(
         .await)
 }
 
-async fn test_ledger_account(State(state): State<AppState>, axum::extract::Path(id): axum::extract::Path<String>) -> Result<Response, ApiError> {
+async fn test_ledger_account(
+    State(state): State<AppState>,
+    axum::extract::Path(id): axum::extract::Path<String>,
+) -> Result<Response, ApiError> {
     let id: i64 = id.parse().map_err(|_| ApiError::not_found("ledger account"))?;
     let account = state.store.read(move |tx| tx.ledger_account(AccountId(id))).await?;
     let account = account.ok_or_else(|| ApiError::not_found("ledger account"))?;
@@ -221,7 +251,8 @@ async fn verify_ledger(State(state): State<AppState>, caller: Caller) -> Result<
     if !report.is_balanced() {
         tracing::error!(problems = report.problems.len(), "ledger verification found broken invariants");
     }
-    let problems: Vec<_> = report.problems.iter().map(|p| json!({ "invariant": p.invariant, "detail": p.detail })).collect();
+    let problems: Vec<_> =
+        report.problems.iter().map(|p| json!({ "invariant": p.invariant, "detail": p.detail })).collect();
     Ok(axum::Json(json!({
         "object": "ledger_verification",
         "balanced": report.is_balanced(),
@@ -252,7 +283,10 @@ pub fn list_limit(limit: Option<u32>) -> Result<u32, ApiError> {
     }
 }
 
-async fn test_inbox(State(state): State<AppState>, query: Result<Query<InboxQuery>, axum::extract::rejection::QueryRejection>) -> Result<Response, ApiError> {
+async fn test_inbox(
+    State(state): State<AppState>,
+    query: Result<Query<InboxQuery>, axum::extract::rejection::QueryRejection>,
+) -> Result<Response, ApiError> {
     let Query(q) = query.map_err(|e| ApiError::invalid("query", e.body_text()))?;
     let to = q.to.filter(|t| !t.trim().is_empty()).ok_or_else(|| ApiError::missing("to"))?;
     let to = to.trim().to_ascii_lowercase();
@@ -260,7 +294,9 @@ async fn test_inbox(State(state): State<AppState>, query: Result<Query<InboxQuer
     let before = match q.starting_after.as_deref() {
         None => None,
         Some(s) => Some(
-            s.strip_prefix("msg_").and_then(|n| n.parse::<i64>().ok()).ok_or_else(|| ApiError::invalid("starting_after", "Unknown cursor."))?,
+            s.strip_prefix("msg_")
+                .and_then(|n| n.parse::<i64>().ok())
+                .ok_or_else(|| ApiError::invalid("starting_after", "Unknown cursor."))?,
         ),
     };
     let mut messages = state.store.read(move |tx| tx.messages_to(&to, before, limit + 1)).await?;
@@ -287,7 +323,10 @@ const CLOCK_ADVANCE_MAX_S: i64 = 10 * 366 * 24 * 3600;
 
 async fn test_clock(State(state): State<AppState>, ApiJson(body): ApiJson<ClockBody>) -> Result<Response, ApiError> {
     if !(0..=CLOCK_ADVANCE_MAX_S).contains(&body.advance_seconds) {
-        return Err(ApiError::invalid("advance_seconds", format!("advance_seconds must be between 0 and {CLOCK_ADVANCE_MAX_S}.")));
+        return Err(ApiError::invalid(
+            "advance_seconds",
+            format!("advance_seconds must be between 0 and {CLOCK_ADVANCE_MAX_S}."),
+        ));
     }
     let now = state.clock.advance(body.advance_seconds);
     crate::workers::run_due_jobs(&state).await;
