@@ -103,23 +103,24 @@ pub async fn layer(State(state): State<AppState>, req: Request, next: Next) -> R
     let Some(key) = req.headers().get("idempotency-key").cloned() else {
         return next.run(req).await;
     };
-    let key =
-        match key.to_str() {
-            Ok(k)
-                if !k.is_empty()
-                    && k.len() <= IDEMPOTENCY_KEY_LENGTH_MAX
-                    && k.bytes().all(|b| (0x21..0x7f).contains(&b)) =>
-            {
-                k.to_owned()
-            }
-            _ => return ApiError::invalid(
+    let key = match key.to_str() {
+        Ok(k)
+            if !k.is_empty()
+                && k.len() <= IDEMPOTENCY_KEY_LENGTH_MAX
+                && k.bytes().all(|b| (0x21..0x7f).contains(&b)) =>
+        {
+            k.to_owned()
+        }
+        _ => {
+            return ApiError::invalid(
                 "Idempotency-Key",
                 format!(
                     "The Idempotency-Key header must be 1 to {IDEMPOTENCY_KEY_LENGTH_MAX} visible ASCII characters."
                 ),
             )
-            .into_response(),
-        };
+            .into_response()
+        }
+    };
     let (parts, body) = req.into_parts();
     let Ok(bytes) = to_bytes(body, BODY_BYTES_MAX).await else {
         return too_large().into_response();
