@@ -1,0 +1,87 @@
+//! The `pocketpay` command line: migrate, operator create, verify-ledger (exit 1 on a broken ledger)
+//! and a short run of the ledger benchmark.
+
+use std::process::Command;
+
+use domain::ledger::{Account, AccountFlags, AccountId, TransferId, TransferKind, TransferRequest};
+use domain::money::Currency;
+use store::{AccountMeta, Store, StoreConfig, StoreError};
+
+fn pocketpay(args: &[&str]) -> (i32, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_pocketpay")).args(args).output().unwrap_or_else(|e| panic!("run: {e}"));
+    let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    (out.status.code().unwrap_or(-1), text)
+}
+
+fn temp_dir(name: &str) -> String {
+    let dir = std::env::temp_dir().join(format!("pocketpay-cli-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    dir.display().to_string()
+}
+
+#[test]
+fn migrate_and_operator_create() {
+    let dir = temp_dir("operator");
+    let (code, out) = pocketpay(&["migrate", "--data-dir", &dir]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("schema version 1"), "{out}");
+    let (code, out) = pocketpay(&["operator", "create", "--email", "Ops@Example.com", "--password", "operator-pass-1", "--data-dir", &dir]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("ops@example.com") && !out.contains("operator-pass-1"), "{out}");
+    let (code, out) = pocketpay(&["operator", "create", "--email", "ops@example.com", "--password", "operator-pass-1", "--data-dir", &dir]);
+    assert_ne!(code, 0, "{out}");
+    assert!(out.contains("already exists"), "{out}");
+    let (code, out) = pocketpay(&["operator", "create", "--email", "x@example.com", "--password", "short", "--data-dir", &dir]);
+    assert_ne!(code, 0, "{out}");
+    assert!(out.contains("at least 10 characters"), "{out}");
+}
+
+#[test]
+fn verify_ledger_exits_1_with_a_report_when_an_invariant_breaks() {
+    let dir = temp_dir("verify");
+    let db = std::path::Path::new(&dir).join("pocketpay.db");
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap_or_else(|e| panic!("{e}"));
+    runtime.block_on(async {
+        let store = Store::open(StoreConfig::new(&db)).unwrap_or_else(|e| panic!("{e}"));
+        store
+            .write(|tx| -> Result<(), StoreError> {
+                let meta = AccountMeta { kind: "test".into(), owner: None };
+                tx.open_account(&Account::new(AccountId(1), Currency::USD, AccountFlags::default()), &meta, 0)?;
+                tx.open_account(&Account::new(AccountId(2), Currency::USD, AccountFlags { no_overdraft: true }), &meta, 0)?;
+                let t = TransferRequest {
+                    id: TransferId(1),
+                    debit_account: Some(AccountId(1)),
+                    credit_account: Some(AccountId(2)),
+                    amount: Some(250),
+                    currency: Some(Currency::USD),
+                    kind: TransferKind::Posted,
+                    code: 1,
+                };
+                tx.submit_transfer(&t, 0)?.map_err(StoreError::from)?;
+                Ok(())
+            })
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        store.shutdown().await;
+    });
+    drop(runtime);
+    let (code, out) = pocketpay(&["verify-ledger", "--data-dir", &dir]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("ledger balanced") && out.contains("transfers 1"), "{out}");
+    // Money appears from nowhere and a protected account goes below zero.
+    store::tamper_for_tests(&db, "UPDATE ledger_accounts SET debits_posted = 300 WHERE id = 2").unwrap_or_else(|e| panic!("{e}"));
+    let (code, out) = pocketpay(&["verify-ledger", "--data-dir", &dir]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("BROKEN each balance equals the sum of its postings"), "{out}");
+    assert!(out.contains("BROKEN no protected account below zero"), "{out}");
+    assert!(out.contains("BROKEN the ledger balances per currency"), "{out}");
+    let (code, out) = pocketpay(&["verify-ledger", "--data-dir", &temp_dir("nothing-here")]);
+    assert_eq!(code, 2, "{out}");
+}
+
+#[test]
+fn the_ledger_bench_runs_and_reports() {
+    let (code, out) = pocketpay(&["bench", "ledger", "--seconds", "1", "--accounts", "200", "--submitters", "64"]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("transfers/s durable") && out.contains("p99"), "{out}");
+}
