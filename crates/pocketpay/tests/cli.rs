@@ -25,13 +25,32 @@ fn migrate_and_operator_create() {
     let (code, out) = pocketpay(&["migrate", "--data-dir", &dir]);
     assert_eq!(code, 0, "{out}");
     assert!(out.contains("schema version 1"), "{out}");
-    let (code, out) = pocketpay(&["operator", "create", "--email", "Ops@Example.com", "--password", "operator-pass-1", "--data-dir", &dir]);
+    let (code, out) = pocketpay(&[
+        "operator",
+        "create",
+        "--email",
+        "Ops@Example.com",
+        "--password",
+        "operator-pass-1",
+        "--data-dir",
+        &dir,
+    ]);
     assert_eq!(code, 0, "{out}");
     assert!(out.contains("ops@example.com") && !out.contains("operator-pass-1"), "{out}");
-    let (code, out) = pocketpay(&["operator", "create", "--email", "ops@example.com", "--password", "operator-pass-1", "--data-dir", &dir]);
+    let (code, out) = pocketpay(&[
+        "operator",
+        "create",
+        "--email",
+        "ops@example.com",
+        "--password",
+        "operator-pass-1",
+        "--data-dir",
+        &dir,
+    ]);
     assert_ne!(code, 0, "{out}");
     assert!(out.contains("already exists"), "{out}");
-    let (code, out) = pocketpay(&["operator", "create", "--email", "x@example.com", "--password", "short", "--data-dir", &dir]);
+    let (code, out) =
+        pocketpay(&["operator", "create", "--email", "x@example.com", "--password", "short", "--data-dir", &dir]);
     assert_ne!(code, 0, "{out}");
     assert!(out.contains("at least 10 characters"), "{out}");
 }
@@ -47,7 +66,11 @@ fn verify_ledger_exits_1_with_a_report_when_an_invariant_breaks() {
             .write(|tx| -> Result<(), StoreError> {
                 let meta = AccountMeta { kind: "test".into(), owner: None };
                 tx.open_account(&Account::new(AccountId(1), Currency::USD, AccountFlags::default()), &meta, 0)?;
-                tx.open_account(&Account::new(AccountId(2), Currency::USD, AccountFlags { no_overdraft: true }), &meta, 0)?;
+                tx.open_account(
+                    &Account::new(AccountId(2), Currency::USD, AccountFlags { no_overdraft: true }),
+                    &meta,
+                    0,
+                )?;
                 let t = TransferRequest {
                     id: TransferId(1),
                     debit_account: Some(AccountId(1)),
@@ -69,7 +92,8 @@ fn verify_ledger_exits_1_with_a_report_when_an_invariant_breaks() {
     assert_eq!(code, 0, "{out}");
     assert!(out.contains("ledger balanced") && out.contains("transfers 1"), "{out}");
     // Money appears from nowhere and a protected account goes below zero.
-    store::tamper_for_tests(&db, "UPDATE ledger_accounts SET debits_posted = 300 WHERE id = 2").unwrap_or_else(|e| panic!("{e}"));
+    store::tamper_for_tests(&db, "UPDATE ledger_accounts SET debits_posted = 300 WHERE id = 2")
+        .unwrap_or_else(|e| panic!("{e}"));
     let (code, out) = pocketpay(&["verify-ledger", "--data-dir", &dir]);
     assert_eq!(code, 1, "{out}");
     assert!(out.contains("BROKEN each balance equals the sum of its postings"), "{out}");
