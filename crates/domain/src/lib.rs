@@ -1,5 +1,6 @@
-//! Pocketpay's business rules, pure: money and currencies, the double-entry ledger, and the rules of
-//! accounts (emails, passwords, roles).
+//! Pocketpay's business rules, pure: money and currencies, the double-entry ledger, the rules of
+//! accounts (emails, passwords, roles), card data (numbers, brands, expiry dates, security codes) and
+//! the payment-failure table (each failure's code, buyer message, advice and retry rule).
 //!
 //! Architecture invariant: this crate does no IO, reads no clock and no randomness (time and random
 //! bytes are parameters), and knows nothing of SQL, HTTP or JSON. Its types are not serializable:
@@ -7,5 +8,7 @@
 #![forbid(unsafe_code)]
 
 pub mod accounts;
+pub mod cards;
+pub mod declines;
 pub mod ledger;
 pub mod money;

@@ -61,6 +61,11 @@ enum Command {
         #[command(flatten)]
         data: DataDir,
     },
+    /// The test issuer as a separate HTTP service (point `POCKETPAY_ISSUER_URL` at it).
+    Issuer {
+        #[command(subcommand)]
+        command: IssuerCommand,
+    },
     /// Benchmarks.
     Bench {
         #[command(subcommand)]
@@ -78,6 +83,18 @@ enum OperatorCommand {
         password: String,
         #[command(flatten)]
         data: DataDir,
+    },
+}
+
+#[derive(Subcommand)]
+enum IssuerCommand {
+    /// Serves the test issuer over HTTP with its own database.
+    Serve {
+        #[arg(long, env = "POCKETPAY_ISSUER_LISTEN", default_value = "127.0.0.1:7070")]
+        listen: SocketAddr,
+        /// Where the issuer keeps its database (issuer.db).
+        #[arg(long, env = "POCKETPAY_ISSUER_DATA_DIR", default_value = "./issuer-data")]
+        data_dir: PathBuf,
     },
 }
 
@@ -123,6 +140,8 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             };
             let mut config = ServerConfig::new(mode, data.data_dir);
             config.secret_hex = std::env::var("POCKETPAY_SECRET").ok();
+            config.vault_keys = std::env::var("POCKETPAY_VAULT_KEYS").ok();
+            config.issuer_url = std::env::var("POCKETPAY_ISSUER_URL").ok().filter(|u| !u.is_empty());
             if let (Ok(email), Ok(password)) =
                 (std::env::var("POCKETPAY_OPERATOR_EMAIL"), std::env::var("POCKETPAY_OPERATOR_PASSWORD"))
             {
@@ -164,6 +183,18 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 }
                 Ok(ExitCode::from(1))
             }
+        }
+        Command::Issuer { command: IssuerCommand::Serve { listen, data_dir } } => {
+            init_logs(false);
+            let offset = std::sync::Arc::new(std::sync::atomic::AtomicI64::new(0));
+            let now = issuer::http::service_clock(offset.clone());
+            let test_issuer = issuer::TestIssuer::open(&data_dir.join("issuer.db"), now)
+                .map_err(|e| anyhow::anyhow!("opening the issuer database: {e}"))?;
+            let router = issuer::http::router(std::sync::Arc::new(test_issuer), offset);
+            let listener = tokio::net::TcpListener::bind(listen).await?;
+            println!("pocketpay test issuer listening on http://{}", listener.local_addr()?);
+            axum::serve(listener, router).with_graceful_shutdown(shutdown_signal()).await?;
+            Ok(ExitCode::SUCCESS)
         }
         Command::Bench { command: BenchCommand::Ledger(args) } => {
             let submitters = args.submitters;

@@ -47,6 +47,8 @@ pub struct ApiError {
     pub status: StatusCode,
     pub kind: ErrorType,
     pub code: &'static str,
+    /// The issuer's reason, as the buyer may see it (lost and stolen read as `generic_decline`).
+    pub decline_code: Option<&'static str>,
     pub message: String,
     pub advice: Vec<String>,
     pub param: Option<String>,
@@ -55,7 +57,16 @@ pub struct ApiError {
 
 impl ApiError {
     fn new(status: StatusCode, kind: ErrorType, code: &'static str, message: impl Into<String>) -> Self {
-        Self { status, kind, code, message: message.into(), advice: Vec::new(), param: None, retry_after_s: None }
+        Self {
+            status,
+            kind,
+            code,
+            decline_code: None,
+            message: message.into(),
+            advice: Vec::new(),
+            param: None,
+            retry_after_s: None,
+        }
     }
 
     /// 400 `parameter_invalid` about `param`.
@@ -142,6 +153,22 @@ impl ApiError {
         )
     }
 
+    /// A payment failure (card validation, decline, verification, Pocket) with its buyer-facing
+    /// message and advice from the declines table: 402 `card_error` or `payment_error`.
+    pub fn payment(failure: &domain::declines::PaymentFailure) -> Self {
+        Self::payment_for(failure, &domain::cards::AcceptedBrands::all())
+    }
+
+    /// As [`ApiError::payment`], naming only the brands the platform accepts in its advice.
+    pub fn payment_for(failure: &domain::declines::PaymentFailure, accepted: &domain::cards::AcceptedBrands) -> Self {
+        let text = failure.describe_for(accepted);
+        let kind = if failure.error_type() == "payment_error" { ErrorType::Payment } else { ErrorType::Card };
+        let mut e = Self::new(StatusCode::PAYMENT_REQUIRED, kind, text.code, text.message);
+        e.decline_code = text.decline_code;
+        e.advice = text.advice;
+        e
+    }
+
     /// Adds the parameter the error is about.
     pub fn with_param(mut self, param: impl Into<String>) -> Self {
         self.param = Some(param.into());
@@ -159,6 +186,7 @@ impl ApiError {
         json!({ "error": {
             "type": self.kind.name(),
             "code": self.code,
+            "decline_code": self.decline_code,
             "message": self.message,
             "advice": self.advice,
             "param": self.param,
@@ -170,6 +198,9 @@ impl ApiError {
 impl From<store::StoreError> for ApiError {
     fn from(e: store::StoreError) -> Self {
         match e {
+            store::StoreError::UnknownCursor => {
+                ApiError::invalid("starting_after", "starting_after names no object in this list.")
+            }
             store::StoreError::WriterStopped => {
                 tracing::warn!("write refused: the writer has stopped");
                 ApiError::unavailable()

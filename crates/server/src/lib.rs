@@ -52,6 +52,14 @@ pub struct ServerConfig {
     pub email_code_attempts_max: i64,
     /// How often the background workers look for due work.
     pub worker_interval_ms: u64,
+    /// Card brands the platform takes.
+    pub accepted_brands: domain::cards::AcceptedBrands,
+    /// `POCKETPAY_VAULT_KEYS` if set; else `<data_dir>/vault.keys`, generated in test mode.
+    pub vault_keys: Option<String>,
+    /// `POCKETPAY_ISSUER_URL`: an issuer service over HTTP; else the in-process test issuer (test mode only).
+    pub issuer_url: Option<String>,
+    /// How long to wait for the issuer.
+    pub issuer_timeout: std::time::Duration,
 }
 
 impl ServerConfig {
@@ -68,6 +76,10 @@ impl ServerConfig {
             email_code_ttl_s: 30 * 60,
             email_code_attempts_max: 5,
             worker_interval_ms: 250,
+            accepted_brands: domain::cards::AcceptedBrands::all(),
+            vault_keys: None,
+            issuer_url: None,
+            issuer_timeout: issuer::http::ISSUER_TIMEOUT,
         }
     }
 
@@ -89,6 +101,10 @@ pub struct AppState {
     pub secret: ServerSecret,
     pub clock: Clock,
     pub config: Arc<ServerConfig>,
+    /// The card vault; written only by key rotation.
+    pub vault: Arc<std::sync::RwLock<vault::Vault>>,
+    /// The way to the card issuer.
+    pub issuer: issuer::Connector,
     pub(crate) in_flight: InFlight,
 }
 
@@ -188,6 +204,10 @@ pub enum StartError {
     Operator(String),
     #[error("io: {0}")]
     Io(#[from] std::io::Error),
+    #[error("card vault: {0}")]
+    Vault(#[from] vault::VaultError),
+    #[error("issuer: {0}")]
+    Issuer(String),
 }
 
 /// Opens the store, loads the secret, bootstraps the operator and builds the router.
@@ -198,9 +218,40 @@ pub async fn build(config: ServerConfig) -> Result<App, StartError> {
         &config.data_dir.join("secret.key"),
         config.mode == Mode::Test,
     )?;
+    let vault = vault::Vault::open(&vault::VaultConfig {
+        key_file: config.data_dir.join("vault.keys"),
+        env_value: config.vault_keys.clone(),
+        generate_if_missing: config.mode == Mode::Test,
+    })?;
+    let clock = Clock::default();
+    let issuer = match (&config.issuer_url, config.mode) {
+        (Some(url), _) => issuer::Connector::Http(
+            issuer::http::HttpIssuerClient::new(url, config.issuer_timeout)
+                .map_err(|e| StartError::Issuer(e.to_string()))?,
+        ),
+        (None, Mode::Test) => {
+            let issuer_clock = clock.clone();
+            let now: issuer::test_issuer::NowFn = Arc::new(move || issuer_clock.now());
+            let test_issuer = issuer::TestIssuer::open(&config.data_dir.join("issuer.db"), now)
+                .map_err(|e| StartError::Issuer(e.to_string()))?;
+            issuer::Connector::InProcess(Arc::new(test_issuer))
+        }
+        (None, Mode::Live) => {
+            return Err(StartError::Issuer(
+                "live mode needs POCKETPAY_ISSUER_URL: the test issuer serves test mode only".into(),
+            ))
+        }
+    };
     let store = Store::open(StoreConfig::new(config.database_path()))?;
-    let state =
-        AppState { store, secret, clock: Clock::default(), config: Arc::new(config), in_flight: InFlight::default() };
+    let state = AppState {
+        store,
+        secret,
+        clock,
+        config: Arc::new(config),
+        vault: Arc::new(std::sync::RwLock::new(vault)),
+        issuer,
+        in_flight: InFlight::default(),
+    };
     if let Some((email, password)) = state.config.operator_bootstrap.clone() {
         match routes::accounts::create_operator(&state.store, &email, &password, state.clock.now()).await {
             Ok(_) => tracing::info!("operator created from the bootstrap environment variables"),

@@ -13,6 +13,7 @@
 #![forbid(unsafe_code)]
 
 mod accounts;
+mod cards;
 mod ledger;
 mod migrations;
 mod writer;
@@ -26,6 +27,7 @@ use thiserror::Error;
 use tokio::sync::{oneshot, Semaphore};
 
 pub use accounts::*;
+pub use cards::{AddressRecord, CardRecord};
 pub use ledger::AccountOpened;
 pub use ledger::{tamper_for_tests, AccountMeta, LedgerCacheStats};
 pub use writer::WriteTx;
@@ -45,6 +47,8 @@ pub enum StoreError {
     Corrupt(String),
     #[error("the writer has stopped")]
     WriterStopped,
+    #[error("the list cursor names no object of this owner")]
+    UnknownCursor,
     #[error("a command panicked and was rolled back")]
     CommandPanicked,
     #[error("the data directory is in use by another Pocketpay process")]

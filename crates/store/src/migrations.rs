@@ -126,6 +126,39 @@ const MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX idempotency_records_created ON idempotency_records(created_at);
     "#,
+    // 2: the card vault's rows (numbers only encrypted, never the security code).
+    r#"
+    CREATE TABLE cards (
+        id TEXT PRIMARY KEY,
+        user_id TEXT NOT NULL REFERENCES users(id),
+        fingerprint TEXT NOT NULL,
+        key_id INTEGER NOT NULL,
+        ciphertext BLOB NOT NULL,
+        brand TEXT NOT NULL,
+        last4 TEXT NOT NULL,
+        exp_month INTEGER NOT NULL,
+        exp_year INTEGER NOT NULL,
+        funding TEXT NOT NULL,
+        country TEXT NOT NULL,
+        holder_name TEXT NOT NULL,
+        line1 TEXT NOT NULL,
+        line2 TEXT,
+        city TEXT NOT NULL,
+        state TEXT,
+        postal_code TEXT NOT NULL,
+        address_country TEXT NOT NULL,
+        cvc_check TEXT NOT NULL,
+        line1_check TEXT NOT NULL,
+        postal_check TEXT NOT NULL,
+        is_default INTEGER NOT NULL DEFAULT 0,
+        blocked_at INTEGER,
+        created_at INTEGER NOT NULL,
+        deleted_at INTEGER
+    );
+    CREATE UNIQUE INDEX cards_user_fingerprint ON cards(user_id, fingerprint) WHERE deleted_at IS NULL;
+    CREATE INDEX cards_user ON cards(user_id) WHERE deleted_at IS NULL;
+    CREATE INDEX cards_key ON cards(key_id);
+    "#,
 ];
 
 /// The schema version this program writes.

@@ -1,6 +1,7 @@
 //! The API's routes, one module per area, registered in one place with their documentation.
 
 pub mod accounts;
+pub mod cards;
 pub mod system;
 
 use axum::extract::DefaultBodyLimit;
@@ -15,6 +16,7 @@ use crate::{AppState, Mode};
 pub fn endpoints(state: &AppState) -> (Router<AppState>, Vec<Endpoint>) {
     let mut api = Api::new();
     api = accounts::register(api);
+    api = cards::register(api);
     api = system::register(api);
     if state.config.mode == Mode::Test {
         api = system::register_test_mode(api);

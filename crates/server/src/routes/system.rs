@@ -329,6 +329,12 @@ async fn test_clock(State(state): State<AppState>, ApiJson(body): ApiJson<ClockB
         ));
     }
     let now = state.clock.advance(body.advance_seconds);
+    if let issuer::Connector::Http(client) = &state.issuer {
+        // An issuer in another process keeps its own clock: move it too.
+        if let Err(e) = client.advance_clock(body.advance_seconds).await {
+            tracing::warn!(error = %e, "could not move the issuer service's clock");
+        }
+    }
     crate::workers::run_due_jobs(&state).await;
     Ok(axum::Json(json!({ "object": "test_clock", "now": now })).into_response())
 }

@@ -1,0 +1,586 @@
+//! The test issuer: a simulated card network and set of banks with persisted cardholder accounts.
+//!
+//! Every call runs in one SQLite transaction on the issuer's own database file. Cardholder accounts
+//! are keyed by a SHA-256 of the card number (the number itself is never stored). Limits are reached
+//! by spending: the daily and monthly sums and the credit line used are computed from the recorded
+//! authorizations, captures and settled refunds. Time comes from the injected clock.
+
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+
+use domain::declines::DeclineCode;
+use rusqlite::{params, Connection, OptionalExtension, Row};
+use sha2::{Digest, Sha256};
+
+use crate::behaviours::{behaviour_of, to_usd_cents, Behaviour, VerificationRule, BAD_POSTAL_CODE, BANK_ADDRESS_LINE1};
+use crate::{
+    year_month_of, Authorization, AuthorizationStatus, AuthorizeRequest, CardFacts, CardInput, CheckResult, Checks,
+    IssuerError, Refund, RefundStatus, Refusal, Verification,
+};
+
+/// The clock the issuer reads (Unix seconds).
+pub type NowFn = Arc<dyn Fn() -> i64 + Send + Sync>;
+
+/// Longest idempotency key accepted.
+pub const KEY_LENGTH_MAX: usize = 255;
+
+/// The simulated issuer.
+pub struct TestIssuer {
+    conn: Mutex<Connection>,
+    now: NowFn,
+}
+
+const SCHEMA: &str = r#"
+CREATE TABLE IF NOT EXISTS authorizations (
+    id TEXT PRIMARY KEY,
+    idempotency_key TEXT NOT NULL UNIQUE,
+    card_ref TEXT NOT NULL,
+    amount INTEGER NOT NULL,
+    currency TEXT NOT NULL,
+    amount_usd_cents INTEGER NOT NULL,
+    status TEXT NOT NULL,
+    refusal TEXT,
+    captured INTEGER NOT NULL DEFAULT 0,
+    refunded INTEGER NOT NULL DEFAULT 0,
+    created_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL,
+    checks TEXT NOT NULL,
+    facts TEXT NOT NULL,
+    refund_settle_days INTEGER NOT NULL,
+    refunds_fail INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS authorizations_card ON authorizations(card_ref, created_at);
+CREATE TABLE IF NOT EXISTS blocked_keys (idempotency_key TEXT PRIMARY KEY, blocked_at INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS operations (
+    idempotency_key TEXT PRIMARY KEY,
+    kind TEXT NOT NULL,
+    authorization_id TEXT NOT NULL,
+    amount INTEGER NOT NULL,
+    refund_id TEXT
+);
+CREATE TABLE IF NOT EXISTS refunds (
+    id TEXT PRIMARY KEY,
+    authorization_id TEXT NOT NULL,
+    amount INTEGER NOT NULL,
+    amount_usd_cents INTEGER NOT NULL,
+    card_ref TEXT NOT NULL,
+    status TEXT NOT NULL,
+    settles_at INTEGER NOT NULL,
+    created_at INTEGER NOT NULL
+);
+"#;
+
+fn db_error(e: rusqlite::Error) -> IssuerError {
+    tracing::error!(error = %e, "test issuer database error");
+    IssuerError::Unavailable("the test issuer's database failed".into())
+}
+
+fn card_ref(number: &str) -> String {
+    hex::encode(Sha256::digest(format!("pocketpay-test-issuer:{number}").as_bytes()))
+}
+
+fn new_id(prefix: &str) -> String {
+    use rand::Rng;
+    let mut rng = rand::rngs::OsRng;
+    let chars: String =
+        (0..20).map(|_| char::from(b"0123456789abcdefghijklmnopqrstuvwxyz"[rng.gen_range(0..36)])).collect();
+    format!("{prefix}_{chars}")
+}
+
+fn status_name(s: AuthorizationStatus) -> &'static str {
+    match s {
+        AuthorizationStatus::Authorized => "authorized",
+        AuthorizationStatus::Captured => "captured",
+        AuthorizationStatus::Voided => "voided",
+        AuthorizationStatus::Expired => "expired",
+        AuthorizationStatus::Refused => "refused",
+    }
+}
+
+fn status_parse(s: &str) -> AuthorizationStatus {
+    match s {
+        "authorized" => AuthorizationStatus::Authorized,
+        "captured" => AuthorizationStatus::Captured,
+        "voided" => AuthorizationStatus::Voided,
+        "expired" => AuthorizationStatus::Expired,
+        _ => AuthorizationStatus::Refused,
+    }
+}
+
+fn refund_status_name(s: RefundStatus) -> &'static str {
+    match s {
+        RefundStatus::Pending => "pending",
+        RefundStatus::Succeeded => "succeeded",
+        RefundStatus::Failed => "failed",
+    }
+}
+
+const AUTH_COLUMNS: &str =
+    "id, idempotency_key, status, refusal, amount, currency, captured, refunded, created_at, expires_at, checks, facts";
+
+fn auth_from_row(r: &Row<'_>) -> rusqlite::Result<Authorization> {
+    let refusal: Option<String> = r.get(3)?;
+    let checks: String = r.get(10)?;
+    let facts: String = r.get(11)?;
+    let unreadable = |i| rusqlite::Error::InvalidColumnType(i, "json".into(), rusqlite::types::Type::Text);
+    Ok(Authorization {
+        id: r.get(0)?,
+        idempotency_key: r.get(1)?,
+        status: status_parse(&r.get::<_, String>(2)?),
+        refusal: refusal.map(|s| serde_json::from_str(&s)).transpose().map_err(|_| unreadable(3))?,
+        amount_minor: r.get(4)?,
+        currency: r.get(5)?,
+        captured_minor: r.get(6)?,
+        refunded_minor: r.get(7)?,
+        created_at: r.get(8)?,
+        expires_at: r.get(9)?,
+        checks: serde_json::from_str(&checks).map_err(|_| unreadable(10))?,
+        facts: serde_json::from_str(&facts).map_err(|_| unreadable(11))?,
+    })
+}
+
+impl TestIssuer {
+    /// Opens (creating) the issuer's database file.
+    pub fn open(path: &Path, now: NowFn) -> Result<Self, IssuerError> {
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).map_err(|e| IssuerError::Unavailable(e.to_string()))?;
+        }
+        let conn = Connection::open(path).map_err(db_error)?;
+        conn.pragma_update(None, "journal_mode", "WAL").map_err(db_error)?;
+        conn.pragma_update(None, "synchronous", "FULL").map_err(db_error)?;
+        conn.busy_timeout(std::time::Duration::from_secs(5)).map_err(db_error)?;
+        conn.execute_batch(SCHEMA).map_err(db_error)?;
+        Ok(Self { conn: Mutex::new(conn), now })
+    }
+
+    fn with_tx<T>(
+        &self,
+        f: impl FnOnce(&rusqlite::Transaction<'_>, i64) -> Result<T, IssuerError>,
+    ) -> Result<T, IssuerError> {
+        let mut conn = self.conn.lock().map_err(|_| IssuerError::Unavailable("issuer lock poisoned".into()))?;
+        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate).map_err(db_error)?;
+        let now = (self.now)();
+        let out = f(&tx, now)?;
+        tx.commit().map_err(db_error)?;
+        Ok(out)
+    }
+
+    /// Checks that apply to every call: card state, CVC and address. `None`: the card is fine.
+    fn card_checks(card: &CardInput, b: &Behaviour, now: i64) -> (Checks, Option<Refusal>) {
+        let cvc = match &card.cvc {
+            None => CheckResult::Unchecked,
+            Some(_) if b.incorrect_cvc_always => CheckResult::Fail,
+            Some(_) => CheckResult::Pass,
+        };
+        let address_line1 = match &card.address_line1 {
+            None => CheckResult::Unchecked,
+            Some(_) if b.address_line1_fails => CheckResult::Fail,
+            Some(l) if l.trim().eq_ignore_ascii_case(BANK_ADDRESS_LINE1) => CheckResult::Pass,
+            Some(_) => CheckResult::Fail,
+        };
+        let postal_code = match &card.postal_code {
+            None => CheckResult::Unchecked,
+            Some(_) if b.postal_code_fails => CheckResult::Fail,
+            Some(p) if p.trim() == BAD_POSTAL_CODE => CheckResult::Fail,
+            Some(_) => CheckResult::Pass,
+        };
+        let checks = Checks { cvc, address_line1, postal_code };
+        let (year, month) = year_month_of(now);
+        let expired_by_date = (i64::from(card.exp_year), u32::from(card.exp_month)) < (year, month);
+        let refusal = if let Some(code) = b.always_decline {
+            Some(Refusal::Declined(code))
+        } else if b.expired_at_issuer || expired_by_date {
+            Some(Refusal::ExpiredCard)
+        } else if cvc == CheckResult::Fail {
+            Some(Refusal::IncorrectCvc)
+        } else if b.processing_error {
+            Some(Refusal::ProcessingError)
+        } else if address_line1 == CheckResult::Fail {
+            Some(Refusal::Declined(DeclineCode::IncorrectAddress))
+        } else if postal_code == CheckResult::Fail {
+            Some(Refusal::Declined(DeclineCode::IncorrectZip))
+        } else {
+            None
+        };
+        (checks, refusal)
+    }
+
+    /// A zero-amount check.
+    pub fn verify(&self, card: &CardInput, _merchant_country: &str) -> Result<Verification, IssuerError> {
+        let b = behaviour_of(&card.number);
+        if b.no_answer {
+            return Err(IssuerError::Timeout);
+        }
+        let (checks, refusal) = Self::card_checks(card, &b, (self.now)());
+        Ok(Verification { checks, facts: CardFacts { funding: b.funding.into(), country: b.country.into() }, refusal })
+    }
+
+    /// Authorizes, idempotently by key.
+    pub fn authorize(&self, req: &AuthorizeRequest) -> Result<Authorization, IssuerError> {
+        if req.idempotency_key.is_empty() || req.idempotency_key.len() > KEY_LENGTH_MAX {
+            return Err(IssuerError::InvalidState("an idempotency key of 1 to 255 characters is required".into()));
+        }
+        if req.amount_minor <= 0 {
+            return Err(IssuerError::InvalidState("the amount must be positive".into()));
+        }
+        let b = behaviour_of(&req.card.number);
+        if b.no_answer {
+            // The bank never answers this card: nothing is recorded, the caller times out.
+            return Err(IssuerError::Timeout);
+        }
+        let reference = card_ref(&req.card.number);
+        self.with_tx(|tx, now| {
+            if let Some(existing) = load_by_key(tx, &req.idempotency_key)? {
+                if existing.amount_minor != req.amount_minor || existing.currency != req.currency {
+                    return Err(IssuerError::KeyReused);
+                }
+                return Ok(refresh(existing, now));
+            }
+            let blocked: Option<i64> = tx
+                .query_row("SELECT blocked_at FROM blocked_keys WHERE idempotency_key = ?1", [&req.idempotency_key], |r| r.get(0))
+                .optional()
+                .map_err(db_error)?;
+            if blocked.is_some() {
+                return Err(IssuerError::KeyBlocked);
+            }
+            let (checks, mut refusal) = Self::card_checks(&req.card, &b, now);
+            let amount_usd = to_usd_cents(req.amount_minor, &req.currency);
+            if refusal.is_none() {
+                refusal = payment_refusal(tx, req, &b, &reference, amount_usd, now)?;
+            }
+            let facts = CardFacts { funding: b.funding.into(), country: b.country.into() };
+            let status = if refusal.is_some() { AuthorizationStatus::Refused } else { AuthorizationStatus::Authorized };
+            let auth = Authorization {
+                id: new_id("auth"),
+                idempotency_key: req.idempotency_key.clone(),
+                status,
+                refusal,
+                amount_minor: req.amount_minor,
+                currency: req.currency.clone(),
+                captured_minor: 0,
+                refunded_minor: 0,
+                created_at: now,
+                expires_at: now + b.authorization_days * 86_400,
+                checks,
+                facts,
+            };
+            tx.execute(
+                "INSERT INTO authorizations (id, idempotency_key, card_ref, amount, currency, amount_usd_cents, status, refusal,
+                    created_at, expires_at, checks, facts, refund_settle_days, refunds_fail)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+                params![
+                    auth.id,
+                    auth.idempotency_key,
+                    reference,
+                    auth.amount_minor,
+                    auth.currency,
+                    amount_usd,
+                    status_name(auth.status),
+                    auth.refusal.map(|r| serde_json::to_string(&r).unwrap_or_default()),
+                    auth.created_at,
+                    auth.expires_at,
+                    serde_json::to_string(&auth.checks).unwrap_or_default(),
+                    serde_json::to_string(&auth.facts).unwrap_or_default(),
+                    b.refund_settle_days,
+                    b.refunds_fail,
+                ],
+            )
+            .map_err(db_error)?;
+            Ok(auth)
+        })
+    }
+
+    /// The authorization recorded under `key`; if none, blocks the key for good and answers `None`.
+    pub fn lookup_or_block(&self, key: &str) -> Result<Option<Authorization>, IssuerError> {
+        self.with_tx(|tx, now| {
+            if let Some(a) = load_by_key(tx, key)? {
+                return Ok(Some(refresh(a, now)));
+            }
+            tx.execute(
+                "INSERT OR IGNORE INTO blocked_keys (idempotency_key, blocked_at) VALUES (?1, ?2)",
+                params![key, now],
+            )
+            .map_err(db_error)?;
+            Ok(None)
+        })
+    }
+
+    /// An authorization by id.
+    pub fn authorization(&self, id: &str) -> Result<Authorization, IssuerError> {
+        self.with_tx(|tx, now| Ok(refresh(load(tx, id)?, now)))
+    }
+
+    /// Captures up to the authorized amount, once, idempotently by key.
+    pub fn capture(&self, id: &str, amount_minor: i64, key: &str) -> Result<Authorization, IssuerError> {
+        self.with_tx(|tx, now| {
+            if let Some(done) = operation(tx, key, "capture", id, amount_minor)? {
+                let _ = done;
+                return Ok(refresh(load(tx, id)?, now));
+            }
+            let a = refresh(load(tx, id)?, now);
+            match a.status {
+                AuthorizationStatus::Authorized => {}
+                AuthorizationStatus::Expired => return Err(IssuerError::AuthorizationExpired),
+                other => {
+                    return Err(IssuerError::InvalidState(format!("cannot capture an authorization that is {other:?}")))
+                }
+            }
+            if amount_minor <= 0 || amount_minor > a.amount_minor {
+                return Err(IssuerError::AmountTooLarge);
+            }
+            tx.execute(
+                "UPDATE authorizations SET status = 'captured', captured = ?2 WHERE id = ?1",
+                params![id, amount_minor],
+            )
+            .map_err(db_error)?;
+            record_operation(tx, key, "capture", id, amount_minor, None)?;
+            load(tx, id)
+        })
+    }
+
+    /// Voids an authorization, idempotently by key.
+    pub fn void(&self, id: &str, key: &str) -> Result<Authorization, IssuerError> {
+        self.with_tx(|tx, now| {
+            if operation(tx, key, "void", id, 0)?.is_some() {
+                return Ok(refresh(load(tx, id)?, now));
+            }
+            let a = refresh(load(tx, id)?, now);
+            match a.status {
+                AuthorizationStatus::Authorized | AuthorizationStatus::Expired => {}
+                other => {
+                    return Err(IssuerError::InvalidState(format!("cannot void an authorization that is {other:?}")))
+                }
+            }
+            tx.execute("UPDATE authorizations SET status = 'voided' WHERE id = ?1", [id]).map_err(db_error)?;
+            record_operation(tx, key, "void", id, 0, None)?;
+            load(tx, id)
+        })
+    }
+
+    /// Refunds captured money; pending until it settles, or failed for cards whose refunds fail.
+    pub fn refund(&self, id: &str, amount_minor: i64, key: &str) -> Result<Refund, IssuerError> {
+        self.with_tx(|tx, now| {
+            if let Some(Some(refund_id)) = operation(tx, key, "refund", id, amount_minor)? {
+                return load_refund(tx, &refund_id, now);
+            }
+            let a = load(tx, id)?;
+            if a.status != AuthorizationStatus::Captured {
+                return Err(IssuerError::InvalidState("only captured money can be refunded".into()));
+            }
+            if amount_minor <= 0 || amount_minor > a.captured_minor - a.refunded_minor {
+                return Err(IssuerError::AmountTooLarge);
+            }
+            let (reference, currency, settle_days, refunds_fail): (String, String, i64, bool) = tx
+                .query_row(
+                    "SELECT card_ref, currency, refund_settle_days, refunds_fail FROM authorizations WHERE id = ?1",
+                    [id],
+                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+                )
+                .map_err(db_error)?;
+            let status = if refunds_fail { RefundStatus::Failed } else { RefundStatus::Pending };
+            let refund = Refund {
+                id: new_id("rf"),
+                authorization_id: id.to_owned(),
+                amount_minor,
+                status,
+                settles_at: now + settle_days * 86_400,
+            };
+            tx.execute(
+                "INSERT INTO refunds (id, authorization_id, amount, amount_usd_cents, card_ref, status, settles_at, created_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                params![
+                    refund.id,
+                    id,
+                    amount_minor,
+                    to_usd_cents(amount_minor, &currency),
+                    reference,
+                    refund_status_name(status),
+                    refund.settles_at,
+                    now
+                ],
+            )
+            .map_err(db_error)?;
+            if status != RefundStatus::Failed {
+                tx.execute("UPDATE authorizations SET refunded = refunded + ?2 WHERE id = ?1", params![id, amount_minor])
+                    .map_err(db_error)?;
+            }
+            record_operation(tx, key, "refund", id, amount_minor, Some(&refund.id))?;
+            Ok(refund)
+        })
+    }
+
+    /// A refund as it stands now (pending ones settle when their day comes).
+    pub fn refund_status(&self, refund_id: &str) -> Result<Refund, IssuerError> {
+        self.with_tx(|tx, now| load_refund(tx, refund_id, now))
+    }
+}
+
+fn payment_refusal(
+    tx: &rusqlite::Transaction<'_>,
+    req: &AuthorizeRequest,
+    b: &Behaviour,
+    reference: &str,
+    amount_usd: i64,
+    now: i64,
+) -> Result<Option<Refusal>, IssuerError> {
+    if let Some(code) = b.decline_payments {
+        return Ok(Some(Refusal::Declined(code)));
+    }
+    if b.blocks_international && !req.merchant_country.eq_ignore_ascii_case(b.country) {
+        return Ok(Some(Refusal::Declined(DeclineCode::TransactionNotAllowed)));
+    }
+    let needs_code = match b.verification {
+        VerificationRule::Never => false,
+        VerificationRule::Always => true,
+        VerificationRule::UnlessSavedBeforehand => !req.card_saved_beforehand,
+    };
+    if needs_code && !req.verified {
+        return Ok(Some(Refusal::VerificationRequired));
+    }
+    if let Some(code) = b.decline_after_verification {
+        return Ok(Some(Refusal::Declined(code)));
+    }
+    // Limits, from what this card has really spent.
+    let day_start = now.div_euclid(86_400) * 86_400;
+    let (year, month) = year_month_of(now);
+    let month_start = month_start_unix(year, month);
+    let spent_since = |since: i64| -> Result<i64, IssuerError> {
+        tx.query_row(
+            "SELECT COALESCE(SUM(amount_usd_cents), 0) FROM authorizations
+              WHERE card_ref = ?1 AND created_at >= ?2 AND status IN ('authorized', 'captured')",
+            params![reference, since],
+            |r| r.get(0),
+        )
+        .map_err(db_error)
+    };
+    if spent_since(day_start)? + amount_usd > b.daily_limit_usd_cents {
+        return Ok(Some(Refusal::Declined(DeclineCode::CardVelocityExceeded)));
+    }
+    if spent_since(month_start)? + amount_usd > b.monthly_limit_usd_cents {
+        return Ok(Some(Refusal::Declined(DeclineCode::CardVelocityExceeded)));
+    }
+    let (held, captured): (i64, i64) = tx
+        .query_row(
+            "SELECT COALESCE(SUM(CASE WHEN status = 'authorized' AND expires_at > ?2 THEN amount_usd_cents ELSE 0 END), 0),
+                    COALESCE(SUM(CASE WHEN status = 'captured' THEN amount_usd_cents * captured / amount ELSE 0 END), 0)
+               FROM authorizations WHERE card_ref = ?1",
+            params![reference, now],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .map_err(db_error)?;
+    let repaid: i64 = tx
+        .query_row(
+            "SELECT COALESCE(SUM(amount_usd_cents), 0) FROM refunds WHERE card_ref = ?1 AND status != 'failed' AND settles_at <= ?2",
+            params![reference, now],
+            |r| r.get(0),
+        )
+        .map_err(db_error)?;
+    if held + captured - repaid + amount_usd > b.credit_line_usd_cents {
+        return Ok(Some(Refusal::Declined(DeclineCode::InsufficientFunds)));
+    }
+    Ok(None)
+}
+
+fn month_start_unix(year: i64, month: u32) -> i64 {
+    // Days from civil (inverse of civil_from_days), for the 1st of the month.
+    let y = if month <= 2 { year - 1 } else { year };
+    let era = y.div_euclid(400);
+    let yoe = y.rem_euclid(400);
+    let m = i64::from(month);
+    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    (era * 146_097 + doe - 719_468) * 86_400
+}
+
+fn load_by_key(tx: &rusqlite::Transaction<'_>, key: &str) -> Result<Option<Authorization>, IssuerError> {
+    tx.query_row(&format!("SELECT {AUTH_COLUMNS} FROM authorizations WHERE idempotency_key = ?1"), [key], auth_from_row)
+        .optional()
+        .map_err(db_error)
+}
+
+fn load(tx: &rusqlite::Transaction<'_>, id: &str) -> Result<Authorization, IssuerError> {
+    tx.query_row(&format!("SELECT {AUTH_COLUMNS} FROM authorizations WHERE id = ?1"), [id], auth_from_row)
+        .optional()
+        .map_err(db_error)?
+        .ok_or(IssuerError::NotFound)
+}
+
+/// An authorization past its validity reads `expired`.
+fn refresh(mut a: Authorization, now: i64) -> Authorization {
+    if a.status == AuthorizationStatus::Authorized && now >= a.expires_at {
+        a.status = AuthorizationStatus::Expired;
+    }
+    a
+}
+
+/// A recorded operation for `key`: `Some(refund id)` if it was done; an error if the key was used otherwise.
+fn operation(
+    tx: &rusqlite::Transaction<'_>,
+    key: &str,
+    kind: &str,
+    id: &str,
+    amount: i64,
+) -> Result<Option<Option<String>>, IssuerError> {
+    let row: Option<(String, String, i64, Option<String>)> = tx
+        .query_row(
+            "SELECT kind, authorization_id, amount, refund_id FROM operations WHERE idempotency_key = ?1",
+            [key],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+        )
+        .optional()
+        .map_err(db_error)?;
+    match row {
+        None => Ok(None),
+        Some((k, a, m, refund)) if k == kind && a == id && m == amount => Ok(Some(refund)),
+        Some(_) => Err(IssuerError::KeyReused),
+    }
+}
+
+fn record_operation(
+    tx: &rusqlite::Transaction<'_>,
+    key: &str,
+    kind: &str,
+    id: &str,
+    amount: i64,
+    refund_id: Option<&str>,
+) -> Result<(), IssuerError> {
+    tx.execute(
+        "INSERT INTO operations (idempotency_key, kind, authorization_id, amount, refund_id) VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![key, kind, id, amount, refund_id],
+    )
+    .map_err(db_error)?;
+    Ok(())
+}
+
+fn load_refund(tx: &rusqlite::Transaction<'_>, refund_id: &str, now: i64) -> Result<Refund, IssuerError> {
+    let row: Option<(String, i64, String, i64)> = tx
+        .query_row("SELECT authorization_id, amount, status, settles_at FROM refunds WHERE id = ?1", [refund_id], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+        })
+        .optional()
+        .map_err(db_error)?;
+    let (authorization_id, amount_minor, status, settles_at) = row.ok_or(IssuerError::NotFound)?;
+    let status = match status.as_str() {
+        "failed" => RefundStatus::Failed,
+        "succeeded" => RefundStatus::Succeeded,
+        _ if now >= settles_at => {
+            tx.execute("UPDATE refunds SET status = 'succeeded' WHERE id = ?1", [refund_id]).map_err(db_error)?;
+            RefundStatus::Succeeded
+        }
+        _ => RefundStatus::Pending,
+    };
+    Ok(Refund { id: refund_id.to_owned(), authorization_id, amount_minor, status, settles_at })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn month_starts() {
+        assert_eq!(month_start_unix(1970, 1), 0);
+        assert_eq!(month_start_unix(2024, 3), 1_709_251_200);
+        assert_eq!(year_month_of(month_start_unix(2026, 11)), (2026, 11));
+        assert_eq!(year_month_of(month_start_unix(2026, 11) - 1), (2026, 10));
+    }
+}

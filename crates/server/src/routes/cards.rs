@@ -1,0 +1,570 @@
+//! The card manager: add (validated, then verified by the issuer with a zero-amount check), list,
+//! get, update expiry / billing address / default, delete, re-check; and the operator's key rotation.
+//!
+//! A card number is validated here, handed to the vault (which seals it and computes its
+//! fingerprint) and to the issuer connector, and then dropped: only the sealed form is stored, and the
+//! security code is never stored at all.
+
+use axum::extract::{Extension, Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use domain::cards::{parse_card_number, CardError, Cvc, Expiry};
+use domain::declines::PaymentFailure;
+use issuer::{CardInput, Refusal};
+use serde::Deserialize;
+use serde_json::{json, Value};
+use store::{AddressRecord, CardRecord, StoreError};
+
+use crate::auth::Caller;
+use crate::error::{ApiError, ApiResponse};
+use crate::extract::ApiJson;
+use crate::idempotency::IdempotencyContext;
+use crate::openapi::{Access, Api, Endpoint, Verb};
+use crate::routes::system::list_limit;
+use crate::secrets::random_id;
+use crate::AppState;
+
+type Idem = Option<Extension<IdempotencyContext>>;
+
+/// The platform's own country, sent with zero-amount checks.
+pub const PLATFORM_COUNTRY: &str = "US";
+/// Longest free-text field of an address or a name.
+const TEXT_LENGTH_MAX: usize = 100;
+/// Cards a buyer may keep at most.
+pub const CARDS_PER_USER_MAX: u32 = 20;
+
+pub(crate) fn register(api: Api) -> Api {
+    let address = json!({ "type": "object", "additionalProperties": false, "required": ["line1", "city", "postal_code", "country"],
+        "properties": { "line1": {"type": "string"}, "line2": {"type": "string"}, "city": {"type": "string"},
+            "state": {"type": "string"}, "postal_code": {"type": "string"}, "country": {"type": "string"} } });
+    let add = json!({ "type": "object", "additionalProperties": false,
+        "required": ["number", "exp_month", "exp_year", "cvc", "holder_name", "billing_address"],
+        "properties": { "number": {"type": "string"}, "exp_month": {"type": "integer"}, "exp_year": {"type": "integer"},
+            "cvc": {"type": "string"}, "holder_name": {"type": "string"}, "billing_address": address.clone(), "default": {"type": "boolean"} } });
+    let update = json!({ "type": "object", "additionalProperties": false,
+        "properties": { "exp_month": {"type": "integer"}, "exp_year": {"type": "integer"}, "billing_address": address,
+            "default": {"type": "boolean"} } });
+    api.add(
+        Endpoint {
+            verb: Verb::Post,
+            path: "/v1/cards",
+            summary:
+                "Links a card after a zero-amount check at the issuer; the same card twice returns the existing one",
+            access: Access::Buyer,
+            body: Some(add),
+            success: 201,
+        },
+        add_card,
+    )
+    .add(
+        Endpoint {
+            verb: Verb::Get,
+            path: "/v1/cards",
+            summary: "The buyer's cards, newest first",
+            access: Access::Buyer,
+            body: None,
+            success: 200,
+        },
+        list_cards,
+    )
+    .add(
+        Endpoint {
+            verb: Verb::Get,
+            path: "/v1/cards/{id}",
+            summary: "One of the buyer's cards",
+            access: Access::Buyer,
+            body: None,
+            success: 200,
+        },
+        get_card,
+    )
+    .add(
+        Endpoint {
+            verb: Verb::Patch,
+            path: "/v1/cards/{id}",
+            summary: "Updates expiry, billing address or default (a new number is a new card)",
+            access: Access::Buyer,
+            body: Some(update),
+            success: 200,
+        },
+        update_card,
+    )
+    .add(
+        Endpoint {
+            verb: Verb::Delete,
+            path: "/v1/cards/{id}",
+            summary: "Removes a card for good; authorizations already made still capture",
+            access: Access::Buyer,
+            body: None,
+            success: 200,
+        },
+        delete_card,
+    )
+    .add(
+        Endpoint {
+            verb: Verb::Post,
+            path: "/v1/cards/{id}/verify",
+            summary: "Checks a saved card again with the issuer (zero amount)",
+            access: Access::Buyer,
+            body: None,
+            success: 200,
+        },
+        reverify_card,
+    )
+    .add(
+        Endpoint {
+            verb: Verb::Post,
+            path: "/v1/vault/rotate",
+            summary: "Rotates the card-encryption key and re-encrypts every saved card, while serving",
+            access: Access::Operator,
+            body: None,
+            success: 200,
+        },
+        rotate_keys,
+    )
+    .add(
+        Endpoint {
+            verb: Verb::Delete,
+            path: "/v1/vault/keys/{id}",
+            summary: "Removes a retired card-encryption key once no card uses it",
+            access: Access::Operator,
+            body: None,
+            success: 200,
+        },
+        remove_key,
+    )
+}
+
+/// A card as the API shows it: never the number, never the security code.
+pub fn card_json(c: &CardRecord) -> Value {
+    json!({
+        "id": c.id, "object": "card", "brand": c.brand, "last4": c.last4, "exp_month": c.exp_month, "exp_year": c.exp_year,
+        "funding": c.funding, "country": c.country, "fingerprint": c.fingerprint, "holder_name": c.holder_name,
+        "checks": { "cvc_check": c.cvc_check, "address_line1_check": c.line1_check, "address_postal_code_check": c.postal_check },
+        "billing_address": {
+            "line1": c.billing.line1, "line2": c.billing.line2, "city": c.billing.city, "state": c.billing.state,
+            "postal_code": c.billing.postal_code, "country": c.billing.country,
+        },
+        "default": c.is_default, "blocked": c.blocked_at.is_some(), "created": c.created_at,
+    })
+}
+
+/// A card validation failure, with the field it is about.
+pub fn card_error(e: CardError) -> ApiError {
+    card_error_for(e, &domain::cards::AcceptedBrands::all())
+}
+
+/// As [`card_error`], naming the brands this server accepts.
+pub fn card_error_for(e: CardError, accepted: &domain::cards::AcceptedBrands) -> ApiError {
+    let param = match e {
+        CardError::IncorrectNumber | CardError::BrandNotSupported => "number",
+        CardError::InvalidExpiryMonth => "exp_month",
+        CardError::InvalidExpiryYear | CardError::ExpiredCard => "exp_year",
+        CardError::InvalidCvc | CardError::IncorrectCvc => "cvc",
+    };
+    ApiError::payment_for(&PaymentFailure::Card(e), accepted).with_param(param)
+}
+
+/// What the issuer's refusal means for the buyer.
+pub fn refusal_error(r: Refusal) -> ApiError {
+    match r {
+        Refusal::Declined(code) => ApiError::payment(&PaymentFailure::Declined(code)),
+        Refusal::ExpiredCard => card_error(CardError::ExpiredCard),
+        Refusal::IncorrectCvc => card_error(CardError::IncorrectCvc),
+        Refusal::IncorrectNumber => card_error(CardError::IncorrectNumber),
+        Refusal::ProcessingError => ApiError::payment(&PaymentFailure::ProcessingError),
+        // A zero-amount check never asks for a code; should an issuer do so, the card cannot be saved now.
+        Refusal::VerificationRequired => ApiError::payment(&PaymentFailure::ProcessingError),
+    }
+}
+
+/// (year, month) today by the server's clock.
+pub fn today(state: &AppState) -> (i32, u32) {
+    let (y, m) = issuer::year_month_of(state.clock.now());
+    (i32::try_from(y).unwrap_or(i32::MAX), m)
+}
+
+#[derive(Deserialize, Clone)]
+#[serde(deny_unknown_fields)]
+pub struct AddressBody {
+    line1: String,
+    line2: Option<String>,
+    city: String,
+    state: Option<String>,
+    postal_code: String,
+    country: String,
+}
+
+fn text(param: &str, value: &str, required: bool) -> Result<Option<String>, ApiError> {
+    let v = value.trim();
+    if v.is_empty() {
+        return if required { Err(ApiError::missing(param)) } else { Ok(None) };
+    }
+    if v.chars().count() > TEXT_LENGTH_MAX || v.chars().any(char::is_control) {
+        return Err(ApiError::invalid(
+            param,
+            format!("{param} must be at most {TEXT_LENGTH_MAX} printable characters."),
+        ));
+    }
+    Ok(Some(v.to_owned()))
+}
+
+/// Parses a billing address.
+pub fn parse_address(a: &AddressBody) -> Result<AddressRecord, ApiError> {
+    let required = |param: &str, v: &str| text(param, v, true).map(|o| o.unwrap_or_default());
+    let optional = |param: &str, v: &Option<String>| match v {
+        Some(v) => text(param, v, false),
+        None => Ok(None),
+    };
+    let country = domain::accounts::Country::parse(&a.country)
+        .map_err(|_| ApiError::invalid("billing_address.country", "Enter a two-letter country code, such as US."))?;
+    Ok(AddressRecord {
+        line1: required("billing_address.line1", &a.line1)?,
+        line2: optional("billing_address.line2", &a.line2)?,
+        city: required("billing_address.city", &a.city)?,
+        state: optional("billing_address.state", &a.state)?,
+        postal_code: required("billing_address.postal_code", &a.postal_code)?,
+        country: country.as_str().to_owned(),
+    })
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AddCard {
+    number: String,
+    exp_month: i64,
+    exp_year: i64,
+    cvc: String,
+    holder_name: String,
+    billing_address: AddressBody,
+    default: Option<bool>,
+}
+
+/// A card checked at the edge, ready for the vault and the issuer.
+pub struct NewCard {
+    pub number: domain::cards::CardNumber,
+    pub expiry: Expiry,
+    pub cvc: Cvc,
+}
+
+/// Validates number, expiry and security code, in that order.
+pub fn validate_card(
+    state: &AppState,
+    number: &str,
+    exp_month: i64,
+    exp_year: i64,
+    cvc: &str,
+) -> Result<NewCard, ApiError> {
+    let accepted = &state.config.accepted_brands;
+    let number = parse_card_number(number, accepted).map_err(|e| card_error_for(e, accepted))?;
+    let (year, month) = today(state);
+    let expiry = Expiry::parse(exp_month, exp_year, year, month).map_err(card_error)?;
+    let cvc = Cvc::parse(cvc, number.brand()).map_err(card_error)?;
+    Ok(NewCard { number, expiry, cvc })
+}
+
+/// Zero-amount check at the issuer; unknown outcomes are a retryable processing error.
+async fn verify_at_issuer(state: &AppState, input: &CardInput) -> Result<issuer::Verification, ApiError> {
+    let verification = state.issuer.verify(input, PLATFORM_COUNTRY).await.map_err(|e| {
+        tracing::warn!(error = %e, "zero-amount check failed at the issuer");
+        ApiError::payment(&PaymentFailure::ProcessingError)
+    })?;
+    if let Some(r) = verification.refusal {
+        return Err(refusal_error(r));
+    }
+    Ok(verification)
+}
+
+async fn add_card(
+    State(state): State<AppState>,
+    idem: Idem,
+    caller: Caller,
+    ApiJson(body): ApiJson<AddCard>,
+) -> Result<Response, ApiError> {
+    let (user, _) = caller.buyer()?;
+    let card = validate_card(&state, &body.number, body.exp_month, body.exp_year, &body.cvc)?;
+    let holder_name = text("holder_name", &body.holder_name, true)?.unwrap_or_default();
+    let billing = parse_address(&body.billing_address)?;
+    let fingerprint = state.vault.read().map_err(|_| ApiError::internal())?.fingerprint(card.number.expose_digits());
+    let lookup = (user.id.clone(), fingerprint.clone());
+    let existing = state.store.read(move |tx| tx.card_by_fingerprint(&lookup.0, &lookup.1)).await?;
+    if let Some(existing) = existing {
+        return Ok(axum::Json(card_json(&existing)).into_response());
+    }
+    let input = CardInput {
+        number: card.number.expose_digits().to_owned(),
+        exp_month: card.expiry.month(),
+        exp_year: card.expiry.year(),
+        cvc: Some(card.cvc.expose().to_owned()),
+        address_line1: Some(billing.line1.clone()),
+        postal_code: Some(billing.postal_code.clone()),
+    };
+    let verification = verify_at_issuer(&state, &input).await?;
+    drop(input);
+    let sealed =
+        state.vault.read().map_err(|_| ApiError::internal())?.seal(card.number.expose_digits()).map_err(|e| {
+            tracing::error!(error = %e, "sealing a card failed");
+            ApiError::internal()
+        })?;
+    let record = CardRecord {
+        id: random_id("card"),
+        user_id: user.id.clone(),
+        fingerprint,
+        key_id: sealed.key_id,
+        ciphertext: sealed.ciphertext,
+        brand: card.number.brand().name().to_owned(),
+        last4: card.number.last4().to_owned(),
+        exp_month: card.expiry.month(),
+        exp_year: card.expiry.year(),
+        funding: verification.facts.funding.clone(),
+        country: verification.facts.country.clone(),
+        holder_name,
+        billing,
+        cvc_check: verification.checks.cvc.name().to_owned(),
+        line1_check: verification.checks.address_line1.name().to_owned(),
+        postal_check: verification.checks.postal_code.name().to_owned(),
+        is_default: false,
+        blocked_at: None,
+        created_at: state.clock.now(),
+    };
+    let make_default = body.default.unwrap_or(false);
+    Ok(state
+        .execute(idem.map(|e| e.0), move |tx, _ctx| {
+            if let Some(existing) = tx.card_by_fingerprint(&record.user_id, &record.fingerprint)? {
+                return Ok(ApiResponse::ok(card_json(&existing)));
+            }
+            let count = tx.card_count(&record.user_id)?;
+            if count >= CARDS_PER_USER_MAX {
+                return Err(ApiError::conflict(
+                    "too_many_cards",
+                    format!("You can keep at most {CARDS_PER_USER_MAX} cards. Remove one you no longer use."),
+                ));
+            }
+            let mut record = record;
+            tx.insert_card(&record)?;
+            if make_default || count == 0 {
+                tx.set_default_card(&record.user_id, Some(&record.id))?;
+                record.is_default = true;
+            }
+            Ok(ApiResponse::created(card_json(&record)))
+        })
+        .await)
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ListQuery {
+    limit: Option<u32>,
+    starting_after: Option<String>,
+}
+
+async fn list_cards(
+    State(state): State<AppState>,
+    caller: Caller,
+    query: Result<Query<ListQuery>, axum::extract::rejection::QueryRejection>,
+) -> Result<Response, ApiError> {
+    let (user, _) = caller.buyer()?;
+    let Query(q) = query.map_err(|e| ApiError::invalid("query", e.body_text()))?;
+    let limit = list_limit(q.limit)?;
+    let mut cards = state.store.read(move |tx| tx.cards(&user.id, q.starting_after.as_deref(), limit + 1)).await?;
+    let has_more = cards.len() > limit as usize;
+    cards.truncate(limit as usize);
+    let data: Vec<Value> = cards.iter().map(card_json).collect();
+    Ok(axum::Json(json!({ "object": "list", "data": data, "has_more": has_more })).into_response())
+}
+
+async fn load_card(state: &AppState, user_id: &str, id: &str) -> Result<CardRecord, ApiError> {
+    let (u, i) = (user_id.to_owned(), id.to_owned());
+    state.store.read(move |tx| tx.card(&u, &i)).await?.ok_or_else(|| ApiError::not_found("card"))
+}
+
+async fn get_card(State(state): State<AppState>, caller: Caller, Path(id): Path<String>) -> Result<Response, ApiError> {
+    let (user, _) = caller.buyer()?;
+    Ok(axum::Json(card_json(&load_card(&state, &user.id, &id).await?)).into_response())
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct UpdateCard {
+    exp_month: Option<i64>,
+    exp_year: Option<i64>,
+    billing_address: Option<AddressBody>,
+    default: Option<bool>,
+}
+
+async fn update_card(
+    State(state): State<AppState>,
+    idem: Idem,
+    caller: Caller,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<UpdateCard>,
+) -> Result<Response, ApiError> {
+    let (user, _) = caller.buyer()?;
+    let current = load_card(&state, &user.id, &id).await?;
+    let expiry = if body.exp_month.is_some() || body.exp_year.is_some() {
+        let (year, month) = today(&state);
+        let m = body.exp_month.unwrap_or(i64::from(current.exp_month));
+        let y = body.exp_year.unwrap_or(i64::from(current.exp_year));
+        Some(Expiry::parse(m, y, year, month).map_err(card_error)?)
+    } else {
+        None
+    };
+    let billing = body.billing_address.as_ref().map(parse_address).transpose()?;
+    let default = body.default;
+    Ok(state
+        .execute(idem.map(|e| e.0), move |tx, _ctx| {
+            let mut card = tx.card(&user.id, &id)?.ok_or_else(|| ApiError::not_found("card"))?;
+            if let Some(e) = expiry {
+                card.exp_month = e.month();
+                card.exp_year = e.year();
+            }
+            if let Some(b) = billing {
+                card.billing = b;
+            }
+            tx.update_card_details(&card)?;
+            match default {
+                Some(true) => tx.set_default_card(&user.id, Some(&card.id))?,
+                Some(false) if card.is_default => tx.set_default_card(&user.id, None)?,
+                _ => {}
+            }
+            let card = tx.card(&user.id, &id)?.ok_or_else(|| ApiError::not_found("card"))?;
+            Ok(ApiResponse::ok(card_json(&card)))
+        })
+        .await)
+}
+
+async fn delete_card(
+    State(state): State<AppState>,
+    idem: Idem,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    let (user, _) = caller.buyer()?;
+    Ok(state
+        .execute(idem.map(|e| e.0), move |tx, ctx| {
+            let card = tx.card(&user.id, &id)?.ok_or_else(|| ApiError::not_found("card"))?;
+            tx.delete_card(&user.id, &id, ctx.now)?;
+            if card.is_default {
+                // The newest remaining card becomes the default.
+                let next = tx.newest_card_id(&user.id)?;
+                tx.set_default_card(&user.id, next.as_deref())?;
+            }
+            Ok(ApiResponse::ok(json!({ "id": id, "object": "card", "deleted": true })))
+        })
+        .await)
+}
+
+async fn reverify_card(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    let (user, _) = caller.buyer()?;
+    let card = load_card(&state, &user.id, &id).await?;
+    let plain = {
+        let vault = state.vault.read().map_err(|_| ApiError::internal())?;
+        vault.open_sealed(&vault::SealedCard { key_id: card.key_id, ciphertext: card.ciphertext.clone() }).map_err(
+            |e| {
+                tracing::error!(error = %e, card = %card.id, "a saved card could not be decrypted");
+                ApiError::internal()
+            },
+        )?
+    };
+    let input = CardInput {
+        number: plain.expose().to_owned(),
+        exp_month: card.exp_month,
+        exp_year: card.exp_year,
+        cvc: None,
+        address_line1: Some(card.billing.line1.clone()),
+        postal_code: Some(card.billing.postal_code.clone()),
+    };
+    drop(plain);
+    let verification = verify_at_issuer(&state, &input).await?;
+    let mut shown = card_json(&card);
+    shown["checks"]["address_line1_check"] = json!(verification.checks.address_line1.name());
+    shown["checks"]["address_postal_code_check"] = json!(verification.checks.postal_code.name());
+    Ok((StatusCode::OK, axum::Json(shown)).into_response())
+}
+
+/// Cards re-encrypted per writer command during a rotation.
+const RESEAL_BATCH_MAX: u32 = 200;
+
+async fn rotate_keys(State(state): State<AppState>, caller: Caller) -> Result<Response, ApiError> {
+    caller.operator()?;
+    let active = {
+        let mut vault = state.vault.write().map_err(|_| ApiError::internal())?;
+        vault.rotate().map_err(|e| ApiError::conflict("key_rotation_failed", e.to_string()))?
+    };
+    let resealed = reseal_all(&state, active).await?;
+    let key_ids = state.vault.read().map_err(|_| ApiError::internal())?.key_ids();
+    tracing::info!(active_key_id = active, resealed, "card keys rotated");
+    Ok(axum::Json(
+        json!({ "object": "vault_rotation", "active_key_id": active, "resealed": resealed, "key_ids": key_ids }),
+    )
+    .into_response())
+}
+
+/// Re-encrypts every live card under the active key, in batches through the writer; returns how many.
+pub async fn reseal_all(state: &AppState, active: u32) -> Result<u64, ApiError> {
+    let mut total = 0u64;
+    loop {
+        let batch = state.store.write(move |tx| tx.cards_to_reseal(active, RESEAL_BATCH_MAX)).await?;
+        if batch.is_empty() {
+            return Ok(total);
+        }
+        let mut updates = Vec::with_capacity(batch.len());
+        {
+            let vault = state.vault.read().map_err(|_| ApiError::internal())?;
+            for (id, key_id, ciphertext) in batch {
+                let sealed = vault::SealedCard { key_id, ciphertext };
+                match vault.reseal(&sealed) {
+                    Ok(Some(new)) => updates.push((id, key_id, new)),
+                    Ok(None) => {}
+                    Err(e) => {
+                        tracing::error!(error = %e, card = %id, "a card could not be re-encrypted");
+                        return Err(ApiError::internal());
+                    }
+                }
+            }
+        }
+        if updates.is_empty() {
+            return Ok(total);
+        }
+        let done = state
+            .store
+            .write(move |tx| -> Result<u64, StoreError> {
+                let mut n = 0;
+                for (id, old, new) in &updates {
+                    if tx.reseal_card(id, *old, new.key_id, &new.ciphertext)? {
+                        n += 1;
+                    }
+                }
+                Ok(n)
+            })
+            .await?;
+        total += done;
+    }
+}
+
+async fn remove_key(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    caller.operator()?;
+    let key_id: u32 = id.parse().map_err(|_| ApiError::not_found("key"))?;
+    let in_use = state.store.read(move |tx| tx.cards_under_key(key_id)).await?;
+    if in_use > 0 {
+        return Err(ApiError::conflict(
+            "key_in_use",
+            format!("{in_use} cards are still encrypted under key {key_id}; rotate first."),
+        ));
+    }
+    let mut vault = state.vault.write().map_err(|_| ApiError::internal())?;
+    if !vault.key_ids().contains(&key_id) {
+        return Err(ApiError::not_found("key"));
+    }
+    vault.remove_key(key_id).map_err(|e| ApiError::conflict("key_in_use", e.to_string()))?;
+    Ok(axum::Json(json!({ "object": "vault_key", "id": key_id, "deleted": true, "key_ids": vault.key_ids() }))
+        .into_response())
+}

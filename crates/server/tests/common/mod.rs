@@ -1,0 +1,168 @@
+//! The test harness shared by the API tests: a real server on port 0 with a fresh data directory,
+//! and a client with helpers for the common flows.
+#![allow(dead_code)]
+
+use reqwest::{Method, StatusCode};
+use serde_json::{json, Value};
+use server::{Mode, ServerConfig};
+
+pub const PASSWORD: &str = "correct horse battery";
+pub const OPERATOR_EMAIL: &str = "ops@pocketpay.test";
+pub const OPERATOR_PASSWORD: &str = "operator-password-1";
+
+/// A running server and a client for it.
+pub struct TestApp {
+    pub base: String,
+    pub client: reqwest::Client,
+    pub dir: std::path::PathBuf,
+    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+    task: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
+}
+
+pub struct Answer {
+    pub status: StatusCode,
+    pub headers: reqwest::header::HeaderMap,
+    pub body: Value,
+}
+
+impl Answer {
+    pub fn code(&self) -> &str {
+        self.body["error"]["code"].as_str().unwrap_or("")
+    }
+
+    /// Asserts an error in the documented shape.
+    pub fn assert_error(&self, status: u16, kind: &str, code: &str) {
+        assert_eq!(self.status.as_u16(), status, "{}", self.body);
+        assert_eq!(self.body["error"]["type"], kind, "{}", self.body);
+        assert_eq!(self.body["error"]["code"], code, "{}", self.body);
+        let rid = self.body["error"]["request_id"].as_str().unwrap_or("");
+        assert!(rid.starts_with("req_"), "request id in {}", self.body);
+        assert!(self.body["error"]["message"].as_str().is_some_and(|m| !m.is_empty()));
+    }
+}
+
+impl TestApp {
+    pub async fn spawn() -> Self {
+        Self::spawn_with(|_| {}).await
+    }
+
+    pub async fn spawn_with(adjust: impl FnOnce(&mut ServerConfig)) -> Self {
+        let dir = std::env::temp_dir().join(format!(
+            "pocketpay-api-{}-{}",
+            std::process::id(),
+            server::secrets::random_id("t")
+        ));
+        Self::spawn_at(dir, adjust).await
+    }
+
+    /// Starts a server on `dir` (a restart when the directory holds a previous server's data).
+    pub async fn spawn_at(dir: std::path::PathBuf, adjust: impl FnOnce(&mut ServerConfig)) -> Self {
+        let mut config = ServerConfig::new(Mode::Test, &dir);
+        config.operator_bootstrap = Some((OPERATOR_EMAIL.into(), OPERATOR_PASSWORD.into()));
+        config.worker_interval_ms = 50;
+        adjust(&mut config);
+        let app = server::build(config).await.unwrap_or_else(|e| panic!("build: {e}"));
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap_or_else(|e| panic!("bind: {e}"));
+        let addr = listener.local_addr().unwrap_or_else(|e| panic!("{e}"));
+        let (shutdown, stopped) = tokio::sync::oneshot::channel::<()>();
+        let task = tokio::spawn(app.serve(listener, async move {
+            let _ = stopped.await;
+        }));
+        Self {
+            base: format!("http://{addr}"),
+            client: reqwest::Client::new(),
+            dir,
+            shutdown: Some(shutdown),
+            task: Some(task),
+        }
+    }
+
+    /// Stops the server gracefully (the writer drains and the database is released); returns its directory.
+    pub async fn stop(mut self) -> std::path::PathBuf {
+        if let Some(s) = self.shutdown.take() {
+            let _ = s.send(());
+        }
+        if let Some(t) = self.task.take() {
+            let _ = t.await;
+        }
+        self.dir.clone()
+    }
+
+    pub async fn call(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        idem: Option<&str>,
+        body: Option<Value>,
+    ) -> Answer {
+        let mut req = self.client.request(method, format!("{}{path}", self.base));
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        if let Some(k) = idem {
+            req = req.header("Idempotency-Key", k);
+        }
+        if let Some(b) = body {
+            req = req.json(&b);
+        }
+        let resp = req.send().await.unwrap_or_else(|e| panic!("send {path}: {e}"));
+        let status = resp.status();
+        let headers = resp.headers().clone();
+        let text = resp.text().await.unwrap_or_default();
+        let body = if text.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_str(&text).unwrap_or_else(|_| panic!("not JSON: {text}"))
+        };
+        Answer { status, headers, body }
+    }
+
+    pub async fn post(&self, path: &str, token: Option<&str>, body: Value) -> Answer {
+        self.call(Method::POST, path, token, None, Some(body)).await
+    }
+
+    pub async fn get(&self, path: &str, token: Option<&str>) -> Answer {
+        self.call(Method::GET, path, token, None, None).await
+    }
+
+    pub async fn raw(&self, method: Method, path: &str, content_type: Option<&str>, body: Vec<u8>) -> Answer {
+        let mut req = self.client.request(method, format!("{}{path}", self.base)).body(body);
+        if let Some(ct) = content_type {
+            req = req.header("content-type", ct);
+        }
+        let resp = req.send().await.unwrap_or_else(|e| panic!("send: {e}"));
+        let status = resp.status();
+        let headers = resp.headers().clone();
+        let text = resp.text().await.unwrap_or_default();
+        Answer { status, headers, body: serde_json::from_str(&text).unwrap_or(Value::Null) }
+    }
+
+    pub async fn inbox_code(&self, to: &str) -> String {
+        let inbox = self.get(&format!("/v1/test/inbox?to={to}"), None).await;
+        inbox.body["data"][0]["code"].as_str().unwrap_or_else(|| panic!("no code for {to}: {}", inbox.body)).to_owned()
+    }
+
+    /// Signs up, verifies and signs in; returns the session token.
+    pub async fn buyer(&self, email: &str) -> String {
+        let created = self.post("/v1/users", None, json!({ "email": email, "password": PASSWORD })).await;
+        assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
+        let code = self.inbox_code(email).await;
+        let verified = self.post("/v1/users/verify_email", None, json!({ "email": email, "code": code })).await;
+        assert_eq!(verified.status, StatusCode::OK, "{}", verified.body);
+        self.login(email, PASSWORD).await
+    }
+
+    pub async fn login(&self, email: &str, password: &str) -> String {
+        let session = self.post("/v1/sessions", None, json!({ "email": email, "password": password })).await;
+        assert_eq!(session.status, StatusCode::CREATED, "{}", session.body);
+        session.body["token"].as_str().unwrap_or_default().to_owned()
+    }
+
+    pub async fn assert_ledger_balanced(&self) {
+        let token = self.login(OPERATOR_EMAIL, OPERATOR_PASSWORD).await;
+        let report = self.get("/v1/ledger/verify", Some(&token)).await;
+        assert_eq!(report.status, StatusCode::OK, "{}", report.body);
+        assert_eq!(report.body["balanced"], true, "{}", report.body);
+    }
+}

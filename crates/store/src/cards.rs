@@ -1,0 +1,295 @@
+//! Persistence of saved cards: the number only as the vault sealed it (with its key id), the
+//! fingerprint, and what may be shown (brand, last 4, expiry, billing address, checks).
+
+use rusqlite::{params, OptionalExtension, Row};
+
+use crate::ledger::duplicate_or;
+use crate::{ReadTx, StoreError, WriteTx};
+
+/// A billing address as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AddressRecord {
+    pub line1: String,
+    pub line2: Option<String>,
+    pub city: String,
+    pub state: Option<String>,
+    pub postal_code: String,
+    pub country: String,
+}
+
+/// A saved card as stored. `ciphertext` is the vault's sealed number; nothing here is a secret in the clear.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CardRecord {
+    pub id: String,
+    pub user_id: String,
+    pub fingerprint: String,
+    pub key_id: u32,
+    pub ciphertext: Vec<u8>,
+    pub brand: String,
+    pub last4: String,
+    pub exp_month: u8,
+    pub exp_year: u16,
+    pub funding: String,
+    pub country: String,
+    pub holder_name: String,
+    pub billing: AddressRecord,
+    pub cvc_check: String,
+    pub line1_check: String,
+    pub postal_check: String,
+    pub is_default: bool,
+    pub blocked_at: Option<i64>,
+    pub created_at: i64,
+}
+
+const CARD_COLUMNS: &str = "id, user_id, fingerprint, key_id, ciphertext, brand, last4, exp_month, exp_year, funding, country,
+    holder_name, line1, line2, city, state, postal_code, address_country, cvc_check, line1_check, postal_check, is_default,
+    blocked_at, created_at";
+
+fn card_from_row(r: &Row<'_>) -> rusqlite::Result<CardRecord> {
+    Ok(CardRecord {
+        id: r.get(0)?,
+        user_id: r.get(1)?,
+        fingerprint: r.get(2)?,
+        key_id: r.get(3)?,
+        ciphertext: r.get(4)?,
+        brand: r.get(5)?,
+        last4: r.get(6)?,
+        exp_month: r.get(7)?,
+        exp_year: r.get(8)?,
+        funding: r.get(9)?,
+        country: r.get(10)?,
+        holder_name: r.get(11)?,
+        billing: AddressRecord {
+            line1: r.get(12)?,
+            line2: r.get(13)?,
+            city: r.get(14)?,
+            state: r.get(15)?,
+            postal_code: r.get(16)?,
+            country: r.get(17)?,
+        },
+        cvc_check: r.get(18)?,
+        line1_check: r.get(19)?,
+        postal_check: r.get(20)?,
+        is_default: r.get(21)?,
+        blocked_at: r.get(22)?,
+        created_at: r.get(23)?,
+    })
+}
+
+fn card_query(conn: &rusqlite::Connection, user_id: &str, card_id: &str) -> Result<Option<CardRecord>, StoreError> {
+    Ok(conn
+        .prepare_cached(&format!(
+            "SELECT {CARD_COLUMNS} FROM cards WHERE id = ?1 AND user_id = ?2 AND deleted_at IS NULL"
+        ))?
+        .query_row(params![card_id, user_id], card_from_row)
+        .optional()?)
+}
+
+impl WriteTx<'_> {
+    /// Saves a card; the same card (fingerprint) twice for one user answers `Duplicate("card")`.
+    pub fn insert_card(&mut self, c: &CardRecord) -> Result<(), StoreError> {
+        self.conn
+            .prepare_cached(&format!(
+                "INSERT INTO cards ({CARD_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15,
+                 ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24)"
+            ))?
+            .execute(params![
+                c.id,
+                c.user_id,
+                c.fingerprint,
+                c.key_id,
+                c.ciphertext,
+                c.brand,
+                c.last4,
+                c.exp_month,
+                c.exp_year,
+                c.funding,
+                c.country,
+                c.holder_name,
+                c.billing.line1,
+                c.billing.line2,
+                c.billing.city,
+                c.billing.state,
+                c.billing.postal_code,
+                c.billing.country,
+                c.cvc_check,
+                c.line1_check,
+                c.postal_check,
+                c.is_default,
+                c.blocked_at,
+                c.created_at
+            ])
+            .map_err(|e| duplicate_or(e, "card"))?;
+        Ok(())
+    }
+
+    /// A live card of this user.
+    pub fn card(&mut self, user_id: &str, card_id: &str) -> Result<Option<CardRecord>, StoreError> {
+        card_query(self.conn, user_id, card_id)
+    }
+
+    /// A live card of this user with this fingerprint.
+    pub fn card_by_fingerprint(&mut self, user_id: &str, fingerprint: &str) -> Result<Option<CardRecord>, StoreError> {
+        card_by_fingerprint_query(self.conn, user_id, fingerprint)
+    }
+
+    /// The id of the user's newest live card.
+    pub fn newest_card_id(&mut self, user_id: &str) -> Result<Option<String>, StoreError> {
+        Ok(self
+            .conn
+            .prepare_cached(
+                "SELECT id FROM cards WHERE user_id = ?1 AND deleted_at IS NULL ORDER BY rowid DESC LIMIT 1",
+            )?
+            .query_row([user_id], |r| r.get(0))
+            .optional()?)
+    }
+
+    /// How many live cards the user has.
+    pub fn card_count(&mut self, user_id: &str) -> Result<u32, StoreError> {
+        Ok(self
+            .conn
+            .prepare_cached("SELECT count(*) FROM cards WHERE user_id = ?1 AND deleted_at IS NULL")?
+            .query_row([user_id], |r| r.get(0))?)
+    }
+
+    /// Makes one card the user's default (and no other).
+    pub fn set_default_card(&mut self, user_id: &str, card_id: Option<&str>) -> Result<(), StoreError> {
+        self.conn
+            .prepare_cached("UPDATE cards SET is_default = (id IS ?2) WHERE user_id = ?1 AND deleted_at IS NULL")?
+            .execute(params![user_id, card_id])?;
+        Ok(())
+    }
+
+    /// Writes the editable fields of a card (expiry and billing address).
+    pub fn update_card_details(&mut self, c: &CardRecord) -> Result<(), StoreError> {
+        self.conn
+            .prepare_cached(
+                "UPDATE cards SET exp_month = ?3, exp_year = ?4, line1 = ?5, line2 = ?6, city = ?7, state = ?8, postal_code = ?9,
+                 address_country = ?10 WHERE id = ?1 AND user_id = ?2 AND deleted_at IS NULL",
+            )?
+            .execute(params![
+                c.id,
+                c.user_id,
+                c.exp_month,
+                c.exp_year,
+                c.billing.line1,
+                c.billing.line2,
+                c.billing.city,
+                c.billing.state,
+                c.billing.postal_code,
+                c.billing.country
+            ])?;
+        Ok(())
+    }
+
+    /// Removes a card for good; returns whether it was live. Its sealed number is erased.
+    pub fn delete_card(&mut self, user_id: &str, card_id: &str, now: i64) -> Result<bool, StoreError> {
+        let n = self
+            .conn
+            .prepare_cached(
+                "UPDATE cards SET deleted_at = ?3, is_default = 0, ciphertext = X'' WHERE id = ?1 AND user_id = ?2 AND deleted_at IS NULL",
+            )?
+            .execute(params![card_id, user_id, now])?;
+        Ok(n == 1)
+    }
+
+    /// Blocks a card (it can no longer pay).
+    pub fn block_card(&mut self, card_id: &str, now: i64) -> Result<(), StoreError> {
+        self.conn
+            .prepare_cached("UPDATE cards SET blocked_at = ?2 WHERE id = ?1 AND blocked_at IS NULL")?
+            .execute(params![card_id, now])?;
+        Ok(())
+    }
+
+    /// Live cards sealed under a key other than `active_key_id`: (id, key id, ciphertext).
+    pub fn cards_to_reseal(
+        &mut self,
+        active_key_id: u32,
+        limit: u32,
+    ) -> Result<Vec<(String, u32, Vec<u8>)>, StoreError> {
+        let rows = self
+            .conn
+            .prepare_cached(
+                "SELECT id, key_id, ciphertext FROM cards WHERE key_id != ?1 AND deleted_at IS NULL LIMIT ?2",
+            )?
+            .query_map(params![active_key_id, limit], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(rows)
+    }
+
+    /// Replaces a card's sealed number if it is still under `old_key_id`; returns whether it did.
+    pub fn reseal_card(
+        &mut self,
+        card_id: &str,
+        old_key_id: u32,
+        new_key_id: u32,
+        ciphertext: &[u8],
+    ) -> Result<bool, StoreError> {
+        let n = self
+            .conn
+            .prepare_cached(
+                "UPDATE cards SET key_id = ?3, ciphertext = ?4 WHERE id = ?1 AND key_id = ?2 AND deleted_at IS NULL",
+            )?
+            .execute(params![card_id, old_key_id, new_key_id, ciphertext])?;
+        Ok(n == 1)
+    }
+}
+
+fn card_by_fingerprint_query(
+    conn: &rusqlite::Connection,
+    user_id: &str,
+    fingerprint: &str,
+) -> Result<Option<CardRecord>, StoreError> {
+    Ok(conn
+        .prepare_cached(&format!(
+            "SELECT {CARD_COLUMNS} FROM cards WHERE user_id = ?1 AND fingerprint = ?2 AND deleted_at IS NULL"
+        ))?
+        .query_row(params![user_id, fingerprint], card_from_row)
+        .optional()?)
+}
+
+impl ReadTx<'_> {
+    /// A live card of this user with this fingerprint.
+    pub fn card_by_fingerprint(&self, user_id: &str, fingerprint: &str) -> Result<Option<CardRecord>, StoreError> {
+        card_by_fingerprint_query(self.conn, user_id, fingerprint)
+    }
+
+    /// A live card of this user.
+    pub fn card(&self, user_id: &str, card_id: &str) -> Result<Option<CardRecord>, StoreError> {
+        card_query(self.conn, user_id, card_id)
+    }
+
+    /// The user's live cards, newest first, after the card `starting_after` if given.
+    pub fn cards(
+        &self,
+        user_id: &str,
+        starting_after: Option<&str>,
+        limit: u32,
+    ) -> Result<Vec<CardRecord>, StoreError> {
+        let before_rowid: i64 = match starting_after {
+            None => i64::MAX,
+            Some(id) => self
+                .conn
+                .prepare_cached("SELECT rowid FROM cards WHERE id = ?1 AND user_id = ?2")?
+                .query_row(params![id, user_id], |r| r.get(0))
+                .optional()?
+                .ok_or(StoreError::UnknownCursor)?,
+        };
+        let rows = self
+            .conn
+            .prepare_cached(&format!(
+                "SELECT {CARD_COLUMNS} FROM cards WHERE user_id = ?1 AND deleted_at IS NULL AND rowid < ?2 ORDER BY rowid DESC LIMIT ?3"
+            ))?
+            .query_map(params![user_id, before_rowid, limit], card_from_row)?
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(rows)
+    }
+
+    /// How many live cards are sealed under `key_id`.
+    pub fn cards_under_key(&self, key_id: u32) -> Result<u64, StoreError> {
+        Ok(self
+            .conn
+            .prepare_cached("SELECT count(*) FROM cards WHERE key_id = ?1 AND deleted_at IS NULL")?
+            .query_row([key_id], |r| r.get(0))?)
+    }
+}

@@ -1,0 +1,251 @@
+//! The card vault: the only place a plaintext card number is encrypted or decrypted. It owns the key ring
+//! (data-encryption keys with ids, one active, and a fingerprint key), where the keys come from (the
+//! environment, or a key file at mode 0600, generated only in test mode), sealing and opening card numbers
+//! (XChaCha20-Poly1305 with a random 24-byte nonce and the key id as associated data), card fingerprints
+//! (a keyed hash that recognises the same card twice), and key rotation without downtime.
+//!
+//! Architecture invariants: a decrypted number leaves this crate only as a [`PlainCardNumber`], which is
+//! handed only to the issuer connector; no key and no digit ever appears in a `Debug` output, an error
+//! message or a log line. The vault knows no SQL, HTTP or JSON: the store keeps [`SealedCard`]s and drives
+//! re-encryption with [`Vault::reseal`]; the server passes the environment value and the key file path.
+#![forbid(unsafe_code)]
+
+mod card;
+mod error;
+mod key_file;
+mod key_ring;
+
+use std::path::PathBuf;
+
+use chacha20poly1305::aead::{Aead, KeyInit, Payload};
+use chacha20poly1305::{XChaCha20Poly1305, XNonce};
+use hmac::{Hmac, Mac};
+use rand::rngs::OsRng;
+use rand::RngCore;
+use sha2::Sha256;
+
+pub use card::{PlainCardNumber, SealedCard};
+pub use error::VaultError;
+
+use card::{check_card_digits, CARD_DIGITS_MAX};
+use key_ring::{KeyRing, SecretKey};
+
+const NONCE_BYTES: usize = 24;
+const TAG_BYTES: usize = 16;
+/// Associated data is this label followed by the key id (big-endian), so a sealed value cannot be
+/// relabelled with another key id, nor mistaken for another kind of sealed data.
+const ASSOCIATED_DATA_LABEL: &[u8] = b"pocketpay vault card number v1;key_id=";
+/// Hex characters of the HMAC-SHA-256 kept in a fingerprint (128 bits).
+const FINGERPRINT_HEX_CHARS: usize = 32;
+
+/// Where the vault's keys come from.
+#[derive(Clone)]
+pub struct VaultConfig {
+    /// The key file: read when `env_value` is `None`, rewritten by [`Vault::rotate`] and [`Vault::remove_key`].
+    pub key_file: PathBuf,
+    /// The key ring text from the environment (`POCKETPAY_VAULT_KEYS`); when present the file is ignored.
+    pub env_value: Option<String>,
+    /// Test mode: create a new key ring in `key_file` when it does not exist. Never set in live mode.
+    pub generate_if_missing: bool,
+}
+
+impl std::fmt::Debug for VaultConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("VaultConfig")
+            .field("key_file", &self.key_file)
+            .field("env_value", &self.env_value.as_ref().map(|_| "<redacted>"))
+            .field("generate_if_missing", &self.generate_if_missing)
+            .finish()
+    }
+}
+
+#[derive(Debug)]
+enum KeySource {
+    Environment,
+    File(PathBuf),
+}
+
+/// The open vault: a key ring and where it came from. `Debug` shows key ids, never keys.
+pub struct Vault {
+    ring: KeyRing,
+    source: KeySource,
+}
+
+impl std::fmt::Debug for Vault {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Vault").field("source", &self.source).field("ring", &self.ring).finish()
+    }
+}
+
+impl Vault {
+    /// Loads the key ring: from `env_value` if given (the file is then ignored), else from `key_file`,
+    /// which must be readable by its owner only. A missing file is generated (key 1 and a fingerprint key,
+    /// mode 0600) only when `generate_if_missing`; otherwise the answer is [`VaultError::MissingKeys`].
+    pub fn open(config: &VaultConfig) -> Result<Vault, VaultError> {
+        if let Some(env_value) = &config.env_value {
+            let ring = KeyRing::parse(env_value, "the environment value (POCKETPAY_VAULT_KEYS)")?;
+            return Ok(Vault { ring, source: KeySource::Environment });
+        }
+        let path = &config.key_file;
+        let origin = path.display().to_string();
+        let ring = match key_file::read(path)? {
+            Some(text) => KeyRing::parse(text.as_str(), &origin)?,
+            None if config.generate_if_missing => {
+                let ring = KeyRing::generate()?;
+                if key_file::create(path, &ring.to_text())? {
+                    ring
+                } else {
+                    // Another process created the file between our read and our create: use its keys.
+                    let text = key_file::read(path)?.ok_or(VaultError::MissingKeys { path: origin.clone() })?;
+                    KeyRing::parse(text.as_str(), &origin)?
+                }
+            }
+            None => return Err(VaultError::MissingKeys { path: origin }),
+        };
+        Ok(Vault { ring, source: KeySource::File(path.clone()) })
+    }
+
+    /// Encrypts a card number (12 to 19 ASCII digits, already validated by `domain`) under the active key.
+    pub fn seal(&self, plaintext_digits: &str) -> Result<SealedCard, VaultError> {
+        check_card_digits(plaintext_digits)?;
+        let key_id = self.ring.active_key_id();
+        let key = self.ring.data_key(key_id).ok_or(VaultError::UnknownKey(key_id))?;
+        let ciphertext = seal_with(key, key_id, plaintext_digits.as_bytes())?;
+        Ok(SealedCard { key_id, ciphertext })
+    }
+
+    /// Decrypts a sealed card number: [`VaultError::UnknownKey`] if its key is not in the ring,
+    /// [`VaultError::Decrypt`] if the value or its key id was altered.
+    pub fn open_sealed(&self, sealed: &SealedCard) -> Result<PlainCardNumber, VaultError> {
+        let key = self.ring.data_key(sealed.key_id).ok_or(VaultError::UnknownKey(sealed.key_id))?;
+        open_with(key, sealed.key_id, &sealed.ciphertext)
+    }
+
+    /// The card's fingerprint, `fp_` and 32 hex characters: HMAC-SHA-256 of `digits` under the fingerprint
+    /// key, which rotation never changes, so the same number gives the same fingerprint for the life of the
+    /// ring. Pass exactly the digits given to [`Vault::seal`] (no spaces): the hash does not normalise.
+    pub fn fingerprint(&self, digits: &str) -> String {
+        let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(self.ring.fingerprint_key().bytes())
+            .unwrap_or_else(|_| unreachable!("HMAC takes any key length"));
+        mac.update(digits.as_bytes());
+        let tag = mac.finalize().into_bytes();
+        let mut fingerprint = String::with_capacity(3 + FINGERPRINT_HEX_CHARS);
+        fingerprint.push_str("fp_");
+        fingerprint.push_str(&hex::encode(tag.get(..FINGERPRINT_HEX_CHARS / 2).unwrap_or_default()));
+        fingerprint
+    }
+
+    /// Adds a new data key with the next id, makes it active for sealing, and persists the ring atomically
+    /// to the key file; returns the new id. Values sealed under older keys still open; move them with
+    /// [`Vault::reseal`]. Refused with [`VaultError::KeysFromEnvironment`] when the keys came from the
+    /// environment, and with [`VaultError::KeyFileChanged`] when another process changed the file.
+    /// On any error the vault in memory is unchanged.
+    pub fn rotate(&mut self) -> Result<u32, VaultError> {
+        let path = self.key_file_to_rewrite()?;
+        let (next, new_key_id) = self.ring.with_new_active_key()?;
+        self.persist(&path, next)?;
+        Ok(new_key_id)
+    }
+
+    /// Re-encrypts under the active key a value sealed under another key (`Some`), or answers `None` when
+    /// it is already under the active key.
+    pub fn reseal(&self, sealed: &SealedCard) -> Result<Option<SealedCard>, VaultError> {
+        if sealed.key_id == self.ring.active_key_id() {
+            return Ok(None);
+        }
+        let plain = self.open_sealed(sealed)?;
+        self.seal(plain.expose()).map(Some)
+    }
+
+    /// Removes a retired key from the ring and persists the ring. Every value sealed under it must have
+    /// been resealed first: afterwards they answer [`VaultError::UnknownKey`] for ever. Refuses the active
+    /// key ([`VaultError::ActiveKeyRemoval`]) and keys from the environment.
+    pub fn remove_key(&mut self, key_id: u32) -> Result<(), VaultError> {
+        let path = self.key_file_to_rewrite()?;
+        let next = self.ring.without_key(key_id)?;
+        self.persist(&path, next)
+    }
+
+    /// The ids of the data keys in the ring, ascending.
+    pub fn key_ids(&self) -> Vec<u32> {
+        self.ring.key_ids()
+    }
+
+    /// The id of the key that seals new values.
+    pub fn active_key_id(&self) -> u32 {
+        self.ring.active_key_id()
+    }
+
+    fn key_file_to_rewrite(&self) -> Result<PathBuf, VaultError> {
+        match &self.source {
+            KeySource::Environment => Err(VaultError::KeysFromEnvironment),
+            KeySource::File(path) => Ok(path.clone()),
+        }
+    }
+
+    /// Writes `next` over the key file, if the file still holds the ring this vault loaded, then adopts it.
+    fn persist(&mut self, path: &std::path::Path, next: KeyRing) -> Result<(), VaultError> {
+        let origin = path.display().to_string();
+        let on_disk = match key_file::read(path)? {
+            Some(text) => KeyRing::parse(text.as_str(), &origin).ok(),
+            None => None,
+        };
+        if !on_disk.is_some_and(|ring| ring.same_as(&self.ring)) {
+            return Err(VaultError::KeyFileChanged { path: origin });
+        }
+        key_file::replace(path, &next.to_text())?;
+        self.ring = next;
+        Ok(())
+    }
+}
+
+fn associated_data(key_id: u32) -> Vec<u8> {
+    let mut data = Vec::with_capacity(ASSOCIATED_DATA_LABEL.len() + 4);
+    data.extend_from_slice(ASSOCIATED_DATA_LABEL);
+    data.extend_from_slice(&key_id.to_be_bytes());
+    data
+}
+
+fn seal_with(key: &SecretKey, key_id: u32, plaintext: &[u8]) -> Result<Vec<u8>, VaultError> {
+    let mut nonce = [0u8; NONCE_BYTES];
+    OsRng.try_fill_bytes(&mut nonce).map_err(|_| VaultError::Random)?;
+    let cipher = XChaCha20Poly1305::new(key.bytes().into());
+    let aad = associated_data(key_id);
+    let encrypted = cipher
+        .encrypt(XNonce::from_slice(&nonce), Payload { msg: plaintext, aad: &aad })
+        .map_err(|_| VaultError::Encrypt)?;
+    let mut ciphertext = Vec::with_capacity(NONCE_BYTES + encrypted.len());
+    ciphertext.extend_from_slice(&nonce);
+    ciphertext.extend_from_slice(&encrypted);
+    Ok(ciphertext)
+}
+
+fn open_with(key: &SecretKey, key_id: u32, ciphertext: &[u8]) -> Result<PlainCardNumber, VaultError> {
+    let length_ok = (NONCE_BYTES + TAG_BYTES..=NONCE_BYTES + TAG_BYTES + CARD_DIGITS_MAX).contains(&ciphertext.len());
+    if !length_ok {
+        return Err(VaultError::Decrypt);
+    }
+    let (nonce, encrypted) = ciphertext.split_at(NONCE_BYTES);
+    let cipher = XChaCha20Poly1305::new(key.bytes().into());
+    let aad = associated_data(key_id);
+    let plaintext = cipher
+        .decrypt(XNonce::from_slice(nonce), Payload { msg: encrypted, aad: &aad })
+        .map_err(|_| VaultError::Decrypt)?;
+    PlainCardNumber::from_decrypted(plaintext)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The key id is authenticated: the same key, asked to open under another key id, refuses.
+    #[test]
+    fn key_id_is_associated_data() -> Result<(), VaultError> {
+        let ring = KeyRing::generate()?;
+        let key = ring.data_key(1).ok_or(VaultError::UnknownKey(1))?;
+        let sealed = seal_with(key, 1, b"4000056655665556")?;
+        assert_eq!(open_with(key, 1, &sealed)?.expose(), "4000056655665556");
+        assert!(matches!(open_with(key, 2, &sealed), Err(VaultError::Decrypt)));
+        Ok(())
+    }
+}
