@@ -526,12 +526,23 @@ async fn the_openapi_document_and_the_routes_agree() {
 async fn live_mode_has_no_test_endpoints() {
     let dir = std::env::temp_dir().join(format!("pocketpay-live-{}", server::secrets::random_id("t")));
     std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
-    // Live mode never generates a secret: it refuses to start without one.
+    // Live mode never generates secrets or keys, and never uses the in-process test issuer.
     let refused = server::build(ServerConfig::new(Mode::Live, &dir)).await;
     assert!(refused.is_err());
+    let vault_keys = format!("fingerprint {}; key 1 {}; active 1", "ab".repeat(32), "cd".repeat(32));
+    let mut no_vault = ServerConfig::new(Mode::Live, &dir);
+    no_vault.secret_hex = Some("ab".repeat(32));
+    no_vault.issuer_url = Some("http://127.0.0.1:9".into());
+    assert!(server::build(no_vault).await.is_err(), "no vault keys");
+    let mut no_issuer = ServerConfig::new(Mode::Live, &dir);
+    no_issuer.secret_hex = Some("ab".repeat(32));
+    no_issuer.vault_keys = Some(vault_keys.clone());
+    assert!(server::build(no_issuer).await.is_err(), "no issuer");
     let app = TestApp::spawn_with(|c| {
         c.mode = Mode::Live;
         c.secret_hex = Some("ab".repeat(32));
+        c.vault_keys = Some(vault_keys);
+        c.issuer_url = Some("http://127.0.0.1:9".into());
     })
     .await;
     let inbox = app.get("/v1/test/inbox?to=a@b.co", None).await;
