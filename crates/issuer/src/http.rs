@@ -132,16 +132,20 @@ async fn authorize(State(s): State<ServiceState>, Json(req): Json<AuthorizeReque
         std::future::pending::<()>().await;
     }
     let faulty = s.faults.remaining.fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1)).is_ok();
-    if faulty {
-        let before = s.faults.delay_before_ms.load(Ordering::SeqCst);
+    let before = if faulty { s.faults.delay_before_ms.load(Ordering::SeqCst) } else { 0 };
+    let issuer = s.issuer.clone();
+    // Processing is detached from the connection: hyper drops a handler whose caller hung up, but a
+    // bank that received a request processes it anyway. Without this, a request held by
+    // `delay_before_ms` would silently vanish when the caller times out, instead of arriving late.
+    let processing = tokio::spawn(async move {
         if before > 0 {
             tokio::time::sleep(Duration::from_millis(before)).await;
         }
-    }
-    let issuer = s.issuer.clone();
-    let result = tokio::task::spawn_blocking(move || issuer.authorize(&req))
-        .await
-        .unwrap_or_else(|_| Err(IssuerError::Unavailable("the issuer failed".into())));
+        tokio::task::spawn_blocking(move || issuer.authorize(&req))
+            .await
+            .unwrap_or_else(|_| Err(IssuerError::Unavailable("the issuer failed".into())))
+    });
+    let result = processing.await.unwrap_or_else(|_| Err(IssuerError::Unavailable("the issuer failed".into())));
     if faulty {
         let after = s.faults.delay_after_ms.load(Ordering::SeqCst);
         if after > 0 {
