@@ -8,7 +8,10 @@
 #![forbid(unsafe_code)]
 
 pub mod accounts;
+pub mod calendar;
 pub mod cards;
 pub mod declines;
+pub mod gift_cards;
 pub mod ledger;
 pub mod money;
+pub mod pocket;

@@ -13,6 +13,8 @@ pub mod error;
 pub mod extract;
 pub mod idempotency;
 pub mod openapi;
+pub mod payment_method;
+pub mod pocket;
 pub mod routes;
 pub mod secrets;
 mod workers;
@@ -60,6 +62,8 @@ pub struct ServerConfig {
     pub issuer_url: Option<String>,
     /// How long to wait for the issuer.
     pub issuer_timeout: std::time::Duration,
+    /// Gift-card denominations, cap and expiry.
+    pub gift_cards: domain::gift_cards::GiftCardRules,
 }
 
 impl ServerConfig {
@@ -80,6 +84,7 @@ impl ServerConfig {
             vault_keys: None,
             issuer_url: None,
             issuer_timeout: issuer::http::ISSUER_TIMEOUT,
+            gift_cards: domain::gift_cards::GiftCardRules::default_usd(),
         }
     }
 

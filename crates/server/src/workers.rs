@@ -36,12 +36,25 @@ pub async fn run_due_jobs(state: &AppState) {
             }
         }
     }
+    loop {
+        match state.store.write(move |tx| crate::pocket::expire_due(tx, now)).await {
+            Ok(n) if n >= crate::pocket::EXPIRY_BATCH_MAX as usize => continue,
+            Ok(_) => break,
+            Err(e) => {
+                tracing::warn!(code = e.code, "expiring Pocket credit failed; retrying on the next tick");
+                break;
+            }
+        }
+    }
+    crate::routes::gift_cards::heal_purchases(state).await;
     let idempotency_before = now - crate::idempotency::IDEMPOTENCY_RECORD_TTL_S;
     let login_before = now - state.config.login_failure_window_s;
     let pruned = state
         .store
         .write(move |tx| -> Result<usize, store::StoreError> {
-            Ok(tx.prune_idempotency_records(idempotency_before)? + tx.prune_login_failures(login_before)?)
+            Ok(tx.prune_idempotency_records(idempotency_before)?
+                + tx.prune_login_failures(login_before)?
+                + tx.prune_redeem_failures(now - crate::routes::gift_cards::REDEEM_FAILURE_WINDOW_S)?)
         })
         .await;
     if let Err(e) = pruned {

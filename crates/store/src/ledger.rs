@@ -487,7 +487,13 @@ impl ReadTx<'_> {
         )?;
         let accounts = stmt.query_map([], account_from_row)?.collect::<Result<Vec<_>, _>>()?;
         let accounts = accounts.into_iter().collect::<Result<Vec<_>, _>>()?;
-        Ok(checker.finish(accounts.iter()))
+        let mut report = checker.finish(accounts.iter());
+        for detail in self.pocket_lot_problems()? {
+            report
+                .problems
+                .push(domain::ledger::Problem { invariant: "the lots of a Pocket sum to its balance", detail });
+        }
+        Ok(report)
     }
 }
 

@@ -16,6 +16,7 @@ mod accounts;
 mod cards;
 mod ledger;
 mod migrations;
+mod pocket;
 mod writer;
 
 use std::path::{Path, PathBuf};
@@ -30,6 +31,7 @@ pub use accounts::*;
 pub use cards::{AddressRecord, CardRecord};
 pub use ledger::AccountOpened;
 pub use ledger::{tamper_for_tests, AccountMeta, LedgerCacheStats};
+pub use pocket::{GiftCardRecord, HoldParts, HoldRecord, LotRecord, PocketTransactionRecord, PurchaseRecord};
 pub use writer::WriteTx;
 
 /// Why the store could not do what was asked.

@@ -159,6 +159,98 @@ const MIGRATIONS: &[&str] = &[
     CREATE INDEX cards_user ON cards(user_id) WHERE deleted_at IS NULL;
     CREATE INDEX cards_key ON cards(key_id);
     "#,
+    // 3: the Pocket (lots, holds, history) and gift cards.
+    r#"
+    CREATE TABLE pocket_lots (
+        id INTEGER PRIMARY KEY,
+        user_id TEXT NOT NULL REFERENCES users(id),
+        currency TEXT NOT NULL,
+        amount_initial INTEGER NOT NULL,
+        amount_remaining INTEGER NOT NULL CHECK (amount_remaining >= 0),
+        amount_held INTEGER NOT NULL DEFAULT 0 CHECK (amount_held >= 0 AND amount_held <= amount_remaining),
+        expires_at INTEGER,
+        source TEXT NOT NULL,
+        created_at INTEGER NOT NULL
+    );
+    CREATE INDEX pocket_lots_owner ON pocket_lots(user_id, currency) WHERE amount_remaining > 0;
+    CREATE INDEX pocket_lots_expiry ON pocket_lots(expires_at) WHERE amount_remaining > 0 AND expires_at IS NOT NULL;
+
+    CREATE TABLE pocket_holds (
+        id TEXT PRIMARY KEY,
+        user_id TEXT NOT NULL,
+        currency TEXT NOT NULL,
+        amount INTEGER NOT NULL,
+        captured INTEGER NOT NULL DEFAULT 0,
+        refunded INTEGER NOT NULL DEFAULT 0 CHECK (refunded <= captured),
+        transfer_id INTEGER NOT NULL,
+        state TEXT NOT NULL,
+        reference TEXT NOT NULL,
+        created_at INTEGER NOT NULL
+    );
+    CREATE TABLE pocket_hold_parts (
+        hold_id TEXT NOT NULL REFERENCES pocket_holds(id),
+        lot_id INTEGER NOT NULL REFERENCES pocket_lots(id),
+        amount INTEGER NOT NULL,
+        PRIMARY KEY (hold_id, lot_id)
+    ) WITHOUT ROWID;
+
+    CREATE TABLE pocket_transactions (
+        id INTEGER PRIMARY KEY,
+        user_id TEXT NOT NULL,
+        currency TEXT NOT NULL,
+        type TEXT NOT NULL,
+        amount INTEGER NOT NULL,
+        balance_after INTEGER NOT NULL,
+        expires_at INTEGER,
+        reference TEXT NOT NULL,
+        created_at INTEGER NOT NULL
+    );
+    CREATE INDEX pocket_transactions_owner ON pocket_transactions(user_id, id);
+
+    CREATE TABLE gift_card_purchases (
+        id TEXT PRIMARY KEY,
+        user_id TEXT NOT NULL REFERENCES users(id),
+        currency TEXT NOT NULL,
+        amount INTEGER NOT NULL,
+        denominations TEXT NOT NULL,
+        status TEXT NOT NULL,
+        card_id TEXT,
+        card_brand TEXT NOT NULL,
+        card_last4 TEXT NOT NULL,
+        authorization_id TEXT,
+        failure_code TEXT,
+        gift_recipient TEXT,
+        gift_message TEXT,
+        created_at INTEGER NOT NULL,
+        completed_at INTEGER
+    );
+    CREATE INDEX gift_card_purchases_open ON gift_card_purchases(created_at) WHERE status = 'processing';
+    CREATE INDEX gift_card_purchases_owner ON gift_card_purchases(user_id, created_at);
+
+    CREATE TABLE gift_cards (
+        id TEXT PRIMARY KEY,
+        purchase_id TEXT NOT NULL REFERENCES gift_card_purchases(id),
+        buyer_user_id TEXT NOT NULL,
+        currency TEXT NOT NULL,
+        denomination INTEGER NOT NULL,
+        state TEXT NOT NULL,
+        code_hash BLOB UNIQUE,
+        code_last4 TEXT,
+        expires_at INTEGER NOT NULL,
+        redeemed_by TEXT,
+        redeemed_at INTEGER,
+        created_at INTEGER NOT NULL
+    );
+    CREATE INDEX gift_cards_buyer ON gift_cards(buyer_user_id, created_at);
+    CREATE INDEX gift_cards_expiry ON gift_cards(expires_at) WHERE state = 'active';
+
+    CREATE TABLE redeem_failures (
+        id INTEGER PRIMARY KEY,
+        scope TEXT NOT NULL,
+        at INTEGER NOT NULL
+    );
+    CREATE INDEX redeem_failures_scope ON redeem_failures(scope, at);
+    "#,
 ];
 
 /// The schema version this program writes.

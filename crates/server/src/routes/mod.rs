@@ -2,6 +2,7 @@
 
 pub mod accounts;
 pub mod cards;
+pub mod gift_cards;
 pub mod system;
 
 use axum::extract::DefaultBodyLimit;
@@ -17,9 +18,11 @@ pub fn endpoints(state: &AppState) -> (Router<AppState>, Vec<Endpoint>) {
     let mut api = Api::new();
     api = accounts::register(api);
     api = cards::register(api);
+    api = gift_cards::register(api);
     api = system::register(api);
     if state.config.mode == Mode::Test {
         api = system::register_test_mode(api);
+        api = gift_cards::register_test_mode(api);
     }
     api.finish()
 }

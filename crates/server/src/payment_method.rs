@@ -1,0 +1,253 @@
+//! Paying by card, shared by every purchase: turn a `payment_method` into the card the issuer needs
+//! (a saved card, opened by the vault, or a new card, validated), then authorize — resolving unknown
+//! outcomes by looking the attempt up — and capture.
+//!
+//! Calls to the issuer never run inside a database transaction: the caller records the attempt
+//! first, calls the issuer with the attempt id as the idempotency key, then records the outcome.
+
+use axum::http::StatusCode;
+use domain::declines::PaymentFailure;
+use issuer::{Authorization, AuthorizeRequest, CardInput, Resolved};
+use serde::Deserialize;
+use store::CardRecord;
+
+use crate::error::ApiError;
+use crate::routes::cards::{parse_address, refusal_error, validate_card, AddressBody};
+use crate::AppState;
+
+/// Captures retried after an unknown outcome (the capture key makes them safe).
+pub const CAPTURE_ATTEMPTS_MAX: u32 = 3;
+
+/// `payment_method` as API.md defines it.
+#[derive(Deserialize, Clone)]
+#[serde(deny_unknown_fields)]
+pub struct PaymentMethodBody {
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub card: Option<String>,
+    pub new_card: Option<NewCardBody>,
+    pub save: Option<bool>,
+}
+
+/// A card typed at checkout.
+#[derive(Deserialize, Clone)]
+#[serde(deny_unknown_fields)]
+pub struct NewCardBody {
+    pub number: String,
+    pub exp_month: i64,
+    pub exp_year: i64,
+    pub cvc: String,
+    pub holder_name: String,
+    pub billing_address: AddressBody,
+}
+
+/// A card ready to be charged. `Debug` shows no number.
+pub struct ChargeableCard {
+    pub input: CardInput,
+    /// The saved card, if paying with one.
+    pub saved: Option<CardRecord>,
+    pub brand: String,
+    pub last4: String,
+    /// A new card to save once the payment succeeds (sealed already; no CVC).
+    pub to_save: Option<CardRecord>,
+}
+
+impl std::fmt::Debug for ChargeableCard {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "ChargeableCard({} ****{})", self.brand, self.last4)
+    }
+}
+
+/// Resolves a card payment method for `user_id`. `{"type":"pocket"}` is the caller's business.
+pub async fn resolve_card(
+    state: &AppState,
+    user_id: &str,
+    method: &PaymentMethodBody,
+) -> Result<ChargeableCard, ApiError> {
+    if method.kind != "card" {
+        return Err(ApiError::invalid("payment_method.type", "payment_method.type must be \"card\" or \"pocket\"."));
+    }
+    match (&method.card, &method.new_card) {
+        (Some(card_id), None) => {
+            if method.save.is_some() {
+                return Err(ApiError::invalid("payment_method.save", "save applies to a new card only."));
+            }
+            let (u, c) = (user_id.to_owned(), card_id.clone());
+            let card = state.store.read(move |tx| tx.card(&u, &c)).await?.ok_or_else(|| ApiError::not_found("card"))?;
+            if card.blocked_at.is_some() {
+                return Err(ApiError::payment(&PaymentFailure::Declined(
+                    domain::declines::DeclineCode::GenericDecline,
+                ))
+                .with_param("payment_method.card"));
+            }
+            let (year, month) = crate::routes::cards::today(state);
+            if (i32::from(card.exp_year), u32::from(card.exp_month)) < (year, month) {
+                return Err(crate::routes::cards::card_error(domain::cards::CardError::ExpiredCard));
+            }
+            let plain = {
+                let vault = state.vault.read().map_err(|_| ApiError::internal())?;
+                vault
+                    .open_sealed(&vault::SealedCard { key_id: card.key_id, ciphertext: card.ciphertext.clone() })
+                    .map_err(|e| {
+                        tracing::error!(error = %e, card = %card.id, "a saved card could not be decrypted");
+                        ApiError::internal()
+                    })?
+            };
+            let input = CardInput {
+                number: plain.expose().to_owned(),
+                exp_month: card.exp_month,
+                exp_year: card.exp_year,
+                cvc: None,
+                address_line1: Some(card.billing.line1.clone()),
+                postal_code: Some(card.billing.postal_code.clone()),
+            };
+            Ok(ChargeableCard {
+                input,
+                brand: card.brand.clone(),
+                last4: card.last4.clone(),
+                saved: Some(card),
+                to_save: None,
+            })
+        }
+        (None, Some(new)) => {
+            let card = validate_card(state, &new.number, new.exp_month, new.exp_year, &new.cvc)?;
+            let billing = parse_address(&new.billing_address)?;
+            let holder = new.holder_name.trim();
+            if holder.is_empty() || holder.chars().count() > 100 {
+                return Err(ApiError::invalid("payment_method.new_card.holder_name", "Enter the name on the card."));
+            }
+            let input = CardInput {
+                number: card.number.expose_digits().to_owned(),
+                exp_month: card.expiry.month(),
+                exp_year: card.expiry.year(),
+                cvc: Some(card.cvc.expose().to_owned()),
+                address_line1: Some(billing.line1.clone()),
+                postal_code: Some(billing.postal_code.clone()),
+            };
+            let to_save = if method.save.unwrap_or(false) {
+                let vault = state.vault.read().map_err(|_| ApiError::internal())?;
+                let sealed = vault.seal(card.number.expose_digits()).map_err(|e| {
+                    tracing::error!(error = %e, "sealing a card failed");
+                    ApiError::internal()
+                })?;
+                Some(CardRecord {
+                    id: crate::secrets::random_id("card"),
+                    user_id: user_id.to_owned(),
+                    fingerprint: vault.fingerprint(card.number.expose_digits()),
+                    key_id: sealed.key_id,
+                    ciphertext: sealed.ciphertext,
+                    brand: card.number.brand().name().to_owned(),
+                    last4: card.number.last4().to_owned(),
+                    exp_month: card.expiry.month(),
+                    exp_year: card.expiry.year(),
+                    funding: String::new(),
+                    country: String::new(),
+                    holder_name: holder.to_owned(),
+                    billing,
+                    cvc_check: "unchecked".into(),
+                    line1_check: "unchecked".into(),
+                    postal_check: "unchecked".into(),
+                    is_default: false,
+                    blocked_at: None,
+                    created_at: state.clock.now(),
+                })
+            } else {
+                None
+            };
+            Ok(ChargeableCard {
+                input,
+                brand: card.number.brand().name().to_owned(),
+                last4: card.number.last4().to_owned(),
+                saved: None,
+                to_save,
+            })
+        }
+        (Some(_), Some(_)) => Err(ApiError::invalid("payment_method", "Give either card or new_card, not both.")),
+        (None, None) => Err(ApiError::missing("payment_method.card")),
+    }
+}
+
+/// How a charge ended.
+pub enum ChargeOutcome {
+    /// Authorized and captured.
+    Captured(Authorization),
+    /// The issuer said no, or never answered and the attempt is blocked: nothing was charged.
+    Failed { error: ApiError, failure_code: String, authorization_id: Option<String> },
+    /// The outcome is still unknown (the issuer is unreachable): the attempt stays open and the
+    /// healer settles it; the buyer is told to retry later.
+    Unknown(ApiError),
+}
+
+/// The buyer-facing error for "we could not reach your bank".
+pub fn processing_error() -> ApiError {
+    ApiError::payment(&PaymentFailure::ProcessingError)
+}
+
+/// Authorizes and captures `amount_minor` at once, with `attempt_id` as the idempotency key.
+pub async fn charge_now(
+    state: &AppState,
+    attempt_id: &str,
+    card: &ChargeableCard,
+    amount_minor: i64,
+    currency: &str,
+) -> ChargeOutcome {
+    let request = AuthorizeRequest {
+        idempotency_key: attempt_id.to_owned(),
+        card: card.input.clone(),
+        amount_minor,
+        currency: currency.to_owned(),
+        merchant_country: crate::routes::cards::PLATFORM_COUNTRY.to_owned(),
+        verified: false,
+        card_saved_beforehand: card.saved.is_some(),
+    };
+    let authorization = match state.issuer.authorize_resolving(&request).await {
+        Ok(Resolved::Answered(a)) => a,
+        Ok(Resolved::NoAnswer) => {
+            return ChargeOutcome::Failed {
+                error: processing_error(),
+                failure_code: "processing_error".into(),
+                authorization_id: None,
+            }
+        }
+        Err(e) => {
+            tracing::warn!(error = %e, attempt = attempt_id, "authorization outcome unknown; the healer will settle it");
+            return ChargeOutcome::Unknown(processing_error());
+        }
+    };
+    if let Some(refusal) = authorization.refusal {
+        let error = match refusal {
+            issuer::Refusal::VerificationRequired => {
+                let mut e = ApiError::payment(&PaymentFailure::Declined(domain::declines::DeclineCode::GenericDecline));
+                e.code = "authentication_required";
+                e.status = StatusCode::PAYMENT_REQUIRED;
+                e.decline_code = None;
+                e.message =
+                    "Your bank asks for a one-time code for this card, which this purchase cannot ask for.".into();
+                e.advice = vec!["Pay with another card.".into()];
+                e
+            }
+            other => refusal_error(other),
+        };
+        let failure_code = error.decline_code.unwrap_or(error.code).to_owned();
+        return ChargeOutcome::Failed { error, failure_code, authorization_id: Some(authorization.id) };
+    }
+    let capture_key = format!("{attempt_id}:capture");
+    let mut last_error = None;
+    for _ in 0..CAPTURE_ATTEMPTS_MAX {
+        match state.issuer.capture(&authorization.id, amount_minor, &capture_key).await {
+            Ok(captured) => return ChargeOutcome::Captured(captured),
+            Err(e) if e.is_unknown_outcome() => last_error = Some(e),
+            Err(e) => {
+                tracing::error!(error = %e, attempt = attempt_id, "capture refused right after authorization");
+                let _ = state.issuer.void(&authorization.id, &format!("{attempt_id}:void")).await;
+                return ChargeOutcome::Failed {
+                    error: processing_error(),
+                    failure_code: "processing_error".into(),
+                    authorization_id: Some(authorization.id),
+                };
+            }
+        }
+    }
+    tracing::warn!(error = ?last_error, attempt = attempt_id, "capture outcome unknown; the healer will settle it");
+    ChargeOutcome::Unknown(processing_error())
+}
