@@ -95,5 +95,46 @@ async fn cards_are_checked_by_an_issuer_in_another_process() {
     drop(issuer);
     let (status, failed) = post("/v1/cards", Some(&token), card("5555555555554444")).await;
     assert_eq!((status, failed["error"]["code"].as_str()), (402, Some("processing_error")), "{failed}");
+
+    // A purchase while the issuer is down stays open (its outcome is unknown); once the issuer is back,
+    // the healer looks the attempt up, finds nothing, blocks it there and fails the purchase: never charged.
+    let saved = added["id"].as_str().unwrap_or_default().to_owned();
+    let (status, open) = post(
+        "/v1/gift_cards/purchase",
+        Some(&token),
+        json!({ "currency": "USD", "items": [{ "denomination": 1000, "quantity": 1 }],
+                "payment_method": { "type": "card", "card": saved } }),
+    )
+    .await;
+    assert_eq!((status, open["error"]["code"].as_str()), (402, Some("processing_error")), "{open}");
+    assert_eq!(open["error"]["purchase"]["status"], "processing", "{open}");
+    let purchase_id = open["error"]["purchase"]["id"].as_str().unwrap_or_default().to_owned();
+    let port = issuer_url.rsplit(':').next().unwrap_or_default().to_owned();
+    let (_issuer, _) = start(
+        &["issuer", "serve", "--listen", &format!("127.0.0.1:{port}"), "--data-dir", &issuer_dir.display().to_string()],
+        &[],
+    );
+    let (status, _) = post("/v1/test/clock", None, json!({ "advance_seconds": 61 })).await;
+    assert_eq!(status, 200);
+    let settled: Value = client
+        .get(format!("{base}/v1/gift_cards/purchases/{purchase_id}"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .json()
+        .await
+        .unwrap_or(Value::Null);
+    assert_eq!(settled["status"], "failed", "{settled}");
+    let pocket: Value = client
+        .get(format!("{base}/v1/pocket"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .json()
+        .await
+        .unwrap_or(Value::Null);
+    assert_eq!(pocket["balances"], json!([]), "nothing was loaded");
     let _ = std::fs::remove_dir_all(&root);
 }

@@ -53,6 +53,8 @@ pub struct ApiError {
     pub advice: Vec<String>,
     pub param: Option<String>,
     pub retry_after_s: Option<u64>,
+    /// The object the failure is about, shown inside the error (`payment`, `purchase`), as it is now.
+    pub object: Option<(&'static str, Value)>,
 }
 
 impl ApiError {
@@ -66,6 +68,7 @@ impl ApiError {
             advice: Vec::new(),
             param: None,
             retry_after_s: None,
+            object: None,
         }
     }
 
@@ -183,7 +186,7 @@ impl ApiError {
 
     /// The JSON body, stamped with a request id.
     pub fn body(&self, request_id: &str) -> Value {
-        json!({ "error": {
+        let mut body = json!({ "error": {
             "type": self.kind.name(),
             "code": self.code,
             "decline_code": self.decline_code,
@@ -191,7 +194,17 @@ impl ApiError {
             "advice": self.advice,
             "param": self.param,
             "request_id": request_id,
-        }})
+        }});
+        if let Some((key, value)) = &self.object {
+            body["error"][*key] = value.clone();
+        }
+        body
+    }
+
+    /// Shows the object the failure is about inside the error.
+    pub fn with_object(mut self, key: &'static str, value: Value) -> Self {
+        self.object = Some((key, value));
+        self
     }
 }
 

@@ -181,3 +181,54 @@ async fn replays_holds_expiry_and_the_lock() {
     let report = store.read(|tx| tx.verify_ledger()).await.unwrap_or_else(|e| panic!("{e}"));
     assert!(!report.is_balanced());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_checker_compares_pocket_lots_with_the_ledger() {
+    let dir = tempdir("lots");
+    let store = open_with_accounts(&dir).await;
+    let outcome = store
+        .write(|tx| -> Result<(), StoreError> {
+            tx.insert_user(&store::UserRecord {
+                id: "usr_lots".into(),
+                email: "lots@example.com".into(),
+                password_hash: "x".into(),
+                status: "active".into(),
+                role: "buyer".into(),
+                phone: None,
+                country: "US".into(),
+                currency: "USD".into(),
+                created_at: 0,
+            })?;
+            let meta = AccountMeta { kind: "pocket".into(), owner: Some("usr_lots".into()) };
+            tx.open_account(
+                &Account::new(AccountId(50), Currency::USD, AccountFlags { no_overdraft: true }),
+                &meta,
+                0,
+            )?;
+            tx.submit_transfer(&transfer(1, 1, 50, 700), 0)?.map_err(StoreError::from)?;
+            let lot = store::LotRecord {
+                id: 0,
+                user_id: "usr_lots".into(),
+                currency: "USD".into(),
+                amount_initial: 700,
+                amount_remaining: 700,
+                amount_held: 0,
+                expires_at: None,
+                source: "test".into(),
+                created_at: 0,
+            };
+            tx.insert_lot(&lot)?;
+            Ok(())
+        })
+        .await;
+    assert!(outcome.is_ok(), "{outcome:?}");
+    assert_balanced(&store).await;
+    // A lot that says more than the ledger holds is reported.
+    store.write(|tx| tx.change_lot(1, 1, 0)).await.unwrap_or_else(|e| panic!("{e}"));
+    let report = store.read(|tx| tx.verify_ledger()).await.unwrap_or_else(|e| panic!("{e}"));
+    assert!(
+        report.problems.iter().any(|p| p.invariant == "the lots of a Pocket sum to its balance"),
+        "{:?}",
+        report.problems
+    );
+}

@@ -74,6 +74,17 @@ pub(crate) fn register(api: Api) -> Api {
     )
     .add(
         Endpoint {
+            verb: Verb::Get,
+            path: "/v1/gift_cards/purchases/{id}",
+            summary: "A purchase as it stands (processing, succeeded or failed); codes are never shown again",
+            access: Access::Buyer,
+            body: None,
+            success: 200,
+        },
+        get_purchase,
+    )
+    .add(
+        Endpoint {
             verb: Verb::Post,
             path: "/v1/gift_cards/{id}/refund",
             summary: "Gift cards are never refundable: always 400 gift_card_not_refundable",
@@ -254,18 +265,29 @@ async fn purchase(
                 .await)
         }
         ChargeOutcome::Failed { error, failure_code, authorization_id } => {
+            let id = purchase_id.clone();
             let failed = state
                 .store
                 .write(move |tx| {
-                    tx.finish_purchase(&purchase_id, "failed", authorization_id.as_deref(), Some(&failure_code), now)
+                    tx.finish_purchase(&id, "failed", authorization_id.as_deref(), Some(&failure_code), now)
                 })
                 .await;
             if let Err(e) = failed {
                 tracing::error!(error = %e, "recording a failed purchase failed; the healer will settle it");
             }
-            Err(error)
+            Err(error.with_object("purchase", purchase_status_json(&state, &purchase_id).await))
         }
-        ChargeOutcome::Unknown(error) => Err(error),
+        ChargeOutcome::Unknown(error) => {
+            Err(error.with_object("purchase", purchase_status_json(&state, &purchase_id).await))
+        }
+    }
+}
+
+async fn purchase_status_json(state: &AppState, id: &str) -> Value {
+    let id = id.to_owned();
+    match state.store.read(move |tx| tx.purchase(&id)).await {
+        Ok(Some(p)) => purchase_json(&p, &[], &[]),
+        _ => Value::Null,
     }
 }
 
@@ -561,6 +583,25 @@ async fn list_gift_cards(
     rows.truncate(limit as usize);
     let data: Vec<Value> = rows.iter().map(|g| gift_card_json(g, None)).collect();
     Ok(axum::Json(json!({ "object": "list", "data": data, "has_more": has_more })).into_response())
+}
+
+async fn get_purchase(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    let (user, _) = caller.buyer()?;
+    let pid = id.clone();
+    let (purchase, cards) = state
+        .store
+        .read(move |tx| {
+            let p = tx.purchase(&pid)?;
+            let cards = tx.gift_cards_of_purchase(&pid)?;
+            Ok((p, cards))
+        })
+        .await?;
+    let purchase = purchase.filter(|p| p.user_id == user.id).ok_or_else(|| ApiError::not_found("purchase"))?;
+    Ok(axum::Json(purchase_json(&purchase, &cards, &[])).into_response())
 }
 
 async fn refund_refused(Path(_id): Path<String>) -> ApiError {
