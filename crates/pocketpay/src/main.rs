@@ -142,6 +142,27 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             config.secret_hex = std::env::var("POCKETPAY_SECRET").ok();
             config.vault_keys = std::env::var("POCKETPAY_VAULT_KEYS").ok();
             config.issuer_url = std::env::var("POCKETPAY_ISSUER_URL").ok().filter(|u| !u.is_empty());
+            if let Ok(list) = std::env::var("POCKETPAY_ACCEPTED_BRANDS") {
+                let mut brands = Vec::new();
+                for name in list.split(',').map(str::trim).filter(|n| !n.is_empty()) {
+                    let brand = domain::cards::Brand::parse(name)
+                        .ok_or_else(|| anyhow::anyhow!("POCKETPAY_ACCEPTED_BRANDS: unknown brand {name:?}"))?;
+                    brands.push(brand);
+                }
+                config.accepted_brands = domain::cards::AcceptedBrands::from_brands(brands);
+            }
+            if let Ok(years) = std::env::var("POCKETPAY_GIFT_CARD_EXPIRY_YEARS") {
+                let years: u32 =
+                    years.parse().map_err(|_| anyhow::anyhow!("POCKETPAY_GIFT_CARD_EXPIRY_YEARS must be a number"))?;
+                let rules = &config.gift_cards;
+                config.gift_cards = domain::gift_cards::GiftCardRules::new(
+                    rules.currency(),
+                    rules.denominations_minor().to_vec(),
+                    rules.purchase_cap_minor(),
+                    years,
+                )
+                .map_err(|e| anyhow::anyhow!("POCKETPAY_GIFT_CARD_EXPIRY_YEARS: {e}"))?;
+            }
             if let (Ok(email), Ok(password)) =
                 (std::env::var("POCKETPAY_OPERATOR_EMAIL"), std::env::var("POCKETPAY_OPERATOR_PASSWORD"))
             {
