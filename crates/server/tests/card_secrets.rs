@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{Answer, TestApp};
+use common::{Answer, Captured, TestApp};
 use serde_json::{json, Value};
 
 fn address() -> Value {
@@ -27,27 +27,6 @@ fn without_timings(text: &str) -> String {
 
 #[tokio::test]
 async fn no_card_number_or_security_code_in_files_logs_or_responses() {
-    use std::io::Write;
-    use std::sync::{Arc, Mutex};
-    #[derive(Clone, Default)]
-    struct Captured(Arc<Mutex<Vec<u8>>>);
-    impl Write for Captured {
-        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-            if let Ok(mut v) = self.0.lock() {
-                v.extend_from_slice(buf);
-            }
-            Ok(buf.len())
-        }
-        fn flush(&mut self) -> std::io::Result<()> {
-            Ok(())
-        }
-    }
-    impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for Captured {
-        type Writer = Captured;
-        fn make_writer(&'a self) -> Self::Writer {
-            self.clone()
-        }
-    }
     let captured = Captured::default();
     let subscriber = tracing_subscriber::fmt()
         .without_time()
@@ -88,7 +67,7 @@ async fn no_card_number_or_security_code_in_files_logs_or_responses() {
     assert!(
         files.iter().any(|(p, _)| p.ends_with("pocketpay.db")) && files.iter().any(|(p, _)| p.ends_with("issuer.db"))
     );
-    let logs = without_timings(&String::from_utf8_lossy(&captured.0.lock().map(|v| v.clone()).unwrap_or_default()));
+    let logs = without_timings(&captured.text());
     assert!(logs.contains("/v1/cards"), "the flow was logged: {}", &logs[..logs.len().min(2000)]);
     for (number, cvc) in cards {
         // The whole number, and the middle digits that are never shown (the first 6 and last 4 may be).

@@ -1,32 +1,10 @@
 //! The logs of a whole sign-up, sign-in and seller flow never contain a password, a code or a token.
 
-use std::io::Write;
-use std::sync::{Arc, Mutex};
+mod common;
 
+use common::Captured;
 use serde_json::{json, Value};
 use server::{Mode, ServerConfig};
-
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Captured {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        if let Ok(mut v) = self.0.lock() {
-            v.extend_from_slice(buf);
-        }
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for Captured {
-    type Writer = Captured;
-    fn make_writer(&'a self) -> Self::Writer {
-        self.clone()
-    }
-}
 
 #[tokio::test]
 async fn logs_hold_no_password_code_or_token() {
@@ -78,7 +56,7 @@ async fn logs_hold_no_password_code_or_token() {
     let key = merchant["secret_key"].as_str().unwrap_or_default().to_owned();
     assert!(!token.is_empty() && !key.is_empty());
 
-    let logs = String::from_utf8_lossy(&captured.0.lock().map(|v| v.clone()).unwrap_or_default()).into_owned();
+    let logs = captured.text();
     assert!(logs.contains("request"), "the flow was logged: {logs}");
     assert!(logs.contains("delivered to the test inbox"), "the outbox worker logged: {logs}");
     for secret in [password, "wrong password here", code.as_str(), token.as_str(), key.as_str()] {

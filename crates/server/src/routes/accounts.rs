@@ -141,11 +141,27 @@ async fn verify_off_thread(password: String, phc: String) -> bool {
     tokio::task::spawn_blocking(move || verify_password(&password, &phc)).await.unwrap_or(false)
 }
 
-fn verification_message(code: &str) -> (String, String) {
-    (
-        "Your Pocketpay verification code".to_owned(),
-        format!("Your Pocketpay code is {code}. It expires in 30 minutes. If you did not sign up, ignore this email."),
-    )
+/// Stores a new email code (only its keyed hash) and queues the email that carries it.
+fn send_email_code(
+    tx: &mut store::WriteTx<'_>,
+    user: &UserRecord,
+    code: &str,
+    code_hash: &[u8],
+    expires_at: i64,
+    now: i64,
+) -> Result<(), StoreError> {
+    tx.put_email_verification(&user.id, code_hash, expires_at)?;
+    let text =
+        format!("Your Pocketpay code is {code}. It expires in 30 minutes. If you did not sign up, ignore this email.");
+    let message = NewOutboxMessage {
+        channel: "email",
+        recipient: &user.email,
+        subject: "Your Pocketpay verification code",
+        body: &text,
+        code: Some(code),
+    };
+    tx.enqueue_message(&message, now)?;
+    Ok(())
 }
 
 #[derive(Deserialize)]
@@ -191,18 +207,7 @@ async fn create_user(
                 }
                 other => ApiError::from(other),
             })?;
-            tx.put_email_verification(&user.id, &code_hash, ctx.now + ttl)?;
-            let (subject, text) = verification_message(&code);
-            tx.enqueue_message(
-                &NewOutboxMessage {
-                    channel: "email",
-                    recipient: &user.email,
-                    subject: &subject,
-                    body: &text,
-                    code: Some(&code),
-                },
-                ctx.now,
-            )?;
+            send_email_code(tx, &user, &code, &code_hash, ctx.now + ttl, ctx.now)?;
             Ok(ApiResponse::created(user_json(&user)))
         })
         .await)
@@ -284,18 +289,7 @@ async fn resend_verification(
         .execute(idem.map(|e| e.0), move |tx, ctx| {
             // The same answer whether or not the account exists, so this cannot probe for emails.
             if let Some(user) = tx.user_by_email(email.as_str())?.filter(|u| u.status == "unverified") {
-                tx.put_email_verification(&user.id, &code_hash, ctx.now + ttl)?;
-                let (subject, text) = verification_message(&code);
-                tx.enqueue_message(
-                    &NewOutboxMessage {
-                        channel: "email",
-                        recipient: &user.email,
-                        subject: &subject,
-                        body: &text,
-                        code: Some(&code),
-                    },
-                    ctx.now,
-                )?;
+                send_email_code(tx, &user, &code, &code_hash, ctx.now + ttl, ctx.now)?;
             }
             Ok(ApiResponse::ok(json!({ "object": "verification", "sent_if_unverified": true })))
         })

@@ -5,7 +5,7 @@
 //! fingerprint) and to the issuer connector, and then dropped: only the sealed form is stored, and the
 //! security code is never stored at all.
 
-use axum::extract::{Extension, Path, Query, State};
+use axum::extract::{Extension, Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use domain::cards::{parse_card_number, CardError, Cvc, Expiry};
@@ -20,7 +20,7 @@ use crate::error::{ApiError, ApiResponse};
 use crate::extract::ApiJson;
 use crate::idempotency::IdempotencyContext;
 use crate::openapi::{Access, Api, Endpoint, Verb};
-use crate::routes::system::list_limit;
+use crate::routes::list::{list_response, ListParams};
 use crate::secrets::random_id;
 use crate::AppState;
 
@@ -351,26 +351,11 @@ async fn add_card(
         .await)
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct ListQuery {
-    limit: Option<u32>,
-    starting_after: Option<String>,
-}
-
-async fn list_cards(
-    State(state): State<AppState>,
-    caller: Caller,
-    query: Result<Query<ListQuery>, axum::extract::rejection::QueryRejection>,
-) -> Result<Response, ApiError> {
+async fn list_cards(State(state): State<AppState>, caller: Caller, page: ListParams) -> Result<Response, ApiError> {
     let (user, _) = caller.buyer()?;
-    let Query(q) = query.map_err(|e| ApiError::invalid("query", e.body_text()))?;
-    let limit = list_limit(q.limit)?;
-    let mut cards = state.store.read(move |tx| tx.cards(&user.id, q.starting_after.as_deref(), limit + 1)).await?;
-    let has_more = cards.len() > limit as usize;
-    cards.truncate(limit as usize);
-    let data: Vec<Value> = cards.iter().map(card_json).collect();
-    Ok(axum::Json(json!({ "object": "list", "data": data, "has_more": has_more })).into_response())
+    let (limit, fetch) = (page.limit, page.fetch());
+    let cards = state.store.read(move |tx| tx.cards(&user.id, page.starting_after.as_deref(), fetch)).await?;
+    Ok(list_response(cards, limit, card_json))
 }
 
 async fn load_card(state: &AppState, user_id: &str, id: &str) -> Result<CardRecord, ApiError> {

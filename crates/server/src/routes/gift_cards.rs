@@ -3,7 +3,7 @@
 
 use std::net::SocketAddr;
 
-use axum::extract::{ConnectInfo, Extension, Path, Query, State};
+use axum::extract::{ConnectInfo, Extension, Path, State};
 use axum::response::{IntoResponse, Response};
 use domain::accounts::Email;
 use domain::gift_cards::{check_purchase, code_from_random, expires_at, normalize_code, GiftCode, PurchaseItem};
@@ -19,7 +19,7 @@ use crate::idempotency::IdempotencyContext;
 use crate::openapi::{object_schema, Access, Api, Endpoint, Verb};
 use crate::payment_method::{charge_now, resolve_card, ChargeOutcome, PaymentMethodBody};
 use crate::pocket::{codes, credit, platform_account, post, Credit};
-use crate::routes::system::list_limit;
+use crate::routes::list::{list_response, ListParams};
 use crate::secrets::random_id;
 use crate::AppState;
 
@@ -532,22 +532,13 @@ async fn get_pocket(State(state): State<AppState>, caller: Caller) -> Result<Res
     Ok(axum::Json(json!({ "object": "pocket", "balances": balances })).into_response())
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct ListQuery {
-    limit: Option<u32>,
-    starting_after: Option<String>,
-}
-
 async fn pocket_transactions(
     State(state): State<AppState>,
     caller: Caller,
-    query: Result<Query<ListQuery>, axum::extract::rejection::QueryRejection>,
+    page: ListParams,
 ) -> Result<Response, ApiError> {
     let (user, _) = caller.buyer()?;
-    let Query(q) = query.map_err(|e| ApiError::invalid("query", e.body_text()))?;
-    let limit = list_limit(q.limit)?;
-    let before = match q.starting_after.as_deref() {
+    let before = match page.starting_after.as_deref() {
         None => None,
         Some(s) => Some(
             s.strip_prefix("txn_")
@@ -555,34 +546,25 @@ async fn pocket_transactions(
                 .ok_or_else(|| ApiError::invalid("starting_after", "starting_after names no object in this list."))?,
         ),
     };
-    let mut rows = state.store.read(move |tx| tx.pocket_transactions(&user.id, before, limit + 1)).await?;
-    let has_more = rows.len() > limit as usize;
-    rows.truncate(limit as usize);
-    let data: Vec<Value> = rows
-        .iter()
-        .map(|t| {
-            json!({ "id": format!("txn_{}", t.id), "object": "pocket_transaction", "type": t.kind, "amount": t.amount,
-                "currency": t.currency, "balance_after": t.balance_after, "expires_at": t.expires_at,
-                "reference": t.reference, "created": t.created_at })
-        })
-        .collect();
-    Ok(axum::Json(json!({ "object": "list", "data": data, "has_more": has_more })).into_response())
+    let (limit, fetch) = (page.limit, page.fetch());
+    let rows = state.store.read(move |tx| tx.pocket_transactions(&user.id, before, fetch)).await?;
+    Ok(list_response(rows, limit, |t| {
+        json!({ "id": format!("txn_{}", t.id), "object": "pocket_transaction", "type": t.kind, "amount": t.amount,
+            "currency": t.currency, "balance_after": t.balance_after, "expires_at": t.expires_at,
+            "reference": t.reference, "created": t.created_at })
+    }))
 }
 
 async fn list_gift_cards(
     State(state): State<AppState>,
     caller: Caller,
-    query: Result<Query<ListQuery>, axum::extract::rejection::QueryRejection>,
+    page: ListParams,
 ) -> Result<Response, ApiError> {
     let (user, _) = caller.buyer()?;
-    let Query(q) = query.map_err(|e| ApiError::invalid("query", e.body_text()))?;
-    let limit = list_limit(q.limit)?;
-    let mut rows =
-        state.store.read(move |tx| tx.gift_cards_bought(&user.id, q.starting_after.as_deref(), limit + 1)).await?;
-    let has_more = rows.len() > limit as usize;
-    rows.truncate(limit as usize);
-    let data: Vec<Value> = rows.iter().map(|g| gift_card_json(g, None)).collect();
-    Ok(axum::Json(json!({ "object": "list", "data": data, "has_more": has_more })).into_response())
+    let (limit, fetch) = (page.limit, page.fetch());
+    let rows =
+        state.store.read(move |tx| tx.gift_cards_bought(&user.id, page.starting_after.as_deref(), fetch)).await?;
+    Ok(list_response(rows, limit, |g| gift_card_json(g, None)))
 }
 
 async fn get_purchase(

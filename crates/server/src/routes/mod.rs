@@ -3,6 +3,7 @@
 pub mod accounts;
 pub mod cards;
 pub mod gift_cards;
+pub mod list;
 pub mod system;
 
 use axum::extract::DefaultBodyLimit;

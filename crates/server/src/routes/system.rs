@@ -10,6 +10,7 @@ use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::extract::ApiJson;
 use crate::openapi::{object_schema, Access, Api, Endpoint, Verb};
+use crate::routes::list::{list_limit, list_response};
 use crate::{ApiResponse, AppState};
 use domain::ledger::{
     Account, AccountFlags, AccountId, LedgerError, Submitted, TransferId, TransferKind, TransferRequest,
@@ -271,18 +272,6 @@ struct InboxQuery {
     starting_after: Option<String>,
 }
 
-/// Largest page of any list.
-pub const LIST_LIMIT_MAX: u32 = 100;
-
-/// Parses `limit` (1–100, default 10).
-pub fn list_limit(limit: Option<u32>) -> Result<u32, ApiError> {
-    match limit {
-        None => Ok(10),
-        Some(n) if (1..=LIST_LIMIT_MAX).contains(&n) => Ok(n),
-        Some(_) => Err(ApiError::invalid("limit", format!("limit must be between 1 and {LIST_LIMIT_MAX}."))),
-    }
-}
-
 async fn test_inbox(
     State(state): State<AppState>,
     query: Result<Query<InboxQuery>, axum::extract::rejection::QueryRejection>,
@@ -299,17 +288,11 @@ async fn test_inbox(
                 .ok_or_else(|| ApiError::invalid("starting_after", "Unknown cursor."))?,
         ),
     };
-    let mut messages = state.store.read(move |tx| tx.messages_to(&to, before, limit + 1)).await?;
-    let has_more = messages.len() > limit as usize;
-    messages.truncate(limit as usize);
-    let data: Vec<_> = messages
-        .iter()
-        .map(|m| {
-            json!({ "id": format!("msg_{}", m.id), "object": "message", "to": m.recipient, "channel": m.channel,
-                    "subject": m.subject, "body": m.body, "code": m.code, "created": m.created_at })
-        })
-        .collect();
-    Ok(axum::Json(json!({ "object": "list", "data": data, "has_more": has_more })).into_response())
+    let messages = state.store.read(move |tx| tx.messages_to(&to, before, limit + 1)).await?;
+    Ok(list_response(messages, limit, |m| {
+        json!({ "id": format!("msg_{}", m.id), "object": "message", "to": m.recipient, "channel": m.channel,
+                "subject": m.subject, "body": m.body, "code": m.code, "created": m.created_at })
+    }))
 }
 
 #[derive(Deserialize)]

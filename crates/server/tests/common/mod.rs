@@ -6,6 +6,36 @@ use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 use server::{Mode, ServerConfig};
 
+/// A log sink for tests that read what the server logged.
+#[derive(Clone, Default)]
+pub struct Captured(pub std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl std::io::Write for Captured {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if let Ok(mut v) = self.0.lock() {
+            v.extend_from_slice(buf);
+        }
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for Captured {
+    type Writer = Captured;
+    fn make_writer(&'a self) -> Self::Writer {
+        self.clone()
+    }
+}
+
+impl Captured {
+    /// Everything logged so far.
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.0.lock().map(|v| v.clone()).unwrap_or_default()).into_owned()
+    }
+}
+
 pub const PASSWORD: &str = "correct horse battery";
 pub const OPERATOR_EMAIL: &str = "ops@pocketpay.test";
 pub const OPERATOR_PASSWORD: &str = "operator-password-1";
