@@ -10,6 +10,7 @@
 pub mod accounts;
 pub mod calendar;
 pub mod cards;
+pub mod checkout;
 pub mod declines;
 pub mod gift_cards;
 pub mod ledger;

@@ -39,6 +39,14 @@ impl Caller {
         }
     }
 
+    /// A seller's API key, or 403.
+    pub fn merchant(self) -> Result<MerchantRecord, ApiError> {
+        match self {
+            Caller::Merchant { merchant } => Ok(merchant),
+            _ => Err(ApiError::forbidden("This call is for sellers, with their secret API key.")),
+        }
+    }
+
     /// Any person with a session (buyer or operator), or 403.
     pub fn person(self) -> Result<(UserRecord, Role, Vec<u8>), ApiError> {
         match self {

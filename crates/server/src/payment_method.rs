@@ -183,6 +183,74 @@ pub fn processing_error() -> ApiError {
     ApiError::payment(&PaymentFailure::ProcessingError)
 }
 
+/// How an authorization ended.
+pub enum AuthorizeOutcome {
+    /// The issuer reserved the money.
+    Approved(Authorization),
+    /// The issuer said no, or never answered and the attempt is blocked: nothing was authorized.
+    Failed { error: ApiError, failure_code: String, authorization_id: Option<String> },
+    /// The outcome is still unknown (the issuer is unreachable).
+    Unknown(ApiError),
+}
+
+/// What to authorize.
+pub struct AuthorizeSpec<'a> {
+    pub attempt_id: &'a str,
+    pub amount_minor: i64,
+    pub currency: &'a str,
+    pub merchant_country: &'a str,
+    /// The buyer passed the platform's one-time code for this payment.
+    pub verified: bool,
+}
+
+/// Authorizes `amount_minor` on the card with `attempt_id` as the idempotency key, resolving an
+/// unknown outcome by looking the attempt up.
+pub async fn authorize_card(state: &AppState, card: &ChargeableCard, spec: &AuthorizeSpec<'_>) -> AuthorizeOutcome {
+    let request = AuthorizeRequest {
+        idempotency_key: spec.attempt_id.to_owned(),
+        card: card.input.clone(),
+        amount_minor: spec.amount_minor,
+        currency: spec.currency.to_owned(),
+        merchant_country: spec.merchant_country.to_owned(),
+        verified: spec.verified,
+        card_saved_beforehand: card.saved.is_some(),
+    };
+    let authorization = match state.issuer.authorize_resolving(&request).await {
+        Ok(Resolved::Answered(a)) => a,
+        Ok(Resolved::NoAnswer) => {
+            return AuthorizeOutcome::Failed {
+                error: processing_error(),
+                failure_code: "processing_error".into(),
+                authorization_id: None,
+            }
+        }
+        Err(e) => {
+            tracing::warn!(error = %e, attempt = spec.attempt_id, "authorization outcome unknown; the healer will settle it");
+            return AuthorizeOutcome::Unknown(processing_error());
+        }
+    };
+    match authorization.refusal {
+        None => AuthorizeOutcome::Approved(authorization),
+        Some(refusal) => {
+            let error = match refusal {
+                issuer::Refusal::VerificationRequired => {
+                    let mut e =
+                        ApiError::payment(&PaymentFailure::Declined(domain::declines::DeclineCode::GenericDecline));
+                    e.code = "authentication_required";
+                    e.status = StatusCode::PAYMENT_REQUIRED;
+                    e.decline_code = None;
+                    e.message = "Your bank asks for a one-time code for this card.".into();
+                    e.advice = vec!["Pay with another card or your Pocket balance.".into()];
+                    e
+                }
+                other => refusal_error(other),
+            };
+            let failure_code = error.decline_code.unwrap_or(error.code).to_owned();
+            AuthorizeOutcome::Failed { error, failure_code, authorization_id: Some(authorization.id) }
+        }
+    }
+}
+
 /// Authorizes and captures `amount_minor` at once, with `attempt_id` as the idempotency key.
 pub async fn charge_now(
     state: &AppState,
@@ -191,46 +259,20 @@ pub async fn charge_now(
     amount_minor: i64,
     currency: &str,
 ) -> ChargeOutcome {
-    let request = AuthorizeRequest {
-        idempotency_key: attempt_id.to_owned(),
-        card: card.input.clone(),
+    let spec = AuthorizeSpec {
+        attempt_id,
         amount_minor,
-        currency: currency.to_owned(),
-        merchant_country: crate::routes::cards::PLATFORM_COUNTRY.to_owned(),
+        currency,
+        merchant_country: crate::routes::cards::PLATFORM_COUNTRY,
         verified: false,
-        card_saved_beforehand: card.saved.is_some(),
     };
-    let authorization = match state.issuer.authorize_resolving(&request).await {
-        Ok(Resolved::Answered(a)) => a,
-        Ok(Resolved::NoAnswer) => {
-            return ChargeOutcome::Failed {
-                error: processing_error(),
-                failure_code: "processing_error".into(),
-                authorization_id: None,
-            }
+    let authorization = match authorize_card(state, card, &spec).await {
+        AuthorizeOutcome::Approved(a) => a,
+        AuthorizeOutcome::Failed { error, failure_code, authorization_id } => {
+            return ChargeOutcome::Failed { error, failure_code, authorization_id }
         }
-        Err(e) => {
-            tracing::warn!(error = %e, attempt = attempt_id, "authorization outcome unknown; the healer will settle it");
-            return ChargeOutcome::Unknown(processing_error());
-        }
+        AuthorizeOutcome::Unknown(e) => return ChargeOutcome::Unknown(e),
     };
-    if let Some(refusal) = authorization.refusal {
-        let error = match refusal {
-            issuer::Refusal::VerificationRequired => {
-                let mut e = ApiError::payment(&PaymentFailure::Declined(domain::declines::DeclineCode::GenericDecline));
-                e.code = "authentication_required";
-                e.status = StatusCode::PAYMENT_REQUIRED;
-                e.decline_code = None;
-                e.message =
-                    "Your bank asks for a one-time code for this card, which this purchase cannot ask for.".into();
-                e.advice = vec!["Pay with another card.".into()];
-                e
-            }
-            other => refusal_error(other),
-        };
-        let failure_code = error.decline_code.unwrap_or(error.code).to_owned();
-        return ChargeOutcome::Failed { error, failure_code, authorization_id: Some(authorization.id) };
-    }
     let capture_key = format!("{attempt_id}:capture");
     let mut last_error = None;
     for _ in 0..CAPTURE_ATTEMPTS_MAX {

@@ -23,6 +23,7 @@ pub mod codes {
     pub const GIFT_CARD_REDEEM: u16 = 12;
     pub const EXPIRY: u16 = 13;
     pub const POCKET_HOLD: u16 = 20;
+    pub const CARD_CAPTURE: u16 = 21;
     pub const REFUND: u16 = 30;
 }
 

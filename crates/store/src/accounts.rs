@@ -331,6 +331,17 @@ impl ReadTx<'_> {
             .query_row(params![email, since], |r| Ok((r.get::<_, u32>(0)?, r.get(1)?)))?)
     }
 
+    /// A merchant by id.
+    pub fn merchant(&self, id: &str) -> Result<Option<MerchantRecord>, StoreError> {
+        Ok(self
+            .conn
+            .prepare_cached(
+                "SELECT id, owner_user_id, name, country, currency, created_at FROM merchants WHERE id = ?1",
+            )?
+            .query_row([id], merchant_from_row)
+            .optional()?)
+    }
+
     /// The merchant a secret key belongs to, if the key is active.
     pub fn merchant_by_key(&self, key_hash: &[u8]) -> Result<Option<MerchantRecord>, StoreError> {
         Ok(self

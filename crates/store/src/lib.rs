@@ -17,6 +17,7 @@ mod cards;
 mod ledger;
 mod migrations;
 mod pocket;
+mod shop;
 mod writer;
 
 use std::path::{Path, PathBuf};
@@ -32,6 +33,7 @@ pub use cards::{AddressRecord, CardRecord};
 pub use ledger::AccountOpened;
 pub use ledger::{tamper_for_tests, AccountMeta, LedgerCacheStats};
 pub use pocket::{GiftCardRecord, HoldParts, HoldRecord, LotRecord, PocketTransactionRecord, PurchaseRecord};
+pub use shop::{AttemptRecord, OrderItemRecord, OrderRecord, OrderViewer, PaymentRecord, ProductRecord};
 pub use writer::WriteTx;
 
 /// Why the store could not do what was asked.

@@ -251,6 +251,101 @@ const MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX redeem_failures_scope ON redeem_failures(scope, at);
     "#,
+    // 4: the shop: products, orders, payments and their attempts.
+    r#"
+    CREATE TABLE counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
+
+    CREATE TABLE products (
+        id TEXT PRIMARY KEY,
+        merchant_id TEXT NOT NULL REFERENCES merchants(id),
+        name TEXT NOT NULL,
+        description TEXT,
+        amount INTEGER NOT NULL CHECK (amount > 0),
+        currency TEXT NOT NULL,
+        stock INTEGER CHECK (stock IS NULL OR stock >= 0),
+        created_at INTEGER NOT NULL
+    );
+
+    CREATE TABLE orders (
+        id TEXT PRIMARY KEY,
+        number TEXT NOT NULL UNIQUE,
+        buyer_user_id TEXT NOT NULL REFERENCES users(id),
+        merchant_id TEXT NOT NULL REFERENCES merchants(id),
+        status TEXT NOT NULL,
+        amount INTEGER NOT NULL,
+        currency TEXT NOT NULL,
+        ship_name TEXT NOT NULL,
+        ship_line1 TEXT NOT NULL,
+        ship_line2 TEXT,
+        ship_city TEXT NOT NULL,
+        ship_state TEXT,
+        ship_postal_code TEXT NOT NULL,
+        ship_country TEXT NOT NULL,
+        carrier TEXT,
+        tracking_number TEXT,
+        cancel_reason TEXT,
+        created_at INTEGER NOT NULL,
+        paid_at INTEGER,
+        shipped_at INTEGER,
+        delivered_at INTEGER,
+        completed_at INTEGER,
+        canceled_at INTEGER
+    );
+    CREATE INDEX orders_buyer ON orders(buyer_user_id);
+    CREATE INDEX orders_merchant ON orders(merchant_id);
+
+    CREATE TABLE order_items (
+        order_id TEXT NOT NULL REFERENCES orders(id),
+        product_id TEXT NOT NULL REFERENCES products(id),
+        name TEXT NOT NULL,
+        unit_amount INTEGER NOT NULL,
+        quantity INTEGER NOT NULL CHECK (quantity > 0),
+        PRIMARY KEY (order_id, product_id)
+    ) WITHOUT ROWID;
+
+    CREATE TABLE payments (
+        id TEXT PRIMARY KEY,
+        order_id TEXT NOT NULL UNIQUE REFERENCES orders(id),
+        buyer_user_id TEXT NOT NULL,
+        status TEXT NOT NULL,
+        amount INTEGER NOT NULL,
+        currency TEXT NOT NULL,
+        pocket_amount INTEGER NOT NULL DEFAULT 0,
+        card_amount INTEGER NOT NULL DEFAULT 0,
+        card_id TEXT,
+        card_brand TEXT,
+        card_last4 TEXT,
+        hold_id TEXT,
+        authorization_id TEXT,
+        authorization_expires_at INTEGER,
+        amount_captured INTEGER NOT NULL DEFAULT 0 CHECK (amount_captured <= amount),
+        amount_refunded INTEGER NOT NULL DEFAULT 0 CHECK (amount_refunded <= amount_captured),
+        attempt_in_progress TEXT,
+        last_error_code TEXT,
+        last_decline_code TEXT,
+        last_error_message TEXT,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL
+    );
+    CREATE INDEX payments_open_attempts ON payments(updated_at) WHERE attempt_in_progress IS NOT NULL;
+    CREATE INDEX payments_authorization_expiry ON payments(authorization_expires_at) WHERE status = 'requires_capture';
+
+    CREATE TABLE payment_attempts (
+        id TEXT PRIMARY KEY,
+        payment_id TEXT NOT NULL REFERENCES payments(id),
+        status TEXT NOT NULL,
+        pocket_amount INTEGER NOT NULL,
+        card_amount INTEGER NOT NULL,
+        card_id TEXT,
+        card_brand TEXT,
+        card_last4 TEXT,
+        authorization_id TEXT,
+        error_code TEXT,
+        decline_code TEXT,
+        created_at INTEGER NOT NULL
+    );
+    CREATE INDEX payment_attempts_payment ON payment_attempts(payment_id, created_at);
+    "#,
 ];
 
 /// The schema version this program writes.

@@ -4,6 +4,7 @@ pub mod accounts;
 pub mod cards;
 pub mod gift_cards;
 pub mod list;
+pub mod shop;
 pub mod system;
 
 use axum::extract::DefaultBodyLimit;
@@ -20,6 +21,7 @@ pub fn endpoints(state: &AppState) -> (Router<AppState>, Vec<Endpoint>) {
     api = accounts::register(api);
     api = cards::register(api);
     api = gift_cards::register(api);
+    api = shop::register(api);
     api = system::register(api);
     if state.config.mode == Mode::Test {
         api = system::register_test_mode(api);

@@ -1,0 +1,1394 @@
+//! Checkout's business rules: the order lifecycle ([`OrderStatus`] and its transitions, refused with an
+//! [`OrderError`] naming the reason), the payment statuses ([`PaymentStatus`]), how a payment is split
+//! between the Pocket and a card ([`split_payment`]), when a payment needs a one-time code
+//! ([`step_up_reasons`]) and how that code is checked ([`CodeChallenge`]), the platform's spending limits
+//! per buyer ([`check_limits`]), currency quotes for paying in the buyer's currency ([`quote`]) and the
+//! human-readable order numbers with a check digit ([`order_number`], [`parse_order_number`]).
+//!
+//! Instants are Unix seconds given by the caller, random numbers too; one-time codes arrive here already
+//! hashed (the caller hashes, with its key, the code it drew and the code the buyer typed). No IO, no
+//! clock, no randomness.
+
+use std::fmt;
+
+use crate::cards::luhn_valid;
+use crate::declines::PaymentFailure;
+use crate::money::{Currency, ExchangeRate, Money, MoneyError};
+
+// ------------------------------------------------------------------------------------------ orders
+
+/// Where an order is in its life. `Paid` means the payment is authorized (the money is held, not yet
+/// charged); it is captured when the order ships.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum OrderStatus {
+    /// Placed; no payment authorized yet (or every attempt failed).
+    AwaitingPayment,
+    /// The payment is authorized; the seller may ship.
+    Paid,
+    /// The seller shipped; the payment was captured.
+    Shipped,
+    /// The seller marked it delivered (this starts the claim window).
+    Delivered,
+    /// The buyer confirmed receipt.
+    Completed,
+    /// Canceled before shipping; the authorization was voided.
+    Canceled,
+}
+
+impl OrderStatus {
+    /// Every status, in lifecycle order.
+    pub const ALL: [OrderStatus; 6] = [
+        OrderStatus::AwaitingPayment,
+        OrderStatus::Paid,
+        OrderStatus::Shipped,
+        OrderStatus::Delivered,
+        OrderStatus::Completed,
+        OrderStatus::Canceled,
+    ];
+
+    /// Stable snake_case name, the API's `status`, e.g. `"awaiting_payment"`.
+    pub fn name(self) -> &'static str {
+        match self {
+            OrderStatus::AwaitingPayment => "awaiting_payment",
+            OrderStatus::Paid => "paid",
+            OrderStatus::Shipped => "shipped",
+            OrderStatus::Delivered => "delivered",
+            OrderStatus::Completed => "completed",
+            OrderStatus::Canceled => "canceled",
+        }
+    }
+
+    /// Parses a name exactly as [`OrderStatus::name`] writes it.
+    pub fn parse(name: &str) -> Option<OrderStatus> {
+        OrderStatus::ALL.into_iter().find(|status| status.name() == name)
+    }
+
+    /// Whether the order has left the seller (shipped, delivered or completed).
+    fn has_shipped(self) -> bool {
+        matches!(self, OrderStatus::Shipped | OrderStatus::Delivered | OrderStatus::Completed)
+    }
+
+    /// A payment was authorized: `AwaitingPayment → Paid`; any other status is
+    /// [`OrderError::OrderNotPayable`].
+    pub fn pay(self) -> Result<OrderStatus, OrderError> {
+        match self {
+            OrderStatus::AwaitingPayment => Ok(OrderStatus::Paid),
+            _ => Err(OrderError::OrderNotPayable),
+        }
+    }
+
+    /// The seller ships: `Paid → Shipped`. Not paid yet is [`OrderError::OrderNotPaid`]; shipped,
+    /// delivered or completed is [`OrderError::OrderAlreadyShipped`]; canceled is
+    /// [`OrderError::OrderCanceled`].
+    pub fn ship(self) -> Result<OrderStatus, OrderError> {
+        match self {
+            OrderStatus::Paid => Ok(OrderStatus::Shipped),
+            OrderStatus::AwaitingPayment => Err(OrderError::OrderNotPaid),
+            OrderStatus::Canceled => Err(OrderError::OrderCanceled),
+            OrderStatus::Shipped | OrderStatus::Delivered | OrderStatus::Completed => {
+                Err(OrderError::OrderAlreadyShipped)
+            }
+        }
+    }
+
+    /// The seller marks the order delivered: `Shipped → Delivered`. Not shipped yet is
+    /// [`OrderError::OrderNotShipped`]; delivered or completed is [`OrderError::OrderAlreadyDelivered`];
+    /// canceled is [`OrderError::OrderCanceled`].
+    pub fn deliver(self) -> Result<OrderStatus, OrderError> {
+        match self {
+            OrderStatus::Shipped => Ok(OrderStatus::Delivered),
+            OrderStatus::AwaitingPayment | OrderStatus::Paid => Err(OrderError::OrderNotShipped),
+            OrderStatus::Delivered | OrderStatus::Completed => Err(OrderError::OrderAlreadyDelivered),
+            OrderStatus::Canceled => Err(OrderError::OrderCanceled),
+        }
+    }
+
+    /// The buyer confirms receipt: `Shipped` or `Delivered → Completed` (a buyer may confirm before the
+    /// seller marks delivery). Not shipped yet is [`OrderError::OrderNotShipped`]; completed is
+    /// [`OrderError::OrderAlreadyCompleted`]; canceled is [`OrderError::OrderCanceled`].
+    pub fn confirm_receipt(self) -> Result<OrderStatus, OrderError> {
+        match self {
+            OrderStatus::Shipped | OrderStatus::Delivered => Ok(OrderStatus::Completed),
+            OrderStatus::AwaitingPayment | OrderStatus::Paid => Err(OrderError::OrderNotShipped),
+            OrderStatus::Completed => Err(OrderError::OrderAlreadyCompleted),
+            OrderStatus::Canceled => Err(OrderError::OrderCanceled),
+        }
+    }
+
+    /// The buyer or the seller cancels: `AwaitingPayment` or `Paid → Canceled` (the caller voids the
+    /// authorization and releases Pocket holds). After shipping it is
+    /// [`OrderError::OrderAlreadyShipped`] (the way back is a refund or a claim); canceled twice is
+    /// [`OrderError::OrderNotCancelable`].
+    pub fn cancel(self) -> Result<OrderStatus, OrderError> {
+        match self {
+            OrderStatus::AwaitingPayment | OrderStatus::Paid => Ok(OrderStatus::Canceled),
+            status if status.has_shipped() => Err(OrderError::OrderAlreadyShipped),
+            _ => Err(OrderError::OrderNotCancelable),
+        }
+    }
+}
+
+/// Why an order cannot take a step. [`OrderError::code`] is the API code (all are answered 409,
+/// `invalid_request_error`); the `Display` text is a message for people.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, thiserror::Error)]
+pub enum OrderError {
+    /// Paying an order that is not awaiting payment (already paid, shipped, … or canceled).
+    #[error("This order can't be paid: it is already paid or canceled.")]
+    OrderNotPayable,
+    /// Shipping an order whose payment is not authorized yet.
+    #[error("This order has not been paid yet.")]
+    OrderNotPaid,
+    /// Shipping or canceling an order that has already shipped.
+    #[error("This order has already shipped.")]
+    OrderAlreadyShipped,
+    /// Marking delivered, or confirming receipt of, an order that has not shipped.
+    #[error("This order has not shipped yet.")]
+    OrderNotShipped,
+    /// Marking delivered an order already delivered or completed.
+    #[error("This order has already been delivered.")]
+    OrderAlreadyDelivered,
+    /// Confirming receipt of an order already completed.
+    #[error("This order is already completed.")]
+    OrderAlreadyCompleted,
+    /// Shipping, delivering or confirming a canceled order.
+    #[error("This order was canceled.")]
+    OrderCanceled,
+    /// Canceling an order already canceled.
+    #[error("This order is already canceled.")]
+    OrderNotCancelable,
+}
+
+impl OrderError {
+    /// The API `code`, e.g. `"order_already_shipped"`.
+    pub fn code(&self) -> &'static str {
+        match self {
+            OrderError::OrderNotPayable => "order_not_payable",
+            OrderError::OrderNotPaid => "order_not_paid",
+            OrderError::OrderAlreadyShipped => "order_already_shipped",
+            OrderError::OrderNotShipped => "order_not_shipped",
+            OrderError::OrderAlreadyDelivered => "order_already_delivered",
+            OrderError::OrderAlreadyCompleted => "order_already_completed",
+            OrderError::OrderCanceled => "order_canceled",
+            OrderError::OrderNotCancelable => "order_not_cancelable",
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------- payments
+
+/// Where a payment is, as the API shows it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum PaymentStatus {
+    /// Nothing authorized yet, or the last attempt failed.
+    RequiresPaymentMethod,
+    /// A one-time code was sent; the buyer must enter it.
+    RequiresAction,
+    /// Authorized, not yet charged.
+    RequiresCapture,
+    /// Captured.
+    Succeeded,
+    /// Canceled (the authorization was voided).
+    Canceled,
+}
+
+impl PaymentStatus {
+    /// Every status.
+    pub const ALL: [PaymentStatus; 5] = [
+        PaymentStatus::RequiresPaymentMethod,
+        PaymentStatus::RequiresAction,
+        PaymentStatus::RequiresCapture,
+        PaymentStatus::Succeeded,
+        PaymentStatus::Canceled,
+    ];
+
+    /// Stable snake_case name, the API's `status`, e.g. `"requires_capture"`.
+    pub fn name(self) -> &'static str {
+        match self {
+            PaymentStatus::RequiresPaymentMethod => "requires_payment_method",
+            PaymentStatus::RequiresAction => "requires_action",
+            PaymentStatus::RequiresCapture => "requires_capture",
+            PaymentStatus::Succeeded => "succeeded",
+            PaymentStatus::Canceled => "canceled",
+        }
+    }
+
+    /// Parses a name exactly as [`PaymentStatus::name`] writes it.
+    pub fn parse(name: &str) -> Option<PaymentStatus> {
+        PaymentStatus::ALL.into_iter().find(|status| status.name() == name)
+    }
+}
+
+// ------------------------------------------------------------------------------------------- split
+
+/// How much of a payment comes from the Pocket and how much from the card, in minor units of the
+/// payment's currency. Both are non-negative and sum to the total.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Split {
+    pub pocket_minor: i64,
+    pub card_minor: i64,
+}
+
+/// Why a payment's split was refused. [`SplitError::code`] is the API code and
+/// [`SplitError::param`] the request field at fault; the `Display` text is a message for the buyer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, thiserror::Error)]
+pub enum SplitError {
+    /// The order total is zero or negative.
+    #[error("The order total must be greater than zero.")]
+    TotalNotPositive,
+    /// `pocket_amount` is zero or negative.
+    #[error("The Pocket amount must be greater than zero.")]
+    PocketAmountNotPositive,
+    /// `pocket_amount` is more than the order total.
+    #[error("The Pocket amount can't be more than the order total.")]
+    PocketAmountAboveTotal { pocket_minor: i64, total_minor: i64 },
+    /// A card payment whose `pocket_amount` is the whole total: that is a Pocket payment.
+    #[error("The Pocket amount covers the whole order: choose the Pocket as the payment method instead.")]
+    PocketAmountInvalid,
+    /// A Pocket payment with a `pocket_amount` other than the total.
+    #[error("A Pocket payment pays the whole order: leave out the Pocket amount, or pay the rest by card.")]
+    PocketAmountMismatch { pocket_minor: i64, total_minor: i64 },
+}
+
+impl SplitError {
+    /// The API `code`: `"amount_invalid"` for an amount out of range, `"parameter_invalid"` for a
+    /// `pocket_amount` that does not fit the payment method.
+    pub fn code(&self) -> &'static str {
+        match self {
+            SplitError::TotalNotPositive
+            | SplitError::PocketAmountNotPositive
+            | SplitError::PocketAmountAboveTotal { .. } => "amount_invalid",
+            SplitError::PocketAmountInvalid | SplitError::PocketAmountMismatch { .. } => "parameter_invalid",
+        }
+    }
+
+    /// The request field at fault: `pocket_amount`, or none for the order's own total.
+    pub fn param(&self) -> Option<&'static str> {
+        match self {
+            SplitError::TotalNotPositive => None,
+            _ => Some("pocket_amount"),
+        }
+    }
+}
+
+/// Splits an order's `total_minor` between the Pocket and a card.
+///
+/// * Method Pocket (`method_is_pocket`): everything from the Pocket. `pocket_minor` must be left out
+///   or equal the total, else [`SplitError::PocketAmountMismatch`].
+/// * Method card with `pocket_minor = Some(p)`, `0 < p < total`: `p` from the Pocket, the rest by card.
+///   `p == total` is [`SplitError::PocketAmountInvalid`] (pay with the Pocket instead).
+/// * Method card without `pocket_minor`: everything by card.
+///
+/// Checked first, whatever the method: a total ≤ 0 is [`SplitError::TotalNotPositive`], `p ≤ 0` is
+/// [`SplitError::PocketAmountNotPositive`], `p > total` is [`SplitError::PocketAmountAboveTotal`].
+/// Whether the Pocket holds that much is for [`crate::pocket::allocate`] to say.
+pub fn split_payment(total_minor: i64, pocket_minor: Option<i64>, method_is_pocket: bool) -> Result<Split, SplitError> {
+    if total_minor <= 0 {
+        return Err(SplitError::TotalNotPositive);
+    }
+    let Some(pocket) = pocket_minor else {
+        return Ok(if method_is_pocket {
+            Split { pocket_minor: total_minor, card_minor: 0 }
+        } else {
+            Split { pocket_minor: 0, card_minor: total_minor }
+        });
+    };
+    if pocket <= 0 {
+        return Err(SplitError::PocketAmountNotPositive);
+    }
+    if pocket > total_minor {
+        return Err(SplitError::PocketAmountAboveTotal { pocket_minor: pocket, total_minor });
+    }
+    match (method_is_pocket, pocket == total_minor) {
+        (true, true) => Ok(Split { pocket_minor: total_minor, card_minor: 0 }),
+        (true, false) => Err(SplitError::PocketAmountMismatch { pocket_minor: pocket, total_minor }),
+        (false, true) => Err(SplitError::PocketAmountInvalid),
+        // 0 < pocket < total, so the difference is positive and cannot overflow.
+        (false, false) => Ok(Split { pocket_minor: pocket, card_minor: total_minor - pocket }),
+    }
+}
+
+// ------------------------------------------------------------------------------------ step-up risk
+
+/// When a payment needs a one-time code (configurable).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct RiskConfig {
+    /// A payment strictly above this amount needs a code. Minor units of the payment's currency: the
+    /// same number applies to every currency unless the caller keeps one config per currency.
+    pub amount_threshold_minor: i64,
+    /// The window over which the caller counts the buyer's recent payments.
+    pub velocity_window_s: i64,
+    /// A payment needs a code when the buyer already made at least this many in the window.
+    pub velocity_count_max: u32,
+}
+
+impl Default for RiskConfig {
+    /// 500.00 in a two-decimal currency, 5 payments in 10 minutes.
+    fn default() -> Self {
+        RiskConfig { amount_threshold_minor: 50_000, velocity_window_s: 600, velocity_count_max: 5 }
+    }
+}
+
+impl RiskConfig {
+    /// The start of the velocity window ending at `now`: count the payments created at or after it.
+    pub fn velocity_window_start(&self, now: i64) -> i64 {
+        now.saturating_sub(self.velocity_window_s)
+    }
+}
+
+/// What the caller knows about a payment about to be authorized.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct RiskFacts {
+    /// The card was typed at checkout rather than saved beforehand (also when "save card" is ticked).
+    pub new_card: bool,
+    /// The payment's amount, in minor units of its currency.
+    pub amount_minor: i64,
+    /// The card's issuing country (ISO 3166 alpha-2); `None` when unknown or no card pays.
+    pub card_country: Option<String>,
+    /// The buyer's country (ISO 3166 alpha-2).
+    pub buyer_country: String,
+    /// The buyer's payments in the velocity window, not counting this one.
+    pub recent_payments: u32,
+    /// The issuer asked for strong authentication.
+    pub issuer_demands: bool,
+}
+
+/// Why a payment needs a one-time code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum StepUpReason {
+    /// The card was typed at checkout, not saved beforehand.
+    NewCard,
+    /// The amount is above the threshold.
+    LargeAmount,
+    /// The card was issued in another country than the buyer's.
+    ForeignCard,
+    /// Many payments in a short time.
+    Velocity,
+    /// The issuer asked for it.
+    IssuerDemand,
+}
+
+impl StepUpReason {
+    /// Every reason, in the order [`step_up_reasons`] lists them.
+    pub const ALL: [StepUpReason; 5] = [
+        StepUpReason::NewCard,
+        StepUpReason::LargeAmount,
+        StepUpReason::ForeignCard,
+        StepUpReason::Velocity,
+        StepUpReason::IssuerDemand,
+    ];
+
+    /// Stable snake_case name, e.g. `"large_amount"`.
+    pub fn name(self) -> &'static str {
+        match self {
+            StepUpReason::NewCard => "new_card",
+            StepUpReason::LargeAmount => "large_amount",
+            StepUpReason::ForeignCard => "foreign_card",
+            StepUpReason::Velocity => "velocity",
+            StepUpReason::IssuerDemand => "issuer_demand",
+        }
+    }
+}
+
+/// Every reason this payment needs a one-time code, in [`StepUpReason::ALL`] order; empty when it
+/// needs none.
+///
+/// * [`StepUpReason::NewCard`]: the card was typed at checkout.
+/// * [`StepUpReason::LargeAmount`]: `amount_minor > amount_threshold_minor` (equal passes).
+/// * [`StepUpReason::ForeignCard`]: the card's country is known and differs from the buyer's (compared
+///   ignoring ASCII case and surrounding whitespace).
+/// * [`StepUpReason::Velocity`]: `recent_payments ≥ velocity_count_max`.
+/// * [`StepUpReason::IssuerDemand`]: the issuer asked for it.
+pub fn step_up_reasons(config: &RiskConfig, facts: &RiskFacts) -> Vec<StepUpReason> {
+    let foreign =
+        facts.card_country.as_deref().is_some_and(|card| !card.trim().eq_ignore_ascii_case(facts.buyer_country.trim()));
+    let applies = |reason: &StepUpReason| match reason {
+        StepUpReason::NewCard => facts.new_card,
+        StepUpReason::LargeAmount => facts.amount_minor > config.amount_threshold_minor,
+        StepUpReason::ForeignCard => foreign,
+        StepUpReason::Velocity => facts.recent_payments >= config.velocity_count_max,
+        StepUpReason::IssuerDemand => facts.issuer_demands,
+    };
+    StepUpReason::ALL.into_iter().filter(applies).collect()
+}
+
+// -------------------------------------------------------------------------------- one-time codes
+
+/// How long a one-time code is valid: 10 minutes.
+pub const CODE_TTL_S: i64 = 600;
+/// How many codes may be submitted against one sent code.
+pub const CODE_ATTEMPTS: u32 = 5;
+/// The least time between two sends of a code to the same payment: 60 seconds.
+pub const RESEND_COOLDOWN_S: i64 = 60;
+/// Number of digits of a one-time code.
+pub const CODE_DIGITS: usize = 6;
+
+/// `10^CODE_DIGITS`.
+const CODE_SPACE: u64 = 1_000_000;
+
+/// A one-time code of [`CODE_DIGITS`] decimal digits (leading zeros kept) drawn from `random`, which
+/// the caller takes from a secure random source. Reduces modulo 10^6; the bias, below 10^-13, is
+/// negligible.
+pub fn one_time_code_from_random(random: u64) -> String {
+    format!("{:0width$}", random % CODE_SPACE, width = CODE_DIGITS)
+}
+
+/// The code as the buyer typed it, in the form to hash: spaces and dashes removed. `None` unless
+/// exactly [`CODE_DIGITS`] ASCII digits remain; such input can never be right, so the caller may
+/// refuse it (`parameter_invalid`) without spending a try.
+pub fn normalize_one_time_code(typed: &str) -> Option<String> {
+    let code: String = typed.chars().filter(|c| !c.is_whitespace() && *c != '-').collect();
+    (code.len() == CODE_DIGITS && code.bytes().all(|b| b.is_ascii_digit())).then_some(code)
+}
+
+/// A one-time code sent for one payment, bound to its amount and currency: a code sent for 10.00 USD
+/// does not confirm 900.00 USD. Only the code's keyed hash is kept (`Debug` does not show it).
+///
+/// Lifecycle: [`CodeChallenge::new`] when the code is sent; [`CodeChallenge::check`] for each code the
+/// buyer submits (the caller stores the updated `attempts_left` whatever the result, and, after `Ok`,
+/// authorizes and discards the challenge so it cannot be used twice); [`CodeChallenge::can_resend`]
+/// then [`CodeChallenge::resent`] when the buyer asks for a new code.
+#[derive(Clone, PartialEq, Eq)]
+pub struct CodeChallenge {
+    pub code_hash: Vec<u8>,
+    pub payment_id: String,
+    pub amount_minor: i64,
+    pub currency: String,
+    /// From this instant on the code is expired.
+    pub expires_at: i64,
+    pub attempts_left: u32,
+    /// When the current code was sent.
+    pub sent_at: i64,
+}
+
+impl fmt::Debug for CodeChallenge {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("CodeChallenge")
+            .field("code_hash", &format_args!("<{} bytes>", self.code_hash.len()))
+            .field("payment_id", &self.payment_id)
+            .field("amount_minor", &self.amount_minor)
+            .field("currency", &self.currency)
+            .field("expires_at", &self.expires_at)
+            .field("attempts_left", &self.attempts_left)
+            .field("sent_at", &self.sent_at)
+            .finish()
+    }
+}
+
+/// Compares two byte strings in time that depends only on their lengths, not on where they differ.
+fn hashes_equal(left: &[u8], right: &[u8]) -> bool {
+    let differences = left.iter().zip(right).fold(0u8, |acc, (a, b)| acc | (a ^ b));
+    differences == 0 && left.len() == right.len()
+}
+
+impl CodeChallenge {
+    /// A code sent at `now`: it expires at `now + CODE_TTL_S` and allows [`CODE_ATTEMPTS`] tries.
+    pub fn new(
+        code_hash: Vec<u8>,
+        payment_id: impl Into<String>,
+        amount_minor: i64,
+        currency: impl Into<String>,
+        now: i64,
+    ) -> Self {
+        CodeChallenge {
+            code_hash,
+            payment_id: payment_id.into(),
+            amount_minor,
+            currency: currency.into(),
+            expires_at: now.saturating_add(CODE_TTL_S),
+            attempts_left: CODE_ATTEMPTS,
+            sent_at: now,
+        }
+    }
+
+    /// Checks a submitted code's hash for this payment, amount and currency at `now`, in this order:
+    ///
+    /// 1. `now ≥ expires_at` → [`VerifyError::Expired`];
+    /// 2. no tries left → [`VerifyError::TooManyAttempts`] (even for the right code);
+    /// 3. another payment, amount or currency → [`VerifyError::Mismatch`] (no try spent);
+    /// 4. wrong hash (compared in constant time) → one try spent, [`VerifyError::Wrong`] with the tries
+    ///    left (0 after the last one; the next check is then `TooManyAttempts`);
+    /// 5. otherwise `Ok`.
+    pub fn check(
+        &mut self,
+        submitted_hash: &[u8],
+        payment_id: &str,
+        amount_minor: i64,
+        currency: &str,
+        now: i64,
+    ) -> Result<(), VerifyError> {
+        if now >= self.expires_at {
+            return Err(VerifyError::Expired);
+        }
+        if self.attempts_left == 0 {
+            return Err(VerifyError::TooManyAttempts);
+        }
+        if payment_id != self.payment_id || amount_minor != self.amount_minor || currency != self.currency {
+            return Err(VerifyError::Mismatch);
+        }
+        if !hashes_equal(&self.code_hash, submitted_hash) {
+            self.attempts_left = self.attempts_left.saturating_sub(1);
+            return Err(VerifyError::Wrong { tries_left: self.attempts_left });
+        }
+        Ok(())
+    }
+
+    /// Whether a new code may be sent at `now`: not before [`RESEND_COOLDOWN_S`] after the last send,
+    /// else [`VerifyError::ResendTooSoon`] with the seconds to wait. Expired or locked challenges may be
+    /// resent (that is how the buyer gets a fresh code).
+    pub fn can_resend(&self, now: i64) -> Result<(), VerifyError> {
+        let allowed_at = self.sent_at.saturating_add(RESEND_COOLDOWN_S);
+        if now < allowed_at {
+            return Err(VerifyError::ResendTooSoon { retry_after_s: allowed_at.saturating_sub(now) });
+        }
+        Ok(())
+    }
+
+    /// A new code was sent at `now` (after [`CodeChallenge::can_resend`] allowed it): the old code no
+    /// longer works, the new one expires at `now + CODE_TTL_S` with [`CODE_ATTEMPTS`] tries.
+    pub fn resent(&mut self, new_hash: Vec<u8>, now: i64) {
+        self.code_hash = new_hash;
+        self.expires_at = now.saturating_add(CODE_TTL_S);
+        self.attempts_left = CODE_ATTEMPTS;
+        self.sent_at = now;
+    }
+}
+
+/// Why a one-time code was not accepted, or a new one not sent. [`VerifyError::code`] is the API code;
+/// `PaymentFailure::from` gives the buyer's message and advice.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, thiserror::Error)]
+pub enum VerifyError {
+    /// The code expired.
+    #[error("The code has expired.")]
+    Expired,
+    /// Every try of this code was used.
+    #[error("Too many attempts.")]
+    TooManyAttempts,
+    /// The code was sent for another payment, amount or currency.
+    #[error("The code is incorrect.")]
+    Mismatch,
+    /// The code is wrong; `tries_left` more may be submitted.
+    #[error("The code is incorrect.")]
+    Wrong { tries_left: u32 },
+    /// A new code was asked for too soon after the last; answer 429 with `Retry-After: retry_after_s`.
+    #[error("Wait {retry_after_s} seconds before asking for a new code.")]
+    ResendTooSoon { retry_after_s: i64 },
+}
+
+impl VerifyError {
+    /// The API `code`: `"verification_expired"`, `"verification_failed"` (wrong code or one for another
+    /// payment or amount) or `"too_many_attempts"` (tries used up, or a resend too soon).
+    pub fn code(&self) -> &'static str {
+        match self {
+            VerifyError::Expired => "verification_expired",
+            VerifyError::Mismatch | VerifyError::Wrong { .. } => "verification_failed",
+            VerifyError::TooManyAttempts | VerifyError::ResendTooSoon { .. } => "too_many_attempts",
+        }
+    }
+}
+
+impl From<VerifyError> for PaymentFailure {
+    /// A code for another payment or amount reads as a wrong code with no tries left: the buyer needs a
+    /// new code for this payment.
+    fn from(error: VerifyError) -> Self {
+        match error {
+            VerifyError::Expired => PaymentFailure::VerificationExpired,
+            VerifyError::TooManyAttempts | VerifyError::ResendTooSoon { .. } => PaymentFailure::TooManyAttempts,
+            VerifyError::Mismatch => PaymentFailure::VerificationFailed { tries_left: 0 },
+            VerifyError::Wrong { tries_left } => PaymentFailure::VerificationFailed { tries_left },
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------- spending limits
+
+/// A buyer's platform spending limits, in minor units of `currency` (configurable).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct SpendingLimits {
+    pub daily_minor: i64,
+    pub monthly_minor: i64,
+    pub currency: Currency,
+}
+
+impl Default for SpendingLimits {
+    /// 5,000.00 USD a day, 20,000.00 USD a month.
+    fn default() -> Self {
+        SpendingLimits { daily_minor: 500_000, monthly_minor: 2_000_000, currency: Currency::USD }
+    }
+}
+
+/// A payment over a spending limit. Code `"spending_limit_exceeded"` for both; the `Display` text tells
+/// the buyer the limit and how much is left.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, thiserror::Error)]
+pub enum LimitError {
+    /// Over the daily limit; `remaining_minor` may still be spent today (0 when the limit is reached).
+    #[error("{}", limit_message("daily", "today", *.limit_minor, *.remaining_minor, *.currency))]
+    DailyLimitExceeded { limit_minor: i64, remaining_minor: i64, currency: Currency },
+    /// Over the monthly limit; `remaining_minor` may still be spent this month.
+    #[error("{}", limit_message("monthly", "this month", *.limit_minor, *.remaining_minor, *.currency))]
+    MonthlyLimitExceeded { limit_minor: i64, remaining_minor: i64, currency: Currency },
+}
+
+impl LimitError {
+    /// The API `code`: `"spending_limit_exceeded"`.
+    pub fn code(&self) -> &'static str {
+        "spending_limit_exceeded"
+    }
+}
+
+/// "This payment is over your daily spending limit of 5000.00 USD; you can spend 120.00 USD more
+/// today." (or "You have reached …" when nothing is left).
+fn limit_message(
+    period: &str,
+    rest_of_period: &str,
+    limit_minor: i64,
+    remaining_minor: i64,
+    currency: Currency,
+) -> String {
+    let limit = Money::new(limit_minor, currency);
+    if remaining_minor <= 0 {
+        format!("You have reached your {period} spending limit of {limit}.")
+    } else {
+        let remaining = Money::new(remaining_minor, currency);
+        format!("This payment is over your {period} spending limit of {limit}; you can spend {remaining} more {rest_of_period}.")
+    }
+}
+
+/// What is left under `limit_minor` after `spent_minor` (never negative), if `amount_minor` more
+/// would go over it; `None` if it fits. Exact in 128 bits.
+fn over_limit(limit_minor: i64, spent_minor: i64, amount_minor: i64) -> Option<i64> {
+    let (limit, spent) = (i128::from(limit_minor), i128::from(spent_minor));
+    if spent + i128::from(amount_minor) <= limit {
+        return None;
+    }
+    Some(i64::try_from((limit - spent).max(0)).unwrap_or(i64::MAX))
+}
+
+/// Whether a payment of `amount_minor` fits the buyer's limits, given what they already spent today and
+/// this month (all in minor units of `limits.currency`: the caller converts and decides what counts as
+/// spent, e.g. payments authorized or captured in the period and not voided or refunded).
+///
+/// Reaching a limit exactly passes; one minor unit over fails. When both limits would be exceeded, the
+/// error is the one with less left (the one that binds), the monthly one on a tie, since waiting for
+/// tomorrow would not help.
+pub fn check_limits(
+    limits: &SpendingLimits,
+    spent_today_minor: i64,
+    spent_month_minor: i64,
+    amount_minor: i64,
+) -> Result<(), LimitError> {
+    let currency = limits.currency;
+    let daily = over_limit(limits.daily_minor, spent_today_minor, amount_minor);
+    let monthly = over_limit(limits.monthly_minor, spent_month_minor, amount_minor);
+    let daily_error =
+        |remaining_minor| LimitError::DailyLimitExceeded { limit_minor: limits.daily_minor, remaining_minor, currency };
+    let monthly_error = |remaining_minor| LimitError::MonthlyLimitExceeded {
+        limit_minor: limits.monthly_minor,
+        remaining_minor,
+        currency,
+    };
+    match (daily, monthly) {
+        (None, None) => Ok(()),
+        (Some(day_left), Some(month_left)) if day_left < month_left => Err(daily_error(day_left)),
+        (Some(day_left), None) => Err(daily_error(day_left)),
+        (_, Some(month_left)) => Err(monthly_error(month_left)),
+    }
+}
+
+// ---------------------------------------------------------------------------------------- FX quotes
+
+/// How long a quoted rate stays locked: 15 minutes.
+pub const QUOTE_TTL_S: i64 = 900;
+
+/// A locked price for paying an order in the buyer's currency.
+///
+/// Direction: `from` is the seller's currency (the order is priced in it), `to` the buyer's currency
+/// (what the buyer pays in); `rate` is units of `to` per one unit of `from`, so
+/// `to_minor = from_minor × rate`, converted once and rounded half up (away from zero). Refunds use the
+/// same rate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Quote {
+    pub from: Currency,
+    pub to: Currency,
+    pub rate: ExchangeRate,
+    /// The order amount, in minor units of `from`.
+    pub from_minor: i64,
+    /// What the buyer pays, in minor units of `to`.
+    pub to_minor: i64,
+    pub created_at: i64,
+    /// From this instant on the quote can no longer be used.
+    pub expires_at: i64,
+}
+
+impl Quote {
+    /// Whether the quote can be used at `now` (`now < expires_at`).
+    pub fn is_valid_at(&self, now: i64) -> bool {
+        now < self.expires_at
+    }
+
+    /// The order amount in the seller's currency.
+    pub fn from_money(&self) -> Money {
+        Money::new(self.from_minor, self.from)
+    }
+
+    /// What the buyer pays, in the buyer's currency.
+    pub fn to_money(&self) -> Money {
+        Money::new(self.to_minor, self.to)
+    }
+}
+
+/// Quotes, at `now`, what the buyer pays in `to` for an order of `from` (in the seller's currency) at
+/// `rate` (units of `to` per unit of `from`: for a USD order paid in EUR, the EUR per USD rate). The
+/// quote expires [`QUOTE_TTL_S`] later.
+///
+/// Errors: a negative order amount is [`MoneyError::NegativeNotAllowed`], zero (or a converted amount
+/// that rounds to zero) is [`MoneyError::ZeroNotAllowed`], a rate other than 1 between a currency and
+/// itself is [`MoneyError::InvalidRate`], a result too large is [`MoneyError::Overflow`].
+pub fn quote(rate: ExchangeRate, from: Money, to: Currency, now: i64) -> Result<Quote, MoneyError> {
+    if from.is_negative() {
+        return Err(MoneyError::NegativeNotAllowed);
+    }
+    if from.is_zero() {
+        return Err(MoneyError::ZeroNotAllowed);
+    }
+    if from.currency() == to && (rate.mantissa(), rate.scale()) != (1, 0) {
+        return Err(MoneyError::InvalidRate);
+    }
+    let converted = rate.convert(from, to)?;
+    if converted.is_zero() {
+        return Err(MoneyError::ZeroNotAllowed);
+    }
+    Ok(Quote {
+        from: from.currency(),
+        to,
+        rate,
+        from_minor: from.amount_minor(),
+        to_minor: converted.amount_minor(),
+        created_at: now,
+        expires_at: now.saturating_add(QUOTE_TTL_S),
+    })
+}
+
+// ------------------------------------------------------------------------------------ order numbers
+
+/// What every order number starts with.
+pub const ORDER_NUMBER_PREFIX: &str = "PP-";
+/// The sequence is zero-padded to at least this many digits.
+const ORDER_NUMBER_SEQUENCE_DIGITS_MIN: usize = 8;
+/// The longest digit string of an order number: 20 digits of `u64::MAX`, then the check digit.
+const ORDER_NUMBER_DIGITS_MAX: usize = 21;
+
+/// The Luhn check digit of `body` (ASCII digits): the digit that, appended, makes `body` pass
+/// [`luhn_valid`].
+fn luhn_check_digit(body: &str) -> u8 {
+    let total_mod_10 = body.bytes().rev().enumerate().fold(0u8, |total, (position, b)| {
+        let digit = b.wrapping_sub(b'0') % 10;
+        // The check digit will be rightmost, so the rightmost body digit is doubled.
+        let value = if position % 2 == 0 { (digit * 2) % 10 + digit * 2 / 10 } else { digit };
+        (total + value) % 10
+    });
+    (10 - total_mod_10) % 10
+}
+
+/// The order number buyers see and quote to support: `"PP-"`, the sequence in base 10 zero-padded to
+/// 8 digits (more digits past 99,999,999), then one Luhn check digit, e.g. sequence 42 →
+/// `"PP-000000422"`. Distinct sequences give distinct numbers; the check digit catches any single
+/// mistyped digit and most swaps of two adjacent digits.
+pub fn order_number(sequence: u64) -> String {
+    let body = format!("{sequence:0width$}", width = ORDER_NUMBER_SEQUENCE_DIGITS_MIN);
+    let check = luhn_check_digit(&body);
+    format!("{ORDER_NUMBER_PREFIX}{body}{check}")
+}
+
+/// The sequence of an order number as a person may type it, or `None` if it is not a valid number.
+///
+/// Forgiving where it is safe: surrounding whitespace is ignored, the prefix may be in any case
+/// (`"pp-"`) or left out (`"000000422"`). Strict otherwise: the digits must be exactly what
+/// [`order_number`] writes (padding included, no extra leading zeros, no inner spaces) and the check
+/// digit must match.
+pub fn parse_order_number(s: &str) -> Option<u64> {
+    let s = s.trim();
+    let prefix_len = ORDER_NUMBER_PREFIX.len();
+    let digits = match s.get(..prefix_len) {
+        Some(prefix) if prefix.eq_ignore_ascii_case(ORDER_NUMBER_PREFIX) => s.get(prefix_len..)?,
+        _ => s,
+    };
+    if digits.len() <= ORDER_NUMBER_SEQUENCE_DIGITS_MIN
+        || digits.len() > ORDER_NUMBER_DIGITS_MAX
+        || !digits.bytes().all(|b| b.is_ascii_digit())
+        || !luhn_valid(digits)
+    {
+        return None;
+    }
+    let sequence: u64 = digits.get(..digits.len() - 1)?.parse().ok()?;
+    let canonical = order_number(sequence);
+    (canonical.get(prefix_len..) == Some(digits)).then_some(sequence)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const NOW: i64 = 1_750_000_000;
+
+    // ------------------------------------------------------------------------------------ orders
+
+    type Transition = fn(OrderStatus) -> Result<OrderStatus, OrderError>;
+
+    #[test]
+    fn every_status_and_action() {
+        use OrderError::*;
+        use OrderStatus::*;
+        let actions: [(&str, Transition); 5] = [
+            ("pay", OrderStatus::pay),
+            ("ship", OrderStatus::ship),
+            ("deliver", OrderStatus::deliver),
+            ("confirm_receipt", OrderStatus::confirm_receipt),
+            ("cancel", OrderStatus::cancel),
+        ];
+        // One row per status; one column per action, in the order above.
+        type Row = (OrderStatus, [Result<OrderStatus, OrderError>; 5]);
+        let rows: [Row; 6] = [
+            (AwaitingPayment, [Ok(Paid), Err(OrderNotPaid), Err(OrderNotShipped), Err(OrderNotShipped), Ok(Canceled)]),
+            (Paid, [Err(OrderNotPayable), Ok(Shipped), Err(OrderNotShipped), Err(OrderNotShipped), Ok(Canceled)]),
+            (
+                Shipped,
+                [
+                    Err(OrderNotPayable),
+                    Err(OrderAlreadyShipped),
+                    Ok(Delivered),
+                    Ok(Completed),
+                    Err(OrderAlreadyShipped),
+                ],
+            ),
+            (
+                Delivered,
+                [
+                    Err(OrderNotPayable),
+                    Err(OrderAlreadyShipped),
+                    Err(OrderAlreadyDelivered),
+                    Ok(Completed),
+                    Err(OrderAlreadyShipped),
+                ],
+            ),
+            (
+                Completed,
+                [
+                    Err(OrderNotPayable),
+                    Err(OrderAlreadyShipped),
+                    Err(OrderAlreadyDelivered),
+                    Err(OrderAlreadyCompleted),
+                    Err(OrderAlreadyShipped),
+                ],
+            ),
+            (
+                Canceled,
+                [
+                    Err(OrderNotPayable),
+                    Err(OrderCanceled),
+                    Err(OrderCanceled),
+                    Err(OrderCanceled),
+                    Err(OrderNotCancelable),
+                ],
+            ),
+        ];
+        for status in OrderStatus::ALL {
+            assert!(rows.iter().any(|(s, _)| *s == status), "no row for {status:?}");
+        }
+        for (status, expected) in rows {
+            for ((action, transition), expected) in actions.iter().zip(expected) {
+                assert_eq!(transition(status), expected, "{action} from {status:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn order_status_names_round_trip() {
+        let names = ["awaiting_payment", "paid", "shipped", "delivered", "completed", "canceled"];
+        for (status, name) in OrderStatus::ALL.into_iter().zip(names) {
+            assert_eq!(status.name(), name);
+            assert_eq!(OrderStatus::parse(name), Some(status));
+        }
+        for bad in ["", "Paid", "PAID", " paid", "cancelled", "awaiting-payment"] {
+            assert_eq!(OrderStatus::parse(bad), None, "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn order_error_codes_and_messages() {
+        use OrderError::*;
+        let rows = [
+            (OrderNotPayable, "order_not_payable"),
+            (OrderNotPaid, "order_not_paid"),
+            (OrderAlreadyShipped, "order_already_shipped"),
+            (OrderNotShipped, "order_not_shipped"),
+            (OrderAlreadyDelivered, "order_already_delivered"),
+            (OrderAlreadyCompleted, "order_already_completed"),
+            (OrderCanceled, "order_canceled"),
+            (OrderNotCancelable, "order_not_cancelable"),
+        ];
+        for (error, code) in rows {
+            assert_eq!(error.code(), code, "{error:?}");
+            assert!(error.to_string().ends_with('.'), "{error}");
+        }
+    }
+
+    #[test]
+    fn payment_status_names_round_trip() {
+        let names = ["requires_payment_method", "requires_action", "requires_capture", "succeeded", "canceled"];
+        for (status, name) in PaymentStatus::ALL.into_iter().zip(names) {
+            assert_eq!(status.name(), name);
+            assert_eq!(PaymentStatus::parse(name), Some(status));
+        }
+        assert_eq!(PaymentStatus::parse("paid"), None);
+        assert_eq!(PaymentStatus::parse("Succeeded"), None);
+    }
+
+    // ------------------------------------------------------------------------------------- split
+
+    #[test]
+    fn split_table() {
+        use SplitError::*;
+        let split = |pocket_minor, card_minor| Ok(Split { pocket_minor, card_minor });
+        type Row = (i64, Option<i64>, bool, Result<Split, SplitError>);
+        let rows: Vec<Row> = vec![
+            // Pocket method.
+            (1_000, None, true, split(1_000, 0)),
+            (1_000, Some(1_000), true, split(1_000, 0)),
+            (1_000, Some(999), true, Err(PocketAmountMismatch { pocket_minor: 999, total_minor: 1_000 })),
+            (1_000, Some(1_001), true, Err(PocketAmountAboveTotal { pocket_minor: 1_001, total_minor: 1_000 })),
+            (1_000, Some(0), true, Err(PocketAmountNotPositive)),
+            // Card method.
+            (1_000, None, false, split(0, 1_000)),
+            (1_000, Some(1), false, split(1, 999)),
+            (1_000, Some(400), false, split(400, 600)),
+            (1_000, Some(999), false, split(999, 1)),
+            (1_000, Some(1_000), false, Err(PocketAmountInvalid)),
+            (1_000, Some(1_001), false, Err(PocketAmountAboveTotal { pocket_minor: 1_001, total_minor: 1_000 })),
+            (1_000, Some(0), false, Err(PocketAmountNotPositive)),
+            (1_000, Some(-5), false, Err(PocketAmountNotPositive)),
+            (1_000, Some(i64::MIN), false, Err(PocketAmountNotPositive)),
+            (i64::MAX, Some(1), false, split(1, i64::MAX - 1)),
+            // The total itself.
+            (0, None, false, Err(TotalNotPositive)),
+            (-1, Some(1), true, Err(TotalNotPositive)),
+        ];
+        for (total, pocket, method_is_pocket, expected) in rows {
+            let got = split_payment(total, pocket, method_is_pocket);
+            assert_eq!(got, expected, "total {total}, pocket {pocket:?}, pocket method {method_is_pocket}");
+            if let Ok(split) = got {
+                assert_eq!(split.pocket_minor + split.card_minor, total);
+                assert!(split.pocket_minor >= 0 && split.card_minor >= 0);
+            }
+        }
+    }
+
+    #[test]
+    fn split_error_codes() {
+        use SplitError::*;
+        let rows = [
+            (TotalNotPositive, "amount_invalid", None),
+            (PocketAmountNotPositive, "amount_invalid", Some("pocket_amount")),
+            (PocketAmountAboveTotal { pocket_minor: 2, total_minor: 1 }, "amount_invalid", Some("pocket_amount")),
+            (PocketAmountInvalid, "parameter_invalid", Some("pocket_amount")),
+            (PocketAmountMismatch { pocket_minor: 1, total_minor: 2 }, "parameter_invalid", Some("pocket_amount")),
+        ];
+        for (error, code, param) in rows {
+            assert_eq!((error.code(), error.param()), (code, param), "{error:?}");
+            assert!(error.to_string().ends_with('.'), "{error}");
+        }
+    }
+
+    // -------------------------------------------------------------------------------------- risk
+
+    fn facts() -> RiskFacts {
+        RiskFacts {
+            new_card: false,
+            amount_minor: 1_000,
+            card_country: Some("US".to_owned()),
+            buyer_country: "US".to_owned(),
+            recent_payments: 0,
+            issuer_demands: false,
+        }
+    }
+
+    #[test]
+    fn step_up_table() {
+        use StepUpReason::*;
+        let config = RiskConfig::default();
+        let rows: Vec<(&str, RiskFacts, Vec<StepUpReason>)> = vec![
+            ("saved card, small, home, calm", facts(), vec![]),
+            ("new card", RiskFacts { new_card: true, ..facts() }, vec![NewCard]),
+            ("at the threshold", RiskFacts { amount_minor: 50_000, ..facts() }, vec![]),
+            ("above the threshold", RiskFacts { amount_minor: 50_001, ..facts() }, vec![LargeAmount]),
+            ("foreign card", RiskFacts { card_country: Some("FR".to_owned()), ..facts() }, vec![ForeignCard]),
+            ("country case", RiskFacts { card_country: Some("us".to_owned()), ..facts() }, vec![]),
+            ("unknown card country", RiskFacts { card_country: None, ..facts() }, vec![]),
+            ("just under velocity", RiskFacts { recent_payments: 4, ..facts() }, vec![]),
+            ("at velocity", RiskFacts { recent_payments: 5, ..facts() }, vec![Velocity]),
+            ("issuer", RiskFacts { issuer_demands: true, ..facts() }, vec![IssuerDemand]),
+            (
+                "everything",
+                RiskFacts {
+                    new_card: true,
+                    amount_minor: i64::MAX,
+                    card_country: Some("JP".to_owned()),
+                    buyer_country: "US".to_owned(),
+                    recent_payments: u32::MAX,
+                    issuer_demands: true,
+                },
+                StepUpReason::ALL.to_vec(),
+            ),
+        ];
+        for (name, facts, expected) in rows {
+            assert_eq!(step_up_reasons(&config, &facts), expected, "{name}");
+        }
+        let strict = RiskConfig { amount_threshold_minor: 0, velocity_window_s: 60, velocity_count_max: 0 };
+        assert_eq!(step_up_reasons(&strict, &facts()), vec![LargeAmount, Velocity]);
+        assert_eq!(config.velocity_window_start(NOW), NOW - 600);
+    }
+
+    #[test]
+    fn step_up_reason_names() {
+        let names: Vec<&str> = StepUpReason::ALL.iter().map(|r| r.name()).collect();
+        assert_eq!(names, ["new_card", "large_amount", "foreign_card", "velocity", "issuer_demand"]);
+    }
+
+    // ---------------------------------------------------------------------------- one-time codes
+
+    const RIGHT: &[u8] = b"hash-of-123456";
+    const WRONG: &[u8] = b"hash-of-654321";
+
+    fn challenge() -> CodeChallenge {
+        CodeChallenge::new(RIGHT.to_vec(), "pay_1", 1_050, "USD", NOW)
+    }
+
+    #[test]
+    fn a_new_challenge() {
+        let c = challenge();
+        assert_eq!((c.expires_at, c.attempts_left, c.sent_at), (NOW + 600, 5, NOW));
+        assert_eq!((c.payment_id.as_str(), c.amount_minor, c.currency.as_str()), ("pay_1", 1_050, "USD"));
+        let debug = format!("{c:?}");
+        assert!(!debug.contains("hash-of") && !debug.contains("104, 97"), "{debug}");
+    }
+
+    #[test]
+    fn the_right_code_passes() {
+        let mut c = challenge();
+        assert_eq!(c.check(RIGHT, "pay_1", 1_050, "USD", NOW), Ok(()));
+        assert_eq!(c.check(RIGHT, "pay_1", 1_050, "USD", NOW + 599), Ok(()));
+        assert_eq!(c.attempts_left, 5);
+    }
+
+    #[test]
+    fn five_wrong_codes_lock_the_challenge() {
+        let mut c = challenge();
+        for tries_left in (0..5).rev() {
+            assert_eq!(c.check(WRONG, "pay_1", 1_050, "USD", NOW + 1), Err(VerifyError::Wrong { tries_left }));
+        }
+        assert_eq!(c.attempts_left, 0);
+        assert_eq!(c.check(RIGHT, "pay_1", 1_050, "USD", NOW + 2), Err(VerifyError::TooManyAttempts));
+        assert_eq!(c.check(WRONG, "pay_1", 1_050, "USD", NOW + 2), Err(VerifyError::TooManyAttempts));
+        assert_eq!(c.attempts_left, 0);
+        // A wrong code then the right one: the right one still passes.
+        let mut c = challenge();
+        assert_eq!(c.check(WRONG, "pay_1", 1_050, "USD", NOW), Err(VerifyError::Wrong { tries_left: 4 }));
+        assert_eq!(c.check(RIGHT, "pay_1", 1_050, "USD", NOW), Ok(()));
+        // Hashes of other lengths are simply wrong.
+        for other in [&b""[..], &RIGHT[..RIGHT.len() - 1], b"hash-of-1234567"] {
+            assert!(matches!(c.check(other, "pay_1", 1_050, "USD", NOW), Err(VerifyError::Wrong { .. })));
+        }
+    }
+
+    #[test]
+    fn codes_expire() {
+        let mut c = challenge();
+        assert_eq!(c.check(RIGHT, "pay_1", 1_050, "USD", NOW + 600), Err(VerifyError::Expired));
+        assert_eq!(c.check(WRONG, "pay_1", 1_050, "USD", NOW + 6_000), Err(VerifyError::Expired));
+        assert_eq!(c.attempts_left, 5, "an expired code spends no try");
+        // Expiry is reported before the lock.
+        c.attempts_left = 0;
+        assert_eq!(c.check(RIGHT, "pay_1", 1_050, "USD", NOW + 600), Err(VerifyError::Expired));
+    }
+
+    #[test]
+    fn a_code_is_bound_to_its_payment_and_amount() {
+        let mut c = challenge();
+        let rows =
+            [("pay_2", 1_050, "USD"), ("pay_1", 90_000, "USD"), ("pay_1", 1_051, "USD"), ("pay_1", 1_050, "EUR")];
+        for (payment, amount, currency) in rows {
+            assert_eq!(
+                c.check(RIGHT, payment, amount, currency, NOW),
+                Err(VerifyError::Mismatch),
+                "{payment} {amount}"
+            );
+        }
+        assert_eq!(c.attempts_left, 5);
+        assert_eq!(c.check(RIGHT, "pay_1", 1_050, "USD", NOW), Ok(()));
+    }
+
+    #[test]
+    fn resend_waits_for_the_cooldown() {
+        let c = challenge();
+        assert_eq!(c.can_resend(NOW), Err(VerifyError::ResendTooSoon { retry_after_s: 60 }));
+        assert_eq!(c.can_resend(NOW + 59), Err(VerifyError::ResendTooSoon { retry_after_s: 1 }));
+        assert_eq!(c.can_resend(NOW + 60), Ok(()));
+        assert_eq!(c.can_resend(NOW + 6_000), Ok(()));
+    }
+
+    #[test]
+    fn resend_resets_the_challenge() {
+        let mut c = challenge();
+        for _ in 0..5 {
+            let _ = c.check(WRONG, "pay_1", 1_050, "USD", NOW + 10);
+        }
+        assert_eq!(c.check(RIGHT, "pay_1", 1_050, "USD", NOW + 10), Err(VerifyError::TooManyAttempts));
+        let later = NOW + 700;
+        assert_eq!(c.can_resend(later), Ok(()));
+        c.resent(b"hash-of-777777".to_vec(), later);
+        assert_eq!((c.expires_at, c.attempts_left, c.sent_at), (later + 600, 5, later));
+        assert_eq!(c.check(RIGHT, "pay_1", 1_050, "USD", later + 1), Err(VerifyError::Wrong { tries_left: 4 }));
+        assert_eq!(c.check(b"hash-of-777777", "pay_1", 1_050, "USD", later + 1), Ok(()));
+        assert_eq!(c.can_resend(later + 30), Err(VerifyError::ResendTooSoon { retry_after_s: 30 }));
+    }
+
+    #[test]
+    fn verify_error_codes() {
+        use VerifyError::*;
+        let rows = [
+            (Expired, "verification_expired", PaymentFailure::VerificationExpired),
+            (TooManyAttempts, "too_many_attempts", PaymentFailure::TooManyAttempts),
+            (Mismatch, "verification_failed", PaymentFailure::VerificationFailed { tries_left: 0 }),
+            (Wrong { tries_left: 3 }, "verification_failed", PaymentFailure::VerificationFailed { tries_left: 3 }),
+            (ResendTooSoon { retry_after_s: 12 }, "too_many_attempts", PaymentFailure::TooManyAttempts),
+        ];
+        for (error, code, failure) in rows {
+            assert_eq!(error.code(), code, "{error:?}");
+            assert!(error.to_string().ends_with('.'), "{error}");
+            assert_eq!(PaymentFailure::from(error), failure, "{error:?}");
+            assert_eq!(PaymentFailure::from(error).code(), code, "{error:?}");
+        }
+    }
+
+    #[test]
+    fn one_time_codes_from_random_and_typed() {
+        let rows = [(0, "000000"), (42, "000042"), (999_999, "999999"), (1_000_000, "000000"), (u64::MAX, "551615")];
+        for (random, code) in rows {
+            assert_eq!(one_time_code_from_random(random), code, "{random}");
+        }
+        let typed = [
+            ("123456", Some("123456")),
+            (" 123 456 ", Some("123456")),
+            ("123-456", Some("123456")),
+            ("012345", Some("012345")),
+            ("12345", None),
+            ("1234567", None),
+            ("12a456", None),
+            ("١٢٣٤٥٦", None),
+            ("", None),
+        ];
+        for (input, expected) in typed {
+            assert_eq!(normalize_one_time_code(input).as_deref(), expected, "{input:?}");
+        }
+    }
+
+    // ---------------------------------------------------------------------------------- limits
+
+    #[test]
+    fn limits_table() {
+        let limits = SpendingLimits::default();
+        assert_eq!((limits.daily_minor, limits.monthly_minor, limits.currency), (500_000, 2_000_000, Currency::USD));
+        let daily = |remaining_minor| {
+            Err(LimitError::DailyLimitExceeded { limit_minor: 500_000, remaining_minor, currency: Currency::USD })
+        };
+        let monthly = |remaining_minor| {
+            Err(LimitError::MonthlyLimitExceeded { limit_minor: 2_000_000, remaining_minor, currency: Currency::USD })
+        };
+        // (spent today, spent this month, amount, expected)
+        let rows: Vec<(i64, i64, i64, Result<(), LimitError>)> = vec![
+            (0, 0, 1_000, Ok(())),
+            (0, 0, 500_000, Ok(())),
+            (0, 0, 500_001, daily(500_000)),
+            (499_999, 499_999, 1, Ok(())),
+            (499_999, 499_999, 2, daily(1)),
+            (500_000, 500_000, 1, daily(0)),
+            (600_000, 600_000, 1, daily(0)),
+            (0, 1_999_000, 1_000, Ok(())),
+            (0, 1_999_000, 1_001, monthly(1_000)),
+            (0, 2_000_000, 1, monthly(0)),
+            // Both over: the one with less left binds; a tie goes to the monthly limit.
+            (400_000, 1_950_000, 200_000, monthly(50_000)),
+            (450_000, 1_900_000, 200_000, daily(50_000)),
+            (450_000, 1_950_000, 200_000, monthly(50_000)),
+            (0, 0, 0, Ok(())),
+            (0, 0, -5, Ok(())),
+            (i64::MAX, i64::MAX, i64::MAX, monthly(0)),
+            (i64::MIN, 0, i64::MAX, monthly(2_000_000)),
+        ];
+        for (today, month, amount, expected) in rows {
+            assert_eq!(check_limits(&limits, today, month, amount), expected, "{today} {month} {amount}");
+        }
+    }
+
+    #[test]
+    fn limit_messages_name_what_is_left() {
+        let limits = SpendingLimits::default();
+        let error = check_limits(&limits, 488_000, 0, 20_000).err();
+        assert_eq!(
+            error.map(|e| (e.code(), e.to_string())),
+            Some((
+                "spending_limit_exceeded",
+                "This payment is over your daily spending limit of 5000.00 USD; you can spend 120.00 USD more today."
+                    .to_owned()
+            ))
+        );
+        let error = check_limits(&limits, 0, 2_000_000, 1).err();
+        assert_eq!(
+            error.map(|e| (e.code(), e.to_string())),
+            Some((
+                "spending_limit_exceeded",
+                "You have reached your monthly spending limit of 20000.00 USD.".to_owned()
+            ))
+        );
+        let yen = SpendingLimits { daily_minor: 100_000, monthly_minor: 300_000, currency: Currency::JPY };
+        let error = check_limits(&yen, 0, 250_000, 60_000).map_err(|e| e.to_string());
+        assert_eq!(
+            error,
+            Err("This payment is over your monthly spending limit of 300000 JPY; you can spend 50000 JPY more this month."
+                .to_owned())
+        );
+    }
+
+    // -------------------------------------------------------------------------------------- FX
+
+    fn rate(s: &str) -> ExchangeRate {
+        ExchangeRate::parse(s).unwrap_or_else(|e| panic!("rate {s:?}: {e}"))
+    }
+
+    #[test]
+    fn quotes_table() {
+        let usd = |a| Money::new(a, Currency::USD);
+        let eur = |a| Money::new(a, Currency::EUR);
+        let jpy = |a| Money::new(a, Currency::JPY);
+        let rows: Vec<(&str, Money, Currency, Result<i64, MoneyError>)> = vec![
+            // A 100.00 USD order paid in EUR at 0.92 EUR per USD.
+            ("0.92", usd(10_000), Currency::EUR, Ok(9_200)),
+            // 19.99 USD at 0.9215 = 18.420785 EUR → 18.42.
+            ("0.9215", usd(1_999), Currency::EUR, Ok(1_842)),
+            // 19.99 USD at 151.37 JPY per USD = 3025.8863 → 3026 JPY.
+            ("151.37", usd(1_999), Currency::JPY, Ok(3_026)),
+            // 50.00 EUR at 1.0845 USD per EUR = 54.225 → 54.23 (half up).
+            ("1.0845", eur(5_000), Currency::USD, Ok(5_423)),
+            // 0.10 USD at 0.125 = 0.0125 EUR → 0.01; at 0.15 = 0.015 → 0.02 (half up).
+            ("0.125", usd(10), Currency::EUR, Ok(1)),
+            ("0.15", usd(10), Currency::EUR, Ok(2)),
+            // 1000 JPY at 0.0067 USD per JPY = 6.70 USD.
+            ("0.0067", jpy(1_000), Currency::USD, Ok(670)),
+            ("1", usd(1_234), Currency::USD, Ok(1_234)),
+            ("1.5", usd(1_234), Currency::USD, Err(MoneyError::InvalidRate)),
+            ("0.92", usd(0), Currency::EUR, Err(MoneyError::ZeroNotAllowed)),
+            ("0.92", usd(-1), Currency::EUR, Err(MoneyError::NegativeNotAllowed)),
+            // 1 JPY at 0.0049 USD = 0.49 cent → 0: nothing to pay is refused.
+            ("0.0049", jpy(1), Currency::USD, Err(MoneyError::ZeroNotAllowed)),
+            ("150", usd(i64::MAX), Currency::JPY, Err(MoneyError::Overflow)),
+        ];
+        for (r, from, to, expected) in rows {
+            let got = quote(rate(r), from, to, NOW);
+            let name = format!("{from} at {r} to {to}");
+            match expected {
+                Ok(to_minor) => {
+                    let q = got.unwrap_or_else(|e| panic!("{name}: {e}"));
+                    assert_eq!(q.to_minor, to_minor, "{name}");
+                    assert_eq!(
+                        (q.from, q.to, q.rate, q.from_minor),
+                        (from.currency(), to, rate(r), from.amount_minor())
+                    );
+                    assert_eq!((q.created_at, q.expires_at), (NOW, NOW + 900), "{name}");
+                    assert_eq!((q.from_money(), q.to_money()), (from, Money::new(to_minor, to)), "{name}");
+                }
+                Err(e) => assert_eq!(got, Err(e), "{name}"),
+            }
+        }
+    }
+
+    #[test]
+    fn quotes_expire_after_fifteen_minutes() {
+        let q = quote(rate("0.92"), Money::new(10_000, Currency::USD), Currency::EUR, NOW)
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert!(q.is_valid_at(NOW));
+        assert!(q.is_valid_at(NOW + QUOTE_TTL_S - 1));
+        assert!(!q.is_valid_at(NOW + QUOTE_TTL_S));
+        assert!(!q.is_valid_at(NOW + 10 * QUOTE_TTL_S));
+        assert_eq!(QUOTE_TTL_S, 15 * 60);
+    }
+
+    // --------------------------------------------------------------------------- order numbers
+
+    #[test]
+    fn order_numbers_table() {
+        let rows = [
+            (0, "PP-000000000"),
+            (1, "PP-000000018"),
+            (42, "PP-000000422"),
+            (12_345_678, "PP-123456782"),
+            (99_999_999, "PP-999999998"),
+            (100_000_000, "PP-1000000008"),
+            (u64::MAX, "PP-184467440737095516153"),
+        ];
+        for (sequence, number) in rows {
+            assert_eq!(order_number(sequence), number, "{sequence}");
+            assert!(luhn_valid(&number[3..]), "{number}");
+            assert_eq!(parse_order_number(number), Some(sequence), "{number}");
+        }
+    }
+
+    #[test]
+    fn parsing_order_numbers() {
+        let rows: &[(&str, Option<u64>)] = &[
+            ("PP-000000422", Some(42)),
+            ("pp-000000422", Some(42)),
+            ("Pp-000000422", Some(42)),
+            ("000000422", Some(42)),
+            ("  PP-000000422\n", Some(42)),
+            // A mistyped digit, a swap of adjacent digits, a wrong check digit.
+            ("PP-000000432", None),
+            ("PP-000000242", None),
+            ("PP-000000423", None),
+            // Not the canonical digits.
+            ("PP-422", None),
+            ("PP-00000422", None),
+            ("PP-0000000422", None),
+            ("PP-0000000000422", None),
+            // Other shapes.
+            ("PP000000422", None),
+            ("PP--000000422", None),
+            ("PP-0000 00422", None),
+            ("PP-+00000422", None),
+            ("XX-000000422", None),
+            ("PP-", None),
+            ("", None),
+            ("PP-１２３４５６７８２", None),
+            ("PP-9999999999999999999999", None),
+            ("PP-184467440737095516160", None),
+        ];
+        for &(input, expected) in rows {
+            assert_eq!(parse_order_number(input), expected, "{input:?}");
+        }
+    }
+
+    #[test]
+    fn every_single_digit_error_is_caught() {
+        for sequence in [0u64, 7, 42, 1_234_567, 98_765_432, 123_456_789_012] {
+            let number = order_number(sequence);
+            for (index, original) in number.char_indices().skip(3) {
+                for replacement in '0'..='9' {
+                    if replacement == original {
+                        continue;
+                    }
+                    let mut typo = number.clone();
+                    typo.replace_range(index..=index, &replacement.to_string());
+                    assert_eq!(parse_order_number(&typo), None, "{typo} from {number}");
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,1093 @@
+//! The shop: products, orders (stock reserved, never oversold), paying (Pocket, saved card, new card,
+//! or Pocket plus card) which **authorizes**, shipping which **captures**, cancelling which **voids**,
+//! delivery and receipt. Every attempt is kept; a failed one leaves the order payable.
+//!
+//! Paying follows decision 3 of DESIGN.md: a command claims the payment for one attempt (so concurrent
+//! pays cannot both authorize) and holds the Pocket part; the card is authorized outside any
+//! transaction with the attempt id as the issuer's key; a last command records the outcome (and, on
+//! failure, releases the Pocket hold). Capturing and voiding follow the same three steps.
+
+use axum::extract::{Extension, Path, State};
+use axum::response::{IntoResponse, Response};
+use domain::checkout::{split_payment, OrderStatus, PaymentStatus};
+use domain::money::Currency;
+use serde::Deserialize;
+use serde_json::{json, Value};
+use store::{AttemptRecord, OrderItemRecord, OrderRecord, OrderViewer, PaymentRecord, ProductRecord, WriteTx};
+
+use crate::auth::Caller;
+use crate::error::{ApiError, ApiResponse};
+use crate::extract::ApiJson;
+use crate::idempotency::IdempotencyContext;
+use crate::openapi::{object_schema, Access, Api, Endpoint, Verb};
+use crate::payment_method::{
+    authorize_card, resolve_card, AuthorizeOutcome, AuthorizeSpec, ChargeableCard, PaymentMethodBody,
+};
+use crate::pocket::{self, codes, platform_account, post, HoldSpec};
+use crate::routes::list::{list_response, ListParams};
+use crate::secrets::random_id;
+use crate::AppState;
+
+type Idem = Option<Extension<IdempotencyContext>>;
+
+/// Items in one order at most, and units of one item.
+pub const ORDER_ITEMS_MAX: usize = 50;
+pub const ITEM_QUANTITY_MAX: i64 = 1_000;
+/// Longest product name and description.
+const PRODUCT_NAME_LENGTH_MAX: usize = 200;
+const PRODUCT_DESCRIPTION_LENGTH_MAX: usize = 5_000;
+
+pub(crate) fn register(api: Api) -> Api {
+    let address = json!({ "type": "object", "required": ["line1", "city", "postal_code", "country"],
+        "properties": { "name": {"type": "string"}, "line1": {"type": "string"}, "line2": {"type": "string"},
+            "city": {"type": "string"}, "state": {"type": "string"}, "postal_code": {"type": "string"}, "country": {"type": "string"} } });
+    api.add(
+        Endpoint {
+            verb: Verb::Post,
+            path: "/v1/products",
+            summary: "Lists a product for sale, priced in the seller's currency",
+            access: Access::Seller,
+            body: Some(object_schema(&[
+                ("name", "string", true),
+                ("description", "string", false),
+                ("amount", "integer", true),
+                ("currency", "string", true),
+                ("stock", "integer", false),
+            ])),
+            success: 201,
+        },
+        create_product,
+    )
+    .add(Endpoint { verb: Verb::Get, path: "/v1/products", summary: "Products for sale, newest first", access: Access::Anyone, body: None, success: 200 }, list_products)
+    .add(
+        Endpoint {
+            verb: Verb::Post,
+            path: "/v1/orders",
+            summary: "Orders products of one seller; stock is reserved",
+            access: Access::Buyer,
+            body: Some(json!({ "type": "object", "additionalProperties": false, "required": ["items", "shipping_address"],
+                "properties": { "items": { "type": "array", "items": { "type": "object", "required": ["product", "quantity"],
+                    "properties": { "product": {"type": "string"}, "quantity": {"type": "integer"} } } },
+                    "shipping_address": address, "coupon": {"type": "string"} } })),
+            success: 201,
+        },
+        create_order,
+    )
+    .add(
+        Endpoint { verb: Verb::Get, path: "/v1/orders", summary: "Orders: a buyer's own, a seller's, or all for operators", access: Access::Anyone, body: None, success: 200 },
+        list_orders,
+    )
+    .add(
+        Endpoint { verb: Verb::Get, path: "/v1/orders/{id}", summary: "An order with its payment", access: Access::Anyone, body: None, success: 200 },
+        get_order,
+    )
+    .add(
+        Endpoint {
+            verb: Verb::Post,
+            path: "/v1/orders/{id}/pay",
+            summary: "Pays an order: authorizes the card and holds Pocket money; nothing is charged until shipping",
+            access: Access::Buyer,
+            body: Some(json!({ "type": "object", "additionalProperties": false, "required": ["payment_method"],
+                "properties": { "payment_method": {"type": "object"}, "pocket_amount": {"type": "integer"},
+                    "currency": {"type": "string"}, "fx_quote": {"type": "string"} } })),
+            success: 200,
+        },
+        pay_order,
+    )
+    .add(
+        Endpoint { verb: Verb::Get, path: "/v1/payments/{id}", summary: "A payment with every attempt", access: Access::Anyone, body: None, success: 200 },
+        get_payment,
+    )
+    .add(
+        Endpoint {
+            verb: Verb::Post,
+            path: "/v1/orders/{id}/ship",
+            summary: "Ships an order: the payment is captured",
+            access: Access::Seller,
+            body: Some(object_schema(&[("carrier", "string", true), ("tracking_number", "string", true)])),
+            success: 200,
+        },
+        ship_order,
+    )
+    .add(
+        Endpoint { verb: Verb::Post, path: "/v1/orders/{id}/deliver", summary: "Marks an order delivered (starts the claim window)", access: Access::Seller, body: None, success: 200 },
+        deliver_order,
+    )
+    .add(
+        Endpoint { verb: Verb::Post, path: "/v1/orders/{id}/confirm_receipt", summary: "The buyer confirms receipt: the order is completed", access: Access::Buyer, body: None, success: 200 },
+        confirm_receipt,
+    )
+    .add(
+        Endpoint {
+            verb: Verb::Post,
+            path: "/v1/orders/{id}/cancel",
+            summary: "Cancels before shipping: the authorization is voided and Pocket holds released",
+            access: Access::Anyone,
+            body: Some(object_schema(&[("reason", "string", false)])),
+            success: 200,
+        },
+        cancel_order,
+    )
+}
+
+fn text(param: &str, value: &str, max: usize) -> Result<String, ApiError> {
+    let v = value.trim();
+    if v.is_empty() {
+        return Err(ApiError::missing(param));
+    }
+    if v.chars().count() > max || v.chars().any(|c| c.is_control() && c != '\n') {
+        return Err(ApiError::invalid(param, format!("{param} must be at most {max} printable characters.")));
+    }
+    Ok(v.to_owned())
+}
+
+fn product_json(p: &ProductRecord) -> Value {
+    json!({ "id": p.id, "object": "product", "merchant": p.merchant_id, "name": p.name, "description": p.description,
+            "amount": p.amount, "currency": p.currency, "stock": p.stock, "created": p.created_at })
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CreateProduct {
+    name: String,
+    description: Option<String>,
+    amount: i64,
+    currency: String,
+    stock: Option<i64>,
+}
+
+async fn create_product(
+    State(state): State<AppState>,
+    idem: Idem,
+    caller: Caller,
+    ApiJson(body): ApiJson<CreateProduct>,
+) -> Result<Response, ApiError> {
+    let merchant = caller.merchant()?;
+    let name = text("name", &body.name, PRODUCT_NAME_LENGTH_MAX)?;
+    let description = match body.description.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
+        Some(d) => Some(text("description", d, PRODUCT_DESCRIPTION_LENGTH_MAX)?),
+        None => None,
+    };
+    if body.amount <= 0 {
+        return Err(ApiError::bad_request("amount_invalid", "The price must be a positive amount in minor units.")
+            .with_param("amount"));
+    }
+    if body.currency != merchant.currency {
+        return Err(ApiError::bad_request(
+            "currency_not_supported",
+            format!("Products are priced in the shop's currency, {}.", merchant.currency),
+        )
+        .with_param("currency"));
+    }
+    if body.stock.is_some_and(|s| s < 0) {
+        return Err(ApiError::invalid("stock", "stock cannot be negative."));
+    }
+    let product = ProductRecord {
+        id: random_id("prod"),
+        merchant_id: merchant.id,
+        name,
+        description,
+        amount: body.amount,
+        currency: body.currency,
+        stock: body.stock,
+        created_at: state.clock.now(),
+    };
+    Ok(state
+        .execute(idem.map(|e| e.0), move |tx, _| {
+            tx.insert_product(&product)?;
+            Ok(ApiResponse::created(product_json(&product)))
+        })
+        .await)
+}
+
+async fn list_products(State(state): State<AppState>, page: ListParams) -> Result<Response, ApiError> {
+    let (limit, fetch) = (page.limit, page.fetch());
+    let rows = state.store.read(move |tx| tx.products(page.starting_after.as_deref(), fetch)).await?;
+    Ok(list_response(rows, limit, product_json))
+}
+
+fn payment_json(p: &PaymentRecord, attempts: &[AttemptRecord]) -> Value {
+    let attempts: Vec<Value> = attempts
+        .iter()
+        .map(|a| {
+            json!({ "id": a.id, "status": a.status, "pocket_amount": a.pocket_amount, "card_amount": a.card_amount,
+            "card": a.card_brand.as_ref().map(|b| json!({ "brand": b, "last4": a.card_last4 })),
+            "code": a.error_code, "decline_code": a.decline_code, "created": a.created_at })
+        })
+        .collect();
+    let last_error = p
+        .last_error_code
+        .as_ref()
+        .map(|code| json!({ "code": code, "decline_code": p.last_decline_code, "message": p.last_error_message }));
+    json!({
+        "id": p.id, "object": "payment", "order": p.order_id, "status": p.status, "amount": p.amount, "currency": p.currency,
+        "pocket_amount": p.pocket_amount, "card_amount": p.card_amount,
+        "card": p.card_brand.as_ref().map(|b| json!({ "brand": b, "last4": p.card_last4 })),
+        "next_action": Value::Null, "capture_before": p.authorization_expires_at,
+        "amount_captured": p.amount_captured, "amount_refunded": p.amount_refunded,
+        "last_error": last_error, "attempts": attempts, "created": p.created_at,
+    })
+}
+
+fn order_json(o: &OrderRecord, items: &[OrderItemRecord], payment: Option<Value>) -> Value {
+    let items: Vec<Value> = items
+        .iter()
+        .map(|i| json!({ "product": i.product_id, "name": i.name, "unit_amount": i.unit_amount, "quantity": i.quantity }))
+        .collect();
+    json!({
+        "id": o.id, "object": "order", "number": o.number, "merchant": o.merchant_id, "buyer": o.buyer_user_id,
+        "status": o.status, "amount": o.amount, "currency": o.currency, "items": items,
+        "shipping_address": { "name": o.ship_name, "line1": o.ship_line1, "line2": o.ship_line2, "city": o.ship_city,
+            "state": o.ship_state, "postal_code": o.ship_postal_code, "country": o.ship_country },
+        "carrier": o.carrier, "tracking_number": o.tracking_number, "cancel_reason": o.cancel_reason,
+        "payment": payment, "refunds": [], "claims": [],
+        "created": o.created_at, "paid_at": o.paid_at, "shipped_at": o.shipped_at, "delivered_at": o.delivered_at,
+        "completed_at": o.completed_at, "canceled_at": o.canceled_at,
+    })
+}
+
+/// The order as the API shows it, read inside a command.
+fn order_view(tx: &mut WriteTx<'_>, order_id: &str) -> Result<Value, ApiError> {
+    let order = tx.order(order_id)?.ok_or_else(|| ApiError::not_found("order"))?;
+    let items = tx.order_items(order_id)?;
+    let payment = match tx.payment_by_order(order_id)? {
+        Some(p) => {
+            let attempts = tx.attempts(&p.id)?;
+            Some(payment_json(&p, &attempts))
+        }
+        None => None,
+    };
+    Ok(order_json(&order, &items, payment))
+}
+
+fn payment_view(tx: &mut WriteTx<'_>, payment_id: &str) -> Result<Value, ApiError> {
+    let p = tx.payment(payment_id)?.ok_or_else(|| ApiError::not_found("payment"))?;
+    let attempts = tx.attempts(payment_id)?;
+    Ok(payment_json(&p, &attempts))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct OrderItemBody {
+    product: String,
+    quantity: i64,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ShippingAddress {
+    name: Option<String>,
+    line1: String,
+    line2: Option<String>,
+    city: String,
+    state: Option<String>,
+    postal_code: String,
+    country: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CreateOrder {
+    items: Vec<OrderItemBody>,
+    shipping_address: ShippingAddress,
+    coupon: Option<String>,
+}
+
+async fn create_order(
+    State(state): State<AppState>,
+    idem: Idem,
+    caller: Caller,
+    ApiJson(body): ApiJson<CreateOrder>,
+) -> Result<Response, ApiError> {
+    let (user, _) = caller.buyer()?;
+    if body.coupon.is_some() {
+        return Err(ApiError::invalid("coupon", "This coupon is not valid."));
+    }
+    if body.items.is_empty() || body.items.len() > ORDER_ITEMS_MAX {
+        return Err(ApiError::invalid("items", format!("An order has 1 to {ORDER_ITEMS_MAX} items.")));
+    }
+    for (i, item) in body.items.iter().enumerate() {
+        if !(1..=ITEM_QUANTITY_MAX).contains(&item.quantity) {
+            return Err(ApiError::invalid(
+                format!("items[{i}].quantity"),
+                format!("quantity must be 1 to {ITEM_QUANTITY_MAX}."),
+            ));
+        }
+    }
+    let a = &body.shipping_address;
+    let country = domain::accounts::Country::parse(&a.country)
+        .map_err(|_| ApiError::invalid("shipping_address.country", "Enter a two-letter country code, such as US."))?;
+    let optional = |param: &str, v: &Option<String>| -> Result<Option<String>, ApiError> {
+        match v.as_deref().map(str::trim).filter(|x| !x.is_empty()) {
+            Some(x) => Ok(Some(text(param, x, 100)?)),
+            None => Ok(None),
+        }
+    };
+    let draft = OrderRecord {
+        id: random_id("ord"),
+        number: String::new(),
+        buyer_user_id: user.id.clone(),
+        merchant_id: String::new(),
+        status: OrderStatus::AwaitingPayment.name().into(),
+        amount: 0,
+        currency: String::new(),
+        ship_name: optional("shipping_address.name", &a.name)?.unwrap_or_else(|| user.email.clone()),
+        ship_line1: text("shipping_address.line1", &a.line1, 100)?,
+        ship_line2: optional("shipping_address.line2", &a.line2)?,
+        ship_city: text("shipping_address.city", &a.city, 100)?,
+        ship_state: optional("shipping_address.state", &a.state)?,
+        ship_postal_code: text("shipping_address.postal_code", &a.postal_code, 20)?,
+        ship_country: country.as_str().to_owned(),
+        carrier: None,
+        tracking_number: None,
+        cancel_reason: None,
+        created_at: state.clock.now(),
+        paid_at: None,
+        shipped_at: None,
+        delivered_at: None,
+        completed_at: None,
+        canceled_at: None,
+    };
+    let wanted: Vec<(String, i64)> = body.items.iter().map(|i| (i.product.clone(), i.quantity)).collect();
+    Ok(state
+        .execute(idem.map(|e| e.0), move |tx, _ctx| {
+            let mut order = draft;
+            let mut items = Vec::with_capacity(wanted.len());
+            let mut total: i64 = 0;
+            for (i, (product_id, quantity)) in wanted.iter().enumerate() {
+                let product = tx
+                    .product(product_id)?
+                    .ok_or_else(|| ApiError::not_found("product").with_param(format!("items[{i}].product")))?;
+                if items.iter().any(|it: &OrderItemRecord| it.product_id == product.id) {
+                    return Err(ApiError::invalid(
+                        format!("items[{i}].product"),
+                        "List each product once, with its quantity.",
+                    ));
+                }
+                if order.merchant_id.is_empty() {
+                    order.merchant_id = product.merchant_id.clone();
+                    order.currency = product.currency.clone();
+                } else if order.merchant_id != product.merchant_id {
+                    return Err(ApiError::invalid(
+                        format!("items[{i}].product"),
+                        "All products of one order belong to one seller.",
+                    ));
+                }
+                if !tx.take_stock(&product.id, *quantity)? {
+                    return Err(ApiError::conflict("out_of_stock", format!("Not enough of {} is left.", product.name))
+                        .with_param(format!("items[{i}].quantity")));
+                }
+                let line = product
+                    .amount
+                    .checked_mul(*quantity)
+                    .ok_or_else(|| ApiError::bad_request("amount_invalid", "The order total is too large."))?;
+                total = total
+                    .checked_add(line)
+                    .ok_or_else(|| ApiError::bad_request("amount_invalid", "The order total is too large."))?;
+                items.push(OrderItemRecord {
+                    product_id: product.id,
+                    name: product.name,
+                    unit_amount: product.amount,
+                    quantity: *quantity,
+                });
+            }
+            order.amount = total;
+            order.number = domain::checkout::order_number(tx.next_counter("order_number")?);
+            tx.insert_order(&order, &items)?;
+            Ok(ApiResponse::created(order_json(&order, &items, None)))
+        })
+        .await)
+}
+
+/// Who may see an order: its buyer, its seller, operators. Others get 404.
+fn may_see(caller: &Caller, order: &OrderRecord) -> bool {
+    match caller {
+        Caller::User { user, role: domain::accounts::Role::Buyer, .. } => user.id == order.buyer_user_id,
+        Caller::User { role: domain::accounts::Role::Operator, .. } => true,
+        Caller::Merchant { merchant } => merchant.id == order.merchant_id,
+    }
+}
+
+async fn list_orders(State(state): State<AppState>, caller: Caller, page: ListParams) -> Result<Response, ApiError> {
+    let viewer_key = match &caller {
+        Caller::User { user, role: domain::accounts::Role::Buyer, .. } => (0, user.id.clone()),
+        Caller::User { .. } => (2, String::new()),
+        Caller::Merchant { merchant } => (1, merchant.id.clone()),
+    };
+    let (limit, fetch) = (page.limit, page.fetch());
+    let rows = state
+        .store
+        .read(move |tx| {
+            let viewer = match viewer_key.0 {
+                0 => OrderViewer::Buyer(&viewer_key.1),
+                1 => OrderViewer::Merchant(&viewer_key.1),
+                _ => OrderViewer::Operator,
+            };
+            let orders = tx.orders(&viewer, page.starting_after.as_deref(), fetch)?;
+            let mut out = Vec::with_capacity(orders.len());
+            for o in orders {
+                let items = tx.order_items(&o.id)?;
+                let payment = match tx.payment_by_order(&o.id)? {
+                    Some(p) => {
+                        let attempts = tx.attempts(&p.id)?;
+                        Some(payment_json(&p, &attempts))
+                    }
+                    None => None,
+                };
+                out.push(order_json(&o, &items, payment));
+            }
+            Ok(out)
+        })
+        .await?;
+    Ok(list_response(rows, limit, Clone::clone))
+}
+
+async fn load_order(state: &AppState, caller: &Caller, id: &str) -> Result<OrderRecord, ApiError> {
+    let oid = id.to_owned();
+    let order = state.store.read(move |tx| tx.order(&oid)).await?;
+    order.filter(|o| may_see(caller, o)).ok_or_else(|| ApiError::not_found("order"))
+}
+
+async fn get_order(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    load_order(&state, &caller, &id).await?;
+    let shown = state.store.write(move |tx| order_view(tx, &id)).await?;
+    Ok(axum::Json(shown).into_response())
+}
+
+async fn get_payment(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    let pid = id.clone();
+    let payment = state.store.read(move |tx| tx.payment(&pid)).await?.ok_or_else(|| ApiError::not_found("payment"))?;
+    load_order(&state, &caller, &payment.order_id).await.map_err(|_| ApiError::not_found("payment"))?;
+    let attempts = state.store.read(move |tx| tx.attempts(&id)).await?;
+    Ok(axum::Json(payment_json(&payment, &attempts)).into_response())
+}
+
+/// The seller's payable account for a currency.
+fn seller_payable(
+    tx: &mut WriteTx<'_>,
+    merchant_id: &str,
+    currency: Currency,
+    now: i64,
+) -> Result<domain::ledger::AccountId, ApiError> {
+    if let Some(a) = tx.account_by_owner("seller_payable", merchant_id, currency)? {
+        return Ok(a.id);
+    }
+    Ok(tx.open_account_auto(
+        currency,
+        domain::ledger::AccountFlags::default(),
+        &store::AccountMeta { kind: "seller_payable".into(), owner: Some(merchant_id.into()) },
+        now,
+    )?)
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PayBody {
+    payment_method: PaymentMethodBody,
+    pocket_amount: Option<i64>,
+    currency: Option<String>,
+    fx_quote: Option<String>,
+}
+
+fn not_payable(message: &str) -> ApiError {
+    ApiError::conflict("order_not_payable", message.to_owned())
+}
+
+/// What step 1 of paying decided.
+struct Claimed {
+    payment_id: String,
+    attempt_id: String,
+    /// Paid in full by the Pocket: the answer is ready.
+    done: Option<ApiResponse>,
+}
+
+async fn pay_order(
+    State(state): State<AppState>,
+    idem: Idem,
+    caller: Caller,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<PayBody>,
+) -> Result<Response, ApiError> {
+    let (user, _) = caller.clone().buyer()?;
+    let order = load_order(&state, &caller, &id).await?;
+    if body.fx_quote.is_some() || body.currency.as_deref().is_some_and(|c| c != order.currency) {
+        return Err(ApiError::invalid(
+            "currency",
+            "Paying in another currency is not available yet: pay in the order's currency.",
+        ));
+    }
+    let method_is_pocket = body.payment_method.kind == "pocket";
+    let split = split_payment(order.amount, body.pocket_amount, method_is_pocket)
+        .map_err(|e| ApiError::bad_request(e.code(), e.to_string()).with_param("pocket_amount"))?;
+    let card: Option<ChargeableCard> =
+        if split.card_minor > 0 { Some(resolve_card(&state, &user.id, &body.payment_method).await?) } else { None };
+    let currency = Currency::parse(&order.currency).map_err(|_| ApiError::internal())?;
+    let merchant_id = order.merchant_id.clone();
+    let mid = merchant_id.clone();
+    let merchant_country =
+        state.store.read(move |tx| tx.merchant(&mid)).await?.map(|m| m.country).unwrap_or_else(|| "US".into());
+    let now = state.clock.now();
+    let request_id = crate::error::current_request_id();
+
+    // Step 1: claim the payment for this attempt and hold the Pocket part.
+    let (card_brand, card_last4, card_id) = match &card {
+        Some(c) => (Some(c.brand.clone()), Some(c.last4.clone()), c.saved.as_ref().map(|s| s.id.clone())),
+        None => (None, None, None),
+    };
+    let order_id = order.id.clone();
+    let claimed = state
+        .store
+        .write(move |tx| -> Result<Claimed, ApiError> {
+            let order = tx.order(&order_id)?.ok_or_else(|| ApiError::not_found("order"))?;
+            let status = OrderStatus::parse(&order.status).ok_or_else(ApiError::internal)?;
+            status.pay().map_err(|_| not_payable("This order is not awaiting payment."))?;
+            let mut payment = match tx.payment_by_order(&order.id)? {
+                Some(p) => p,
+                None => {
+                    let p = PaymentRecord {
+                        id: random_id("pay"),
+                        order_id: order.id.clone(),
+                        buyer_user_id: order.buyer_user_id.clone(),
+                        status: PaymentStatus::RequiresPaymentMethod.name().into(),
+                        amount: order.amount,
+                        currency: order.currency.clone(),
+                        pocket_amount: 0,
+                        card_amount: 0,
+                        card_id: None,
+                        card_brand: None,
+                        card_last4: None,
+                        hold_id: None,
+                        authorization_id: None,
+                        authorization_expires_at: None,
+                        amount_captured: 0,
+                        amount_refunded: 0,
+                        attempt_in_progress: None,
+                        last_error_code: None,
+                        last_decline_code: None,
+                        last_error_message: None,
+                        created_at: now,
+                        updated_at: now,
+                    };
+                    tx.insert_payment(&p)?;
+                    p
+                }
+            };
+            if payment.attempt_in_progress.is_some() {
+                return Err(not_payable("A payment attempt for this order is in progress; wait for its answer."));
+            }
+            let attempt = AttemptRecord {
+                id: random_id("att"),
+                payment_id: payment.id.clone(),
+                status: "processing".into(),
+                pocket_amount: split.pocket_minor,
+                card_amount: split.card_minor,
+                card_id: card_id.clone(),
+                card_brand: card_brand.clone(),
+                card_last4: card_last4.clone(),
+                authorization_id: None,
+                error_code: None,
+                decline_code: None,
+                created_at: now,
+            };
+            tx.insert_attempt(&attempt)?;
+            if split.pocket_minor > 0 {
+                let destination = seller_payable(tx, &order.merchant_id, currency, now)?;
+                let held = tx.savepoint(|tx| {
+                    pocket::hold(
+                        tx,
+                        &HoldSpec {
+                            hold_id: &attempt.id,
+                            user_id: &order.buyer_user_id,
+                            amount: split.pocket_minor,
+                            currency,
+                            destination,
+                            timeout_at: None,
+                            reference: &order.number,
+                        },
+                        now,
+                    )
+                });
+                if let Err(e) = held {
+                    // The attempt is kept, failed; the order stays payable.
+                    tx.finish_attempt(&attempt.id, "failed", None, Some(e.code), None)?;
+                    payment.last_error_code = Some(e.code.into());
+                    payment.last_decline_code = None;
+                    payment.last_error_message = Some(e.message.clone());
+                    payment.updated_at = now;
+                    tx.update_payment(&payment)?;
+                    let shown = payment_view(tx, &payment.id)?;
+                    let response =
+                        ApiResponse { status: e.status, body: e.with_object("payment", shown).body(&request_id) };
+                    return Ok(Claimed { payment_id: payment.id, attempt_id: attempt.id, done: Some(response) });
+                }
+                payment.hold_id = Some(attempt.id.clone());
+            }
+            payment.pocket_amount = split.pocket_minor;
+            payment.card_amount = split.card_minor;
+            payment.card_id = card_id;
+            payment.card_brand = card_brand;
+            payment.card_last4 = card_last4;
+            payment.updated_at = now;
+            if split.card_minor == 0 {
+                // All from the Pocket: authorized now.
+                payment.status = PaymentStatus::RequiresCapture.name().into();
+                payment.last_error_code = None;
+                payment.last_decline_code = None;
+                payment.last_error_message = None;
+                tx.update_payment(&payment)?;
+                tx.finish_attempt(&attempt.id, "succeeded", None, None, None)?;
+                mark_paid(tx, &order, now)?;
+                let shown = payment_view(tx, &payment.id)?;
+                return Ok(Claimed {
+                    payment_id: payment.id,
+                    attempt_id: attempt.id,
+                    done: Some(ApiResponse::ok(shown)),
+                });
+            }
+            payment.attempt_in_progress = Some(attempt.id.clone());
+            tx.update_payment(&payment)?;
+            Ok(Claimed { payment_id: payment.id, attempt_id: attempt.id, done: None })
+        })
+        .await?;
+    if let Some(done) = claimed.done {
+        return Ok(record_answer(&state, idem, done).await);
+    }
+    let Some(card) = card else { return Err(ApiError::internal()) };
+
+    // Step 2: the issuer, outside any transaction, keyed by the attempt.
+    let spec = AuthorizeSpec {
+        attempt_id: &claimed.attempt_id,
+        amount_minor: split.card_minor,
+        currency: currency.code(),
+        merchant_country: &merchant_country,
+        verified: false,
+    };
+    let outcome = authorize_card(&state, &card, &spec).await;
+
+    // Step 3: the outcome.
+    let (payment_id, attempt_id) = (claimed.payment_id, claimed.attempt_id);
+    let order_id = order.id.clone();
+    let to_save = card.to_save;
+    Ok(state
+        .execute(idem.map(|e| e.0), move |tx, ctx| {
+            let mut payment = tx.payment(&payment_id)?.ok_or_else(ApiError::internal)?;
+            if payment.attempt_in_progress.as_deref() != Some(attempt_id.as_str()) {
+                // Settled meanwhile (by the healer): show it as it is.
+                return Ok(ApiResponse::ok(payment_view(tx, &payment_id)?));
+            }
+            payment.attempt_in_progress = None;
+            payment.updated_at = ctx.now;
+            match outcome {
+                AuthorizeOutcome::Approved(a) => {
+                    payment.status = PaymentStatus::RequiresCapture.name().into();
+                    payment.authorization_id = Some(a.id.clone());
+                    payment.authorization_expires_at = Some(a.expires_at);
+                    payment.last_error_code = None;
+                    payment.last_decline_code = None;
+                    payment.last_error_message = None;
+                    tx.update_payment(&payment)?;
+                    tx.finish_attempt(&attempt_id, "succeeded", Some(&a.id), None, None)?;
+                    let order = tx.order(&order_id)?.ok_or_else(ApiError::internal)?;
+                    mark_paid(tx, &order, ctx.now)?;
+                    if let Some(mut c) = to_save {
+                        c.funding = a.facts.funding.clone();
+                        c.country = a.facts.country.clone();
+                        c.cvc_check = a.checks.cvc.name().into();
+                        c.line1_check = a.checks.address_line1.name().into();
+                        c.postal_check = a.checks.postal_code.name().into();
+                        if tx.card_by_fingerprint(&c.user_id, &c.fingerprint)?.is_none() {
+                            let first = tx.card_count(&c.user_id)? == 0;
+                            tx.insert_card(&c)?;
+                            if first {
+                                tx.set_default_card(&c.user_id, Some(&c.id))?;
+                            }
+                        }
+                    }
+                    Ok(ApiResponse::ok(payment_view(tx, &payment_id)?))
+                }
+                AuthorizeOutcome::Failed { error, failure_code, authorization_id } => {
+                    fail_attempt(
+                        tx,
+                        &mut payment,
+                        &attempt_id,
+                        &error,
+                        &failure_code,
+                        authorization_id.as_deref(),
+                        ctx.now,
+                    )?;
+                    let shown = payment_view(tx, &payment_id)?;
+                    Ok(ctx.error_response(error.with_object("payment", shown)))
+                }
+                AuthorizeOutcome::Unknown(error) => {
+                    // Leave the attempt open for the healer; the Pocket hold stays until it settles.
+                    payment.attempt_in_progress = Some(attempt_id.clone());
+                    tx.update_payment(&payment)?;
+                    let shown = payment_view(tx, &payment_id)?;
+                    Ok(ctx.error_response(error.with_object("payment", shown)))
+                }
+            }
+        })
+        .await)
+}
+
+/// Ends an attempt in failure: releases its Pocket hold and leaves the order payable.
+fn fail_attempt(
+    tx: &mut WriteTx<'_>,
+    payment: &mut PaymentRecord,
+    attempt_id: &str,
+    error: &ApiError,
+    failure_code: &str,
+    authorization_id: Option<&str>,
+    now: i64,
+) -> Result<(), ApiError> {
+    if let Some(hold_id) = payment.hold_id.take() {
+        pocket::release(tx, &hold_id, now)?;
+    }
+    let decline = error.decline_code;
+    tracing::info!(attempt = attempt_id, failure = failure_code, "payment attempt failed");
+    tx.finish_attempt(attempt_id, "failed", authorization_id, Some(error.code), decline)?;
+    payment.status = PaymentStatus::RequiresPaymentMethod.name().into();
+    payment.attempt_in_progress = None;
+    payment.pocket_amount = 0;
+    payment.card_amount = 0;
+    payment.last_error_code = Some(error.code.into());
+    payment.last_decline_code = decline.map(str::to_owned);
+    payment.last_error_message = Some(error.message.clone());
+    payment.updated_at = now;
+    tx.update_payment(payment)?;
+    Ok(())
+}
+
+fn mark_paid(tx: &mut WriteTx<'_>, order: &OrderRecord, now: i64) -> Result<(), ApiError> {
+    let mut paid = order.clone();
+    paid.status = OrderStatus::Paid.name().into();
+    paid.paid_at = Some(now);
+    if !tx.update_order(&paid, OrderStatus::AwaitingPayment.name())? {
+        return Err(not_payable("This order is not awaiting payment."));
+    }
+    Ok(())
+}
+
+/// Records an answer decided in an earlier command under the idempotency key.
+async fn record_answer(state: &AppState, idem: Idem, answer: ApiResponse) -> Response {
+    state.execute(idem.map(|e| e.0), move |_, _| Ok(answer)).await
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ShipBody {
+    carrier: String,
+    tracking_number: String,
+}
+
+async fn ship_order(
+    State(state): State<AppState>,
+    idem: Idem,
+    caller: Caller,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<ShipBody>,
+) -> Result<Response, ApiError> {
+    let merchant = caller.clone().merchant()?;
+    let order = load_order(&state, &caller, &id).await?;
+    let carrier = text("carrier", &body.carrier, 50)?;
+    let tracking = text("tracking_number", &body.tracking_number, 100)?;
+    let status = OrderStatus::parse(&order.status).ok_or_else(ApiError::internal)?;
+    status.ship().map_err(|e| ApiError::conflict(e.code(), e.to_string()))?;
+    // Step 1: claim the payment for the capture.
+    let oid = order.id.clone();
+    let claim = format!("capture:{}", random_id("cap"));
+    let claim_id = claim.clone();
+    let payment = state
+        .store
+        .write(move |tx| -> Result<PaymentRecord, ApiError> {
+            let mut p = tx
+                .payment_by_order(&oid)?
+                .ok_or_else(|| ApiError::conflict("order_not_paid", "This order is not paid."))?;
+            if p.attempt_in_progress.is_some() {
+                return Err(ApiError::conflict("payment_busy", "The payment is being changed; try again in a moment."));
+            }
+            p.attempt_in_progress = Some(claim_id);
+            tx.update_payment(&p)?;
+            Ok(p)
+        })
+        .await?;
+    // Step 2: capture the card part at the issuer (the key makes a retry safe).
+    let mut capture_error = None;
+    if let (Some(auth_id), true) = (&payment.authorization_id, payment.card_amount > 0) {
+        if let Err(e) = state.issuer.capture(auth_id, payment.card_amount, &format!("{}:capture", payment.id)).await {
+            tracing::warn!(error = %e, payment = %payment.id, "capture at the issuer failed");
+            capture_error = Some(e);
+        }
+    }
+    // Step 3: book it.
+    let merchant_id = merchant.id.clone();
+    Ok(state
+        .execute(idem.map(|e| e.0), move |tx, ctx| {
+            let mut p = tx.payment(&payment.id)?.ok_or_else(ApiError::internal)?;
+            p.attempt_in_progress = None;
+            if let Some(e) = capture_error {
+                p.updated_at = ctx.now;
+                tx.update_payment(&p)?;
+                let error = match e {
+                    issuer::IssuerError::AuthorizationExpired => ApiError::conflict(
+                        "authorization_expired",
+                        "The card authorization has expired; the buyer must pay again before you ship.",
+                    ),
+                    _ => ApiError::payment(&domain::declines::PaymentFailure::ProcessingError),
+                };
+                return Ok(ctx.error_response(error));
+            }
+            let mut order = tx.order(&payment.order_id)?.ok_or_else(ApiError::internal)?;
+            let currency = Currency::parse(&p.currency).map_err(|_| ApiError::internal())?;
+            if let Some(hold_id) = &p.hold_id {
+                pocket::capture(tx, hold_id, p.pocket_amount, ctx.now)?;
+            }
+            if p.card_amount > 0 {
+                let clearing = platform_account(tx, "card_clearing", currency, ctx.now)?;
+                let payable = seller_payable(tx, &merchant_id, currency, ctx.now)?;
+                post(tx, clearing, payable, p.card_amount, currency, codes::CARD_CAPTURE, ctx.now)?;
+            }
+            p.status = PaymentStatus::Succeeded.name().into();
+            p.amount_captured = p.amount;
+            p.updated_at = ctx.now;
+            tx.update_payment(&p)?;
+            order.status = OrderStatus::Shipped.name().into();
+            order.carrier = Some(carrier);
+            order.tracking_number = Some(tracking);
+            order.shipped_at = Some(ctx.now);
+            if !tx.update_order(&order, OrderStatus::Paid.name())? {
+                return Err(ApiError::conflict("order_already_shipped", "This order has already shipped."));
+            }
+            notify_buyer(
+                tx,
+                &order,
+                "Your order has shipped",
+                &format!("Order {} is on its way.", order.number),
+                ctx.now,
+            )?;
+            Ok(ApiResponse::ok(order_view(tx, &order.id)?))
+        })
+        .await)
+}
+
+fn notify_buyer(
+    tx: &mut WriteTx<'_>,
+    order: &OrderRecord,
+    subject: &str,
+    text: &str,
+    now: i64,
+) -> Result<(), ApiError> {
+    if let Some(user) = tx.user(&order.buyer_user_id)? {
+        tx.enqueue_message(
+            &store::NewOutboxMessage { channel: "email", recipient: &user.email, subject, body: text, code: None },
+            now,
+        )?;
+    }
+    Ok(())
+}
+
+async fn deliver_order(
+    State(state): State<AppState>,
+    idem: Idem,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    caller.clone().merchant()?;
+    load_order(&state, &caller, &id).await?;
+    Ok(state
+        .execute(idem.map(|e| e.0), move |tx, ctx| {
+            let mut order = tx.order(&id)?.ok_or_else(|| ApiError::not_found("order"))?;
+            let status = OrderStatus::parse(&order.status).ok_or_else(ApiError::internal)?;
+            let next = status.deliver().map_err(|e| ApiError::conflict(e.code(), e.to_string()))?;
+            let before = order.status.clone();
+            order.status = next.name().into();
+            order.delivered_at = Some(ctx.now);
+            tx.update_order(&order, &before)?;
+            Ok(ApiResponse::ok(order_view(tx, &id)?))
+        })
+        .await)
+}
+
+async fn confirm_receipt(
+    State(state): State<AppState>,
+    idem: Idem,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    caller.clone().buyer()?;
+    load_order(&state, &caller, &id).await?;
+    Ok(state
+        .execute(idem.map(|e| e.0), move |tx, ctx| {
+            let mut order = tx.order(&id)?.ok_or_else(|| ApiError::not_found("order"))?;
+            let status = OrderStatus::parse(&order.status).ok_or_else(ApiError::internal)?;
+            let next = status.confirm_receipt().map_err(|e| ApiError::conflict(e.code(), e.to_string()))?;
+            let before = order.status.clone();
+            order.status = next.name().into();
+            order.completed_at = Some(ctx.now);
+            if order.delivered_at.is_none() {
+                order.delivered_at = Some(ctx.now);
+            }
+            tx.update_order(&order, &before)?;
+            Ok(ApiResponse::ok(order_view(tx, &id)?))
+        })
+        .await)
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct CancelBody {
+    reason: Option<String>,
+}
+
+async fn cancel_order(
+    State(state): State<AppState>,
+    idem: Idem,
+    caller: Caller,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<CancelBody>,
+) -> Result<Response, ApiError> {
+    let order = load_order(&state, &caller, &id).await?;
+    if matches!(&caller, Caller::User { role: domain::accounts::Role::Operator, .. }) {
+        return Err(ApiError::forbidden("The buyer or the seller cancels an order."));
+    }
+    let reason = body.reason.map(|r| r.trim().chars().take(500).collect::<String>()).filter(|r| !r.is_empty());
+    let status = OrderStatus::parse(&order.status).ok_or_else(ApiError::internal)?;
+    status.cancel().map_err(|e| ApiError::conflict(e.code(), e.to_string()))?;
+    // Step 1: claim the payment (if any) so that nothing captures meanwhile.
+    let oid = order.id.clone();
+    let payment = state
+        .store
+        .write(move |tx| -> Result<Option<PaymentRecord>, ApiError> {
+            let Some(mut p) = tx.payment_by_order(&oid)? else { return Ok(None) };
+            if p.attempt_in_progress.is_some() {
+                return Err(ApiError::conflict("payment_busy", "The payment is being changed; try again in a moment."));
+            }
+            p.attempt_in_progress = Some(format!("cancel:{}", p.id));
+            tx.update_payment(&p)?;
+            Ok(Some(p))
+        })
+        .await?;
+    // Step 2: void the card authorization at the issuer.
+    if let Some(p) = &payment {
+        if let (Some(auth_id), "requires_capture") = (&p.authorization_id, p.status.as_str()) {
+            if let Err(e) = state.issuer.void(auth_id, &format!("{}:void", p.id)).await {
+                // An authorization that cannot be voided now still expires at the bank; the buyer is never charged.
+                tracing::warn!(error = %e, payment = %p.id, "voiding at the issuer failed; the authorization will lapse");
+            }
+        }
+    }
+    // Step 3: release holds, cancel, return stock.
+    Ok(state
+        .execute(idem.map(|e| e.0), move |tx, ctx| {
+            let mut order = tx.order(&id)?.ok_or_else(|| ApiError::not_found("order"))?;
+            let before = order.status.clone();
+            if let Some(p) = payment {
+                let mut p = tx.payment(&p.id)?.ok_or_else(ApiError::internal)?;
+                if let (Some(hold_id), "requires_capture") = (p.hold_id.clone(), p.status.as_str()) {
+                    pocket::release(tx, &hold_id, ctx.now)?;
+                }
+                p.status = PaymentStatus::Canceled.name().into();
+                p.attempt_in_progress = None;
+                p.updated_at = ctx.now;
+                tx.update_payment(&p)?;
+            }
+            for item in tx.order_items(&id)? {
+                tx.return_stock(&item.product_id, item.quantity)?;
+            }
+            order.status = OrderStatus::Canceled.name().into();
+            order.canceled_at = Some(ctx.now);
+            order.cancel_reason = reason;
+            if !tx.update_order(&order, &before)? {
+                return Err(ApiError::conflict(
+                    "order_not_cancelable",
+                    "This order changed meanwhile; look at it again.",
+                ));
+            }
+            notify_buyer(
+                tx,
+                &order,
+                "Your order was cancelled",
+                &format!("Order {} was cancelled. You have not been charged.", order.number),
+                ctx.now,
+            )?;
+            Ok(ApiResponse::ok(order_view(tx, &id)?))
+        })
+        .await)
+}
+
+/// An attempt open this long is settled by the healer.
+pub const ATTEMPT_HEAL_AFTER_S: i64 = 60;
+
+/// Settles payment attempts left open by a crash or an outage. A capture or cancel that never
+/// finished is simply released (retrying it is safe: the issuer's keys make it idempotent). An
+/// authorization attempt is looked up at the issuer: an authorization found is voided (the buyer was
+/// told the payment failed), one never seen is blocked there; the attempt fails and the Pocket hold
+/// is released. The order stays payable.
+pub async fn heal_payments(state: &AppState) {
+    let before = state.clock.now() - ATTEMPT_HEAL_AFTER_S;
+    let Ok(open) = state.store.write(move |tx| tx.payments_with_open_attempts(before, 50)).await else { return };
+    for p in open {
+        let Some(claim) = p.attempt_in_progress.clone() else { continue };
+        let now = state.clock.now();
+        if claim.starts_with("capture:") || claim.starts_with("cancel:") {
+            let pid = p.id.clone();
+            let released = state
+                .store
+                .write(move |tx| -> Result<(), ApiError> {
+                    if let Some(mut p) = tx.payment(&pid)? {
+                        if p.attempt_in_progress.as_deref() == Some(claim.as_str()) {
+                            p.attempt_in_progress = None;
+                            p.updated_at = now;
+                            tx.update_payment(&p)?;
+                        }
+                    }
+                    Ok(())
+                })
+                .await;
+            if let Err(e) = released {
+                tracing::warn!(code = e.code, "releasing a stale claim failed; retrying later");
+            }
+            continue;
+        }
+        let found = match state.issuer.lookup_or_block(&claim).await {
+            Ok(found) => found,
+            Err(e) => {
+                tracing::warn!(error = %e, payment = %p.id, "the issuer is still unreachable; the attempt stays open");
+                continue;
+            }
+        };
+        let mut authorization_id = None;
+        if let Some(a) = found {
+            authorization_id = Some(a.id.clone());
+            if a.status == issuer::AuthorizationStatus::Authorized {
+                if let Err(e) = state.issuer.void(&a.id, &format!("{claim}:void")).await {
+                    tracing::warn!(error = %e, payment = %p.id, "voiding a stale authorization failed; retrying later");
+                    continue;
+                }
+            }
+        }
+        let pid = p.id.clone();
+        let settled = state
+            .store
+            .write(move |tx| -> Result<(), ApiError> {
+                let Some(mut p) = tx.payment(&pid)? else { return Ok(()) };
+                if p.attempt_in_progress.as_deref() != Some(claim.as_str()) {
+                    return Ok(());
+                }
+                let error = crate::payment_method::processing_error();
+                fail_attempt(tx, &mut p, &claim, &error, "processing_error", authorization_id.as_deref(), now)
+            })
+            .await;
+        if let Err(e) = settled {
+            tracing::warn!(code = e.code, "settling a stale payment attempt failed; retrying later");
+        }
+    }
+}
