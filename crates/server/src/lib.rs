@@ -64,6 +64,12 @@ pub struct ServerConfig {
     pub issuer_timeout: std::time::Duration,
     /// Gift-card denominations, cap and expiry.
     pub gift_cards: domain::gift_cards::GiftCardRules,
+    /// When a payment needs a one-time code.
+    pub risk: domain::checkout::RiskConfig,
+    /// A card typed at checkout (not saved in the card manager beforehand) needs a code.
+    pub step_up_new_cards: bool,
+    /// Platform spending limits per buyer.
+    pub spending_limits: domain::checkout::SpendingLimits,
 }
 
 impl ServerConfig {
@@ -85,6 +91,9 @@ impl ServerConfig {
             issuer_url: None,
             issuer_timeout: issuer::http::ISSUER_TIMEOUT,
             gift_cards: domain::gift_cards::GiftCardRules::default_usd(),
+            risk: domain::checkout::RiskConfig::default(),
+            step_up_new_cards: true,
+            spending_limits: domain::checkout::SpendingLimits::default(),
         }
     }
 
@@ -110,6 +119,8 @@ pub struct AppState {
     pub vault: Arc<std::sync::RwLock<vault::Vault>>,
     /// The way to the card issuer.
     pub issuer: issuer::Connector,
+    /// Payments waiting for a one-time code, with the card to authorize once it is confirmed.
+    pub(crate) pending_payments: Arc<std::sync::Mutex<std::collections::HashMap<String, routes::shop::PendingPayment>>>,
     pub(crate) in_flight: InFlight,
 }
 
@@ -255,6 +266,7 @@ pub async fn build(config: ServerConfig) -> Result<App, StartError> {
         config: Arc::new(config),
         vault: Arc::new(std::sync::RwLock::new(vault)),
         issuer,
+        pending_payments: Arc::default(),
         in_flight: InFlight::default(),
     };
     if let Some((email, password)) = state.config.operator_bootstrap.clone() {

@@ -42,6 +42,7 @@ pub struct NewCardBody {
 }
 
 /// A card ready to be charged. `Debug` shows no number.
+#[derive(Clone)]
 pub struct ChargeableCard {
     pub input: CardInput,
     /// The saved card, if paying with one.

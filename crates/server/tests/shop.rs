@@ -146,7 +146,15 @@ async fn pay_by_pocket_card_and_both_then_ship_captures() {
     let o2 = order(&app, &buyer, &product, 1).await.body["id"].as_str().unwrap_or_default().to_owned();
     let mut method = new_card("4242424242424242");
     method["save"] = json!(true);
-    let by_card = app.post(&format!("/v1/orders/{o2}/pay"), Some(&buyer), json!({ "payment_method": method })).await;
+    let challenged = app.post(&format!("/v1/orders/{o2}/pay"), Some(&buyer), json!({ "payment_method": method })).await;
+    assert_eq!(
+        challenged.body["status"], "requires_action",
+        "a card typed at checkout needs a code: {}",
+        challenged.body
+    );
+    let payment = challenged.body["id"].as_str().unwrap_or_default().to_owned();
+    let code = app.inbox_code("payer@example.com").await;
+    let by_card = app.post(&format!("/v1/payments/{payment}/verify"), Some(&buyer), json!({ "code": code })).await;
     assert_eq!(by_card.status, StatusCode::OK, "{}", by_card.body);
     assert_eq!(
         (by_card.body["card_amount"].as_i64(), by_card.body["card"]["last4"].as_str()),
@@ -216,7 +224,8 @@ async fn pay_by_pocket_card_and_both_then_ship_captures() {
 
 #[tokio::test]
 async fn every_decline_explains_itself_and_leaves_the_order_payable() {
-    let app = TestApp::spawn().await;
+    // Cards typed at checkout would each ask for a code first (tested in step_up.rs); here the declines are the subject.
+    let app = TestApp::spawn_with(|c| c.step_up_new_cards = false).await;
     let (_key, product) = seller(&app, "fr-shop@example.com", "FR", 2000, None).await;
     let buyer = app.buyer("decline-walker@example.com").await;
     load_pocket(&app, &buyer, 1000, 1).await;

@@ -33,7 +33,9 @@ pub use cards::{AddressRecord, CardRecord};
 pub use ledger::AccountOpened;
 pub use ledger::{tamper_for_tests, AccountMeta, LedgerCacheStats};
 pub use pocket::{GiftCardRecord, HoldParts, HoldRecord, LotRecord, PocketTransactionRecord, PurchaseRecord};
-pub use shop::{AttemptRecord, OrderItemRecord, OrderRecord, OrderViewer, PaymentRecord, ProductRecord};
+pub use shop::{
+    AttemptRecord, ChallengeRecord, OrderItemRecord, OrderRecord, OrderViewer, PaymentRecord, ProductRecord,
+};
 pub use writer::WriteTx;
 
 /// Why the store could not do what was asked.

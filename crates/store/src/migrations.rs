@@ -346,6 +346,23 @@ const MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX payment_attempts_payment ON payment_attempts(payment_id, created_at);
     "#,
+    // 5: step-up verification codes bound to a payment and its amount.
+    r#"
+    CREATE TABLE payment_challenges (
+        payment_id TEXT PRIMARY KEY REFERENCES payments(id),
+        attempt_id TEXT NOT NULL,
+        code_hash BLOB NOT NULL,
+        amount INTEGER NOT NULL,
+        currency TEXT NOT NULL,
+        expires_at INTEGER NOT NULL,
+        attempts_left INTEGER NOT NULL,
+        sent_at INTEGER NOT NULL,
+        channel TEXT NOT NULL,
+        recipient TEXT NOT NULL,
+        reasons TEXT NOT NULL
+    );
+    CREATE INDEX payment_attempts_created ON payment_attempts(created_at);
+    "#,
 ];
 
 /// The schema version this program writes.

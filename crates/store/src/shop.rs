@@ -523,6 +523,101 @@ impl WriteTx<'_> {
     }
 }
 
+/// A one-time code challenge as stored (the code only as a keyed hash).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChallengeRecord {
+    pub payment_id: String,
+    pub attempt_id: String,
+    pub code_hash: Vec<u8>,
+    pub amount: i64,
+    pub currency: String,
+    pub expires_at: i64,
+    pub attempts_left: u32,
+    pub sent_at: i64,
+    pub channel: String,
+    pub recipient: String,
+    pub reasons: String,
+}
+
+impl WriteTx<'_> {
+    /// Stores (or replaces) the challenge of a payment.
+    pub fn put_challenge(&mut self, c: &ChallengeRecord) -> Result<(), StoreError> {
+        self.conn
+            .prepare_cached(
+                "INSERT OR REPLACE INTO payment_challenges (payment_id, attempt_id, code_hash, amount, currency, expires_at,
+                 attempts_left, sent_at, channel, recipient, reasons) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+            )?
+            .execute(params![
+                c.payment_id,
+                c.attempt_id,
+                c.code_hash,
+                c.amount,
+                c.currency,
+                c.expires_at,
+                c.attempts_left,
+                c.sent_at,
+                c.channel,
+                c.recipient,
+                c.reasons
+            ])?;
+        Ok(())
+    }
+
+    /// The challenge of a payment.
+    pub fn challenge(&mut self, payment_id: &str) -> Result<Option<ChallengeRecord>, StoreError> {
+        Ok(self
+            .conn
+            .prepare_cached(
+                "SELECT payment_id, attempt_id, code_hash, amount, currency, expires_at, attempts_left, sent_at, channel,
+                 recipient, reasons FROM payment_challenges WHERE payment_id = ?1",
+            )?
+            .query_row([payment_id], |r| {
+                Ok(ChallengeRecord {
+                    payment_id: r.get(0)?,
+                    attempt_id: r.get(1)?,
+                    code_hash: r.get(2)?,
+                    amount: r.get(3)?,
+                    currency: r.get(4)?,
+                    expires_at: r.get(5)?,
+                    attempts_left: r.get(6)?,
+                    sent_at: r.get(7)?,
+                    channel: r.get(8)?,
+                    recipient: r.get(9)?,
+                    reasons: r.get(10)?,
+                })
+            })
+            .optional()?)
+    }
+
+    /// Removes a used challenge.
+    pub fn delete_challenge(&mut self, payment_id: &str) -> Result<(), StoreError> {
+        self.conn.prepare_cached("DELETE FROM payment_challenges WHERE payment_id = ?1")?.execute([payment_id])?;
+        Ok(())
+    }
+
+    /// How many payments the buyer authorized since `since` (for the velocity rule).
+    pub fn recent_payments(&mut self, buyer_user_id: &str, since: i64) -> Result<u32, StoreError> {
+        Ok(self
+            .conn
+            .prepare_cached(
+                "SELECT count(*) FROM payment_attempts a JOIN payments p ON p.id = a.payment_id
+                  WHERE p.buyer_user_id = ?1 AND a.status = 'succeeded' AND a.created_at >= ?2",
+            )?
+            .query_row(params![buyer_user_id, since], |r| r.get(0))?)
+    }
+
+    /// What the buyer has authorized or been charged in `currency` since `since` (payments not cancelled).
+    pub fn spent_since(&mut self, buyer_user_id: &str, currency: &str, since: i64) -> Result<i64, StoreError> {
+        Ok(self
+            .conn
+            .prepare_cached(
+                "SELECT COALESCE(SUM(amount), 0) FROM payments WHERE buyer_user_id = ?1 AND currency = ?2 AND created_at >= ?3
+                   AND status IN ('requires_capture', 'succeeded')",
+            )?
+            .query_row(params![buyer_user_id, currency, since], |r| r.get(0))?)
+    }
+}
+
 /// Who is looking at a list of orders.
 pub enum OrderViewer<'a> {
     Buyer(&'a str),

@@ -9,11 +9,16 @@
 
 use axum::extract::{Extension, Path, State};
 use axum::response::{IntoResponse, Response};
-use domain::checkout::{split_payment, OrderStatus, PaymentStatus};
+use domain::checkout::{
+    check_limits, one_time_code_from_random, split_payment, step_up_reasons, CodeChallenge, OrderStatus, PaymentStatus,
+    RiskFacts, Split, StepUpReason, VerifyError, CODE_TTL_S, RESEND_COOLDOWN_S,
+};
 use domain::money::Currency;
 use serde::Deserialize;
 use serde_json::{json, Value};
-use store::{AttemptRecord, OrderItemRecord, OrderRecord, OrderViewer, PaymentRecord, ProductRecord, WriteTx};
+use store::{
+    AttemptRecord, ChallengeRecord, OrderItemRecord, OrderRecord, OrderViewer, PaymentRecord, ProductRecord, WriteTx,
+};
 
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiResponse};
@@ -97,6 +102,28 @@ pub(crate) fn register(api: Api) -> Api {
     .add(
         Endpoint { verb: Verb::Get, path: "/v1/payments/{id}", summary: "A payment with every attempt", access: Access::Anyone, body: None, success: 200 },
         get_payment,
+    )
+    .add(
+        Endpoint {
+            verb: Verb::Post,
+            path: "/v1/payments/{id}/verify",
+            summary: "Confirms a payment with the one-time code sent by SMS or email",
+            access: Access::Buyer,
+            body: Some(object_schema(&[("code", "string", true)])),
+            success: 200,
+        },
+        verify_payment,
+    )
+    .add(
+        Endpoint {
+            verb: Verb::Post,
+            path: "/v1/payments/{id}/resend_code",
+            summary: "Sends a new one-time code (at most once a minute)",
+            access: Access::Buyer,
+            body: Some(object_schema(&[("channel", "string", false)])),
+            success: 200,
+        },
+        resend_code,
     )
     .add(
         Endpoint {
@@ -263,7 +290,14 @@ fn order_view(tx: &mut WriteTx<'_>, order_id: &str) -> Result<Value, ApiError> {
 fn payment_view(tx: &mut WriteTx<'_>, payment_id: &str) -> Result<Value, ApiError> {
     let p = tx.payment(payment_id)?.ok_or_else(|| ApiError::not_found("payment"))?;
     let attempts = tx.attempts(payment_id)?;
-    Ok(payment_json(&p, &attempts))
+    let mut shown = payment_json(&p, &attempts);
+    if p.status == PaymentStatus::RequiresAction.name() {
+        if let Some(c) = tx.challenge(payment_id)? {
+            shown["next_action"] = json!({ "type": "verify_code", "channel": c.channel, "sent_to": mask_recipient(&c.channel, &c.recipient),
+                "expires_at": c.expires_at, "attempts_left": c.attempts_left, "reasons": c.reasons.split(',').collect::<Vec<_>>() });
+        }
+    }
+    Ok(shown)
 }
 
 #[derive(Deserialize)]
@@ -501,12 +535,118 @@ fn not_payable(message: &str) -> ApiError {
     ApiError::conflict("order_not_payable", message.to_owned())
 }
 
+/// A card and split waiting for the buyer's one-time code (kept in memory only: a security code is
+/// never stored; after a restart the buyer enters a new card again).
+#[derive(Clone)]
+pub struct PendingPayment {
+    pub card: Option<ChargeableCard>,
+    pub split: Split,
+    pub merchant_country: String,
+    pub expires_at: i64,
+}
+
+/// Pending payments kept in memory at most (older ones are dropped first).
+pub const PENDING_PAYMENTS_MAX: usize = 100_000;
+
+fn remember_pending(state: &AppState, payment_id: &str, pending: PendingPayment, now: i64) {
+    if let Ok(mut map) = state.pending_payments.lock() {
+        map.retain(|_, p| p.expires_at > now);
+        if map.len() >= PENDING_PAYMENTS_MAX {
+            return;
+        }
+        map.insert(payment_id.to_owned(), pending);
+    }
+}
+
+fn take_pending(state: &AppState, payment_id: &str) -> Option<PendingPayment> {
+    state.pending_payments.lock().ok().and_then(|mut map| map.remove(payment_id))
+}
+
 /// What step 1 of paying decided.
-struct Claimed {
-    payment_id: String,
-    attempt_id: String,
-    /// Paid in full by the Pocket: the answer is ready.
-    done: Option<ApiResponse>,
+enum Claimed {
+    /// The answer is ready (a failure, or a code was sent).
+    Answered(ApiResponse),
+    /// The payment is claimed for this attempt: go on to authorize.
+    Claimed { payment_id: String, attempt_id: String },
+}
+
+fn mask_recipient(channel: &str, to: &str) -> String {
+    if channel == "sms" {
+        let digits: String = to.chars().rev().take(4).collect::<Vec<_>>().into_iter().rev().collect();
+        return format!("•••• {digits}");
+    }
+    match to.split_once('@') {
+        Some((local, domain)) => format!("{}•••@{domain}", local.chars().next().unwrap_or('•')),
+        None => "•••".into(),
+    }
+}
+
+/// Starts a one-time-code challenge for the payment: the code goes by SMS (or email without a phone)
+/// through the outbox; only its keyed hash is stored, bound to the payment and its amount.
+fn start_challenge(
+    tx: &mut WriteTx<'_>,
+    secret: &crate::ServerSecret,
+    payment: &mut PaymentRecord,
+    attempt_id: &str,
+    reasons: &[StepUpReason],
+    channel_wanted: Option<&str>,
+    now: i64,
+) -> Result<(), ApiError> {
+    let user = tx.user(&payment.buyer_user_id)?.ok_or_else(ApiError::internal)?;
+    let (channel, recipient) = match (channel_wanted, &user.phone) {
+        (Some("email"), _) | (_, None) => ("email", user.email.clone()),
+        (_, Some(phone)) => ("sms", phone.clone()),
+    };
+    let code = one_time_code_from_random(crate::secrets::random_u64());
+    let code_hash = secret.keyed_hash("payment-code", format!("{}:{code}", payment.id).as_bytes());
+    let challenge = CodeChallenge::new(code_hash, payment.id.clone(), payment.amount, payment.currency.clone(), now);
+    let names: Vec<&str> = reasons.iter().map(|r| r.name()).collect();
+    tx.put_challenge(&ChallengeRecord {
+        payment_id: payment.id.clone(),
+        attempt_id: attempt_id.to_owned(),
+        code_hash: challenge.code_hash.clone(),
+        amount: challenge.amount_minor,
+        currency: challenge.currency.clone(),
+        expires_at: challenge.expires_at,
+        attempts_left: challenge.attempts_left,
+        sent_at: challenge.sent_at,
+        channel: channel.into(),
+        recipient: recipient.clone(),
+        reasons: names.join(","),
+    })?;
+    let amount = Currency::parse(&payment.currency)
+        .map(|c| domain::money::Money::new(payment.amount, c).format())
+        .unwrap_or_default();
+    let text = format!(
+        "Pocketpay: your code to approve a payment of {amount} is {code}. It expires in 10 minutes. Never share it."
+    );
+    tx.enqueue_message(
+        &store::NewOutboxMessage {
+            channel,
+            recipient: &recipient,
+            subject: "Approve your payment",
+            body: &text,
+            code: Some(&code),
+        },
+        now,
+    )?;
+    payment.status = PaymentStatus::RequiresAction.name().into();
+    payment.attempt_in_progress = Some(attempt_id.to_owned());
+    payment.updated_at = now;
+    tx.update_payment(payment)?;
+    tx.finish_attempt(attempt_id, "requires_action", None, None, None)?;
+    Ok(())
+}
+
+fn limit_error(e: domain::checkout::LimitError) -> ApiError {
+    let mut error = ApiError::payment(&domain::declines::PaymentFailure::InsufficientPocketBalance);
+    error.code = e.code();
+    error.message = e.to_string();
+    error.advice = vec![
+        "Pay a smaller amount, or wait until the limit resets.".into(),
+        "Contact support if you need a higher limit.".into(),
+    ];
+    error
 }
 
 async fn pay_order(
@@ -529,26 +669,38 @@ async fn pay_order(
         .map_err(|e| ApiError::bad_request(e.code(), e.to_string()).with_param("pocket_amount"))?;
     let card: Option<ChargeableCard> =
         if split.card_minor > 0 { Some(resolve_card(&state, &user.id, &body.payment_method).await?) } else { None };
-    let currency = Currency::parse(&order.currency).map_err(|_| ApiError::internal())?;
-    let merchant_id = order.merchant_id.clone();
-    let mid = merchant_id.clone();
+    let mid = order.merchant_id.clone();
     let merchant_country =
         state.store.read(move |tx| tx.merchant(&mid)).await?.map(|m| m.country).unwrap_or_else(|| "US".into());
     let now = state.clock.now();
     let request_id = crate::error::current_request_id();
 
-    // Step 1: claim the payment for this attempt and hold the Pocket part.
+    // Step 1: claim the payment for this attempt; decide whether the buyer must confirm with a code.
     let (card_brand, card_last4, card_id) = match &card {
         Some(c) => (Some(c.brand.clone()), Some(c.last4.clone()), c.saved.as_ref().map(|s| s.id.clone())),
         None => (None, None, None),
     };
+    let risk_facts = card
+        .as_ref()
+        .map(|c| (c.saved.is_none(), c.saved.as_ref().map(|s| s.country.clone()).filter(|c| !c.is_empty())));
     let order_id = order.id.clone();
+    let secret = state.secret.clone();
+    let config = state.config.clone();
+    let buyer_country = user.country.clone();
     let claimed = state
         .store
         .write(move |tx| -> Result<Claimed, ApiError> {
             let order = tx.order(&order_id)?.ok_or_else(|| ApiError::not_found("order"))?;
             let status = OrderStatus::parse(&order.status).ok_or_else(ApiError::internal)?;
             status.pay().map_err(|_| not_payable("This order is not awaiting payment."))?;
+            if order.currency == config.spending_limits.currency.code() {
+                let day_start = now.div_euclid(86_400) * 86_400;
+                let (y, m) = domain::calendar::year_month_of(now);
+                let month_start = domain::calendar::days_from_civil(y, m, 1) * 86_400;
+                let today = tx.spent_since(&order.buyer_user_id, &order.currency, day_start)?;
+                let month = tx.spent_since(&order.buyer_user_id, &order.currency, month_start)?;
+                check_limits(&config.spending_limits, today, month, order.amount).map_err(limit_error)?;
+            }
             let mut payment = match tx.payment_by_order(&order.id)? {
                 Some(p) => p,
                 None => {
@@ -580,6 +732,14 @@ async fn pay_order(
                     p
                 }
             };
+            if payment.status == PaymentStatus::RequiresAction.name() {
+                // The buyer pays another way instead of typing the code: the waiting attempt is abandoned.
+                if let Some(waiting) = payment.attempt_in_progress.take() {
+                    tx.finish_attempt(&waiting, "abandoned", None, None, None)?;
+                }
+                tx.delete_challenge(&payment.id)?;
+                payment.status = PaymentStatus::RequiresPaymentMethod.name().into();
+            }
             if payment.attempt_in_progress.is_some() {
                 return Err(not_payable("A payment attempt for this order is in progress; wait for its answer."));
             }
@@ -598,13 +758,84 @@ async fn pay_order(
                 created_at: now,
             };
             tx.insert_attempt(&attempt)?;
+            payment.pocket_amount = split.pocket_minor;
+            payment.card_amount = split.card_minor;
+            payment.card_id = card_id;
+            payment.card_brand = card_brand;
+            payment.card_last4 = card_last4;
+            payment.hold_id = None;
+            payment.attempt_in_progress = Some(attempt.id.clone());
+            payment.updated_at = now;
+            tx.update_payment(&payment)?;
+            if let Some((new_card, card_country)) = risk_facts {
+                let facts = RiskFacts {
+                    new_card: new_card && config.step_up_new_cards,
+                    amount_minor: order.amount,
+                    card_country,
+                    buyer_country,
+                    recent_payments: tx
+                        .recent_payments(&order.buyer_user_id, config.risk.velocity_window_start(now))?,
+                    issuer_demands: false,
+                };
+                let reasons = step_up_reasons(&config.risk, &facts);
+                if !reasons.is_empty() {
+                    start_challenge(tx, &secret, &mut payment, &attempt.id, &reasons, None, now)?;
+                    let shown = payment_view(tx, &payment.id)?;
+                    let _ = &request_id;
+                    return Ok(Claimed::Answered(ApiResponse::ok(shown)));
+                }
+            }
+            Ok(Claimed::Claimed { payment_id: payment.id, attempt_id: attempt.id })
+        })
+        .await?;
+    let (payment_id, attempt_id) = match claimed {
+        Claimed::Answered(answer) => {
+            if answer.body["status"] == PaymentStatus::RequiresAction.name() {
+                if let Some(pid) = answer.body["id"].as_str() {
+                    let pending = PendingPayment { card, split, merchant_country, expires_at: now + CODE_TTL_S };
+                    remember_pending(&state, pid, pending, now);
+                }
+            }
+            return Ok(record_answer(&state, idem, answer).await);
+        }
+        Claimed::Claimed { payment_id, attempt_id } => (payment_id, attempt_id),
+    };
+    let pending = PendingPayment { card, split, merchant_country, expires_at: now + CODE_TTL_S };
+    Ok(authorize_attempt(&state, idem, &payment_id, &attempt_id, pending, false).await)
+}
+
+/// Steps 2 and 3 of paying, for a claimed attempt: hold the Pocket part, authorize the card part at
+/// the issuer (outside any transaction), and record the outcome. An issuer that demands a code turns
+/// the attempt into a challenge instead of a failure.
+async fn authorize_attempt(
+    state: &AppState,
+    idem: Idem,
+    payment_id: &str,
+    attempt_id: &str,
+    pending: PendingPayment,
+    verified: bool,
+) -> Response {
+    let now = state.clock.now();
+    let request_id = crate::error::current_request_id();
+    let (pid, aid) = (payment_id.to_owned(), attempt_id.to_owned());
+    let split = pending.split;
+    // Hold the Pocket part (and finish at once when the Pocket pays everything).
+    let held = state
+        .store
+        .write(move |tx| -> Result<Option<ApiResponse>, ApiError> {
+            let mut payment = tx.payment(&pid)?.ok_or_else(ApiError::internal)?;
+            if payment.attempt_in_progress.as_deref() != Some(aid.as_str()) {
+                return Err(not_payable("This payment attempt is no longer open."));
+            }
+            let order = tx.order(&payment.order_id)?.ok_or_else(ApiError::internal)?;
+            let currency = Currency::parse(&payment.currency).map_err(|_| ApiError::internal())?;
             if split.pocket_minor > 0 {
                 let destination = seller_payable(tx, &order.merchant_id, currency, now)?;
                 let held = tx.savepoint(|tx| {
                     pocket::hold(
                         tx,
                         &HoldSpec {
-                            hold_id: &attempt.id,
+                            hold_id: &aid,
                             user_id: &order.buyer_user_id,
                             amount: split.pocket_minor,
                             currency,
@@ -616,72 +847,66 @@ async fn pay_order(
                     )
                 });
                 if let Err(e) = held {
-                    // The attempt is kept, failed; the order stays payable.
-                    tx.finish_attempt(&attempt.id, "failed", None, Some(e.code), None)?;
-                    payment.last_error_code = Some(e.code.into());
-                    payment.last_decline_code = None;
-                    payment.last_error_message = Some(e.message.clone());
-                    payment.updated_at = now;
-                    tx.update_payment(&payment)?;
-                    let shown = payment_view(tx, &payment.id)?;
-                    let response =
-                        ApiResponse { status: e.status, body: e.with_object("payment", shown).body(&request_id) };
-                    return Ok(Claimed { payment_id: payment.id, attempt_id: attempt.id, done: Some(response) });
+                    let code = e.code;
+                    fail_attempt(tx, &mut payment, &aid, &e, code, None, now)?;
+                    let shown = payment_view(tx, &pid)?;
+                    return Ok(Some(ApiResponse {
+                        status: e.status,
+                        body: e.with_object("payment", shown).body(&request_id),
+                    }));
                 }
-                payment.hold_id = Some(attempt.id.clone());
+                payment.hold_id = Some(aid.clone());
             }
-            payment.pocket_amount = split.pocket_minor;
-            payment.card_amount = split.card_minor;
-            payment.card_id = card_id;
-            payment.card_brand = card_brand;
-            payment.card_last4 = card_last4;
+            payment.status = PaymentStatus::RequiresPaymentMethod.name().into();
             payment.updated_at = now;
             if split.card_minor == 0 {
-                // All from the Pocket: authorized now.
                 payment.status = PaymentStatus::RequiresCapture.name().into();
+                payment.attempt_in_progress = None;
                 payment.last_error_code = None;
                 payment.last_decline_code = None;
                 payment.last_error_message = None;
                 tx.update_payment(&payment)?;
-                tx.finish_attempt(&attempt.id, "succeeded", None, None, None)?;
+                tx.finish_attempt(&aid, "succeeded", None, None, None)?;
                 mark_paid(tx, &order, now)?;
-                let shown = payment_view(tx, &payment.id)?;
-                return Ok(Claimed {
-                    payment_id: payment.id,
-                    attempt_id: attempt.id,
-                    done: Some(ApiResponse::ok(shown)),
-                });
+                return Ok(Some(ApiResponse::ok(payment_view(tx, &pid)?)));
             }
-            payment.attempt_in_progress = Some(attempt.id.clone());
             tx.update_payment(&payment)?;
-            Ok(Claimed { payment_id: payment.id, attempt_id: attempt.id, done: None })
+            Ok(None)
         })
-        .await?;
-    if let Some(done) = claimed.done {
-        return Ok(record_answer(&state, idem, done).await);
+        .await;
+    match held {
+        Ok(Some(answer)) => return record_answer(state, idem, answer).await,
+        Ok(None) => {}
+        Err(e) => return e.into_response(),
     }
-    let Some(card) = card else { return Err(ApiError::internal()) };
-
-    // Step 2: the issuer, outside any transaction, keyed by the attempt.
-    let spec = AuthorizeSpec {
-        attempt_id: &claimed.attempt_id,
-        amount_minor: split.card_minor,
-        currency: currency.code(),
-        merchant_country: &merchant_country,
-        verified: false,
+    let Some(card) = pending.card.clone() else { return ApiError::internal().into_response() };
+    let currency = state.store.read({
+        let pid = payment_id.to_owned();
+        move |tx| tx.payment(&pid)
+    });
+    let currency = match currency.await {
+        Ok(Some(p)) => p.currency,
+        _ => return ApiError::internal().into_response(),
     };
-    let outcome = authorize_card(&state, &card, &spec).await;
-
-    // Step 3: the outcome.
-    let (payment_id, attempt_id) = (claimed.payment_id, claimed.attempt_id);
-    let order_id = order.id.clone();
-    let to_save = card.to_save;
-    Ok(state
+    let spec = AuthorizeSpec {
+        attempt_id,
+        amount_minor: split.card_minor,
+        currency: &currency,
+        merchant_country: &pending.merchant_country,
+        verified,
+    };
+    let outcome = authorize_card(state, &card, &spec).await;
+    let (pid, aid) = (payment_id.to_owned(), attempt_id.to_owned());
+    let secret = state.secret.clone();
+    let to_save = card.to_save.clone();
+    let demanded = matches!(&outcome, AuthorizeOutcome::Failed { error, .. } if error.code == "authentication_required")
+        && !verified;
+    let response = state
         .execute(idem.map(|e| e.0), move |tx, ctx| {
-            let mut payment = tx.payment(&payment_id)?.ok_or_else(ApiError::internal)?;
-            if payment.attempt_in_progress.as_deref() != Some(attempt_id.as_str()) {
+            let mut payment = tx.payment(&pid)?.ok_or_else(ApiError::internal)?;
+            if payment.attempt_in_progress.as_deref() != Some(aid.as_str()) {
                 // Settled meanwhile (by the healer): show it as it is.
-                return Ok(ApiResponse::ok(payment_view(tx, &payment_id)?));
+                return Ok(ApiResponse::ok(payment_view(tx, &pid)?));
             }
             payment.attempt_in_progress = None;
             payment.updated_at = ctx.now;
@@ -694,8 +919,8 @@ async fn pay_order(
                     payment.last_decline_code = None;
                     payment.last_error_message = None;
                     tx.update_payment(&payment)?;
-                    tx.finish_attempt(&attempt_id, "succeeded", Some(&a.id), None, None)?;
-                    let order = tx.order(&order_id)?.ok_or_else(ApiError::internal)?;
+                    tx.finish_attempt(&aid, "succeeded", Some(&a.id), None, None)?;
+                    let order = tx.order(&payment.order_id)?.ok_or_else(ApiError::internal)?;
                     mark_paid(tx, &order, ctx.now)?;
                     if let Some(mut c) = to_save {
                         c.funding = a.facts.funding.clone();
@@ -711,29 +936,239 @@ async fn pay_order(
                             }
                         }
                     }
-                    Ok(ApiResponse::ok(payment_view(tx, &payment_id)?))
+                    Ok(ApiResponse::ok(payment_view(tx, &pid)?))
+                }
+                AuthorizeOutcome::Failed { .. } if demanded => {
+                    // The bank wants a code: release the hold, send a code, and try again once it is confirmed.
+                    if let Some(hold_id) = payment.hold_id.take() {
+                        pocket::release(tx, &hold_id, ctx.now)?;
+                    }
+                    start_challenge(tx, &secret, &mut payment, &aid, &[StepUpReason::IssuerDemand], None, ctx.now)?;
+                    Ok(ApiResponse::ok(payment_view(tx, &pid)?))
                 }
                 AuthorizeOutcome::Failed { error, failure_code, authorization_id } => {
-                    fail_attempt(
-                        tx,
-                        &mut payment,
-                        &attempt_id,
-                        &error,
-                        &failure_code,
-                        authorization_id.as_deref(),
-                        ctx.now,
-                    )?;
-                    let shown = payment_view(tx, &payment_id)?;
+                    fail_attempt(tx, &mut payment, &aid, &error, &failure_code, authorization_id.as_deref(), ctx.now)?;
+                    let shown = payment_view(tx, &pid)?;
                     Ok(ctx.error_response(error.with_object("payment", shown)))
                 }
                 AuthorizeOutcome::Unknown(error) => {
                     // Leave the attempt open for the healer; the Pocket hold stays until it settles.
-                    payment.attempt_in_progress = Some(attempt_id.clone());
+                    payment.attempt_in_progress = Some(aid.clone());
                     tx.update_payment(&payment)?;
-                    let shown = payment_view(tx, &payment_id)?;
+                    let shown = payment_view(tx, &pid)?;
                     Ok(ctx.error_response(error.with_object("payment", shown)))
                 }
             }
+        })
+        .await;
+    if demanded {
+        remember_pending(state, payment_id, pending, now);
+    }
+    response
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct VerifyBody {
+    code: String,
+}
+
+/// What checking a code decided.
+enum Checked {
+    Answer(ApiResponse),
+    Proceed { attempt_id: String, card_id: Option<String>, split: Split, merchant_id: String },
+}
+
+async fn verify_payment(
+    State(state): State<AppState>,
+    idem: Idem,
+    caller: Caller,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<VerifyBody>,
+) -> Result<Response, ApiError> {
+    let (user, _) = caller.buyer()?;
+    let Some(code) = domain::checkout::normalize_one_time_code(&body.code) else {
+        return Err(ApiError::invalid("code", "The code is the 6 digits we sent you."));
+    };
+    let submitted = state.secret.keyed_hash("payment-code", format!("{id}:{code}").as_bytes());
+    let now = state.clock.now();
+    let request_id = crate::error::current_request_id();
+    let pid = id.clone();
+    let checked = state
+        .store
+        .write(move |tx| -> Result<Checked, ApiError> {
+            let payment = tx
+                .payment(&pid)?
+                .filter(|p| p.buyer_user_id == user.id)
+                .ok_or_else(|| ApiError::not_found("payment"))?;
+            if payment.status != PaymentStatus::RequiresAction.name() {
+                return Err(ApiError::conflict("payment_not_awaiting_code", "This payment is not waiting for a code."));
+            }
+            let record = tx.challenge(&pid)?.ok_or_else(ApiError::internal)?;
+            let mut challenge = CodeChallenge {
+                code_hash: record.code_hash.clone(),
+                payment_id: record.payment_id.clone(),
+                amount_minor: record.amount,
+                currency: record.currency.clone(),
+                expires_at: record.expires_at,
+                attempts_left: record.attempts_left,
+                sent_at: record.sent_at,
+            };
+            match challenge.check(&submitted, &payment.id, payment.amount, &payment.currency, now) {
+                Ok(()) => {
+                    tx.delete_challenge(&pid)?;
+                    // The confirmed payment is authorized under a new attempt (a new key at the issuer,
+                    // which may have refused the unverified one).
+                    tx.finish_attempt(&record.attempt_id, "verified", None, None, None)?;
+                    let previous = tx
+                        .attempts(&pid)?
+                        .into_iter()
+                        .find(|a| a.id == record.attempt_id)
+                        .ok_or_else(ApiError::internal)?;
+                    let attempt = AttemptRecord {
+                        id: random_id("att"),
+                        status: "processing".into(),
+                        created_at: now,
+                        ..previous
+                    };
+                    tx.insert_attempt(&attempt)?;
+                    let mut payment = payment;
+                    payment.attempt_in_progress = Some(attempt.id.clone());
+                    payment.status = PaymentStatus::RequiresPaymentMethod.name().into();
+                    payment.updated_at = now;
+                    tx.update_payment(&payment)?;
+                    let split = Split { pocket_minor: payment.pocket_amount, card_minor: payment.card_amount };
+                    let order = tx.order(&payment.order_id)?.ok_or_else(ApiError::internal)?;
+                    Ok(Checked::Proceed {
+                        attempt_id: attempt.id,
+                        card_id: payment.card_id.clone(),
+                        split,
+                        merchant_id: order.merchant_id,
+                    })
+                }
+                Err(e) => {
+                    tx.put_challenge(&ChallengeRecord { attempts_left: challenge.attempts_left, ..record })?;
+                    let mut error = ApiError::payment(&domain::declines::PaymentFailure::from(e));
+                    if let VerifyError::TooManyAttempts = e {
+                        error.status = axum::http::StatusCode::TOO_MANY_REQUESTS;
+                        error.kind = crate::error::ErrorType::RateLimit;
+                        error.retry_after_s =
+                            Some(u64::try_from((challenge.sent_at + RESEND_COOLDOWN_S - now).max(1)).unwrap_or(1));
+                    }
+                    let shown = payment_view(tx, &pid)?;
+                    let retry = error.retry_after_s;
+                    let mut answer = ApiResponse {
+                        status: error.status,
+                        body: error.with_object("payment", shown).body(&request_id),
+                    };
+                    if retry.is_some() {
+                        answer.status = axum::http::StatusCode::TOO_MANY_REQUESTS;
+                    }
+                    Ok(Checked::Answer(answer))
+                }
+            }
+        })
+        .await?;
+    let (attempt_id, card_id, split, merchant_id) = match checked {
+        Checked::Answer(answer) => return Ok(record_answer(&state, idem, answer).await),
+        Checked::Proceed { attempt_id, card_id, split, merchant_id } => (attempt_id, card_id, split, merchant_id),
+    };
+    let pending = match take_pending(&state, &id) {
+        Some(p) => p,
+        None => {
+            // After a restart only a saved card can be resumed; a typed card must be entered again.
+            let card = match (&card_id, split.card_minor > 0) {
+                (_, false) => None,
+                (Some(card_id), true) => {
+                    let method = PaymentMethodBody {
+                        kind: "card".into(),
+                        card: Some(card_id.clone()),
+                        new_card: None,
+                        save: None,
+                    };
+                    Some(resolve_card(&state, &user_id_of(&state, &id).await?, &method).await?)
+                }
+                (None, true) => {
+                    let pid = id.clone();
+                    let aid = attempt_id.clone();
+                    let failed = state
+                        .store
+                        .write(move |tx| -> Result<ApiResponse, ApiError> {
+                            let mut p = tx.payment(&pid)?.ok_or_else(ApiError::internal)?;
+                            let e = ApiError::payment(&domain::declines::PaymentFailure::VerificationExpired);
+                            fail_attempt(tx, &mut p, &aid, &e, "verification_expired", None, now)?;
+                            let shown = payment_view(tx, &pid)?;
+                            Ok(ApiResponse {
+                                status: e.status,
+                                body: e
+                                    .with_advice(&["Enter your card again and pay."])
+                                    .with_object("payment", shown)
+                                    .body(&crate::error::current_request_id()),
+                            })
+                        })
+                        .await?;
+                    return Ok(record_answer(&state, idem, failed).await);
+                }
+            };
+            let mid = merchant_id.clone();
+            let merchant_country =
+                state.store.read(move |tx| tx.merchant(&mid)).await?.map(|m| m.country).unwrap_or_else(|| "US".into());
+            PendingPayment { card, split, merchant_country, expires_at: now + CODE_TTL_S }
+        }
+    };
+    Ok(authorize_attempt(&state, idem, &id, &attempt_id, pending, true).await)
+}
+
+async fn user_id_of(state: &AppState, payment_id: &str) -> Result<String, ApiError> {
+    let pid = payment_id.to_owned();
+    state
+        .store
+        .read(move |tx| tx.payment(&pid))
+        .await?
+        .map(|p| p.buyer_user_id)
+        .ok_or_else(|| ApiError::not_found("payment"))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ResendBody {
+    channel: Option<String>,
+}
+
+async fn resend_code(
+    State(state): State<AppState>,
+    idem: Idem,
+    caller: Caller,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<ResendBody>,
+) -> Result<Response, ApiError> {
+    let (user, _) = caller.buyer()?;
+    if let Some(c) = body.channel.as_deref() {
+        if c != "sms" && c != "email" {
+            return Err(ApiError::invalid("channel", "channel is \"sms\" or \"email\"."));
+        }
+    }
+    let secret = state.secret.clone();
+    Ok(state
+        .execute(idem.map(|e| e.0), move |tx, ctx| {
+            let mut payment = tx
+                .payment(&id)?
+                .filter(|p| p.buyer_user_id == user.id)
+                .ok_or_else(|| ApiError::not_found("payment"))?;
+            if payment.status != PaymentStatus::RequiresAction.name() {
+                return Err(ApiError::conflict("payment_not_awaiting_code", "This payment is not waiting for a code."));
+            }
+            let record = tx.challenge(&id)?.ok_or_else(ApiError::internal)?;
+            if let Some(wait) = (record.sent_at + RESEND_COOLDOWN_S - ctx.now).checked_sub(0).filter(|w| *w > 0) {
+                return Err(ApiError::rate_limited(
+                    u64::try_from(wait).unwrap_or(1),
+                    "Wait a minute before asking for another code.",
+                ));
+            }
+            let reasons: Vec<StepUpReason> =
+                StepUpReason::ALL.into_iter().filter(|r| record.reasons.split(',').any(|n| n == r.name())).collect();
+            start_challenge(tx, &secret, &mut payment, &record.attempt_id, &reasons, body.channel.as_deref(), ctx.now)?;
+            Ok(ApiResponse::ok(payment_view(tx, &id)?))
         })
         .await)
 }
@@ -1036,6 +1471,10 @@ pub async fn heal_payments(state: &AppState) {
     let Ok(open) = state.store.write(move |tx| tx.payments_with_open_attempts(before, 50)).await else { return };
     for p in open {
         let Some(claim) = p.attempt_in_progress.clone() else { continue };
+        if p.status == PaymentStatus::RequiresAction.name() {
+            // Waiting for the buyer's code, not for the issuer.
+            continue;
+        }
         let now = state.clock.now();
         if claim.starts_with("capture:") || claim.starts_with("cancel:") {
             let pid = p.id.clone();
