@@ -363,3 +363,154 @@ async fn concurrent_pays_stock_and_one_pocket() {
     assert_eq!(pocket(&app, &buyer).await, (5000, 10000));
     app.assert_ledger_balanced().await;
 }
+
+/// Signs up a buyer from `country`.
+async fn buyer_from(app: &TestApp, email: &str, country: &str) -> String {
+    app.post("/v1/users", None, json!({ "email": email, "password": common::PASSWORD, "country": country })).await;
+    let code = app.inbox_code(email).await;
+    app.post("/v1/users/verify_email", None, json!({ "email": email, "code": code })).await;
+    app.login(email, common::PASSWORD).await
+}
+
+async fn save_card(app: &TestApp, token: &str, number: &str) -> String {
+    let c = app
+        .post(
+            "/v1/cards",
+            Some(token),
+            json!({ "number": number, "exp_month": 12, "exp_year": 2035, "cvc": "123", "holder_name": "Ada",
+            "billing_address": { "line1": "1 Main St", "city": "Paris", "postal_code": "75001", "country": "FR" } }),
+        )
+        .await;
+    assert_eq!(c.status, StatusCode::CREATED, "{}", c.body);
+    c.body["id"].as_str().unwrap_or_default().to_owned()
+}
+
+#[tokio::test]
+async fn paying_in_the_buyers_currency_at_a_locked_rate() {
+    let app = TestApp::spawn().await;
+    let (key, product) = seller(&app, "us-shop@example.com", "US", 2000, None).await;
+    let operator = app.login(common::OPERATOR_EMAIL, common::OPERATOR_PASSWORD).await;
+    let buyer = buyer_from(&app, "fr-buyer@example.com", "FR").await;
+    app.put_json("/v1/fx/rates/USD/EUR", Some(&buyer), json!({ "rate": "0.9" })).await.assert_error(
+        403,
+        "authentication_error",
+        "forbidden",
+    );
+    app.put_json("/v1/fx/rates/USD/EUR", Some(&operator), json!({ "rate": "abc" })).await.assert_error(
+        400,
+        "invalid_request_error",
+        "parameter_invalid",
+    );
+    let rate = app.put_json("/v1/fx/rates/USD/EUR", Some(&operator), json!({ "rate": "0.9235" })).await;
+    assert_eq!(rate.status, StatusCode::OK, "{}", rate.body);
+    app.post("/v1/fx/quotes", Some(&buyer), json!({ "from": "USD", "to": "JPY", "amount": 2000 })).await.assert_error(
+        400,
+        "invalid_request_error",
+        "currency_not_supported",
+    );
+    let quote = app.post("/v1/fx/quotes", Some(&buyer), json!({ "from": "USD", "to": "EUR", "amount": 2000 })).await;
+    assert_eq!(quote.status, StatusCode::CREATED, "{}", quote.body);
+    // 20.00 USD × 0.9235 = 18.47 EUR exactly.
+    assert_eq!((quote.body["to_amount"].as_i64(), quote.body["rate"].as_str()), (Some(1847), Some("0.9235")));
+    let card = save_card(&app, &buyer, "4000002500000003").await;
+    let o = order(&app, &buyer, &product, 1).await.body["id"].as_str().unwrap_or_default().to_owned();
+    let paid = app
+        .post(
+            &format!("/v1/orders/{o}/pay"),
+            Some(&buyer),
+            json!({ "payment_method": { "type": "card", "card": card },
+            "currency": "EUR", "fx_quote": quote.body["id"] }),
+        )
+        .await;
+    assert_eq!(paid.status, StatusCode::OK, "{}", paid.body);
+    assert_eq!(paid.body["presentment"], json!({ "amount": 1847, "currency": "EUR", "rate": "0.9235" }));
+    assert_eq!((paid.body["amount"].as_i64(), paid.body["currency"].as_str()), (Some(2000), Some("USD")));
+    let shipped = app
+        .post(&format!("/v1/orders/{o}/ship"), Some(&key), json!({ "carrier": "DHL", "tracking_number": "D1" }))
+        .await;
+    assert_eq!(shipped.body["payment"]["status"], "succeeded", "{}", shipped.body);
+    // A quote is locked for 15 minutes; after that, nothing is charged.
+    let late = app.post("/v1/fx/quotes", Some(&buyer), json!({ "from": "USD", "to": "EUR", "amount": 2000 })).await;
+    let o2 = order(&app, &buyer, &product, 1).await.body["id"].as_str().unwrap_or_default().to_owned();
+    app.post("/v1/test/clock", None, json!({ "advance_seconds": 901 })).await;
+    let expired = app
+        .post(
+            &format!("/v1/orders/{o2}/pay"),
+            Some(&buyer),
+            json!({ "payment_method": { "type": "card", "card": card },
+            "currency": "EUR", "fx_quote": late.body["id"] }),
+        )
+        .await;
+    expired.assert_error(400, "invalid_request_error", "fx_quote_expired");
+    let o2_now = app.get(&format!("/v1/orders/{o2}"), Some(&buyer)).await;
+    assert_eq!((o2_now.body["status"].as_str(), o2_now.body["payment"].is_null()), (Some("awaiting_payment"), true));
+    app.assert_ledger_balanced().await;
+}
+
+#[tokio::test]
+async fn authorizations_about_to_lapse_are_renewed_or_the_order_cancelled() {
+    let app = TestApp::spawn_with(|c| c.step_up_new_cards = false).await;
+    let (key, product) = seller(&app, "slow-shop@example.com", "US", 2000, Some(5)).await;
+    let buyer = buyer_from(&app, "slow-buyer@example.com", "FR").await;
+    // A saved card whose authorizations last one day.
+    let card = save_card(&app, &buyer, "4000000000000242").await;
+    let o = order(&app, &buyer, &product, 1).await.body["id"].as_str().unwrap_or_default().to_owned();
+    let paid = app
+        .post(
+            &format!("/v1/orders/{o}/pay"),
+            Some(&buyer),
+            json!({ "payment_method": { "type": "card", "card": card } }),
+        )
+        .await;
+    // (A US card for a French buyer asks for a code first.)
+    let payment = paid.body["id"].as_str().unwrap_or_default().to_owned();
+    let paid = if paid.body["status"] == "requires_action" {
+        let code = app.inbox_code("slow-buyer@example.com").await;
+        app.post(&format!("/v1/payments/{payment}/verify"), Some(&buyer), json!({ "code": code })).await
+    } else {
+        paid
+    };
+    assert_eq!(paid.body["status"], "requires_capture", "{}", paid.body);
+    let first_expiry = paid.body["capture_before"].as_i64().unwrap_or(0);
+    // A typed card is not kept: its authorization cannot be renewed.
+    let o2 = order(&app, &buyer, &product, 1).await.body["id"].as_str().unwrap_or_default().to_owned();
+    let typed = app
+        .post(&format!("/v1/orders/{o2}/pay"), Some(&buyer), json!({ "payment_method": new_card("4000000000000242") }))
+        .await;
+    let typed_payment = typed.body["id"].as_str().unwrap_or_default().to_owned();
+    let typed = if typed.body["status"] == "requires_action" {
+        let code = app.inbox_code("slow-buyer@example.com").await;
+        app.post(&format!("/v1/payments/{typed_payment}/verify"), Some(&buyer), json!({ "code": code })).await
+    } else {
+        typed
+    };
+    assert_eq!(typed.body["status"], "requires_capture", "{}", typed.body);
+
+    // Nineteen hours later both are within six hours of lapsing.
+    app.post("/v1/test/clock", None, json!({ "advance_seconds": 19 * 3600 })).await;
+    let buyer = app.login("slow-buyer@example.com", common::PASSWORD).await;
+    let renewed = app.get(&format!("/v1/payments/{payment}"), Some(&buyer)).await;
+    assert_eq!(renewed.body["status"], "requires_capture", "{}", renewed.body);
+    assert!(renewed.body["capture_before"].as_i64().unwrap_or(0) > first_expiry, "{}", renewed.body);
+    assert!(
+        renewed.body["attempts"].as_array().is_some_and(|a| a.iter().any(|x| x["status"] == "reauthorized")),
+        "{}",
+        renewed.body
+    );
+    let shipped = app
+        .post(&format!("/v1/orders/{o}/ship"), Some(&key), json!({ "carrier": "UPS", "tracking_number": "1Z" }))
+        .await;
+    assert_eq!(shipped.body["payment"]["status"], "succeeded", "the renewed authorization captures: {}", shipped.body);
+
+    let canceled = app.get(&format!("/v1/orders/{o2}"), Some(&buyer)).await;
+    assert_eq!(
+        (canceled.body["status"].as_str(), canceled.body["payment"]["status"].as_str()),
+        (Some("canceled"), Some("canceled"))
+    );
+    let mail = app.get("/v1/test/inbox?to=slow-buyer@example.com", None).await;
+    let told = mail.body["data"]
+        .as_array()
+        .is_some_and(|m| m.iter().any(|x| x["body"].as_str().unwrap_or("").contains("could not be renewed")));
+    assert!(told, "the buyer is told why: {}", mail.body);
+    app.assert_ledger_balanced().await;
+}

@@ -362,6 +362,28 @@ const MIGRATIONS: &[&str] = &[
         reasons TEXT NOT NULL
     );
     CREATE INDEX payment_attempts_created ON payment_attempts(created_at);
+
+    CREATE TABLE fx_rates (
+        from_currency TEXT NOT NULL,
+        to_currency TEXT NOT NULL,
+        rate TEXT NOT NULL,
+        updated_at INTEGER NOT NULL,
+        PRIMARY KEY (from_currency, to_currency)
+    ) WITHOUT ROWID;
+    CREATE TABLE fx_quotes (
+        id TEXT PRIMARY KEY,
+        user_id TEXT NOT NULL,
+        from_currency TEXT NOT NULL,
+        to_currency TEXT NOT NULL,
+        rate TEXT NOT NULL,
+        from_amount INTEGER NOT NULL,
+        to_amount INTEGER NOT NULL,
+        created_at INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL
+    );
+    ALTER TABLE payments ADD COLUMN presentment_amount INTEGER;
+    ALTER TABLE payments ADD COLUMN presentment_currency TEXT;
+    ALTER TABLE payments ADD COLUMN fx_rate TEXT;
     "#,
 ];
 

@@ -81,6 +81,8 @@ pub struct PaymentRecord {
     pub last_error_message: Option<String>,
     pub created_at: i64,
     pub updated_at: i64,
+    /// What the buyer pays in their own currency, when it differs from the order's: (amount, currency, rate).
+    pub presentment: Option<(i64, String, String)>,
 }
 
 /// One attempt to pay.
@@ -150,7 +152,8 @@ fn order_from_row(r: &Row<'_>) -> rusqlite::Result<OrderRecord> {
 const PAYMENT_COLUMNS: &str =
     "id, order_id, buyer_user_id, status, amount, currency, pocket_amount, card_amount, card_id,
     card_brand, card_last4, hold_id, authorization_id, authorization_expires_at, amount_captured, amount_refunded,
-    attempt_in_progress, last_error_code, last_decline_code, last_error_message, created_at, updated_at";
+    attempt_in_progress, last_error_code, last_decline_code, last_error_message, created_at, updated_at,
+    presentment_amount, presentment_currency, fx_rate";
 
 fn payment_from_row(r: &Row<'_>) -> rusqlite::Result<PaymentRecord> {
     Ok(PaymentRecord {
@@ -176,6 +179,14 @@ fn payment_from_row(r: &Row<'_>) -> rusqlite::Result<PaymentRecord> {
         last_error_message: r.get(19)?,
         created_at: r.get(20)?,
         updated_at: r.get(21)?,
+        presentment: match (
+            r.get::<_, Option<i64>>(22)?,
+            r.get::<_, Option<String>>(23)?,
+            r.get::<_, Option<String>>(24)?,
+        ) {
+            (Some(a), Some(c), Some(rate)) => Some((a, c, rate)),
+            _ => None,
+        },
     })
 }
 
@@ -382,7 +393,7 @@ impl WriteTx<'_> {
         self.conn
             .prepare_cached(&format!(
                 "INSERT INTO payments ({PAYMENT_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14,
-                 ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22)"
+                 ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25)"
             ))?
             .execute(params![
                 p.id,
@@ -406,7 +417,10 @@ impl WriteTx<'_> {
                 p.last_decline_code,
                 p.last_error_message,
                 p.created_at,
-                p.updated_at
+                p.updated_at,
+                p.presentment.as_ref().map(|x| x.0),
+                p.presentment.as_ref().map(|x| x.1.clone()),
+                p.presentment.as_ref().map(|x| x.2.clone())
             ])
             .map_err(|e| duplicate_or(e, "payment"))?;
         Ok(())
@@ -419,7 +433,8 @@ impl WriteTx<'_> {
                 "UPDATE payments SET status = ?2, pocket_amount = ?3, card_amount = ?4, card_id = ?5, card_brand = ?6,
                  card_last4 = ?7, hold_id = ?8, authorization_id = ?9, authorization_expires_at = ?10, amount_captured = ?11,
                  amount_refunded = ?12, attempt_in_progress = ?13, last_error_code = ?14, last_decline_code = ?15,
-                 last_error_message = ?16, updated_at = ?17 WHERE id = ?1",
+                 last_error_message = ?16, updated_at = ?17, presentment_amount = ?18, presentment_currency = ?19, fx_rate = ?20
+                 WHERE id = ?1",
             )?
             .execute(params![
                 p.id,
@@ -438,7 +453,10 @@ impl WriteTx<'_> {
                 p.last_error_code,
                 p.last_decline_code,
                 p.last_error_message,
-                p.updated_at
+                p.updated_at,
+                p.presentment.as_ref().map(|x| x.0),
+                p.presentment.as_ref().map(|x| x.1.clone()),
+                p.presentment.as_ref().map(|x| x.2.clone())
             ])?;
         Ok(())
     }
@@ -615,6 +633,76 @@ impl WriteTx<'_> {
                    AND status IN ('requires_capture', 'succeeded')",
             )?
             .query_row(params![buyer_user_id, currency, since], |r| r.get(0))?)
+    }
+}
+
+/// A locked exchange-rate quote.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QuoteRecord {
+    pub id: String,
+    pub user_id: String,
+    pub from_currency: String,
+    pub to_currency: String,
+    pub rate: String,
+    pub from_amount: i64,
+    pub to_amount: i64,
+    pub created_at: i64,
+    pub expires_at: i64,
+}
+
+impl WriteTx<'_> {
+    /// Sets the rate from one currency to another.
+    pub fn put_fx_rate(&mut self, from: &str, to: &str, rate: &str, now: i64) -> Result<(), StoreError> {
+        self.conn
+            .prepare_cached("INSERT OR REPLACE INTO fx_rates (from_currency, to_currency, rate, updated_at) VALUES (?1, ?2, ?3, ?4)")?
+            .execute(params![from, to, rate, now])?;
+        Ok(())
+    }
+
+    /// Records a quote.
+    pub fn insert_quote(&mut self, q: &QuoteRecord) -> Result<(), StoreError> {
+        self.conn
+            .prepare_cached(
+                "INSERT INTO fx_quotes (id, user_id, from_currency, to_currency, rate, from_amount, to_amount, created_at, expires_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            )?
+            .execute(params![q.id, q.user_id, q.from_currency, q.to_currency, q.rate, q.from_amount, q.to_amount, q.created_at, q.expires_at])?;
+        Ok(())
+    }
+
+    /// A quote.
+    pub fn quote(&mut self, id: &str) -> Result<Option<QuoteRecord>, StoreError> {
+        Ok(self
+            .conn
+            .prepare_cached(
+                "SELECT id, user_id, from_currency, to_currency, rate, from_amount, to_amount, created_at, expires_at
+                   FROM fx_quotes WHERE id = ?1",
+            )?
+            .query_row([id], |r| {
+                Ok(QuoteRecord {
+                    id: r.get(0)?,
+                    user_id: r.get(1)?,
+                    from_currency: r.get(2)?,
+                    to_currency: r.get(3)?,
+                    rate: r.get(4)?,
+                    from_amount: r.get(5)?,
+                    to_amount: r.get(6)?,
+                    created_at: r.get(7)?,
+                    expires_at: r.get(8)?,
+                })
+            })
+            .optional()?)
+    }
+}
+
+impl ReadTx<'_> {
+    /// The rate from one currency to another, if an operator set one.
+    pub fn fx_rate(&self, from: &str, to: &str) -> Result<Option<String>, StoreError> {
+        Ok(self
+            .conn
+            .prepare_cached("SELECT rate FROM fx_rates WHERE from_currency = ?1 AND to_currency = ?2")?
+            .query_row(params![from, to], |r| r.get(0))
+            .optional()?)
     }
 }
 

@@ -101,7 +101,29 @@ pub(crate) fn register(api: Api) -> Api {
     )
     .add(
         Endpoint { verb: Verb::Get, path: "/v1/payments/{id}", summary: "A payment with every attempt", access: Access::Anyone, body: None, success: 200 },
-        get_payment,
+                get_payment,
+    )
+    .add(
+        Endpoint {
+            verb: Verb::Put,
+            path: "/v1/fx/rates/{from}/{to}",
+            summary: "Sets an exchange rate (units of `to` per one `from`), as an exact decimal string",
+            access: Access::Operator,
+            body: Some(object_schema(&[("rate", "string", true)])),
+            success: 200,
+        },
+        put_rate,
+    )
+    .add(
+        Endpoint {
+            verb: Verb::Post,
+            path: "/v1/fx/quotes",
+            summary: "Locks a rate for 15 minutes: what an amount costs in the buyer's currency",
+            access: Access::Buyer,
+            body: Some(object_schema(&[("from", "string", true), ("to", "string", true), ("amount", "integer", true)])),
+            success: 201,
+        },
+        create_quote,
     )
     .add(
         Endpoint {
@@ -250,6 +272,7 @@ fn payment_json(p: &PaymentRecord, attempts: &[AttemptRecord]) -> Value {
         "id": p.id, "object": "payment", "order": p.order_id, "status": p.status, "amount": p.amount, "currency": p.currency,
         "pocket_amount": p.pocket_amount, "card_amount": p.card_amount,
         "card": p.card_brand.as_ref().map(|b| json!({ "brand": b, "last4": p.card_last4 })),
+        "presentment": p.presentment.as_ref().map(|(amount, currency, rate)| json!({ "amount": amount, "currency": currency, "rate": rate })),
         "next_action": Value::Null, "capture_before": p.authorization_expires_at,
         "amount_captured": p.amount_captured, "amount_refunded": p.amount_refunded,
         "last_error": last_error, "attempts": attempts, "created": p.created_at,
@@ -658,12 +681,17 @@ async fn pay_order(
 ) -> Result<Response, ApiError> {
     let (user, _) = caller.clone().buyer()?;
     let order = load_order(&state, &caller, &id).await?;
-    if body.fx_quote.is_some() || body.currency.as_deref().is_some_and(|c| c != order.currency) {
-        return Err(ApiError::invalid(
-            "currency",
-            "Paying in another currency is not available yet: pay in the order's currency.",
-        ));
-    }
+    let fx = match (&body.currency, &body.fx_quote) {
+        (Some(c), _) if *c == order.currency => None,
+        (None, None) => None,
+        (Some(_), None) => return Err(ApiError::missing("fx_quote")),
+        (_, Some(q)) => {
+            if body.pocket_amount.is_some() || body.payment_method.kind == "pocket" {
+                return Err(ApiError::invalid("fx_quote", "A payment in another currency is paid by card only."));
+            }
+            Some((q.clone(), body.currency.clone()))
+        }
+    };
     let method_is_pocket = body.payment_method.kind == "pocket";
     let split = split_payment(order.amount, body.pocket_amount, method_is_pocket)
         .map_err(|e| ApiError::bad_request(e.code(), e.to_string()).with_param("pocket_amount"))?;
@@ -701,6 +729,33 @@ async fn pay_order(
                 let month = tx.spent_since(&order.buyer_user_id, &order.currency, month_start)?;
                 check_limits(&config.spending_limits, today, month, order.amount).map_err(limit_error)?;
             }
+            let presentment = match &fx {
+                None => None,
+                Some((quote_id, wanted)) => {
+                    let q = tx
+                        .quote(quote_id)?
+                        .filter(|q| q.user_id == order.buyer_user_id)
+                        .ok_or_else(|| ApiError::invalid("fx_quote", "No such quote."))?;
+                    if q.from_currency != order.currency
+                        || q.from_amount != order.amount
+                        || wanted.as_ref().is_some_and(|w| *w != q.to_currency)
+                    {
+                        return Err(ApiError::invalid(
+                            "fx_quote",
+                            "This quote is for another amount or currency: ask for a quote for this order.",
+                        ));
+                    }
+                    if now >= q.expires_at {
+                        return Err(ApiError::bad_request(
+                            "fx_quote_expired",
+                            "The locked exchange rate has expired. Nothing was charged.",
+                        )
+                        .with_param("fx_quote")
+                        .with_advice(&["Ask for a new quote and pay again."]));
+                    }
+                    Some((q.to_amount, q.to_currency, q.rate))
+                }
+            };
             let mut payment = match tx.payment_by_order(&order.id)? {
                 Some(p) => p,
                 None => {
@@ -727,6 +782,7 @@ async fn pay_order(
                         last_error_message: None,
                         created_at: now,
                         updated_at: now,
+                        presentment: None,
                     };
                     tx.insert_payment(&p)?;
                     p
@@ -764,6 +820,7 @@ async fn pay_order(
             payment.card_brand = card_brand;
             payment.card_last4 = card_last4;
             payment.hold_id = None;
+            payment.presentment = presentment;
             payment.attempt_in_progress = Some(attempt.id.clone());
             payment.updated_at = now;
             tx.update_payment(&payment)?;
@@ -884,13 +941,16 @@ async fn authorize_attempt(
         let pid = payment_id.to_owned();
         move |tx| tx.payment(&pid)
     });
-    let currency = match currency.await {
-        Ok(Some(p)) => p.currency,
+    let (card_amount, currency) = match currency.await {
+        Ok(Some(p)) => match p.presentment {
+            Some((amount, currency, _)) => (amount, currency),
+            None => (split.card_minor, p.currency),
+        },
         _ => return ApiError::internal().into_response(),
     };
     let spec = AuthorizeSpec {
         attempt_id,
-        amount_minor: split.card_minor,
+        amount_minor: card_amount,
         currency: &currency,
         merchant_country: &pending.merchant_country,
         verified,
@@ -1256,8 +1316,9 @@ async fn ship_order(
         .await?;
     // Step 2: capture the card part at the issuer (the key makes a retry safe).
     let mut capture_error = None;
+    let capture_amount = payment.presentment.as_ref().map(|p| p.0).unwrap_or(payment.card_amount);
     if let (Some(auth_id), true) = (&payment.authorization_id, payment.card_amount > 0) {
-        if let Err(e) = state.issuer.capture(auth_id, payment.card_amount, &format!("{}:capture", payment.id)).await {
+        if let Err(e) = state.issuer.capture(auth_id, capture_amount, &format!("{}:capture", payment.id)).await {
             tracing::warn!(error = %e, payment = %payment.id, "capture at the issuer failed");
             capture_error = Some(e);
         }
@@ -1286,9 +1347,23 @@ async fn ship_order(
                 pocket::capture(tx, hold_id, p.pocket_amount, ctx.now)?;
             }
             if p.card_amount > 0 {
-                let clearing = platform_account(tx, "card_clearing", currency, ctx.now)?;
                 let payable = seller_payable(tx, &merchant_id, currency, ctx.now)?;
-                post(tx, clearing, payable, p.card_amount, currency, codes::CARD_CAPTURE, ctx.now)?;
+                match &p.presentment {
+                    None => {
+                        let clearing = platform_account(tx, "card_clearing", currency, ctx.now)?;
+                        post(tx, clearing, payable, p.card_amount, currency, codes::CARD_CAPTURE, ctx.now)?;
+                    }
+                    Some((amount, buyer_currency, _)) => {
+                        // The card network owes the buyer's currency; the seller is owed the order's: the
+                        // platform's FX accounts take the difference (balanced per currency).
+                        let buyer_currency = Currency::parse(buyer_currency).map_err(|_| ApiError::internal())?;
+                        let clearing = platform_account(tx, "card_clearing", buyer_currency, ctx.now)?;
+                        let fx_in = platform_account(tx, "fx", buyer_currency, ctx.now)?;
+                        post(tx, clearing, fx_in, *amount, buyer_currency, codes::CARD_CAPTURE, ctx.now)?;
+                        let fx_out = platform_account(tx, "fx", currency, ctx.now)?;
+                        post(tx, fx_out, payable, p.card_amount, currency, codes::CARD_CAPTURE, ctx.now)?;
+                    }
+                }
             }
             p.status = PaymentStatus::Succeeded.name().into();
             p.amount_captured = p.amount;
@@ -1422,40 +1497,180 @@ async fn cancel_order(
     // Step 3: release holds, cancel, return stock.
     Ok(state
         .execute(idem.map(|e| e.0), move |tx, ctx| {
-            let mut order = tx.order(&id)?.ok_or_else(|| ApiError::not_found("order"))?;
-            let before = order.status.clone();
-            if let Some(p) = payment {
-                let mut p = tx.payment(&p.id)?.ok_or_else(ApiError::internal)?;
-                if let (Some(hold_id), "requires_capture") = (p.hold_id.clone(), p.status.as_str()) {
-                    pocket::release(tx, &hold_id, ctx.now)?;
-                }
-                p.status = PaymentStatus::Canceled.name().into();
-                p.attempt_in_progress = None;
-                p.updated_at = ctx.now;
-                tx.update_payment(&p)?;
-            }
-            for item in tx.order_items(&id)? {
-                tx.return_stock(&item.product_id, item.quantity)?;
-            }
-            order.status = OrderStatus::Canceled.name().into();
-            order.canceled_at = Some(ctx.now);
-            order.cancel_reason = reason;
-            if !tx.update_order(&order, &before)? {
-                return Err(ApiError::conflict(
-                    "order_not_cancelable",
-                    "This order changed meanwhile; look at it again.",
-                ));
-            }
-            notify_buyer(
-                tx,
-                &order,
-                "Your order was cancelled",
-                &format!("Order {} was cancelled. You have not been charged.", order.number),
-                ctx.now,
-            )?;
+            cancel_in(tx, &id, reason, "You have not been charged.", ctx.now)?;
             Ok(ApiResponse::ok(order_view(tx, &id)?))
         })
         .await)
+}
+
+/// Cancels an order inside a command: releases the Pocket hold, marks the payment cancelled, returns
+/// the stock and tells the buyer. The card authorization must have been voided (or left to lapse) before.
+fn cancel_in(
+    tx: &mut WriteTx<'_>,
+    order_id: &str,
+    reason: Option<String>,
+    note: &str,
+    now: i64,
+) -> Result<(), ApiError> {
+    let mut order = tx.order(order_id)?.ok_or_else(|| ApiError::not_found("order"))?;
+    let before = order.status.clone();
+    if let Some(mut p) = tx.payment_by_order(order_id)? {
+        if let (Some(hold_id), "requires_capture") = (p.hold_id.clone(), p.status.as_str()) {
+            pocket::release(tx, &hold_id, now)?;
+        }
+        p.status = PaymentStatus::Canceled.name().into();
+        p.attempt_in_progress = None;
+        p.updated_at = now;
+        tx.update_payment(&p)?;
+    }
+    for item in tx.order_items(order_id)? {
+        tx.return_stock(&item.product_id, item.quantity)?;
+    }
+    order.status = OrderStatus::Canceled.name().into();
+    order.canceled_at = Some(now);
+    order.cancel_reason = reason;
+    if !tx.update_order(&order, &before)? {
+        return Err(ApiError::conflict("order_not_cancelable", "This order changed meanwhile; look at it again."));
+    }
+    let why = order.cancel_reason.as_deref().map(|r| format!(" Reason: {r}.")).unwrap_or_default();
+    notify_buyer(
+        tx,
+        &order,
+        "Your order was cancelled",
+        &format!("Order {} was cancelled.{why} {note}", order.number),
+        now,
+    )
+}
+
+/// Authorizations that expire within this margin are renewed before they lapse.
+pub const REAUTH_MARGIN_S: i64 = 6 * 3600;
+
+/// Renews card authorizations about to expire on orders not yet shipped: a new authorization on the
+/// saved card, then the old one is voided. Without a saved card, or if the bank refuses, the order is
+/// cancelled (holds released, the buyer told why) — never shipped on a lapsed authorization.
+pub async fn reauthorize_expiring(state: &AppState) {
+    let now = state.clock.now();
+    let Ok(due) = state.store.write(move |tx| tx.payments_expiring(now + REAUTH_MARGIN_S, 50)).await else { return };
+    for p in due {
+        if p.card_amount == 0 {
+            continue;
+        }
+        let claim = format!("reauth:{}", random_id("re"));
+        let (pid, c) = (p.id.clone(), claim.clone());
+        let claimed = state
+            .store
+            .write(move |tx| -> Result<bool, ApiError> {
+                let Some(mut p) = tx.payment(&pid)? else { return Ok(false) };
+                if p.attempt_in_progress.is_some() || p.status != PaymentStatus::RequiresCapture.name() {
+                    return Ok(false);
+                }
+                p.attempt_in_progress = Some(c);
+                tx.update_payment(&p)?;
+                Ok(true)
+            })
+            .await;
+        if !matches!(claimed, Ok(true)) {
+            continue;
+        }
+        let order = match state
+            .store
+            .read({
+                let oid = p.order_id.clone();
+                move |tx| tx.order(&oid)
+            })
+            .await
+        {
+            Ok(Some(o)) => o,
+            _ => continue,
+        };
+        let mid = order.merchant_id.clone();
+        let merchant_country = state
+            .store
+            .read(move |tx| tx.merchant(&mid))
+            .await
+            .ok()
+            .flatten()
+            .map(|m| m.country)
+            .unwrap_or_else(|| "US".into());
+        let saved = match &p.card_id {
+            Some(card_id) => {
+                let method =
+                    PaymentMethodBody { kind: "card".into(), card: Some(card_id.clone()), new_card: None, save: None };
+                resolve_card(state, &p.buyer_user_id, &method).await.ok()
+            }
+            None => None,
+        };
+        let attempt_id = random_id("att");
+        let renewed = match &saved {
+            Some(card) => {
+                let (amount, currency) = match &p.presentment {
+                    Some((a, c, _)) => (*a, c.clone()),
+                    None => (p.card_amount, p.currency.clone()),
+                };
+                let spec = AuthorizeSpec {
+                    attempt_id: &attempt_id,
+                    amount_minor: amount,
+                    currency: &currency,
+                    merchant_country: &merchant_country,
+                    verified: true,
+                };
+                match authorize_card(state, card, &spec).await {
+                    AuthorizeOutcome::Approved(a) => Some(a),
+                    _ => None,
+                }
+            }
+            None => None,
+        };
+        if let Some(old) = &p.authorization_id {
+            if let Err(e) = state.issuer.void(old, &format!("{}:void:{}", p.id, old)).await {
+                tracing::warn!(error = %e, payment = %p.id, "voiding the old authorization failed; it will lapse");
+            }
+        }
+        let now = state.clock.now();
+        let outcome = state
+            .store
+            .write(move |tx| -> Result<(), ApiError> {
+                let Some(mut payment) = tx.payment(&p.id)? else { return Ok(()) };
+                if payment.attempt_in_progress.as_deref() != Some(claim.as_str()) {
+                    return Ok(());
+                }
+                match renewed {
+                    Some(a) => {
+                        tx.insert_attempt(&AttemptRecord {
+                            id: attempt_id,
+                            payment_id: payment.id.clone(),
+                            status: "reauthorized".into(),
+                            pocket_amount: 0,
+                            card_amount: payment.card_amount,
+                            card_id: payment.card_id.clone(),
+                            card_brand: payment.card_brand.clone(),
+                            card_last4: payment.card_last4.clone(),
+                            authorization_id: Some(a.id.clone()),
+                            error_code: None,
+                            decline_code: None,
+                            created_at: now,
+                        })?;
+                        payment.authorization_id = Some(a.id);
+                        payment.authorization_expires_at = Some(a.expires_at);
+                        payment.attempt_in_progress = None;
+                        payment.updated_at = now;
+                        tx.update_payment(&payment)?;
+                        Ok(())
+                    }
+                    None => cancel_in(
+                        tx,
+                        &payment.order_id,
+                        Some("the card authorization expired before shipping and could not be renewed".into()),
+                        "You have not been charged; you can order again and pay with another card or your Pocket.",
+                        now,
+                    ),
+                }
+            })
+            .await;
+        if let Err(e) = outcome {
+            tracing::warn!(code = e.code, "renewing an authorization failed; retrying on the next tick");
+        }
+    }
 }
 
 /// An attempt open this long is settled by the healer.
@@ -1529,4 +1744,90 @@ pub async fn heal_payments(state: &AppState) {
             tracing::warn!(code = e.code, "settling a stale payment attempt failed; retrying later");
         }
     }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RateBody {
+    rate: String,
+}
+
+fn currency_param(param: &str, code: &str) -> Result<Currency, ApiError> {
+    Currency::parse(code)
+        .map_err(|_| ApiError::bad_request("currency_not_supported", "We do not take this currency.").with_param(param))
+}
+
+async fn put_rate(
+    State(state): State<AppState>,
+    idem: Idem,
+    caller: Caller,
+    Path((from, to)): Path<(String, String)>,
+    ApiJson(body): ApiJson<RateBody>,
+) -> Result<Response, ApiError> {
+    caller.operator()?;
+    let from = currency_param("from", &from)?;
+    let to = currency_param("to", &to)?;
+    if from == to {
+        return Err(ApiError::invalid("to", "A rate converts between two different currencies."));
+    }
+    let rate = domain::money::ExchangeRate::parse(&body.rate).map_err(|_| {
+        ApiError::invalid("rate", "The rate is a positive decimal string with at most 12 decimals, such as \"1.0845\".")
+    })?;
+    Ok(state
+        .execute(idem.map(|e| e.0), move |tx, ctx| {
+            tx.put_fx_rate(from.code(), to.code(), &rate.to_string(), ctx.now)?;
+            Ok(ApiResponse::ok(json!({ "object": "fx_rate", "from": from.code(), "to": to.code(),
+                "rate": rate.to_string(), "updated": ctx.now })))
+        })
+        .await)
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct QuoteBody {
+    from: String,
+    to: String,
+    amount: i64,
+}
+
+async fn create_quote(
+    State(state): State<AppState>,
+    idem: Idem,
+    caller: Caller,
+    ApiJson(body): ApiJson<QuoteBody>,
+) -> Result<Response, ApiError> {
+    let (user, _) = caller.buyer()?;
+    let from = currency_param("from", &body.from)?;
+    let to = currency_param("to", &body.to)?;
+    if body.amount <= 0 {
+        return Err(ApiError::bad_request("amount_invalid", "The amount must be positive.").with_param("amount"));
+    }
+    let (f, t) = (from.code().to_owned(), to.code().to_owned());
+    let rate = state.store.read(move |tx| tx.fx_rate(&f, &t)).await?.ok_or_else(|| {
+        ApiError::bad_request("currency_not_supported", "We cannot convert between these currencies yet.")
+            .with_param("to")
+    })?;
+    let rate = domain::money::ExchangeRate::parse(&rate).map_err(|_| ApiError::internal())?;
+    let now = state.clock.now();
+    let q = domain::checkout::quote(rate, domain::money::Money::new(body.amount, from), to, now)
+        .map_err(|e| ApiError::bad_request("amount_invalid", e.to_string()).with_param("amount"))?;
+    let record = store::QuoteRecord {
+        id: random_id("fxq"),
+        user_id: user.id,
+        from_currency: from.code().to_owned(),
+        to_currency: to.code().to_owned(),
+        rate: q.rate.to_string(),
+        from_amount: q.from_minor,
+        to_amount: q.to_minor,
+        created_at: q.created_at,
+        expires_at: q.expires_at,
+    };
+    Ok(state
+        .execute(idem.map(|e| e.0), move |tx, _| {
+            tx.insert_quote(&record)?;
+            Ok(ApiResponse::created(json!({ "id": record.id, "object": "fx_quote", "rate": record.rate,
+                "from": record.from_currency, "to": record.to_currency, "from_amount": record.from_amount,
+                "to_amount": record.to_amount, "created": record.created_at, "expires_at": record.expires_at })))
+        })
+        .await)
 }

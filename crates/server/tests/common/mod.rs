@@ -152,6 +152,10 @@ impl TestApp {
         self.call(Method::POST, path, token, None, Some(body)).await
     }
 
+    pub async fn put_json(&self, path: &str, token: Option<&str>, body: Value) -> Answer {
+        self.call(Method::PUT, path, token, None, Some(body)).await
+    }
+
     pub async fn get(&self, path: &str, token: Option<&str>) -> Answer {
         self.call(Method::GET, path, token, None, None).await
     }
