@@ -2,6 +2,7 @@
 #![forbid(unsafe_code)]
 
 mod bench;
+mod bench_checkout;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -102,6 +103,8 @@ enum IssuerCommand {
 enum BenchCommand {
     /// Durable ledger transfers from many concurrent submitters through the API's writer path.
     Ledger(bench::LedgerBenchArgs),
+    /// Complete orders (create, pay half Pocket half saved card, ship) through the HTTP API.
+    Checkout(bench_checkout::CheckoutBenchArgs),
 }
 
 fn init_logs(json: bool) {
@@ -215,6 +218,21 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let listener = tokio::net::TcpListener::bind(listen).await?;
             println!("pocketpay test issuer listening on http://{}", listener.local_addr()?);
             axum::serve(listener, router).with_graceful_shutdown(shutdown_signal()).await?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Bench { command: BenchCommand::Checkout(args) } => {
+            let concurrency = args.concurrency;
+            let report = bench_checkout::run_checkout(args).await?;
+            println!(
+                "checkout bench: {} complete orders in {:.1} s = {:.0} orders/s (create + pay half Pocket half card + ship, durable); latency p50 {} ms, p99 {} ms; {} in flight; {} failed",
+                report.orders,
+                report.elapsed.as_secs_f64(),
+                report.orders as f64 / report.elapsed.as_secs_f64(),
+                report.p50.as_millis(),
+                report.p99.as_millis(),
+                concurrency,
+                report.failed
+            );
             Ok(ExitCode::SUCCESS)
         }
         Command::Bench { command: BenchCommand::Ledger(args) } => {

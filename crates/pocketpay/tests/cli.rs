@@ -109,3 +109,10 @@ fn the_ledger_bench_runs_and_reports() {
     assert_eq!(code, 0, "{out}");
     assert!(out.contains("transfers/s durable") && out.contains("p99"), "{out}");
 }
+
+#[test]
+fn the_checkout_bench_runs_and_reports() {
+    let (code, out) = pocketpay(&["bench", "checkout", "--seconds", "1", "--buyers", "2", "--concurrency", "2"]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("orders/s") && out.contains("0 failed"), "{out}");
+}

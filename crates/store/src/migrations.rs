@@ -361,7 +361,7 @@ const MIGRATIONS: &[&str] = &[
         recipient TEXT NOT NULL,
         reasons TEXT NOT NULL
     );
-    CREATE INDEX payment_attempts_created ON payment_attempts(created_at);
+    CREATE INDEX payments_buyer ON payments(buyer_user_id, created_at);
 
     CREATE TABLE fx_rates (
         from_currency TEXT NOT NULL,

@@ -618,8 +618,8 @@ impl WriteTx<'_> {
         Ok(self
             .conn
             .prepare_cached(
-                "SELECT count(*) FROM payment_attempts a JOIN payments p ON p.id = a.payment_id
-                  WHERE p.buyer_user_id = ?1 AND a.status = 'succeeded' AND a.created_at >= ?2",
+                "SELECT count(*) FROM payments WHERE buyer_user_id = ?1 AND created_at >= ?2
+                   AND status IN ('requires_capture', 'succeeded')",
             )?
             .query_row(params![buyer_user_id, since], |r| r.get(0))?)
     }

@@ -1,0 +1,245 @@
+//! `pocketpay bench checkout`: complete orders through the HTTP API of a real server on loopback —
+//! each order created, paid half from the buyer's Pocket and half by a saved card (authorized at the
+//! in-process test issuer), and shipped (captured) — every answer durable.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use anyhow::{bail, Context};
+use rand::Rng;
+use serde_json::{json, Value};
+use server::{Mode, ServerConfig};
+
+/// Options of the checkout benchmark.
+#[derive(Debug, Clone, clap::Args)]
+pub struct CheckoutBenchArgs {
+    /// Buyers, each with a Pocket balance and a saved card of their own.
+    #[arg(long, default_value_t = 64)]
+    pub buyers: usize,
+    /// Orders in flight at once.
+    #[arg(long, default_value_t = 64)]
+    pub concurrency: usize,
+    /// How long to measure, after a one-second warm-up.
+    #[arg(long, default_value_t = 10)]
+    pub seconds: u64,
+}
+
+/// Results of a run.
+pub struct CheckoutBenchReport {
+    pub orders: u64,
+    pub elapsed: Duration,
+    pub p50: Duration,
+    pub p99: Duration,
+    pub failed: u64,
+}
+
+struct Client {
+    http: reqwest::Client,
+    base: String,
+}
+
+impl Client {
+    async fn call(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+    ) -> anyhow::Result<(u16, Value)> {
+        let mut req = self.http.request(method, format!("{}{path}", self.base));
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        if let Some(b) = body {
+            req = req.json(&b);
+        }
+        let resp = req.send().await?;
+        let status = resp.status().as_u16();
+        Ok((status, resp.json::<Value>().await.unwrap_or(Value::Null)))
+    }
+
+    async fn post(&self, path: &str, token: Option<&str>, body: Value) -> anyhow::Result<(u16, Value)> {
+        self.call(reqwest::Method::POST, path, token, Some(body)).await
+    }
+
+    async fn expect(&self, path: &str, token: Option<&str>, body: Value, want: u16) -> anyhow::Result<Value> {
+        let (status, v) = self.post(path, token, body).await?;
+        if status != want {
+            bail!("{path} answered {status}: {v}");
+        }
+        Ok(v)
+    }
+}
+
+/// A Visa number no test-card row names: an ordinary cardholder account with its own limits.
+fn ordinary_card_number(rng: &mut impl Rng) -> String {
+    let mut digits: Vec<u32> = vec![4, 9];
+    while digits.len() < 15 {
+        digits.push(rng.gen_range(0..10));
+    }
+    let sum: u32 = digits
+        .iter()
+        .rev()
+        .enumerate()
+        .map(|(i, d)| {
+            if i % 2 == 0 {
+                if d * 2 > 9 {
+                    d * 2 - 9
+                } else {
+                    d * 2
+                }
+            } else {
+                *d
+            }
+        })
+        .sum();
+    digits.push((10 - sum % 10) % 10);
+    digits.iter().map(|d| char::from_digit(*d, 10).unwrap_or('0')).collect()
+}
+
+pub async fn run_checkout(args: CheckoutBenchArgs) -> anyhow::Result<CheckoutBenchReport> {
+    let dir = std::env::temp_dir().join(format!("pocketpay-bench-checkout-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let mut config = ServerConfig::new(Mode::Test, &dir);
+    config.operator_bootstrap = None;
+    // Risk rules and limits would ask these scripted buyers for codes: the bench measures the payment path.
+    config.risk.velocity_count_max = u32::MAX;
+    config.spending_limits.daily_minor = i64::MAX / 4;
+    config.spending_limits.monthly_minor = i64::MAX / 4;
+    let app = server::build(config).await.context("starting the server")?;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let base = format!("http://{}", listener.local_addr()?);
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let served = tokio::spawn(app.serve(listener, async move {
+        let _ = stopped.await;
+    }));
+    let client = Arc::new(Client { http: reqwest::Client::builder().pool_max_idle_per_host(1024).build()?, base });
+
+    eprintln!("setting up a shop and {} buyers…", args.buyers);
+    let password = "bench-password-1";
+    let owner = sign_up(&client, "owner@bench.test", password).await?;
+    let merchant = client
+        .expect("/v1/merchants", Some(&owner), json!({ "name": "Bench", "country": "US", "currency": "USD" }), 201)
+        .await?;
+    let key = merchant["secret_key"].as_str().unwrap_or_default().to_owned();
+    let product = client
+        .expect("/v1/products", Some(&key), json!({ "name": "Widget", "amount": 1000, "currency": "USD" }), 201)
+        .await?;
+    let product = product["id"].as_str().unwrap_or_default().to_owned();
+    let mut buyers = Vec::with_capacity(args.buyers);
+    for i in 0..args.buyers {
+        let token = sign_up(&client, &format!("buyer{i}@bench.test"), password).await?;
+        let number = ordinary_card_number(&mut rand::thread_rng());
+        let card = client
+            .expect("/v1/cards", Some(&token), json!({ "number": number, "exp_month": 12, "exp_year": 2040, "cvc": "123",
+                "holder_name": "Bench", "billing_address": { "line1": "1 Main St", "city": "Reno", "postal_code": "89501", "country": "US" } }), 201)
+            .await?;
+        let card = card["id"].as_str().unwrap_or_default().to_owned();
+        // 2,100.00 in the Pocket, bought with three other cards (each card's daily limit is 2,000.00):
+        // with 5.00 a card and 5.00 from the Pocket per order, each buyer can place about 400 orders.
+        for _ in 0..3 {
+            let other = ordinary_card_number(&mut rand::thread_rng());
+            let address = json!({ "line1": "1 Main St", "city": "Reno", "postal_code": "89501", "country": "US" });
+            let method = json!({ "type": "card", "new_card": { "number": other, "exp_month": 12, "exp_year": 2040, "cvc": "123",
+                "holder_name": "Bench", "billing_address": address } });
+            let items = json!([{ "denomination": 15000, "quantity": 4 }, { "denomination": 10000, "quantity": 1 }]);
+            let body = json!({ "currency": "USD", "items": items, "payment_method": method });
+            client.expect("/v1/gift_cards/purchase", Some(&token), body, 201).await?;
+        }
+        buyers.push((token, card));
+    }
+    let buyers = Arc::new(buyers);
+    eprintln!("running {} concurrent checkouts for 1 s warm-up + {} s…", args.concurrency, args.seconds);
+    let warmup_end = Instant::now() + Duration::from_secs(1);
+    let end = warmup_end + Duration::from_secs(args.seconds);
+    let failed = Arc::new(AtomicU64::new(0));
+    let mut tasks = Vec::new();
+    for worker in 0..args.concurrency {
+        let (client, buyers, product, key, failed) =
+            (client.clone(), buyers.clone(), product.clone(), key.clone(), failed.clone());
+        tasks.push(tokio::spawn(async move {
+            let mut latencies = Vec::new();
+            let mut n = worker;
+            loop {
+                let (token, card) = &buyers[n % buyers.len()];
+                n += args.concurrency;
+                let began = Instant::now();
+                let ok = one_order(&client, token, card, &product, &key).await;
+                let now = Instant::now();
+                if now >= end {
+                    break;
+                }
+                match ok {
+                    Ok(()) if now > warmup_end => latencies.push(now - began),
+                    Ok(()) => {}
+                    Err(e) => {
+                        if failed.fetch_add(1, Ordering::Relaxed) < 3 {
+                            eprintln!("an order failed: {e:#}");
+                        }
+                    }
+                }
+            }
+            latencies
+        }));
+    }
+    let mut latencies = Vec::new();
+    for t in tasks {
+        latencies.extend(t.await?);
+    }
+    latencies.sort_unstable();
+    let pick = |q: f64| latencies.get(((latencies.len().max(1) - 1) as f64 * q) as usize).copied().unwrap_or_default();
+    let report = CheckoutBenchReport {
+        orders: latencies.len() as u64,
+        elapsed: Duration::from_secs(args.seconds),
+        p50: pick(0.5),
+        p99: pick(0.99),
+        failed: failed.load(Ordering::Relaxed),
+    };
+    let _ = stop.send(());
+    let _ = served.await;
+    let verify = store::verify_ledger_at(&dir.join("pocketpay.db"))?;
+    if !verify.is_balanced() {
+        bail!("the ledger does not balance after the bench: {:?}", verify.problems);
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+    Ok(report)
+}
+
+async fn sign_up(client: &Client, email: &str, password: &str) -> anyhow::Result<String> {
+    client.expect("/v1/users", None, json!({ "email": email, "password": password }), 201).await?;
+    let (_, inbox) = client.call(reqwest::Method::GET, &format!("/v1/test/inbox?to={email}"), None, None).await?;
+    let code = inbox["data"][0]["code"].as_str().unwrap_or_default().to_owned();
+    client.expect("/v1/users/verify_email", None, json!({ "email": email, "code": code }), 200).await?;
+    let session = client.expect("/v1/sessions", None, json!({ "email": email, "password": password }), 201).await?;
+    Ok(session["token"].as_str().unwrap_or_default().to_owned())
+}
+
+/// One complete order: create, pay half Pocket half card, ship.
+async fn one_order(client: &Client, token: &str, card: &str, product: &str, key: &str) -> anyhow::Result<()> {
+    let order = client
+        .expect(
+            "/v1/orders",
+            Some(token),
+            json!({ "items": [{ "product": product, "quantity": 1 }],
+            "shipping_address": { "line1": "1 Main St", "city": "Reno", "postal_code": "89501", "country": "US" } }),
+            201,
+        )
+        .await?;
+    let id = order["id"].as_str().unwrap_or_default().to_owned();
+    let paid = client
+        .expect(
+            &format!("/v1/orders/{id}/pay"),
+            Some(token),
+            json!({ "payment_method": { "type": "card", "card": card }, "pocket_amount": 500 }),
+            200,
+        )
+        .await?;
+    if paid["status"] != "requires_capture" {
+        bail!("payment is {}", paid["status"]);
+    }
+    client
+        .expect(&format!("/v1/orders/{id}/ship"), Some(key), json!({ "carrier": "UPS", "tracking_number": "1Z" }), 200)
+        .await?;
+    Ok(())
+}
