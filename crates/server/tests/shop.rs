@@ -514,3 +514,53 @@ async fn authorizations_about_to_lapse_are_renewed_or_the_order_cancelled() {
     assert!(told, "the buyer is told why: {}", mail.body);
     app.assert_ledger_balanced().await;
 }
+
+#[tokio::test]
+async fn a_hundred_concurrent_card_pays_make_one_authorization() {
+    let app = TestApp::spawn().await;
+    let (_key, product) = seller(&app, "card-race@example.com", "US", 2500, None).await;
+    let buyer = app.buyer("card-racer@example.com").await;
+    let c = app
+        .post("/v1/cards", Some(&buyer), json!({ "number": "5555555555554444", "exp_month": 12, "exp_year": 2035, "cvc": "123",
+            "holder_name": "Ada", "billing_address": { "line1": "1 Main St", "city": "Austin", "postal_code": "73301", "country": "US" } }))
+        .await;
+    let card = c.body["id"].as_str().unwrap_or_default().to_owned();
+    let o = order(&app, &buyer, &product, 1).await.body["id"].as_str().unwrap_or_default().to_owned();
+    let mut tasks = Vec::new();
+    for i in 0..100 {
+        let (client, url, token, card) =
+            (app.client.clone(), format!("{}/v1/orders/{o}/pay", app.base), buyer.clone(), card.clone());
+        tasks.push(tokio::spawn(async move {
+            // Half of them retry with one shared Idempotency-Key, half without.
+            let mut r = client
+                .post(url)
+                .bearer_auth(token)
+                .json(&json!({ "payment_method": { "type": "card", "card": card } }));
+            if i % 2 == 0 {
+                r = r.header("Idempotency-Key", "pay-once");
+            }
+            let r = r.send().await.unwrap_or_else(|e| panic!("{e}"));
+            let status = r.status().as_u16();
+            (status, r.json::<Value>().await.unwrap_or(Value::Null))
+        }));
+    }
+    let mut authorized = std::collections::HashSet::new();
+    for t in tasks {
+        let (status, body) = t.await.unwrap_or_else(|e| panic!("{e}"));
+        match status {
+            200 => {
+                assert_eq!(body["status"], "requires_capture", "{body}");
+                authorized.insert(body["id"].as_str().unwrap_or_default().to_owned());
+            }
+            409 => {}
+            other => panic!("{other}: {body}"),
+        }
+    }
+    assert_eq!(authorized.len(), 1, "one payment");
+    let payment = authorized.into_iter().next().unwrap_or_default();
+    let seen = app.get(&format!("/v1/payments/{payment}"), Some(&buyer)).await;
+    let attempts = seen.body["attempts"].as_array().cloned().unwrap_or_default();
+    assert_eq!(attempts.iter().filter(|a| a["status"] == "succeeded").count(), 1, "one authorization: {}", seen.body);
+    assert_eq!(attempts.len(), 1, "the losers never reached the issuer");
+    app.assert_ledger_balanced().await;
+}

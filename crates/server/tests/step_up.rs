@@ -267,7 +267,7 @@ async fn large_amounts_foreign_cards_and_the_issuers_demand() {
 }
 
 #[tokio::test]
-async fn platform_spending_limits_per_day() {
+async fn platform_spending_limits_per_day_and_month() {
     let app = TestApp::spawn_with(|c| {
         c.spending_limits = domain::checkout::SpendingLimits {
             daily_minor: 10_000,
@@ -276,6 +276,12 @@ async fn platform_spending_limits_per_day() {
         };
     })
     .await;
+    // Start at the beginning of a month, so that the days below stay in one month whatever today is.
+    let now = app.post("/v1/test/clock", None, json!({ "advance_seconds": 0 })).await.body["now"].as_i64().unwrap_or(0);
+    let (y, m) = domain::calendar::year_month_of(now);
+    let (ny, nm) = if m == 12 { (y + 1, 1) } else { (y, m + 1) };
+    let next_month = domain::calendar::days_from_civil(ny, nm, 1) * 86_400 + 3600;
+    app.post("/v1/test/clock", None, json!({ "advance_seconds": next_month - now })).await;
     let product = shop(&app, 6000).await;
     let buyer = app.buyer("limits@example.com").await;
     let card = app
@@ -316,4 +322,28 @@ async fn platform_spending_limits_per_day() {
         )
         .await;
     assert_eq!(third.body["status"], "requires_capture", "{}", third.body);
+    // 120.00 spent this month of 250.00: one more day's 60.00 fits, the next does not (the monthly limit).
+    let mut refused = None;
+    for day in 0..3 {
+        app.post("/v1/test/clock", None, json!({ "advance_seconds": 86_400 })).await;
+        let buyer = app.login("limits@example.com", common::PASSWORD).await;
+        let o = app
+            .post(
+                "/v1/orders",
+                Some(&buyer),
+                json!({ "items": [{ "product": product, "quantity": 1 }], "shipping_address": address() }),
+            )
+            .await;
+        let o = o.body["id"].as_str().unwrap_or_default().to_owned();
+        let body = json!({ "payment_method": { "type": "card", "card": card.body["id"] } });
+        let paid = app.post(&format!("/v1/orders/{o}/pay"), Some(&buyer), body).await;
+        if paid.status == StatusCode::PAYMENT_REQUIRED {
+            refused = Some((day, paid));
+            break;
+        }
+    }
+    let (day, refused) = refused.unwrap_or_else(|| panic!("the monthly limit never applied"));
+    refused.assert_error(402, "payment_error", "spending_limit_exceeded");
+    assert!(refused.body["error"]["message"].as_str().unwrap_or("").contains("month"), "{}", refused.body);
+    assert!(day >= 1, "one more payment fitted first");
 }
