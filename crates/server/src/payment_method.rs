@@ -85,23 +85,7 @@ pub async fn resolve_card(
             if (i32::from(card.exp_year), u32::from(card.exp_month)) < (year, month) {
                 return Err(crate::routes::cards::card_error(domain::cards::CardError::ExpiredCard));
             }
-            let plain = {
-                let vault = state.vault.read().map_err(|_| ApiError::internal())?;
-                vault
-                    .open_sealed(&vault::SealedCard { key_id: card.key_id, ciphertext: card.ciphertext.clone() })
-                    .map_err(|e| {
-                        tracing::error!(error = %e, card = %card.id, "a saved card could not be decrypted");
-                        ApiError::internal()
-                    })?
-            };
-            let input = CardInput {
-                number: plain.expose().to_owned(),
-                exp_month: card.exp_month,
-                exp_year: card.exp_year,
-                cvc: None,
-                address_line1: Some(card.billing.line1.clone()),
-                postal_code: Some(card.billing.postal_code.clone()),
-            };
+            let input = saved_card_input(state, &card)?;
             Ok(ChargeableCard {
                 input,
                 brand: card.brand.clone(),
@@ -182,6 +166,27 @@ pub enum ChargeOutcome {
 /// The buyer-facing error for "we could not reach your bank".
 pub fn processing_error() -> ApiError {
     ApiError::payment(&PaymentFailure::ProcessingError)
+}
+
+/// The issuer's view of a saved card: the vault opens its number (no security code: it was never kept).
+pub fn saved_card_input(state: &AppState, card: &CardRecord) -> Result<CardInput, ApiError> {
+    let plain = {
+        let vault = state.vault.read().map_err(|_| ApiError::internal())?;
+        vault.open_sealed(&vault::SealedCard { key_id: card.key_id, ciphertext: card.ciphertext.clone() }).map_err(
+            |e| {
+                tracing::error!(error = %e, card = %card.id, "a saved card could not be decrypted");
+                ApiError::internal()
+            },
+        )?
+    };
+    Ok(CardInput {
+        number: plain.expose().to_owned(),
+        exp_month: card.exp_month,
+        exp_year: card.exp_year,
+        cvc: None,
+        address_line1: Some(card.billing.line1.clone()),
+        postal_code: Some(card.billing.postal_code.clone()),
+    })
 }
 
 /// How an authorization ended.

@@ -446,24 +446,7 @@ async fn reverify_card(
 ) -> Result<Response, ApiError> {
     let (user, _) = caller.buyer()?;
     let card = load_card(&state, &user.id, &id).await?;
-    let plain = {
-        let vault = state.vault.read().map_err(|_| ApiError::internal())?;
-        vault.open_sealed(&vault::SealedCard { key_id: card.key_id, ciphertext: card.ciphertext.clone() }).map_err(
-            |e| {
-                tracing::error!(error = %e, card = %card.id, "a saved card could not be decrypted");
-                ApiError::internal()
-            },
-        )?
-    };
-    let input = CardInput {
-        number: plain.expose().to_owned(),
-        exp_month: card.exp_month,
-        exp_year: card.exp_year,
-        cvc: None,
-        address_line1: Some(card.billing.line1.clone()),
-        postal_code: Some(card.billing.postal_code.clone()),
-    };
-    drop(plain);
+    let input = crate::payment_method::saved_card_input(&state, &card)?;
     let verification = verify_at_issuer(&state, &input).await?;
     let mut shown = card_json(&card);
     shown["checks"]["address_line1_check"] = json!(verification.checks.address_line1.name());
