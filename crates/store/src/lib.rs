@@ -35,7 +35,7 @@ pub use ledger::{tamper_for_tests, AccountMeta, LedgerCacheStats};
 pub use pocket::{GiftCardRecord, HoldParts, HoldRecord, LotRecord, PocketTransactionRecord, PurchaseRecord};
 pub use shop::{
     AttemptRecord, ChallengeRecord, OrderItemRecord, OrderRecord, OrderViewer, PaymentRecord, ProductRecord,
-    QuoteRecord,
+    QuoteRecord, RefundRecord,
 };
 pub use writer::WriteTx;
 

@@ -385,6 +385,28 @@ const MIGRATIONS: &[&str] = &[
     ALTER TABLE payments ADD COLUMN presentment_currency TEXT;
     ALTER TABLE payments ADD COLUMN fx_rate TEXT;
     "#,
+    // 6: refunds.
+    r#"
+    CREATE TABLE refunds (
+        id TEXT PRIMARY KEY,
+        order_id TEXT NOT NULL REFERENCES orders(id),
+        payment_id TEXT NOT NULL REFERENCES payments(id),
+        amount INTEGER NOT NULL CHECK (amount > 0),
+        pocket_amount INTEGER NOT NULL,
+        card_amount INTEGER NOT NULL,
+        card_presentment_amount INTEGER,
+        destination TEXT NOT NULL,
+        status TEXT NOT NULL,
+        issuer_refund_id TEXT,
+        expected_at INTEGER,
+        reason TEXT NOT NULL,
+        created_by TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        settled_at INTEGER
+    );
+    CREATE INDEX refunds_order ON refunds(order_id, created_at);
+    CREATE INDEX refunds_pending ON refunds(expected_at) WHERE status IN ('pending', 'processing');
+    "#,
 ];
 
 /// The schema version this program writes.

@@ -4,6 +4,7 @@ pub mod accounts;
 pub mod cards;
 pub mod gift_cards;
 pub mod list;
+pub mod refunds;
 pub mod shop;
 pub mod system;
 
@@ -22,6 +23,7 @@ pub fn endpoints(state: &AppState) -> (Router<AppState>, Vec<Endpoint>) {
     api = cards::register(api);
     api = gift_cards::register(api);
     api = shop::register(api);
+    api = refunds::register(api);
     api = system::register(api);
     if state.config.mode == Mode::Test {
         api = system::register_test_mode(api);

@@ -301,13 +301,12 @@ fn order_view(tx: &mut WriteTx<'_>, order_id: &str) -> Result<Value, ApiError> {
     let order = tx.order(order_id)?.ok_or_else(|| ApiError::not_found("order"))?;
     let items = tx.order_items(order_id)?;
     let payment = match tx.payment_by_order(order_id)? {
-        Some(p) => {
-            let attempts = tx.attempts(&p.id)?;
-            Some(payment_json(&p, &attempts))
-        }
+        Some(p) => Some(payment_view(tx, &p.id)?),
         None => None,
     };
-    Ok(order_json(&order, &items, payment))
+    let mut shown = order_json(&order, &items, payment);
+    shown["refunds"] = Value::Array(crate::routes::refunds::refunds_json(tx, order_id)?);
+    Ok(shown)
 }
 
 fn payment_view(tx: &mut WriteTx<'_>, payment_id: &str) -> Result<Value, ApiError> {
@@ -491,7 +490,10 @@ async fn list_orders(State(state): State<AppState>, caller: Caller, page: ListPa
                     }
                     None => None,
                 };
-                out.push(order_json(&o, &items, payment));
+                let mut shown = order_json(&o, &items, payment);
+                shown["refunds"] =
+                    Value::Array(tx.refunds(&o.id)?.iter().map(crate::routes::refunds::refund_json).collect());
+                out.push(shown);
             }
             Ok(out)
         })

@@ -1,0 +1,422 @@
+//! Refunds of captured payments, by the seller or an operator: full or partial, several per order,
+//! never more than was captured. The Pocket-paid part returns to the Pocket at once; the card-paid
+//! part goes back to the card and settles on the issuer's schedule — unless the destination is the
+//! Pocket, which is immediate. A card refund the issuer fails is paid into the Pocket instead, and the
+//! buyer is told. Refunds of payments in another currency use the payment's original rate.
+//!
+//! Which part comes back first: the Pocket-paid part, then the card-paid part.
+
+use axum::extract::{Extension, Path, State};
+use axum::response::Response;
+use domain::money::{Currency, ExchangeRate, Money};
+use serde::Deserialize;
+use serde_json::{json, Value};
+use store::{OrderRecord, PaymentRecord, RefundRecord, WriteTx};
+
+use crate::auth::Caller;
+use crate::error::{ApiError, ApiResponse};
+use crate::extract::ApiJson;
+use crate::idempotency::IdempotencyContext;
+use crate::openapi::{object_schema, Access, Api, Endpoint, Verb};
+use crate::pocket::{self, codes, platform_account, post, Credit};
+use crate::secrets::random_id;
+use crate::AppState;
+
+type Idem = Option<Extension<IdempotencyContext>>;
+
+/// Longest refund reason.
+const REASON_LENGTH_MAX: usize = 500;
+/// A refund left processing this long is retried at the issuer (its key makes that safe).
+pub const REFUND_RETRY_AFTER_S: i64 = 60;
+
+pub(crate) fn register(api: Api) -> Api {
+    api.add(
+        Endpoint {
+            verb: Verb::Post,
+            path: "/v1/orders/{id}/refunds",
+            summary: "Refunds all or part of a captured payment (seller or operator)",
+            access: Access::Seller,
+            body: Some(object_schema(&[
+                ("amount", "integer", false),
+                ("reason", "string", true),
+                ("destination", "string", false),
+            ])),
+            success: 201,
+        },
+        create_refund,
+    )
+}
+
+/// A refund as the API shows it.
+pub fn refund_json(r: &RefundRecord) -> Value {
+    json!({
+        "id": r.id, "object": "refund", "order": r.order_id, "payment": r.payment_id, "amount": r.amount,
+        "pocket_amount": r.pocket_amount, "card_amount": r.card_amount, "card_presentment_amount": r.card_presentment_amount,
+        "status": r.status, "destination": r.destination, "expected_at": r.expected_at, "reason": r.reason,
+        "created": r.created_at, "settled_at": r.settled_at,
+    })
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RefundBody {
+    amount: Option<i64>,
+    reason: String,
+    destination: Option<String>,
+}
+
+/// What step 1 decided.
+enum Planned {
+    Done(ApiResponse),
+    ToCard { refund: RefundRecord, authorization_id: String, claim: String },
+}
+
+fn seller_payable(
+    tx: &mut WriteTx<'_>,
+    merchant_id: &str,
+    currency: Currency,
+    now: i64,
+) -> Result<domain::ledger::AccountId, ApiError> {
+    if let Some(a) = tx.account_by_owner("seller_payable", merchant_id, currency)? {
+        return Ok(a.id);
+    }
+    Ok(tx.open_account_auto(
+        currency,
+        domain::ledger::AccountFlags::default(),
+        &store::AccountMeta { kind: "seller_payable".into(), owner: Some(merchant_id.into()) },
+        now,
+    )?)
+}
+
+fn exceeds(left: i64) -> ApiError {
+    ApiError::bad_request(
+        "refund_exceeds_captured",
+        format!("At most {left} (minor units) of this payment is left to refund."),
+    )
+    .with_param("amount")
+}
+
+/// The card-currency amount of a card refund: the payment's original rate, never more than what
+/// is left of the captured card amount.
+fn presentment_part(
+    payment: &PaymentRecord,
+    card_part: i64,
+    earlier: &[RefundRecord],
+) -> Result<Option<i64>, ApiError> {
+    let Some((captured, currency, rate)) = &payment.presentment else { return Ok(None) };
+    let rate = ExchangeRate::parse(rate).map_err(|_| ApiError::internal())?;
+    let to = Currency::parse(currency).map_err(|_| ApiError::internal())?;
+    let from = Currency::parse(&payment.currency).map_err(|_| ApiError::internal())?;
+    let converted = rate.convert(Money::new(card_part, from), to).map_err(|_| ApiError::internal())?.amount_minor();
+    let already: i64 = earlier.iter().filter_map(|r| r.card_presentment_amount).sum();
+    let card_refunded: i64 = earlier.iter().map(|r| r.card_amount).sum();
+    // The last refund of the card part takes exactly what is left, so rounding never strands a cent.
+    if card_refunded + card_part == payment.card_amount {
+        return Ok(Some(captured - already));
+    }
+    Ok(Some(converted.min(captured - already)))
+}
+
+fn notify(tx: &mut WriteTx<'_>, order: &OrderRecord, subject: &str, text: &str, now: i64) -> Result<(), ApiError> {
+    if let Some(user) = tx.user(&order.buyer_user_id)? {
+        tx.enqueue_message(
+            &store::NewOutboxMessage { channel: "email", recipient: &user.email, subject, body: text, code: None },
+            now,
+        )?;
+    }
+    Ok(())
+}
+
+async fn create_refund(
+    State(state): State<AppState>,
+    idem: Idem,
+    caller: Caller,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<RefundBody>,
+) -> Result<Response, ApiError> {
+    let who = match &caller {
+        Caller::Merchant { merchant } => format!("merchant:{}", merchant.id),
+        Caller::User { user, role: domain::accounts::Role::Operator, .. } => format!("operator:{}", user.id),
+        Caller::User { .. } => return Err(ApiError::forbidden("The seller or an operator refunds an order.")),
+    };
+    let merchant_filter = match &caller {
+        Caller::Merchant { merchant } => Some(merchant.id.clone()),
+        _ => None,
+    };
+    let reason = body.reason.trim().to_owned();
+    if reason.is_empty() || reason.chars().count() > REASON_LENGTH_MAX {
+        return Err(ApiError::invalid("reason", format!("Give a reason of 1 to {REASON_LENGTH_MAX} characters.")));
+    }
+    let to_pocket = match body.destination.as_deref() {
+        None | Some("original") => false,
+        Some("pocket") => true,
+        Some(_) => return Err(ApiError::invalid("destination", "destination is \"original\" or \"pocket\".")),
+    };
+    if body.amount.is_some_and(|a| a <= 0) {
+        return Err(ApiError::bad_request("amount_invalid", "The amount must be positive.").with_param("amount"));
+    }
+    let now = state.clock.now();
+    let refund_id = random_id("re");
+    let claim = format!("refund:{refund_id}");
+    // Step 1: reserve the amount on the payment, and pay everything that goes to the Pocket now.
+    let planned = state
+        .store
+        .write(move |tx| -> Result<Planned, ApiError> {
+            let order = tx.order(&id)?.ok_or_else(|| ApiError::not_found("order"))?;
+            if merchant_filter.as_ref().is_some_and(|m| *m != order.merchant_id) {
+                return Err(ApiError::not_found("order"));
+            }
+            let mut payment = tx.payment_by_order(&order.id)?.ok_or_else(|| exceeds(0))?;
+            if payment.status != domain::checkout::PaymentStatus::Succeeded.name() {
+                return Err(exceeds(0));
+            }
+            if payment.attempt_in_progress.is_some() {
+                return Err(ApiError::conflict("payment_busy", "The payment is being changed; try again in a moment."));
+            }
+            let left = payment.amount_captured - payment.amount_refunded;
+            let amount = body.amount.unwrap_or(left);
+            if amount <= 0 || amount > left {
+                return Err(exceeds(left));
+            }
+            let earlier = tx.refunds(&order.id)?;
+            let pocket_refunded: i64 = earlier.iter().map(|r| r.pocket_amount).sum();
+            let pocket_part = amount.min(payment.pocket_amount - pocket_refunded).max(0);
+            let card_part = amount - pocket_part;
+            let currency = Currency::parse(&payment.currency).map_err(|_| ApiError::internal())?;
+            let payable = seller_payable(tx, &order.merchant_id, currency, now)?;
+            let reference = format!("refund {} of order {}", refund_id, order.number);
+            if pocket_part > 0 {
+                let hold_id = payment.hold_id.clone().ok_or_else(ApiError::internal)?;
+                pocket::refund_captured(tx, &hold_id, pocket_part, payable, &reference, now)?;
+            }
+            let mut refund = RefundRecord {
+                id: refund_id.clone(),
+                order_id: order.id.clone(),
+                payment_id: payment.id.clone(),
+                amount,
+                pocket_amount: pocket_part,
+                card_amount: card_part,
+                card_presentment_amount: presentment_part(&payment, card_part, &earlier)?.filter(|_| card_part > 0),
+                destination: if to_pocket || card_part == 0 { "pocket".into() } else { "original".into() },
+                status: "succeeded".into(),
+                issuer_refund_id: None,
+                expected_at: None,
+                reason: reason.clone(),
+                created_by: who.clone(),
+                created_at: now,
+                settled_at: Some(now),
+            };
+            payment.amount_refunded += amount;
+            payment.updated_at = now;
+            if card_part > 0 && to_pocket {
+                // The buyer chose the Pocket for the card part: immediate, and it never expires (it was their own money).
+                pocket::credit(
+                    tx,
+                    &Credit {
+                        user_id: &order.buyer_user_id,
+                        amount: card_part,
+                        currency,
+                        from: payable,
+                        ledger_code: codes::REFUND,
+                        expires_at: None,
+                        kind: "refund",
+                        reference: &reference,
+                    },
+                    now,
+                )?;
+            }
+            if card_part > 0 && !to_pocket {
+                let authorization_id = payment.authorization_id.clone().ok_or_else(ApiError::internal)?;
+                refund.status = "processing".into();
+                refund.settled_at = None;
+                payment.attempt_in_progress = Some(claim.clone());
+                tx.update_payment(&payment)?;
+                tx.insert_refund(&refund)?;
+                return Ok(Planned::ToCard { refund, authorization_id, claim });
+            }
+            tx.update_payment(&payment)?;
+            tx.insert_refund(&refund)?;
+            let amount_text = Money::new(amount, currency).format();
+            notify(
+                tx,
+                &order,
+                "Your refund",
+                &format!("{amount_text} for order {} is back in your Pocket.", order.number),
+                now,
+            )?;
+            Ok(Planned::Done(ApiResponse::created(refund_json(&refund))))
+        })
+        .await?;
+    let (refund, authorization_id, claim) = match planned {
+        Planned::Done(answer) => return Ok(state.execute(idem.map(|e| e.0), move |_, _| Ok(answer)).await),
+        Planned::ToCard { refund, authorization_id, claim } => (refund, authorization_id, claim),
+    };
+    // Step 2: the issuer, keyed by the refund id.
+    let card_amount = refund.card_presentment_amount.unwrap_or(refund.card_amount);
+    let outcome = state.issuer.refund(&authorization_id, card_amount, &refund.id).await;
+    // Step 3: record it.
+    Ok(state
+        .execute(idem.map(|e| e.0), move |tx, ctx| {
+            let mut payment = tx.payment(&refund.payment_id)?.ok_or_else(ApiError::internal)?;
+            if payment.attempt_in_progress.as_deref() == Some(claim.as_str()) {
+                payment.attempt_in_progress = None;
+                tx.update_payment(&payment)?;
+            }
+            let refund = settle_card_refund(tx, refund, outcome, ctx.now)?;
+            Ok(ApiResponse::created(refund_json(&refund)))
+        })
+        .await)
+}
+
+/// Books the issuer's answer to a card refund. Pending: the money leaves the seller for the card
+/// network. Failed: it goes to the buyer's Pocket instead, and the buyer is told. Unknown: it stays
+/// processing and is retried.
+fn settle_card_refund(
+    tx: &mut WriteTx<'_>,
+    mut refund: RefundRecord,
+    outcome: Result<issuer::Refund, issuer::IssuerError>,
+    now: i64,
+) -> Result<RefundRecord, ApiError> {
+    let order = tx.order(&refund.order_id)?.ok_or_else(ApiError::internal)?;
+    let payment = tx.payment(&refund.payment_id)?.ok_or_else(ApiError::internal)?;
+    let currency = Currency::parse(&payment.currency).map_err(|_| ApiError::internal())?;
+    let payable = seller_payable(tx, &order.merchant_id, currency, now)?;
+    let amount_text = Money::new(refund.amount, currency).format();
+    match outcome {
+        Ok(r) if r.status != issuer::RefundStatus::Failed => {
+            let clearing = platform_account(tx, "card_clearing", currency, now)?;
+            post(tx, payable, clearing, refund.card_amount, currency, codes::REFUND, now)?;
+            refund.issuer_refund_id = Some(r.id);
+            refund.expected_at = Some(r.settles_at);
+            refund.status =
+                if r.status == issuer::RefundStatus::Succeeded { "succeeded".into() } else { "pending".into() };
+            refund.settled_at = (r.status == issuer::RefundStatus::Succeeded).then_some(now);
+            tx.update_refund(&refund)?;
+            notify(
+                tx,
+                &order,
+                "Your refund",
+                &format!("{amount_text} for order {} is on its way back to your card.", order.number),
+                now,
+            )?;
+        }
+        Ok(r) => {
+            refund.issuer_refund_id = Some(r.id);
+            reroute_to_pocket(tx, &mut refund, &order, payable, now)?;
+        }
+        Err(e) if e.is_unknown_outcome() => {
+            tracing::warn!(error = %e, refund = %refund.id, "card refund outcome unknown; it will be retried");
+            refund.expected_at = Some(now + REFUND_RETRY_AFTER_S);
+            tx.update_refund(&refund)?;
+        }
+        Err(e) => {
+            tracing::warn!(error = %e, refund = %refund.id, "the issuer refused a card refund; paying it into the Pocket");
+            reroute_to_pocket(tx, &mut refund, &order, payable, now)?;
+        }
+    }
+    Ok(refund)
+}
+
+fn reroute_to_pocket(
+    tx: &mut WriteTx<'_>,
+    refund: &mut RefundRecord,
+    order: &OrderRecord,
+    from: domain::ledger::AccountId,
+    now: i64,
+) -> Result<(), ApiError> {
+    let currency = Currency::parse(&order.currency).map_err(|_| ApiError::internal())?;
+    pocket::credit(
+        tx,
+        &Credit {
+            user_id: &order.buyer_user_id,
+            amount: refund.card_amount,
+            currency,
+            from,
+            ledger_code: codes::REFUND,
+            expires_at: None,
+            kind: "refund",
+            reference: &format!("refund {} of order {}", refund.id, order.number),
+        },
+        now,
+    )?;
+    refund.destination = "pocket".into();
+    refund.status = "succeeded".into();
+    refund.settled_at = Some(now);
+    tx.update_refund(refund)?;
+    let amount = Money::new(refund.card_amount, currency).format();
+    notify(
+        tx,
+        order,
+        "Your refund went to your Pocket",
+        &format!(
+            "We could not refund {amount} for order {} to your card, so it is in your Pocket now, ready to spend. It does not expire.",
+            order.number
+        ),
+        now,
+    )
+}
+
+/// Settles card refunds whose day has come: asks the issuer; a failed one goes to the Pocket; an
+/// unknown one is tried again with the same key.
+pub async fn settle_refunds(state: &AppState) {
+    let now = state.clock.now();
+    let Ok(due) = state.store.write(move |tx| tx.pending_refunds(now, 100)).await else { return };
+    for refund in due {
+        let outcome = match &refund.issuer_refund_id {
+            Some(issuer_id) => state.issuer.refund_status(issuer_id).await,
+            None => {
+                let Some(auth) = state
+                    .store
+                    .read({
+                        let pid = refund.payment_id.clone();
+                        move |tx| tx.payment(&pid)
+                    })
+                    .await
+                    .ok()
+                    .flatten()
+                    .and_then(|p| p.authorization_id)
+                else {
+                    continue;
+                };
+                state
+                    .issuer
+                    .refund(&auth, refund.card_presentment_amount.unwrap_or(refund.card_amount), &refund.id)
+                    .await
+            }
+        };
+        let now = state.clock.now();
+        let settled = state
+            .store
+            .write(move |tx| -> Result<(), ApiError> {
+                match (&refund.issuer_refund_id, outcome) {
+                    // A retried first attempt: book it as a new answer.
+                    (None, outcome) => settle_card_refund(tx, refund, outcome, now).map(|_| ()),
+                    (Some(_), Ok(r)) if r.status == issuer::RefundStatus::Succeeded => {
+                        let mut refund = refund;
+                        refund.status = "succeeded".into();
+                        refund.settled_at = Some(now);
+                        tx.update_refund(&refund)?;
+                        Ok(())
+                    }
+                    (Some(_), Ok(r)) if r.status == issuer::RefundStatus::Failed => {
+                        // The money had left for the card network: it comes back from clearing to the Pocket.
+                        let mut refund = refund;
+                        let order = tx.order(&refund.order_id)?.ok_or_else(ApiError::internal)?;
+                        let currency = Currency::parse(&order.currency).map_err(|_| ApiError::internal())?;
+                        let clearing = platform_account(tx, "card_clearing", currency, now)?;
+                        reroute_to_pocket(tx, &mut refund, &order, clearing, now)
+                    }
+                    (Some(_), _) => Ok(()),
+                }
+            })
+            .await;
+        if let Err(e) = settled {
+            tracing::warn!(code = e.code, "settling a refund failed; retrying on the next tick");
+        }
+    }
+}
+
+/// The refunds of an order, for the order view.
+pub fn refunds_json(tx: &mut WriteTx<'_>, order_id: &str) -> Result<Vec<Value>, ApiError> {
+    Ok(tx.refunds(order_id)?.iter().map(refund_json).collect())
+}
