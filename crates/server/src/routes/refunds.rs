@@ -68,7 +68,7 @@ struct RefundBody {
 /// What step 1 decided.
 enum Planned {
     Done(ApiResponse),
-    ToCard { refund: RefundRecord, authorization_id: String, claim: String },
+    ToCard { refund: Box<RefundRecord>, authorization_id: String, claim: String },
 }
 
 fn seller_payable(
@@ -232,7 +232,7 @@ async fn create_refund(
                 payment.attempt_in_progress = Some(claim.clone());
                 tx.update_payment(&payment)?;
                 tx.insert_refund(&refund)?;
-                return Ok(Planned::ToCard { refund, authorization_id, claim });
+                return Ok(Planned::ToCard { refund: Box::new(refund), authorization_id, claim });
             }
             tx.update_payment(&payment)?;
             tx.insert_refund(&refund)?;
@@ -249,7 +249,7 @@ async fn create_refund(
         .await?;
     let (refund, authorization_id, claim) = match planned {
         Planned::Done(answer) => return Ok(state.execute(idem.map(|e| e.0), move |_, _| Ok(answer)).await),
-        Planned::ToCard { refund, authorization_id, claim } => (refund, authorization_id, claim),
+        Planned::ToCard { refund, authorization_id, claim } => (*refund, authorization_id, claim),
     };
     // Step 2: the issuer, keyed by the refund id.
     let card_amount = refund.card_presentment_amount.unwrap_or(refund.card_amount);
