@@ -67,7 +67,7 @@ struct RefundBody {
 
 /// What step 1 decided.
 enum Planned {
-    Done(ApiResponse),
+    Done(Box<RefundRecord>),
     ToCard { refund: Box<RefundRecord>, authorization_id: String, claim: String },
 }
 
@@ -155,6 +155,33 @@ async fn create_refund(
     if body.amount.is_some_and(|a| a <= 0) {
         return Err(ApiError::bad_request("amount_invalid", "The amount must be positive.").with_param("amount"));
     }
+    let refund = issue_refund(
+        &state,
+        RefundSpec { order_id: id, merchant_filter, amount: body.amount, reason, to_pocket, created_by: who },
+    )
+    .await?;
+    Ok(state.execute(idem.map(|e| e.0), move |_, _| Ok(ApiResponse::created(refund_json(&refund)))).await)
+}
+
+/// A refund to issue.
+pub struct RefundSpec {
+    pub order_id: String,
+    /// Only this seller's orders (a seller refunding); `None` for operators and the platform.
+    pub merchant_filter: Option<String>,
+    /// `None`: everything left.
+    pub amount: Option<i64>,
+    pub reason: String,
+    /// The card part goes to the Pocket instead of the card.
+    pub to_pocket: bool,
+    pub created_by: String,
+}
+
+/// Issues a refund in the three steps of every issuer call: (1) reserve the amount on the payment and
+/// pay the Pocket part (and, to the Pocket, the card part) at once; (2) ask the issuer to refund the
+/// card part, keyed by the refund id; (3) record its answer.
+pub async fn issue_refund(state: &AppState, spec: RefundSpec) -> Result<RefundRecord, ApiError> {
+    let RefundSpec { order_id: id, merchant_filter, amount, reason, to_pocket, created_by: who } = spec;
+    let body_amount = amount;
     let now = state.clock.now();
     let refund_id = random_id("re");
     let claim = format!("refund:{refund_id}");
@@ -174,7 +201,7 @@ async fn create_refund(
                 return Err(ApiError::conflict("payment_busy", "The payment is being changed; try again in a moment."));
             }
             let left = payment.amount_captured - payment.amount_refunded;
-            let amount = body.amount.unwrap_or(left);
+            let amount = body_amount.unwrap_or(left);
             if amount <= 0 || amount > left {
                 return Err(exceeds(left));
             }
@@ -244,28 +271,29 @@ async fn create_refund(
                 &format!("{amount_text} for order {} is back in your Pocket.", order.number),
                 now,
             )?;
-            Ok(Planned::Done(ApiResponse::created(refund_json(&refund))))
+            Ok(Planned::Done(Box::new(refund)))
         })
         .await?;
     let (refund, authorization_id, claim) = match planned {
-        Planned::Done(answer) => return Ok(state.execute(idem.map(|e| e.0), move |_, _| Ok(answer)).await),
+        Planned::Done(refund) => return Ok(*refund),
         Planned::ToCard { refund, authorization_id, claim } => (*refund, authorization_id, claim),
     };
     // Step 2: the issuer, keyed by the refund id.
     let card_amount = refund.card_presentment_amount.unwrap_or(refund.card_amount);
     let outcome = state.issuer.refund(&authorization_id, card_amount, &refund.id).await;
     // Step 3: record it.
-    Ok(state
-        .execute(idem.map(|e| e.0), move |tx, ctx| {
+    let recorded_at = state.clock.now();
+    state
+        .store
+        .write(move |tx| -> Result<RefundRecord, ApiError> {
             let mut payment = tx.payment(&refund.payment_id)?.ok_or_else(ApiError::internal)?;
             if payment.attempt_in_progress.as_deref() == Some(claim.as_str()) {
                 payment.attempt_in_progress = None;
                 tx.update_payment(&payment)?;
             }
-            let refund = settle_card_refund(tx, refund, outcome, ctx.now)?;
-            Ok(ApiResponse::created(refund_json(&refund)))
+            settle_card_refund(tx, refund, outcome, recorded_at)
         })
-        .await)
+        .await
 }
 
 /// Books the issuer's answer to a card refund. Pending: the money leaves the seller for the card
