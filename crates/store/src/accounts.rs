@@ -411,6 +411,11 @@ impl WriteTx<'_> {
         ReadTx { conn: self.conn }.idempotency_record(key_hash)
     }
 
+    /// A merchant by id, as this transaction sees it.
+    pub fn merchant(&mut self, id: &str) -> Result<Option<MerchantRecord>, StoreError> {
+        ReadTx { conn: self.conn }.merchant(id)
+    }
+
     /// A user by id, as this transaction sees it.
     pub fn user(&mut self, id: &str) -> Result<Option<UserRecord>, StoreError> {
         ReadTx { conn: self.conn }.user(id)

@@ -13,6 +13,7 @@
 #![forbid(unsafe_code)]
 
 mod accounts;
+mod after_sale;
 mod cards;
 mod ledger;
 mod migrations;
@@ -29,6 +30,7 @@ use thiserror::Error;
 use tokio::sync::{oneshot, Semaphore};
 
 pub use accounts::*;
+pub use after_sale::{ClaimRecord, TicketMessageRecord, TicketRecord, Viewer};
 pub use cards::{AddressRecord, CardRecord};
 pub use ledger::AccountOpened;
 pub use ledger::{tamper_for_tests, AccountMeta, LedgerCacheStats};

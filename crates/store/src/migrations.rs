@@ -407,6 +407,53 @@ const MIGRATIONS: &[&str] = &[
     CREATE INDEX refunds_order ON refunds(order_id, created_at);
     CREATE INDEX refunds_pending ON refunds(expected_at) WHERE status IN ('pending', 'processing');
     "#,
+    // 7: claims, unauthorized-payment reports and support tickets.
+    r#"
+    CREATE TABLE claims (
+        id TEXT PRIMARY KEY,
+        order_id TEXT NOT NULL REFERENCES orders(id),
+        buyer_user_id TEXT NOT NULL,
+        merchant_id TEXT NOT NULL,
+        reason TEXT NOT NULL,
+        amount INTEGER NOT NULL CHECK (amount > 0),
+        description TEXT NOT NULL,
+        status TEXT NOT NULL,
+        outcome TEXT,
+        refund_amount INTEGER,
+        refund_id TEXT,
+        seller_message TEXT,
+        respond_by INTEGER NOT NULL,
+        created_at INTEGER NOT NULL,
+        escalated_at INTEGER,
+        resolved_at INTEGER
+    );
+    CREATE INDEX claims_order ON claims(order_id);
+    CREATE INDEX claims_buyer ON claims(buyer_user_id);
+    CREATE INDEX claims_merchant ON claims(merchant_id);
+    CREATE INDEX claims_deadline ON claims(respond_by) WHERE status = 'awaiting_seller';
+
+    ALTER TABLE payments ADD COLUMN unauthorized_reported_at INTEGER;
+
+    CREATE TABLE tickets (
+        id TEXT PRIMARY KEY,
+        user_id TEXT NOT NULL REFERENCES users(id),
+        order_id TEXT,
+        subject TEXT NOT NULL,
+        status TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL
+    );
+    CREATE INDEX tickets_user ON tickets(user_id);
+    CREATE TABLE ticket_messages (
+        id INTEGER PRIMARY KEY,
+        ticket_id TEXT NOT NULL REFERENCES tickets(id),
+        author_user_id TEXT NOT NULL,
+        author_role TEXT NOT NULL,
+        body TEXT NOT NULL,
+        created_at INTEGER NOT NULL
+    );
+    CREATE INDEX ticket_messages_ticket ON ticket_messages(ticket_id, id);
+    "#,
 ];
 
 /// The schema version this program writes.

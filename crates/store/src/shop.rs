@@ -827,6 +827,15 @@ pub enum OrderViewer<'a> {
 }
 
 impl ReadTx<'_> {
+    /// An order by its number.
+    pub fn order_by_number(&self, number: &str) -> Result<Option<OrderRecord>, StoreError> {
+        Ok(self
+            .conn
+            .prepare_cached(&format!("SELECT {ORDER_COLUMNS} FROM orders WHERE number = ?1"))?
+            .query_row([number], order_from_row)
+            .optional()?)
+    }
+
     /// A product.
     pub fn product(&self, id: &str) -> Result<Option<ProductRecord>, StoreError> {
         Ok(self

@@ -2,6 +2,7 @@
 
 pub mod accounts;
 pub mod cards;
+pub mod claims;
 pub mod gift_cards;
 pub mod list;
 pub mod refunds;
@@ -24,6 +25,7 @@ pub fn endpoints(state: &AppState) -> (Router<AppState>, Vec<Endpoint>) {
     api = gift_cards::register(api);
     api = shop::register(api);
     api = refunds::register(api);
+    api = claims::register(api);
     api = system::register(api);
     if state.config.mode == Mode::Test {
         api = system::register_test_mode(api);

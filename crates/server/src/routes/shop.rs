@@ -306,6 +306,8 @@ fn order_view(tx: &mut WriteTx<'_>, order_id: &str) -> Result<Value, ApiError> {
     };
     let mut shown = order_json(&order, &items, payment);
     shown["refunds"] = Value::Array(crate::routes::refunds::refunds_json(tx, order_id)?);
+    shown["claims"] =
+        Value::Array(tx.claims_of_order(order_id)?.iter().map(crate::routes::claims::claim_json).collect());
     Ok(shown)
 }
 
@@ -493,6 +495,8 @@ async fn list_orders(State(state): State<AppState>, caller: Caller, page: ListPa
                 let mut shown = order_json(&o, &items, payment);
                 shown["refunds"] =
                     Value::Array(tx.refunds(&o.id)?.iter().map(crate::routes::refunds::refund_json).collect());
+                shown["claims"] =
+                    Value::Array(tx.claims_of_order(&o.id)?.iter().map(crate::routes::claims::claim_json).collect());
                 out.push(shown);
             }
             Ok(out)

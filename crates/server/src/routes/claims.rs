@@ -1,0 +1,778 @@
+//! After the sale: buyer claims (opened from shipping until 20 days after delivery and within 90 days
+//! of payment; the seller accepts — a refund at once — or rejects; the buyer escalates; an operator
+//! decides; a seller who does not answer in time loses), reports of unauthorized payments (reimbursed
+//! in full at once from the protection reserve, card blocked, other sessions ended, a case opened),
+//! and support tickets.
+
+use axum::extract::{Extension, Path, State};
+use axum::response::{IntoResponse, Response};
+use domain::money::{Currency, Money};
+use serde::Deserialize;
+use serde_json::{json, Value};
+use store::{ClaimRecord, TicketMessageRecord, TicketRecord, Viewer, WriteTx};
+
+use crate::auth::Caller;
+use crate::error::{ApiError, ApiResponse};
+use crate::extract::ApiJson;
+use crate::idempotency::IdempotencyContext;
+use crate::openapi::{object_schema, Access, Api, Endpoint, Verb};
+use crate::pocket::{self, codes, platform_account, Credit};
+use crate::routes::list::{list_response, ListParams};
+use crate::routes::refunds::{issue_refund, RefundSpec};
+use crate::secrets::random_id;
+use crate::AppState;
+
+type Idem = Option<Extension<IdempotencyContext>>;
+
+/// A claim may be opened until this long after delivery.
+pub const CLAIM_WINDOW_S: i64 = 20 * 86_400;
+/// Buyers are protected this long after payment.
+pub const PROTECTION_S: i64 = 90 * 86_400;
+/// A parcel not delivered this long after shipping may be reported missing.
+pub const DELIVERY_PROMISE_S: i64 = 14 * 86_400;
+/// The seller answers a claim within this time, or loses it.
+pub const SELLER_RESPONSE_S: i64 = 3 * 86_400;
+/// Longest free text of a claim, a ticket message or a report.
+const TEXT_LENGTH_MAX: usize = 5_000;
+
+pub(crate) fn register(api: Api) -> Api {
+    api.add(
+        Endpoint {
+            verb: Verb::Post,
+            path: "/v1/orders/{id}/claims",
+            summary: "Opens a claim about an order (from shipping until 20 days after delivery, within 90 days of payment)",
+            access: Access::Buyer,
+            body: Some(object_schema(&[("reason", "string", true), ("amount", "integer", true), ("description", "string", true)])),
+            success: 201,
+        },
+        open_claim,
+    )
+    .add(
+        Endpoint {
+            verb: Verb::Post,
+            path: "/v1/claims/{id}/respond",
+            summary: "The seller accepts (refund at once) or rejects a claim",
+            access: Access::Seller,
+            body: Some(object_schema(&[("action", "string", true), ("message", "string", true)])),
+            success: 200,
+        },
+        respond,
+    )
+    .add(
+        Endpoint { verb: Verb::Post, path: "/v1/claims/{id}/escalate", summary: "The buyer asks an operator to decide", access: Access::Buyer, body: None, success: 200 },
+        escalate,
+    )
+    .add(
+        Endpoint {
+            verb: Verb::Post,
+            path: "/v1/claims/{id}/resolve",
+            summary: "An operator decides a claim for the buyer (with a refund) or the seller",
+            access: Access::Operator,
+            body: Some(object_schema(&[("outcome", "string", true), ("refund_amount", "integer", false)])),
+            success: 200,
+        },
+        resolve,
+    )
+    .add(Endpoint { verb: Verb::Get, path: "/v1/claims", summary: "Claims: the buyer's, the seller's, or all for operators", access: Access::Anyone, body: None, success: 200 }, list_claims)
+    .add(Endpoint { verb: Verb::Get, path: "/v1/claims/{id}", summary: "A claim", access: Access::Anyone, body: None, success: 200 }, get_claim)
+    .add(
+        Endpoint {
+            verb: Verb::Post,
+            path: "/v1/payments/{id}/report_unauthorized",
+            summary: "Reports a payment the buyer did not make: reimbursed in full at once, card blocked, other sessions ended",
+            access: Access::Buyer,
+            body: Some(object_schema(&[("description", "string", true)])),
+            success: 201,
+        },
+        report_unauthorized,
+    )
+    .add(
+        Endpoint {
+            verb: Verb::Post,
+            path: "/v1/tickets",
+            summary: "Opens a support ticket, about an order by its number if given",
+            access: Access::Buyer,
+            body: Some(object_schema(&[("order_number", "string", false), ("subject", "string", true), ("message", "string", true)])),
+            success: 201,
+        },
+        open_ticket,
+    )
+    .add(Endpoint { verb: Verb::Get, path: "/v1/tickets", summary: "Tickets: the buyer's own, or all for operators", access: Access::BuyerOrOperator, body: None, success: 200 }, list_tickets)
+    .add(Endpoint { verb: Verb::Get, path: "/v1/tickets/{id}", summary: "A ticket with its messages", access: Access::BuyerOrOperator, body: None, success: 200 }, get_ticket)
+    .add(
+        Endpoint {
+            verb: Verb::Post,
+            path: "/v1/tickets/{id}/messages",
+            summary: "Adds a message to a ticket (the buyer or an operator)",
+            access: Access::BuyerOrOperator,
+            body: Some(object_schema(&[("message", "string", true)])),
+            success: 200,
+        },
+        add_message,
+    )
+}
+
+fn text(param: &str, value: &str) -> Result<String, ApiError> {
+    let v = value.trim();
+    if v.is_empty() {
+        return Err(ApiError::missing(param));
+    }
+    if v.chars().count() > TEXT_LENGTH_MAX {
+        return Err(ApiError::invalid(param, format!("{param} is at most {TEXT_LENGTH_MAX} characters.")));
+    }
+    Ok(v.to_owned())
+}
+
+/// A claim as the API shows it.
+pub fn claim_json(c: &ClaimRecord) -> Value {
+    json!({
+        "id": c.id, "object": "claim", "order": c.order_id, "buyer": c.buyer_user_id, "merchant": c.merchant_id,
+        "reason": c.reason, "amount": c.amount, "description": c.description, "status": c.status, "outcome": c.outcome,
+        "refund_amount": c.refund_amount, "refund": c.refund_id, "seller_message": c.seller_message,
+        "respond_by": c.respond_by, "created": c.created_at, "escalated_at": c.escalated_at, "resolved_at": c.resolved_at,
+    })
+}
+
+/// Emails the buyer and the seller's owner about a claim.
+fn tell_both(tx: &mut WriteTx<'_>, claim: &ClaimRecord, subject: &str, text: &str, now: i64) -> Result<(), ApiError> {
+    let mut recipients = Vec::new();
+    if let Some(buyer) = tx.user(&claim.buyer_user_id)? {
+        recipients.push(buyer.email);
+    }
+    if let Some(merchant) = tx.merchant(&claim.merchant_id)? {
+        if let Some(owner) = tx.user(&merchant.owner_user_id)? {
+            recipients.push(owner.email);
+        }
+    }
+    for to in recipients {
+        tx.enqueue_message(
+            &store::NewOutboxMessage { channel: "email", recipient: &to, subject, body: text, code: None },
+            now,
+        )?;
+    }
+    Ok(())
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct OpenClaim {
+    reason: String,
+    amount: i64,
+    description: String,
+}
+
+async fn open_claim(
+    State(state): State<AppState>,
+    idem: Idem,
+    caller: Caller,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<OpenClaim>,
+) -> Result<Response, ApiError> {
+    let (user, _) = caller.buyer()?;
+    if !["not_received", "not_as_described", "damaged", "other"].contains(&body.reason.as_str()) {
+        return Err(ApiError::invalid("reason", "reason is not_received, not_as_described, damaged or other."));
+    }
+    let description = text("description", &body.description)?;
+    if body.amount <= 0 {
+        return Err(ApiError::bad_request("amount_invalid", "The amount must be positive.").with_param("amount"));
+    }
+    Ok(state
+        .execute(idem.map(|e| e.0), move |tx, ctx| {
+            let order =
+                tx.order(&id)?.filter(|o| o.buyer_user_id == user.id).ok_or_else(|| ApiError::not_found("order"))?;
+            let closed = |message: String| ApiError::bad_request("claim_window_closed", message);
+            let (Some(shipped_at), Some(paid_at)) = (order.shipped_at, order.paid_at) else {
+                return Err(closed(
+                    "A claim can be opened once the order ships; before that, cancel the order.".into(),
+                ));
+            };
+            if order.status == "canceled" {
+                return Err(closed("This order was cancelled.".into()));
+            }
+            if ctx.now > paid_at + PROTECTION_S {
+                return Err(ApiError::bad_request(
+                    "protection_expired",
+                    "Buyer protection ends 90 days after payment.",
+                ));
+            }
+            if let Some(delivered_at) = order.delivered_at {
+                if ctx.now > delivered_at + CLAIM_WINDOW_S {
+                    return Err(closed("Claims can be opened until 20 days after delivery.".into()));
+                }
+            } else if body.reason == "not_received" && ctx.now < shipped_at + DELIVERY_PROMISE_S {
+                return Err(closed(format!(
+                    "The parcel is still within its delivery time; you can report it missing from {} (Unix time).",
+                    shipped_at + DELIVERY_PROMISE_S
+                )));
+            }
+            let payment = tx.payment_by_order(&order.id)?.ok_or_else(ApiError::internal)?;
+            let left = payment.amount_captured - payment.amount_refunded;
+            if body.amount > left {
+                return Err(ApiError::bad_request(
+                    "refund_exceeds_captured",
+                    format!("At most {left} can be claimed."),
+                )
+                .with_param("amount"));
+            }
+            if tx.open_claims(&order.id)? > 0 {
+                return Err(ApiError::conflict("claim_exists", "This order already has an open claim."));
+            }
+            let claim = ClaimRecord {
+                id: random_id("clm"),
+                order_id: order.id.clone(),
+                buyer_user_id: user.id.clone(),
+                merchant_id: order.merchant_id.clone(),
+                reason: body.reason.clone(),
+                amount: body.amount,
+                description,
+                status: "awaiting_seller".into(),
+                outcome: None,
+                refund_amount: None,
+                refund_id: None,
+                seller_message: None,
+                respond_by: ctx.now + SELLER_RESPONSE_S,
+                created_at: ctx.now,
+                escalated_at: None,
+                resolved_at: None,
+            };
+            tx.insert_claim(&claim)?;
+            tell_both(
+                tx,
+                &claim,
+                "A claim was opened",
+                &format!("A claim was opened on order {}. The seller answers within 3 days.", order.number),
+                ctx.now,
+            )?;
+            Ok(ApiResponse::created(claim_json(&claim)))
+        })
+        .await)
+}
+
+/// Refunds a claim for the buyer and resolves it. The claim is first moved to `refunding` so that two
+/// decisions cannot both refund; if the refund fails (the money was refunded meanwhile), it goes back.
+async fn decide_for_buyer(
+    state: &AppState,
+    claim_id: &str,
+    from_status: &str,
+    amount: i64,
+    outcome_note: &str,
+) -> Result<ClaimRecord, ApiError> {
+    let (cid, from) = (claim_id.to_owned(), from_status.to_owned());
+    let claim = state
+        .store
+        .write(move |tx| -> Result<ClaimRecord, ApiError> {
+            let mut c = tx.claim(&cid)?.ok_or_else(|| ApiError::not_found("claim"))?;
+            c.status = "refunding".into();
+            if !tx.update_claim(&c, &from)? {
+                return Err(ApiError::conflict("claim_not_open", "This claim is not waiting for this decision."));
+            }
+            Ok(c)
+        })
+        .await?;
+    let refund = issue_refund(
+        state,
+        RefundSpec {
+            order_id: claim.order_id.clone(),
+            merchant_filter: None,
+            amount: Some(amount),
+            reason: format!("claim {} {outcome_note}", claim.id),
+            to_pocket: false,
+            created_by: format!("claim:{}", claim.id),
+        },
+    )
+    .await;
+    let now = state.clock.now();
+    let from = from_status.to_owned();
+    state
+        .store
+        .write(move |tx| -> Result<ClaimRecord, ApiError> {
+            let mut c = tx.claim(&claim.id)?.ok_or_else(ApiError::internal)?;
+            match refund {
+                Ok(r) => {
+                    c.status = "resolved".into();
+                    c.outcome = Some("buyer".into());
+                    c.refund_amount = Some(r.amount);
+                    c.refund_id = Some(r.id);
+                    c.resolved_at = Some(now);
+                    tx.update_claim(&c, "refunding")?;
+                    tell_both(
+                        tx,
+                        &c,
+                        "A claim was decided for the buyer",
+                        &format!("Claim {} was decided for the buyer; the refund is on its way.", c.id),
+                        now,
+                    )?;
+                    Ok(c)
+                }
+                Err(e) => {
+                    c.status = from.clone();
+                    tx.update_claim(&c, "refunding")?;
+                    Err(e)
+                }
+            }
+        })
+        .await
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Respond {
+    action: String,
+    message: String,
+}
+
+async fn respond(
+    State(state): State<AppState>,
+    idem: Idem,
+    caller: Caller,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<Respond>,
+) -> Result<Response, ApiError> {
+    let merchant = caller.merchant()?;
+    let message = text("message", &body.message)?;
+    let cid = id.clone();
+    let claim = state
+        .store
+        .read(move |tx| tx.claim(&cid))
+        .await?
+        .filter(|c| c.merchant_id == merchant.id)
+        .ok_or_else(|| ApiError::not_found("claim"))?;
+    match body.action.as_str() {
+        "accept" => {
+            let decided =
+                decide_for_buyer(&state, &claim.id, "awaiting_seller", claim.amount, "accepted by the seller").await?;
+            Ok(state.execute(idem.map(|e| e.0), move |_, _| Ok(ApiResponse::ok(claim_json(&decided)))).await)
+        }
+        "reject" => Ok(state
+            .execute(idem.map(|e| e.0), move |tx, ctx| {
+                let mut c = tx.claim(&id)?.ok_or_else(|| ApiError::not_found("claim"))?;
+                c.status = "rejected".into();
+                c.seller_message = Some(message);
+                if !tx.update_claim(&c, "awaiting_seller")? {
+                    return Err(ApiError::conflict("claim_not_open", "This claim is not waiting for the seller."));
+                }
+                tell_both(
+                    tx,
+                    &c,
+                    "The seller rejected a claim",
+                    &format!("The seller rejected claim {}. The buyer may ask us to decide.", c.id),
+                    ctx.now,
+                )?;
+                Ok(ApiResponse::ok(claim_json(&c)))
+            })
+            .await),
+        _ => Err(ApiError::invalid("action", "action is \"accept\" or \"reject\".")),
+    }
+}
+
+async fn escalate(
+    State(state): State<AppState>,
+    idem: Idem,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    let (user, _) = caller.buyer()?;
+    Ok(state
+        .execute(idem.map(|e| e.0), move |tx, ctx| {
+            let mut c =
+                tx.claim(&id)?.filter(|c| c.buyer_user_id == user.id).ok_or_else(|| ApiError::not_found("claim"))?;
+            let before = c.status.clone();
+            if before != "rejected" {
+                return Err(ApiError::conflict("claim_not_open", "Only a claim the seller rejected can be escalated."));
+            }
+            c.status = "under_review".into();
+            c.escalated_at = Some(ctx.now);
+            tx.update_claim(&c, &before)?;
+            tell_both(
+                tx,
+                &c,
+                "A claim is under review",
+                &format!("Claim {} is now with our team, who will decide.", c.id),
+                ctx.now,
+            )?;
+            Ok(ApiResponse::ok(claim_json(&c)))
+        })
+        .await)
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Resolve {
+    outcome: String,
+    refund_amount: Option<i64>,
+}
+
+async fn resolve(
+    State(state): State<AppState>,
+    idem: Idem,
+    caller: Caller,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<Resolve>,
+) -> Result<Response, ApiError> {
+    caller.operator()?;
+    let cid = id.clone();
+    let claim = state.store.read(move |tx| tx.claim(&cid)).await?.ok_or_else(|| ApiError::not_found("claim"))?;
+    match body.outcome.as_str() {
+        "buyer" => {
+            let amount = body.refund_amount.unwrap_or(claim.amount);
+            if amount <= 0 {
+                return Err(
+                    ApiError::bad_request("amount_invalid", "The refund must be positive.").with_param("refund_amount")
+                );
+            }
+            let decided =
+                decide_for_buyer(&state, &claim.id, "under_review", amount, "decided for the buyer by an operator")
+                    .await?;
+            Ok(state.execute(idem.map(|e| e.0), move |_, _| Ok(ApiResponse::ok(claim_json(&decided)))).await)
+        }
+        "seller" => Ok(state
+            .execute(idem.map(|e| e.0), move |tx, ctx| {
+                let mut c = tx.claim(&id)?.ok_or_else(|| ApiError::not_found("claim"))?;
+                c.status = "resolved".into();
+                c.outcome = Some("seller".into());
+                c.resolved_at = Some(ctx.now);
+                if !tx.update_claim(&c, "under_review")? {
+                    return Err(ApiError::conflict(
+                        "claim_not_open",
+                        "Only a claim under review is decided by an operator.",
+                    ));
+                }
+                tell_both(
+                    tx,
+                    &c,
+                    "A claim was decided for the seller",
+                    &format!("Claim {} was decided for the seller.", c.id),
+                    ctx.now,
+                )?;
+                Ok(ApiResponse::ok(claim_json(&c)))
+            })
+            .await),
+        _ => Err(ApiError::invalid("outcome", "outcome is \"buyer\" or \"seller\".")),
+    }
+}
+
+/// Claims whose seller did not answer in time are decided for the buyer.
+pub async fn decide_late_claims(state: &AppState) {
+    let now = state.clock.now();
+    let Ok(late) = state.store.write(move |tx| tx.claims_past_deadline(now, 50)).await else { return };
+    for claim in late {
+        if let Err(e) = decide_for_buyer(
+            state,
+            &claim.id,
+            "awaiting_seller",
+            claim.amount,
+            "decided for the buyer: the seller did not answer in time",
+        )
+        .await
+        {
+            tracing::warn!(code = e.code, claim = %claim.id, "deciding a late claim failed; retrying on the next tick");
+        }
+    }
+}
+
+fn may_see(caller: &Caller, c: &ClaimRecord) -> bool {
+    match caller {
+        Caller::User { user, role: domain::accounts::Role::Buyer, .. } => user.id == c.buyer_user_id,
+        Caller::User { .. } => true,
+        Caller::Merchant { merchant } => merchant.id == c.merchant_id,
+    }
+}
+
+async fn list_claims(State(state): State<AppState>, caller: Caller, page: ListParams) -> Result<Response, ApiError> {
+    let key = match &caller {
+        Caller::User { user, role: domain::accounts::Role::Buyer, .. } => (0, user.id.clone()),
+        Caller::User { .. } => (2, String::new()),
+        Caller::Merchant { merchant } => (1, merchant.id.clone()),
+    };
+    let limit = page.limit;
+    let rows = state
+        .store
+        .read(move |tx| {
+            let viewer = match key.0 {
+                0 => Viewer::Buyer(&key.1),
+                1 => Viewer::Merchant(&key.1),
+                _ => Viewer::Operator,
+            };
+            tx.claims(&viewer, limit + 1)
+        })
+        .await?;
+    Ok(list_response(rows, limit, claim_json))
+}
+
+async fn get_claim(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    let claim = state
+        .store
+        .read(move |tx| tx.claim(&id))
+        .await?
+        .filter(|c| may_see(&caller, c))
+        .ok_or_else(|| ApiError::not_found("claim"))?;
+    Ok(axum::Json(claim_json(&claim)).into_response())
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ReportBody {
+    description: String,
+}
+
+async fn report_unauthorized(
+    State(state): State<AppState>,
+    idem: Idem,
+    caller: Caller,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<ReportBody>,
+) -> Result<Response, ApiError> {
+    let (user, token_hash) = caller.buyer()?;
+    let description = text("description", &body.description)?;
+    Ok(state
+        .execute(idem.map(|e| e.0), move |tx, ctx| {
+            let payment = tx.payment(&id)?.filter(|p| p.buyer_user_id == user.id).ok_or_else(|| ApiError::not_found("payment"))?;
+            if payment.status != domain::checkout::PaymentStatus::Succeeded.name() {
+                return Err(ApiError::conflict(
+                    "payment_not_captured",
+                    "This payment has not been charged: cancel the order and nothing will be.",
+                ));
+            }
+            let order = tx.order(&payment.order_id)?.ok_or_else(ApiError::internal)?;
+            if order.paid_at.is_some_and(|p| ctx.now > p + PROTECTION_S) {
+                return Err(ApiError::bad_request("protection_expired", "Buyer protection ends 90 days after payment."));
+            }
+            if !tx.mark_unauthorized(&payment.id, ctx.now)? {
+                return Err(ApiError::conflict("already_reported", "This payment was already reported and reimbursed."));
+            }
+            let currency = Currency::parse(&payment.currency).map_err(|_| ApiError::internal())?;
+            let amount = payment.amount_captured - payment.amount_refunded;
+            if amount > 0 {
+                // The seller is not liable for a payment the buyer did not make: the protection reserve pays.
+                let reserve = platform_account(tx, "protection_reserve", currency, ctx.now)?;
+                pocket::credit(
+                    tx,
+                    &Credit {
+                        user_id: &user.id,
+                        amount,
+                        currency,
+                        from: reserve,
+                        ledger_code: codes::REFUND,
+                        expires_at: None,
+                        kind: "reimbursement",
+                        reference: &format!("unauthorized payment {}", payment.id),
+                    },
+                    ctx.now,
+                )?;
+            }
+            let card_blocked = match &payment.card_id {
+                Some(card_id) => {
+                    tx.block_card(card_id, ctx.now)?;
+                    true
+                }
+                None => false,
+            };
+            let sessions_ended = tx.revoke_other_sessions(&user.id, &token_hash, ctx.now)?;
+            let ticket = TicketRecord {
+                id: random_id("tkt"),
+                user_id: user.id.clone(),
+                order_id: Some(order.id.clone()),
+                subject: format!("Unauthorized payment reported: {} ({})", payment.id, Money::new(amount, currency).format()),
+                status: "open".into(),
+                created_at: ctx.now,
+                updated_at: ctx.now,
+            };
+            tx.insert_ticket(&ticket)?;
+            tx.add_ticket_message(
+                &TicketMessageRecord { id: 0, ticket_id: ticket.id.clone(), author_user_id: user.id.clone(), author_role: "buyer".into(), body: description, created_at: ctx.now },
+                "open",
+            )?;
+            tx.enqueue_message(
+                &store::NewOutboxMessage {
+                    channel: "email",
+                    recipient: &user.email,
+                    subject: "We reimbursed an unauthorized payment",
+                    body: &format!(
+                        "{} is back in your Pocket. The card used was blocked and your other sessions were ended. Our team will look into it.",
+                        Money::new(amount, currency).format()
+                    ),
+                    code: None,
+                },
+                ctx.now,
+            )?;
+            let payment_shown = tx.payment(&payment.id)?.map(|p| json!({ "id": p.id, "status": p.status, "amount": p.amount,
+                "amount_captured": p.amount_captured, "currency": p.currency }));
+            Ok(ApiResponse::created(json!({
+                "object": "unauthorized_report", "payment": payment_shown,
+                "reimbursement": { "amount": amount, "currency": currency.code(), "destination": "pocket" },
+                "card_blocked": card_blocked, "sessions_ended": sessions_ended, "case": ticket.id,
+            })))
+        })
+        .await)
+}
+
+fn ticket_json(t: &TicketRecord, messages: &[TicketMessageRecord]) -> Value {
+    let messages: Vec<Value> = messages
+        .iter()
+        .map(|m| json!({ "id": format!("msg_{}", m.id), "author": m.author_role, "body": m.body, "created": m.created_at }))
+        .collect();
+    json!({ "id": t.id, "object": "ticket", "order": t.order_id, "subject": t.subject, "status": t.status,
+            "messages": messages, "created": t.created_at, "updated": t.updated_at })
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct OpenTicket {
+    order_number: Option<String>,
+    subject: String,
+    message: String,
+}
+
+async fn open_ticket(
+    State(state): State<AppState>,
+    idem: Idem,
+    caller: Caller,
+    ApiJson(body): ApiJson<OpenTicket>,
+) -> Result<Response, ApiError> {
+    let (user, _) = caller.buyer()?;
+    let subject = text("subject", &body.subject)?;
+    let message = text("message", &body.message)?;
+    let order_id = match body.order_number.as_deref().map(str::trim).filter(|n| !n.is_empty()) {
+        None => None,
+        Some(number) => {
+            if domain::checkout::parse_order_number(number).is_none() {
+                return Err(ApiError::invalid(
+                    "order_number",
+                    "This is not an order number (they look like PP-000000422).",
+                ));
+            }
+            let (n, uid) = (number.to_uppercase(), user.id.clone());
+            let order = state.store.read(move |tx| tx.order_by_number(&n)).await?;
+            Some(
+                order
+                    .filter(|o| o.buyer_user_id == uid)
+                    .ok_or_else(|| ApiError::not_found("order").with_param("order_number"))?
+                    .id,
+            )
+        }
+    };
+    Ok(state
+        .execute(idem.map(|e| e.0), move |tx, ctx| {
+            let ticket = TicketRecord {
+                id: random_id("tkt"),
+                user_id: user.id.clone(),
+                order_id,
+                subject,
+                status: "open".into(),
+                created_at: ctx.now,
+                updated_at: ctx.now,
+            };
+            tx.insert_ticket(&ticket)?;
+            tx.add_ticket_message(
+                &TicketMessageRecord {
+                    id: 0,
+                    ticket_id: ticket.id.clone(),
+                    author_user_id: user.id.clone(),
+                    author_role: "buyer".into(),
+                    body: message,
+                    created_at: ctx.now,
+                },
+                "open",
+            )?;
+            let messages = tx.ticket_messages(&ticket.id)?;
+            Ok(ApiResponse::created(ticket_json(&ticket, &messages)))
+        })
+        .await)
+}
+
+async fn list_tickets(State(state): State<AppState>, caller: Caller, page: ListParams) -> Result<Response, ApiError> {
+    let (user, role, _) = caller.person()?;
+    let owner = (role == domain::accounts::Role::Buyer).then_some(user.id);
+    let limit = page.limit;
+    let rows = state
+        .store
+        .read(move |tx| {
+            let tickets = tx.tickets(owner.as_deref(), limit + 1)?;
+            tickets
+                .into_iter()
+                .map(|t| tx.ticket_messages(&t.id).map(|m| ticket_json(&t, &m)))
+                .collect::<Result<Vec<_>, _>>()
+        })
+        .await?;
+    Ok(list_response(rows, limit, Clone::clone))
+}
+
+async fn get_ticket(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    let (user, role, _) = caller.person()?;
+    let shown = state
+        .store
+        .read(move |tx| {
+            let Some(t) = tx.ticket(&id)? else { return Ok(None) };
+            if role == domain::accounts::Role::Buyer && t.user_id != user.id {
+                return Ok(None);
+            }
+            let m = tx.ticket_messages(&t.id)?;
+            Ok(Some(ticket_json(&t, &m)))
+        })
+        .await?
+        .ok_or_else(|| ApiError::not_found("ticket"))?;
+    Ok(axum::Json(shown).into_response())
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MessageBody {
+    message: String,
+}
+
+async fn add_message(
+    State(state): State<AppState>,
+    idem: Idem,
+    caller: Caller,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<MessageBody>,
+) -> Result<Response, ApiError> {
+    let (user, role, _) = caller.person()?;
+    let message = text("message", &body.message)?;
+    Ok(state
+        .execute(idem.map(|e| e.0), move |tx, ctx| {
+            let ticket = tx.ticket(&id)?.ok_or_else(|| ApiError::not_found("ticket"))?;
+            let is_operator = role == domain::accounts::Role::Operator;
+            if !is_operator && ticket.user_id != user.id {
+                return Err(ApiError::not_found("ticket"));
+            }
+            let (author, status) = if is_operator { ("operator", "answered") } else { ("buyer", "open") };
+            tx.add_ticket_message(
+                &TicketMessageRecord {
+                    id: 0,
+                    ticket_id: ticket.id.clone(),
+                    author_user_id: user.id.clone(),
+                    author_role: author.into(),
+                    body: message,
+                    created_at: ctx.now,
+                },
+                status,
+            )?;
+            if is_operator {
+                if let Some(buyer) = tx.user(&ticket.user_id)? {
+                    tx.enqueue_message(
+                        &store::NewOutboxMessage {
+                            channel: "email",
+                            recipient: &buyer.email,
+                            subject: "Support answered your ticket",
+                            body: &format!("There is an answer to \"{}\" in your support tickets.", ticket.subject),
+                            code: None,
+                        },
+                        ctx.now,
+                    )?;
+                }
+            }
+            let ticket = tx.ticket(&id)?.ok_or_else(ApiError::internal)?;
+            let messages = tx.ticket_messages(&id)?;
+            Ok(ApiResponse::ok(ticket_json(&ticket, &messages)))
+        })
+        .await)
+}
