@@ -279,6 +279,7 @@ async fn protection_ends_ninety_days_after_payment() {
     app.post("/v1/test/clock", None, json!({ "advance_seconds": 6 * 86_400 })).await;
     let buyer = app.login("protected@example.com", PASSWORD).await;
     claim(&app, &buyer, &o, "damaged", 100).await.assert_error(400, "invalid_request_error", "protection_expired");
+    app.assert_ledger_balanced().await;
 }
 
 #[tokio::test]

@@ -123,6 +123,9 @@ async fn partial_then_full_never_more_and_card_refunds_settle_on_the_clock() {
         .assert_error(400, "invalid_request_error", "refund_exceeds_captured");
     let o = app.get(&format!("/v1/orders/{order}"), Some(&token)).await;
     assert_eq!(o.body["payment"]["amount_refunded"], 4000);
+    // The seller's payable shows it: 40.00 captured, 40.00 refunded.
+    let balance = app.get("/v1/balance", Some(&shop.key)).await;
+    assert_eq!(balance.body["balances"][0]["payable"], 0, "{}", balance.body);
     assert_eq!(o.body["refunds"].as_array().map(Vec::len), Some(2));
     // Three days later the card refunds have settled.
     app.post("/v1/test/clock", None, json!({ "advance_seconds": 3 * 86_400 + 1 })).await;

@@ -502,12 +502,21 @@ impl WriteTx<'_> {
 impl ReadTx<'_> {
     /// The user's Pocket accounts, by currency code.
     pub fn pocket_accounts(&self, user_id: &str) -> Result<Vec<(String, domain::ledger::Account)>, StoreError> {
+        self.owned_accounts("pocket", user_id)
+    }
+
+    /// The ledger accounts of one kind that an owner holds (a Pocket, a seller's payable), by currency code.
+    pub fn owned_accounts(
+        &self,
+        kind: &str,
+        owner: &str,
+    ) -> Result<Vec<(String, domain::ledger::Account)>, StoreError> {
         let ids: Vec<(String, i64)> = self
             .conn
             .prepare_cached(
-                "SELECT currency, id FROM ledger_accounts WHERE kind = 'pocket' AND owner = ?1 ORDER BY currency",
+                "SELECT currency, id FROM ledger_accounts WHERE kind = ?1 AND owner = ?2 ORDER BY currency",
             )?
-            .query_map([user_id], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .query_map([kind, owner], |r| Ok((r.get(0)?, r.get(1)?)))?
             .collect::<Result<Vec<_>, _>>()?;
         let mut out = Vec::with_capacity(ids.len());
         for (currency, id) in ids {

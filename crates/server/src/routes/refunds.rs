@@ -7,7 +7,7 @@
 //! Which part comes back first: the Pocket-paid part, then the card-paid part.
 
 use axum::extract::{Extension, Path, State};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use domain::money::{Currency, ExchangeRate, Money};
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -45,6 +45,27 @@ pub(crate) fn register(api: Api) -> Api {
         },
         create_refund,
     )
+    .add(
+        Endpoint {
+            verb: Verb::Get,
+            path: "/v1/balance",
+            summary: "The seller's payable balance per currency: captured sales less refunds",
+            access: Access::Seller,
+            body: None,
+            success: 200,
+        },
+        seller_balance,
+    )
+}
+
+async fn seller_balance(State(state): State<AppState>, caller: Caller) -> Result<Response, ApiError> {
+    let merchant = caller.merchant()?;
+    let accounts = state.store.read(move |tx| tx.owned_accounts("seller_payable", &merchant.id)).await?;
+    let balances: Vec<Value> = accounts
+        .iter()
+        .map(|(currency, a)| json!({ "currency": currency, "payable": a.balance_posted(), "pending": a.credits_pending }))
+        .collect();
+    Ok(axum::Json(json!({ "object": "balance", "balances": balances })).into_response())
 }
 
 /// A refund as the API shows it.
