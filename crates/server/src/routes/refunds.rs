@@ -277,6 +277,8 @@ pub async fn issue_refund(state: &AppState, spec: RefundSpec) -> Result<RefundRe
                 let authorization_id = payment.authorization_id.clone().ok_or_else(ApiError::internal)?;
                 refund.status = "processing".into();
                 refund.settled_at = None;
+                // If the answer never comes (a crash, an outage), the settlement job asks again from then on.
+                refund.expected_at = Some(now + REFUND_RETRY_AFTER_S);
                 payment.attempt_in_progress = Some(claim.clone());
                 tx.update_payment(&payment)?;
                 tx.insert_refund(&refund)?;

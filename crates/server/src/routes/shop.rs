@@ -1697,7 +1697,7 @@ pub async fn heal_payments(state: &AppState) {
             continue;
         }
         let now = state.clock.now();
-        if claim.starts_with("capture:") || claim.starts_with("cancel:") {
+        if ["capture:", "cancel:", "refund:", "reauth:"].iter().any(|p| claim.starts_with(p)) {
             let pid = p.id.clone();
             let released = state
                 .store
