@@ -62,6 +62,21 @@ enum Command {
         #[command(flatten)]
         data: DataDir,
     },
+    /// The card vault of a running server: rotate the encryption key (every card is re-encrypted while
+    /// the server keeps serving), or remove a retired key. Signs in as an operator.
+    Vault {
+        #[command(subcommand)]
+        command: VaultCommand,
+        /// The running server.
+        #[arg(long, env = "POCKETPAY_URL", default_value = "http://127.0.0.1:8080", global = true)]
+        server: String,
+        /// An operator's email.
+        #[arg(long, env = "POCKETPAY_OPERATOR_EMAIL", global = true)]
+        email: Option<String>,
+        /// The operator's password.
+        #[arg(long, env = "POCKETPAY_OPERATOR_PASSWORD", hide_env_values = true, global = true)]
+        password: Option<String>,
+    },
     /// The test issuer as a separate HTTP service (point `POCKETPAY_ISSUER_URL` at it).
     Issuer {
         #[command(subcommand)]
@@ -84,6 +99,17 @@ enum OperatorCommand {
         password: String,
         #[command(flatten)]
         data: DataDir,
+    },
+}
+
+#[derive(Subcommand)]
+enum VaultCommand {
+    /// Adds a new card-encryption key, makes it active and re-encrypts every saved card with it.
+    Rotate,
+    /// Removes a retired key (refused while any card is still encrypted with it).
+    RemoveKey {
+        #[arg(long)]
+        id: u32,
     },
 }
 
@@ -207,6 +233,36 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 }
                 Ok(ExitCode::from(1))
             }
+        }
+        Command::Vault { command, server, email, password } => {
+            let email = email.ok_or_else(|| anyhow::anyhow!("--email (or POCKETPAY_OPERATOR_EMAIL) is required"))?;
+            let password =
+                password.ok_or_else(|| anyhow::anyhow!("--password (or POCKETPAY_OPERATOR_PASSWORD) is required"))?;
+            let client = reqwest::Client::new();
+            let base = server.trim_end_matches('/').to_owned();
+            let session: serde_json::Value = client
+                .post(format!("{base}/v1/sessions"))
+                .json(&serde_json::json!({ "email": email, "password": password }))
+                .send()
+                .await?
+                .json()
+                .await?;
+            let token = session["token"]
+                .as_str()
+                .ok_or_else(|| anyhow::anyhow!("sign-in failed: {}", session["error"]["message"]))?;
+            let request = match command {
+                VaultCommand::Rotate => client.post(format!("{base}/v1/vault/rotate")),
+                VaultCommand::RemoveKey { id } => client.delete(format!("{base}/v1/vault/keys/{id}")),
+            };
+            let response = request.bearer_auth(token).send().await?;
+            let ok = response.status().is_success();
+            let body: serde_json::Value = response.json().await.unwrap_or(serde_json::Value::Null);
+            if !ok {
+                println!("refused: {}", body["error"]["message"]);
+                return Ok(ExitCode::from(1));
+            }
+            println!("{body}");
+            Ok(ExitCode::SUCCESS)
         }
         Command::Issuer { command: IssuerCommand::Serve { listen, data_dir } } => {
             init_logs(false);

@@ -116,3 +116,44 @@ fn the_checkout_bench_runs_and_reports() {
     assert_eq!(code, 0, "{out}");
     assert!(out.contains("orders/s") && out.contains("0 failed"), "{out}");
 }
+
+#[test]
+fn vault_rotation_from_the_command_line_while_serving() {
+    use std::io::{BufRead, BufReader};
+    let dir = temp_dir("vault");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_pocketpay"))
+        .args(["serve", "--listen", "127.0.0.1:0", "--data-dir", &dir])
+        .env("POCKETPAY_OPERATOR_EMAIL", "vault-ops@example.com")
+        .env("POCKETPAY_OPERATOR_PASSWORD", "vault-operator-1")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap_or_else(|e| panic!("serve: {e}"));
+    let mut line = String::new();
+    if let Some(out) = child.stdout.take() {
+        let _ = BufReader::new(out).read_line(&mut line);
+    }
+    let url = line.split_whitespace().find(|w| w.starts_with("http://")).unwrap_or_default().to_owned();
+    let creds = ["--server", url.as_str(), "--email", "vault-ops@example.com", "--password", "vault-operator-1"];
+    let rotate = pocketpay(&[&["vault", "rotate"][..], &creds[..]].concat());
+    let remove_active = pocketpay(&[&["vault", "remove-key", "--id", "2"][..], &creds[..]].concat());
+    let remove_old = pocketpay(&[&["vault", "remove-key", "--id", "1"][..], &creds[..]].concat());
+    let wrong = pocketpay(&[
+        "vault",
+        "rotate",
+        "--server",
+        &url,
+        "--email",
+        "vault-ops@example.com",
+        "--password",
+        "not-the-password",
+    ]);
+    let _ = child.kill();
+    let _ = child.wait();
+    assert_eq!(rotate.0, 0, "{}", rotate.1);
+    assert!(rotate.1.contains("\"active_key_id\":2"), "{}", rotate.1);
+    assert_eq!(remove_active.0, 1, "{}", remove_active.1);
+    assert_eq!(remove_old.0, 0, "{}", remove_old.1);
+    assert_ne!(wrong.0, 0, "{}", wrong.1);
+    assert!(!wrong.1.contains("not-the-password"), "{}", wrong.1);
+}
