@@ -54,6 +54,24 @@ pub fn platform_account(tx: &mut WriteTx<'_>, kind: &str, currency: Currency, no
     )?)
 }
 
+/// A seller's payable account in `currency` (what the platform owes the seller), opened on first use.
+pub fn seller_payable(
+    tx: &mut WriteTx<'_>,
+    merchant_id: &str,
+    currency: Currency,
+    now: i64,
+) -> Result<AccountId, ApiError> {
+    if let Some(a) = tx.account_by_owner("seller_payable", merchant_id, currency)? {
+        return Ok(a.id);
+    }
+    Ok(tx.open_account_auto(
+        currency,
+        AccountFlags::default(),
+        &AccountMeta { kind: "seller_payable".into(), owner: Some(merchant_id.into()) },
+        now,
+    )?)
+}
+
 /// A buyer's Pocket account in `currency`, opened on first use.
 pub fn pocket_account(tx: &mut WriteTx<'_>, user_id: &str, currency: Currency, now: i64) -> Result<Account, ApiError> {
     if let Some(a) = tx.account_by_owner("pocket", user_id, currency)? {

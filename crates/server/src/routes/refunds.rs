@@ -92,23 +92,6 @@ enum Planned {
     ToCard { refund: Box<RefundRecord>, authorization_id: String, claim: String },
 }
 
-fn seller_payable(
-    tx: &mut WriteTx<'_>,
-    merchant_id: &str,
-    currency: Currency,
-    now: i64,
-) -> Result<domain::ledger::AccountId, ApiError> {
-    if let Some(a) = tx.account_by_owner("seller_payable", merchant_id, currency)? {
-        return Ok(a.id);
-    }
-    Ok(tx.open_account_auto(
-        currency,
-        domain::ledger::AccountFlags::default(),
-        &store::AccountMeta { kind: "seller_payable".into(), owner: Some(merchant_id.into()) },
-        now,
-    )?)
-}
-
 fn exceeds(left: i64) -> ApiError {
     ApiError::bad_request(
         "refund_exceeds_captured",
@@ -231,7 +214,7 @@ pub async fn issue_refund(state: &AppState, spec: RefundSpec) -> Result<RefundRe
             let pocket_part = amount.min(payment.pocket_amount - pocket_refunded).max(0);
             let card_part = amount - pocket_part;
             let currency = Currency::parse(&payment.currency).map_err(|_| ApiError::internal())?;
-            let payable = seller_payable(tx, &order.merchant_id, currency, now)?;
+            let payable = crate::pocket::seller_payable(tx, &order.merchant_id, currency, now)?;
             let reference = format!("refund {} of order {}", refund_id, order.number);
             if pocket_part > 0 {
                 let hold_id = payment.hold_id.clone().ok_or_else(ApiError::internal)?;
@@ -331,7 +314,7 @@ fn settle_card_refund(
     let order = tx.order(&refund.order_id)?.ok_or_else(ApiError::internal)?;
     let payment = tx.payment(&refund.payment_id)?.ok_or_else(ApiError::internal)?;
     let currency = Currency::parse(&payment.currency).map_err(|_| ApiError::internal())?;
-    let payable = seller_payable(tx, &order.merchant_id, currency, now)?;
+    let payable = crate::pocket::seller_payable(tx, &order.merchant_id, currency, now)?;
     let amount_text = Money::new(refund.amount, currency).format();
     match outcome {
         Ok(r) if r.status != issuer::RefundStatus::Failed => {

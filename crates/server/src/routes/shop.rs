@@ -533,24 +533,6 @@ async fn get_payment(
     Ok(axum::Json(payment_json(&payment, &attempts)).into_response())
 }
 
-/// The seller's payable account for a currency.
-fn seller_payable(
-    tx: &mut WriteTx<'_>,
-    merchant_id: &str,
-    currency: Currency,
-    now: i64,
-) -> Result<domain::ledger::AccountId, ApiError> {
-    if let Some(a) = tx.account_by_owner("seller_payable", merchant_id, currency)? {
-        return Ok(a.id);
-    }
-    Ok(tx.open_account_auto(
-        currency,
-        domain::ledger::AccountFlags::default(),
-        &store::AccountMeta { kind: "seller_payable".into(), owner: Some(merchant_id.into()) },
-        now,
-    )?)
-}
-
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct PayBody {
@@ -893,7 +875,7 @@ async fn authorize_attempt(
             let order = tx.order(&payment.order_id)?.ok_or_else(ApiError::internal)?;
             let currency = Currency::parse(&payment.currency).map_err(|_| ApiError::internal())?;
             if split.pocket_minor > 0 {
-                let destination = seller_payable(tx, &order.merchant_id, currency, now)?;
+                let destination = crate::pocket::seller_payable(tx, &order.merchant_id, currency, now)?;
                 let held = tx.savepoint(|tx| {
                     pocket::hold(
                         tx,
@@ -1353,7 +1335,7 @@ async fn ship_order(
                 pocket::capture(tx, hold_id, p.pocket_amount, ctx.now)?;
             }
             if p.card_amount > 0 {
-                let payable = seller_payable(tx, &merchant_id, currency, ctx.now)?;
+                let payable = crate::pocket::seller_payable(tx, &merchant_id, currency, ctx.now)?;
                 match &p.presentment {
                     None => {
                         let clearing = platform_account(tx, "card_clearing", currency, ctx.now)?;
