@@ -364,14 +364,6 @@ async fn concurrent_pays_stock_and_one_pocket() {
     app.assert_ledger_balanced().await;
 }
 
-/// Signs up a buyer from `country`.
-async fn buyer_from(app: &TestApp, email: &str, country: &str) -> String {
-    app.post("/v1/users", None, json!({ "email": email, "password": common::PASSWORD, "country": country })).await;
-    let code = app.inbox_code(email).await;
-    app.post("/v1/users/verify_email", None, json!({ "email": email, "code": code })).await;
-    app.login(email, common::PASSWORD).await
-}
-
 async fn save_card(app: &TestApp, token: &str, number: &str) -> String {
     let c = app
         .post(
@@ -390,7 +382,7 @@ async fn paying_in_the_buyers_currency_at_a_locked_rate() {
     let app = TestApp::spawn().await;
     let (key, product) = seller(&app, "us-shop@example.com", "US", 2000, None).await;
     let operator = app.login(common::OPERATOR_EMAIL, common::OPERATOR_PASSWORD).await;
-    let buyer = buyer_from(&app, "fr-buyer@example.com", "FR").await;
+    let buyer = app.buyer_from("fr-buyer@example.com", "FR").await;
     app.put_json("/v1/fx/rates/USD/EUR", Some(&buyer), json!({ "rate": "0.9" })).await.assert_error(
         403,
         "authentication_error",
@@ -451,7 +443,7 @@ async fn paying_in_the_buyers_currency_at_a_locked_rate() {
 async fn authorizations_about_to_lapse_are_renewed_or_the_order_cancelled() {
     let app = TestApp::spawn_with(|c| c.step_up_new_cards = false).await;
     let (key, product) = seller(&app, "slow-shop@example.com", "US", 2000, Some(5)).await;
-    let buyer = buyer_from(&app, "slow-buyer@example.com", "FR").await;
+    let buyer = app.buyer_from("slow-buyer@example.com", "FR").await;
     // A saved card whose authorizations last one day.
     let card = save_card(&app, &buyer, "4000000000000242").await;
     let o = order(&app, &buyer, &product, 1).await.body["id"].as_str().unwrap_or_default().to_owned();

@@ -39,14 +39,6 @@ async fn order(app: &TestApp, token: &str, product: &str) -> String {
     o.body["id"].as_str().unwrap_or_default().to_owned()
 }
 
-/// Signs up a buyer from `country`.
-async fn buyer_from(app: &TestApp, email: &str, country: &str) -> String {
-    app.post("/v1/users", None, json!({ "email": email, "password": common::PASSWORD, "country": country })).await;
-    let code = app.inbox_code(email).await;
-    app.post("/v1/users/verify_email", None, json!({ "email": email, "code": code })).await;
-    app.login(email, common::PASSWORD).await
-}
-
 #[tokio::test]
 async fn a_new_card_needs_a_code_and_the_right_one_authorizes() {
     let app = TestApp::spawn().await;
@@ -205,7 +197,7 @@ async fn large_amounts_foreign_cards_and_the_issuers_demand() {
     assert_eq!(pay.body["next_action"]["reasons"], json!(["foreign_card"]), "{}", pay.body);
 
     // The bank asks for a code although the platform would not: the payment waits for it, then authorizes.
-    let de = buyer_from(&app, "de@example.com", "DE").await;
+    let de = app.buyer_from("de@example.com", "DE").await;
     let card = app
         .post(
             "/v1/cards",
@@ -240,7 +232,7 @@ async fn large_amounts_foreign_cards_and_the_issuers_demand() {
     assert_eq!(ok.body["status"], "requires_capture", "{}", ok.body);
 
     // A card that needs a code and then is declined: the decline explains itself after the code.
-    let gb = buyer_from(&app, "gb@example.com", "GB").await;
+    let gb = app.buyer_from("gb@example.com", "GB").await;
     let card = app
         .post(
             "/v1/cards",

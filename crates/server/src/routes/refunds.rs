@@ -121,16 +121,6 @@ fn presentment_part(
     Ok(Some(converted.min(captured - already)))
 }
 
-fn notify(tx: &mut WriteTx<'_>, order: &OrderRecord, subject: &str, text: &str, now: i64) -> Result<(), ApiError> {
-    if let Some(user) = tx.user(&order.buyer_user_id)? {
-        tx.enqueue_message(
-            &store::NewOutboxMessage { channel: "email", recipient: &user.email, subject, body: text, code: None },
-            now,
-        )?;
-    }
-    Ok(())
-}
-
 async fn create_refund(
     State(state): State<AppState>,
     idem: Idem,
@@ -270,7 +260,7 @@ pub async fn issue_refund(state: &AppState, spec: RefundSpec) -> Result<RefundRe
             tx.update_payment(&payment)?;
             tx.insert_refund(&refund)?;
             let amount_text = Money::new(amount, currency).format();
-            notify(
+            crate::routes::shop::notify_buyer(
                 tx,
                 &order,
                 "Your refund",
@@ -326,7 +316,7 @@ fn settle_card_refund(
                 if r.status == issuer::RefundStatus::Succeeded { "succeeded".into() } else { "pending".into() };
             refund.settled_at = (r.status == issuer::RefundStatus::Succeeded).then_some(now);
             tx.update_refund(&refund)?;
-            notify(
+            crate::routes::shop::notify_buyer(
                 tx,
                 &order,
                 "Your refund",
@@ -378,7 +368,7 @@ fn reroute_to_pocket(
     refund.settled_at = Some(now);
     tx.update_refund(refund)?;
     let amount = Money::new(refund.card_amount, currency).format();
-    notify(
+    crate::routes::shop::notify_buyer(
         tx,
         order,
         "Your refund went to your Pocket",

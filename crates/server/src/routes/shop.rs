@@ -1376,7 +1376,8 @@ async fn ship_order(
         .await)
 }
 
-fn notify_buyer(
+/// Emails the buyer of an order (through the outbox).
+pub(crate) fn notify_buyer(
     tx: &mut WriteTx<'_>,
     order: &OrderRecord,
     subject: &str,

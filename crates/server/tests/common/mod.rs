@@ -187,6 +187,14 @@ impl TestApp {
         self.login(email, PASSWORD).await
     }
 
+    /// Signs up, verifies and signs in a buyer from `country`; returns the session token.
+    pub async fn buyer_from(&self, email: &str, country: &str) -> String {
+        self.post("/v1/users", None, json!({ "email": email, "password": PASSWORD, "country": country })).await;
+        let code = self.inbox_code(email).await;
+        self.post("/v1/users/verify_email", None, json!({ "email": email, "code": code })).await;
+        self.login(email, PASSWORD).await
+    }
+
     pub async fn login(&self, email: &str, password: &str) -> String {
         let session = self.post("/v1/sessions", None, json!({ "email": email, "password": password })).await;
         assert_eq!(session.status, StatusCode::CREATED, "{}", session.body);
