@@ -7,8 +7,10 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context};
+
+use crate::client::{sign_up, Client};
 use rand::Rng;
-use serde_json::{json, Value};
+use serde_json::json;
 use server::{Mode, ServerConfig};
 
 /// Options of the checkout benchmark.
@@ -32,44 +34,6 @@ pub struct CheckoutBenchReport {
     pub p50: Duration,
     pub p99: Duration,
     pub failed: u64,
-}
-
-struct Client {
-    http: reqwest::Client,
-    base: String,
-}
-
-impl Client {
-    async fn call(
-        &self,
-        method: reqwest::Method,
-        path: &str,
-        token: Option<&str>,
-        body: Option<Value>,
-    ) -> anyhow::Result<(u16, Value)> {
-        let mut req = self.http.request(method, format!("{}{path}", self.base));
-        if let Some(t) = token {
-            req = req.bearer_auth(t);
-        }
-        if let Some(b) = body {
-            req = req.json(&b);
-        }
-        let resp = req.send().await?;
-        let status = resp.status().as_u16();
-        Ok((status, resp.json::<Value>().await.unwrap_or(Value::Null)))
-    }
-
-    async fn post(&self, path: &str, token: Option<&str>, body: Value) -> anyhow::Result<(u16, Value)> {
-        self.call(reqwest::Method::POST, path, token, Some(body)).await
-    }
-
-    async fn expect(&self, path: &str, token: Option<&str>, body: Value, want: u16) -> anyhow::Result<Value> {
-        let (status, v) = self.post(path, token, body).await?;
-        if status != want {
-            bail!("{path} answered {status}: {v}");
-        }
-        Ok(v)
-    }
 }
 
 /// A Visa number no test-card row names: an ordinary cardholder account with its own limits.
@@ -204,15 +168,6 @@ pub async fn run_checkout(args: CheckoutBenchArgs) -> anyhow::Result<CheckoutBen
     }
     let _ = std::fs::remove_dir_all(&dir);
     Ok(report)
-}
-
-async fn sign_up(client: &Client, email: &str, password: &str) -> anyhow::Result<String> {
-    client.expect("/v1/users", None, json!({ "email": email, "password": password }), 201).await?;
-    let (_, inbox) = client.call(reqwest::Method::GET, &format!("/v1/test/inbox?to={email}"), None, None).await?;
-    let code = inbox["data"][0]["code"].as_str().unwrap_or_default().to_owned();
-    client.expect("/v1/users/verify_email", None, json!({ "email": email, "code": code }), 200).await?;
-    let session = client.expect("/v1/sessions", None, json!({ "email": email, "password": password }), 201).await?;
-    Ok(session["token"].as_str().unwrap_or_default().to_owned())
 }
 
 /// One complete order: create, pay half Pocket half card, ship.

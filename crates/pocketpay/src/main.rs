@@ -3,6 +3,8 @@
 
 mod bench;
 mod bench_checkout;
+mod client;
+mod demo;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -82,6 +84,9 @@ enum Command {
         #[command(subcommand)]
         command: IssuerCommand,
     },
+    /// A live demo shop in one command: a test-mode server seeded (on first start) with sellers,
+    /// products, a buyer with a Pocket balance and saved cards, and an operator; prints the logins.
+    Demo(demo::DemoArgs),
     /// Benchmarks.
     Bench {
         #[command(subcommand)]
@@ -274,6 +279,11 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let listener = tokio::net::TcpListener::bind(listen).await?;
             println!("pocketpay test issuer listening on http://{}", listener.local_addr()?);
             axum::serve(listener, router).with_graceful_shutdown(shutdown_signal()).await?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Demo(args) => {
+            init_logs(false);
+            demo::run(args, shutdown_signal()).await?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Bench { command: BenchCommand::Checkout(args) } => {

@@ -17,6 +17,7 @@ pub mod payment_method;
 pub mod pocket;
 pub mod routes;
 pub mod secrets;
+pub mod web;
 mod workers;
 
 use std::net::SocketAddr;
@@ -70,6 +71,9 @@ pub struct ServerConfig {
     pub step_up_new_cards: bool,
     /// Platform spending limits per buyer.
     pub spending_limits: domain::checkout::SpendingLimits,
+    /// Web session cookies carry `Secure` (browsers keep them on `https://` and on localhost).
+    /// `POCKETPAY_INSECURE_COOKIES=1` drops it, for plain HTTP on another host in a test setup.
+    pub web_secure_cookies: bool,
 }
 
 impl ServerConfig {
@@ -94,6 +98,7 @@ impl ServerConfig {
             risk: domain::checkout::RiskConfig::default(),
             step_up_new_cards: true,
             spending_limits: domain::checkout::SpendingLimits::default(),
+            web_secure_cookies: true,
         }
     }
 

@@ -436,7 +436,7 @@ pub fn expire_due(tx: &mut WriteTx<'_>, now: i64) -> Result<usize, ApiError> {
     let cards = tx.gift_cards_due_to_expire(now, EXPIRY_BATCH_MAX)?;
     n += cards.len();
     for card in cards {
-        if tx.change_gift_card_state(&card.id, "active", "expired", None, now)? {
+        if tx.change_gift_card_state(&card.id, &card.state, "expired", None, now)? {
             let currency = Currency::parse(&card.currency).map_err(|_| ApiError::internal())?;
             let float = platform_account(tx, "gift_card_float", currency, now)?;
             let breakage = platform_account(tx, "breakage", currency, now)?;

@@ -342,6 +342,18 @@ impl ReadTx<'_> {
             .optional()?)
     }
 
+    /// The merchants a user owns, oldest first.
+    pub fn merchants_of_owner(&self, user_id: &str) -> Result<Vec<MerchantRecord>, StoreError> {
+        Ok(self
+            .conn
+            .prepare_cached(
+                "SELECT id, owner_user_id, name, country, currency, created_at FROM merchants
+                  WHERE owner_user_id = ?1 ORDER BY rowid LIMIT 100",
+            )?
+            .query_map([user_id], merchant_from_row)?
+            .collect::<Result<Vec<_>, _>>()?)
+    }
+
     /// The merchant a secret key belongs to, if the key is active.
     pub fn merchant_by_key(&self, key_hash: &[u8]) -> Result<Option<MerchantRecord>, StoreError> {
         Ok(self

@@ -450,6 +450,15 @@ impl WriteTx<'_> {
             .optional()?)
     }
 
+    /// A gift card by id.
+    pub fn gift_card(&mut self, id: &str) -> Result<Option<GiftCardRecord>, StoreError> {
+        Ok(self
+            .conn
+            .prepare_cached(&format!("SELECT {GIFT_CARD_COLUMNS} FROM gift_cards WHERE id = ?1"))?
+            .query_row([id], gift_card_from_row)
+            .optional()?)
+    }
+
     /// The cards of a purchase.
     pub fn gift_cards_of_purchase(&mut self, purchase_id: &str) -> Result<Vec<GiftCardRecord>, StoreError> {
         gift_cards_of_purchase(self.conn, purchase_id)
@@ -474,12 +483,12 @@ impl WriteTx<'_> {
         Ok(n == 1)
     }
 
-    /// Unredeemed gift cards whose expiry has come.
+    /// Unredeemed gift cards (usable or blocked) whose expiry has come.
     pub fn gift_cards_due_to_expire(&mut self, now: i64, limit: u32) -> Result<Vec<GiftCardRecord>, StoreError> {
         Ok(self
             .conn
             .prepare_cached(&format!(
-                "SELECT {GIFT_CARD_COLUMNS} FROM gift_cards WHERE state = 'active' AND expires_at <= ?1 LIMIT ?2"
+                "SELECT {GIFT_CARD_COLUMNS} FROM gift_cards WHERE state IN ('active', 'blocked') AND expires_at <= ?1 LIMIT ?2"
             ))?
             .query_map(params![now, limit], gift_card_from_row)?
             .collect::<Result<Vec<_>, _>>()?)
@@ -581,6 +590,24 @@ impl ReadTx<'_> {
     /// The cards of a purchase.
     pub fn gift_cards_of_purchase(&self, purchase_id: &str) -> Result<Vec<GiftCardRecord>, StoreError> {
         gift_cards_of_purchase(self.conn, purchase_id)
+    }
+
+    /// A gift card by id.
+    pub fn gift_card(&self, id: &str) -> Result<Option<GiftCardRecord>, StoreError> {
+        Ok(self
+            .conn
+            .prepare_cached(&format!("SELECT {GIFT_CARD_COLUMNS} FROM gift_cards WHERE id = ?1"))?
+            .query_row([id], gift_card_from_row)
+            .optional()?)
+    }
+
+    /// A gift card by the keyed hash of its code.
+    pub fn gift_card_with_code_hash(&self, code_hash: &[u8]) -> Result<Option<GiftCardRecord>, StoreError> {
+        Ok(self
+            .conn
+            .prepare_cached(&format!("SELECT {GIFT_CARD_COLUMNS} FROM gift_cards WHERE code_hash = ?1"))?
+            .query_row([code_hash], gift_card_from_row)
+            .optional()?)
     }
 
     /// Failed redemptions for a scope after `since`, and the oldest of them.

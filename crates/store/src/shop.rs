@@ -696,6 +696,18 @@ impl WriteTx<'_> {
 }
 
 impl ReadTx<'_> {
+    /// Every rate operators set: `(from, to, rate, updated_at)`, by currency pair.
+    pub fn fx_rates(&self) -> Result<Vec<(String, String, String, i64)>, StoreError> {
+        Ok(self
+            .conn
+            .prepare_cached(
+                "SELECT from_currency, to_currency, rate, updated_at FROM fx_rates
+                  ORDER BY from_currency, to_currency LIMIT 1000",
+            )?
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
+            .collect::<Result<Vec<_>, _>>()?)
+    }
+
     /// The rate from one currency to another, if an operator set one.
     pub fn fx_rate(&self, from: &str, to: &str) -> Result<Option<String>, StoreError> {
         Ok(self

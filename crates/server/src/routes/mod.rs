@@ -38,7 +38,7 @@ pub fn endpoints(state: &AppState) -> (Router<AppState>, Vec<Endpoint>) {
 pub fn router(state: AppState) -> Router {
     let (api_router, endpoints) = endpoints(&state);
     let document = std::sync::Arc::new(crate::openapi::document(&endpoints));
-    api_router
+    let api: Router = api_router
         .route(
             "/openapi.json",
             axum::routing::get(move || {
@@ -51,5 +51,9 @@ pub fn router(state: AppState) -> Router {
         .layer(middleware::from_fn_with_state(state.clone(), crate::idempotency::layer))
         .layer(DefaultBodyLimit::max(BODY_BYTES_MAX))
         .layer(middleware::from_fn(request_context))
-        .with_state(state)
+        .with_state(state.clone());
+    let pages = crate::web::router(state, api.clone())
+        .layer(DefaultBodyLimit::max(BODY_BYTES_MAX))
+        .layer(middleware::from_fn(request_context));
+    pages.merge(api)
 }

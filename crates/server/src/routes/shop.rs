@@ -64,6 +64,7 @@ pub(crate) fn register(api: Api) -> Api {
         create_product,
     )
     .add(Endpoint { verb: Verb::Get, path: "/v1/products", summary: "Products for sale, newest first", access: Access::Anyone, body: None, success: 200 }, list_products)
+    .add(Endpoint { verb: Verb::Get, path: "/v1/products/{id}", summary: "A product", access: Access::Anyone, body: None, success: 200 }, get_product)
     .add(
         Endpoint {
             verb: Verb::Post,
@@ -113,6 +114,17 @@ pub(crate) fn register(api: Api) -> Api {
             success: 200,
         },
         put_rate,
+    )
+    .add(
+        Endpoint {
+            verb: Verb::Get,
+            path: "/v1/fx/rates",
+            summary: "Every exchange rate operators set",
+            access: Access::Anyone,
+            body: None,
+            success: 200,
+        },
+        list_rates,
     )
     .add(
         Endpoint {
@@ -253,6 +265,12 @@ async fn list_products(State(state): State<AppState>, page: ListParams) -> Resul
     let (limit, fetch) = (page.limit, page.fetch());
     let rows = state.store.read(move |tx| tx.products(page.starting_after.as_deref(), fetch)).await?;
     Ok(list_response(rows, limit, product_json))
+}
+
+async fn get_product(State(state): State<AppState>, Path(id): Path<String>) -> Result<Response, ApiError> {
+    let product = state.store.read(move |tx| tx.product(&id)).await?;
+    let product = product.ok_or_else(|| ApiError::not_found("product"))?;
+    Ok(axum::Json(product_json(&product)).into_response())
 }
 
 fn payment_json(p: &PaymentRecord, attempts: &[AttemptRecord]) -> Value {
@@ -1769,6 +1787,15 @@ async fn put_rate(
                 "rate": rate.to_string(), "updated": ctx.now })))
         })
         .await)
+}
+
+async fn list_rates(State(state): State<AppState>) -> Result<Response, ApiError> {
+    let rates = state.store.read(|tx| tx.fx_rates()).await?;
+    let data: Vec<Value> = rates
+        .into_iter()
+        .map(|(from, to, rate, updated)| json!({ "object": "fx_rate", "from": from, "to": to, "rate": rate, "updated": updated }))
+        .collect();
+    Ok(axum::Json(json!({ "object": "list", "data": data, "has_more": false })).into_response())
 }
 
 #[derive(Deserialize)]

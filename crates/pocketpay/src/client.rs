@@ -1,0 +1,63 @@
+//! A small JSON client of a running server, for the commands that drive one (`bench checkout`, `demo`).
+
+use anyhow::bail;
+use serde_json::{json, Value};
+
+/// A JSON client of a Pocketpay server.
+pub struct Client {
+    pub http: reqwest::Client,
+    pub base: String,
+}
+
+impl Client {
+    /// Any call; answers the status and the JSON body.
+    pub async fn call(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+    ) -> anyhow::Result<(u16, Value)> {
+        let mut req = self.http.request(method, format!("{}{path}", self.base));
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        if let Some(b) = body {
+            req = req.json(&b);
+        }
+        let resp = req.send().await?;
+        let status = resp.status().as_u16();
+        Ok((status, resp.json::<Value>().await.unwrap_or(Value::Null)))
+    }
+
+    /// A POST.
+    pub async fn post(&self, path: &str, token: Option<&str>, body: Value) -> anyhow::Result<(u16, Value)> {
+        self.call(reqwest::Method::POST, path, token, Some(body)).await
+    }
+
+    /// A POST that must answer `want`.
+    pub async fn expect(&self, path: &str, token: Option<&str>, body: Value, want: u16) -> anyhow::Result<Value> {
+        let (status, v) = self.post(path, token, body).await?;
+        if status != want {
+            bail!("{path} answered {status}: {v}");
+        }
+        Ok(v)
+    }
+}
+
+/// Signs up, verifies the email with the code from the test inbox, and signs in; answers the session token.
+pub async fn sign_up(client: &Client, email: &str, password: &str) -> anyhow::Result<String> {
+    sign_up_as(client, json!({ "email": email, "password": password })).await
+}
+
+/// As [`sign_up`], with the whole sign-up body (`email`, `password`, `phone`, `country`).
+pub async fn sign_up_as(client: &Client, body: Value) -> anyhow::Result<String> {
+    let email = body["email"].as_str().unwrap_or_default().to_owned();
+    let password = body["password"].clone();
+    client.expect("/v1/users", None, body, 201).await?;
+    let (_, inbox) = client.call(reqwest::Method::GET, &format!("/v1/test/inbox?to={email}"), None, None).await?;
+    let code = inbox["data"][0]["code"].as_str().unwrap_or_default().to_owned();
+    client.expect("/v1/users/verify_email", None, json!({ "email": email, "code": code }), 200).await?;
+    let session = client.expect("/v1/sessions", None, json!({ "email": email, "password": password }), 201).await?;
+    Ok(session["token"].as_str().unwrap_or_default().to_owned())
+}

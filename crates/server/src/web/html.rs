@@ -1,0 +1,366 @@
+//! HTML building blocks: escaping, the page frame, form fields with their errors, money and dates.
+//! Every piece of text that came from a person or the API passes through [`esc`].
+
+use std::fmt::Write as _;
+
+use domain::money::{Currency, Money, Sign};
+use serde_json::Value;
+
+/// Escapes text for HTML content and quoted attribute values.
+pub fn esc(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// A JSON string field, or "" (escaped).
+pub fn s(v: &Value) -> String {
+    match v {
+        Value::String(text) => esc(text),
+        Value::Number(n) => n.to_string(),
+        _ => String::new(),
+    }
+}
+
+/// An amount in minor units of a currency, as people read it: "12.50 USD".
+pub fn money(amount_minor: i64, currency: &str) -> String {
+    match Currency::parse(currency) {
+        Ok(c) => esc(&Money::new(amount_minor, c).format()),
+        Err(_) => format!("{amount_minor} {}", esc(currency)),
+    }
+}
+
+/// The amount and currency fields of a JSON object, as [`money`].
+pub fn money_of(v: &Value, amount_field: &str) -> String {
+    money(v[amount_field].as_i64().unwrap_or(0), v["currency"].as_str().unwrap_or(""))
+}
+
+/// Decimal text typed by a person ("12.5", "12.50") to minor units of the currency.
+pub fn parse_amount(text: &str, currency: &str) -> Option<i64> {
+    let currency = Currency::parse(currency).ok()?;
+    let m = Money::parse_decimal(text.trim(), currency, Sign::Positive).ok()?;
+    Some(m.amount_minor())
+}
+
+/// Minor units as decimal text for a form field ("12.50").
+pub fn decimal(amount_minor: i64, currency: &str) -> String {
+    match Currency::parse(currency) {
+        Ok(c) => Money::new(amount_minor, c).to_decimal_string(),
+        Err(_) => amount_minor.to_string(),
+    }
+}
+
+/// Unix seconds as a UTC date: "2026-11-22".
+pub fn date(unix_s: i64) -> String {
+    let (y, m, d) = domain::calendar::civil_from_days(unix_s.div_euclid(86_400));
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+/// Unix seconds as a UTC date and time: "2026-11-22 14:05 UTC".
+pub fn datetime(unix_s: i64) -> String {
+    let second_of_day = unix_s.rem_euclid(86_400);
+    format!("{} {:02}:{:02} UTC", date(unix_s), second_of_day / 3600, (second_of_day % 3600) / 60)
+}
+
+/// A JSON time field as [`date`], or "—".
+pub fn date_of(v: &Value) -> String {
+    v.as_i64().map(date).unwrap_or_else(|| "—".into())
+}
+
+/// Words for a status code: "awaiting_payment" → "awaiting payment".
+pub fn words(code: &str) -> String {
+    esc(&code.replace('_', " "))
+}
+
+/// A status shown as a badge.
+pub fn badge(code: &str) -> String {
+    format!(r#"<span class="badge badge-{}">{}</span>"#, esc(code), words(code))
+}
+
+/// An error from the API, as a form shows it.
+#[derive(Debug, Clone, Default)]
+pub struct ErrorView {
+    pub code: String,
+    pub decline_code: Option<String>,
+    pub message: String,
+    pub advice: Vec<String>,
+    /// The field the error is about, as the API names it.
+    pub param: Option<String>,
+}
+
+impl ErrorView {
+    /// From an API error body.
+    pub fn from_body(body: &Value) -> ErrorView {
+        let e = &body["error"];
+        ErrorView {
+            code: e["code"].as_str().unwrap_or("error").to_owned(),
+            decline_code: e["decline_code"].as_str().map(str::to_owned),
+            message: e["message"].as_str().unwrap_or("Something went wrong. Please try again.").to_owned(),
+            advice: e["advice"]
+                .as_array()
+                .map(|a| a.iter().filter_map(|x| x.as_str().map(str::to_owned)).collect())
+                .unwrap_or_default(),
+            param: e["param"].as_str().map(str::to_owned),
+        }
+    }
+
+    /// An error the page itself found.
+    pub fn local(param: &str, message: &str) -> ErrorView {
+        ErrorView {
+            code: "parameter_invalid".into(),
+            message: message.into(),
+            param: Some(param.into()),
+            ..ErrorView::default()
+        }
+    }
+
+    /// The message and advice, for next to a field or at the top of a form.
+    pub fn render(&self, id: &str) -> String {
+        let mut out = format!(
+            r#"<div class="error" id="{}" role="alert" data-code="{}"{}><p class="error-message">{}</p>"#,
+            esc(id),
+            esc(&self.code),
+            self.decline_code.as_ref().map(|d| format!(r#" data-decline-code="{}""#, esc(d))).unwrap_or_default(),
+            esc(&self.message)
+        );
+        if !self.advice.is_empty() {
+            out.push_str(r#"<ul class="advice">"#);
+            for a in &self.advice {
+                let _ = write!(out, "<li>{}</li>", esc(a));
+            }
+            out.push_str("</ul>");
+        }
+        out.push_str("</div>");
+        out
+    }
+}
+
+/// The errors of a submitted form, placed next to their fields.
+#[derive(Debug, Clone, Default)]
+pub struct FormErrors {
+    pub error: Option<ErrorView>,
+}
+
+impl FormErrors {
+    /// No errors.
+    pub fn none() -> FormErrors {
+        FormErrors::default()
+    }
+
+    /// One error.
+    pub fn of(error: ErrorView) -> FormErrors {
+        FormErrors { error: Some(error) }
+    }
+
+    /// The error if it is about one of these fields.
+    pub fn for_field(&self, names: &[&str]) -> Option<&ErrorView> {
+        let e = self.error.as_ref()?;
+        let param = e.param.as_deref()?;
+        names.iter().any(|n| *n == param || param.ends_with(&format!(".{n}"))).then_some(e)
+    }
+
+    /// The error if no field of the form shows it (it goes at the top, or by a section).
+    pub fn general<'a>(&'a self, fields: &[&str]) -> Option<&'a ErrorView> {
+        let e = self.error.as_ref()?;
+        if self.for_field(fields).is_some() {
+            None
+        } else {
+            Some(e)
+        }
+    }
+}
+
+/// Options of an input field.
+#[derive(Default, Clone, Copy)]
+pub struct Input<'a> {
+    pub kind: &'a str,
+    pub value: &'a str,
+    pub required: bool,
+    pub autocomplete: &'a str,
+    pub hint: &'a str,
+    pub extra: &'a str,
+}
+
+/// A labelled input, with the error about it (message and advice) beside it.
+pub fn field(label: &str, name: &str, opts: Input<'_>, errors: &FormErrors, params: &[&str]) -> String {
+    let id = format!("f-{}", name.replace(['.', '[', ']'], "-"));
+    let error = errors.for_field(params);
+    let mut described = Vec::new();
+    if !opts.hint.is_empty() {
+        described.push(format!("{id}-hint"));
+    }
+    if error.is_some() {
+        described.push(format!("{id}-error"));
+    }
+    let mut out = format!(r#"<div class="field{}">"#, if error.is_some() { " has-error" } else { "" });
+    let _ = write!(out, r#"<label for="{id}">{}</label>"#, esc(label));
+    if !opts.hint.is_empty() {
+        let _ = write!(out, r#"<p class="hint" id="{id}-hint">{}</p>"#, esc(opts.hint));
+    }
+    if let Some(e) = error {
+        out.push_str(&e.render(&format!("{id}-error")));
+    }
+    let _ = write!(
+        out,
+        r#"<input id="{id}" name="{}" type="{}" value="{}"{}{}{}{} {}>"#,
+        esc(name),
+        if opts.kind.is_empty() { "text" } else { opts.kind },
+        esc(opts.value),
+        if opts.required { " required" } else { "" },
+        if opts.autocomplete.is_empty() {
+            String::new()
+        } else {
+            format!(r#" autocomplete="{}""#, esc(opts.autocomplete))
+        },
+        if described.is_empty() { String::new() } else { format!(r#" aria-describedby="{}""#, described.join(" ")) },
+        if error.is_some() { r#" aria-invalid="true""# } else { "" },
+        opts.extra
+    );
+    out.push_str("</div>");
+    out
+}
+
+/// A labelled text area.
+pub fn textarea(label: &str, name: &str, value: &str, required: bool, errors: &FormErrors) -> String {
+    let id = format!("f-{name}");
+    let error = errors.for_field(&[name]);
+    format!(
+        r#"<div class="field"><label for="{id}">{}</label>{}<textarea id="{id}" name="{}" rows="4"{}>{}</textarea></div>"#,
+        esc(label),
+        error.map(|e| e.render(&format!("{id}-error"))).unwrap_or_default(),
+        esc(name),
+        if required { " required" } else { "" },
+        esc(value)
+    )
+}
+
+/// A labelled select; `options` are (value, label).
+pub fn select(label: &str, name: &str, options: &[(&str, &str)], selected: &str, errors: &FormErrors) -> String {
+    let id = format!("f-{name}");
+    let error = errors.for_field(&[name]);
+    let mut out = format!(r#"<div class="field"><label for="{id}">{}</label>"#, esc(label));
+    if let Some(e) = error {
+        out.push_str(&e.render(&format!("{id}-error")));
+    }
+    let _ = write!(out, r#"<select id="{id}" name="{}">"#, esc(name));
+    for (value, text) in options {
+        let _ = write!(
+            out,
+            r#"<option value="{}"{}>{}</option>"#,
+            esc(value),
+            if *value == selected { " selected" } else { "" },
+            esc(text)
+        );
+    }
+    out.push_str("</select></div>");
+    out
+}
+
+/// A checkbox with its label after it.
+pub fn checkbox(label: &str, name: &str, checked: bool) -> String {
+    let id = format!("f-{name}");
+    format!(
+        r#"<div class="check"><input type="checkbox" id="{id}" name="{}" value="on"{}><label for="{id}">{}</label></div>"#,
+        esc(name),
+        if checked { " checked" } else { "" },
+        esc(label)
+    )
+}
+
+/// A radio button with its label; `label_html` is already safe HTML.
+pub fn radio(name: &str, value: &str, label_html: &str, checked: bool) -> String {
+    let id = format!("f-{name}-{}", value.replace(['.', ':'], "-"));
+    format!(
+        r#"<div class="check"><input type="radio" id="{id}" name="{}" value="{}"{}><label for="{id}">{label_html}</label></div>"#,
+        esc(name),
+        esc(value),
+        if checked { " checked" } else { "" }
+    )
+}
+
+/// The hidden fields every form carries: the CSRF token and a fresh idempotency key, so that a
+/// double click or a resubmitted page never does the same thing twice.
+pub fn hidden(csrf: &str) -> String {
+    format!(
+        r#"<input type="hidden" name="csrf" value="{}"><input type="hidden" name="idempotency_key" value="{}">"#,
+        esc(csrf),
+        crate::secrets::random_id("web")
+    )
+}
+
+/// A form that posts to `action` with one button and nothing else to fill in.
+pub fn button_form(action: &str, csrf: &str, label: &str, class: &str) -> String {
+    format!(
+        r#"<form method="post" action="{}" class="inline">{}<button type="submit" class="{}">{}</button></form>"#,
+        esc(action),
+        hidden(csrf),
+        esc(class),
+        esc(label)
+    )
+}
+
+/// A notice at the top of a page.
+pub fn notice(text: &str) -> String {
+    format!(r#"<div class="notice" role="status">{}</div>"#, esc(text))
+}
+
+/// The billing or shipping address fields, named `{prefix}line1` and so on.
+pub fn address_fields(prefix: &str, values: &Value, errors: &FormErrors, with_name: bool) -> String {
+    let v = |k: &str| values[k].as_str().unwrap_or("").to_owned();
+    let mut out = String::new();
+    if with_name {
+        out.push_str(&field(
+            "Full name",
+            &format!("{prefix}name"),
+            Input { value: &v("name"), required: true, autocomplete: "name", ..Input::default() },
+            errors,
+            &["name"],
+        ));
+    }
+    let rows: [(&str, &str, bool, &str); 6] = [
+        ("Address line 1", "line1", true, "address-line1"),
+        ("Address line 2 (optional)", "line2", false, "address-line2"),
+        ("City", "city", true, "address-level2"),
+        ("State or region (optional)", "state", false, "address-level1"),
+        ("Postal code", "postal_code", true, "postal-code"),
+        ("Country (two letters, such as US)", "country", true, "country"),
+    ];
+    for (label, key, required, autocomplete) in rows {
+        out.push_str(&field(
+            label,
+            &format!("{prefix}{key}"),
+            Input { value: &v(key), required, autocomplete, ..Input::default() },
+            errors,
+            &[key],
+        ));
+    }
+    out
+}
+
+/// One line for an address object.
+pub fn address_line(a: &Value) -> String {
+    let parts: Vec<String> = ["name", "line1", "line2", "city", "state", "postal_code", "country"]
+        .iter()
+        .filter_map(|k| a[*k].as_str().filter(|t| !t.is_empty()).map(esc))
+        .collect();
+    parts.join(", ")
+}
+
+/// A card as "Visa •••• 4242".
+pub fn card_label(card: &Value) -> String {
+    let brand = card["brand"].as_str().unwrap_or("card");
+    let mut brand = brand.to_owned();
+    if let Some(first) = brand.get(0..1) {
+        brand = first.to_uppercase() + &brand[1..];
+    }
+    format!("{} •••• {}", esc(&brand), s(&card["last4"]))
+}

@@ -1,0 +1,607 @@
+//! The web pages: server-rendered HTML for buyers, sellers and operators, with no script and no
+//! front-end build. Sessions live in an HTTP-only, `Secure`, `SameSite=Lax` cookie; every form
+//! carries a CSRF token (bound to the session, or to a double-submit cookie before sign-in) and an
+//! idempotency key, and a request from another origin is refused.
+//!
+//! Architecture invariant: a page never writes to the store. Every action, and every read, is an
+//! in-process call of the JSON API with the signed-in person's own credential, so the pages can do
+//! nothing the API would not allow, and they get its validation, idempotency and error messages.
+//! A seller acts through the [`ActingMerchant`] extension, set only after checking ownership.
+
+mod buyer;
+mod html;
+mod operator;
+mod seller;
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+
+use axum::body::{to_bytes, Body};
+use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Request};
+use axum::http::request::Parts;
+use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use serde_json::Value;
+use store::MerchantRecord;
+use tower::ServiceExt;
+
+use crate::auth::ActingMerchant;
+use crate::AppState;
+use html::{esc, hidden, ErrorView, FormErrors};
+
+/// The session cookie.
+const SESSION_COOKIE: &str = "pocketpay_session";
+/// The double-submit CSRF cookie of forms shown before sign-in.
+const ANONYMOUS_CSRF_COOKIE: &str = "pocketpay_csrf";
+/// Largest form body.
+const FORM_BYTES_MAX: usize = 64 * 1024;
+/// Largest API answer a page reads.
+const API_ANSWER_BYTES_MAX: usize = 4 * 1024 * 1024;
+
+/// What the pages share: the application state and the API router they call in process.
+#[derive(Clone)]
+pub struct Web {
+    state: AppState,
+    api: Router,
+}
+
+/// The pages' routes.
+pub fn router(state: AppState, api: Router) -> Router {
+    let web = Web { state, api };
+    Router::new()
+        .route("/", get(buyer::shop))
+        .route("/static/app.css", get(stylesheet))
+        .route("/signup", get(buyer::signup_page).post(buyer::signup))
+        .route("/verify-email", get(buyer::verify_email_page).post(buyer::verify_email))
+        .route("/login", get(buyer::login_page).post(buyer::login))
+        .route("/logout", post(buyer::logout))
+        .route("/pocket", get(buyer::pocket))
+        .route("/gift-cards/buy", get(buyer::gift_cards_page).post(buyer::buy_gift_cards))
+        .route("/gift-cards/redeem", get(buyer::redeem_page).post(buyer::redeem))
+        .route("/cards", get(buyer::cards_page).post(buyer::add_card))
+        .route("/cards/{id}/default", post(buyer::card_default))
+        .route("/cards/{id}/expiry", post(buyer::card_expiry))
+        .route("/cards/{id}/remove", post(buyer::card_remove))
+        .route("/products/{id}", get(buyer::product_page).post(buyer::create_order))
+        .route("/orders", get(buyer::orders_page))
+        .route("/orders/{id}", get(buyer::order_page))
+        .route("/orders/{id}/pay", get(buyer::checkout_page).post(buyer::pay))
+        .route("/orders/{id}/cancel", post(buyer::cancel))
+        .route("/orders/{id}/confirm", post(buyer::confirm_receipt))
+        .route("/orders/{id}/claim", post(buyer::open_claim))
+        .route("/orders/{id}/unauthorized", post(buyer::report_unauthorized))
+        .route("/claims/{id}/escalate", post(buyer::escalate))
+        .route("/payments/{id}/verify", get(buyer::verify_page).post(buyer::verify))
+        .route("/payments/{id}/resend", post(buyer::resend_code))
+        .route("/tickets", get(buyer::tickets_page).post(buyer::open_ticket))
+        .route("/tickets/{id}", get(buyer::ticket_page).post(buyer::reply_ticket))
+        .route("/seller", get(seller::home).post(seller::start_selling))
+        .route("/seller/products", get(seller::products).post(seller::create_product))
+        .route("/seller/orders", get(seller::orders))
+        .route("/seller/orders/{id}", get(seller::order))
+        .route("/seller/orders/{id}/ship", post(seller::ship))
+        .route("/seller/orders/{id}/deliver", post(seller::deliver))
+        .route("/seller/orders/{id}/refund", post(seller::refund))
+        .route("/seller/orders/{id}/cancel", post(seller::cancel))
+        .route("/seller/claims", get(seller::claims))
+        .route("/seller/claims/{id}/respond", post(seller::respond_claim))
+        .route("/operator", get(operator::claims))
+        .route("/operator/claims/{id}/resolve", post(operator::resolve_claim))
+        .route("/operator/fx", get(operator::fx_page).post(operator::put_rate))
+        .route("/operator/gift-cards", get(operator::gift_cards_page).post(operator::lookup_gift_card))
+        .route("/operator/gift-cards/{id}/block", post(operator::block_gift_card))
+        .route("/operator/gift-cards/{id}/unblock", post(operator::unblock_gift_card))
+        .route("/operator/ledger", get(operator::ledger))
+        .layer(middleware::from_fn(security_headers))
+        .with_state(web)
+}
+
+/// Headers on every page: no framing, no script, no caching of personal pages, no referrer leaks.
+async fn security_headers(req: Request, next: Next) -> Response {
+    let mut response = next.run(req).await;
+    let h = response.headers_mut();
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(
+            "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+        ),
+    );
+    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
+    if !h.contains_key(header::CACHE_CONTROL) {
+        h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    response
+}
+
+async fn stylesheet() -> Response {
+    (
+        [(header::CONTENT_TYPE, "text/css; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=3600")],
+        include_str!("app.css"),
+    )
+        .into_response()
+}
+
+/// An answer of the API.
+pub struct Answer {
+    pub status: StatusCode,
+    pub body: Value,
+}
+
+impl Answer {
+    /// Whether the call succeeded.
+    pub fn ok(&self) -> bool {
+        self.status.is_success()
+    }
+
+    /// The error, as a form shows it.
+    pub fn error(&self) -> ErrorView {
+        ErrorView::from_body(&self.body)
+    }
+
+    /// The `data` of a list.
+    pub fn data(&self) -> Vec<Value> {
+        self.body["data"].as_array().cloned().unwrap_or_default()
+    }
+}
+
+/// The person looking at a page, and what a page needs to call the API for them.
+pub struct Ctx {
+    web: Web,
+    token: Option<String>,
+    /// `GET /v1/me` of the signed-in person.
+    user: Option<Value>,
+    peer: Option<SocketAddr>,
+    anonymous_csrf: Option<String>,
+    /// Cookies to set with the answer.
+    set_cookies: Vec<String>,
+    secure_cookies: bool,
+}
+
+impl FromRequestParts<Web> for Ctx {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, web: &Web) -> Result<Self, Self::Rejection> {
+        let cookies = cookies(&parts.headers);
+        let peer = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0);
+        let mut ctx = Ctx {
+            web: web.clone(),
+            token: cookies.get(SESSION_COOKIE).filter(|t| t.len() <= 200).cloned(),
+            user: None,
+            peer,
+            anonymous_csrf: cookies.get(ANONYMOUS_CSRF_COOKIE).filter(|t| t.len() <= 100).cloned(),
+            set_cookies: Vec::new(),
+            secure_cookies: web.state.config.web_secure_cookies,
+        };
+        if ctx.token.is_some() {
+            let me = ctx.api(Method::GET, "/v1/me", None, None).await;
+            if me.ok() {
+                ctx.user = Some(me.body);
+            } else {
+                // An expired or revoked session: forget the cookie.
+                ctx.token = None;
+                ctx.set_cookies.push(ctx.cookie(SESSION_COOKIE, "", 0, "Lax"));
+            }
+        }
+        Ok(ctx)
+    }
+}
+
+impl Ctx {
+    /// Calls the API as the signed-in person.
+    pub async fn api(&self, method: Method, path: &str, body: Option<Value>, idempotency_key: Option<&str>) -> Answer {
+        self.call(method, path, body, idempotency_key, None).await
+    }
+
+    /// Calls the API as the seller the signed-in person owns.
+    pub async fn api_as(
+        &self,
+        merchant: &MerchantRecord,
+        method: Method,
+        path: &str,
+        body: Option<Value>,
+        idempotency_key: Option<&str>,
+    ) -> Answer {
+        self.call(method, path, body, idempotency_key, Some(merchant)).await
+    }
+
+    async fn call(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<Value>,
+        idempotency_key: Option<&str>,
+        merchant: Option<&MerchantRecord>,
+    ) -> Answer {
+        let mut builder = Request::builder().method(method).uri(path);
+        if let Some(token) = &self.token {
+            builder = builder.header(header::AUTHORIZATION, format!("Bearer {token}"));
+        }
+        if let Some(key) = idempotency_key.filter(|k| !k.is_empty()) {
+            builder = builder.header("idempotency-key", key);
+        }
+        let bytes = match &body {
+            Some(b) => {
+                builder = builder.header(header::CONTENT_TYPE, "application/json");
+                serde_json::to_vec(b).unwrap_or_default()
+            }
+            None => Vec::new(),
+        };
+        let Ok(mut request) = builder.body(Body::from(bytes)) else {
+            return Answer { status: StatusCode::BAD_REQUEST, body: Value::Null };
+        };
+        if let Some(peer) = self.peer {
+            request.extensions_mut().insert(ConnectInfo(peer));
+        }
+        if let Some(m) = merchant {
+            request.extensions_mut().insert(ActingMerchant(m.clone()));
+        }
+        let response = match self.web.api.clone().oneshot(request).await {
+            Ok(r) => r,
+            Err(never) => match never {},
+        };
+        let status = response.status();
+        let body = match to_bytes(response.into_body(), API_ANSWER_BYTES_MAX).await {
+            Ok(b) if !b.is_empty() => serde_json::from_slice(&b).unwrap_or(Value::Null),
+            _ => Value::Null,
+        };
+        Answer { status, body }
+    }
+
+    /// The role of the signed-in person: "buyer" or "operator".
+    pub fn role(&self) -> Option<&str> {
+        self.user.as_ref().and_then(|u| u["role"].as_str())
+    }
+
+    /// The signed-in person's user object.
+    pub fn user(&self) -> &Value {
+        self.user.as_ref().unwrap_or(&Value::Null)
+    }
+
+    /// The CSRF token forms must carry.
+    pub fn csrf(&mut self) -> String {
+        if let Some(token) = &self.token {
+            return hex::encode(self.web.state.secret.keyed_hash("web-csrf", token.as_bytes()));
+        }
+        if let Some(value) = &self.anonymous_csrf {
+            return value.clone();
+        }
+        let value = crate::secrets::random_id("csrf");
+        self.set_cookies.push(self.cookie(ANONYMOUS_CSRF_COOKIE, &value, 3600 * 12, "Strict"));
+        self.anonymous_csrf = Some(value.clone());
+        value
+    }
+
+    fn cookie(&self, name: &str, value: &str, max_age_s: i64, same_site: &str) -> String {
+        format!(
+            "{name}={value}; Path=/; Max-Age={max_age_s}; HttpOnly; SameSite={same_site}{}",
+            if self.secure_cookies { "; Secure" } else { "" }
+        )
+    }
+
+    /// Signs in: the session token goes into the cookie.
+    fn start_session(&mut self, token: &str) {
+        let ttl = self.web.state.config.session_ttl_s;
+        self.set_cookies.push(self.cookie(SESSION_COOKIE, token, ttl, "Lax"));
+        self.set_cookies.push(self.cookie(ANONYMOUS_CSRF_COOKIE, "", 0, "Strict"));
+        self.token = Some(token.to_owned());
+    }
+
+    /// Signs out.
+    fn end_session(&mut self) {
+        self.set_cookies.push(self.cookie(SESSION_COOKIE, "", 0, "Lax"));
+        self.token = None;
+        self.user = None;
+    }
+
+    /// A buyer's page: the buyer, or a redirect to sign in.
+    pub fn require_buyer(&self, here: &str) -> Result<(), Response> {
+        match self.role() {
+            Some("buyer") => Ok(()),
+            Some(_) => Err(self.forbidden("This page is for buyers.")),
+            None => Err(self.redirect(&format!("/login?next={}", url_encode(here)))),
+        }
+    }
+
+    /// An operator's page.
+    pub fn require_operator(&self, here: &str) -> Result<(), Response> {
+        match self.role() {
+            Some("operator") => Ok(()),
+            Some(_) => Err(self.forbidden("This page is for operators.")),
+            None => Err(self.redirect(&format!("/login?next={}", url_encode(here)))),
+        }
+    }
+
+    /// The merchant the signed-in person sells as (their first), if any.
+    pub async fn merchant(&self) -> Option<MerchantRecord> {
+        let user_id = self.user.as_ref()?["id"].as_str()?.to_owned();
+        let merchants = self.web.state.store.read(move |tx| tx.merchants_of_owner(&user_id)).await.ok()?;
+        merchants.into_iter().next()
+    }
+
+    /// A page in the site's frame.
+    pub fn page(&self, title: &str, body: &str) -> Response {
+        self.page_with_status(StatusCode::OK, title, body)
+    }
+
+    /// A page with a status other than 200.
+    pub fn page_with_status(&self, status: StatusCode, title: &str, body: &str) -> Response {
+        let nav = self.nav();
+        let html = format!(
+            r##"<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{title} · Pocketpay</title>
+<link rel="stylesheet" href="/static/app.css">
+</head>
+<body>
+<a class="skip" href="#main">Skip to content</a>
+<header class="top"><a class="brand" href="/">Pocketpay</a>{nav}</header>
+<main id="main">
+<h1>{title}</h1>
+{body}
+</main>
+<footer><p>Pocketpay{mode}</p></footer>
+</body>
+</html>"##,
+            title = esc(title),
+            mode =
+                if self.web.state.config.mode == crate::Mode::Test { " · test mode: no real money moves" } else { "" },
+        );
+        let mut response = (status, [(header::CONTENT_TYPE, "text/html; charset=utf-8")], html).into_response();
+        self.add_cookies(&mut response);
+        response
+    }
+
+    fn nav(&self) -> String {
+        let links: Vec<(&str, &str)> = match self.role() {
+            Some("operator") => vec![
+                ("/operator", "Claims"),
+                ("/tickets", "Tickets"),
+                ("/operator/fx", "FX rates"),
+                ("/operator/gift-cards", "Gift cards"),
+                ("/operator/ledger", "Ledger"),
+            ],
+            Some(_) => vec![
+                ("/", "Shop"),
+                ("/pocket", "My Pocket"),
+                ("/cards", "My cards"),
+                ("/orders", "My Orders"),
+                ("/tickets", "Support"),
+                ("/seller", "Sell"),
+            ],
+            None => vec![("/", "Shop"), ("/login", "Log in"), ("/signup", "Sign up")],
+        };
+        let mut out = String::from(r#"<nav aria-label="Main"><ul>"#);
+        for (href, label) in links {
+            out.push_str(&format!(r#"<li><a href="{href}">{label}</a></li>"#));
+        }
+        if let Some(user) = &self.user {
+            let csrf = self
+                .token
+                .as_ref()
+                .map(|t| hex::encode(self.web.state.secret.keyed_hash("web-csrf", t.as_bytes())))
+                .unwrap_or_default();
+            out.push_str(&format!(
+                r#"<li class="who">{}</li><li>{}</li>"#,
+                html::s(&user["email"]),
+                html::button_form("/logout", &csrf, "Log out", "link")
+            ));
+        }
+        out.push_str("</ul></nav>");
+        out
+    }
+
+    fn add_cookies(&self, response: &mut Response) {
+        for c in &self.set_cookies {
+            if let Ok(v) = HeaderValue::from_str(c) {
+                response.headers_mut().append(header::SET_COOKIE, v);
+            }
+        }
+    }
+
+    /// 303 to another page (after a form, so that reloading does not send it again).
+    pub fn redirect(&self, to: &str) -> Response {
+        let mut response = StatusCode::SEE_OTHER.into_response();
+        if let Ok(v) = HeaderValue::from_str(to) {
+            response.headers_mut().insert(header::LOCATION, v);
+        }
+        self.add_cookies(&mut response);
+        response
+    }
+
+    /// A 403 page.
+    pub fn forbidden(&self, why: &str) -> Response {
+        self.page_with_status(StatusCode::FORBIDDEN, "Not allowed", &format!("<p>{}</p>", esc(why)))
+    }
+
+    /// A page for an API answer that is not a form error (404, 403, 5xx).
+    pub fn failure(&self, answer: &Answer) -> Response {
+        let status = if answer.status.is_success() { StatusCode::INTERNAL_SERVER_ERROR } else { answer.status };
+        let title = match status {
+            StatusCode::NOT_FOUND => "Not found",
+            StatusCode::FORBIDDEN | StatusCode::UNAUTHORIZED => "Not allowed",
+            _ => "Something went wrong",
+        };
+        self.page_with_status(status, title, &answer.error().render("page-error"))
+    }
+}
+
+/// A submitted form: the person, and the fields, after the origin and CSRF checks.
+pub struct Posted {
+    pub ctx: Ctx,
+    pub fields: HashMap<String, String>,
+}
+
+impl Posted {
+    /// A field, trimmed ("" when absent).
+    pub fn get(&self, name: &str) -> String {
+        self.fields.get(name).map(|v| v.trim().to_owned()).unwrap_or_default()
+    }
+
+    /// A field as it was typed, untrimmed.
+    pub fn raw(&self, name: &str) -> String {
+        self.fields.get(name).cloned().unwrap_or_default()
+    }
+
+    /// Whether a checkbox is ticked.
+    pub fn checked(&self, name: &str) -> bool {
+        self.fields.get(name).is_some_and(|v| v == "on")
+    }
+
+    /// The idempotency key the form was rendered with.
+    pub fn key(&self) -> Option<String> {
+        self.fields.get("idempotency_key").filter(|k| !k.is_empty() && k.len() <= 100).cloned()
+    }
+}
+
+impl FromRequest<Web> for Posted {
+    type Rejection = Response;
+
+    async fn from_request(req: Request, web: &Web) -> Result<Self, Self::Rejection> {
+        let (mut parts, body) = req.into_parts();
+        let mut ctx = Ctx::from_request_parts(&mut parts, web).await?;
+        if !same_origin(&parts.headers) {
+            return Err(ctx.forbidden("This form was sent from another site, so it was refused."));
+        }
+        let Ok(bytes) = to_bytes(body, FORM_BYTES_MAX).await else {
+            return Err(ctx.page_with_status(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "Too large",
+                "<p>This form is too large.</p>",
+            ));
+        };
+        let fields: HashMap<String, String> = match serde_urlencoded_pairs(&bytes) {
+            Some(f) => f,
+            None => {
+                return Err(ctx.page_with_status(
+                    StatusCode::BAD_REQUEST,
+                    "Bad form",
+                    "<p>This form could not be read.</p>",
+                ))
+            }
+        };
+        let sent = fields.get("csrf").cloned().unwrap_or_default();
+        let expected = if ctx.token.is_some() || ctx.anonymous_csrf.is_some() { Some(ctx.csrf()) } else { None };
+        let valid = expected.is_some_and(|e| constant_time_eq(e.as_bytes(), sent.as_bytes()));
+        if !valid {
+            return Err(ctx.page_with_status(
+                StatusCode::FORBIDDEN,
+                "This form has expired",
+                r#"<p>For your safety this form could not be sent. Go back, reload the page and try again.</p>"#,
+            ));
+        }
+        Ok(Posted { ctx, fields })
+    }
+}
+
+fn serde_urlencoded_pairs(bytes: &[u8]) -> Option<HashMap<String, String>> {
+    let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(bytes).ok()?;
+    Some(pairs.into_iter().collect())
+}
+
+/// Whether the request came from one of our own pages: an `Origin` (or, failing that, a `Referer`)
+/// naming another host is refused.
+fn same_origin(headers: &HeaderMap) -> bool {
+    let Some(host) = headers.get(header::HOST).and_then(|h| h.to_str().ok()) else { return true };
+    let source = headers.get(header::ORIGIN).or_else(|| headers.get(header::REFERER)).and_then(|h| h.to_str().ok());
+    let Some(source) = source else { return true };
+    if source == "null" {
+        return false;
+    }
+    let rest = source.strip_prefix("https://").or_else(|| source.strip_prefix("http://")).unwrap_or("");
+    let source_host = rest.split('/').next().unwrap_or("");
+    source_host.eq_ignore_ascii_case(host)
+}
+
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+fn cookies(headers: &HeaderMap) -> HashMap<String, String> {
+    let mut out = HashMap::new();
+    for value in headers.get_all(header::COOKIE) {
+        let Ok(text) = value.to_str() else { continue };
+        for pair in text.split(';') {
+            if let Some((k, v)) = pair.trim().split_once('=') {
+                out.insert(k.to_owned(), v.to_owned());
+            }
+        }
+    }
+    out
+}
+
+/// Percent-encodes a query value.
+pub fn url_encode(text: &str) -> String {
+    let mut out = String::new();
+    for b in text.bytes() {
+        if b.is_ascii_alphanumeric() || b"-_.~/".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// A local path to go back to after signing in (never another site).
+pub fn safe_next(next: &str) -> String {
+    if next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') {
+        next.to_owned()
+    } else {
+        "/".to_owned()
+    }
+}
+
+/// Notices shown after a redirect, by key (never text from the URL).
+pub fn notice_text(key: &str) -> Option<&'static str> {
+    Some(match key {
+        "signed_up" => "Your email is verified. Log in to start.",
+        "loaded" => "Your gift cards were bought and loaded into your Pocket.",
+        "redeemed" => "The gift card was loaded into your Pocket.",
+        "card_added" => "Your card was saved.",
+        "card_updated" => "Your card was updated.",
+        "card_removed" => "The card was removed. It can no longer pay.",
+        "paid" => "Payment authorized. You will be charged when the seller ships.",
+        "canceled" => "The order was canceled. Nothing was charged and any held Pocket money was released.",
+        "confirmed" => "Thank you for confirming receipt.",
+        "claim_opened" => "Your claim was opened. The seller has 3 days to answer.",
+        "escalated" => "An operator will review your claim.",
+        "reported" => "We reimbursed the payment and blocked the card.",
+        "code_sent" => "A new code was sent.",
+        "ticket_opened" => "Your message was sent to support.",
+        "replied" => "Your reply was sent.",
+        "product_created" => "The product is on sale.",
+        "shipped" => "Shipped. The payment was captured.",
+        "delivered" => "Marked as delivered.",
+        "refunded" => "The refund was made.",
+        "answered" => "Your answer was sent.",
+        "resolved" => "The claim was decided.",
+        "rate_set" => "The rate was saved.",
+        "blocked" => "The gift card was blocked.",
+        "unblocked" => "The gift card can be redeemed again.",
+        _ => return None,
+    })
+}
+
+/// The notice for `?notice=…`, as HTML.
+pub fn notice_from(query: &HashMap<String, String>) -> String {
+    query.get("notice").and_then(|k| notice_text(k)).map(html::notice).unwrap_or_default()
+}
+
+/// The hidden fields of a form of this person.
+pub fn form_hidden(ctx: &mut Ctx) -> String {
+    let csrf = ctx.csrf();
+    hidden(&csrf)
+}
+
+/// A form error placed at the top of a form when no field shows it.
+pub fn top_error(errors: &FormErrors, fields: &[&str]) -> String {
+    errors.general(fields).map(|e| e.render("form-error")).unwrap_or_default()
+}

@@ -1,0 +1,459 @@
+//! Sellers' pages: start selling, products, orders to ship (with tracking), deliver, refund,
+//! cancel, claims to answer, and the payable balance. A seller is a signed-in person who owns a
+//! merchant; the pages call the API as that merchant.
+
+use std::collections::HashMap;
+use std::fmt::Write as _;
+
+use axum::extract::{Path, Query};
+use axum::http::{Method, StatusCode};
+use axum::response::Response;
+use serde_json::{json, Value};
+use store::MerchantRecord;
+
+use super::buyer::{claim_block, order_facts};
+use super::html::{
+    badge, date_of, decimal, field, money, money_of, parse_amount, s, select, textarea, ErrorView, FormErrors, Input,
+};
+use super::{form_hidden, notice_from, top_error, url_encode, Ctx, Posted};
+
+type Q = Query<HashMap<String, String>>;
+
+/// The merchant of the signed-in person, or the page to go to instead.
+async fn seller(ctx: &Ctx, here: &str) -> Result<MerchantRecord, Response> {
+    ctx.require_buyer(here)?;
+    ctx.merchant().await.ok_or_else(|| ctx.redirect("/seller"))
+}
+
+pub async fn home(ctx: Ctx, Query(q): Q) -> Response {
+    if let Err(r) = ctx.require_buyer("/seller") {
+        return r;
+    }
+    match ctx.merchant().await {
+        None => render_start(ctx, FormErrors::none(), &HashMap::new()),
+        Some(m) => {
+            let balance = ctx.api_as(&m, Method::GET, "/v1/balance", None, None).await;
+            let orders = ctx.api_as(&m, Method::GET, "/v1/orders?limit=100", None, None).await.data();
+            let claims = ctx.api_as(&m, Method::GET, "/v1/claims?limit=100", None, None).await.data();
+            let to_ship = orders.iter().filter(|o| o["status"] == "paid").count();
+            let to_answer = claims.iter().filter(|c| c["status"] == "awaiting_seller").count();
+            let mut body = notice_from(&q);
+            let _ = write!(body, "<section><h2>Payable balance</h2>");
+            let balances = balance.body["balances"].as_array().cloned().unwrap_or_default();
+            if balances.is_empty() {
+                body.push_str(&format!(r#"<p class="big payable">{}</p>"#, money(0, &m.currency)));
+            }
+            for b in &balances {
+                let currency = b["currency"].as_str().unwrap_or("");
+                let _ = write!(
+                    body,
+                    r#"<p class="big payable">{}</p><p class="muted">Captured sales less refunds.</p>"#,
+                    money(b["payable"].as_i64().unwrap_or(0), currency)
+                );
+            }
+            let _ = write!(
+                body,
+                r#"</section><ul><li><a href="/seller/products">Products</a></li><li><a href="/seller/orders">Orders</a> ({to_ship} to ship)</li><li><a href="/seller/claims">Claims</a> ({to_answer} to answer)</li></ul>"#
+            );
+            ctx.page(&format!("Selling as {}", m.name), &body)
+        }
+    }
+}
+
+fn render_start(mut ctx: Ctx, errors: FormErrors, values: &HashMap<String, String>) -> Response {
+    let v = |k: &str| values.get(k).cloned().unwrap_or_default();
+    let currency = if v("currency").is_empty() { "USD".to_owned() } else { v("currency") };
+    let body = format!(
+        r#"<p>Sell in the marketplace: you are paid when you ship, less refunds.</p>{top}<form method="post" action="/seller" class="panel">{hidden}{name}{country}{currency}<div class="actions"><button type="submit">Start selling</button></div></form>"#,
+        top = top_error(&errors, &["name", "country", "currency"]),
+        hidden = form_hidden(&mut ctx),
+        name = field(
+            "Shop name",
+            "name",
+            Input { value: &v("name"), required: true, ..Input::default() },
+            &errors,
+            &["name"]
+        ),
+        country = field(
+            "Country (two letters)",
+            "country",
+            Input { value: &v("country"), required: true, ..Input::default() },
+            &errors,
+            &["country"]
+        ),
+        currency = field(
+            "Currency you sell in",
+            "currency",
+            Input { value: &currency, required: true, ..Input::default() },
+            &errors,
+            &["currency"]
+        ),
+    );
+    ctx.page("Start selling", &body)
+}
+
+pub async fn start_selling(p: Posted) -> Response {
+    if let Err(r) = p.ctx.require_buyer("/seller") {
+        return r;
+    }
+    if p.ctx.merchant().await.is_some() {
+        return p.ctx.redirect("/seller");
+    }
+    let body = json!({ "name": p.get("name"), "country": p.get("country"), "currency": p.get("currency") });
+    let answer = p.ctx.api(Method::POST, "/v1/merchants", Some(body), p.key().as_deref()).await;
+    if !answer.ok() {
+        let values = p.fields.clone();
+        return render_start(p.ctx, FormErrors::of(answer.error()), &values);
+    }
+    let body = format!(
+        r#"<p>Your shop is open. Add products from the <a href="/seller/products">Products</a> page.</p>
+<p>For your own systems, this is your secret API key. It is shown this once; keep it safe:</p><p class="secret">{}</p><p><a href="/seller">Go to my shop</a></p>"#,
+        s(&answer.body["secret_key"])
+    );
+    p.ctx.page("Your shop is open", &body)
+}
+
+pub async fn products(ctx: Ctx, Query(q): Q) -> Response {
+    let m = match seller(&ctx, "/seller/products").await {
+        Ok(m) => m,
+        Err(r) => return r,
+    };
+    let notice = notice_from(&q);
+    render_products(ctx, &m, FormErrors::none(), &HashMap::new(), &notice).await
+}
+
+async fn render_products(
+    mut ctx: Ctx,
+    m: &MerchantRecord,
+    errors: FormErrors,
+    values: &HashMap<String, String>,
+    notice: &str,
+) -> Response {
+    let all = ctx.api(Method::GET, "/v1/products?limit=100", None, None).await.data();
+    let mine: Vec<&Value> = all.iter().filter(|p| p["merchant"] == m.id.as_str()).collect();
+    let mut body = notice.to_owned();
+    if mine.is_empty() {
+        body.push_str("<p>No products yet.</p>");
+    } else {
+        body.push_str(r#"<div class="table-wrap"><table><thead><tr><th>Product</th><th class="num">Price</th><th class="num">Stock</th></tr></thead><tbody>"#);
+        for p in mine {
+            let _ = write!(
+                body,
+                r#"<tr><td>{}</td><td class="num">{}</td><td class="num">{}</td></tr>"#,
+                s(&p["name"]),
+                money_of(p, "amount"),
+                p["stock"].as_i64().map(|n| n.to_string()).unwrap_or_else(|| "no limit".into())
+            );
+        }
+        body.push_str("</tbody></table></div>");
+    }
+    let v = |k: &str| values.get(k).cloned().unwrap_or_default();
+    let _ = write!(
+        body,
+        r#"<h2>New product</h2>{top}<form method="post" action="/seller/products" class="panel">{hidden}{name}{desc}{price}{stock}<div class="actions"><button type="submit">Put on sale</button></div></form>"#,
+        top = top_error(&errors, &["name", "description", "amount", "stock"]),
+        hidden = form_hidden(&mut ctx),
+        name =
+            field("Name", "name", Input { value: &v("name"), required: true, ..Input::default() }, &errors, &["name"]),
+        desc = textarea("Description (optional)", "description", &v("description"), false, &errors),
+        price = field(
+            &format!("Price ({})", m.currency),
+            "amount",
+            Input {
+                value: &v("amount"),
+                required: true,
+                extra: r#"inputmode="decimal""#,
+                hint: "Such as 24.99.",
+                ..Input::default()
+            },
+            &errors,
+            &["amount"]
+        ),
+        stock = field(
+            "Stock (optional)",
+            "stock",
+            Input {
+                kind: "number",
+                value: &v("stock"),
+                extra: r#"min="0""#,
+                hint: "Leave empty for no limit.",
+                ..Input::default()
+            },
+            &errors,
+            &["stock"]
+        ),
+    );
+    ctx.page("Products", &body)
+}
+
+pub async fn create_product(p: Posted) -> Response {
+    let m = match seller(&p.ctx, "/seller/products").await {
+        Ok(m) => m,
+        Err(r) => return r,
+    };
+    let values = p.fields.clone();
+    let Some(amount) = parse_amount(&p.get("amount"), &m.currency) else {
+        let e = ErrorView::local("amount", &format!("Enter the price in {}, such as 24.99.", m.currency));
+        return render_products(p.ctx, &m, FormErrors::of(e), &values, "").await;
+    };
+    let mut body = json!({ "name": p.get("name"), "amount": amount, "currency": m.currency });
+    let description = p.get("description");
+    if !description.is_empty() {
+        body["description"] = json!(description);
+    }
+    let stock = p.get("stock");
+    if !stock.is_empty() {
+        match stock.parse::<i64>() {
+            Ok(n) => body["stock"] = json!(n),
+            Err(_) => {
+                let e = ErrorView::local("stock", "Enter the stock as a whole number, or leave it empty.");
+                return render_products(p.ctx, &m, FormErrors::of(e), &values, "").await;
+            }
+        }
+    }
+    let answer = p.ctx.api_as(&m, Method::POST, "/v1/products", Some(body), p.key().as_deref()).await;
+    if answer.ok() {
+        return p.ctx.redirect("/seller/products?notice=product_created");
+    }
+    render_products(p.ctx, &m, FormErrors::of(answer.error()), &values, "").await
+}
+
+pub async fn orders(ctx: Ctx, Query(q): Q) -> Response {
+    let m = match seller(&ctx, "/seller/orders").await {
+        Ok(m) => m,
+        Err(r) => return r,
+    };
+    let answer = ctx.api_as(&m, Method::GET, "/v1/orders?limit=100", None, None).await;
+    if !answer.ok() {
+        return ctx.failure(&answer);
+    }
+    let mut body = notice_from(&q);
+    let orders = answer.data();
+    if orders.is_empty() {
+        body.push_str("<p>No orders yet.</p>");
+    } else {
+        body.push_str(r#"<div class="table-wrap"><table><thead><tr><th>Order</th><th>Date</th><th class="num">Total</th><th>Status</th></tr></thead><tbody>"#);
+        for o in &orders {
+            let _ = write!(
+                body,
+                r#"<tr><td><a href="/seller/orders/{}">{}</a></td><td>{}</td><td class="num">{}</td><td>{}</td></tr>"#,
+                url_encode(o["id"].as_str().unwrap_or("")),
+                s(&o["number"]),
+                date_of(&o["created"]),
+                money_of(o, "amount"),
+                badge(o["status"].as_str().unwrap_or(""))
+            );
+        }
+        body.push_str("</tbody></table></div>");
+    }
+    ctx.page("Orders", &body)
+}
+
+pub async fn order(ctx: Ctx, Path(id): Path<String>, Query(q): Q) -> Response {
+    let m = match seller(&ctx, &format!("/seller/orders/{id}")).await {
+        Ok(m) => m,
+        Err(r) => return r,
+    };
+    let notice = notice_from(&q);
+    render_order(ctx, &m, &id, FormErrors::none(), &notice).await
+}
+
+async fn render_order(mut ctx: Ctx, m: &MerchantRecord, id: &str, errors: FormErrors, notice: &str) -> Response {
+    let answer = ctx.api_as(m, Method::GET, &format!("/v1/orders/{}", url_encode(id)), None, None).await;
+    if !answer.ok() {
+        return ctx.failure(&answer);
+    }
+    let order = answer.body;
+    let status = order["status"].as_str().unwrap_or("").to_owned();
+    let currency = order["currency"].as_str().unwrap_or("").to_owned();
+    let oid = url_encode(id);
+    let mut body = format!("{notice}{}", top_error(&errors, &["carrier", "tracking_number", "amount", "reason"]));
+    body.push_str(&order_facts(&order));
+    for c in order["claims"].as_array().cloned().unwrap_or_default() {
+        body.push_str(&claim_block(&c, &currency));
+    }
+    if status == "paid" {
+        let _ = write!(
+            body,
+            r#"<h2>Ship</h2><form method="post" action="/seller/orders/{oid}/ship" class="panel">{hidden}{carrier}{tracking}<div class="actions"><button type="submit">Mark as shipped</button></div></form>
+<form method="post" action="/seller/orders/{oid}/cancel" class="panel">{hidden2}{reason}<button type="submit" class="danger">Cancel order</button></form>"#,
+            hidden = form_hidden(&mut ctx),
+            carrier = field("Carrier", "carrier", Input { required: true, ..Input::default() }, &errors, &["carrier"]),
+            tracking = field(
+                "Tracking number",
+                "tracking_number",
+                Input { required: true, ..Input::default() },
+                &errors,
+                &["tracking_number"]
+            ),
+            hidden2 = form_hidden(&mut ctx),
+            reason = field(
+                "Why cancel?",
+                "cancel_reason",
+                Input { value: "Out of stock", ..Input::default() },
+                &errors,
+                &[]
+            ),
+        );
+    }
+    if status == "shipped" {
+        body.push_str(&super::html::button_form(
+            &format!("/seller/orders/{oid}/deliver"),
+            &ctx.csrf(),
+            "Mark as delivered",
+            "",
+        ));
+    }
+    let captured = order["payment"]["amount_captured"].as_i64().unwrap_or(0);
+    let refunded = order["payment"]["amount_refunded"].as_i64().unwrap_or(0);
+    if captured > refunded {
+        let _ = write!(
+            body,
+            r#"<h2>Refund</h2><form method="post" action="/seller/orders/{oid}/refund" class="panel">{hidden}{amount}{reason}{destination}<div class="actions"><button type="submit">Refund</button></div></form>"#,
+            hidden = form_hidden(&mut ctx),
+            amount = field(
+                &format!("Amount ({currency})"),
+                "amount",
+                Input {
+                    value: &decimal(captured - refunded, &currency),
+                    extra: r#"inputmode="decimal""#,
+                    hint: &format!("Up to {} can still be refunded.", money(captured - refunded, &currency)),
+                    ..Input::default()
+                },
+                &errors,
+                &["amount"]
+            ),
+            reason = field("Reason", "reason", Input { required: true, ..Input::default() }, &errors, &["reason"]),
+            destination = select(
+                "Refund to",
+                "destination",
+                &[
+                    ("original", "How the buyer paid (Pocket at once, card in a few days)"),
+                    ("pocket", "The buyer's Pocket, at once")
+                ],
+                "original",
+                &errors
+            ),
+        );
+    }
+    let title = format!("Order {}", order["number"].as_str().unwrap_or(""));
+    ctx.page(&title, &body)
+}
+
+async fn order_action(id: &str, p: Posted, path: &str, body: Option<Value>, notice: &str) -> Response {
+    let m = match seller(&p.ctx, &format!("/seller/orders/{id}")).await {
+        Ok(m) => m,
+        Err(r) => return r,
+    };
+    let answer = p.ctx.api_as(&m, Method::POST, path, body, p.key().as_deref()).await;
+    if answer.ok() {
+        return p.ctx.redirect(&format!("/seller/orders/{}?notice={notice}", url_encode(id)));
+    }
+    if matches!(answer.status, StatusCode::NOT_FOUND | StatusCode::FORBIDDEN) {
+        return p.ctx.failure(&answer);
+    }
+    render_order(p.ctx, &m, id, FormErrors::of(answer.error()), "").await
+}
+
+pub async fn ship(Path(id): Path<String>, p: Posted) -> Response {
+    let body = json!({ "carrier": p.get("carrier"), "tracking_number": p.get("tracking_number") });
+    let path = format!("/v1/orders/{}/ship", url_encode(&id));
+    order_action(&id, p, &path, Some(body), "shipped").await
+}
+
+pub async fn deliver(Path(id): Path<String>, p: Posted) -> Response {
+    let path = format!("/v1/orders/{}/deliver", url_encode(&id));
+    order_action(&id, p, &path, None, "delivered").await
+}
+
+pub async fn cancel(Path(id): Path<String>, p: Posted) -> Response {
+    let reason = p.get("cancel_reason");
+    let body = json!({ "reason": if reason.is_empty() { "Canceled by the seller".to_owned() } else { reason } });
+    let path = format!("/v1/orders/{}/cancel", url_encode(&id));
+    order_action(&id, p, &path, Some(body), "canceled").await
+}
+
+pub async fn refund(Path(id): Path<String>, p: Posted) -> Response {
+    let m = match seller(&p.ctx, &format!("/seller/orders/{id}")).await {
+        Ok(m) => m,
+        Err(r) => return r,
+    };
+    let order = p.ctx.api_as(&m, Method::GET, &format!("/v1/orders/{}", url_encode(&id)), None, None).await;
+    let currency = order.body["currency"].as_str().unwrap_or("").to_owned();
+    let mut body = json!({ "reason": p.get("reason"), "destination": p.get("destination") });
+    let amount = p.get("amount");
+    if !amount.is_empty() {
+        match parse_amount(&amount, &currency) {
+            Some(a) => body["amount"] = json!(a),
+            None => {
+                let e = ErrorView::local("amount", &format!("Enter an amount in {currency}, such as 10.00."));
+                return render_order(p.ctx, &m, &id, FormErrors::of(e), "").await;
+            }
+        }
+    }
+    let path = format!("/v1/orders/{}/refunds", url_encode(&id));
+    order_action(&id, p, &path, Some(body), "refunded").await
+}
+
+pub async fn claims(ctx: Ctx, Query(q): Q) -> Response {
+    let m = match seller(&ctx, "/seller/claims").await {
+        Ok(m) => m,
+        Err(r) => return r,
+    };
+    let notice = notice_from(&q);
+    render_claims(ctx, &m, FormErrors::none(), &notice).await
+}
+
+async fn render_claims(mut ctx: Ctx, m: &MerchantRecord, errors: FormErrors, notice: &str) -> Response {
+    let answer = ctx.api_as(m, Method::GET, "/v1/claims?limit=100", None, None).await;
+    if !answer.ok() {
+        return ctx.failure(&answer);
+    }
+    let mut body = format!("{notice}{}", top_error(&errors, &[]));
+    let claims = answer.data();
+    if claims.is_empty() {
+        body.push_str("<p>No claims.</p>");
+    }
+    for c in &claims {
+        body.push_str(&claim_block(c, &m.currency));
+        let _ = write!(
+            body,
+            r#"<p><a href="/seller/orders/{}">The order</a></p>"#,
+            url_encode(c["order"].as_str().unwrap_or(""))
+        );
+        if c["status"] == "awaiting_seller" {
+            let _ = write!(
+                body,
+                r#"<p>Answer by {by}.</p><form method="post" action="/seller/claims/{cid}/respond" class="panel">{hidden}{action}{message}<div class="actions"><button type="submit">Send answer</button></div></form>"#,
+                by = c["respond_by"].as_i64().map(super::html::datetime).unwrap_or_default(),
+                cid = url_encode(c["id"].as_str().unwrap_or("")),
+                hidden = form_hidden(&mut ctx),
+                action = select(
+                    "Your answer",
+                    "action",
+                    &[("accept", "Accept: refund the buyer now"), ("reject", "Reject")],
+                    "accept",
+                    &FormErrors::none()
+                ),
+                message = textarea("Message to the buyer", "message", "", true, &FormErrors::none()),
+            );
+        }
+    }
+    ctx.page("Claims", &body)
+}
+
+pub async fn respond_claim(Path(id): Path<String>, p: Posted) -> Response {
+    let m = match seller(&p.ctx, "/seller/claims").await {
+        Ok(m) => m,
+        Err(r) => return r,
+    };
+    let body = json!({ "action": p.get("action"), "message": p.get("message") });
+    let answer = p
+        .ctx
+        .api_as(&m, Method::POST, &format!("/v1/claims/{}/respond", url_encode(&id)), Some(body), p.key().as_deref())
+        .await;
+    if answer.ok() {
+        return p.ctx.redirect("/seller/claims?notice=answered");
+    }
+    render_claims(p.ctx, &m, FormErrors::of(answer.error()), "").await
+}
