@@ -547,8 +547,9 @@ async fn get_payment(
     let pid = id.clone();
     let payment = state.store.read(move |tx| tx.payment(&pid)).await?.ok_or_else(|| ApiError::not_found("payment"))?;
     load_order(&state, &caller, &payment.order_id).await.map_err(|_| ApiError::not_found("payment"))?;
-    let attempts = state.store.read(move |tx| tx.attempts(&id)).await?;
-    Ok(axum::Json(payment_json(&payment, &attempts)).into_response())
+    // With its `next_action` (the code's channel, masked recipient, expiry and tries left).
+    let shown = state.store.write(move |tx| payment_view(tx, &id)).await?;
+    Ok(axum::Json(shown).into_response())
 }
 
 #[derive(Deserialize)]

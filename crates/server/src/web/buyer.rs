@@ -1382,14 +1382,22 @@ async fn render_cards(mut ctx: Ctx, errors: FormErrors, values: &HashMap<String,
             m = field(
                 "Month (MM)",
                 "exp_month",
-                Input { value: &format!("{:02}", c["exp_month"].as_i64().unwrap_or(0)), ..Input::default() },
+                Input {
+                    value: &format!("{:02}", c["exp_month"].as_i64().unwrap_or(0)),
+                    id: &format!("exp-month-{id}"),
+                    ..Input::default()
+                },
                 &FormErrors::none(),
                 &[]
             ),
             y = field(
                 "Year (YYYY)",
                 "exp_year",
-                Input { value: &c["exp_year"].as_i64().unwrap_or(0).to_string(), ..Input::default() },
+                Input {
+                    value: &c["exp_year"].as_i64().unwrap_or(0).to_string(),
+                    id: &format!("exp-year-{id}"),
+                    ..Input::default()
+                },
                 &FormErrors::none(),
                 &[]
             ),

@@ -188,11 +188,13 @@ pub struct Input<'a> {
     pub autocomplete: &'a str,
     pub hint: &'a str,
     pub extra: &'a str,
+    /// The element id, when one name appears in several forms of a page (else `f-<name>`).
+    pub id: &'a str,
 }
 
 /// A labelled input, with the error about it (message and advice) beside it.
 pub fn field(label: &str, name: &str, opts: Input<'_>, errors: &FormErrors, params: &[&str]) -> String {
-    let id = format!("f-{}", name.replace(['.', '[', ']'], "-"));
+    let id = if opts.id.is_empty() { format!("f-{}", name.replace(['.', '[', ']'], "-")) } else { opts.id.to_owned() };
     let error = errors.for_field(params);
     let mut described = Vec::new();
     if !opts.hint.is_empty() {
@@ -338,7 +340,8 @@ pub fn address_fields(prefix: &str, values: &Value, errors: &FormErrors, with_na
         out.push_str(&field(
             label,
             &format!("{prefix}{key}"),
-            Input { value: &v(key), required, autocomplete, ..Input::default() },
+            // Billing fields may sit in a closed "use another address": the server checks them.
+            Input { value: &v(key), required: required && with_name, autocomplete, ..Input::default() },
             errors,
             &[key],
         ));
