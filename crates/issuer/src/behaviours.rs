@@ -13,6 +13,9 @@ pub const AUTHORIZATION_DAYS: i64 = 7;
 pub const REFUND_SETTLE_DAYS: i64 = 3;
 /// The billing address the test bank has on file.
 pub const BANK_ADDRESS_LINE1: &str = "1 Main St";
+/// Test numbers that always pay (Visa and Mastercard, issued in the US), for demos and benches.
+pub const SUCCEEDING_VISA: &str = "4242424242424242";
+pub const SUCCEEDING_MASTERCARD: &str = "5555555555554444";
 /// The one postal code that never matches.
 pub const BAD_POSTAL_CODE: &str = "00000";
 

@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use serde_json::{json, Value};
+use issuer::behaviours::{BANK_ADDRESS_LINE1, SUCCEEDING_MASTERCARD, SUCCEEDING_VISA};
 use server::{Mode, ServerConfig};
 
 use crate::client::{sign_up_as, Client};
@@ -139,9 +140,9 @@ async fn seed(client: &Client) -> anyhow::Result<()> {
     )
     .await?;
     let address =
-        json!({ "line1": "1 Main St", "city": "Reno", "state": "NV", "postal_code": "89501", "country": "US" });
+        json!({ "line1": BANK_ADDRESS_LINE1, "city": "Reno", "state": "NV", "postal_code": "89501", "country": "US" });
     let mut first_card: Option<Value> = None;
-    for (number, default) in [("4242424242424242", true), ("5555555555554444", false)] {
+    for (number, default) in [(SUCCEEDING_VISA, true), (SUCCEEDING_MASTERCARD, false)] {
         let card = client
             .expect(
                 "/v1/cards",
