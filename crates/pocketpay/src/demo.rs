@@ -7,8 +7,8 @@ use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
-use serde_json::{json, Value};
 use issuer::behaviours::{BANK_ADDRESS_LINE1, SUCCEEDING_MASTERCARD, SUCCEEDING_VISA};
+use serde_json::{json, Value};
 use server::{Mode, ServerConfig};
 
 use crate::client::{sign_up_as, Client};
@@ -32,6 +32,9 @@ pub const OPERATOR_EMAIL: &str = "operator@demo.pocketpay.test";
 pub const PASSWORD: &str = "demo-password";
 
 const SEEDED_MARKER: &str = "demo-seeded";
+
+/// A product of the demo: name, description, price in minor units, stock (none: no limit).
+type DemoProduct = (&'static str, &'static str, i64, Option<i64>);
 
 /// Runs the demo until Ctrl-C.
 pub async fn run(
@@ -88,7 +91,7 @@ async fn seed(client: &Client) -> anyhow::Result<()> {
         anyhow::ensure!(status == 200, "setting a rate answered {status}: {answer}");
     }
 
-    let shops: [(&str, &str, &str, &str, &[(&str, &str, i64, Option<i64>)]); 2] = [
+    let shops: [(&str, &str, &str, &str, &[DemoProduct]); 2] = [
         (
             SELLER_EMAIL,
             "Harbor Goods",

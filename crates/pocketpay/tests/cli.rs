@@ -1,5 +1,5 @@
-//! The `pocketpay` command line: migrate, operator create, verify-ledger (exit 1 on a broken ledger)
-//! and a short run of the ledger benchmark.
+//! The `pocketpay` command line: migrate, operator create, verify-ledger (exit 1 on a broken ledger),
+//! short runs of the benchmarks, vault rotation against a running server, and the demo shop.
 
 use std::process::Command;
 
@@ -156,4 +156,93 @@ fn vault_rotation_from_the_command_line_while_serving() {
     assert_eq!(remove_old.0, 0, "{}", remove_old.1);
     assert_ne!(wrong.0, 0, "{}", wrong.1);
     assert!(!wrong.1.contains("not-the-password"), "{}", wrong.1);
+}
+
+/// Starts `pocketpay demo` on a free port; returns the child and the base URL once the shop is ready.
+fn start_demo(dir: &str) -> (std::process::Child, String) {
+    use std::io::{BufRead, BufReader};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_pocketpay"))
+        .args(["demo", "--listen", "127.0.0.1:0", "--data-dir", dir])
+        .env("POCKETPAY_LOG", "warn")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap_or_else(|e| panic!("demo: {e}"));
+    let mut out = String::new();
+    if let Some(stdout) = child.stdout.take() {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok).take(20) {
+            out.push_str(&line);
+            out.push('\n');
+            if line.trim_start().starts_with("data:") {
+                break;
+            }
+        }
+    }
+    let base = out
+        .lines()
+        .find_map(|l| l.strip_prefix("demo ready: open "))
+        .map(|u| u.trim_end_matches('/').to_owned())
+        .unwrap_or_else(|| panic!("the demo did not get ready: {out}"));
+    assert!(out.contains("buyer@demo.pocketpay.test / demo-password"), "{out}");
+    (child, base)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_demo_seeds_a_live_shop_once_and_keeps_it_across_restarts() {
+    let dir = temp_dir("demo");
+    let http = reqwest::Client::new();
+    for run in 0..2 {
+        let (mut child, base) = tokio::task::block_in_place(|| start_demo(&dir));
+        let products: serde_json::Value = http
+            .get(format!("{base}/v1/products?limit=100"))
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("{e}"))
+            .json()
+            .await
+            .unwrap_or_default();
+        let session: serde_json::Value = http
+            .post(format!("{base}/v1/sessions"))
+            .json(&serde_json::json!({ "email": "buyer@demo.pocketpay.test", "password": "demo-password" }))
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("{e}"))
+            .json()
+            .await
+            .unwrap_or_default();
+        let token = session["token"].as_str().unwrap_or_default().to_owned();
+        let pocket: serde_json::Value = http
+            .get(format!("{base}/v1/pocket"))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("{e}"))
+            .json()
+            .await
+            .unwrap_or_default();
+        let cards: serde_json::Value = http
+            .get(format!("{base}/v1/cards"))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("{e}"))
+            .json()
+            .await
+            .unwrap_or_default();
+        let shop_page = http
+            .get(format!("{base}/"))
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("{e}"))
+            .text()
+            .await
+            .unwrap_or_default();
+        let _ = child.kill();
+        let _ = child.wait();
+        assert_eq!(products["data"].as_array().map(Vec::len), Some(7), "run {run}: {products}");
+        assert_eq!(pocket["balances"][0]["available"], 15_000, "run {run}: {pocket}");
+        assert_eq!(cards["data"].as_array().map(Vec::len), Some(2), "run {run}: {cards}");
+        assert!(shop_page.contains("Canvas tote bag") && shop_page.contains("24.00 USD"), "run {run}");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
 }

@@ -358,3 +358,59 @@ async fn refunds_into_the_pocket_keep_their_expiry_but_never_less_than_90_days()
     over.assert_error(400, "invalid_request_error", "refund_exceeds_captured");
     app.assert_ledger_balanced().await;
 }
+
+#[tokio::test]
+async fn operators_look_up_a_code_and_block_it_until_unblocked_and_a_blocked_code_still_expires() {
+    let app = TestApp::spawn().await;
+    let giver = app.buyer("blocker@example.com").await;
+    let operator = app.login(common::OPERATOR_EMAIL, common::OPERATOR_PASSWORD).await;
+    let mut body = purchase(json!([{ "denomination": 2000, "quantity": 1 }]), new_card("4242424242424242"));
+    body["gift"] = json!({ "recipient_email": "finder@example.com" });
+    let code = buy(&app, &giver, body).await.body["code"].as_str().unwrap_or_default().to_owned();
+
+    let refused = app.post("/v1/gift_cards/lookup", Some(&giver), json!({ "code": code })).await;
+    refused.assert_error(403, "authentication_error", "forbidden");
+    let unknown = app.post("/v1/gift_cards/lookup", Some(&operator), json!({ "code": "ABCD-EFGH-JKMN-PQRS" })).await;
+    unknown.assert_error(404, "invalid_request_error", "resource_missing");
+    let found = app.post("/v1/gift_cards/lookup", Some(&operator), json!({ "code": code.to_lowercase() })).await;
+    assert_eq!(found.status, StatusCode::OK, "{}", found.body);
+    assert_eq!(found.body["state"], "active");
+    assert_eq!(found.body["denomination"], 2000);
+    assert!(found.body["code"].is_null() && !found.body.to_string().contains(&code[..9]), "the code is never shown");
+    let id = found.body["id"].as_str().unwrap_or_default().to_owned();
+
+    let no_reason = app.post(&format!("/v1/gift_cards/{id}/block"), Some(&operator), json!({ "reason": " " })).await;
+    no_reason.assert_error(400, "invalid_request_error", "parameter_invalid");
+    let by_buyer = app.post(&format!("/v1/gift_cards/{id}/block"), Some(&giver), json!({ "reason": "mine" })).await;
+    by_buyer.assert_error(403, "authentication_error", "forbidden");
+    let blocked =
+        app.post(&format!("/v1/gift_cards/{id}/block"), Some(&operator), json!({ "reason": "Reported stolen" })).await;
+    assert_eq!(blocked.status, StatusCode::OK, "{}", blocked.body);
+    assert_eq!(blocked.body["state"], "blocked");
+    let twice = app.post(&format!("/v1/gift_cards/{id}/block"), Some(&operator), json!({ "reason": "again" })).await;
+    twice.assert_error(409, "invalid_request_error", "gift_card_not_blockable");
+
+    let finder = app.buyer("finder@example.com").await;
+    let redeem = app.post("/v1/gift_cards/redeem", Some(&finder), json!({ "code": code })).await;
+    redeem.assert_error(404, "invalid_request_error", "gift_card_invalid");
+    let unblocked = app.post(&format!("/v1/gift_cards/{id}/unblock"), Some(&operator), json!({})).await;
+    assert_eq!(unblocked.status, StatusCode::OK, "{}", unblocked.body);
+    assert_eq!(unblocked.body["state"], "active");
+
+    // A code loaded into its buyer's Pocket has nothing to block.
+    let loaded =
+        buy(&app, &giver, purchase(json!([{ "denomination": 1000, "quantity": 1 }]), new_card("4242424242424242")))
+            .await;
+    let loaded_id = loaded.body["gift_cards"][0]["id"].as_str().unwrap_or_default().to_owned();
+    let not_blockable =
+        app.post(&format!("/v1/gift_cards/{loaded_id}/block"), Some(&operator), json!({ "reason": "why" })).await;
+    not_blockable.assert_error(409, "invalid_request_error", "gift_card_not_blockable");
+
+    // Blocked again, it still expires on time: its value moves from the float to breakage.
+    app.post(&format!("/v1/gift_cards/{id}/block"), Some(&operator), json!({ "reason": "Reported stolen" })).await;
+    app.post("/v1/test/clock", None, json!({ "advance_seconds": 3 * 366 * 86_400 })).await;
+    let operator = app.login(common::OPERATOR_EMAIL, common::OPERATOR_PASSWORD).await;
+    let after = app.post("/v1/gift_cards/lookup", Some(&operator), json!({ "code": code })).await;
+    assert_eq!(after.body["state"], "expired", "{}", after.body);
+    app.assert_ledger_balanced().await;
+}

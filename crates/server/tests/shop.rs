@@ -64,6 +64,12 @@ async fn products_and_orders_with_stock() {
     let app = TestApp::spawn().await;
     let (key, product) = seller(&app, "shop@example.com", "US", 2500, Some(3)).await;
     let buyer = app.buyer("buyer@example.com").await;
+    let one = app.get(&format!("/v1/products/{product}"), None).await;
+    assert_eq!(
+        (one.body["id"].as_str(), one.body["amount"].as_i64(), one.body["stock"].as_i64()),
+        (Some(product.as_str()), Some(2500), Some(3))
+    );
+    app.get("/v1/products/prod_nope", None).await.assert_error(404, "invalid_request_error", "resource_missing");
     app.post("/v1/products", Some(&buyer), json!({ "name": "X", "amount": 100, "currency": "USD" }))
         .await
         .assert_error(403, "authentication_error", "forbidden");
@@ -395,6 +401,11 @@ async fn paying_in_the_buyers_currency_at_a_locked_rate() {
     );
     let rate = app.put_json("/v1/fx/rates/USD/EUR", Some(&operator), json!({ "rate": "0.9235" })).await;
     assert_eq!(rate.status, StatusCode::OK, "{}", rate.body);
+    let rates = app.get("/v1/fx/rates", None).await;
+    assert_eq!(
+        rates.body["data"],
+        json!([{ "object": "fx_rate", "from": "USD", "to": "EUR", "rate": "0.9235", "updated": rate.body["updated"] }])
+    );
     app.post("/v1/fx/quotes", Some(&buyer), json!({ "from": "USD", "to": "JPY", "amount": 2000 })).await.assert_error(
         400,
         "invalid_request_error",

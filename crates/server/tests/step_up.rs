@@ -60,6 +60,11 @@ async fn a_new_card_needs_a_code_and_the_right_one_authorizes() {
     let w = app.post(&format!("/v1/payments/{payment}/verify"), Some(&buyer), json!({ "code": wrong })).await;
     w.assert_error(402, "payment_error", "verification_failed");
     assert!(w.body["error"]["advice"][0].as_str().unwrap_or("").contains("4 tries left"), "{}", w.body);
+    // Reading the payment shows what it waits for, with the tries left.
+    let read = app.get(&format!("/v1/payments/{payment}"), Some(&buyer)).await;
+    assert_eq!(read.body["status"], "requires_action", "{}", read.body);
+    assert_eq!(read.body["next_action"]["sent_to"], "c•••@example.com");
+    assert_eq!(read.body["next_action"]["attempts_left"], 4);
     // The code is bound to its payment: it does not approve another one.
     let other_order = order(&app, &buyer, &product).await;
     let other = app

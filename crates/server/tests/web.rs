@@ -1,0 +1,344 @@
+//! The web pages over HTTP, without a browser: the session cookie and its flags, CSRF and same-origin
+//! checks on every form, security headers, a decline shown with its advice and never echoing the card,
+//! log-out revoking the session, and sellers' pages acting only for the owner's merchant.
+//! (`web-tests/` drives the same pages in a real browser.)
+
+mod common;
+
+use common::{TestApp, PASSWORD};
+use reqwest::header::{HeaderMap, COOKIE, LOCATION, SET_COOKIE};
+use reqwest::StatusCode;
+use serde_json::json;
+
+/// A browser without a browser: keeps the cookies it is given, never follows redirects.
+struct Browser {
+    http: reqwest::Client,
+    base: String,
+    cookies: Vec<(String, String)>,
+}
+
+struct Page {
+    status: StatusCode,
+    headers: HeaderMap,
+    html: String,
+}
+
+impl Page {
+    fn location(&self) -> &str {
+        self.headers.get(LOCATION).and_then(|v| v.to_str().ok()).unwrap_or("")
+    }
+
+    /// The value of the first hidden `csrf` field.
+    fn csrf(&self) -> String {
+        let marker = r#"name="csrf" value=""#;
+        let start =
+            self.html.find(marker).map(|i| i + marker.len()).unwrap_or_else(|| panic!("no csrf in {}", self.html));
+        self.html[start..].split('"').next().unwrap_or_default().to_owned()
+    }
+
+    fn set_cookies(&self) -> Vec<String> {
+        self.headers.get_all(SET_COOKIE).iter().filter_map(|v| v.to_str().ok().map(str::to_owned)).collect()
+    }
+}
+
+impl Browser {
+    fn new(app: &TestApp) -> Browser {
+        let http = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap_or_else(|e| panic!("{e}"));
+        Browser { http, base: app.base.clone(), cookies: Vec::new() }
+    }
+
+    fn keep(&mut self, page: &Page) {
+        for c in page.set_cookies() {
+            let pair = c.split(';').next().unwrap_or_default();
+            if let Some((name, value)) = pair.split_once('=') {
+                self.cookies.retain(|(n, _)| n != name);
+                if !value.is_empty() {
+                    self.cookies.push((name.to_owned(), value.to_owned()));
+                }
+            }
+        }
+    }
+
+    fn cookie_header(&self) -> String {
+        self.cookies.iter().map(|(n, v)| format!("{n}={v}")).collect::<Vec<_>>().join("; ")
+    }
+
+    async fn get(&mut self, path: &str) -> Page {
+        let resp = self
+            .http
+            .get(format!("{}{path}", self.base))
+            .header(COOKIE, self.cookie_header())
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        let page = Page {
+            status: resp.status(),
+            headers: resp.headers().clone(),
+            html: resp.text().await.unwrap_or_default(),
+        };
+        self.keep(&page);
+        page
+    }
+
+    async fn post_from(&mut self, path: &str, fields: &[(&str, &str)], origin: Option<&str>) -> Page {
+        let mut req = self.http.post(format!("{}{path}", self.base)).header(COOKIE, self.cookie_header()).form(fields);
+        if let Some(o) = origin {
+            req = req.header("origin", o);
+        }
+        let resp = req.send().await.unwrap_or_else(|e| panic!("{e}"));
+        let page = Page {
+            status: resp.status(),
+            headers: resp.headers().clone(),
+            html: resp.text().await.unwrap_or_default(),
+        };
+        self.keep(&page);
+        page
+    }
+
+    async fn post(&mut self, path: &str, fields: &[(&str, &str)]) -> Page {
+        let origin = self.base.clone();
+        self.post_from(path, fields, Some(&origin)).await
+    }
+
+    async fn post_owned(&mut self, path: &str, fields: Vec<(String, String)>) -> Page {
+        let pairs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        self.post(path, &pairs).await
+    }
+
+    /// Logs in through the login page; returns the session token kept in the cookie.
+    async fn log_in(&mut self, email: &str) -> String {
+        let form = self.get("/login").await;
+        let csrf = form.csrf();
+        let done =
+            self.post("/login", &[("csrf", &csrf), ("email", email), ("password", PASSWORD), ("next", "")]).await;
+        assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.html);
+        self.cookies.iter().find(|(n, _)| n == "pocketpay_session").map(|(_, v)| v.clone()).unwrap_or_default()
+    }
+}
+
+#[tokio::test]
+async fn the_session_lives_in_a_secure_http_only_cookie_and_pages_carry_security_headers() {
+    let app = TestApp::spawn().await;
+    app.buyer("web@example.com").await;
+    let mut browser = Browser::new(&app);
+
+    let anonymous = browser.get("/pocket").await;
+    assert_eq!(anonymous.status, StatusCode::SEE_OTHER);
+    assert_eq!(anonymous.location(), "/login?next=/pocket");
+
+    let form = browser.get("/login").await;
+    assert_eq!(form.status, StatusCode::OK);
+    let csrf_cookie = form.set_cookies().into_iter().find(|c| c.starts_with("pocketpay_csrf=")).unwrap_or_default();
+    for flag in ["HttpOnly", "Secure", "SameSite=Strict", "Path=/"] {
+        assert!(csrf_cookie.contains(flag), "{csrf_cookie} lacks {flag}");
+    }
+    let csp = form.headers.get("content-security-policy").and_then(|v| v.to_str().ok()).unwrap_or_default();
+    assert!(csp.contains("default-src 'none'") && csp.contains("frame-ancestors 'none'"), "{csp}");
+    assert_eq!(form.headers.get("x-frame-options").and_then(|v| v.to_str().ok()), Some("DENY"));
+    assert!(form.html.contains(r#"<label for="f-email">Email</label>"#));
+
+    let wrong = browser
+        .post(
+            "/login",
+            &[("csrf", &form.csrf()), ("email", "web@example.com"), ("password", "not the password"), ("next", "")],
+        )
+        .await;
+    assert_eq!(wrong.status, StatusCode::OK);
+    assert!(wrong.html.contains(r#"data-code="invalid_credentials""#), "{}", wrong.html);
+
+    let csrf = browser.get("/login").await.csrf();
+    let done = browser
+        .post("/login", &[("csrf", &csrf), ("email", "web@example.com"), ("password", PASSWORD), ("next", "/cards")])
+        .await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER);
+    assert_eq!(done.location(), "/cards");
+    let session = done.set_cookies().into_iter().find(|c| c.starts_with("pocketpay_session=pps")).unwrap_or_default();
+    for flag in ["HttpOnly", "Secure", "SameSite=Lax", "Path=/"] {
+        assert!(session.contains(flag), "{session} lacks {flag}");
+    }
+    let pocket = browser.get("/pocket").await;
+    assert_eq!(pocket.status, StatusCode::OK);
+    assert!(pocket.html.contains("<h1>My Pocket</h1>"));
+    assert_eq!(pocket.headers.get("cache-control").and_then(|v| v.to_str().ok()), Some("no-store"));
+
+    // An open redirect is not possible through `next`.
+    let csrf = browser.get("/login").await.csrf();
+    let elsewhere = browser
+        .post(
+            "/login",
+            &[("csrf", &csrf), ("email", "web@example.com"), ("password", PASSWORD), ("next", "//evil.example/")],
+        )
+        .await;
+    assert_eq!(elsewhere.location(), "/");
+}
+
+#[tokio::test]
+async fn forms_without_the_token_or_from_another_site_are_refused_and_change_nothing() {
+    let app = TestApp::spawn().await;
+    app.buyer("csrf@example.com").await;
+    let mut browser = Browser::new(&app);
+    let token = browser.log_in("csrf@example.com").await;
+    let csrf = browser.get("/seller").await.csrf();
+    let shop = |csrf: &str| -> Vec<(String, String)> {
+        [("csrf", csrf), ("name", "Sneaky"), ("country", "US"), ("currency", "USD")]
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect()
+    };
+
+    let missing = browser.post_owned("/seller", shop("")).await;
+    assert_eq!(missing.status, StatusCode::FORBIDDEN);
+    let wrong = browser.post_owned("/seller", shop("0000")).await;
+    assert_eq!(wrong.status, StatusCode::FORBIDDEN);
+    let fields = shop(&csrf);
+    let pairs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let cross_site = browser.post_from("/seller", &pairs, Some("http://evil.example")).await;
+    assert_eq!(cross_site.status, StatusCode::FORBIDDEN);
+    let orders = app.get("/v1/orders", Some(&token)).await;
+    assert_eq!(orders.status, StatusCode::OK);
+    assert!(!browser.get("/seller").await.html.contains("Selling as"), "no shop was opened");
+
+    // Another person's token does not work in this person's session.
+    let mut other = Browser::new(&app);
+    app.buyer("other@example.com").await;
+    other.log_in("other@example.com").await;
+    let theirs = other.post_owned("/seller", shop(&csrf)).await;
+    assert_eq!(theirs.status, StatusCode::FORBIDDEN);
+
+    let opened = browser.post_owned("/seller", shop(&csrf)).await;
+    assert_eq!(opened.status, StatusCode::OK, "{}", opened.html);
+    assert!(opened.html.contains("sk_test_"), "the secret key is shown once");
+    assert!(browser.get("/seller").await.html.contains("Selling as Sneaky"));
+}
+
+#[tokio::test]
+async fn a_decline_is_shown_with_its_advice_beside_the_choice_and_the_card_is_never_echoed() {
+    let app = TestApp::spawn().await;
+    let owner = app.buyer("shop@example.com").await;
+    let m =
+        app.post("/v1/merchants", Some(&owner), json!({ "name": "Shop", "country": "US", "currency": "USD" })).await;
+    let key = m.body["secret_key"].as_str().unwrap_or_default().to_owned();
+    let product =
+        app.post("/v1/products", Some(&key), json!({ "name": "Kettle", "amount": 4200, "currency": "USD" })).await;
+    let product = product.body["id"].as_str().unwrap_or_default().to_owned();
+    let token = app.buyer("decline@example.com").await;
+    let address = json!({ "line1": "1 Main St", "city": "Reno", "postal_code": "89501", "country": "US" });
+    let card = app
+        .post(
+            "/v1/cards",
+            Some(&token),
+            json!({ "number": "4000000000009995", "exp_month": 12, "exp_year": 2035, "cvc": "123", "holder_name": "Ada", "billing_address": address }),
+        )
+        .await;
+    assert_eq!(card.status, StatusCode::CREATED, "{}", card.body);
+    let card = card.body["id"].as_str().unwrap_or_default().to_owned();
+
+    let mut browser = Browser::new(&app);
+    browser.log_in("decline@example.com").await;
+    let form = browser.get(&format!("/products/{product}")).await;
+    let created = browser
+        .post(
+            &format!("/products/{product}"),
+            &[
+                ("csrf", &form.csrf()),
+                ("quantity", "1"),
+                ("ship_name", "Ada"),
+                ("ship_line1", "1 Main St"),
+                ("ship_city", "Reno"),
+                ("ship_postal_code", "89501"),
+                ("ship_country", "US"),
+            ],
+        )
+        .await;
+    assert_eq!(created.status, StatusCode::SEE_OTHER, "{}", created.html);
+    let checkout_path = created.location().to_owned();
+    let order = checkout_path.trim_start_matches("/orders/").trim_end_matches("/pay").to_owned();
+
+    let checkout = browser.get(&checkout_path).await;
+    let method = format!("card:{card}");
+    let declined = browser.post(&checkout_path, &[("csrf", &checkout.csrf()), ("method", &method)]).await;
+    assert_eq!(declined.status, StatusCode::OK);
+    assert!(
+        declined.html.contains(
+            r#"id="payment-error" role="alert" data-code="card_declined" data-decline-code="insufficient_funds""#
+        ),
+        "{}",
+        declined.html
+    );
+    assert!(declined.html.contains("Your card has insufficient funds."));
+    assert!(declined.html.contains("Pay with your Pocket balance or another card"));
+    let held = app.get("/v1/pocket", Some(&token)).await;
+    assert!(held.body["balances"].as_array().is_none_or(|b| b.iter().all(|x| x["held"] == 0)), "{}", held.body);
+
+    // A mistyped number is shown beside the number field, and never written back into the page.
+    let typed = browser
+        .post(
+            &checkout_path,
+            &[
+                ("csrf", &declined.csrf()),
+                ("method", "new"),
+                ("number", "4242424242424241"),
+                ("exp_month", "12"),
+                ("exp_year", "2035"),
+                ("cvc", "123"),
+                ("holder_name", "Ada"),
+            ],
+        )
+        .await;
+    assert_eq!(typed.status, StatusCode::OK);
+    assert!(typed.html.contains(r#"id="f-number-error" role="alert" data-code="incorrect_number""#), "{}", typed.html);
+    assert!(!typed.html.contains("4242424242424241") && !typed.html.contains("value=\"123\""));
+    assert!(typed.html.contains(r#"name="holder_name" type="text" value="Ada""#), "the other fields are kept");
+
+    let order_json = app.get(&format!("/v1/orders/{order}"), Some(&token)).await;
+    assert_eq!(order_json.body["status"], "awaiting_payment");
+    app.assert_ledger_balanced().await;
+}
+
+#[tokio::test]
+async fn logging_out_revokes_the_session_and_sellers_pages_serve_only_the_owner() {
+    let app = TestApp::spawn().await;
+    let owner = app.buyer("owner@example.com").await;
+    let m =
+        app.post("/v1/merchants", Some(&owner), json!({ "name": "Owner's", "country": "US", "currency": "USD" })).await;
+    let key = m.body["secret_key"].as_str().unwrap_or_default().to_owned();
+    let product =
+        app.post("/v1/products", Some(&key), json!({ "name": "Lamp", "amount": 1500, "currency": "USD" })).await;
+    let product = product.body["id"].as_str().unwrap_or_default().to_owned();
+    let buyer = app.buyer("lamp@example.com").await;
+    let order = app
+        .post(
+            "/v1/orders",
+            Some(&buyer),
+            json!({ "items": [{ "product": product, "quantity": 1 }],
+                    "shipping_address": { "line1": "1 Main St", "city": "Reno", "postal_code": "89501", "country": "US" } }),
+        )
+        .await;
+    let order = order.body["id"].as_str().unwrap_or_default().to_owned();
+
+    let mut seller = Browser::new(&app);
+    seller.log_in("owner@example.com").await;
+    let page = seller.get(&format!("/seller/orders/{order}")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.html.contains("awaiting payment"));
+
+    let mut stranger = Browser::new(&app);
+    app.buyer("stranger@example.com").await;
+    stranger.log_in("stranger@example.com").await;
+    let no_shop = stranger.get(&format!("/seller/orders/{order}")).await;
+    assert_eq!(no_shop.status, StatusCode::SEE_OTHER);
+    assert_eq!(no_shop.location(), "/seller");
+    let as_buyer = stranger.get(&format!("/orders/{order}")).await;
+    assert_eq!(as_buyer.status, StatusCode::NOT_FOUND);
+
+    let token = stranger.log_in("stranger@example.com").await;
+    let csrf = stranger.get("/pocket").await.csrf();
+    let out = stranger.post("/logout", &[("csrf", &csrf)]).await;
+    assert_eq!(out.status, StatusCode::SEE_OTHER);
+    assert!(out.set_cookies().iter().any(|c| c.starts_with("pocketpay_session=;") && c.contains("Max-Age=0")));
+    let me = app.get("/v1/me", Some(&token)).await;
+    assert_eq!(me.status, StatusCode::UNAUTHORIZED, "the session is revoked, not only forgotten");
+}
