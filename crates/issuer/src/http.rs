@@ -141,9 +141,7 @@ async fn authorize(State(s): State<ServiceState>, Json(req): Json<AuthorizeReque
         if before > 0 {
             tokio::time::sleep(Duration::from_millis(before)).await;
         }
-        tokio::task::spawn_blocking(move || issuer.authorize(&req))
-            .await
-            .unwrap_or_else(|_| Err(IssuerError::Unavailable("the issuer failed".into())))
+        issuer.authorize(&req).await
     });
     let result = processing.await.unwrap_or_else(|_| Err(IssuerError::Unavailable("the issuer failed".into())));
     if faulty {
@@ -156,27 +154,27 @@ async fn authorize(State(s): State<ServiceState>, Json(req): Json<AuthorizeReque
 }
 
 async fn lookup(State(s): State<ServiceState>, Json(b): Json<KeyBody>) -> Response {
-    answer(s.issuer.lookup_or_block(&b.key).map(|authorization| LookupAnswer { authorization }))
+    answer(s.issuer.lookup_or_block(&b.key).await.map(|authorization| LookupAnswer { authorization }))
 }
 
 async fn authorization(State(s): State<ServiceState>, Path(id): Path<String>) -> Response {
-    answer(s.issuer.authorization(&id))
+    answer(s.issuer.authorization(&id).await)
 }
 
 async fn capture(State(s): State<ServiceState>, Path(id): Path<String>, Json(b): Json<AmountBody>) -> Response {
-    answer(s.issuer.capture(&id, b.amount_minor, &b.key))
+    answer(s.issuer.capture(&id, b.amount_minor, &b.key).await)
 }
 
 async fn void(State(s): State<ServiceState>, Path(id): Path<String>, Json(b): Json<KeyBody>) -> Response {
-    answer(s.issuer.void(&id, &b.key))
+    answer(s.issuer.void(&id, &b.key).await)
 }
 
 async fn refund(State(s): State<ServiceState>, Path(id): Path<String>, Json(b): Json<AmountBody>) -> Response {
-    answer(s.issuer.refund(&id, b.amount_minor, &b.key))
+    answer(s.issuer.refund(&id, b.amount_minor, &b.key).await)
 }
 
 async fn refund_status(State(s): State<ServiceState>, Path(id): Path<String>) -> Response {
-    answer(s.issuer.refund_status(&id))
+    answer(s.issuer.refund_status(&id).await)
 }
 
 async fn set_faults(State(s): State<ServiceState>, Json(f): Json<FaultSpec>) -> Response {

@@ -257,7 +257,7 @@ impl Connector {
     /// One authorization call, as the issuer answers it (an unknown outcome is an error).
     pub async fn authorize(&self, request: &AuthorizeRequest) -> Result<Authorization, IssuerError> {
         match self {
-            Connector::InProcess(t) => t.authorize(request),
+            Connector::InProcess(t) => t.authorize(request).await,
             Connector::Http(c) => c.authorize(request).await,
         }
     }
@@ -290,7 +290,7 @@ impl Connector {
     /// The authorization recorded under `key`, or `None` after blocking the key.
     pub async fn lookup_or_block(&self, key: &str) -> Result<Option<Authorization>, IssuerError> {
         match self {
-            Connector::InProcess(t) => t.lookup_or_block(key),
+            Connector::InProcess(t) => t.lookup_or_block(key).await,
             Connector::Http(c) => c.lookup_or_block(key).await,
         }
     }
@@ -303,7 +303,7 @@ impl Connector {
         key: &str,
     ) -> Result<Authorization, IssuerError> {
         match self {
-            Connector::InProcess(t) => t.capture(authorization_id, amount_minor, key),
+            Connector::InProcess(t) => t.capture(authorization_id, amount_minor, key).await,
             Connector::Http(c) => c.capture(authorization_id, amount_minor, key).await,
         }
     }
@@ -311,7 +311,7 @@ impl Connector {
     /// Releases an authorization.
     pub async fn void(&self, authorization_id: &str, key: &str) -> Result<Authorization, IssuerError> {
         match self {
-            Connector::InProcess(t) => t.void(authorization_id, key),
+            Connector::InProcess(t) => t.void(authorization_id, key).await,
             Connector::Http(c) => c.void(authorization_id, key).await,
         }
     }
@@ -319,7 +319,7 @@ impl Connector {
     /// Refunds captured money to the card; it settles later (or fails).
     pub async fn refund(&self, authorization_id: &str, amount_minor: i64, key: &str) -> Result<Refund, IssuerError> {
         match self {
-            Connector::InProcess(t) => t.refund(authorization_id, amount_minor, key),
+            Connector::InProcess(t) => t.refund(authorization_id, amount_minor, key).await,
             Connector::Http(c) => c.refund(authorization_id, amount_minor, key).await,
         }
     }
@@ -327,7 +327,7 @@ impl Connector {
     /// A refund as it stands now.
     pub async fn refund_status(&self, refund_id: &str) -> Result<Refund, IssuerError> {
         match self {
-            Connector::InProcess(t) => t.refund_status(refund_id),
+            Connector::InProcess(t) => t.refund_status(refund_id).await,
             Connector::Http(c) => c.refund_status(refund_id).await,
         }
     }
@@ -335,7 +335,7 @@ impl Connector {
     /// An authorization by id, as it stands now (an expired one reads `expired`).
     pub async fn authorization(&self, authorization_id: &str) -> Result<Authorization, IssuerError> {
         match self {
-            Connector::InProcess(t) => t.authorization(authorization_id),
+            Connector::InProcess(t) => t.authorization(authorization_id).await,
             Connector::Http(c) => c.authorization(authorization_id).await,
         }
     }

@@ -1,12 +1,17 @@
 //! The test issuer: a simulated card network and set of banks with persisted cardholder accounts.
 //!
-//! Every call runs in one SQLite transaction on the issuer's own database file. Cardholder accounts
+//! Every call runs in a savepoint of a SQLite transaction on the issuer's own database file, on one
+//! writer thread that commits each batch of queued calls with one fsync (group commit) and only then
+//! answers them: a call answered is durable, and a busy issuer costs one fsync per batch, not per
+//! call. Calls return a [`Pending`] answer: `.await` it, or `.wait()` outside an async runtime. Cardholder accounts
 //! are keyed by a SHA-256 of the card number (the number itself is never stored). Limits are reached
 //! by spending: the daily and monthly sums and the credit line used are computed from the recorded
 //! authorizations, captures and settled refunds. Time comes from the injected clock.
 
+use std::future::{Future, IntoFuture};
 use std::path::Path;
-use std::sync::{Arc, Mutex};
+use std::pin::Pin;
+use std::sync::Arc;
 
 use domain::declines::DeclineCode;
 use rusqlite::{params, Connection, OptionalExtension, Row};
@@ -24,10 +29,52 @@ pub type NowFn = Arc<dyn Fn() -> i64 + Send + Sync>;
 /// Longest idempotency key accepted.
 pub const KEY_LENGTH_MAX: usize = 255;
 
+/// Calls queued for the writer before callers wait for room.
+pub const QUEUE_DEPTH_MAX: usize = 8192;
+/// Calls committed together at most.
+pub const BATCH_SIZE_MAX: usize = 1024;
+
+/// What the writer hands back to a job once its batch is committed (or failed to commit).
+type Deliver = Box<dyn FnOnce(Result<(), String>) + Send>;
+/// A queued call: runs inside its savepoint; says whether to keep its writes, and how to answer.
+type Job = Box<dyn FnOnce(&Connection, i64) -> (bool, Deliver) + Send>;
+
 /// The simulated issuer.
 pub struct TestIssuer {
-    conn: Mutex<Connection>,
+    jobs: tokio::sync::mpsc::Sender<Job>,
     now: NowFn,
+}
+
+/// An answer of the issuer, ready once the call's batch is durable: `.await` it in async code, or
+/// [`Pending::wait`] on a plain thread.
+pub struct Pending<T> {
+    answer: Result<tokio::sync::oneshot::Receiver<Result<T, IssuerError>>, IssuerError>,
+}
+
+fn writer_gone() -> IssuerError {
+    IssuerError::Unavailable("the issuer's writer has stopped".into())
+}
+
+impl<T> Pending<T> {
+    fn ready(answer: Result<T, IssuerError>) -> Pending<T> {
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        let _ = tx.send(answer);
+        Pending { answer: Ok(rx) }
+    }
+
+    /// Blocks this thread for the answer. Not for async code (it would block the runtime): `.await` there.
+    pub fn wait(self) -> Result<T, IssuerError> {
+        self.answer?.blocking_recv().map_err(|_| writer_gone())?
+    }
+}
+
+impl<T: Send + 'static> IntoFuture for Pending<T> {
+    type Output = Result<T, IssuerError>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Result<T, IssuerError>> + Send>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(async move { self.answer?.await.map_err(|_| writer_gone())? })
+    }
 }
 
 const SCHEMA: &str = r#"
@@ -140,7 +187,8 @@ fn auth_from_row(r: &Row<'_>) -> rusqlite::Result<Authorization> {
 }
 
 impl TestIssuer {
-    /// Opens (creating) the issuer's database file.
+    /// Opens (creating) the issuer's database file and starts its writer thread, which stops when the
+    /// issuer is dropped.
     pub fn open(path: &Path, now: NowFn) -> Result<Self, IssuerError> {
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir).map_err(|e| IssuerError::Unavailable(e.to_string()))?;
@@ -150,19 +198,54 @@ impl TestIssuer {
         conn.pragma_update(None, "synchronous", "FULL").map_err(db_error)?;
         conn.busy_timeout(std::time::Duration::from_secs(5)).map_err(db_error)?;
         conn.execute_batch(SCHEMA).map_err(db_error)?;
-        Ok(Self { conn: Mutex::new(conn), now })
+        let (jobs, queue) = tokio::sync::mpsc::channel::<Job>(QUEUE_DEPTH_MAX);
+        let writer_now = now.clone();
+        std::thread::Builder::new()
+            .name("test-issuer-writer".into())
+            .spawn(move || write_batches(conn, queue, writer_now))
+            .map_err(|e| IssuerError::Unavailable(e.to_string()))?;
+        Ok(Self { jobs, now })
     }
 
-    fn with_tx<T>(
+    /// Queues a call for the writer.
+    fn with_tx<T: Send + 'static>(
         &self,
-        f: impl FnOnce(&rusqlite::Transaction<'_>, i64) -> Result<T, IssuerError>,
-    ) -> Result<T, IssuerError> {
-        let mut conn = self.conn.lock().map_err(|_| IssuerError::Unavailable("issuer lock poisoned".into()))?;
-        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate).map_err(db_error)?;
-        let now = (self.now)();
-        let out = f(&tx, now)?;
-        tx.commit().map_err(db_error)?;
-        Ok(out)
+        f: impl FnOnce(&Connection, i64) -> Result<T, IssuerError> + Send + 'static,
+    ) -> Pending<T> {
+        let (answer, receiver) = tokio::sync::oneshot::channel();
+        let job: Job = Box::new(move |conn, now| {
+            let out = f(conn, now);
+            let keep = out.is_ok();
+            let deliver: Deliver = Box::new(move |committed| {
+                let _ = answer.send(match committed {
+                    Ok(()) => out,
+                    Err(e) => Err(IssuerError::Unavailable(e)),
+                });
+            });
+            (keep, deliver)
+        });
+        let queued = match self.jobs.try_send(job) {
+            Ok(()) => Ok(()),
+            Err(tokio::sync::mpsc::error::TrySendError::Closed(_)) => Err(writer_gone()),
+            Err(tokio::sync::mpsc::error::TrySendError::Full(job)) => {
+                // A full queue: wait for room (a plain thread blocks; async code would rather not be here
+                // at 8,192 queued calls, and this keeps the call order).
+                let jobs = self.jobs.clone();
+                match tokio::runtime::Handle::try_current() {
+                    Ok(handle) => {
+                        handle.spawn(async move {
+                            let _ = jobs.send(job).await;
+                        });
+                        Ok(())
+                    }
+                    Err(_) => jobs.blocking_send(job).map_err(|_| writer_gone()),
+                }
+            }
+        };
+        match queued {
+            Ok(()) => Pending { answer: Ok(receiver) },
+            Err(e) => Pending { answer: Err(e) },
+        }
     }
 
     /// Checks that apply to every call: card state, CVC and address. `None`: the card is fine.
@@ -216,20 +299,23 @@ impl TestIssuer {
     }
 
     /// Authorizes, idempotently by key.
-    pub fn authorize(&self, req: &AuthorizeRequest) -> Result<Authorization, IssuerError> {
+    pub fn authorize(&self, req: &AuthorizeRequest) -> Pending<Authorization> {
         if req.idempotency_key.is_empty() || req.idempotency_key.len() > KEY_LENGTH_MAX {
-            return Err(IssuerError::InvalidState("an idempotency key of 1 to 255 characters is required".into()));
+            return Pending::ready(Err(IssuerError::InvalidState(
+                "an idempotency key of 1 to 255 characters is required".into(),
+            )));
         }
         if req.amount_minor <= 0 {
-            return Err(IssuerError::InvalidState("the amount must be positive".into()));
+            return Pending::ready(Err(IssuerError::InvalidState("the amount must be positive".into())));
         }
         let b = behaviour_of(&req.card.number);
         if b.no_answer {
             // The bank never answers this card: nothing is recorded, the caller times out.
-            return Err(IssuerError::Timeout);
+            return Pending::ready(Err(IssuerError::Timeout));
         }
         let reference = card_ref(&req.card.number);
-        self.with_tx(|tx, now| {
+        let req = req.clone();
+        self.with_tx(move |tx, now| {
             if let Some(existing) = load_by_key(tx, &req.idempotency_key)? {
                 if existing.amount_minor != req.amount_minor || existing.currency != req.currency {
                     return Err(IssuerError::KeyReused);
@@ -246,7 +332,7 @@ impl TestIssuer {
             let (checks, mut refusal) = Self::card_checks(&req.card, &b, now);
             let amount_usd = to_usd_cents(req.amount_minor, &req.currency);
             if refusal.is_none() {
-                refusal = payment_refusal(tx, req, &b, &reference, amount_usd, now)?;
+                refusal = payment_refusal(tx, &req, &b, &reference, amount_usd, now)?;
             }
             let facts = CardFacts { funding: b.funding.into(), country: b.country.into() };
             let status = if refusal.is_some() { AuthorizationStatus::Refused } else { AuthorizationStatus::Authorized };
@@ -291,9 +377,10 @@ impl TestIssuer {
     }
 
     /// The authorization recorded under `key`; if none, blocks the key for good and answers `None`.
-    pub fn lookup_or_block(&self, key: &str) -> Result<Option<Authorization>, IssuerError> {
-        self.with_tx(|tx, now| {
-            if let Some(a) = load_by_key(tx, key)? {
+    pub fn lookup_or_block(&self, key: &str) -> Pending<Option<Authorization>> {
+        let key = key.to_owned();
+        self.with_tx(move |tx, now| {
+            if let Some(a) = load_by_key(tx, &key)? {
                 return Ok(Some(refresh(a, now)));
             }
             tx.execute(
@@ -306,13 +393,16 @@ impl TestIssuer {
     }
 
     /// An authorization by id.
-    pub fn authorization(&self, id: &str) -> Result<Authorization, IssuerError> {
-        self.with_tx(|tx, now| Ok(refresh(load(tx, id)?, now)))
+    pub fn authorization(&self, id: &str) -> Pending<Authorization> {
+        let id = id.to_owned();
+        self.with_tx(move |tx, now| Ok(refresh(load(tx, &id)?, now)))
     }
 
     /// Captures up to the authorized amount, once, idempotently by key.
-    pub fn capture(&self, id: &str, amount_minor: i64, key: &str) -> Result<Authorization, IssuerError> {
-        self.with_tx(|tx, now| {
+    pub fn capture(&self, id: &str, amount_minor: i64, key: &str) -> Pending<Authorization> {
+        let (id, key) = (id.to_owned(), key.to_owned());
+        self.with_tx(move |tx, now| {
+            let (id, key) = (id.as_str(), key.as_str());
             if let Some(done) = operation(tx, key, "capture", id, amount_minor)? {
                 let _ = done;
                 return Ok(refresh(load(tx, id)?, now));
@@ -339,8 +429,10 @@ impl TestIssuer {
     }
 
     /// Voids an authorization, idempotently by key.
-    pub fn void(&self, id: &str, key: &str) -> Result<Authorization, IssuerError> {
-        self.with_tx(|tx, now| {
+    pub fn void(&self, id: &str, key: &str) -> Pending<Authorization> {
+        let (id, key) = (id.to_owned(), key.to_owned());
+        self.with_tx(move |tx, now| {
+            let (id, key) = (id.as_str(), key.as_str());
             if operation(tx, key, "void", id, 0)?.is_some() {
                 return Ok(refresh(load(tx, id)?, now));
             }
@@ -358,8 +450,10 @@ impl TestIssuer {
     }
 
     /// Refunds captured money; pending until it settles, or failed for cards whose refunds fail.
-    pub fn refund(&self, id: &str, amount_minor: i64, key: &str) -> Result<Refund, IssuerError> {
-        self.with_tx(|tx, now| {
+    pub fn refund(&self, id: &str, amount_minor: i64, key: &str) -> Pending<Refund> {
+        let (id, key) = (id.to_owned(), key.to_owned());
+        self.with_tx(move |tx, now| {
+            let (id, key) = (id.as_str(), key.as_str());
             if let Some(Some(refund_id)) = operation(tx, key, "refund", id, amount_minor)? {
                 return load_refund(tx, &refund_id, now);
             }
@@ -410,13 +504,57 @@ impl TestIssuer {
     }
 
     /// A refund as it stands now (pending ones settle when their day comes).
-    pub fn refund_status(&self, refund_id: &str) -> Result<Refund, IssuerError> {
-        self.with_tx(|tx, now| load_refund(tx, refund_id, now))
+    pub fn refund_status(&self, refund_id: &str) -> Pending<Refund> {
+        let refund_id = refund_id.to_owned();
+        self.with_tx(move |tx, now| load_refund(tx, &refund_id, now))
+    }
+}
+
+/// The writer: takes up to [`BATCH_SIZE_MAX`] queued calls, runs each in its own savepoint (a failed
+/// call rolls back alone), commits once, then answers every call of the batch.
+fn write_batches(conn: Connection, mut queue: tokio::sync::mpsc::Receiver<Job>, now: NowFn) {
+    let mut batch: Vec<Job> = Vec::with_capacity(BATCH_SIZE_MAX);
+    while let Some(first) = queue.blocking_recv() {
+        batch.push(first);
+        while batch.len() < BATCH_SIZE_MAX {
+            match queue.try_recv() {
+                Ok(job) => batch.push(job),
+                Err(_) => break,
+            }
+        }
+        let mut deliveries: Vec<Deliver> = Vec::with_capacity(batch.len());
+        if conn.execute_batch("BEGIN IMMEDIATE").is_err() {
+            // Dropping a call unanswered tells its caller the issuer is unavailable; nothing was written.
+            batch.clear();
+            continue;
+        }
+        let time = now();
+        for job in batch.drain(..) {
+            if conn.execute_batch("SAVEPOINT call").is_err() {
+                continue;
+            }
+            let (keep, deliver) = job(&conn, time);
+            let end = if keep { "RELEASE call" } else { "ROLLBACK TO call; RELEASE call" };
+            match conn.execute_batch(end) {
+                Ok(()) => deliveries.push(deliver),
+                Err(e) => {
+                    let message = e.to_string();
+                    deliveries.push(Box::new(move |_| deliver(Err(message))));
+                }
+            }
+        }
+        let committed = conn.execute_batch("COMMIT").map_err(|e| {
+            let _ = conn.execute_batch("ROLLBACK");
+            e.to_string()
+        });
+        for deliver in deliveries {
+            deliver(committed.clone());
+        }
     }
 }
 
 fn payment_refusal(
-    tx: &rusqlite::Transaction<'_>,
+    tx: &Connection,
     req: &AuthorizeRequest,
     b: &Behaviour,
     reference: &str,
@@ -492,13 +630,13 @@ fn month_start_unix(year: i64, month: u32) -> i64 {
     (era * 146_097 + doe - 719_468) * 86_400
 }
 
-fn load_by_key(tx: &rusqlite::Transaction<'_>, key: &str) -> Result<Option<Authorization>, IssuerError> {
+fn load_by_key(tx: &Connection, key: &str) -> Result<Option<Authorization>, IssuerError> {
     tx.query_row(&format!("SELECT {AUTH_COLUMNS} FROM authorizations WHERE idempotency_key = ?1"), [key], auth_from_row)
         .optional()
         .map_err(db_error)
 }
 
-fn load(tx: &rusqlite::Transaction<'_>, id: &str) -> Result<Authorization, IssuerError> {
+fn load(tx: &Connection, id: &str) -> Result<Authorization, IssuerError> {
     tx.query_row(&format!("SELECT {AUTH_COLUMNS} FROM authorizations WHERE id = ?1"), [id], auth_from_row)
         .optional()
         .map_err(db_error)?
@@ -515,7 +653,7 @@ fn refresh(mut a: Authorization, now: i64) -> Authorization {
 
 /// A recorded operation for `key`: `Some(refund id)` if it was done; an error if the key was used otherwise.
 fn operation(
-    tx: &rusqlite::Transaction<'_>,
+    tx: &Connection,
     key: &str,
     kind: &str,
     id: &str,
@@ -537,7 +675,7 @@ fn operation(
 }
 
 fn record_operation(
-    tx: &rusqlite::Transaction<'_>,
+    tx: &Connection,
     key: &str,
     kind: &str,
     id: &str,
@@ -552,7 +690,7 @@ fn record_operation(
     Ok(())
 }
 
-fn load_refund(tx: &rusqlite::Transaction<'_>, refund_id: &str, now: i64) -> Result<Refund, IssuerError> {
+fn load_refund(tx: &Connection, refund_id: &str, now: i64) -> Result<Refund, IssuerError> {
     let row: Option<(String, i64, String, i64)> = tx
         .query_row("SELECT authorization_id, amount, status, settles_at FROM refunds WHERE id = ?1", [refund_id], |r| {
             Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))

@@ -143,7 +143,7 @@ async fn a_lost_answer_is_found_by_the_lookup_and_never_authorized_twice() {
     // Retrying the same attempt gives the same authorization.
     let again = c.authorize(&req).await.expect("authorize again");
     assert_eq!(again.id, found.id);
-    let here = s.issuer.lookup_or_block("attempt-a").expect("lookup").expect("the issuer has the attempt");
+    let here = s.issuer.lookup_or_block("attempt-a").await.expect("lookup").expect("the issuer has the attempt");
     assert_eq!(here.id, found.id);
     assert_eq!(s.count_authorizations(None), 1, "exactly one authorization at the issuer");
 }
@@ -165,7 +165,8 @@ async fn a_request_held_past_the_callers_timeout_is_still_processed() {
         assert!(Instant::now() < deadline, "the held request was never processed");
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
-    let late = s.issuer.lookup_or_block("attempt-held").expect("lookup").expect("authorized after the caller left");
+    let late =
+        s.issuer.lookup_or_block("attempt-held").await.expect("lookup").expect("authorized after the caller left");
     assert!(late.is_approved(), "{late:?}");
 }
 
@@ -183,7 +184,7 @@ async fn a_late_arrival_after_the_lookup_is_refused_and_a_new_attempt_succeeds()
     // the delay plus a margin before checking that it authorized nothing.
     tokio::time::sleep(Duration::from_millis(FAULT_DELAY_MS + 500)).await;
     assert_eq!(s.count_authorizations(None), 0, "the late arrival authorized nothing");
-    assert_eq!(s.issuer.lookup_or_block("attempt-b").expect("lookup"), None);
+    assert_eq!(s.issuer.lookup_or_block("attempt-b").await.expect("lookup"), None);
     assert_eq!(c.authorize(&req).await, Err(IssuerError::KeyBlocked), "the abandoned attempt stays blocked");
     // The platform retries under a new attempt key.
     let retry = c.authorize_resolving(&request("attempt-b-2", "4242424242424242")).await.expect("retry");
@@ -221,7 +222,7 @@ async fn a_bank_that_never_answers_ends_in_no_answer() {
     assert_eq!(c.verify(&req.card, "US").await, Err(IssuerError::Timeout));
     assert_eq!(c.authorize(&req).await, Err(IssuerError::Timeout));
     assert_eq!(c.authorize_resolving(&req).await.expect("resolved"), Resolved::NoAnswer);
-    assert_eq!(s.issuer.lookup_or_block("attempt-911").expect("lookup"), None);
+    assert_eq!(s.issuer.lookup_or_block("attempt-911").await.expect("lookup"), None);
     assert_eq!(s.count_authorizations(None), 0);
 }
 

@@ -91,7 +91,7 @@ fn request(key: &str, number: &str, amount_minor: i64) -> AuthorizeRequest {
 
 /// Authorizes and answers the refusal (`None` when approved); any error fails the test.
 fn outcome(issuer: &TestIssuer, req: &AuthorizeRequest) -> Option<Refusal> {
-    let a = issuer.authorize(req).unwrap_or_else(|e| panic!("authorize {}: {e}", req.idempotency_key));
+    let a = issuer.authorize(req).wait().unwrap_or_else(|e| panic!("authorize {}: {e}", req.idempotency_key));
     let expected_status =
         if a.refusal.is_some() { AuthorizationStatus::Refused } else { AuthorizationStatus::Authorized };
     assert_eq!(a.status, expected_status, "{}: {a:?}", req.idempotency_key);
@@ -136,7 +136,7 @@ fn check(issuer: &TestIssuer, req: &AuthorizeRequest, verify: Expect, authorize:
             assert_eq!((Expect::Timeout, e.clone()), (verify, IssuerError::Timeout), "{label}: verify failed: {e}")
         }
     }
-    match issuer.authorize(req) {
+    match issuer.authorize(req).wait() {
         Ok(a) => {
             let got = a.refusal.map_or(Expect::Approved, Expect::Refused);
             assert_eq!(got, authorize, "{label}: authorize gave {a:?}");
@@ -324,17 +324,17 @@ fn a_credit_line_of_50_is_used_up_and_freed_by_a_settled_refund() {
     let h = Harness::new("credit-50");
     let card = "4000000000000333";
     let insufficient = Some(Refusal::Declined(DeclineCode::InsufficientFunds));
-    let first = h.issuer.authorize(&request("a", card, 3_000)).expect("authorize 30.00");
+    let first = h.issuer.authorize(&request("a", card, 3_000)).wait().expect("authorize 30.00");
     assert!(first.is_approved(), "{first:?}");
     assert_eq!(outcome(&h.issuer, &request("b", card, 3_000)), insufficient);
-    let captured = h.issuer.capture(&first.id, 3_000, "cap-a").expect("capture");
+    let captured = h.issuer.capture(&first.id, 3_000, "cap-a").wait().expect("capture");
     assert_eq!(captured.status, AuthorizationStatus::Captured);
     assert_eq!(outcome(&h.issuer, &request("c", card, 3_000)), insufficient, "captured money still uses the line");
-    let refund = h.issuer.refund(&first.id, 3_000, "rf-a").expect("refund");
+    let refund = h.issuer.refund(&first.id, 3_000, "rf-a").wait().expect("refund");
     assert_eq!(refund.status, RefundStatus::Pending);
     assert_eq!(outcome(&h.issuer, &request("d", card, 3_000)), insufficient, "a pending refund frees nothing");
     h.advance(3 * DAY);
-    assert_eq!(h.issuer.refund_status(&refund.id).expect("refund status").status, RefundStatus::Succeeded);
+    assert_eq!(h.issuer.refund_status(&refund.id).wait().expect("refund status").status, RefundStatus::Succeeded);
     assert_eq!(outcome(&h.issuer, &request("e", card, 3_000)), None, "the settled refund freed the line");
     assert_eq!(outcome(&h.issuer, &request("f", card, 3_000)), insufficient, "and only that much");
 }
@@ -344,11 +344,11 @@ fn a_void_or_an_expiry_frees_the_credit_line() {
     let h = Harness::new("credit-release");
     let card = "4000000000000333";
     let insufficient = Some(Refusal::Declined(DeclineCode::InsufficientFunds));
-    let held = h.issuer.authorize(&request("a", card, 4_000)).expect("authorize 40.00");
+    let held = h.issuer.authorize(&request("a", card, 4_000)).wait().expect("authorize 40.00");
     assert!(held.is_approved());
     assert_eq!(outcome(&h.issuer, &request("b", card, 2_000)), insufficient);
-    h.issuer.void(&held.id, "void-a").expect("void");
-    let again = h.issuer.authorize(&request("c", card, 4_000)).expect("authorize 40.00 again");
+    h.issuer.void(&held.id, "void-a").wait().expect("void");
+    let again = h.issuer.authorize(&request("c", card, 4_000)).wait().expect("authorize 40.00 again");
     assert!(again.is_approved(), "the void freed the line: {again:?}");
     h.advance(7 * DAY);
     assert_eq!(outcome(&h.issuer, &request("d", card, 4_000)), None, "the expired hold freed the line");
@@ -357,7 +357,7 @@ fn a_void_or_an_expiry_frees_the_credit_line() {
 #[test]
 fn limits_hold_across_a_reopen_of_the_issuer_database() {
     let h = Harness::new("reopen");
-    let first = h.issuer.authorize(&request("daily-a", "4000000000000226", 6_000)).expect("authorize");
+    let first = h.issuer.authorize(&request("daily-a", "4000000000000226", 6_000)).wait().expect("authorize");
     assert!(first.is_approved());
     assert_eq!(outcome(&h.issuer, &request("credit-a", "4000000000000333", 3_000)), None);
     for day in 0..3 {
@@ -373,7 +373,7 @@ fn limits_hold_across_a_reopen_of_the_issuer_database() {
     let insufficient = Some(Refusal::Declined(DeclineCode::InsufficientFunds));
     assert_eq!(outcome(&reopened, &request("credit-b", "4000000000000333", 3_000)), insufficient, "credit");
     // The idempotency record survived too.
-    let replay = reopened.authorize(&request("daily-a", "4000000000000226", 6_000)).expect("replay");
+    let replay = reopened.authorize(&request("daily-a", "4000000000000226", 6_000)).wait().expect("replay");
     assert_eq!(replay.id, first.id);
 
     drop(reopened);
@@ -385,72 +385,78 @@ fn limits_hold_across_a_reopen_of_the_issuer_database() {
 fn an_authorization_is_valid_for_seven_days() {
     let h = Harness::new("expiry-7");
     let card = "4242424242424242";
-    let early = h.issuer.authorize(&request("early", card, 1_000)).expect("authorize");
-    let late = h.issuer.authorize(&request("late", card, 1_000)).expect("authorize");
+    let early = h.issuer.authorize(&request("early", card, 1_000)).wait().expect("authorize");
+    let late = h.issuer.authorize(&request("late", card, 1_000)).wait().expect("authorize");
     assert_eq!(late.expires_at, START + 7 * DAY);
     h.advance(7 * DAY - 1);
-    assert_eq!(h.issuer.authorization(&late.id).expect("read").status, AuthorizationStatus::Authorized);
-    let captured = h.issuer.capture(&early.id, 1_000, "cap-early").expect("capture on the last second");
+    assert_eq!(h.issuer.authorization(&late.id).wait().expect("read").status, AuthorizationStatus::Authorized);
+    let captured = h.issuer.capture(&early.id, 1_000, "cap-early").wait().expect("capture on the last second");
     assert_eq!((captured.status, captured.captured_minor), (AuthorizationStatus::Captured, 1_000));
     h.advance(1);
-    assert_eq!(h.issuer.capture(&late.id, 1_000, "cap-late"), Err(IssuerError::AuthorizationExpired));
-    assert_eq!(h.issuer.authorization(&late.id).expect("read").status, AuthorizationStatus::Expired);
+    assert_eq!(h.issuer.capture(&late.id, 1_000, "cap-late").wait(), Err(IssuerError::AuthorizationExpired));
+    assert_eq!(h.issuer.authorization(&late.id).wait().expect("read").status, AuthorizationStatus::Expired);
     // An expired authorization can still be voided (released), and then reads voided.
-    assert_eq!(h.issuer.void(&late.id, "void-late").expect("void").status, AuthorizationStatus::Voided);
+    assert_eq!(h.issuer.void(&late.id, "void-late").wait().expect("void").status, AuthorizationStatus::Voided);
 }
 
 #[test]
 fn card_0242_authorizations_expire_after_one_day() {
     let h = Harness::new("expiry-1");
     let card = "4000000000000242";
-    let early = h.issuer.authorize(&request("early", card, 1_000)).expect("authorize");
-    let late = h.issuer.authorize(&request("late", card, 1_000)).expect("authorize");
+    let early = h.issuer.authorize(&request("early", card, 1_000)).wait().expect("authorize");
+    let late = h.issuer.authorize(&request("late", card, 1_000)).wait().expect("authorize");
     assert_eq!(late.expires_at, START + DAY);
     h.advance(DAY - 60);
-    h.issuer.capture(&early.id, 1_000, "cap-early").expect("capture within the day");
+    h.issuer.capture(&early.id, 1_000, "cap-early").wait().expect("capture within the day");
     h.advance(60);
-    assert_eq!(h.issuer.capture(&late.id, 1_000, "cap-late"), Err(IssuerError::AuthorizationExpired));
+    assert_eq!(h.issuer.capture(&late.id, 1_000, "cap-late").wait(), Err(IssuerError::AuthorizationExpired));
 }
 
 #[test]
 fn captures_are_partial_at_most_and_voids_are_final() {
     let h = Harness::new("capture");
     let card = "4242424242424242";
-    let a = h.issuer.authorize(&request("a", card, 1_000)).expect("authorize");
-    assert_eq!(h.issuer.capture(&a.id, 1_001, "cap-a-too-much"), Err(IssuerError::AmountTooLarge));
-    assert_eq!(h.issuer.capture(&a.id, 0, "cap-a-zero"), Err(IssuerError::AmountTooLarge));
-    let partial = h.issuer.capture(&a.id, 400, "cap-a").expect("partial capture");
+    let a = h.issuer.authorize(&request("a", card, 1_000)).wait().expect("authorize");
+    assert_eq!(h.issuer.capture(&a.id, 1_001, "cap-a-too-much").wait(), Err(IssuerError::AmountTooLarge));
+    assert_eq!(h.issuer.capture(&a.id, 0, "cap-a-zero").wait(), Err(IssuerError::AmountTooLarge));
+    let partial = h.issuer.capture(&a.id, 400, "cap-a").wait().expect("partial capture");
     assert_eq!(
         (partial.status, partial.captured_minor, partial.amount_minor),
         (AuthorizationStatus::Captured, 400, 1_000)
     );
-    assert!(matches!(h.issuer.capture(&a.id, 400, "cap-a-again"), Err(IssuerError::InvalidState(_))), "captured once");
-    assert!(matches!(h.issuer.void(&a.id, "void-a"), Err(IssuerError::InvalidState(_))), "a capture cannot be voided");
+    assert!(
+        matches!(h.issuer.capture(&a.id, 400, "cap-a-again").wait(), Err(IssuerError::InvalidState(_))),
+        "captured once"
+    );
+    assert!(
+        matches!(h.issuer.void(&a.id, "void-a").wait(), Err(IssuerError::InvalidState(_))),
+        "a capture cannot be voided"
+    );
     // Refunds are bounded by what was captured.
-    assert_eq!(h.issuer.refund(&a.id, 401, "rf-a-too-much"), Err(IssuerError::AmountTooLarge));
+    assert_eq!(h.issuer.refund(&a.id, 401, "rf-a-too-much").wait(), Err(IssuerError::AmountTooLarge));
 
-    let b = h.issuer.authorize(&request("b", card, 1_000)).expect("authorize");
-    assert_eq!(h.issuer.void(&b.id, "void-b").expect("void").status, AuthorizationStatus::Voided);
-    assert!(matches!(h.issuer.capture(&b.id, 1_000, "cap-b"), Err(IssuerError::InvalidState(_))));
-    assert!(matches!(h.issuer.refund(&b.id, 1_000, "rf-b"), Err(IssuerError::InvalidState(_))));
+    let b = h.issuer.authorize(&request("b", card, 1_000)).wait().expect("authorize");
+    assert_eq!(h.issuer.void(&b.id, "void-b").wait().expect("void").status, AuthorizationStatus::Voided);
+    assert!(matches!(h.issuer.capture(&b.id, 1_000, "cap-b").wait(), Err(IssuerError::InvalidState(_))));
+    assert!(matches!(h.issuer.refund(&b.id, 1_000, "rf-b").wait(), Err(IssuerError::InvalidState(_))));
 
-    let refused = h.issuer.authorize(&request("c", "4000000000000002", 1_000)).expect("authorize");
-    assert!(matches!(h.issuer.capture(&refused.id, 1_000, "cap-c"), Err(IssuerError::InvalidState(_))));
-    assert_eq!(h.issuer.capture("auth_nonexistent", 1_000, "cap-d"), Err(IssuerError::NotFound));
+    let refused = h.issuer.authorize(&request("c", "4000000000000002", 1_000)).wait().expect("authorize");
+    assert!(matches!(h.issuer.capture(&refused.id, 1_000, "cap-c").wait(), Err(IssuerError::InvalidState(_))));
+    assert_eq!(h.issuer.capture("auth_nonexistent", 1_000, "cap-d").wait(), Err(IssuerError::NotFound));
 }
 
 #[test]
 fn authorize_is_idempotent_by_key_and_counts_once_against_limits() {
     let h = Harness::new("idempotent-authorize");
     let card = "4000000000000226";
-    let first = h.issuer.authorize(&request("k1", card, 6_000)).expect("authorize");
+    let first = h.issuer.authorize(&request("k1", card, 6_000)).wait().expect("authorize");
     h.advance(60);
-    let second = h.issuer.authorize(&request("k1", card, 6_000)).expect("authorize again");
+    let second = h.issuer.authorize(&request("k1", card, 6_000)).wait().expect("authorize again");
     assert_eq!(second, first, "the same key gives the same authorization");
-    assert_eq!(h.issuer.authorize(&request("k1", card, 6_001)), Err(IssuerError::KeyReused));
+    assert_eq!(h.issuer.authorize(&request("k1", card, 6_001)).wait(), Err(IssuerError::KeyReused));
     let mut other_currency = request("k1", card, 6_000);
     other_currency.currency = "EUR".to_owned();
-    assert_eq!(h.issuer.authorize(&other_currency), Err(IssuerError::KeyReused));
+    assert_eq!(h.issuer.authorize(&other_currency).wait(), Err(IssuerError::KeyReused));
     // 60.00 counted once: 40.00 more reaches the 100.00 daily limit exactly; one cent more is over it.
     assert_eq!(outcome(&h.issuer, &request("k2", card, 4_000)), None);
     assert_eq!(outcome(&h.issuer, &request("k3", card, 1)), Some(Refusal::Declined(DeclineCode::CardVelocityExceeded)));
@@ -463,35 +469,35 @@ fn authorize_is_idempotent_by_key_and_counts_once_against_limits() {
 fn capture_void_and_refund_are_idempotent_by_key() {
     let h = Harness::new("idempotent-ops");
     let card = "4242424242424242";
-    let a = h.issuer.authorize(&request("a", card, 1_000)).expect("authorize");
-    let captured = h.issuer.capture(&a.id, 600, "cap").expect("capture");
-    assert_eq!(h.issuer.capture(&a.id, 600, "cap").expect("capture again"), captured);
-    assert_eq!(h.issuer.capture(&a.id, 500, "cap"), Err(IssuerError::KeyReused), "the key with another amount");
+    let a = h.issuer.authorize(&request("a", card, 1_000)).wait().expect("authorize");
+    let captured = h.issuer.capture(&a.id, 600, "cap").wait().expect("capture");
+    assert_eq!(h.issuer.capture(&a.id, 600, "cap").wait().expect("capture again"), captured);
+    assert_eq!(h.issuer.capture(&a.id, 500, "cap").wait(), Err(IssuerError::KeyReused), "the key with another amount");
 
-    let refund = h.issuer.refund(&a.id, 200, "rf").expect("refund");
-    assert_eq!(h.issuer.refund(&a.id, 200, "rf").expect("refund again"), refund);
-    assert_eq!(h.issuer.authorization(&a.id).expect("read").refunded_minor, 200, "refunded once");
-    let rest = h.issuer.refund(&a.id, 400, "rf-2").expect("refund the rest");
+    let refund = h.issuer.refund(&a.id, 200, "rf").wait().expect("refund");
+    assert_eq!(h.issuer.refund(&a.id, 200, "rf").wait().expect("refund again"), refund);
+    assert_eq!(h.issuer.authorization(&a.id).wait().expect("read").refunded_minor, 200, "refunded once");
+    let rest = h.issuer.refund(&a.id, 400, "rf-2").wait().expect("refund the rest");
     assert_ne!(rest.id, refund.id);
-    assert_eq!(h.issuer.refund(&a.id, 1, "rf-3"), Err(IssuerError::AmountTooLarge), "all of it was refunded");
-    assert_eq!(h.issuer.void(&a.id, "rf"), Err(IssuerError::KeyReused), "a refund key cannot void");
+    assert_eq!(h.issuer.refund(&a.id, 1, "rf-3").wait(), Err(IssuerError::AmountTooLarge), "all of it was refunded");
+    assert_eq!(h.issuer.void(&a.id, "rf").wait(), Err(IssuerError::KeyReused), "a refund key cannot void");
 
-    let b = h.issuer.authorize(&request("b", card, 1_000)).expect("authorize");
-    let voided = h.issuer.void(&b.id, "void").expect("void");
+    let b = h.issuer.authorize(&request("b", card, 1_000)).wait().expect("authorize");
+    let voided = h.issuer.void(&b.id, "void").wait().expect("void");
     assert_eq!(voided.status, AuthorizationStatus::Voided);
-    assert_eq!(h.issuer.void(&b.id, "void").expect("void again"), voided);
-    assert_eq!(h.issuer.capture(&b.id, 1_000, "void"), Err(IssuerError::KeyReused), "a void key cannot capture");
+    assert_eq!(h.issuer.void(&b.id, "void").wait().expect("void again"), voided);
+    assert_eq!(h.issuer.capture(&b.id, 1_000, "void").wait(), Err(IssuerError::KeyReused), "a void key cannot capture");
 }
 
 #[test]
 fn refunds_settle_after_their_days_or_fail() {
     let h = Harness::new("refunds");
     let refund_of = |number: &str, key: &str| {
-        let a = h.issuer.authorize(&request(key, number, 1_000)).expect("authorize");
-        h.issuer.capture(&a.id, 1_000, &format!("cap-{key}")).expect("capture");
-        h.issuer.refund(&a.id, 1_000, &format!("rf-{key}")).expect("refund")
+        let a = h.issuer.authorize(&request(key, number, 1_000)).wait().expect("authorize");
+        h.issuer.capture(&a.id, 1_000, &format!("cap-{key}")).wait().expect("capture");
+        h.issuer.refund(&a.id, 1_000, &format!("rf-{key}")).wait().expect("refund")
     };
-    let status = |id: &str| h.issuer.refund_status(id).expect("refund status").status;
+    let status = |id: &str| h.issuer.refund_status(id).wait().expect("refund status").status;
     let normal = refund_of("4242424242424242", "normal");
     let slow = refund_of("4000000000007726", "slow");
     let failing = refund_of("4000000000000325", "failing");
@@ -499,7 +505,7 @@ fn refunds_settle_after_their_days_or_fail() {
     assert_eq!((slow.status, slow.settles_at), (RefundStatus::Pending, START + 10 * DAY));
     assert_eq!(failing.status, RefundStatus::Failed);
     // A failed refund returned nothing to the card.
-    assert_eq!(h.issuer.authorization(&failing.authorization_id).expect("read").refunded_minor, 0);
+    assert_eq!(h.issuer.authorization(&failing.authorization_id).wait().expect("read").refunded_minor, 0);
 
     h.advance(3 * DAY - 1);
     assert_eq!(
@@ -513,7 +519,7 @@ fn refunds_settle_after_their_days_or_fail() {
     assert_eq!(status(&slow.id), RefundStatus::Succeeded, "after 10 days");
     assert_eq!(status(&failing.id), RefundStatus::Failed, "a failed refund stays failed");
     assert_eq!(status(&normal.id), RefundStatus::Succeeded);
-    assert_eq!(h.issuer.refund_status("rf_nonexistent"), Err(IssuerError::NotFound));
+    assert_eq!(h.issuer.refund_status("rf_nonexistent").wait(), Err(IssuerError::NotFound));
 }
 
 #[tokio::test]
@@ -525,14 +531,55 @@ async fn in_process_a_timeout_is_resolved_by_the_lookup_which_blocks_the_key() {
     assert_eq!(connector.authorize(&silent).await, Err(IssuerError::Timeout));
     assert_eq!(connector.authorize_resolving(&silent).await, Ok(Resolved::NoAnswer));
     // The abandoned key can never authorize, whatever arrives under it later.
-    assert_eq!(issuer.authorize(&request("silent", "4242424242424242", 1_000)), Err(IssuerError::KeyBlocked));
-    assert_eq!(issuer.lookup_or_block("silent"), Ok(None));
+    assert_eq!(issuer.authorize(&request("silent", "4242424242424242", 1_000)).await, Err(IssuerError::KeyBlocked));
+    assert_eq!(issuer.lookup_or_block("silent").await, Ok(None));
     // An answered attempt is found by its key, and looking it up blocks nothing.
     let Ok(Resolved::Answered(a)) = connector.authorize_resolving(&request("heard", "4242424242424242", 1_000)).await
     else {
         panic!("an ordinary card is answered");
     };
     assert!(a.is_approved(), "{a:?}");
-    assert_eq!(issuer.lookup_or_block("heard").expect("lookup").map(|found| found.id), Some(a.id.clone()));
-    assert_eq!(issuer.authorize(&request("heard", "4242424242424242", 1_000)).map(|again| again.id), Ok(a.id));
+    assert_eq!(issuer.lookup_or_block("heard").await.expect("lookup").map(|found| found.id), Some(a.id.clone()));
+    assert_eq!(issuer.authorize(&request("heard", "4242424242424242", 1_000)).await.map(|again| again.id), Ok(a.id));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_calls_are_committed_in_batches_and_a_failing_call_rolls_back_alone() {
+    let h = Harness::new("batches");
+    let issuer = Arc::new(h.reopen());
+    for i in 0..100 {
+        issuer.authorize(&request(&format!("old{i}"), "4242424242424242", 100)).await.unwrap_or_else(|e| panic!("{e}"));
+    }
+    let mut tasks = Vec::new();
+    for i in 0..400 {
+        let issuer = Arc::clone(&issuer);
+        tasks.push(tokio::spawn(async move {
+            // Every fourth call reuses an earlier key with another amount: refused, nothing written.
+            let (key, amount) = if i % 4 == 3 { (format!("old{}", i / 4), 999) } else { (format!("k{i}"), 100 + i) };
+            (i, issuer.authorize(&request(&key, "4242424242424242", amount)).await)
+        }));
+    }
+    let mut approved = 0;
+    for t in tasks {
+        let (i, answer) = t.await.unwrap_or_else(|e| panic!("{e}"));
+        if i % 4 == 3 {
+            assert_eq!(answer, Err(IssuerError::KeyReused), "call {i}");
+        } else {
+            assert!(answer.as_ref().is_ok_and(|a| a.is_approved()), "call {i}: {answer:?}");
+            approved += 1;
+        }
+    }
+    assert_eq!(approved, 300);
+    // Answered means durable: another issuer on the same file finds every approved call, and the
+    // refused ones changed nothing.
+    drop(issuer);
+    let reopened = h.reopen();
+    for i in (0..400).filter(|i| i % 4 != 3) {
+        let found = reopened.lookup_or_block(&format!("k{i}")).await.unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(found.map(|a| a.amount_minor), Some(100 + i));
+    }
+    for i in 0..100 {
+        let found = reopened.lookup_or_block(&format!("old{i}")).await.unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(found.map(|a| a.amount_minor), Some(100));
+    }
 }

@@ -1,4 +1,6 @@
-//! `pocketpay bench checkout`: complete orders through the HTTP API of a real server on loopback —
+//! `pocketpay bench checkout`: complete orders through the API of a real server — in process through
+//! its router (every layer: auth, idempotency, JSON, the handlers and their writer commands), or with
+//! `--http` over loopback —
 //! each order created, paid half from the buyer's Pocket and half by a saved card (authorized at the
 //! in-process test issuer), and shipped (captured) — every answer durable.
 
@@ -8,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context};
 
-use crate::client::{sign_up, Client};
+use crate::client::{sign_up, Client, Transport};
 use rand::Rng;
 use serde_json::json;
 use server::{Mode, ServerConfig};
@@ -25,6 +27,9 @@ pub struct CheckoutBenchArgs {
     /// How long to measure, after a one-second warm-up.
     #[arg(long, default_value_t = 10)]
     pub seconds: u64,
+    /// Send every call over HTTP on loopback instead of through the router in process.
+    #[arg(long)]
+    pub http: bool,
 }
 
 /// Results of a run.
@@ -72,13 +77,19 @@ pub async fn run_checkout(args: CheckoutBenchArgs) -> anyhow::Result<CheckoutBen
     config.spending_limits.daily_minor = i64::MAX / 4;
     config.spending_limits.monthly_minor = i64::MAX / 4;
     let app = server::build(config).await.context("starting the server")?;
+    let app_router = app.router();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let base = format!("http://{}", listener.local_addr()?);
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let served = tokio::spawn(app.serve(listener, async move {
         let _ = stopped.await;
     }));
-    let client = Arc::new(Client { http: reqwest::Client::builder().pool_max_idle_per_host(1024).build()?, base });
+    let client = if args.http {
+        Client::http(reqwest::Client::builder().pool_max_idle_per_host(1024).build()?, base)
+    } else {
+        Client { transport: Transport::InProcess(app_router) }
+    };
+    let client = Arc::new(client);
 
     eprintln!("setting up a shop and {} buyers…", args.buyers);
     let password = "bench-password-1";

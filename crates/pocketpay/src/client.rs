@@ -1,15 +1,30 @@
-//! A small JSON client of a running server, for the commands that drive one (`bench checkout`, `demo`).
+//! A small JSON client of a server, for the commands that drive one (`bench checkout`, `demo`): over
+//! HTTP, or in process through the server's own router (the same layers and handlers, without the
+//! TCP and HTTP/1 framing).
 
 use anyhow::bail;
 use serde_json::{json, Value};
+use tower::ServiceExt;
+
+/// How requests reach the server.
+pub enum Transport {
+    /// Over HTTP to `base` (such as `http://127.0.0.1:8080`).
+    Http { http: reqwest::Client, base: String },
+    /// Through the application router in this process.
+    InProcess(axum::Router),
+}
 
 /// A JSON client of a Pocketpay server.
 pub struct Client {
-    pub http: reqwest::Client,
-    pub base: String,
+    pub transport: Transport,
 }
 
 impl Client {
+    /// A client over HTTP.
+    pub fn http(http: reqwest::Client, base: String) -> Client {
+        Client { transport: Transport::Http { http, base } }
+    }
+
     /// Any call; answers the status and the JSON body.
     pub async fn call(
         &self,
@@ -18,7 +33,27 @@ impl Client {
         token: Option<&str>,
         body: Option<Value>,
     ) -> anyhow::Result<(u16, Value)> {
-        let mut req = self.http.request(method, format!("{}{path}", self.base));
+        let (http, base) = match &self.transport {
+            Transport::Http { http, base } => (http, base),
+            Transport::InProcess(router) => {
+                let mut request = axum::http::Request::builder().method(method.as_str()).uri(path);
+                if let Some(t) = token {
+                    request = request.header("authorization", format!("Bearer {t}"));
+                }
+                let bytes = match body {
+                    Some(b) => {
+                        request = request.header("content-type", "application/json");
+                        serde_json::to_vec(&b)?
+                    }
+                    None => Vec::new(),
+                };
+                let response = router.clone().oneshot(request.body(axum::body::Body::from(bytes))?).await?;
+                let status = response.status().as_u16();
+                let bytes = axum::body::to_bytes(response.into_body(), 16 * 1024 * 1024).await?;
+                return Ok((status, serde_json::from_slice(&bytes).unwrap_or(Value::Null)));
+            }
+        };
+        let mut req = http.request(method, format!("{base}{path}"));
         if let Some(t) = token {
             req = req.bearer_auth(t);
         }

@@ -51,7 +51,7 @@ pub async fn run(
     let served = tokio::spawn(app.serve(listener, shutdown));
     let marker = args.data_dir.join(SEEDED_MARKER);
     if !marker.exists() {
-        let client = Client { http: reqwest::Client::new(), base: base.clone() };
+        let client = Client::http(reqwest::Client::new(), base.clone());
         eprintln!("seeding the demo shop…");
         seed(&client).await.context("seeding the demo shop")?;
         std::fs::write(&marker, b"seeded\n")?;

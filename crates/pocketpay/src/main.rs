@@ -134,7 +134,7 @@ enum IssuerCommand {
 enum BenchCommand {
     /// Durable ledger transfers from many concurrent submitters through the API's writer path.
     Ledger(bench::LedgerBenchArgs),
-    /// Complete orders (create, pay half Pocket half saved card, ship) through the HTTP API.
+    /// Complete orders (create, pay half Pocket half saved card, ship) through the API, in process or `--http`.
     Checkout(bench_checkout::CheckoutBenchArgs),
 }
 
@@ -288,9 +288,10 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Bench { command: BenchCommand::Checkout(args) } => {
             let concurrency = args.concurrency;
+            let transport = if args.http { "over HTTP" } else { "in process through the API router" };
             let report = bench_checkout::run_checkout(args).await?;
             println!(
-                "checkout bench: {} complete orders in {:.1} s = {:.0} orders/s (create + pay half Pocket half card + ship, durable); latency p50 {} ms, p99 {} ms; {} in flight; {} failed",
+                "checkout bench ({transport}): {} complete orders in {:.1} s = {:.0} orders/s (create + pay half Pocket half card + ship, durable); latency p50 {} ms, p99 {} ms; {} in flight; {} failed",
                 report.orders,
                 report.elapsed.as_secs_f64(),
                 report.orders as f64 / report.elapsed.as_secs_f64(),

@@ -287,6 +287,12 @@ pub async fn build(config: ServerConfig) -> Result<App, StartError> {
 }
 
 impl App {
+    /// The application router, to call the API in process (benchmarks) with every layer a request
+    /// over HTTP passes.
+    pub fn router(&self) -> axum::Router {
+        self.router.clone()
+    }
+
     /// Serves on `listener` until `shutdown` completes, then drains the writer.
     pub async fn serve(
         self,
