@@ -176,6 +176,12 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             config.secret_hex = std::env::var("POCKETPAY_SECRET").ok();
             config.vault_keys = std::env::var("POCKETPAY_VAULT_KEYS").ok();
             config.issuer_url = std::env::var("POCKETPAY_ISSUER_URL").ok().filter(|u| !u.is_empty());
+            if std::env::var("POCKETPAY_INSECURE_COOKIES").is_ok_and(|v| v == "1") {
+                if mode == Mode::Live {
+                    anyhow::bail!("POCKETPAY_INSECURE_COOKIES is for test setups only: live mode keeps cookies Secure");
+                }
+                config.web_secure_cookies = false;
+            }
             if let Ok(list) = std::env::var("POCKETPAY_ACCEPTED_BRANDS") {
                 let mut brands = Vec::new();
                 for name in list.split(',').map(str::trim).filter(|n| !n.is_empty()) {
