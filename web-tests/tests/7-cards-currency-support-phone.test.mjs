@@ -1,5 +1,6 @@
 // The card manager (default, expiry, remove), paying in the buyer's own currency at the locked rate,
-// a support ticket answered by an operator, confirming receipt, and the pages on a phone-sized screen.
+// a support ticket answered by an operator, confirming receipt, reporting an unauthorized payment, and
+// the pages on a phone-sized screen.
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -105,6 +106,15 @@ test('a support ticket answered by an operator, and receipt confirmed', async ()
   await page.getByRole('button', { name: 'I received it' }).click();
   await page.waitForURL(/notice=confirmed/);
   assert.equal(await orderStatus(page), 'completed');
+
+  // The buyer does not recognise the payment: reimbursed into the Pocket at once, the card blocked.
+  await page.getByText('I did not make this payment').click();
+  await page.getByLabel('What happened?').fill('I never ordered candles; my card was used by someone else.');
+  await page.getByRole('button', { name: 'Report an unauthorized payment' }).click();
+  await page.waitForURL(/notice=reported/);
+  assert.match(await page.locator('.notice').innerText(), /reimbursed the payment and blocked the card/);
+  await page.goto(`${shop.base}/pocket`);
+  assert.match(await page.locator('table.history').innerText(), /reimbursement/);
   await page.close();
 });
 
