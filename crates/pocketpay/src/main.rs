@@ -176,6 +176,28 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             config.secret_hex = std::env::var("POCKETPAY_SECRET").ok();
             config.vault_keys = std::env::var("POCKETPAY_VAULT_KEYS").ok();
             config.issuer_url = std::env::var("POCKETPAY_ISSUER_URL").ok().filter(|u| !u.is_empty());
+            // Risk rules and platform limits (minor units of USD, the limits' currency).
+            if let Some(v) = env_number::<i64>("POCKETPAY_STEP_UP_AMOUNT_MINOR")? {
+                config.risk.amount_threshold_minor = v;
+            }
+            if let Some(v) = env_number::<i64>("POCKETPAY_VELOCITY_WINDOW_S")? {
+                config.risk.velocity_window_s = v;
+            }
+            if let Some(v) = env_number::<u32>("POCKETPAY_VELOCITY_COUNT_MAX")? {
+                config.risk.velocity_count_max = v;
+            }
+            if let Some(v) = env_number::<u8>("POCKETPAY_STEP_UP_NEW_CARDS")? {
+                config.step_up_new_cards = v != 0;
+            }
+            if let Some(v) = env_number::<i64>("POCKETPAY_DAILY_LIMIT_MINOR")? {
+                config.spending_limits.daily_minor = v;
+            }
+            if let Some(v) = env_number::<i64>("POCKETPAY_MONTHLY_LIMIT_MINOR")? {
+                config.spending_limits.monthly_minor = v;
+            }
+            if config.spending_limits.daily_minor > config.spending_limits.monthly_minor {
+                anyhow::bail!("POCKETPAY_DAILY_LIMIT_MINOR is above POCKETPAY_MONTHLY_LIMIT_MINOR");
+            }
             if std::env::var("POCKETPAY_INSECURE_COOKIES").is_ok_and(|v| v == "1") {
                 if mode == Mode::Live {
                     anyhow::bail!("POCKETPAY_INSECURE_COOKIES is for test setups only: live mode keeps cookies Secure");
@@ -324,6 +346,17 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             );
             Ok(ExitCode::SUCCESS)
         }
+    }
+}
+
+/// A positive number from the environment, if set; a clear error naming the variable otherwise.
+fn env_number<T: std::str::FromStr + PartialOrd + Default>(name: &str) -> anyhow::Result<Option<T>> {
+    match std::env::var(name) {
+        Err(_) => Ok(None),
+        Ok(text) => match text.trim().parse::<T>() {
+            Ok(v) if v >= T::default() => Ok(Some(v)),
+            _ => anyhow::bail!("{name} must be a whole number of at least 0 (got {text:?})"),
+        },
     }
 }
 

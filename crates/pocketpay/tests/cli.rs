@@ -246,3 +246,26 @@ async fn the_demo_seeds_a_live_shop_once_and_keeps_it_across_restarts() {
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn serve_refuses_a_malformed_limit_and_names_the_variable() {
+    let dir = temp_dir("limits");
+    let out = Command::new(env!("CARGO_BIN_EXE_pocketpay"))
+        .args(["serve", "--listen", "127.0.0.1:0", "--data-dir", &dir])
+        .env("POCKETPAY_DAILY_LIMIT_MINOR", "lots")
+        .output()
+        .unwrap_or_else(|e| panic!("serve: {e}"));
+    let text = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{text}");
+    assert!(text.contains("POCKETPAY_DAILY_LIMIT_MINOR must be a whole number"), "{text}");
+    let out = Command::new(env!("CARGO_BIN_EXE_pocketpay"))
+        .args(["serve", "--listen", "127.0.0.1:0", "--data-dir", &dir])
+        .env("POCKETPAY_DAILY_LIMIT_MINOR", "900000")
+        .env("POCKETPAY_MONTHLY_LIMIT_MINOR", "100000")
+        .output()
+        .unwrap_or_else(|e| panic!("serve: {e}"));
+    let text = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{text}");
+    assert!(text.contains("above POCKETPAY_MONTHLY_LIMIT_MINOR"), "{text}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
