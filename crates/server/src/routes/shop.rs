@@ -849,6 +849,10 @@ async fn pay_order(
                     return Ok(Claimed::Answered(ApiResponse::ok(shown)));
                 }
             }
+            // Step 2 in the same command: hold the Pocket part (one durable round trip fewer).
+            if let Some(answer) = hold_pocket_part(tx, &payment.id, &attempt.id, split, now, &request_id)? {
+                return Ok(Claimed::Answered(answer));
+            }
             Ok(Claimed::Claimed { payment_id: payment.id, attempt_id: attempt.id })
         })
         .await?;
@@ -865,7 +869,7 @@ async fn pay_order(
         Claimed::Claimed { payment_id, attempt_id } => (payment_id, attempt_id),
     };
     let pending = PendingPayment { card, split, merchant_country, expires_at: now + CODE_TTL_S };
-    Ok(authorize_attempt(&state, idem, &payment_id, &attempt_id, pending, false).await)
+    Ok(authorize_attempt(&state, idem, &payment_id, &attempt_id, pending, false, true).await)
 }
 
 /// Steps 2 and 3 of paying, for a claimed attempt: hold the Pocket part, authorize the card part at
@@ -878,66 +882,19 @@ async fn authorize_attempt(
     attempt_id: &str,
     pending: PendingPayment,
     verified: bool,
+    pocket_held: bool,
 ) -> Response {
     let now = state.clock.now();
     let request_id = crate::error::current_request_id();
     let (pid, aid) = (payment_id.to_owned(), attempt_id.to_owned());
     let split = pending.split;
-    // Hold the Pocket part (and finish at once when the Pocket pays everything).
-    let held = state
-        .store
-        .write(move |tx| -> Result<Option<ApiResponse>, ApiError> {
-            let mut payment = tx.payment(&pid)?.ok_or_else(ApiError::internal)?;
-            if payment.attempt_in_progress.as_deref() != Some(aid.as_str()) {
-                return Err(not_payable("This payment attempt is no longer open."));
-            }
-            let order = tx.order(&payment.order_id)?.ok_or_else(ApiError::internal)?;
-            let currency = Currency::parse(&payment.currency).map_err(|_| ApiError::internal())?;
-            if split.pocket_minor > 0 {
-                let destination = crate::pocket::seller_payable(tx, &order.merchant_id, currency, now)?;
-                let held = tx.savepoint(|tx| {
-                    pocket::hold(
-                        tx,
-                        &HoldSpec {
-                            hold_id: &aid,
-                            user_id: &order.buyer_user_id,
-                            amount: split.pocket_minor,
-                            currency,
-                            destination,
-                            timeout_at: None,
-                            reference: &order.number,
-                        },
-                        now,
-                    )
-                });
-                if let Err(e) = held {
-                    let code = e.code;
-                    fail_attempt(tx, &mut payment, &aid, &e, code, None, now)?;
-                    let shown = payment_view(tx, &pid)?;
-                    return Ok(Some(ApiResponse {
-                        status: e.status,
-                        body: e.with_object("payment", shown).body(&request_id),
-                    }));
-                }
-                payment.hold_id = Some(aid.clone());
-            }
-            payment.status = PaymentStatus::RequiresPaymentMethod.name().into();
-            payment.updated_at = now;
-            if split.card_minor == 0 {
-                payment.status = PaymentStatus::RequiresCapture.name().into();
-                payment.attempt_in_progress = None;
-                payment.last_error_code = None;
-                payment.last_decline_code = None;
-                payment.last_error_message = None;
-                tx.update_payment(&payment)?;
-                tx.finish_attempt(&aid, "succeeded", None, None, None)?;
-                mark_paid(tx, &order, now)?;
-                return Ok(Some(ApiResponse::ok(payment_view(tx, &pid)?)));
-            }
-            tx.update_payment(&payment)?;
-            Ok(None)
-        })
-        .await;
+    // Hold the Pocket part (and finish at once when the Pocket pays everything), unless the command
+    // that claimed the attempt already did.
+    let held = if pocket_held {
+        Ok(None)
+    } else {
+        state.store.write(move |tx| hold_pocket_part(tx, &pid, &aid, split, now, &request_id)).await
+    };
     match held {
         Ok(Some(answer)) => return record_answer(state, idem, answer).await,
         Ok(None) => {}
@@ -1032,6 +989,64 @@ async fn authorize_attempt(
         remember_pending(state, payment_id, pending, now);
     }
     response
+}
+
+/// Step 2 of paying: holds the Pocket part of a claimed attempt. Answers at once when the hold fails
+/// (the attempt fails, nothing held) or when the Pocket pays everything (the payment is authorized).
+fn hold_pocket_part(
+    tx: &mut WriteTx<'_>,
+    pid: &str,
+    aid: &str,
+    split: Split,
+    now: i64,
+    request_id: &str,
+) -> Result<Option<ApiResponse>, ApiError> {
+    let mut payment = tx.payment(pid)?.ok_or_else(ApiError::internal)?;
+    if payment.attempt_in_progress.as_deref() != Some(aid) {
+        return Err(not_payable("This payment attempt is no longer open."));
+    }
+    let order = tx.order(&payment.order_id)?.ok_or_else(ApiError::internal)?;
+    let currency = Currency::parse(&payment.currency).map_err(|_| ApiError::internal())?;
+    if split.pocket_minor > 0 {
+        let destination = crate::pocket::seller_payable(tx, &order.merchant_id, currency, now)?;
+        let held = tx.savepoint(|tx| {
+            pocket::hold(
+                tx,
+                &HoldSpec {
+                    hold_id: aid,
+                    user_id: &order.buyer_user_id,
+                    amount: split.pocket_minor,
+                    currency,
+                    destination,
+                    timeout_at: None,
+                    reference: &order.number,
+                },
+                now,
+            )
+        });
+        if let Err(e) = held {
+            let code = e.code;
+            fail_attempt(tx, &mut payment, aid, &e, code, None, now)?;
+            let shown = payment_view(tx, pid)?;
+            return Ok(Some(ApiResponse { status: e.status, body: e.with_object("payment", shown).body(request_id) }));
+        }
+        payment.hold_id = Some(aid.to_owned());
+    }
+    payment.status = PaymentStatus::RequiresPaymentMethod.name().into();
+    payment.updated_at = now;
+    if split.card_minor == 0 {
+        payment.status = PaymentStatus::RequiresCapture.name().into();
+        payment.attempt_in_progress = None;
+        payment.last_error_code = None;
+        payment.last_decline_code = None;
+        payment.last_error_message = None;
+        tx.update_payment(&payment)?;
+        tx.finish_attempt(aid, "succeeded", None, None, None)?;
+        mark_paid(tx, &order, now)?;
+        return Ok(Some(ApiResponse::ok(payment_view(tx, pid)?)));
+    }
+    tx.update_payment(&payment)?;
+    Ok(None)
 }
 
 #[derive(Deserialize)]
@@ -1183,7 +1198,7 @@ async fn verify_payment(
             PendingPayment { card, split, merchant_country, expires_at: now + CODE_TTL_S }
         }
     };
-    Ok(authorize_attempt(&state, idem, &id, &attempt_id, pending, true).await)
+    Ok(authorize_attempt(&state, idem, &id, &attempt_id, pending, true, false).await)
 }
 
 async fn user_id_of(state: &AppState, payment_id: &str) -> Result<String, ApiError> {
