@@ -81,10 +81,13 @@ export async function inboxCode(base, ...recipients) {
   return newest.code;
 }
 
-/** Luhn-valid runs of 13 to 19 digits (spaces or dashes allowed between them) in a text. */
+/**
+ * Luhn-valid runs of 13 to 19 digits (spaces or dashes allowed between them) in a text, standing
+ * alone: digits inside a longer token (a hex CSRF token, a random id) are not a card number.
+ */
 export function cardNumbersIn(text) {
   const found = [];
-  for (const m of text.matchAll(/\d(?:[ -]?\d){12,18}/g)) {
+  for (const m of text.matchAll(/(?<![0-9A-Za-z])\d(?:[ -]?\d){12,18}(?![0-9A-Za-z])/g)) {
     const digits = m[0].replace(/[ -]/g, '');
     let sum = 0;
     for (let i = 0; i < digits.length; i++) {
