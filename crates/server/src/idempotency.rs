@@ -82,9 +82,21 @@ pub struct Recorded;
 #[derive(Default, Clone)]
 pub struct InFlight(Arc<Mutex<HashSet<Vec<u8>>>>);
 
-struct InFlightGuard {
+/// Holds a key in [`InFlight`] until dropped.
+pub(crate) struct InFlightGuard {
     set: InFlight,
     key: Vec<u8>,
+}
+
+impl InFlight {
+    /// Marks `key` as in progress, or `None` if it already is (in this process).
+    pub(crate) fn try_hold(&self, key: Vec<u8>) -> Option<InFlightGuard> {
+        let mut set = self.0.lock().ok()?;
+        if !set.insert(key.clone()) {
+            return None;
+        }
+        Some(InFlightGuard { set: self.clone(), key })
+    }
 }
 
 impl Drop for InFlightGuard {

@@ -394,3 +394,55 @@ async fn a_support_ticket_thread_between_buyer_and_operators() {
     assert_eq!(app.get("/v1/tickets", Some(&w.buyer)).await.body["data"].as_array().map(Vec::len), Some(1));
     assert_eq!(app.get("/v1/tickets", Some(&stranger)).await.body["data"].as_array().map(Vec::len), Some(0));
 }
+
+#[tokio::test]
+async fn a_claim_refund_interrupted_by_a_crash_is_finished_once_by_the_job() {
+    let app = TestApp::spawn().await;
+    let w = world(&app, "crash-claim@example.com").await;
+    let o = order(&app, &w, true, true).await;
+    let opened = claim(&app, &w.buyer, &o, "damaged", 3000).await;
+    assert_eq!(opened.status, StatusCode::CREATED, "{}", opened.body);
+    let id = opened.body["id"].as_str().unwrap_or_default().to_owned();
+
+    // The state a crash leaves between a decision for the buyer and its refund.
+    let dir = app.stop().await;
+    let store = store::Store::open(store::StoreConfig::new(dir.join("pocketpay.db"))).unwrap_or_else(|e| panic!("{e}"));
+    let cid = id.clone();
+    store
+        .write(move |tx| -> Result<(), store::StoreError> {
+            let mut c = tx.claim(&cid)?.unwrap_or_else(|| panic!("the claim"));
+            c.status = "refunding".into();
+            c.outcome = Some("buyer".into());
+            c.refund_amount = Some(3000);
+            c.resolved_at = Some(c.created_at);
+            assert!(tx.update_claim(&c, "awaiting_seller")?);
+            Ok(())
+        })
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    store.shutdown().await;
+    drop(store);
+
+    let app = TestApp::spawn_at(dir, |_| {}).await;
+    let stuck = app.get(&format!("/v1/claims/{id}"), Some(&w.buyer)).await;
+    assert_eq!(stuck.body["status"], "refunding", "{}", stuck.body);
+    let retried = app
+        .post(&format!("/v1/claims/{id}/respond"), Some(&w.key), json!({ "action": "accept", "message": "ok" }))
+        .await;
+    retried.assert_error(409, "invalid_request_error", "claim_not_open");
+
+    for _ in 0..2 {
+        app.post("/v1/test/clock", None, json!({ "advance_seconds": 61 })).await;
+    }
+    let done = app.get(&format!("/v1/claims/{id}"), Some(&w.buyer)).await;
+    assert_eq!(done.body["status"], "resolved", "{}", done.body);
+    assert_eq!(done.body["outcome"], "buyer");
+    assert_eq!(done.body["refund_amount"], 3000);
+    let shown = app.get(&format!("/v1/orders/{o}"), Some(&w.buyer)).await;
+    let refunds = shown.body["refunds"].as_array().cloned().unwrap_or_default();
+    assert_eq!(refunds.len(), 1, "exactly one refund, however often the job ran: {}", shown.body);
+    assert_eq!(refunds[0]["amount"], 3000);
+    assert_eq!(shown.body["payment"]["amount_refunded"], 3000);
+    assert_eq!(refunds[0]["id"], done.body["refund"]);
+    app.assert_ledger_balanced().await;
+}

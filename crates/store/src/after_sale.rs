@@ -205,6 +205,18 @@ impl WriteTx<'_> {
             .collect::<Result<Vec<_>, _>>()?)
     }
 
+    /// Claims left `refunding` (a decision for the buyer whose refund was interrupted, by a crash for
+    /// instance) since at least `decided_before`: the decision time is kept in `resolved_at`.
+    pub fn claims_left_refunding(&mut self, decided_before: i64, limit: u32) -> Result<Vec<ClaimRecord>, StoreError> {
+        Ok(self
+            .conn
+            .prepare_cached(&format!(
+                "SELECT {CLAIM_COLUMNS} FROM claims WHERE status = 'refunding' AND resolved_at <= ?1 LIMIT ?2"
+            ))?
+            .query_map(params![decided_before, limit], claim_from_row)?
+            .collect::<Result<Vec<_>, _>>()?)
+    }
+
     /// Marks a payment reported as unauthorized; false if it already was.
     pub fn mark_unauthorized(&mut self, payment_id: &str, now: i64) -> Result<bool, StoreError> {
         let n = self

@@ -248,8 +248,14 @@ async fn open_claim(
         .await)
 }
 
-/// Refunds a claim for the buyer and resolves it. The claim is first moved to `refunding` so that two
-/// decisions cannot both refund; if the refund fails (the money was refunded meanwhile), it goes back.
+/// A claim left `refunding` this long is taken to be interrupted, and its refund is finished by
+/// [`finish_interrupted_claim_refunds`].
+pub const CLAIM_REFUND_RETRY_AFTER_S: i64 = 60;
+
+/// Refunds a claim for the buyer and resolves it. The claim is first moved to `refunding`, with the
+/// decided amount and the decision time, so that two decisions cannot both refund, and a refund
+/// interrupted by a crash is finished by a job; if the refund fails (the money was refunded meanwhile),
+/// the claim goes back.
 async fn decide_for_buyer(
     state: &AppState,
     claim_id: &str,
@@ -258,31 +264,64 @@ async fn decide_for_buyer(
     outcome_note: &str,
 ) -> Result<ClaimRecord, ApiError> {
     let (cid, from) = (claim_id.to_owned(), from_status.to_owned());
+    let now = state.clock.now();
+    let Some(_busy) = state.in_flight.try_hold(format!("claim-refund:{claim_id}").into_bytes()) else {
+        return Err(ApiError::conflict("claim_not_open", "This claim is being decided."));
+    };
     let claim = state
         .store
         .write(move |tx| -> Result<ClaimRecord, ApiError> {
             let mut c = tx.claim(&cid)?.ok_or_else(|| ApiError::not_found("claim"))?;
             c.status = "refunding".into();
+            c.outcome = Some("buyer".into());
+            c.refund_amount = Some(amount);
+            c.resolved_at = Some(now);
             if !tx.update_claim(&c, &from)? {
                 return Err(ApiError::conflict("claim_not_open", "This claim is not waiting for this decision."));
             }
             Ok(c)
         })
         .await?;
-    let refund = issue_refund(
-        state,
-        RefundSpec {
-            order_id: claim.order_id.clone(),
-            merchant_filter: None,
-            amount: Some(amount),
-            reason: format!("claim {} {outcome_note}", claim.id),
-            to_pocket: false,
-            created_by: format!("claim:{}", claim.id),
-        },
-    )
-    .await;
+    refund_and_resolve(state, claim, Some(from_status), outcome_note).await
+}
+
+/// The refund of a claim in `refunding` (the one already made for it, if an interruption came after
+/// it), then the claim resolved. On a failed refund the claim goes back to `back_to`; without one (the
+/// repair job) a refused refund sends the claim to an operator, and an outage leaves it for the next tick.
+async fn refund_and_resolve(
+    state: &AppState,
+    claim: ClaimRecord,
+    back_to: Option<&str>,
+    outcome_note: &str,
+) -> Result<ClaimRecord, ApiError> {
+    let amount = claim.refund_amount.unwrap_or(claim.amount);
+    let creator = format!("claim:{}", claim.id);
+    let (oid, who) = (claim.order_id.clone(), creator.clone());
+    let existing = state
+        .store
+        .write(move |tx| -> Result<Option<store::RefundRecord>, ApiError> {
+            Ok(tx.refunds(&oid)?.into_iter().find(|r| r.created_by == who))
+        })
+        .await?;
+    let refund = match existing {
+        Some(r) => Ok(r),
+        None => {
+            issue_refund(
+                state,
+                RefundSpec {
+                    order_id: claim.order_id.clone(),
+                    merchant_filter: None,
+                    amount: Some(amount),
+                    reason: format!("claim {} {outcome_note}", claim.id),
+                    to_pocket: false,
+                    created_by: creator,
+                },
+            )
+            .await
+        }
+    };
     let now = state.clock.now();
-    let from = from_status.to_owned();
+    let back_to = back_to.map(str::to_owned);
     state
         .store
         .write(move |tx| -> Result<ClaimRecord, ApiError> {
@@ -305,13 +344,42 @@ async fn decide_for_buyer(
                     Ok(c)
                 }
                 Err(e) => {
-                    c.status = from.clone();
-                    tx.update_claim(&c, "refunding")?;
+                    let back = match back_to {
+                        Some(from) => Some(from),
+                        None if !e.status.is_server_error() => Some("under_review".to_owned()),
+                        None => None,
+                    };
+                    if let Some(back) = back {
+                        c.status = back;
+                        c.outcome = None;
+                        c.refund_amount = None;
+                        c.resolved_at = None;
+                        tx.update_claim(&c, "refunding")?;
+                    }
                     Err(e)
                 }
             }
         })
         .await
+}
+
+/// Finishes the refunds of claims left `refunding` by an interruption (a crash between the decision
+/// and its refund): links the refund already made, or makes it. Run by the workers and the test clock.
+pub async fn finish_interrupted_claim_refunds(state: &AppState) {
+    let before = state.clock.now() - CLAIM_REFUND_RETRY_AFTER_S;
+    let Ok(stuck) = state.store.write(move |tx| tx.claims_left_refunding(before, 20)).await else { return };
+    for claim in stuck {
+        let Some(_busy) = state.in_flight.try_hold(format!("claim-refund:{}", claim.id).into_bytes()) else {
+            continue;
+        };
+        let id = claim.id.clone();
+        match refund_and_resolve(state, claim, None, "decided for the buyer (refund finished after an interruption)")
+            .await
+        {
+            Ok(_) => tracing::info!(claim = %id, "an interrupted claim refund was finished"),
+            Err(e) => tracing::warn!(code = e.code, claim = %id, "finishing an interrupted claim refund failed"),
+        }
+    }
 }
 
 #[derive(Deserialize)]
