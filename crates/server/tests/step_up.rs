@@ -344,3 +344,33 @@ async fn platform_spending_limits_per_day_and_month() {
     assert!(refused.body["error"]["message"].as_str().unwrap_or("").contains("month"), "{}", refused.body);
     assert!(day >= 1, "one more payment fitted first");
 }
+
+#[tokio::test]
+async fn an_attempt_gets_at_most_five_codes() {
+    let app = TestApp::spawn().await;
+    let product = shop(&app, 2000).await;
+    let buyer = app.buyer("resender@example.com").await;
+    let o = order(&app, &buyer, &product).await;
+    let pay = app
+        .post(&format!("/v1/orders/{o}/pay"), Some(&buyer), json!({ "payment_method": new_card("4242424242424242") }))
+        .await;
+    assert_eq!(pay.body["status"], "requires_action", "{}", pay.body);
+    let payment = pay.body["id"].as_str().unwrap_or_default().to_owned();
+    for _ in 0..4 {
+        app.post("/v1/test/clock", None, json!({ "advance_seconds": 61 })).await;
+        let resent = app.post(&format!("/v1/payments/{payment}/resend_code"), Some(&buyer), json!({})).await;
+        assert_eq!(resent.status, StatusCode::OK, "{}", resent.body);
+    }
+    app.post("/v1/test/clock", None, json!({ "advance_seconds": 61 })).await;
+    let sixth = app.post(&format!("/v1/payments/{payment}/resend_code"), Some(&buyer), json!({})).await;
+    sixth.assert_error(429, "rate_limit_error", "too_many_attempts");
+    assert!(sixth.body["error"]["message"].as_str().unwrap_or("").contains("already sent"), "{}", sixth.body);
+    let inbox = app.get("/v1/test/inbox?to=resender@example.com", None).await;
+    let codes = inbox.body["data"].as_array().map(|m| m.iter().filter(|x| x["code"].is_string()).count());
+    assert_eq!(codes, Some(6), "the sign-up code and five payment codes: {}", inbox.body);
+    // The last code sent still approves the payment.
+    let last = app.inbox_code("resender@example.com").await;
+    let ok = app.post(&format!("/v1/payments/{payment}/verify"), Some(&buyer), json!({ "code": last })).await;
+    assert_eq!(ok.body["status"], "requires_capture", "{}", ok.body);
+    app.assert_ledger_balanced().await;
+}

@@ -460,6 +460,10 @@ const MIGRATIONS: &[&str] = &[
     DROP INDEX payments_buyer;
     CREATE INDEX payments_buyer ON payments(buyer_user_id, created_at, currency, status, amount);
     "#,
+    // 9: how many codes an attempt has had sent, so that resending has a limit.
+    r#"
+    ALTER TABLE payment_challenges ADD COLUMN sends INTEGER NOT NULL DEFAULT 1;
+    "#,
 ];
 
 /// The schema version this program writes.

@@ -555,6 +555,8 @@ pub struct ChallengeRecord {
     pub channel: String,
     pub recipient: String,
     pub reasons: String,
+    /// Codes sent for this attempt so far (the first one included).
+    pub sends: u32,
 }
 
 impl WriteTx<'_> {
@@ -563,7 +565,7 @@ impl WriteTx<'_> {
         self.conn
             .prepare_cached(
                 "INSERT OR REPLACE INTO payment_challenges (payment_id, attempt_id, code_hash, amount, currency, expires_at,
-                 attempts_left, sent_at, channel, recipient, reasons) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                 attempts_left, sent_at, channel, recipient, reasons, sends) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
             )?
             .execute(params![
                 c.payment_id,
@@ -576,7 +578,8 @@ impl WriteTx<'_> {
                 c.sent_at,
                 c.channel,
                 c.recipient,
-                c.reasons
+                c.reasons,
+                c.sends
             ])?;
         Ok(())
     }
@@ -587,7 +590,7 @@ impl WriteTx<'_> {
             .conn
             .prepare_cached(
                 "SELECT payment_id, attempt_id, code_hash, amount, currency, expires_at, attempts_left, sent_at, channel,
-                 recipient, reasons FROM payment_challenges WHERE payment_id = ?1",
+                 recipient, reasons, sends FROM payment_challenges WHERE payment_id = ?1",
             )?
             .query_row([payment_id], |r| {
                 Ok(ChallengeRecord {
@@ -602,6 +605,7 @@ impl WriteTx<'_> {
                     channel: r.get(8)?,
                     recipient: r.get(9)?,
                     reasons: r.get(10)?,
+                    sends: r.get(11)?,
                 })
             })
             .optional()?)

@@ -613,6 +613,9 @@ fn mask_recipient(channel: &str, to: &str) -> String {
 
 /// Starts a one-time-code challenge for the payment: the code goes by SMS (or email without a phone)
 /// through the outbox; only its keyed hash is stored, bound to the payment and its amount.
+/// Codes one payment attempt may have sent (the first and its resends).
+pub const CODE_SENDS_MAX: u32 = 5;
+
 fn start_challenge(
     tx: &mut WriteTx<'_>,
     secret: &crate::ServerSecret,
@@ -622,6 +625,11 @@ fn start_challenge(
     channel_wanted: Option<&str>,
     now: i64,
 ) -> Result<(), ApiError> {
+    // A resend for the same attempt counts on from the codes already sent.
+    let sends = match tx.challenge(&payment.id)? {
+        Some(previous) if previous.attempt_id == attempt_id => previous.sends.saturating_add(1),
+        _ => 1,
+    };
     let user = tx.user(&payment.buyer_user_id)?.ok_or_else(ApiError::internal)?;
     let (channel, recipient) = match (channel_wanted, &user.phone) {
         (Some("email"), _) | (_, None) => ("email", user.email.clone()),
@@ -643,6 +651,7 @@ fn start_challenge(
         channel: channel.into(),
         recipient: recipient.clone(),
         reasons: names.join(","),
+        sends,
     })?;
     let amount = Currency::parse(&payment.currency)
         .map(|c| domain::money::Money::new(payment.amount, c).format())
@@ -1241,6 +1250,16 @@ async fn resend_code(
                 return Err(ApiError::conflict("payment_not_awaiting_code", "This payment is not waiting for a code."));
             }
             let record = tx.challenge(&id)?.ok_or_else(ApiError::internal)?;
+            if record.sends >= CODE_SENDS_MAX {
+                return Err(ApiError::rate_limited(
+                    u64::try_from((record.expires_at - ctx.now).max(1)).unwrap_or(1),
+                    "We have already sent the codes this payment may have.",
+                )
+                .with_advice(&[
+                    "Use the last code we sent while it is valid.",
+                    "Or pay again, or choose another way to pay, to get a new code.",
+                ]));
+            }
             if let Some(wait) = (record.sent_at + RESEND_COOLDOWN_S - ctx.now).checked_sub(0).filter(|w| *w > 0) {
                 return Err(ApiError::rate_limited(
                     u64::try_from(wait).unwrap_or(1),
