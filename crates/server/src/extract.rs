@@ -108,8 +108,29 @@ pub async fn request_context(req: Request<Body>, next: Next) -> Response {
 
 /// Answers unknown routes in our error format.
 pub async fn unknown_route(req: Request<Body>) -> Response {
+    let wants_html = req
+        .headers()
+        .get(axum::http::header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|accept| accept.contains("text/html"));
+    if wants_html && !req.uri().path().starts_with("/v1/") {
+        // A person who mistyped a page's address gets a page, not JSON.
+        return (
+            axum::http::StatusCode::NOT_FOUND,
+            [(axum::http::header::CONTENT_TYPE, "text/html; charset=utf-8")],
+            NOT_FOUND_PAGE,
+        )
+            .into_response();
+    }
     ApiError::not_found("route").with_param(format!("{} {}", req.method(), req.uri().path())).into_response()
 }
+
+const NOT_FOUND_PAGE: &str = r#"<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Page not found · Pocketpay</title><link rel="stylesheet" href="/static/app.css"></head>
+<body><header class="top"><a class="brand" href="/">Pocketpay</a></header>
+<main id="main"><h1>Page not found</h1><p>There is no page at this address. <a href="/">Go to the shop</a>.</p></main>
+</body></html>"#;
 
 /// Answers a known path called with the wrong method.
 pub async fn method_not_allowed(req: Request<Body>) -> Response {

@@ -69,6 +69,9 @@ async fn products_and_orders_with_stock() {
         (one.body["id"].as_str(), one.body["amount"].as_i64(), one.body["stock"].as_i64()),
         (Some(product.as_str()), Some(2500), Some(3))
     );
+    assert_eq!(one.body["merchant_name"], "Shop");
+    let listed = app.get("/v1/products", None).await;
+    assert_eq!(listed.body["data"][0]["merchant_name"], "Shop", "{}", listed.body);
     app.get("/v1/products/prod_nope", None).await.assert_error(404, "invalid_request_error", "resource_missing");
     app.post("/v1/products", Some(&buyer), json!({ "name": "X", "amount": 100, "currency": "USD" }))
         .await

@@ -164,6 +164,14 @@ async fn the_session_lives_in_a_secure_http_only_cookie_and_pages_carry_security
     assert!(pocket.html.contains("<h1>My Pocket</h1>"));
     assert_eq!(pocket.headers.get("cache-control").and_then(|v| v.to_str().ok()), Some("no-store"));
 
+    // A mistyped page address gets a page; the API keeps its JSON answer.
+    let typo = browser.http.get(format!("{}/pocekt", browser.base)).header("accept", "text/html").send().await;
+    let typo = typo.unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(typo.status(), StatusCode::NOT_FOUND);
+    assert!(typo.text().await.unwrap_or_default().contains("<h1>Page not found</h1>"));
+    let api = app.get("/v1/pocekt", None).await;
+    api.assert_error(404, "invalid_request_error", "resource_missing");
+
     // An open redirect is not possible through `next`.
     let csrf = browser.get("/login").await.csrf();
     let elsewhere = browser

@@ -263,14 +263,41 @@ async fn create_product(
 
 async fn list_products(State(state): State<AppState>, page: ListParams) -> Result<Response, ApiError> {
     let (limit, fetch) = (page.limit, page.fetch());
-    let rows = state.store.read(move |tx| tx.products(page.starting_after.as_deref(), fetch)).await?;
-    Ok(list_response(rows, limit, product_json))
+    let (rows, names) = state
+        .store
+        .read(move |tx| {
+            let rows = tx.products(page.starting_after.as_deref(), fetch)?;
+            let mut names: std::collections::HashMap<String, String> = std::collections::HashMap::new();
+            for p in &rows {
+                if !names.contains_key(&p.merchant_id) {
+                    if let Some(m) = tx.merchant(&p.merchant_id)? {
+                        names.insert(m.id, m.name);
+                    }
+                }
+            }
+            Ok((rows, names))
+        })
+        .await?;
+    Ok(list_response(rows, limit, |p| {
+        let mut shown = product_json(p);
+        shown["merchant_name"] = json!(names.get(&p.merchant_id));
+        shown
+    }))
 }
 
 async fn get_product(State(state): State<AppState>, Path(id): Path<String>) -> Result<Response, ApiError> {
-    let product = state.store.read(move |tx| tx.product(&id)).await?;
-    let product = product.ok_or_else(|| ApiError::not_found("product"))?;
-    Ok(axum::Json(product_json(&product)).into_response())
+    let found = state
+        .store
+        .read(move |tx| {
+            let Some(p) = tx.product(&id)? else { return Ok(None) };
+            let name = tx.merchant(&p.merchant_id)?.map(|m| m.name);
+            Ok(Some((p, name)))
+        })
+        .await?;
+    let (product, merchant_name) = found.ok_or_else(|| ApiError::not_found("product"))?;
+    let mut shown = product_json(&product);
+    shown["merchant_name"] = json!(merchant_name);
+    Ok(axum::Json(shown).into_response())
 }
 
 fn payment_json(p: &PaymentRecord, attempts: &[AttemptRecord]) -> Value {

@@ -227,8 +227,9 @@ pub async fn shop(ctx: Ctx, Query(q): Q) -> Response {
         };
         let _ = write!(
             body,
-            r#"<section class="product"><h2>{}</h2><p>{}</p><p class="big">{}</p>{stock}<a class="button" href="/products/{}">Buy</a></section>"#,
+            r#"<section class="product"><h2>{}</h2><p class="muted">Sold by {}</p><p>{}</p><p class="big">{}</p>{stock}<a class="button" href="/products/{}">Buy</a></section>"#,
             s(&p["name"]),
+            s(&p["merchant_name"]),
             s(&p["description"]),
             money_of(p, "amount"),
             url_encode(p["id"].as_str().unwrap_or(""))
@@ -266,11 +267,12 @@ async fn render_product(
     }
     let quantity = if v("quantity").is_empty() { "1".to_owned() } else { v("quantity") };
     let body = format!(
-        r#"<p>{desc}</p><p class="big">{price}</p>{top}
+        r#"<p class="muted">Sold by {seller}</p><p>{desc}</p><p class="big">{price}</p>{top}
 <form method="post" action="/products/{id}" class="panel">{hidden}
 {qty}
 <fieldset><legend>Shipping address</legend>{address}</fieldset>
 <div class="actions"><button type="submit">Continue to payment</button></div></form>"#,
+        seller = s(&product["merchant_name"]),
         desc = s(&product["description"]),
         price = money_of(&product, "amount"),
         top = top_error(&errors, &["quantity", "name", "line1", "line2", "city", "state", "postal_code", "country"]),
