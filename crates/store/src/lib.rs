@@ -141,7 +141,9 @@ impl Store {
         for _ in 0..config.read_connections.max(1) {
             readers.push(open_connection(&config.path, true)?);
         }
-        let writer = writer::start(conn, &config)?;
+        let mut wal = config.path.clone().into_os_string();
+        wal.push("-wal");
+        let writer = writer::start(conn, &config, PathBuf::from(wal))?;
         Ok(Self {
             inner: Arc::new(Inner {
                 writer,
@@ -247,7 +249,8 @@ fn open_connection(path: &Path, read_only: bool) -> Result<Connection, StoreErro
     if !read_only {
         conn.pragma_update(None, "journal_mode", "WAL")?;
     }
-    // FULL: a commit is on disk before it returns; with WAL that is one fsync of the log per batch.
+    // FULL: a commit is on disk before it returns. (The writer's connection switches to NORMAL and
+    // syncs the log itself, on its own thread, before answering: see `writer`.)
     conn.pragma_update(None, "synchronous", "FULL")?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
     conn.pragma_update(None, "cache_size", -65_536)?;

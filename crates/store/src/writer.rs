@@ -1,8 +1,17 @@
 //! The single writer: one thread owns the write connection, takes commands from a bounded queue,
-//! applies up to `batch_size_max` of them in one transaction (a savepoint each), commits with one
-//! fsync, and only then answers every command of the batch.
+//! applies up to `batch_size_max` of them in one transaction (a savepoint each) and commits. A second
+//! thread, the syncer, then makes the log durable with one `fdatasync` — covering every batch
+//! committed since its last one — and only then answers the commands of those batches. So the writer
+//! builds the next batch while the disk works, and nothing is answered before it is on disk.
+//!
+//! The write connection runs with `synchronous=NORMAL`: SQLite does not sync the log at commit (the
+//! syncer does), and still syncs the log before each checkpoint and the database after it, so a
+//! checkpoint never loses a committed batch. Readers may see a batch a moment before it is durable
+//! (between its commit and its sync); only a power loss in that moment could take it back, and no
+//! command of it has been answered then.
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use rusqlite::Connection;
@@ -81,16 +90,63 @@ impl WriterHandle {
     }
 }
 
-/// Starts the writer thread on `conn`.
-pub(crate) fn start(conn: Connection, config: &StoreConfig) -> Result<WriterHandle, StoreError> {
+/// Committed batches waiting for the syncer before the writer waits for it.
+pub const SYNC_QUEUE_BATCHES_MAX: usize = 4;
+
+/// Committed batches on their way to the syncer.
+type Committed = std::sync::mpsc::SyncSender<Vec<Box<dyn Job>>>;
+
+/// Starts the writer thread on `conn`, and the syncer of `wal_path` (the database's log).
+pub(crate) fn start(conn: Connection, config: &StoreConfig, wal_path: PathBuf) -> Result<WriterHandle, StoreError> {
+    conn.pragma_update(None, "synchronous", "NORMAL")?;
     let (queue, receiver) = mpsc::channel(config.queue_depth_max.max(1));
     let limits = Limits {
         batch_size_max: config.batch_size_max.max(1),
         batch_wait_max: config.batch_wait_max,
         account_cache_entries_max: config.account_cache_entries_max,
     };
-    std::thread::Builder::new().name("pocketpay-writer".into()).spawn(move || run(conn, receiver, limits))?;
+    let (committed, to_sync) = std::sync::mpsc::sync_channel::<Vec<Box<dyn Job>>>(SYNC_QUEUE_BATCHES_MAX);
+    let syncer =
+        std::thread::Builder::new().name("pocketpay-sync".into()).spawn(move || sync_batches(&wal_path, &to_sync))?;
+    std::thread::Builder::new()
+        .name("pocketpay-writer".into())
+        .spawn(move || run(conn, receiver, limits, committed, syncer))?;
     Ok(WriterHandle { queue })
+}
+
+/// The syncer: waits for a committed batch, takes every other one already committed, makes the log
+/// durable once for all of them, then answers their commands (with an error if the disk failed).
+fn sync_batches(wal_path: &std::path::Path, to_sync: &std::sync::mpsc::Receiver<Vec<Box<dyn Job>>>) {
+    let mut wal: Option<std::fs::File> = None;
+    while let Ok(first) = to_sync.recv() {
+        let mut ready = vec![first];
+        while let Ok(more) = to_sync.try_recv() {
+            ready.push(more);
+        }
+        let error = match sync_log(wal_path, &mut wal) {
+            Ok(()) => None,
+            Err(e) => {
+                tracing::error!(error = %e, "the log could not be made durable; the batches' commands fail");
+                Some(format!("the log could not be made durable: {e}"))
+            }
+        };
+        for job in ready.into_iter().flatten() {
+            job.complete(error.as_deref());
+        }
+    }
+}
+
+/// `fdatasync` of the log, reopening it if the handle went stale.
+fn sync_log(wal_path: &std::path::Path, wal: &mut Option<std::fs::File>) -> std::io::Result<()> {
+    if let Some(file) = wal.as_ref() {
+        if file.sync_data().is_ok() {
+            return Ok(());
+        }
+    }
+    let file = std::fs::File::open(wal_path)?;
+    file.sync_data()?;
+    *wal = Some(file);
+    Ok(())
 }
 
 struct Limits {
@@ -99,7 +155,13 @@ struct Limits {
     account_cache_entries_max: usize,
 }
 
-fn run(conn: Connection, mut receiver: mpsc::Receiver<Message>, limits: Limits) {
+fn run(
+    conn: Connection,
+    mut receiver: mpsc::Receiver<Message>,
+    limits: Limits,
+    committed: Committed,
+    syncer: std::thread::JoinHandle<()>,
+) {
     let mut cache = LedgerCache::new(limits.account_cache_entries_max);
     let waiter = tokio::runtime::Builder::new_current_thread().enable_time().build().ok();
     let mut batch: Vec<Box<dyn Job>> = Vec::with_capacity(limits.batch_size_max);
@@ -136,16 +198,20 @@ fn run(conn: Connection, mut receiver: mpsc::Receiver<Message>, limits: Limits) 
                 }
             }
         }
-        apply_batch(&conn, &mut cache, &mut batch);
+        apply_batch(&conn, &mut cache, &mut batch, &committed);
     }
+    // Every committed batch is synced and answered before the store says it has stopped.
+    drop(committed);
+    let _ = syncer.join();
     drop(conn);
     if let Some(ack) = shutdown {
         let _ = ack.send(());
     }
 }
 
-/// Applies and commits one batch, then answers each command.
-fn apply_batch(conn: &Connection, cache: &mut LedgerCache, batch: &mut Vec<Box<dyn Job>>) {
+/// Applies and commits one batch and hands it to the syncer, which answers its commands once it is
+/// durable; a batch that could not commit is answered at once, with the error.
+fn apply_batch(conn: &Connection, cache: &mut LedgerCache, batch: &mut Vec<Box<dyn Job>>, committed: &Committed) {
     let outcome = (|| -> Result<(), StoreError> {
         conn.prepare_cached("BEGIN IMMEDIATE")?.execute([])?;
         let mut tx = WriteTx { conn, cache: &mut *cache, depth: 0 };
@@ -159,7 +225,16 @@ fn apply_batch(conn: &Connection, cache: &mut LedgerCache, batch: &mut Vec<Box<d
     let commit_error = match outcome {
         Ok(()) => {
             cache.committed();
-            None
+            let capacity = batch.capacity();
+            let done = std::mem::replace(batch, Vec::with_capacity(capacity));
+            match committed.send(done) {
+                Ok(()) => return,
+                Err(std::sync::mpsc::SendError(unsynced)) => {
+                    // The syncer is gone: nobody can vouch for these commands.
+                    *batch = unsynced;
+                    Some("the syncer has stopped".to_owned())
+                }
+            }
         }
         Err(e) => {
             tracing::error!(error = %e, commands = batch.len(), "batch not committed; every command in it fails");
