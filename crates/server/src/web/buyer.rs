@@ -622,12 +622,7 @@ pub async fn pay(Path(id): Path<String>, p: Posted) -> Response {
     if let Err(r) = p.ctx.require_buyer(&format!("/orders/{id}/pay")) {
         return r;
     }
-    let values: HashMap<String, String> = p
-        .fields
-        .iter()
-        .filter(|(k, _)| !matches!(k.as_str(), "number" | "cvc"))
-        .map(|(k, v)| (k.clone(), v.clone()))
-        .collect();
+    let values = p.values_without_card_secrets();
     let order = p.ctx.api(Method::GET, &format!("/v1/orders/{}", url_encode(&id)), None, None).await;
     if !order.ok() {
         return p.ctx.failure(&order);
@@ -776,19 +771,7 @@ pub async fn orders_page(ctx: Ctx, Query(q): Q) -> Response {
     if orders.is_empty() {
         body.push_str(r#"<p>No orders yet. <a href="/">Visit the shop</a>.</p>"#);
     } else {
-        body.push_str(r#"<div class="table-wrap"><table><thead><tr><th>Order</th><th>Date</th><th class="num">Total</th><th>Status</th></tr></thead><tbody>"#);
-        for o in &orders {
-            let _ = write!(
-                body,
-                r#"<tr><td><a href="/orders/{}">{}</a></td><td>{}</td><td class="num">{}</td><td>{}</td></tr>"#,
-                url_encode(o["id"].as_str().unwrap_or("")),
-                s(&o["number"]),
-                date_of(&o["created"]),
-                money_of(o, "amount"),
-                badge(o["status"].as_str().unwrap_or(""))
-            );
-        }
-        body.push_str("</tbody></table></div>");
+        body.push_str(&orders_table(&orders, "/orders"));
     }
     ctx.page("My Orders", &body)
 }
@@ -799,6 +782,26 @@ pub async fn order_page(ctx: Ctx, Path(id): Path<String>, Query(q): Q) -> Respon
     }
     let notice = notice_from(&q);
     render_order(ctx, &id, FormErrors::none(), &notice).await
+}
+
+/// Orders as a table, each linking to `{page}/{id}` (the buyer's or the seller's order page).
+pub(super) fn orders_table(orders: &[Value], page: &str) -> String {
+    let mut out = String::from(
+        r#"<div class="table-wrap"><table><thead><tr><th>Order</th><th>Date</th><th class="num">Total</th><th>Status</th></tr></thead><tbody>"#,
+    );
+    for o in orders {
+        let _ = write!(
+            out,
+            r#"<tr><td><a href="{page}/{}">{}</a></td><td>{}</td><td class="num">{}</td><td>{}</td></tr>"#,
+            url_encode(o["id"].as_str().unwrap_or("")),
+            s(&o["number"]),
+            date_of(&o["created"]),
+            money_of(o, "amount"),
+            badge(o["status"].as_str().unwrap_or(""))
+        );
+    }
+    out.push_str("</tbody></table></div>");
+    out
 }
 
 /// The order, its payment, refunds and claims, as a table of facts (shared with the seller's page).
@@ -1221,12 +1224,7 @@ pub async fn buy_gift_cards(p: Posted) -> Response {
     if let Err(r) = p.ctx.require_buyer("/gift-cards/buy") {
         return r;
     }
-    let values: HashMap<String, String> = p
-        .fields
-        .iter()
-        .filter(|(k, _)| !matches!(k.as_str(), "number" | "cvc"))
-        .map(|(k, v)| (k.clone(), v.clone()))
-        .collect();
+    let values = p.values_without_card_secrets();
     let rules = p.ctx.web.state.config.gift_cards.clone();
     let mut items = Vec::new();
     for d in rules.denominations_minor() {
@@ -1426,12 +1424,7 @@ pub async fn add_card(p: Posted) -> Response {
     if let Err(r) = p.ctx.require_buyer("/cards") {
         return r;
     }
-    let values: HashMap<String, String> = p
-        .fields
-        .iter()
-        .filter(|(k, _)| !matches!(k.as_str(), "number" | "cvc"))
-        .map(|(k, v)| (k.clone(), v.clone()))
-        .collect();
+    let values = p.values_without_card_secrets();
     let cards = p.ctx.api(Method::GET, "/v1/cards?limit=100", None, None).await.data();
     let fallback = default_card(&cards).map(|c| c["billing_address"].clone());
     let mut card = match posted_new_card(&p, fallback.as_ref()) {

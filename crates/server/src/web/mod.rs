@@ -3,10 +3,11 @@
 //! carries a CSRF token (bound to the session, or to a double-submit cookie before sign-in) and an
 //! idempotency key, and a request from another origin is refused.
 //!
-//! Architecture invariant: a page never writes to the store. Every action, and every read, is an
-//! in-process call of the JSON API with the signed-in person's own credential, so the pages can do
-//! nothing the API would not allow, and they get its validation, idempotency and error messages.
-//! A seller acts through the [`ActingMerchant`] extension, set only after checking ownership.
+//! Architecture invariant: a page never writes to the store. Every action, and every read but one,
+//! is an in-process call of the JSON API with the signed-in person's own credential, so the pages can
+//! do nothing the API would not allow, and they get its validation, idempotency and error messages.
+//! The one read of the store is [`Ctx::merchant`]: which merchant the signed-in person owns. A seller
+//! then acts through the [`ActingMerchant`] extension, set only after that ownership check.
 
 mod buyer;
 mod html;
@@ -262,10 +263,15 @@ impl Ctx {
         self.user.as_ref().unwrap_or(&Value::Null)
     }
 
+    /// The CSRF token of a signed-in person's forms: an HMAC of their session token.
+    fn session_csrf(&self, token: &str) -> String {
+        hex::encode(self.web.state.secret.keyed_hash("web-csrf", token.as_bytes()))
+    }
+
     /// The CSRF token forms must carry.
     pub fn csrf(&mut self) -> String {
         if let Some(token) = &self.token {
-            return hex::encode(self.web.state.secret.keyed_hash("web-csrf", token.as_bytes()));
+            return self.session_csrf(token);
         }
         if let Some(value) = &self.anonymous_csrf {
             return value.clone();
@@ -383,11 +389,7 @@ impl Ctx {
             out.push_str(&format!(r#"<li><a href="{href}">{label}</a></li>"#));
         }
         if let Some(user) = &self.user {
-            let csrf = self
-                .token
-                .as_ref()
-                .map(|t| hex::encode(self.web.state.secret.keyed_hash("web-csrf", t.as_bytes())))
-                .unwrap_or_default();
+            let csrf = self.token.as_ref().map(|t| self.session_csrf(t)).unwrap_or_default();
             out.push_str(&format!(
                 r#"<li class="who">{}</li><li>{}</li>"#,
                 html::s(&user["email"]),
@@ -453,6 +455,16 @@ impl Posted {
     /// Whether a checkbox is ticked.
     pub fn checked(&self, name: &str) -> bool {
         self.fields.get(name).is_some_and(|v| v == "on")
+    }
+
+    /// The fields to render the form again with: all but the card number and security code, which a
+    /// page never writes back.
+    pub fn values_without_card_secrets(&self) -> HashMap<String, String> {
+        self.fields
+            .iter()
+            .filter(|(k, _)| !matches!(k.as_str(), "number" | "cvc"))
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect()
     }
 
     /// The idempotency key the form was rendered with.

@@ -11,10 +11,8 @@ use axum::response::Response;
 use serde_json::{json, Value};
 use store::MerchantRecord;
 
-use super::buyer::{claim_block, order_facts};
-use super::html::{
-    badge, date_of, decimal, field, money, money_of, parse_amount, s, select, textarea, ErrorView, FormErrors, Input,
-};
+use super::buyer::{claim_block, order_facts, orders_table};
+use super::html::{decimal, field, money, money_of, parse_amount, s, select, textarea, ErrorView, FormErrors, Input};
 use super::{form_hidden, notice_from, top_error, url_encode, Ctx, Posted};
 
 type Q = Query<HashMap<String, String>>;
@@ -232,19 +230,7 @@ pub async fn orders(ctx: Ctx, Query(q): Q) -> Response {
     if orders.is_empty() {
         body.push_str("<p>No orders yet.</p>");
     } else {
-        body.push_str(r#"<div class="table-wrap"><table><thead><tr><th>Order</th><th>Date</th><th class="num">Total</th><th>Status</th></tr></thead><tbody>"#);
-        for o in &orders {
-            let _ = write!(
-                body,
-                r#"<tr><td><a href="/seller/orders/{}">{}</a></td><td>{}</td><td class="num">{}</td><td>{}</td></tr>"#,
-                url_encode(o["id"].as_str().unwrap_or("")),
-                s(&o["number"]),
-                date_of(&o["created"]),
-                money_of(o, "amount"),
-                badge(o["status"].as_str().unwrap_or(""))
-            );
-        }
-        body.push_str("</tbody></table></div>");
+        body.push_str(&orders_table(&orders, "/seller/orders"));
     }
     ctx.page("Orders", &body)
 }
