@@ -126,12 +126,20 @@ fn card_ref(number: &str) -> String {
     hex::encode(Sha256::digest(format!("pocketpay-test-issuer:{number}").as_bytes()))
 }
 
+/// An id that starts with its creation time (9 base-36 digits of milliseconds), so new rows append
+/// at the end of their table's index, then 16 random characters.
 fn new_id(prefix: &str) -> String {
     use rand::Rng;
-    let mut rng = rand::rngs::OsRng;
-    let chars: String =
-        (0..20).map(|_| char::from(b"0123456789abcdefghijklmnopqrstuvwxyz"[rng.gen_range(0..36)])).collect();
-    format!("{prefix}_{chars}")
+    const DIGITS: &[u8] = b"0123456789abcdefghijklmnopqrstuvwxyz";
+    let mut ms = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis()).unwrap_or(0);
+    let mut time = [b'0'; 9];
+    for c in time.iter_mut().rev() {
+        *c = DIGITS[(ms % 36) as usize];
+        ms /= 36;
+    }
+    let mut rng = rand::thread_rng();
+    let random: String = (0..16).map(|_| char::from(DIGITS[rng.gen_range(0..36)])).collect();
+    format!("{prefix}_{}{random}", String::from_utf8_lossy(&time))
 }
 
 fn status_name(s: AuthorizationStatus) -> &'static str {

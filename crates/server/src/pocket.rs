@@ -30,9 +30,10 @@ pub mod codes {
 /// Lots expired per command at most.
 pub const EXPIRY_BATCH_MAX: u32 = 500;
 
-/// A fresh transfer id (random, positive; collisions are as likely as guessing a 63-bit secret).
+/// A fresh transfer id: time-ordered (new transfers append at the end of the ledger's table instead
+/// of landing on a random page of it), strictly increasing in this process, with random low bits.
 pub fn new_transfer_id() -> TransferId {
-    TransferId(i64::try_from(crate::secrets::random_u64() >> 1).unwrap_or(1).max(1))
+    TransferId(crate::secrets::time_ordered_key())
 }
 
 fn ledger_failure(e: LedgerError) -> ApiError {

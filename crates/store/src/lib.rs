@@ -21,6 +21,7 @@ mod pocket;
 mod shop;
 mod writer;
 
+use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -183,32 +184,33 @@ impl Store {
         }
     }
 
-    /// Runs a read on a pooled read connection, off the async threads.
+    /// Runs a short read (point look-ups, a page of a list) on a pooled read connection, on the
+    /// calling thread. A WAL reader never waits for the writer, so these take microseconds, and
+    /// running them in place saves the two thread hand-offs a blocking task costs per read.
+    /// Use [`Store::scan`] for reads that walk a whole table.
     pub async fn read<T, F>(&self, query: F) -> Result<T, StoreError>
     where
         F: FnOnce(&ReadTx<'_>) -> Result<T, StoreError> + Send + 'static,
         T: Send + 'static,
     {
         let permit = self.inner.readers_available.acquire().await.map_err(|_| StoreError::WriterStopped)?;
+        let result = self.inner.read_now(query);
+        drop(permit);
+        result
+    }
+
+    /// Runs a long read (such as verifying the whole ledger) on a pooled read connection, on a
+    /// blocking thread so that it does not hold up the async threads.
+    pub async fn scan<T, F>(&self, query: F) -> Result<T, StoreError>
+    where
+        F: FnOnce(&ReadTx<'_>) -> Result<T, StoreError> + Send + 'static,
+        T: Send + 'static,
+    {
+        let permit = self.inner.readers_available.acquire().await.map_err(|_| StoreError::WriterStopped)?;
         let inner = self.inner.clone();
-        let result = tokio::task::spawn_blocking(move || {
-            let conn = {
-                let mut pool = inner.readers.lock().map_err(|_| StoreError::Corrupt("read pool poisoned".into()))?;
-                pool.pop().ok_or_else(|| StoreError::Corrupt("read pool empty".into()))?
-            };
-            let result = (|| {
-                let tx = conn.unchecked_transaction()?;
-                let out = query(&ReadTx { conn: &tx });
-                tx.finish()?;
-                out
-            })();
-            if let Ok(mut pool) = inner.readers.lock() {
-                pool.push(conn);
-            }
-            result
-        })
-        .await
-        .map_err(|_| StoreError::CommandPanicked)?;
+        let result = tokio::task::spawn_blocking(move || inner.read_now(query))
+            .await
+            .map_err(|_| StoreError::CommandPanicked)?;
         drop(permit);
         result
     }
@@ -221,6 +223,30 @@ impl Store {
     /// Asks the writer to finish what it has and stop; later writes fail with `WriterStopped`.
     pub async fn shutdown(&self) {
         self.inner.writer.shutdown().await;
+    }
+}
+
+impl Inner {
+    /// Runs `query` in a read transaction on a pooled connection (the caller holds a permit).
+    fn read_now<T, F>(&self, query: F) -> Result<T, StoreError>
+    where
+        F: FnOnce(&ReadTx<'_>) -> Result<T, StoreError>,
+    {
+        let conn = {
+            let mut pool = self.readers.lock().map_err(|_| StoreError::Corrupt("read pool poisoned".into()))?;
+            pool.pop().ok_or_else(|| StoreError::Corrupt("read pool empty".into()))?
+        };
+        let result = catch_unwind(AssertUnwindSafe(|| {
+            let tx = conn.unchecked_transaction()?;
+            let out = query(&ReadTx { conn: &tx });
+            tx.finish()?;
+            out
+        }))
+        .unwrap_or(Err(StoreError::CommandPanicked));
+        if let Ok(mut pool) = self.readers.lock() {
+            pool.push(conn);
+        }
+        result
     }
 }
 

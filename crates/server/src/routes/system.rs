@@ -248,7 +248,7 @@ async fn readyz(State(state): State<AppState>) -> Response {
 
 async fn verify_ledger(State(state): State<AppState>, caller: Caller) -> Result<Response, ApiError> {
     caller.operator()?;
-    let report = state.store.read(|tx| tx.verify_ledger()).await?;
+    let report = state.store.scan(|tx| tx.verify_ledger()).await?;
     if !report.is_balanced() {
         tracing::error!(problems = report.problems.len(), "ledger verification found broken invariants");
     }
