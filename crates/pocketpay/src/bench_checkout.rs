@@ -30,6 +30,9 @@ pub struct CheckoutBenchArgs {
     /// Send every call over HTTP on loopback instead of through the router in process.
     #[arg(long)]
     pub http: bool,
+    /// Keep the bench's database (its path is printed) to inspect what an order wrote.
+    #[arg(long)]
+    pub keep_db: bool,
 }
 
 /// Results of a run.
@@ -39,6 +42,8 @@ pub struct CheckoutBenchReport {
     pub p50: Duration,
     pub p99: Duration,
     pub failed: u64,
+    /// The database, when `--keep-db` kept it.
+    pub kept: Option<std::path::PathBuf>,
 }
 
 /// A Visa number no test-card row names: an ordinary cardholder account with its own limits.
@@ -170,6 +175,7 @@ pub async fn run_checkout(args: CheckoutBenchArgs) -> anyhow::Result<CheckoutBen
         p50: pick(0.5),
         p99: pick(0.99),
         failed: failed.load(Ordering::Relaxed),
+        kept: args.keep_db.then(|| dir.join("pocketpay.db")),
     };
     let _ = stop.send(());
     let _ = served.await;
@@ -177,7 +183,9 @@ pub async fn run_checkout(args: CheckoutBenchArgs) -> anyhow::Result<CheckoutBen
     if !verify.is_balanced() {
         bail!("the ledger does not balance after the bench: {:?}", verify.problems);
     }
-    let _ = std::fs::remove_dir_all(&dir);
+    if !args.keep_db {
+        let _ = std::fs::remove_dir_all(&dir);
+    }
     Ok(report)
 }
 

@@ -3,6 +3,7 @@
 
 mod bench;
 mod bench_checkout;
+mod bench_floor;
 mod client;
 mod demo;
 
@@ -136,6 +137,9 @@ enum BenchCommand {
     Ledger(bench::LedgerBenchArgs),
     /// Complete orders (create, pay half Pocket half saved card, ship) through the API, in process or `--http`.
     Checkout(bench_checkout::CheckoutBenchArgs),
+    /// The bare SQLite work of one checkout order's rows on one writer core: the ceiling of the
+    /// embedded store's write path, whatever runs around it.
+    Floor(bench_floor::FloorBenchArgs),
 }
 
 fn init_logs(json: bool) {
@@ -328,6 +332,13 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 concurrency,
                 report.failed
             );
+            if let Some(db) = report.kept {
+                println!("the database is kept: {}", db.display());
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Bench { command: BenchCommand::Floor(args) } => {
+            bench_floor::run(args).await?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Bench { command: BenchCommand::Ledger(args) } => {

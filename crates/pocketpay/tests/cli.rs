@@ -118,6 +118,35 @@ fn the_checkout_bench_runs_and_reports() {
 }
 
 #[test]
+fn the_checkout_bench_keeps_its_database_when_asked() {
+    let (code, out) =
+        pocketpay(&["bench", "checkout", "--seconds", "1", "--buyers", "2", "--concurrency", "2", "--keep-db"]);
+    assert_eq!(code, 0, "{out}");
+    let kept = out.lines().find_map(|l| l.strip_prefix("the database is kept: ")).unwrap_or_default().trim().to_owned();
+    let db = std::path::Path::new(&kept);
+    assert!(db.is_file(), "{out}");
+    let (code, verified) =
+        pocketpay(&["verify-ledger", "--data-dir", &db.parent().unwrap_or(db).display().to_string()]);
+    assert_eq!(code, 0, "{verified}");
+    let _ = std::fs::remove_dir_all(db.parent().unwrap_or(db));
+}
+
+#[test]
+fn the_floor_bench_replays_an_orders_statements_and_reports() {
+    let (code, out) = pocketpay(&["bench", "floor", "--orders", "300", "--buyers", "2"]);
+    assert_eq!(code, 0, "{out}");
+    let statements: usize = out
+        .split("floor bench: ")
+        .nth(1)
+        .and_then(|rest| rest.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_default();
+    // Create, claim and hold, record the authorization, claim and book the capture, mark the email sent.
+    assert!((50..80).contains(&statements), "{out}");
+    assert!(out.contains("orders/s for one SQLite writer"), "{out}");
+}
+
+#[test]
 fn vault_rotation_from_the_command_line_while_serving() {
     use std::io::{BufRead, BufReader};
     let dir = temp_dir("vault");

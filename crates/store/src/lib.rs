@@ -252,7 +252,7 @@ impl Inner {
 
 /// A read transaction: a consistent snapshot.
 pub struct ReadTx<'c> {
-    conn: &'c Connection,
+    pub(crate) conn: &'c Connection,
 }
 
 fn lock_path(db: &Path) -> PathBuf {

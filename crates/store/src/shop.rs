@@ -586,29 +586,7 @@ impl WriteTx<'_> {
 
     /// The challenge of a payment.
     pub fn challenge(&mut self, payment_id: &str) -> Result<Option<ChallengeRecord>, StoreError> {
-        Ok(self
-            .conn
-            .prepare_cached(
-                "SELECT payment_id, attempt_id, code_hash, amount, currency, expires_at, attempts_left, sent_at, channel,
-                 recipient, reasons, sends FROM payment_challenges WHERE payment_id = ?1",
-            )?
-            .query_row([payment_id], |r| {
-                Ok(ChallengeRecord {
-                    payment_id: r.get(0)?,
-                    attempt_id: r.get(1)?,
-                    code_hash: r.get(2)?,
-                    amount: r.get(3)?,
-                    currency: r.get(4)?,
-                    expires_at: r.get(5)?,
-                    attempts_left: r.get(6)?,
-                    sent_at: r.get(7)?,
-                    channel: r.get(8)?,
-                    recipient: r.get(9)?,
-                    reasons: r.get(10)?,
-                    sends: r.get(11)?,
-                })
-            })
-            .optional()?)
+        challenge_query(self.conn, payment_id)
     }
 
     /// Removes a used challenge.
@@ -936,6 +914,11 @@ impl ReadTx<'_> {
         attempts_query(self.conn, payment_id)
     }
 
+    /// The challenge of a payment.
+    pub fn challenge(&self, payment_id: &str) -> Result<Option<ChallengeRecord>, StoreError> {
+        challenge_query(self.conn, payment_id)
+    }
+
     /// Payments whose captured amount exceeds the authorized one, or refunded the captured (for the checker).
     pub fn payment_amount_problems(&self) -> Result<Vec<String>, StoreError> {
         Ok(self
@@ -952,4 +935,29 @@ impl ReadTx<'_> {
             })?
             .collect::<Result<Vec<_>, _>>()?)
     }
+}
+
+fn challenge_query(conn: &rusqlite::Connection, payment_id: &str) -> Result<Option<ChallengeRecord>, StoreError> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT payment_id, attempt_id, code_hash, amount, currency, expires_at, attempts_left, sent_at, channel,
+                 recipient, reasons, sends FROM payment_challenges WHERE payment_id = ?1",
+        )?
+        .query_row([payment_id], |r| {
+            Ok(ChallengeRecord {
+                payment_id: r.get(0)?,
+                attempt_id: r.get(1)?,
+                code_hash: r.get(2)?,
+                amount: r.get(3)?,
+                currency: r.get(4)?,
+                expires_at: r.get(5)?,
+                attempts_left: r.get(6)?,
+                sent_at: r.get(7)?,
+                channel: r.get(8)?,
+                recipient: r.get(9)?,
+                reasons: r.get(10)?,
+                sends: r.get(11)?,
+            })
+        })
+        .optional()?)
 }

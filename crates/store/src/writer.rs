@@ -256,6 +256,12 @@ pub struct WriteTx<'c> {
 }
 
 impl WriteTx<'_> {
+    /// Reads through this transaction: they see what it has written so far. (Ledger balances are
+    /// kept by the writer's account cache; read those with this transaction's own methods.)
+    pub fn reads(&self) -> crate::ReadTx<'_> {
+        crate::ReadTx { conn: self.conn }
+    }
+
     /// Runs `f` inside a savepoint: if it returns `Err` (or panics), everything it wrote is undone
     /// and the rest of the transaction stands.
     pub fn savepoint<T, E, F>(&mut self, f: F) -> Result<T, E>

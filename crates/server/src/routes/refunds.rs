@@ -11,7 +11,7 @@ use axum::response::{IntoResponse, Response};
 use domain::money::{Currency, ExchangeRate, Money};
 use serde::Deserialize;
 use serde_json::{json, Value};
-use store::{OrderRecord, PaymentRecord, RefundRecord, WriteTx};
+use store::{OrderRecord, PaymentRecord, ReadTx, RefundRecord, WriteTx};
 
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiResponse};
@@ -441,6 +441,6 @@ pub async fn settle_refunds(state: &AppState) {
 }
 
 /// The refunds of an order, for the order view.
-pub fn refunds_json(tx: &mut WriteTx<'_>, order_id: &str) -> Result<Vec<Value>, ApiError> {
+pub fn refunds_json(tx: &ReadTx<'_>, order_id: &str) -> Result<Vec<Value>, ApiError> {
     Ok(tx.refunds(order_id)?.iter().map(refund_json).collect())
 }

@@ -17,7 +17,8 @@ use domain::money::Currency;
 use serde::Deserialize;
 use serde_json::{json, Value};
 use store::{
-    AttemptRecord, ChallengeRecord, OrderItemRecord, OrderRecord, OrderViewer, PaymentRecord, ProductRecord, WriteTx,
+    AttemptRecord, ChallengeRecord, OrderItemRecord, OrderRecord, OrderViewer, PaymentRecord, ProductRecord, ReadTx,
+    WriteTx,
 };
 
 use crate::auth::Caller;
@@ -342,7 +343,7 @@ fn order_json(o: &OrderRecord, items: &[OrderItemRecord], payment: Option<Value>
 }
 
 /// The order as the API shows it, read inside a command.
-fn order_view(tx: &mut WriteTx<'_>, order_id: &str) -> Result<Value, ApiError> {
+fn order_view(tx: &ReadTx<'_>, order_id: &str) -> Result<Value, ApiError> {
     let order = tx.order(order_id)?.ok_or_else(|| ApiError::not_found("order"))?;
     let items = tx.order_items(order_id)?;
     let payment = match tx.payment_by_order(order_id)? {
@@ -356,7 +357,7 @@ fn order_view(tx: &mut WriteTx<'_>, order_id: &str) -> Result<Value, ApiError> {
     Ok(shown)
 }
 
-fn payment_view(tx: &mut WriteTx<'_>, payment_id: &str) -> Result<Value, ApiError> {
+fn payment_view(tx: &ReadTx<'_>, payment_id: &str) -> Result<Value, ApiError> {
     let p = tx.payment(payment_id)?.ok_or_else(|| ApiError::not_found("payment"))?;
     let attempts = tx.attempts(payment_id)?;
     let mut shown = payment_json(&p, &attempts);
@@ -562,7 +563,7 @@ async fn get_order(
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
     load_order(&state, &caller, &id).await?;
-    let shown = state.store.write(move |tx| order_view(tx, &id)).await?;
+    let shown = state.store.read(move |tx| Ok(order_view(tx, &id))).await??;
     Ok(axum::Json(shown).into_response())
 }
 
@@ -575,7 +576,7 @@ async fn get_payment(
     let payment = state.store.read(move |tx| tx.payment(&pid)).await?.ok_or_else(|| ApiError::not_found("payment"))?;
     load_order(&state, &caller, &payment.order_id).await.map_err(|_| ApiError::not_found("payment"))?;
     // With its `next_action` (the code's channel, masked recipient, expiry and tries left).
-    let shown = state.store.write(move |tx| payment_view(tx, &id)).await?;
+    let shown = state.store.read(move |tx| Ok(payment_view(tx, &id))).await??;
     Ok(axum::Json(shown).into_response())
 }
 
@@ -880,7 +881,7 @@ async fn pay_order(
                 let reasons = step_up_reasons(&config.risk, &facts);
                 if !reasons.is_empty() {
                     start_challenge(tx, &secret, &mut payment, &attempt.id, &reasons, None, now)?;
-                    let shown = payment_view(tx, &payment.id)?;
+                    let shown = payment_view(&tx.reads(), &payment.id)?;
                     let _ = &request_id;
                     return Ok(Claimed::Answered(ApiResponse::ok(shown)));
                 }
@@ -966,7 +967,7 @@ async fn authorize_attempt(
             let mut payment = tx.payment(&pid)?.ok_or_else(ApiError::internal)?;
             if payment.attempt_in_progress.as_deref() != Some(aid.as_str()) {
                 // Settled meanwhile (by the healer): show it as it is.
-                return Ok(ApiResponse::ok(payment_view(tx, &pid)?));
+                return Ok(ApiResponse::ok(payment_view(&tx.reads(), &pid)?));
             }
             payment.attempt_in_progress = None;
             payment.updated_at = ctx.now;
@@ -996,7 +997,7 @@ async fn authorize_attempt(
                             }
                         }
                     }
-                    Ok(ApiResponse::ok(payment_view(tx, &pid)?))
+                    Ok(ApiResponse::ok(payment_view(&tx.reads(), &pid)?))
                 }
                 AuthorizeOutcome::Failed { .. } if demanded => {
                     // The bank wants a code: release the hold, send a code, and try again once it is confirmed.
@@ -1004,18 +1005,18 @@ async fn authorize_attempt(
                         pocket::release(tx, &hold_id, ctx.now)?;
                     }
                     start_challenge(tx, &secret, &mut payment, &aid, &[StepUpReason::IssuerDemand], None, ctx.now)?;
-                    Ok(ApiResponse::ok(payment_view(tx, &pid)?))
+                    Ok(ApiResponse::ok(payment_view(&tx.reads(), &pid)?))
                 }
                 AuthorizeOutcome::Failed { error, failure_code, authorization_id } => {
                     fail_attempt(tx, &mut payment, &aid, &error, &failure_code, authorization_id.as_deref(), ctx.now)?;
-                    let shown = payment_view(tx, &pid)?;
+                    let shown = payment_view(&tx.reads(), &pid)?;
                     Ok(ctx.error_response(error.with_object("payment", shown)))
                 }
                 AuthorizeOutcome::Unknown(error) => {
                     // Leave the attempt open for the healer; the Pocket hold stays until it settles.
                     payment.attempt_in_progress = Some(aid.clone());
                     tx.update_payment(&payment)?;
-                    let shown = payment_view(tx, &pid)?;
+                    let shown = payment_view(&tx.reads(), &pid)?;
                     Ok(ctx.error_response(error.with_object("payment", shown)))
                 }
             }
@@ -1063,7 +1064,7 @@ fn hold_pocket_part(
         if let Err(e) = held {
             let code = e.code;
             fail_attempt(tx, &mut payment, aid, &e, code, None, now)?;
-            let shown = payment_view(tx, pid)?;
+            let shown = payment_view(&tx.reads(), pid)?;
             return Ok(Some(ApiResponse { status: e.status, body: e.with_object("payment", shown).body(request_id) }));
         }
         payment.hold_id = Some(aid.to_owned());
@@ -1079,7 +1080,7 @@ fn hold_pocket_part(
         tx.update_payment(&payment)?;
         tx.finish_attempt(aid, "succeeded", None, None, None)?;
         mark_paid(tx, &order, now)?;
-        return Ok(Some(ApiResponse::ok(payment_view(tx, pid)?)));
+        return Ok(Some(ApiResponse::ok(payment_view(&tx.reads(), pid)?)));
     }
     tx.update_payment(&payment)?;
     Ok(None)
@@ -1173,7 +1174,7 @@ async fn verify_payment(
                         error.retry_after_s =
                             Some(u64::try_from((challenge.sent_at + RESEND_COOLDOWN_S - now).max(1)).unwrap_or(1));
                     }
-                    let shown = payment_view(tx, &pid)?;
+                    let shown = payment_view(&tx.reads(), &pid)?;
                     let retry = error.retry_after_s;
                     let mut answer = ApiResponse {
                         status: error.status,
@@ -1215,7 +1216,7 @@ async fn verify_payment(
                             let mut p = tx.payment(&pid)?.ok_or_else(ApiError::internal)?;
                             let e = ApiError::payment(&domain::declines::PaymentFailure::VerificationExpired);
                             fail_attempt(tx, &mut p, &aid, &e, "verification_expired", None, now)?;
-                            let shown = payment_view(tx, &pid)?;
+                            let shown = payment_view(&tx.reads(), &pid)?;
                             Ok(ApiResponse {
                                 status: e.status,
                                 body: e
@@ -1296,7 +1297,7 @@ async fn resend_code(
             let reasons: Vec<StepUpReason> =
                 StepUpReason::ALL.into_iter().filter(|r| record.reasons.split(',').any(|n| n == r.name())).collect();
             start_challenge(tx, &secret, &mut payment, &record.attempt_id, &reasons, body.channel.as_deref(), ctx.now)?;
-            Ok(ApiResponse::ok(payment_view(tx, &id)?))
+            Ok(ApiResponse::ok(payment_view(&tx.reads(), &id)?))
         })
         .await)
 }
@@ -1451,7 +1452,7 @@ async fn ship_order(
                 &format!("Order {} is on its way.", order.number),
                 ctx.now,
             )?;
-            Ok(ApiResponse::ok(order_view(tx, &order.id)?))
+            Ok(ApiResponse::ok(order_view(&tx.reads(), &order.id)?))
         })
         .await)
 }
@@ -1490,7 +1491,7 @@ async fn deliver_order(
             order.status = next.name().into();
             order.delivered_at = Some(ctx.now);
             tx.update_order(&order, &before)?;
-            Ok(ApiResponse::ok(order_view(tx, &id)?))
+            Ok(ApiResponse::ok(order_view(&tx.reads(), &id)?))
         })
         .await)
 }
@@ -1515,7 +1516,7 @@ async fn confirm_receipt(
                 order.delivered_at = Some(ctx.now);
             }
             tx.update_order(&order, &before)?;
-            Ok(ApiResponse::ok(order_view(tx, &id)?))
+            Ok(ApiResponse::ok(order_view(&tx.reads(), &id)?))
         })
         .await)
 }
@@ -1567,7 +1568,7 @@ async fn cancel_order(
     Ok(state
         .execute(idem.map(|e| e.0), move |tx, ctx| {
             cancel_in(tx, &id, reason, "You have not been charged.", ctx.now)?;
-            Ok(ApiResponse::ok(order_view(tx, &id)?))
+            Ok(ApiResponse::ok(order_view(&tx.reads(), &id)?))
         })
         .await)
 }
