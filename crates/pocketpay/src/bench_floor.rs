@@ -198,8 +198,8 @@ fn one_order(conn: &Connection, f: &Fixture, i: usize, c: &mut Counter) -> rusql
     let hold = c.key();
     c.command(conn, |c| {
         c.one(conn, "SELECT * FROM orders WHERE id = ?1", [&order])?;
-        for since in [now - 86_400, now - 30 * 86_400] {
-            c.one(conn, "SELECT COALESCE(SUM(amount), 0) FROM payments WHERE buyer_user_id = ?1 AND currency = 'USD' AND created_at >= ?2 AND status IN ('requires_capture', 'succeeded')", params![user, since])?;
+        for first_day in [now / 86_400, now / 86_400 - 21] {
+            c.one(conn, "SELECT COALESCE(SUM(amount), 0) FROM payment_spending WHERE buyer_user_id = ?1 AND currency = 'USD' AND day >= ?2", params![user, first_day])?;
         }
         c.one(conn, "SELECT * FROM payments WHERE order_id = ?1", [&order])?;
         c.run(conn, "INSERT INTO payments (id, order_id, buyer_user_id, status, amount, currency, created_at, updated_at) VALUES (?1, ?2, ?3, 'requires_payment_method', 1000, 'USD', ?4, ?4)",

@@ -464,6 +464,44 @@ const MIGRATIONS: &[&str] = &[
     r#"
     ALTER TABLE payment_challenges ADD COLUMN sends INTEGER NOT NULL DEFAULT 1;
     "#,
+    // 10: what each buyer has spent per currency and day (payments authorized or captured), kept by
+    // triggers on `payments`, so the daily and monthly limits read at most 31 rows at every checkout
+    // instead of every payment of the month. No code path can forget to keep it: the database does.
+    r#"
+    CREATE TABLE payment_spending (
+        buyer_user_id TEXT NOT NULL,
+        currency TEXT NOT NULL,
+        day INTEGER NOT NULL,
+        amount INTEGER NOT NULL,
+        PRIMARY KEY (buyer_user_id, currency, day)
+    ) WITHOUT ROWID;
+    INSERT INTO payment_spending (buyer_user_id, currency, day, amount)
+        SELECT buyer_user_id, currency, ((created_at) - (((created_at) % 86400) + 86400) % 86400) / 86400, SUM(amount) FROM payments
+        WHERE status IN ('requires_capture', 'succeeded') GROUP BY 1, 2, 3;
+    CREATE TRIGGER payment_spending_insert AFTER INSERT ON payments WHEN NEW.status IN ('requires_capture', 'succeeded')
+    BEGIN
+        INSERT INTO payment_spending (buyer_user_id, currency, day, amount)
+            VALUES (NEW.buyer_user_id, NEW.currency, ((NEW.created_at) - (((NEW.created_at) % 86400) + 86400) % 86400) / 86400, NEW.amount)
+            ON CONFLICT (buyer_user_id, currency, day) DO UPDATE SET amount = amount + excluded.amount;
+    END;
+    CREATE TRIGGER payment_spending_update AFTER UPDATE OF status, amount, currency, buyer_user_id, created_at ON payments
+        WHEN (OLD.status IN ('requires_capture', 'succeeded')) <> (NEW.status IN ('requires_capture', 'succeeded'))
+          OR (NEW.status IN ('requires_capture', 'succeeded') AND (OLD.amount <> NEW.amount OR OLD.currency <> NEW.currency
+              OR OLD.buyer_user_id <> NEW.buyer_user_id OR OLD.created_at <> NEW.created_at))
+    BEGIN
+        UPDATE payment_spending SET amount = amount - OLD.amount
+            WHERE OLD.status IN ('requires_capture', 'succeeded') AND buyer_user_id = OLD.buyer_user_id AND currency = OLD.currency
+              AND day = ((OLD.created_at) - (((OLD.created_at) % 86400) + 86400) % 86400) / 86400;
+        INSERT INTO payment_spending (buyer_user_id, currency, day, amount)
+            SELECT NEW.buyer_user_id, NEW.currency, ((NEW.created_at) - (((NEW.created_at) % 86400) + 86400) % 86400) / 86400, NEW.amount WHERE NEW.status IN ('requires_capture', 'succeeded')
+            ON CONFLICT (buyer_user_id, currency, day) DO UPDATE SET amount = amount + excluded.amount;
+    END;
+    CREATE TRIGGER payment_spending_delete AFTER DELETE ON payments WHEN OLD.status IN ('requires_capture', 'succeeded')
+    BEGIN
+        UPDATE payment_spending SET amount = amount - OLD.amount
+            WHERE buyer_user_id = OLD.buyer_user_id AND currency = OLD.currency AND day = ((OLD.created_at) - (((OLD.created_at) % 86400) + 86400) % 86400) / 86400;
+    END;
+    "#,
 ];
 
 /// The schema version this program writes.
@@ -482,4 +520,122 @@ pub fn migrate(conn: &mut Connection) -> Result<i64, StoreError> {
         tx.commit()?;
     }
     Ok(SCHEMA_VERSION)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const COUNTED: [&str; 2] = ["requires_capture", "succeeded"];
+    const STATUSES: [&str; 5] =
+        ["requires_payment_method", "requires_action", "requires_capture", "succeeded", "canceled"];
+
+    /// A small deterministic generator (the test must not depend on luck to reproduce).
+    struct Lcg(u64);
+    impl Lcg {
+        fn below(&mut self, n: u64) -> u64 {
+            self.0 = self.0.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+            (self.0 >> 33) % n
+        }
+    }
+
+    fn check(conn: &Connection) {
+        for buyer in ["u1", "u2"] {
+            for currency in ["USD", "EUR"] {
+                for first_day in [-3_i64, -1, 0, 1, 2, 5, 9] {
+                    let kept: i64 = conn
+                        .query_row(
+                            "SELECT COALESCE(SUM(amount), 0) FROM payment_spending WHERE buyer_user_id = ?1 AND currency = ?2 AND day >= ?3",
+                            rusqlite::params![buyer, currency, first_day],
+                            |r| r.get(0),
+                        )
+                        .unwrap_or(-1);
+                    let direct: i64 = conn
+                        .query_row(
+                            "SELECT COALESCE(SUM(amount), 0) FROM payments WHERE buyer_user_id = ?1 AND currency = ?2
+                             AND created_at >= ?3 AND status IN ('requires_capture', 'succeeded')",
+                            rusqlite::params![buyer, currency, first_day * 86_400],
+                            |r| r.get(0),
+                        )
+                        .unwrap_or(-2);
+                    assert_eq!(kept, direct, "{buyer} {currency} from day {first_day}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn spending_per_day_follows_every_payment_change() {
+        let mut conn = Connection::open_in_memory().unwrap_or_else(|e| panic!("{e}"));
+        // Payments alone, without the orders and users they would reference.
+        conn.pragma_update(None, "foreign_keys", "OFF").unwrap_or_else(|e| panic!("{e}"));
+        // A database at version 9 with payments already in it: migration 10 must count them.
+        for (index, sql) in MIGRATIONS.iter().enumerate().take(9) {
+            conn.execute_batch(sql).unwrap_or_else(|e| panic!("migration {}: {e}", index + 1));
+        }
+        conn.pragma_update(None, "user_version", 9).unwrap_or_else(|e| panic!("{e}"));
+        let mut rng = Lcg(7);
+        let mut next = 0;
+        let mut insert = |conn: &Connection, rng: &mut Lcg| {
+            next += 1;
+            let status = STATUSES[rng.below(5) as usize];
+            // Payments from two days before 1970 to ten days after, at any second of the day.
+            let created_at = (rng.below(12 * 86_400) as i64) - 2 * 86_400;
+            conn.execute(
+                "INSERT INTO payments (id, order_id, buyer_user_id, status, amount, currency, created_at, updated_at)
+                 VALUES (?1, ?1, ?2, ?3, ?4, ?5, ?6, ?6)",
+                rusqlite::params![
+                    format!("pay_{next}"),
+                    ["u1", "u2"][rng.below(2) as usize],
+                    status,
+                    1 + rng.below(10_000) as i64,
+                    ["USD", "EUR"][rng.below(2) as usize],
+                    created_at
+                ],
+            )
+            .unwrap_or_else(|e| panic!("{e}"));
+        };
+        for _ in 0..50 {
+            insert(&conn, &mut rng);
+        }
+        migrate(&mut conn).unwrap_or_else(|e| panic!("{e}"));
+        check(&conn);
+        let mut counted_seen = 0;
+        for step in 0..600 {
+            match rng.below(10) {
+                0..=2 => insert(&conn, &mut rng),
+                3 => {
+                    conn.execute(
+                        "DELETE FROM payments WHERE id = (SELECT id FROM payments ORDER BY random() LIMIT 1)",
+                        [],
+                    )
+                    .unwrap_or_else(|e| panic!("{e}"));
+                }
+                4 => {
+                    // Not a status change: the same status written again, as updates of other fields do.
+                    conn.execute(
+                        "UPDATE payments SET status = status, updated_at = updated_at + 1 WHERE id = (SELECT id FROM payments ORDER BY random() LIMIT 1)",
+                        [],
+                    )
+                    .unwrap_or_else(|e| panic!("{e}"));
+                }
+                _ => {
+                    let status = STATUSES[rng.below(5) as usize];
+                    if COUNTED.contains(&status) {
+                        counted_seen += 1;
+                    }
+                    conn.execute(
+                        "UPDATE payments SET status = ?1 WHERE id = (SELECT id FROM payments ORDER BY random() LIMIT 1)",
+                        [status],
+                    )
+                    .unwrap_or_else(|e| panic!("{e}"));
+                }
+            }
+            if step % 20 == 0 {
+                check(&conn);
+            }
+        }
+        check(&conn);
+        assert!(counted_seen > 50, "the walk moved payments into counted statuses");
+    }
 }

@@ -606,15 +606,16 @@ impl WriteTx<'_> {
             .query_row(params![buyer_user_id, since], |r| r.get(0))?)
     }
 
-    /// What the buyer has authorized or been charged in `currency` since `since` (payments not cancelled).
-    pub fn spent_since(&mut self, buyer_user_id: &str, currency: &str, since: i64) -> Result<i64, StoreError> {
+    /// What the buyer has authorized or been charged in `currency` (payments not cancelled) created
+    /// on day `first_day` (days since 1970, UTC) or later. Reads the per-day totals that triggers
+    /// keep (migration 10): a month is at most 31 rows, however many payments it had.
+    pub fn spent_from_day(&mut self, buyer_user_id: &str, currency: &str, first_day: i64) -> Result<i64, StoreError> {
         Ok(self
             .conn
             .prepare_cached(
-                "SELECT COALESCE(SUM(amount), 0) FROM payments WHERE buyer_user_id = ?1 AND currency = ?2 AND created_at >= ?3
-                   AND status IN ('requires_capture', 'succeeded')",
+                "SELECT COALESCE(SUM(amount), 0) FROM payment_spending WHERE buyer_user_id = ?1 AND currency = ?2 AND day >= ?3",
             )?
-            .query_row(params![buyer_user_id, currency, since], |r| r.get(0))?)
+            .query_row(params![buyer_user_id, currency, first_day], |r| r.get(0))?)
     }
 }
 

@@ -766,11 +766,10 @@ async fn pay_order(
             let status = OrderStatus::parse(&order.status).ok_or_else(ApiError::internal)?;
             status.pay().map_err(|_| not_payable("This order is not awaiting payment."))?;
             if order.currency == config.spending_limits.currency.code() {
-                let day_start = now.div_euclid(86_400) * 86_400;
                 let (y, m) = domain::calendar::year_month_of(now);
-                let month_start = domain::calendar::days_from_civil(y, m, 1) * 86_400;
-                let today = tx.spent_since(&order.buyer_user_id, &order.currency, day_start)?;
-                let month = tx.spent_since(&order.buyer_user_id, &order.currency, month_start)?;
+                let first_of_month = domain::calendar::days_from_civil(y, m, 1);
+                let today = tx.spent_from_day(&order.buyer_user_id, &order.currency, now.div_euclid(86_400))?;
+                let month = tx.spent_from_day(&order.buyer_user_id, &order.currency, first_of_month)?;
                 check_limits(&config.spending_limits, today, month, order.amount).map_err(limit_error)?;
             }
             let presentment = match &fx {
