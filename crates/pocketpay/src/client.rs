@@ -33,6 +33,34 @@ impl Client {
         token: Option<&str>,
         body: Option<Value>,
     ) -> anyhow::Result<(u16, Value)> {
+        let (status, bytes) = self.call_raw(method, path, token, body).await?;
+        Ok((status, serde_json::from_slice(&bytes).unwrap_or(Value::Null)))
+    }
+
+    /// A POST that must answer `want`, read into `T`: only the fields a caller needs (unknown fields
+    /// are skipped, so a big answer costs the client no tree of values).
+    pub async fn expect_brief<T: serde::de::DeserializeOwned>(
+        &self,
+        path: &str,
+        token: Option<&str>,
+        body: Value,
+        want: u16,
+    ) -> anyhow::Result<T> {
+        let (status, bytes) = self.call_raw(reqwest::Method::POST, path, token, Some(body)).await?;
+        if status != want {
+            bail!("{path} answered {status}: {}", String::from_utf8_lossy(&bytes));
+        }
+        Ok(serde_json::from_slice(&bytes)?)
+    }
+
+    /// Any call; answers the status and the body's bytes.
+    async fn call_raw(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+    ) -> anyhow::Result<(u16, Vec<u8>)> {
         let (http, base) = match &self.transport {
             Transport::Http { http, base } => (http, base),
             Transport::InProcess(router) => {
@@ -50,7 +78,7 @@ impl Client {
                 let response = router.clone().oneshot(request.body(axum::body::Body::from(bytes))?).await?;
                 let status = response.status().as_u16();
                 let bytes = axum::body::to_bytes(response.into_body(), 16 * 1024 * 1024).await?;
-                return Ok((status, serde_json::from_slice(&bytes).unwrap_or(Value::Null)));
+                return Ok((status, bytes.to_vec()));
             }
         };
         let mut req = http.request(method, format!("{base}{path}"));
@@ -62,7 +90,7 @@ impl Client {
         }
         let resp = req.send().await?;
         let status = resp.status().as_u16();
-        Ok((status, resp.json::<Value>().await.unwrap_or(Value::Null)))
+        Ok((status, resp.bytes().await?.to_vec()))
     }
 
     /// A POST.
