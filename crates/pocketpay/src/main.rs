@@ -180,6 +180,11 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             config.secret_hex = std::env::var("POCKETPAY_SECRET").ok();
             config.vault_keys = std::env::var("POCKETPAY_VAULT_KEYS").ok();
             config.issuer_url = std::env::var("POCKETPAY_ISSUER_URL").ok().filter(|u| !u.is_empty());
+            if let Some(url) = std::env::var("POCKETPAY_MESSAGE_RELAY_URL").ok().filter(|u| !u.is_empty()) {
+                let secret = std::env::var("POCKETPAY_MESSAGE_RELAY_SECRET")
+                    .map_err(|_| anyhow::anyhow!("POCKETPAY_MESSAGE_RELAY_URL needs POCKETPAY_MESSAGE_RELAY_SECRET"))?;
+                config.message_relay = Some(server::relay::RelayConfig { url, secret });
+            }
             // Risk rules and platform limits (minor units of USD, the limits' currency).
             if let Some(v) = env_number::<i64>("POCKETPAY_STEP_UP_AMOUNT_MINOR")? {
                 config.risk.amount_threshold_minor = v;

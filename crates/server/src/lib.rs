@@ -15,6 +15,7 @@ pub mod idempotency;
 pub mod openapi;
 pub mod payment_method;
 pub mod pocket;
+pub mod relay;
 pub mod routes;
 pub mod secrets;
 pub mod web;
@@ -74,6 +75,9 @@ pub struct ServerConfig {
     /// Web session cookies carry `Secure` (browsers keep them on `https://` and on localhost).
     /// `POCKETPAY_INSECURE_COOKIES=1` drops it, for plain HTTP on another host in a test setup.
     pub web_secure_cookies: bool,
+    /// Where email and SMS go (`POCKETPAY_MESSAGE_RELAY_URL` and `…_SECRET`); without it, test mode
+    /// keeps them in the test inbox and live mode keeps them waiting in the outbox.
+    pub message_relay: Option<relay::RelayConfig>,
 }
 
 impl ServerConfig {
@@ -99,6 +103,7 @@ impl ServerConfig {
             step_up_new_cards: true,
             spending_limits: domain::checkout::SpendingLimits::default(),
             web_secure_cookies: true,
+            message_relay: None,
         }
     }
 
@@ -127,6 +132,8 @@ pub struct AppState {
     /// Payments waiting for a one-time code, with the card to authorize once it is confirmed.
     pub(crate) pending_payments: Arc<std::sync::Mutex<std::collections::HashMap<String, routes::shop::PendingPayment>>>,
     pub(crate) in_flight: InFlight,
+    /// The message relay, when one is configured.
+    pub(crate) relay: Option<Arc<relay::Relay>>,
 }
 
 /// What a command sees besides the transaction.
@@ -229,6 +236,8 @@ pub enum StartError {
     Vault(#[from] vault::VaultError),
     #[error("issuer: {0}")]
     Issuer(String),
+    #[error("message relay: {0}")]
+    Relay(String),
 }
 
 /// Opens the store, loads the secret, bootstraps the operator and builds the router.
@@ -263,6 +272,14 @@ pub async fn build(config: ServerConfig) -> Result<App, StartError> {
             ))
         }
     };
+    let relay = match &config.message_relay {
+        Some(r) => Some(Arc::new(relay::Relay::new(r, config.mode == Mode::Live).map_err(StartError::Relay)?)),
+        None if config.mode == Mode::Live => {
+            tracing::warn!("no message relay is configured (POCKETPAY_MESSAGE_RELAY_URL): emails and SMS, one-time codes included, wait in the outbox");
+            None
+        }
+        None => None,
+    };
     let store = Store::open(StoreConfig::new(config.database_path()))?;
     let state = AppState {
         store,
@@ -273,6 +290,7 @@ pub async fn build(config: ServerConfig) -> Result<App, StartError> {
         issuer,
         pending_payments: Arc::default(),
         in_flight: InFlight::default(),
+        relay,
     };
     if let Some((email, password)) = state.config.operator_bootstrap.clone() {
         match routes::accounts::create_operator(&state.store, &email, &password, state.clock.now()).await {

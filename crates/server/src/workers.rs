@@ -1,6 +1,7 @@
 //! Background work on the injected clock: outbox delivery, hold expiry and pruning. Each worker
 //! takes a bounded amount of work per tick and runs it through the writer like any command.
 
+use std::sync::atomic::{AtomicI64, Ordering};
 use std::time::Duration;
 
 use crate::{AppState, Mode};
@@ -67,24 +68,56 @@ pub async fn run_due_jobs(state: &AppState) {
     }
 }
 
-/// Delivers queued messages. In test mode delivery is to the test inbox (the messages stay readable
-/// at `GET /v1/test/inbox`); live mode has no provider yet, so messages wait, and a warning says so.
+/// Delivers queued messages: to the message relay when one is configured (any mode); else, in test
+/// mode, to the test inbox (the messages stay readable at `GET /v1/test/inbox`); else (live mode
+/// without a relay) they wait, and a warning says so once a minute.
 async fn deliver_outbox(state: &AppState) {
-    let Ok(messages) = state.store.read(|tx| tx.undelivered_messages(OUTBOX_BATCH_MAX)).await else { return };
+    let now = state.clock.now();
+    let Ok(messages) = state.store.read(move |tx| tx.undelivered_messages(now, OUTBOX_BATCH_MAX)).await else { return };
     if messages.is_empty() {
         return;
     }
-    if state.config.mode == Mode::Live {
-        tracing::warn!(waiting = messages.len(), "no email or SMS provider is configured; messages wait in the outbox");
+    let Some(relay) = state.relay.clone() else {
+        if state.config.mode == Mode::Live {
+            static LAST_WARNING: AtomicI64 = AtomicI64::new(i64::MIN);
+            if now.saturating_sub(LAST_WARNING.load(Ordering::Relaxed)) >= 60 {
+                LAST_WARNING.store(now, Ordering::Relaxed);
+                tracing::warn!(waiting = messages.len(), "no message relay is configured; messages wait in the outbox");
+            }
+            return;
+        }
+        let ids: Vec<i64> = messages.iter().map(|m| m.id).collect();
+        for m in &messages {
+            // Never the body: it may hold a code.
+            tracing::info!(message_id = m.id, channel = %m.channel, subject = %m.subject, "delivered to the test inbox");
+        }
+        if let Err(e) = state.store.write(move |tx| tx.mark_delivered(&ids, now, false)).await {
+            tracing::warn!(error = %e, "marking messages delivered failed");
+        }
         return;
-    }
-    let ids: Vec<i64> = messages.iter().map(|m| m.id).collect();
-    for m in &messages {
-        // Never the body: it may hold a code.
-        tracing::info!(message_id = m.id, channel = %m.channel, subject = %m.subject, "delivered to the test inbox");
-    }
-    let now = state.clock.now();
-    if let Err(e) = state.store.write(move |tx| tx.mark_delivered(&ids, now)).await {
-        tracing::warn!(error = %e, "marking messages delivered failed");
+    };
+    // Live mode erases what a delivered message said (it may be a one-time code); test mode keeps it
+    // readable in the test inbox.
+    let erase = state.config.mode == Mode::Live;
+    for m in messages {
+        match relay.send(&m, now).await {
+            Ok(()) => {
+                tracing::info!(message_id = m.id, channel = %m.channel, subject = %m.subject, "handed to the message relay");
+                let id = m.id;
+                if let Err(e) = state.store.write(move |tx| tx.mark_delivered(&[id], now, erase)).await {
+                    // The relay has it; its idempotency key keeps the next attempt from sending it twice.
+                    tracing::warn!(error = %e, message_id = id, "marking a message delivered failed");
+                    return;
+                }
+            }
+            Err(e) => {
+                let next = now + crate::relay::retry_delay_s(m.attempts);
+                tracing::warn!(message_id = m.id, error = %e, retry_in_s = next - now, "the message relay did not take a message");
+                let id = m.id;
+                let _ = state.store.write(move |tx| tx.delivery_failed(id, next)).await;
+                // The relay is down or refusing: the rest waits for the next tick.
+                return;
+            }
+        }
     }
 }

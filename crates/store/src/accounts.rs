@@ -51,6 +51,8 @@ pub struct OutboxMessage {
     pub code: Option<String>,
     pub created_at: i64,
     pub delivered_at: Option<i64>,
+    /// Deliveries tried so far.
+    pub attempts: i64,
 }
 
 /// A new message for the outbox.
@@ -109,6 +111,7 @@ fn outbox_from_row(r: &Row<'_>) -> rusqlite::Result<OutboxMessage> {
         code: r.get(5)?,
         created_at: r.get(6)?,
         delivered_at: r.get(7)?,
+        attempts: r.get(8)?,
     })
 }
 
@@ -261,13 +264,26 @@ impl WriteTx<'_> {
         Ok(self.conn.last_insert_rowid())
     }
 
-    /// Marks messages delivered.
-    pub fn mark_delivered(&mut self, ids: &[i64], now: i64) -> Result<(), StoreError> {
-        let mut stmt =
-            self.conn.prepare_cached("UPDATE outbox SET delivered_at = ?2, attempts = attempts + 1 WHERE id = ?1")?;
+    /// Marks messages delivered; with `erase_bodies`, their body and code are erased too (live mode:
+    /// a delivered one-time code has no reason to stay in the database).
+    pub fn mark_delivered(&mut self, ids: &[i64], now: i64, erase_bodies: bool) -> Result<(), StoreError> {
+        let sql = if erase_bodies {
+            "UPDATE outbox SET delivered_at = ?2, attempts = attempts + 1, body = '', code = NULL WHERE id = ?1"
+        } else {
+            "UPDATE outbox SET delivered_at = ?2, attempts = attempts + 1 WHERE id = ?1"
+        };
+        let mut stmt = self.conn.prepare_cached(sql)?;
         for id in ids {
             stmt.execute(params![id, now])?;
         }
+        Ok(())
+    }
+
+    /// Counts a failed delivery of a message and sets when to try it again.
+    pub fn delivery_failed(&mut self, id: i64, next_attempt_at: i64) -> Result<(), StoreError> {
+        self.conn
+            .prepare_cached("UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?2 WHERE id = ?1")?
+            .execute(params![id, next_attempt_at])?;
         Ok(())
     }
 
@@ -377,7 +393,7 @@ impl ReadTx<'_> {
         let rows = self
             .conn
             .prepare_cached(
-                "SELECT id, channel, recipient, subject, body, code, created_at, delivered_at FROM outbox
+                "SELECT id, channel, recipient, subject, body, code, created_at, delivered_at, attempts FROM outbox
                   WHERE recipient = ?1 AND id < ?2 ORDER BY id DESC LIMIT ?3",
             )?
             .query_map(params![recipient, before_id.unwrap_or(i64::MAX), limit], outbox_from_row)?
@@ -385,15 +401,15 @@ impl ReadTx<'_> {
         Ok(rows)
     }
 
-    /// Undelivered messages, oldest first.
-    pub fn undelivered_messages(&self, limit: u32) -> Result<Vec<OutboxMessage>, StoreError> {
+    /// Undelivered messages due for a (new) attempt at `now`, oldest first.
+    pub fn undelivered_messages(&self, now: i64, limit: u32) -> Result<Vec<OutboxMessage>, StoreError> {
         let rows = self
             .conn
             .prepare_cached(
-                "SELECT id, channel, recipient, subject, body, code, created_at, delivered_at FROM outbox
-                  WHERE delivered_at IS NULL ORDER BY id LIMIT ?1",
+                "SELECT id, channel, recipient, subject, body, code, created_at, delivered_at, attempts FROM outbox
+                  WHERE delivered_at IS NULL AND (next_attempt_at IS NULL OR next_attempt_at <= ?1) ORDER BY id LIMIT ?2",
             )?
-            .query_map([limit], outbox_from_row)?
+            .query_map(params![now, limit], outbox_from_row)?
             .collect::<Result<Vec<_>, _>>()?;
         Ok(rows)
     }

@@ -502,6 +502,10 @@ const MIGRATIONS: &[&str] = &[
             WHERE buyer_user_id = OLD.buyer_user_id AND currency = OLD.currency AND day = ((OLD.created_at) - (((OLD.created_at) % 86400) + 86400) % 86400) / 86400;
     END;
     "#,
+    // 11: when a message that a relay refused may be tried again (unset: at once).
+    r#"
+    ALTER TABLE outbox ADD COLUMN next_attempt_at INTEGER;
+    "#,
 ];
 
 /// The schema version this program writes.
