@@ -204,6 +204,9 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             if let Some(v) = env_number::<i64>("POCKETPAY_MONTHLY_LIMIT_MINOR")? {
                 config.spending_limits.monthly_minor = v;
             }
+            if let Some(v) = env_number::<u32>("POCKETPAY_LOGIN_FAILURES_PER_ADDRESS_MAX")? {
+                config.login_failures_per_address_max = v.max(1);
+            }
             if config.spending_limits.daily_minor > config.spending_limits.monthly_minor {
                 anyhow::bail!("POCKETPAY_DAILY_LIMIT_MINOR is above POCKETPAY_MONTHLY_LIMIT_MINOR");
             }

@@ -10,6 +10,26 @@ use serde::de::DeserializeOwned;
 
 use crate::error::{ApiError, REQUEST_ID};
 
+/// Where a request came from, for per-address limits: the peer's IP address, or its /64 network for
+/// IPv6 (one host usually holds a whole /64). `None` for a call made in process without one.
+pub struct PeerAddress(pub Option<String>);
+
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for PeerAddress {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut axum::http::request::Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let peer = parts.extensions.get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|c| c.0.ip());
+        Ok(PeerAddress(peer.map(|ip| match ip {
+            std::net::IpAddr::V6(v6) if v6.to_ipv4_mapped().is_none() => {
+                let s = v6.segments();
+                format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+            }
+            std::net::IpAddr::V6(v6) => v6.to_ipv4_mapped().map(|v4| v4.to_string()).unwrap_or_default(),
+            std::net::IpAddr::V4(v4) => v4.to_string(),
+        })))
+    }
+}
+
 /// Request bodies larger than this answer 413.
 pub const BODY_BYTES_MAX: usize = 1024 * 1024;
 

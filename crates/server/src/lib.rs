@@ -50,7 +50,10 @@ pub struct ServerConfig {
     pub secret_hex: Option<String>,
     pub operator_bootstrap: Option<(String, String)>,
     pub session_ttl_s: i64,
+    /// Failed sign-ins per email in the window before sign-in waits.
     pub login_failures_max: u32,
+    /// Failed sign-ins from one address (any emails) in the window before sign-in from it waits.
+    pub login_failures_per_address_max: u32,
     pub login_failure_window_s: i64,
     pub email_code_ttl_s: i64,
     pub email_code_attempts_max: i64,
@@ -90,6 +93,7 @@ impl ServerConfig {
             operator_bootstrap: None,
             session_ttl_s: 7 * 24 * 3600,
             login_failures_max: 5,
+            login_failures_per_address_max: 50,
             login_failure_window_s: 15 * 60,
             email_code_ttl_s: 30 * 60,
             email_code_attempts_max: 5,

@@ -255,6 +255,27 @@ async fn failed_sign_ins_are_rate_limited_until_the_window_passes() {
 }
 
 #[tokio::test]
+async fn many_accounts_tried_from_one_address_are_rate_limited_too() {
+    let app = TestApp::spawn_with(|c| c.login_failures_per_address_max = 6).await;
+    app.buyer("erin@example.com").await;
+    // One wrong password each for six different emails (none reaches the per-email limit of 5)…
+    for i in 0..6 {
+        app.post("/v1/sessions", None, json!({ "email": format!("victim{i}@example.com"), "password": "guess-1234" }))
+            .await
+            .assert_error(401, "authentication_error", "invalid_credentials");
+    }
+    // …and this address may not sign in at all for a while, even with a right password.
+    let locked = app.post("/v1/sessions", None, json!({ "email": "erin@example.com", "password": PASSWORD })).await;
+    locked.assert_error(429, "rate_limit_error", "too_many_attempts");
+    let retry: i64 =
+        locked.headers.get("retry-after").and_then(|v| v.to_str().ok()).and_then(|v| v.parse().ok()).unwrap_or(0);
+    assert!((1..=900).contains(&retry), "Retry-After {retry}");
+    let moved = app.post("/v1/test/clock", None, json!({ "advance_seconds": retry })).await;
+    assert_eq!(moved.status, StatusCode::OK, "{}", moved.body);
+    app.login("erin@example.com", PASSWORD).await;
+}
+
+#[tokio::test]
 async fn email_codes_expire_and_lock_after_five_wrong_tries() {
     let app = TestApp::spawn().await;
     app.post("/v1/users", None, json!({ "email": "dan@example.com", "password": PASSWORD })).await;

@@ -13,7 +13,7 @@ use store::{MerchantRecord, NewOutboxMessage, SessionRecord, Store, StoreError, 
 
 use crate::auth::{Caller, SESSION_TOKEN_PREFIX};
 use crate::error::{ApiError, ApiResponse};
-use crate::extract::ApiJson;
+use crate::extract::{ApiJson, PeerAddress};
 use crate::idempotency::IdempotencyContext;
 use crate::openapi::{object_schema, Access, Api, Endpoint, Verb};
 use crate::secrets::{self, hash_password, random_id, random_token, token_hash, verify_password};
@@ -306,6 +306,7 @@ struct CreateSession {
 async fn create_session(
     State(state): State<AppState>,
     idem: Idem,
+    PeerAddress(peer): PeerAddress,
     ApiJson(body): ApiJson<CreateSession>,
 ) -> Result<Response, ApiError> {
     let invalid = || {
@@ -314,13 +315,22 @@ async fn create_session(
     let Ok(email) = Email::parse(&body.email) else { return Err(invalid()) };
     let now = state.clock.now();
     let window = state.config.login_failure_window_s;
-    let failures_max = state.config.login_failures_max;
-    let key = email.as_str().to_owned();
-    let (failures, oldest) = state.store.read(move |tx| tx.login_failures_since(&key, now - window)).await?;
-    if failures >= failures_max {
-        let retry = oldest.map(|t| t + window - now).unwrap_or(window).max(1) as u64;
-        return Err(ApiError::rate_limited(retry, "Too many failed sign-ins. Wait before trying again.")
-            .with_advice(&["Wait a few minutes, then try again.", "If you forgot your password, contact support."]));
+    // Failures count per email (guessing one account's password) and per address (trying many
+    // accounts from one place). An address key has a space, which no email has.
+    let mut scopes = vec![(email.as_str().to_owned(), state.config.login_failures_max)];
+    if let Some(peer) = peer {
+        scopes.push((format!("address {peer}"), state.config.login_failures_per_address_max));
+    }
+    for (key, failures_max) in scopes.clone() {
+        let (failures, oldest) = state.store.read(move |tx| tx.login_failures_since(&key, now - window)).await?;
+        if failures >= failures_max {
+            let retry = oldest.map(|t| t + window - now).unwrap_or(window).max(1) as u64;
+            return Err(ApiError::rate_limited(retry, "Too many failed sign-ins. Wait before trying again.")
+                .with_advice(&[
+                    "Wait a few minutes, then try again.",
+                    "If you forgot your password, contact support.",
+                ]));
+        }
     }
     let key = email.as_str().to_owned();
     let user = state.store.read(move |tx| tx.user_by_email(&key)).await?;
@@ -328,8 +338,15 @@ async fn create_session(
         user.as_ref().map(|u| u.password_hash.clone()).unwrap_or_else(|| secrets::decoy_password_hash().to_owned());
     let password_ok = verify_off_thread(body.password, phc).await && user.is_some();
     let Some(user) = user.filter(|_| password_ok) else {
-        let key = email.as_str().to_owned();
-        state.store.write(move |tx| tx.record_login_failure(&key, now)).await?;
+        state
+            .store
+            .write(move |tx| -> Result<(), store::StoreError> {
+                for (key, _) in &scopes {
+                    tx.record_login_failure(key, now)?;
+                }
+                Ok(())
+            })
+            .await?;
         return Err(invalid());
     };
     if user.status != "active" {

@@ -1,9 +1,7 @@
 //! Gift cards and the Pocket: buy (for oneself, loaded at once, or as a gift, with codes emailed),
 //! redeem a code, list what was bought, the never-refundable refund, the Pocket's balances and history.
 
-use std::net::SocketAddr;
-
-use axum::extract::{ConnectInfo, Extension, Path, State};
+use axum::extract::{Extension, Path, State};
 use axum::response::{IntoResponse, Response};
 use domain::accounts::Email;
 use domain::gift_cards::{check_purchase, code_from_random, expires_at, normalize_code, GiftCode, PurchaseItem};
@@ -14,7 +12,7 @@ use store::{GiftCardRecord, NewOutboxMessage, PurchaseRecord, WriteTx};
 
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiResponse};
-use crate::extract::ApiJson;
+use crate::extract::{ApiJson, PeerAddress};
 use crate::idempotency::IdempotencyContext;
 use crate::openapi::{object_schema, Access, Api, Endpoint, Verb};
 use crate::payment_method::{charge_now, resolve_card, ChargeOutcome, PaymentMethodBody};
@@ -447,12 +445,13 @@ async fn redeem(
     State(state): State<AppState>,
     idem: Idem,
     caller: Caller,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    PeerAddress(peer): PeerAddress,
     ApiJson(body): ApiJson<RedeemBody>,
 ) -> Result<Response, ApiError> {
     let (user, _) = caller.buyer()?;
     let now = state.clock.now();
-    let scopes = vec![format!("user:{}", user.id), format!("ip:{}", peer.ip())];
+    let mut scopes = vec![format!("user:{}", user.id)];
+    scopes.extend(peer.map(|p| format!("ip:{p}")));
     for scope in &scopes {
         let s = scope.clone();
         let (failures, oldest) =
