@@ -140,6 +140,19 @@ pub struct AppState {
     pub(crate) relay: Option<Arc<relay::Relay>>,
 }
 
+/// How a command run by [`AppState::execute`] ended when it did not commit: refused with an error
+/// answer (its writes rolled back), or failed in the store.
+enum Answer {
+    Refused((StatusCode, Vec<u8>, Option<u64>)),
+    Store(StoreError),
+}
+
+impl From<StoreError> for Answer {
+    fn from(e: StoreError) -> Self {
+        Answer::Store(e)
+    }
+}
+
 /// What a command sees besides the transaction.
 pub struct CommandContext {
     pub now: i64,
@@ -166,25 +179,42 @@ impl AppState {
         let context = idempotency.clone();
         let outcome = self
             .store
-            .write(move |tx| -> Result<(StatusCode, Vec<u8>, Option<u64>), StoreError> {
-                let result = tx.savepoint(|tx| command(tx, &ctx));
-                let (status, body, retry_after) = match result {
+            .write(move |tx| -> Result<(StatusCode, Vec<u8>, Option<u64>), Answer> {
+                let bytes_of = |status: StatusCode, body: &serde_json::Value| {
+                    if status == StatusCode::NO_CONTENT {
+                        Vec::new()
+                    } else {
+                        serde_json::to_vec(body).unwrap_or_default()
+                    }
+                };
+                let Some(context) = &context else {
+                    // No record to keep: the command runs in the command's own savepoint, and an
+                    // error answer rolls that back (one savepoint level instead of two).
+                    return match command(tx, &ctx) {
+                        Ok(r) => Ok((r.status, bytes_of(r.status, &r.body), None)),
+                        Err(e) => Err(Answer::Refused((
+                            e.status,
+                            bytes_of(e.status, &e.body(&ctx.request_id)),
+                            e.retry_after_s,
+                        ))),
+                    };
+                };
+                // The record commits even when the command's effects roll back (its inner savepoint).
+                let (status, body, retry_after) = match tx.savepoint(|tx| command(tx, &ctx)) {
                     Ok(r) => (r.status, r.body, None),
                     Err(e) => (e.status, e.body(&ctx.request_id), e.retry_after_s),
                 };
-                let bytes = if status == StatusCode::NO_CONTENT {
-                    Vec::new()
-                } else {
-                    serde_json::to_vec(&body).unwrap_or_default()
-                };
-                if let Some(context) = &context {
-                    if !status.is_server_error() && status != StatusCode::TOO_MANY_REQUESTS {
-                        tx.insert_idempotency_record(&context.key_hash, &context.record(status, &bytes, ctx.now))?;
-                    }
+                let bytes = bytes_of(status, &body);
+                if !status.is_server_error() && status != StatusCode::TOO_MANY_REQUESTS {
+                    tx.insert_idempotency_record(&context.key_hash, &context.record(status, &bytes, ctx.now))?;
                 }
                 Ok((status, bytes, retry_after))
             })
             .await;
+        let outcome = match outcome {
+            Ok(answer) | Err(Answer::Refused(answer)) => Ok(answer),
+            Err(Answer::Store(e)) => Err(e),
+        };
         match outcome {
             Ok((status, bytes, retry_after)) => {
                 let mut response = if status == StatusCode::NO_CONTENT {

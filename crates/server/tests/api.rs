@@ -238,11 +238,7 @@ async fn failed_sign_ins_are_rate_limited_until_the_window_passes() {
             .assert_error(401, "authentication_error", "invalid_credentials");
     }
     // Locked: even the right password is refused, with Retry-After.
-    let locked = app.post("/v1/sessions", None, json!({ "email": "carol@example.com", "password": PASSWORD })).await;
-    locked.assert_error(429, "rate_limit_error", "too_many_attempts");
-    let retry: u64 =
-        locked.headers.get("retry-after").and_then(|v| v.to_str().ok()).and_then(|v| v.parse().ok()).unwrap_or(0);
-    assert!((1..=900).contains(&retry), "Retry-After {retry}");
+    let retry = refused_sign_in(&app, "carol@example.com").await;
     // An unknown email answers exactly like a wrong password.
     app.post("/v1/sessions", None, json!({ "email": "nobody@example.com", "password": PASSWORD })).await.assert_error(
         401,
@@ -252,6 +248,16 @@ async fn failed_sign_ins_are_rate_limited_until_the_window_passes() {
     let moved = app.post("/v1/test/clock", None, json!({ "advance_seconds": retry })).await;
     assert_eq!(moved.status, StatusCode::OK, "{}", moved.body);
     app.login("carol@example.com", PASSWORD).await;
+}
+
+/// A sign-in with the right password that is refused for too many failures; answers its Retry-After.
+async fn refused_sign_in(app: &TestApp, email: &str) -> u64 {
+    let locked = app.post("/v1/sessions", None, json!({ "email": email, "password": PASSWORD })).await;
+    locked.assert_error(429, "rate_limit_error", "too_many_attempts");
+    let retry: u64 =
+        locked.headers.get("retry-after").and_then(|v| v.to_str().ok()).and_then(|v| v.parse().ok()).unwrap_or(0);
+    assert!((1..=900).contains(&retry), "Retry-After {retry}");
+    retry
 }
 
 #[tokio::test]
@@ -265,11 +271,7 @@ async fn many_accounts_tried_from_one_address_are_rate_limited_too() {
             .assert_error(401, "authentication_error", "invalid_credentials");
     }
     // …and this address may not sign in at all for a while, even with a right password.
-    let locked = app.post("/v1/sessions", None, json!({ "email": "erin@example.com", "password": PASSWORD })).await;
-    locked.assert_error(429, "rate_limit_error", "too_many_attempts");
-    let retry: i64 =
-        locked.headers.get("retry-after").and_then(|v| v.to_str().ok()).and_then(|v| v.parse().ok()).unwrap_or(0);
-    assert!((1..=900).contains(&retry), "Retry-After {retry}");
+    let retry = refused_sign_in(&app, "erin@example.com").await;
     let moved = app.post("/v1/test/clock", None, json!({ "advance_seconds": retry })).await;
     assert_eq!(moved.status, StatusCode::OK, "{}", moved.body);
     app.login("erin@example.com", PASSWORD).await;
