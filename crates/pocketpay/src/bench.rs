@@ -161,7 +161,7 @@ pub async fn run_ledger(args: LedgerBenchArgs) -> anyhow::Result<LedgerBenchRepo
         p999: pick(0.999),
         refused,
     };
-    let verify = store.read(|tx| tx.verify_ledger()).await?;
+    let verify = store.scan(|tx| tx.verify_ledger()).await?;
     store.shutdown().await;
     if !verify.is_balanced() {
         anyhow::bail!("the ledger does not balance after the bench: {:?}", verify.problems);
