@@ -129,13 +129,14 @@ fn unix_millis() -> u64 {
         .unwrap_or(0)
 }
 
-/// A positive 63-bit number for a new row's integer key: the time in milliseconds in the high bits,
-/// 22 random bits below, and strictly greater than any this process made before (so two made in one
-/// millisecond never collide, and new rows append at the end of their table).
+/// A positive 63-bit number for a new row's integer key: the time in milliseconds in the high 42 bits
+/// (enough until the year 2109), 21 random bits below, and strictly greater than any this process
+/// made before (so two made in one millisecond never collide, and new rows append at the end of their
+/// table).
 pub fn time_ordered_key() -> i64 {
     static LAST: AtomicI64 = AtomicI64::new(0);
-    let ms = i64::try_from(unix_millis()).unwrap_or(0) & ((1 << 41) - 1);
-    let candidate = (ms << 22) | i64::from(rand::thread_rng().next_u32() & ((1 << 22) - 1));
+    let ms = i64::try_from(unix_millis()).unwrap_or(0) & ((1 << 42) - 1);
+    let candidate = (ms << 21) | i64::from(rand::thread_rng().next_u32() & ((1 << 21) - 1));
     let mut last = LAST.load(Ordering::Relaxed);
     loop {
         let next = candidate.max(last.saturating_add(1)).max(1);
