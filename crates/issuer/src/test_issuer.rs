@@ -96,7 +96,10 @@ CREATE TABLE IF NOT EXISTS authorizations (
     refund_settle_days INTEGER NOT NULL,
     refunds_fail INTEGER NOT NULL
 );
-CREATE INDEX IF NOT EXISTS authorizations_card ON authorizations(card_ref, created_at);
+-- Covering the limit and balance checks of every authorization (no table row read per past one).
+DROP INDEX IF EXISTS authorizations_card;
+CREATE INDEX IF NOT EXISTS authorizations_card_totals
+    ON authorizations(card_ref, created_at, status, amount_usd_cents, amount, captured, expires_at);
 CREATE TABLE IF NOT EXISTS blocked_keys (idempotency_key TEXT PRIMARY KEY, blocked_at INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS operations (
     idempotency_key TEXT PRIMARY KEY,
