@@ -19,11 +19,7 @@ struct World {
 }
 
 async fn world(app: &TestApp, buyer_email: &str) -> World {
-    let owner = app.buyer(&format!("owner-{buyer_email}")).await;
-    let m =
-        app.post("/v1/merchants", Some(&owner), json!({ "name": "Shop", "country": "US", "currency": "USD" })).await;
-    let key = m.body["secret_key"].as_str().unwrap_or_default().to_owned();
-    let p = app.post("/v1/products", Some(&key), json!({ "name": "Chair", "amount": 5000, "currency": "USD" })).await;
+    let (key, product) = app.seller(&format!("owner-{buyer_email}"), "Shop", "Chair", 5000).await;
     let buyer = app.buyer(buyer_email).await;
     let c = app
         .post(
@@ -33,12 +29,7 @@ async fn world(app: &TestApp, buyer_email: &str) -> World {
             "holder_name": "Ada", "billing_address": address() }),
         )
         .await;
-    World {
-        key,
-        product: p.body["id"].as_str().unwrap_or_default().to_owned(),
-        buyer,
-        card: c.body["id"].as_str().unwrap_or_default().to_owned(),
-    }
+    World { key, product, buyer, card: c.body["id"].as_str().unwrap_or_default().to_owned() }
 }
 
 /// An order paid by the saved card; shipped and delivered when asked.

@@ -19,13 +19,8 @@ struct Shop {
 }
 
 async fn shop(app: &TestApp, amount: i64) -> Shop {
-    let owner = app.buyer("refund-shop@example.com").await;
-    let m =
-        app.post("/v1/merchants", Some(&owner), json!({ "name": "Shop", "country": "US", "currency": "USD" })).await;
-    let key = m.body["secret_key"].as_str().unwrap_or_default().to_owned();
-    let p =
-        app.post("/v1/products", Some(&key), json!({ "name": "Kettle", "amount": amount, "currency": "USD" })).await;
-    Shop { key, product: p.body["id"].as_str().unwrap_or_default().to_owned() }
+    let (key, product) = app.seller("refund-shop@example.com", "Shop", "Kettle", amount).await;
+    Shop { key, product }
 }
 
 /// A buyer with 50.00 in the Pocket and a saved card; returns (token, card id).

@@ -19,12 +19,7 @@ fn new_card(number: &str) -> Value {
 
 /// A shop with one product; returns the product id.
 async fn shop(app: &TestApp, amount: i64) -> String {
-    let owner = app.buyer(&format!("owner-{amount}@example.com")).await;
-    let m =
-        app.post("/v1/merchants", Some(&owner), json!({ "name": "Shop", "country": "US", "currency": "USD" })).await;
-    let key = m.body["secret_key"].as_str().unwrap_or_default().to_owned();
-    let p = app.post("/v1/products", Some(&key), json!({ "name": "Lamp", "amount": amount, "currency": "USD" })).await;
-    p.body["id"].as_str().unwrap_or_default().to_owned()
+    app.seller(&format!("owner-{amount}@example.com"), "Shop", "Lamp", amount).await.1
 }
 
 async fn order(app: &TestApp, token: &str, product: &str) -> String {

@@ -225,13 +225,7 @@ async fn forms_without_the_token_or_from_another_site_are_refused_and_change_not
 #[tokio::test]
 async fn a_decline_is_shown_with_its_advice_beside_the_choice_and_the_card_is_never_echoed() {
     let app = TestApp::spawn().await;
-    let owner = app.buyer("shop@example.com").await;
-    let m =
-        app.post("/v1/merchants", Some(&owner), json!({ "name": "Shop", "country": "US", "currency": "USD" })).await;
-    let key = m.body["secret_key"].as_str().unwrap_or_default().to_owned();
-    let product =
-        app.post("/v1/products", Some(&key), json!({ "name": "Kettle", "amount": 4200, "currency": "USD" })).await;
-    let product = product.body["id"].as_str().unwrap_or_default().to_owned();
+    let (_, product) = app.seller("shop@example.com", "Shop", "Kettle", 4200).await;
     let token = app.buyer("decline@example.com").await;
     let address = json!({ "line1": "1 Main St", "city": "Reno", "postal_code": "89501", "country": "US" });
     let card = app
@@ -309,13 +303,7 @@ async fn a_decline_is_shown_with_its_advice_beside_the_choice_and_the_card_is_ne
 #[tokio::test]
 async fn logging_out_revokes_the_session_and_sellers_pages_serve_only_the_owner() {
     let app = TestApp::spawn().await;
-    let owner = app.buyer("owner@example.com").await;
-    let m =
-        app.post("/v1/merchants", Some(&owner), json!({ "name": "Owner's", "country": "US", "currency": "USD" })).await;
-    let key = m.body["secret_key"].as_str().unwrap_or_default().to_owned();
-    let product =
-        app.post("/v1/products", Some(&key), json!({ "name": "Lamp", "amount": 1500, "currency": "USD" })).await;
-    let product = product.body["id"].as_str().unwrap_or_default().to_owned();
+    let (_, product) = app.seller("owner@example.com", "Owner's", "Lamp", 1500).await;
     let buyer = app.buyer("lamp@example.com").await;
     let order = app
         .post(

@@ -195,6 +195,22 @@ impl TestApp {
         self.login(email, PASSWORD).await
     }
 
+    /// A US shop in USD named `shop_name`, owned by a new buyer `owner_email`, selling one product;
+    /// returns (the shop's secret key, the product's id).
+    pub async fn seller(&self, owner_email: &str, shop_name: &str, product: &str, amount: i64) -> (String, String) {
+        let owner = self.buyer(owner_email).await;
+        let m = self
+            .post("/v1/merchants", Some(&owner), json!({ "name": shop_name, "country": "US", "currency": "USD" }))
+            .await;
+        assert_eq!(m.status, StatusCode::CREATED, "{}", m.body);
+        let key = m.body["secret_key"].as_str().unwrap_or_default().to_owned();
+        let p = self
+            .post("/v1/products", Some(&key), json!({ "name": product, "amount": amount, "currency": "USD" }))
+            .await;
+        assert_eq!(p.status, StatusCode::CREATED, "{}", p.body);
+        (key, p.body["id"].as_str().unwrap_or_default().to_owned())
+    }
+
     pub async fn login(&self, email: &str, password: &str) -> String {
         let session = self.post("/v1/sessions", None, json!({ "email": email, "password": password })).await;
         assert_eq!(session.status, StatusCode::CREATED, "{}", session.body);
