@@ -76,35 +76,35 @@ fn replay(db: &std::path::Path, args: &FloorBenchArgs) -> anyhow::Result<(usize,
     conn.set_prepared_statement_cache_capacity(128);
     let fixture = fixture(&conn)?;
     let mut counter = Counter { statements: 0, sequence: 0 };
-    for i in 0..1_000 {
-        if i % ORDERS_PER_TRANSACTION == 0 {
-            conn.execute_batch("BEGIN IMMEDIATE")?;
-        }
-        one_order(&conn, &fixture, i, &mut counter)?;
-        if i % ORDERS_PER_TRANSACTION == ORDERS_PER_TRANSACTION - 1 {
-            conn.execute_batch("COMMIT")?;
-        }
-    }
-    if !conn.is_autocommit() {
-        conn.execute_batch("COMMIT")?;
-    }
+    run_orders(&conn, &fixture, 0..1_000, &mut counter)?;
     counter.statements = 0;
     let began = Instant::now();
-    for i in 0..args.orders {
-        if i % ORDERS_PER_TRANSACTION == 0 {
-            conn.execute_batch("BEGIN IMMEDIATE")?;
-        }
-        one_order(&conn, &fixture, 1_000 + i, &mut counter)?;
-        if i % ORDERS_PER_TRANSACTION == ORDERS_PER_TRANSACTION - 1 {
-            conn.execute_batch("COMMIT")?;
-        }
-    }
-    if !conn.is_autocommit() {
-        conn.execute_batch("COMMIT")?;
-    }
+    run_orders(&conn, &fixture, 1_000..1_000 + args.orders, &mut counter)?;
     let elapsed = began.elapsed();
     let orders = args.orders.max(1);
     Ok((counter.statements / orders, elapsed / u32::try_from(orders).unwrap_or(u32::MAX)))
+}
+
+/// Replays orders `numbers`, [`ORDERS_PER_TRANSACTION`] to a transaction.
+fn run_orders(
+    conn: &Connection,
+    fixture: &Fixture,
+    numbers: std::ops::Range<usize>,
+    counter: &mut Counter,
+) -> rusqlite::Result<()> {
+    for (n, i) in numbers.enumerate() {
+        if n.is_multiple_of(ORDERS_PER_TRANSACTION) {
+            conn.execute_batch("BEGIN IMMEDIATE")?;
+        }
+        one_order(conn, fixture, i, counter)?;
+        if (n + 1).is_multiple_of(ORDERS_PER_TRANSACTION) {
+            conn.execute_batch("COMMIT")?;
+        }
+    }
+    if !conn.is_autocommit() {
+        conn.execute_batch("COMMIT")?;
+    }
+    Ok(())
 }
 
 fn fixture(conn: &Connection) -> anyhow::Result<Fixture> {
