@@ -59,16 +59,20 @@ impl Relay {
     /// Checks the configuration: an `http://` address (a loopback one when `loopback_only`) and a
     /// secret of at least [`RELAY_SECRET_LENGTH_MIN`] characters.
     pub fn new(config: &RelayConfig, loopback_only: bool) -> Result<Relay, String> {
-        let Some(rest) = config.url.strip_prefix("http://") else {
-            return Err("POCKETPAY_MESSAGE_RELAY_URL must be an http:// address of a relay beside the server".into());
-        };
-        let authority = rest.split('/').next().unwrap_or_default();
-        let host = match authority.strip_prefix('[') {
-            Some(v6) => v6.split(']').next().unwrap_or_default(),
-            None => authority.rsplit_once(':').map_or(authority, |(h, _)| h),
-        };
+        // Parsed as the client will send it, and written plainly: the host right after `http://`
+        // (no user name before it, no host guessed from `http:///x`).
+        let url = reqwest::Url::parse(&config.url)
+            .ok()
+            .filter(|u| {
+                let host = u.host_str().unwrap_or_default();
+                u.scheme() == "http"
+                    && !host.is_empty()
+                    && config.url.get(7..7 + host.len()).is_some_and(|written| written.eq_ignore_ascii_case(host))
+            })
+            .ok_or("POCKETPAY_MESSAGE_RELAY_URL must be an http:// address of a relay beside the server")?;
+        let host = url.host_str().unwrap_or_default().trim_start_matches('[').trim_end_matches(']');
         let loopback = host == "localhost" || host.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback());
-        if host.is_empty() || (loopback_only && !loopback) {
+        if loopback_only && !loopback {
             return Err(
                 "POCKETPAY_MESSAGE_RELAY_URL must name a relay on this host (127.0.0.1, ::1 or localhost) in live mode: messages carry one-time codes".into(),
             );
@@ -152,6 +156,9 @@ mod tests {
         assert!(Relay::new(&config("http://relay.internal:8025/x"), false).is_ok());
         assert!(Relay::new(&config("https://127.0.0.1/x"), true).is_err());
         assert!(Relay::new(&config("http:///x"), false).is_err());
+        // A user name before the host does not pass for the host.
+        assert!(Relay::new(&config("http://127.0.0.1@relay.example.com/x"), true).is_err());
+        assert!(Relay::new(&config("http://localhost:8025@relay.example.com/x"), true).is_err());
         assert!(Relay::new(&RelayConfig { url: "http://127.0.0.1:1".into(), secret: "short".into() }, true).is_err());
         assert!(!format!("{:?}", config("http://127.0.0.1:1")).contains("ssss"));
         assert_eq!([0, 1, 2, 7, 8, 100].map(retry_delay_s), [2, 4, 8, 256, 300, 300]);
