@@ -16,3 +16,4 @@ pub mod gift_cards;
 pub mod ledger;
 pub mod money;
 pub mod pocket;
+pub mod refunds;

@@ -37,6 +37,9 @@ const STARTUP_TIMEOUT: Duration = Duration::from_secs(30);
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(20);
 /// Concurrency of the verification phase's resubmissions.
 const VERIFY_CLIENTS: usize = 8;
+/// The operator the raw test ledger answers to (it moves money only for operators).
+const OPERATOR_EMAIL: &str = "crash-ops@pocketpay.test";
+const OPERATOR_PASSWORD: &str = "crash-operator-password";
 
 /// A ledger transfer as the client submitted it (resubmitted byte-for-byte the same).
 #[derive(Clone, Copy, Debug)]
@@ -158,6 +161,7 @@ impl Server {
         ] {
             command.env_remove(var);
         }
+        command.env("POCKETPAY_OPERATOR_EMAIL", OPERATOR_EMAIL).env("POCKETPAY_OPERATOR_PASSWORD", OPERATOR_PASSWORD);
         let mut child = command.spawn().expect("spawning pocketpay serve");
         let stdout = child.stdout.take().expect("the child's stdout is piped");
         let (line_tx, line_rx) = mpsc::channel::<String>();
@@ -287,6 +291,28 @@ async fn post_json(
         SendError::Malformed(format!("status {status}, body not JSON ({e}): {}", String::from_utf8_lossy(&bytes)))
     })?;
     Ok(Answer { status, replayed_header, body })
+}
+
+/// Signs the operator in; its session outlives restarts (sessions are stored).
+async fn operator_token(http: &reqwest::Client, base: &str) -> String {
+    let body = json!({ "email": OPERATOR_EMAIL, "password": OPERATOR_PASSWORD }).to_string();
+    let answer = post_json(http, &format!("{base}/v1/sessions"), body, None)
+        .await
+        .unwrap_or_else(|_| panic!("signing the operator in: no answer"));
+    assert_eq!(answer.status, 201, "signing the operator in: {}", answer.body);
+    answer.body["token"].as_str().expect("a session token").to_owned()
+}
+
+/// A client that sends the operator's session with every request.
+fn operator_client(token: &str) -> reqwest::Client {
+    let mut headers = reqwest::header::HeaderMap::new();
+    let value = reqwest::header::HeaderValue::from_str(&format!("Bearer {token}")).expect("a header-safe token");
+    headers.insert(reqwest::header::AUTHORIZATION, value);
+    reqwest::Client::builder()
+        .timeout(REQUEST_TIMEOUT)
+        .default_headers(headers)
+        .build()
+        .expect("building the operator's HTTP client")
 }
 
 async fn get_json(http: &reqwest::Client, url: &str) -> Value {
@@ -458,13 +484,15 @@ async fn acknowledged_writes_survive_sigkill() {
     let http = reqwest::Client::builder().timeout(REQUEST_TIMEOUT).build().expect("building the HTTP client");
     let mut generation = 0;
     let mut server = Server::start(dir, generation, &http).await;
+    let token = operator_token(&http, &server.base).await;
+    let ops = operator_client(&token);
 
     // Accounts and funding.
     for (id, no_overdraft) in
         std::iter::once((SOURCE_ACCOUNT, false)).chain((FIRST_ACCOUNT..=LAST_ACCOUNT).map(|id| (id, true)))
     {
         let body = json!({ "id": id, "currency": "USD", "no_overdraft": no_overdraft });
-        let answer = post_json(&http, &format!("{}/v1/test/ledger/accounts", server.base), body.to_string(), None)
+        let answer = post_json(&ops, &format!("{}/v1/test/ledger/accounts", server.base), body.to_string(), None)
             .await
             .unwrap_or_else(|_| panic!("opening ledger account {id}: no answer"));
         assert!(
@@ -482,7 +510,7 @@ async fn acknowledged_writes_survive_sigkill() {
             credit: account,
             amount: FUNDING,
         };
-        match submit_transfer(&http, &server.base, &t).await {
+        match submit_transfer(&ops, &server.base, &t).await {
             Ok(TransferOutcome::Applied) => funding.push(t),
             Ok(other) => panic!("funding transfer {t:?}: {other:?}"),
             Err(SendError::Transport(e) | SendError::Malformed(e)) => {
@@ -504,10 +532,11 @@ async fn acknowledged_writes_survive_sigkill() {
         // A fresh client per cycle: no pooled connection outlives the process it went to.
         let load_http =
             reqwest::Client::builder().timeout(REQUEST_TIMEOUT).build().expect("building the load HTTP client");
+        let load_ops = operator_client(&token);
         let mut clients = Vec::new();
         for _ in 0..TRANSFER_CLIENTS {
             clients.push(tokio::spawn(transfer_client(
-                load_http.clone(),
+                load_ops.clone(),
                 server.base.clone(),
                 transfer_ids.clone(),
                 control.clone(),
@@ -551,7 +580,7 @@ async fn acknowledged_writes_survive_sigkill() {
         transfers.iter().filter(|(_, o)| *o == TransferOutcome::Unknown).map(|(t, _)| *t).collect();
 
     // Unknown transfers: the answer to the same request now says whether it had been applied.
-    let resolved = resubmit(&http, &server.base, unknown.clone()).await;
+    let resolved = resubmit(&ops, &server.base, unknown.clone()).await;
     let mut unknown_applied_before = 0;
     let mut unknown_applied_now = 0;
     let mut unknown_refused = 0;
@@ -572,7 +601,7 @@ async fn acknowledged_writes_survive_sigkill() {
     }
 
     // Acknowledged transfers: present, and a resubmission applies nothing again.
-    let replays = resubmit(&http, &server.base, acknowledged_applied.clone()).await;
+    let replays = resubmit(&ops, &server.base, acknowledged_applied.clone()).await;
     let mut not_replayed = Vec::new();
     for (t, outcome) in &replays {
         if *outcome != TransferOutcome::Replayed {
@@ -596,7 +625,7 @@ async fn acknowledged_writes_survive_sigkill() {
     }
     let mut mismatches = Vec::new();
     for (id, want) in &expected {
-        let a = get_json(&http, &format!("{}/v1/test/ledger/accounts/{id}", server.base)).await;
+        let a = get_json(&ops, &format!("{}/v1/test/ledger/accounts/{id}", server.base)).await;
         let got = Totals {
             debits: a["debits_posted"].as_i64().expect("debits_posted"),
             credits: a["credits_posted"].as_i64().expect("credits_posted"),

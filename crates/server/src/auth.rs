@@ -84,6 +84,12 @@ impl FromRequestParts<AppState> for Caller {
             if live_key != state.config.live_mode() {
                 return Err(ApiError::unauthenticated());
             }
+            if matches!(
+                parts.extensions.get::<crate::openapi::RouteAccess>(),
+                Some(crate::openapi::RouteAccess(crate::openapi::Access::Operator))
+            ) {
+                return Err(ApiError::forbidden("This call is for operators."));
+            }
             let merchant = state.store.read(move |tx| tx.merchant_by_key(&hash)).await?;
             return merchant.map(|merchant| Caller::Merchant { merchant }).ok_or_else(ApiError::unauthenticated);
         }
@@ -100,6 +106,16 @@ impl FromRequestParts<AppState> for Caller {
             .await?;
         let user = found.filter(|u| u.status == "active").ok_or_else(ApiError::unauthenticated)?;
         let role = Role::parse(&user.role).ok_or_else(ApiError::unauthenticated)?;
+        // Sellers' and operators' endpoints refuse another role here, before the body is read.
+        match parts.extensions.get::<crate::openapi::RouteAccess>().map(|a| a.0) {
+            Some(crate::openapi::Access::Operator) if role != Role::Operator => {
+                return Err(ApiError::forbidden("This call is for operators."))
+            }
+            Some(crate::openapi::Access::Seller) if role == Role::Buyer => {
+                return Err(ApiError::forbidden("This call is for sellers: use your shop's secret key."))
+            }
+            _ => {}
+        }
         Ok(Caller::User { user, role, token_hash: hash })
     }
 }

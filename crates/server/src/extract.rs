@@ -159,3 +159,18 @@ pub async fn method_not_allowed(req: Request<Body>) -> Response {
     e.status = axum::http::StatusCode::METHOD_NOT_ALLOWED;
     e.into_response()
 }
+
+/// Text a person typed, trimmed: refused when empty (if required), longer than `max` characters, or
+/// holding control characters (NUL, ESC, …). Line breaks and tabs are kept only where `multiline`.
+pub fn typed_text(param: &str, value: &str, max: usize, multiline: bool) -> Result<String, ApiError> {
+    let v = value.trim();
+    if v.is_empty() {
+        return Err(ApiError::missing(param));
+    }
+    let allowed = |c: char| multiline && (c == '\n' || c == '\t');
+    if v.chars().count() > max || v.chars().any(|c| c.is_control() && !allowed(c)) {
+        let lines = if multiline { "" } else { " on one line" };
+        return Err(ApiError::invalid(param, format!("{param} must be 1 to {max} printable characters{lines}.")));
+    }
+    Ok(v.to_owned())
+}

@@ -29,15 +29,36 @@ pub const IDEMPOTENCY_KEY_LENGTH_MAX: usize = 255;
 /// Records are kept at least this long.
 pub const IDEMPOTENCY_RECORD_TTL_S: i64 = 48 * 3600;
 
+/// Status of a record whose key is bound to an operation's object but not answered yet.
+pub const BOUND_STATUS: u16 = 0;
+
 /// What a handler needs to record its response atomically with its effect.
 #[derive(Clone)]
 pub struct IdempotencyContext {
     pub(crate) key_hash: Vec<u8>,
     pub(crate) fingerprint: Vec<u8>,
     pub(crate) seal_key: [u8; 32],
+    /// The object an earlier request with this key bound in its first step and never answered for
+    /// (a crash or a lost connection): the handler resumes that operation instead of starting anew.
+    pub(crate) resume: Option<String>,
 }
 
 impl IdempotencyContext {
+    /// Binds the key to `resource` in the first step of a multi-step operation, in that step's
+    /// transaction: if the answer is never recorded, a retry with the key resumes this operation.
+    pub(crate) fn bind(&self, tx: &mut store::WriteTx<'_>, resource: &str, now: i64) -> Result<(), store::StoreError> {
+        tx.bind_idempotency_key(&self.key_hash, &self.fingerprint, resource, now)
+    }
+
+    /// The answer to a first step whose key turned out to be bound already (another request with it
+    /// is running in another process).
+    pub(crate) fn busy() -> ApiError {
+        ApiError::idempotency(
+            StatusCode::CONFLICT,
+            "A request with this Idempotency-Key is still being processed. Retry after it finishes.",
+        )
+    }
+
     /// The record for a response.
     pub(crate) fn record(&self, status: StatusCode, body: &[u8], now: i64) -> IdempotencyRecord {
         IdempotencyRecord {
@@ -56,6 +77,9 @@ impl IdempotencyContext {
                 "This Idempotency-Key was used with different parameters. Use a new key for a new request.",
             )
             .into_response();
+        }
+        if record.status == BOUND_STATUS {
+            return Self::busy().into_response();
         }
         let Some(body) = open_once(&self.seal_key, &record.sealed_body) else {
             tracing::error!("an idempotency record could not be opened");
@@ -109,7 +133,7 @@ impl Drop for InFlightGuard {
 
 /// The layer.
 pub async fn layer(State(state): State<AppState>, req: Request, next: Next) -> Response {
-    if !matches!(*req.method(), Method::POST | Method::PATCH | Method::DELETE) {
+    if !matches!(*req.method(), Method::POST | Method::PUT | Method::PATCH | Method::DELETE) {
         return next.run(req).await;
     }
     let Some(key) = req.headers().get("idempotency-key").cloned() else {
@@ -150,10 +174,15 @@ pub async fn layer(State(state): State<AppState>, req: Request, next: Next) -> R
     fp.update(parts.uri.query().unwrap_or(""));
     fp.update([0]);
     fp.update(&bytes);
-    let context = IdempotencyContext { key_hash: key_hash.clone(), fingerprint: fp.finalize().to_vec(), seal_key };
+    let mut context =
+        IdempotencyContext { key_hash: key_hash.clone(), fingerprint: fp.finalize().to_vec(), seal_key, resume: None };
 
     let lookup = key_hash.clone();
     match state.store.read(move |tx| tx.idempotency_record(&lookup)).await {
+        Ok(Some(record)) if record.status == BOUND_STATUS && record.fingerprint == context.fingerprint => {
+            // Bound by a first step and never answered: the handler resumes that operation.
+            context.resume = Some(String::from_utf8_lossy(&record.sealed_body).into_owned());
+        }
         Ok(Some(record)) => return context.replay(&record),
         Ok(None) => {}
         Err(e) => return ApiError::from(e).into_response(),

@@ -41,6 +41,12 @@ impl Verb {
     }
 }
 
+/// The access an endpoint documents, seen by the `Caller` extractor: a caller of the wrong role is
+/// refused before the request's body is read (a buyer calling a seller's endpoint gets 403, not a
+/// complaint about the body).
+#[derive(Debug, Clone, Copy)]
+pub struct RouteAccess(pub Access);
+
 /// Who may call an endpoint.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Access {
@@ -100,7 +106,9 @@ impl Api {
         H: Handler<T, AppState>,
         T: 'static,
     {
-        self.router = self.router.route(endpoint.path, on(endpoint.verb.filter(), handler));
+        let access = RouteAccess(endpoint.access);
+        self.router =
+            self.router.route(endpoint.path, on(endpoint.verb.filter(), handler).layer(axum::Extension(access)));
         self.endpoints.push(endpoint);
         self
     }
@@ -179,7 +187,7 @@ pub fn document(endpoints: &[Endpoint]) -> Value {
             "schemas": { "Error": {
                 "type": "object",
                 "properties": { "error": { "type": "object", "required": ["type", "code", "message", "request_id"], "properties": {
-                    "type": { "type": "string" }, "code": { "type": "string" }, "decline_code": { "type": "string" },
+                    "type": { "type": "string" }, "code": { "type": "string" }, "decline_code": { "type": ["string", "null"] },
                     "message": { "type": "string" }, "advice": { "type": "array", "items": { "type": "string" } },
                     "param": { "type": ["string", "null"] }, "request_id": { "type": "string" } } } }
             } }

@@ -51,6 +51,32 @@ pub struct ChargeableCard {
     pub last4: String,
     /// A new card to save once the payment succeeds (sealed already; no CVC).
     pub to_save: Option<CardRecord>,
+    /// The vault's fingerprint of the number (to block the card if a payment is reported).
+    pub fingerprint: String,
+}
+
+/// The answer to a card blocked for this buyer, however it is presented.
+pub fn blocked_card_error(param: &str) -> ApiError {
+    ApiError::payment(&PaymentFailure::Declined(domain::declines::DeclineCode::GenericDecline))
+        .with_param(param)
+        .with_advice(&[
+            "This card was blocked after a payment with it was reported as unauthorized. Pay with another card or your Pocket balance.",
+            "If the card is safe again, ask support to unblock it.",
+        ])
+}
+
+/// Refuses a card whose fingerprint is blocked for this buyer.
+pub async fn refuse_if_blocked(
+    state: &AppState,
+    user_id: &str,
+    fingerprint: &str,
+    param: &str,
+) -> Result<(), ApiError> {
+    let (u, f) = (user_id.to_owned(), fingerprint.to_owned());
+    if state.store.read(move |tx| tx.blocked_card(&u, &f)).await?.is_some() {
+        return Err(blocked_card_error(param));
+    }
+    Ok(())
 }
 
 impl std::fmt::Debug for ChargeableCard {
@@ -76,11 +102,9 @@ pub async fn resolve_card(
             let (u, c) = (user_id.to_owned(), card_id.clone());
             let card = state.store.read(move |tx| tx.card(&u, &c)).await?.ok_or_else(|| ApiError::not_found("card"))?;
             if card.blocked_at.is_some() {
-                return Err(ApiError::payment(&PaymentFailure::Declined(
-                    domain::declines::DeclineCode::GenericDecline,
-                ))
-                .with_param("payment_method.card"));
+                return Err(blocked_card_error("payment_method.card"));
             }
+            refuse_if_blocked(state, user_id, &card.fingerprint, "payment_method.card").await?;
             let (year, month) = crate::routes::cards::today(state);
             if (i32::from(card.exp_year), u32::from(card.exp_month)) < (year, month) {
                 return Err(crate::routes::cards::card_error(domain::cards::CardError::ExpiredCard));
@@ -90,16 +114,23 @@ pub async fn resolve_card(
                 input,
                 brand: card.brand.clone(),
                 last4: card.last4.clone(),
+                fingerprint: card.fingerprint.clone(),
                 saved: Some(card),
                 to_save: None,
             })
         }
         (None, Some(new)) => {
             let card = validate_card(state, &new.number, new.exp_month, new.exp_year, &new.cvc)?;
+            let fingerprint =
+                state.vault.read().map_err(|_| ApiError::internal())?.fingerprint(card.number.expose_digits());
+            refuse_if_blocked(state, user_id, &fingerprint, "payment_method.new_card.number").await?;
             let billing = parse_address(&new.billing_address)?;
             let holder = new.holder_name.trim();
-            if holder.is_empty() || holder.chars().count() > 100 {
-                return Err(ApiError::invalid("payment_method.new_card.holder_name", "Enter the name on the card."));
+            if holder.is_empty() || holder.chars().count() > 100 || holder.chars().any(char::is_control) {
+                return Err(ApiError::invalid(
+                    "payment_method.new_card.holder_name",
+                    "Enter the name on the card, on one line (at most 100 characters).",
+                ));
             }
             let input = CardInput {
                 number: card.number.expose_digits().to_owned(),
@@ -145,6 +176,7 @@ pub async fn resolve_card(
                 last4: card.number.last4().to_owned(),
                 saved: None,
                 to_save,
+                fingerprint,
             })
         }
         (Some(_), Some(_)) => Err(ApiError::invalid("payment_method", "Give either card or new_card, not both.")),

@@ -466,7 +466,7 @@ async fn roles_merchants_and_the_ledger_check() {
         let a = app
             .post(
                 "/v1/test/ledger/accounts",
-                None,
+                Some(&operator),
                 json!({ "id": id, "currency": "USD", "no_overdraft": no_overdraft }),
             )
             .await;
@@ -475,19 +475,19 @@ async fn roles_merchants_and_the_ledger_check() {
     let t = app
         .post(
             "/v1/test/ledger/transfers",
-            None,
+            Some(&operator),
             json!({ "id": 1, "debit_account": 1, "credit_account": 2, "amount": 500, "currency": "USD" }),
         )
         .await;
     assert_eq!(t.status, StatusCode::CREATED, "{}", t.body);
     app.post(
         "/v1/test/ledger/transfers",
-        None,
+        Some(&operator),
         json!({ "id": 2, "debit_account": 2, "credit_account": 3, "amount": 501, "currency": "USD" }),
     )
     .await
     .assert_error(400, "invalid_request_error", "insufficient_funds");
-    let a2 = app.get("/v1/test/ledger/accounts/2", None).await;
+    let a2 = app.get("/v1/test/ledger/accounts/2", Some(&operator)).await;
     assert_eq!(a2.body["balance"], 500);
     let report = app.get("/v1/ledger/verify", Some(&operator)).await;
     assert_eq!(report.body["balanced"], true, "{}", report.body);

@@ -212,11 +212,21 @@ impl WriteTx<'_> {
         Ok(n == 1)
     }
 
-    /// Records a failed sign-in for rate limiting.
-    pub fn record_login_failure(&mut self, email: &str, now: i64) -> Result<(), StoreError> {
+    /// Records a failed sign-in for rate limiting (or a sign-in being judged, counted as failed until
+    /// it succeeds); returns its row id for [`WriteTx::forget_login_failures`].
+    pub fn record_login_failure(&mut self, email: &str, now: i64) -> Result<i64, StoreError> {
         self.conn
             .prepare_cached("INSERT INTO login_failures (email, at) VALUES (?1, ?2)")?
             .execute(params![email, now])?;
+        Ok(self.conn.last_insert_rowid())
+    }
+
+    /// Forgets counted sign-in attempts that turned out right.
+    pub fn forget_login_failures(&mut self, ids: &[i64]) -> Result<(), StoreError> {
+        let mut statement = self.conn.prepare_cached("DELETE FROM login_failures WHERE rowid = ?1")?;
+        for id in ids {
+            statement.execute([id])?;
+        }
         Ok(())
     }
 
@@ -288,12 +298,40 @@ impl WriteTx<'_> {
     }
 
     /// Stores the response of an idempotent request; a second record for the key answers `Duplicate`.
+    /// Records a request's answer under its key. A key only bound so far (by
+    /// [`WriteTx::bind_idempotency_key`], for the same request) takes the answer; a key already
+    /// answered is a `Duplicate` (another request won the race).
     pub fn insert_idempotency_record(&mut self, key_hash: &[u8], record: &IdempotencyRecord) -> Result<(), StoreError> {
-        self.conn
+        let changed = self
+            .conn
             .prepare_cached(
-                "INSERT INTO idempotency_records (key_hash, fingerprint, status, sealed_body, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+                "INSERT INTO idempotency_records (key_hash, fingerprint, status, sealed_body, created_at) VALUES (?1, ?2, ?3, ?4, ?5)
+                 ON CONFLICT (key_hash) DO UPDATE SET status = excluded.status, sealed_body = excluded.sealed_body
+                 WHERE idempotency_records.status = 0 AND idempotency_records.fingerprint = excluded.fingerprint",
             )?
             .execute(params![key_hash, record.fingerprint, record.status, record.sealed_body, record.created_at])
+            .map_err(|e| duplicate_or(e, "idempotency key"))?;
+        if changed == 0 {
+            return Err(StoreError::Duplicate("idempotency key"));
+        }
+        Ok(())
+    }
+
+    /// Binds a key to the object a multi-step operation works on, in that operation's first step
+    /// (status 0: not answered yet). A retry with the key finds the object and resumes the
+    /// operation instead of starting a second one. `Duplicate` if the key is bound or answered already.
+    pub fn bind_idempotency_key(
+        &mut self,
+        key_hash: &[u8],
+        fingerprint: &[u8],
+        resource: &str,
+        now: i64,
+    ) -> Result<(), StoreError> {
+        self.conn
+            .prepare_cached(
+                "INSERT INTO idempotency_records (key_hash, fingerprint, status, sealed_body, created_at) VALUES (?1, ?2, 0, ?3, ?4)",
+            )?
+            .execute(params![key_hash, fingerprint, resource.as_bytes(), now])
             .map_err(|e| duplicate_or(e, "idempotency key"))?;
         Ok(())
     }

@@ -278,6 +278,16 @@ impl WriteTx<'_> {
 }
 
 impl ReadTx<'_> {
+    /// Whether a payment was reported as unauthorized (and so reimbursed in full).
+    pub fn payment_reimbursed(&self, payment_id: &str) -> Result<bool, StoreError> {
+        Ok(self
+            .conn
+            .prepare_cached("SELECT unauthorized_reported_at IS NOT NULL FROM payments WHERE id = ?1")?
+            .query_row([payment_id], |r| r.get::<_, bool>(0))
+            .optional()?
+            .unwrap_or(false))
+    }
+
     /// A claim.
     pub fn claim(&self, id: &str) -> Result<Option<ClaimRecord>, StoreError> {
         claim_query(self.conn, id)

@@ -41,6 +41,33 @@ pub struct CardRecord {
     pub created_at: i64,
 }
 
+/// A card blocked for one user by its fingerprint (it stays blocked however it is presented).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BlockedCardRecord {
+    pub id: String,
+    pub user_id: String,
+    pub fingerprint: String,
+    pub brand: String,
+    pub last4: String,
+    /// The payment whose report blocked it.
+    pub payment_id: Option<String>,
+    pub blocked_at: i64,
+}
+
+const BLOCKED_CARD_COLUMNS: &str = "id, user_id, fingerprint, brand, last4, payment_id, blocked_at";
+
+fn blocked_card_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<BlockedCardRecord> {
+    Ok(BlockedCardRecord {
+        id: r.get(0)?,
+        user_id: r.get(1)?,
+        fingerprint: r.get(2)?,
+        brand: r.get(3)?,
+        last4: r.get(4)?,
+        payment_id: r.get(5)?,
+        blocked_at: r.get(6)?,
+    })
+}
+
 const CARD_COLUMNS: &str = "id, user_id, fingerprint, key_id, ciphertext, brand, last4, exp_month, exp_year, funding, country,
     holder_name, line1, line2, city, state, postal_code, address_country, cvc_check, line1_check, postal_check, is_default,
     blocked_at, created_at";
@@ -86,6 +113,50 @@ fn card_query(conn: &rusqlite::Connection, user_id: &str, card_id: &str) -> Resu
 }
 
 impl WriteTx<'_> {
+    /// Blocks a card for a user by its fingerprint (and the saved card with it, if any); a card
+    /// already blocked stays as it was.
+    pub fn block_fingerprint(&mut self, b: &BlockedCardRecord) -> Result<(), StoreError> {
+        self.conn
+            .prepare_cached(&format!(
+                "INSERT OR IGNORE INTO blocked_cards ({BLOCKED_CARD_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"
+            ))?
+            .execute(params![b.id, b.user_id, b.fingerprint, b.brand, b.last4, b.payment_id, b.blocked_at])?;
+        self.conn
+            .prepare_cached(
+                "UPDATE cards SET blocked_at = ?3 WHERE user_id = ?1 AND fingerprint = ?2 AND blocked_at IS NULL",
+            )?
+            .execute(params![b.user_id, b.fingerprint, b.blocked_at])?;
+        Ok(())
+    }
+
+    /// Lifts a block (an operator's decision): the card may be used again, saved or typed.
+    pub fn unblock_card(&mut self, blocked_id: &str) -> Result<Option<BlockedCardRecord>, StoreError> {
+        let Some(b) = self
+            .conn
+            .prepare_cached(&format!("SELECT {BLOCKED_CARD_COLUMNS} FROM blocked_cards WHERE id = ?1"))?
+            .query_row([blocked_id], blocked_card_from_row)
+            .optional()?
+        else {
+            return Ok(None);
+        };
+        self.conn.prepare_cached("DELETE FROM blocked_cards WHERE id = ?1")?.execute([blocked_id])?;
+        self.conn
+            .prepare_cached("UPDATE cards SET blocked_at = NULL WHERE user_id = ?1 AND fingerprint = ?2")?
+            .execute(params![b.user_id, b.fingerprint])?;
+        Ok(Some(b))
+    }
+
+    /// Remembers the fingerprint of the card typed (not saved) for a payment, for a later report.
+    pub fn record_payment_card_fingerprint(&mut self, payment_id: &str, fingerprint: &str) -> Result<(), StoreError> {
+        self.conn
+            .prepare_cached(
+                "INSERT INTO payment_card_fingerprints (payment_id, fingerprint) VALUES (?1, ?2)
+                 ON CONFLICT (payment_id) DO UPDATE SET fingerprint = excluded.fingerprint",
+            )?
+            .execute(params![payment_id, fingerprint])?;
+        Ok(())
+    }
+
     /// Saves a card; the same card (fingerprint) twice for one user answers `Duplicate("card")`.
     pub fn insert_card(&mut self, c: &CardRecord) -> Result<(), StoreError> {
         self.conn
@@ -249,6 +320,42 @@ fn card_by_fingerprint_query(
 }
 
 impl ReadTx<'_> {
+    /// The block on this card for this user, if any.
+    pub fn blocked_card(&self, user_id: &str, fingerprint: &str) -> Result<Option<BlockedCardRecord>, StoreError> {
+        Ok(self
+            .conn
+            .prepare_cached(&format!(
+                "SELECT {BLOCKED_CARD_COLUMNS} FROM blocked_cards WHERE user_id = ?1 AND fingerprint = ?2"
+            ))?
+            .query_row(params![user_id, fingerprint], blocked_card_from_row)
+            .optional()?)
+    }
+
+    /// Blocked cards (one user's, or everyone's), newest first.
+    pub fn blocked_cards(&self, user_id: Option<&str>, limit: u32) -> Result<Vec<BlockedCardRecord>, StoreError> {
+        Ok(self
+            .conn
+            .prepare_cached(&format!(
+                "SELECT {BLOCKED_CARD_COLUMNS} FROM blocked_cards WHERE (?1 IS NULL OR user_id = ?1)
+                 ORDER BY blocked_at DESC, id DESC LIMIT ?2"
+            ))?
+            .query_map(params![user_id, limit], blocked_card_from_row)?
+            .collect::<Result<Vec<_>, _>>()?)
+    }
+
+    /// The fingerprint of the card a payment was made with: the saved card's, or the typed card's.
+    pub fn payment_card_fingerprint(&self, payment_id: &str) -> Result<Option<String>, StoreError> {
+        Ok(self
+            .conn
+            .prepare_cached(
+                "SELECT fingerprint FROM payment_card_fingerprints WHERE payment_id = ?1
+                 UNION ALL SELECT c.fingerprint FROM payments p JOIN cards c ON c.id = p.card_id WHERE p.id = ?1
+                 LIMIT 1",
+            )?
+            .query_row([payment_id], |r| r.get(0))
+            .optional()?)
+    }
+
     /// A live card of this user with this fingerprint.
     pub fn card_by_fingerprint(&self, user_id: &str, fingerprint: &str) -> Result<Option<CardRecord>, StoreError> {
         card_by_fingerprint_query(self.conn, user_id, fingerprint)

@@ -450,6 +450,15 @@ impl WriteTx<'_> {
 }
 
 impl ReadTx<'_> {
+    /// What an account is for (`pocket`, `seller_payable`, `test`, …), if it exists.
+    pub fn ledger_account_kind(&self, id: AccountId) -> Result<Option<String>, StoreError> {
+        Ok(self
+            .conn
+            .prepare_cached("SELECT kind FROM ledger_accounts WHERE id = ?1")?
+            .query_row([id.0], |r| r.get(0))
+            .optional()?)
+    }
+
     /// An account as last committed.
     pub fn ledger_account(&self, id: AccountId) -> Result<Option<Account>, StoreError> {
         let found = self

@@ -32,7 +32,7 @@ use tokio::sync::{oneshot, Semaphore};
 
 pub use accounts::*;
 pub use after_sale::{ClaimRecord, TicketMessageRecord, TicketRecord, Viewer};
-pub use cards::{AddressRecord, CardRecord};
+pub use cards::{AddressRecord, BlockedCardRecord, CardRecord};
 pub use ledger::AccountOpened;
 pub use ledger::{tamper_for_tests, AccountMeta, LedgerCacheStats};
 pub use pocket::{GiftCardRecord, HoldParts, HoldRecord, LotRecord, PocketTransactionRecord, PurchaseRecord};

@@ -506,6 +506,28 @@ const MIGRATIONS: &[&str] = &[
     r#"
     ALTER TABLE outbox ADD COLUMN next_attempt_at INTEGER;
     "#,
+    // 12: cards blocked by fingerprint (after an unauthorized-payment report), whichever way they are
+    // presented again: saved, typed at checkout, or added to the card manager; and the fingerprint of a
+    // card typed at checkout without saving it, so that a report can block it too.
+    r#"
+    CREATE TABLE blocked_cards (
+        id TEXT PRIMARY KEY,
+        user_id TEXT NOT NULL,
+        fingerprint TEXT NOT NULL,
+        brand TEXT NOT NULL,
+        last4 TEXT NOT NULL,
+        payment_id TEXT,
+        blocked_at INTEGER NOT NULL
+    );
+    CREATE UNIQUE INDEX blocked_cards_fingerprint ON blocked_cards(user_id, fingerprint);
+    INSERT OR IGNORE INTO blocked_cards (id, user_id, fingerprint, brand, last4, payment_id, blocked_at)
+        SELECT 'bcard_' || lower(hex(randomblob(12))), user_id, fingerprint, brand, last4, NULL, blocked_at
+        FROM cards WHERE blocked_at IS NOT NULL;
+    CREATE TABLE payment_card_fingerprints (
+        payment_id TEXT PRIMARY KEY,
+        fingerprint TEXT NOT NULL
+    ) WITHOUT ROWID;
+    "#,
 ];
 
 /// The schema version this program writes.

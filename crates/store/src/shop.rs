@@ -522,7 +522,8 @@ impl WriteTx<'_> {
         Ok(self
             .conn
             .prepare_cached(&format!(
-                "SELECT {PAYMENT_COLUMNS} FROM payments WHERE attempt_in_progress IS NOT NULL AND updated_at < ?1 LIMIT ?2"
+                "SELECT {PAYMENT_COLUMNS} FROM payments WHERE attempt_in_progress IS NOT NULL AND updated_at < ?1
+                   AND status != 'requires_action' ORDER BY updated_at LIMIT ?2"
             ))?
             .query_map(params![before, limit], payment_from_row)?
             .collect::<Result<Vec<_>, _>>()?)
@@ -811,6 +812,15 @@ impl ReadTx<'_> {
     /// An order's refunds.
     pub fn refunds(&self, order_id: &str) -> Result<Vec<RefundRecord>, StoreError> {
         refunds_query(self.conn, order_id)
+    }
+
+    /// A refund.
+    pub fn refund(&self, id: &str) -> Result<Option<RefundRecord>, StoreError> {
+        Ok(self
+            .conn
+            .prepare_cached(&format!("SELECT {REFUND_COLUMNS} FROM refunds WHERE id = ?1"))?
+            .query_row([id], refund_from_row)
+            .optional()?)
     }
 }
 

@@ -321,34 +321,45 @@ async fn create_session(
     if let Some(peer) = peer {
         scopes.push((format!("address {peer}"), state.config.login_failures_per_address_max));
     }
-    for (key, failures_max) in scopes.clone() {
-        let (failures, oldest) = state.store.read(move |tx| tx.login_failures_since(&key, now - window)).await?;
-        if failures >= failures_max {
-            let retry = oldest.map(|t| t + window - now).unwrap_or(window).max(1) as u64;
+    // Admission and counting are one command on the writer: each attempt is counted as a failure
+    // before its password is checked (and forgotten if it was right), so a burst of concurrent
+    // guesses is judged no further than the limit allows.
+    let admitted = state
+        .store
+        .write(move |tx| -> Result<Result<Vec<i64>, u64>, store::StoreError> {
+            for (key, failures_max) in &scopes {
+                let (failures, oldest) = tx.reads().login_failures_since(key, now - window)?;
+                if failures >= *failures_max {
+                    return Ok(Err(oldest.map(|t| t + window - now).unwrap_or(window).max(1) as u64));
+                }
+            }
+            let mut counted = Vec::with_capacity(scopes.len());
+            for (key, _) in &scopes {
+                counted.push(tx.record_login_failure(key, now)?);
+            }
+            Ok(Ok(counted))
+        })
+        .await?;
+    let counted = match admitted {
+        Ok(counted) => counted,
+        Err(retry) => {
             return Err(ApiError::rate_limited(retry, "Too many failed sign-ins. Wait before trying again.")
                 .with_advice(&[
                     "Wait a few minutes, then try again.",
                     "If you forgot your password, contact support.",
-                ]));
+                ]))
         }
-    }
+    };
     let key = email.as_str().to_owned();
     let user = state.store.read(move |tx| tx.user_by_email(&key)).await?;
     let phc =
         user.as_ref().map(|u| u.password_hash.clone()).unwrap_or_else(|| secrets::decoy_password_hash().to_owned());
     let password_ok = verify_off_thread(body.password, phc).await && user.is_some();
     let Some(user) = user.filter(|_| password_ok) else {
-        state
-            .store
-            .write(move |tx| -> Result<(), store::StoreError> {
-                for (key, _) in &scopes {
-                    tx.record_login_failure(key, now)?;
-                }
-                Ok(())
-            })
-            .await?;
         return Err(invalid());
     };
+    // The password was right: this attempt is not a failure.
+    state.store.write(move |tx| tx.forget_login_failures(&counted)).await?;
     if user.status != "active" {
         return Err(ApiError::authentication(
             StatusCode::FORBIDDEN,

@@ -133,6 +133,73 @@ pub(crate) fn register(api: Api) -> Api {
         },
         remove_key,
     )
+    .add(
+        Endpoint {
+            verb: Verb::Get,
+            path: "/v1/blocked_cards",
+            summary: "Cards blocked after unauthorized-payment reports (`?user=usr_…` for one buyer's), newest first",
+            access: Access::Operator,
+            body: None,
+            success: 200,
+        },
+        list_blocked_cards,
+    )
+    .add(
+        Endpoint {
+            verb: Verb::Delete,
+            path: "/v1/blocked_cards/{id}",
+            summary: "Lifts a card block: the buyer may pay with that card again, saved or typed",
+            access: Access::Operator,
+            body: None,
+            success: 200,
+        },
+        unblock_card,
+    )
+}
+
+/// A card block as operators see it (never the number; the fingerprint stays inside).
+fn blocked_card_json(b: &store::BlockedCardRecord) -> Value {
+    json!({
+        "id": b.id, "object": "blocked_card", "user": b.user_id, "brand": b.brand, "last4": b.last4,
+        "payment": b.payment_id, "created": b.blocked_at,
+    })
+}
+
+async fn list_blocked_cards(
+    State(state): State<AppState>,
+    caller: Caller,
+    axum::extract::Query(query): axum::extract::Query<std::collections::HashMap<String, String>>,
+) -> Result<Response, ApiError> {
+    caller.operator()?;
+    if let Some(unknown) = query.keys().find(|k| !["user", "limit"].contains(&k.as_str())) {
+        return Err(ApiError::invalid(unknown, "Unknown query parameter."));
+    }
+    let limit = match query.get("limit") {
+        None => None,
+        Some(l) => Some(l.parse().map_err(|_| ApiError::invalid("limit", "limit is a whole number from 1 to 100."))?),
+    };
+    let limit = crate::routes::list::list_limit(limit)?;
+    let user = query.get("user").cloned();
+    let rows = state.store.read(move |tx| tx.blocked_cards(user.as_deref(), limit + 1)).await?;
+    Ok(crate::routes::list::list_response(rows, limit, blocked_card_json))
+}
+
+async fn unblock_card(
+    State(state): State<AppState>,
+    idem: Idem,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    let operator = caller.operator()?;
+    Ok(state
+        .execute(idem.map(|e| e.0), move |tx, _ctx| {
+            let lifted = tx.unblock_card(&id)?.ok_or_else(|| ApiError::not_found("blocked card"))?;
+            tracing::info!(blocked_card = %lifted.id, user = %lifted.user_id, operator = %operator.id, "a card block was lifted");
+            let mut shown = blocked_card_json(&lifted);
+            shown["deleted"] = json!(true);
+            Ok(ApiResponse::ok(shown))
+        })
+        .await)
 }
 
 /// A card as the API shows it: never the number, never the security code.
@@ -286,6 +353,7 @@ async fn add_card(
     let holder_name = text("holder_name", &body.holder_name, true)?.unwrap_or_default();
     let billing = parse_address(&body.billing_address)?;
     let fingerprint = state.vault.read().map_err(|_| ApiError::internal())?.fingerprint(card.number.expose_digits());
+    crate::payment_method::refuse_if_blocked(&state, &user.id, &fingerprint, "number").await?;
     let lookup = (user.id.clone(), fingerprint.clone());
     let existing = state.store.read(move |tx| tx.card_by_fingerprint(&lookup.0, &lookup.1)).await?;
     if let Some(existing) = existing {

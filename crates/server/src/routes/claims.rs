@@ -113,14 +113,7 @@ pub(crate) fn register(api: Api) -> Api {
 }
 
 fn text(param: &str, value: &str) -> Result<String, ApiError> {
-    let v = value.trim();
-    if v.is_empty() {
-        return Err(ApiError::missing(param));
-    }
-    if v.chars().count() > TEXT_LENGTH_MAX {
-        return Err(ApiError::invalid(param, format!("{param} is at most {TEXT_LENGTH_MAX} characters.")));
-    }
-    Ok(v.to_owned())
+    crate::extract::typed_text(param, value, TEXT_LENGTH_MAX, true)
 }
 
 /// A claim as the API shows it.
@@ -206,14 +199,8 @@ async fn open_claim(
                 )));
             }
             let payment = tx.payment_by_order(&order.id)?.ok_or_else(ApiError::internal)?;
-            let left = payment.amount_captured - payment.amount_refunded;
-            if body.amount > left {
-                return Err(ApiError::bad_request(
-                    "refund_exceeds_captured",
-                    format!("At most {left} can be claimed."),
-                )
-                .with_param("amount"));
-            }
+            let returned = crate::routes::refunds::returned_of(&tx.reads(), &payment)?;
+            returned.check_refund(Some(body.amount)).map_err(crate::routes::refunds::refund_error)?;
             if tx.open_claims(&order.id)? > 0 {
                 return Err(ApiError::conflict("claim_exists", "This order already has an open claim."));
             }
@@ -262,7 +249,9 @@ async fn decide_for_buyer(
     from_status: &str,
     amount: i64,
     outcome_note: &str,
+    bind: Option<&IdempotencyContext>,
 ) -> Result<ClaimRecord, ApiError> {
+    let bind = bind.cloned();
     let (cid, from) = (claim_id.to_owned(), from_status.to_owned());
     let now = state.clock.now();
     let Some(_busy) = state.in_flight.try_hold(format!("claim-refund:{claim_id}").into_bytes()) else {
@@ -272,6 +261,28 @@ async fn decide_for_buyer(
         .store
         .write(move |tx| -> Result<ClaimRecord, ApiError> {
             let mut c = tx.claim(&cid)?.ok_or_else(|| ApiError::not_found("claim"))?;
+            if c.status != from {
+                return Err(ApiError::conflict("claim_not_open", "This claim is not waiting for this decision."));
+            }
+            // A decision the refund rules refuse changes nothing: the claim stays as it was.
+            let payment = tx.payment_by_order(&c.order_id)?.ok_or_else(ApiError::internal)?;
+            let returned = crate::routes::refunds::returned_of(&tx.reads(), &payment)?;
+            returned.check_refund(Some(amount)).map_err(|e| {
+                crate::routes::refunds::refund_error(e).with_param(if from == "under_review" {
+                    "refund_amount"
+                } else {
+                    "amount"
+                })
+            })?;
+            if let Some(key) = &bind {
+                key.bind(tx, &c.id, now).map_err(|e| {
+                    if e.is_duplicate() {
+                        IdempotencyContext::busy()
+                    } else {
+                        e.into()
+                    }
+                })?;
+            }
             c.status = "refunding".into();
             c.outcome = Some("buyer".into());
             c.refund_amount = Some(amount);
@@ -283,6 +294,20 @@ async fn decide_for_buyer(
         })
         .await?;
     refund_and_resolve(state, claim, Some(from_status), outcome_note).await
+}
+
+/// A retried decision whose answer was never recorded (a crash, a lost connection): the claim it
+/// bound, its refund finished if it was interrupted — never a second decision or refund.
+async fn resume_decision(state: &AppState, claim_id: &str, outcome_note: &str) -> Result<ClaimRecord, ApiError> {
+    let cid = claim_id.to_owned();
+    let claim = state.store.read(move |tx| tx.claim(&cid)).await?.ok_or_else(ApiError::internal)?;
+    if claim.status != "refunding" {
+        return Ok(claim);
+    }
+    let Some(_busy) = state.in_flight.try_hold(format!("claim-refund:{claim_id}").into_bytes()) else {
+        return Err(IdempotencyContext::busy());
+    };
+    refund_and_resolve(state, claim, None, outcome_note).await
 }
 
 /// The refund of a claim in `refunding` (the one already made for it, if an interruption came after
@@ -315,6 +340,7 @@ async fn refund_and_resolve(
                     reason: format!("claim {} {outcome_note}", claim.id),
                     to_pocket: false,
                     created_by: creator,
+                    bind: None,
                 },
             )
             .await
@@ -322,9 +348,11 @@ async fn refund_and_resolve(
     };
     let now = state.clock.now();
     let back_to = back_to.map(str::to_owned);
+    // The outer `Result` is the store's; the inner one is the decision's, so that a refused refund
+    // still commits the claim's way back (an `Err` from the command would roll that back too).
     state
         .store
-        .write(move |tx| -> Result<ClaimRecord, ApiError> {
+        .write(move |tx| -> Result<Result<ClaimRecord, ApiError>, ApiError> {
             let mut c = tx.claim(&claim.id)?.ok_or_else(ApiError::internal)?;
             match refund {
                 Ok(r) => {
@@ -341,7 +369,7 @@ async fn refund_and_resolve(
                         &format!("Claim {} was decided for the buyer; the refund is on its way.", c.id),
                         now,
                     )?;
-                    Ok(c)
+                    Ok(Ok(c))
                 }
                 Err(e) => {
                     let back = match back_to {
@@ -349,18 +377,40 @@ async fn refund_and_resolve(
                         None if !e.status.is_server_error() => Some("under_review".to_owned()),
                         None => None,
                     };
+                    if back.is_none() {
+                        // An outage: try again a full retry interval from now, not on every tick.
+                        c.resolved_at = Some(now);
+                        tx.update_claim(&c, "refunding")?;
+                    }
                     if let Some(back) = back {
+                        if back == "under_review" && c.escalated_at.is_none() {
+                            c.escalated_at = Some(now);
+                        }
+                        let surfaced = back == "under_review";
                         c.status = back;
                         c.outcome = None;
                         c.refund_amount = None;
                         c.resolved_at = None;
                         tx.update_claim(&c, "refunding")?;
+                        if surfaced {
+                            tracing::warn!(claim = %c.id, code = e.code, "a claim's refund was refused; the claim is back with operators");
+                            tell_both(
+                                tx,
+                                &c,
+                                "A claim needs a new decision",
+                                &format!(
+                                    "The refund for claim {} could not be made ({}). Our team will decide again.",
+                                    c.id, e.message
+                                ),
+                                now,
+                            )?;
+                        }
                     }
-                    Err(e)
+                    Ok(Err(e))
                 }
             }
         })
-        .await
+        .await?
 }
 
 /// Finishes the refunds of claims left `refunding` by an interruption (a crash between the decision
@@ -407,9 +457,15 @@ async fn respond(
         .ok_or_else(|| ApiError::not_found("claim"))?;
     match body.action.as_str() {
         "accept" => {
-            let decided =
-                decide_for_buyer(&state, &claim.id, "awaiting_seller", claim.amount, "accepted by the seller").await?;
-            Ok(state.execute(idem.map(|e| e.0), move |_, _| Ok(ApiResponse::ok(claim_json(&decided)))).await)
+            let idem = idem.map(|e| e.0);
+            let note = "accepted by the seller";
+            let decided = match idem.as_ref().and_then(|c| c.resume.clone()) {
+                Some(bound) => resume_decision(&state, &bound, note).await?,
+                None => {
+                    decide_for_buyer(&state, &claim.id, "awaiting_seller", claim.amount, note, idem.as_ref()).await?
+                }
+            };
+            Ok(state.execute(idem, move |_, _| Ok(ApiResponse::ok(claim_json(&decided)))).await)
         }
         "reject" => Ok(state
             .execute(idem.map(|e| e.0), move |tx, ctx| {
@@ -488,10 +544,13 @@ async fn resolve(
                     ApiError::bad_request("amount_invalid", "The refund must be positive.").with_param("refund_amount")
                 );
             }
-            let decided =
-                decide_for_buyer(&state, &claim.id, "under_review", amount, "decided for the buyer by an operator")
-                    .await?;
-            Ok(state.execute(idem.map(|e| e.0), move |_, _| Ok(ApiResponse::ok(claim_json(&decided)))).await)
+            let idem = idem.map(|e| e.0);
+            let note = "decided for the buyer by an operator";
+            let decided = match idem.as_ref().and_then(|c| c.resume.clone()) {
+                Some(bound) => resume_decision(&state, &bound, note).await?,
+                None => decide_for_buyer(&state, &claim.id, "under_review", amount, note, idem.as_ref()).await?,
+            };
+            Ok(state.execute(idem, move |_, _| Ok(ApiResponse::ok(claim_json(&decided)))).await)
         }
         "seller" => Ok(state
             .execute(idem.map(|e| e.0), move |tx, ctx| {
@@ -530,6 +589,7 @@ pub async fn decide_late_claims(state: &AppState) {
             "awaiting_seller",
             claim.amount,
             "decided for the buyer: the seller did not answer in time",
+            None,
         )
         .await
         {
@@ -609,11 +669,14 @@ async fn report_unauthorized(
             if order.paid_at.is_some_and(|p| ctx.now > p + PROTECTION_S) {
                 return Err(ApiError::bad_request("protection_expired", "Buyer protection ends 90 days after payment."));
             }
+            let returned = crate::routes::refunds::returned_of(&tx.reads(), &payment)?;
+            let Some(amount) = returned.reimbursement_minor() else {
+                return Err(ApiError::conflict("already_reported", "This payment was already reported and reimbursed."));
+            };
             if !tx.mark_unauthorized(&payment.id, ctx.now)? {
                 return Err(ApiError::conflict("already_reported", "This payment was already reported and reimbursed."));
             }
             let currency = Currency::parse(&payment.currency).map_err(|_| ApiError::internal())?;
-            let amount = payment.amount_captured - payment.amount_refunded;
             if amount > 0 {
                 // The seller is not liable for a payment the buyer did not make: the protection reserve pays.
                 let reserve = platform_account(tx, "protection_reserve", currency, ctx.now)?;
@@ -632,12 +695,28 @@ async fn report_unauthorized(
                     ctx.now,
                 )?;
             }
-            let card_blocked = match &payment.card_id {
-                Some(card_id) => {
-                    tx.block_card(card_id, ctx.now)?;
+            // The card is blocked for this buyer by its fingerprint: saved, typed again at checkout or
+            // added to the card manager, it is refused until an operator lifts the block.
+            let card_blocked = match tx.reads().payment_card_fingerprint(&payment.id)? {
+                Some(fingerprint) => {
+                    tx.block_fingerprint(&store::BlockedCardRecord {
+                        id: random_id("bcard"),
+                        user_id: user.id.clone(),
+                        fingerprint,
+                        brand: payment.card_brand.clone().unwrap_or_default(),
+                        last4: payment.card_last4.clone().unwrap_or_default(),
+                        payment_id: Some(payment.id.clone()),
+                        blocked_at: ctx.now,
+                    })?;
                     true
                 }
-                None => false,
+                None => match &payment.card_id {
+                    Some(card_id) => {
+                        tx.block_card(card_id, ctx.now)?;
+                        true
+                    }
+                    None => false,
+                },
             };
             let sessions_ended = tx.revoke_other_sessions(&user.id, &token_hash, ctx.now)?;
             let ticket = TicketRecord {

@@ -93,11 +93,22 @@ enum Planned {
 }
 
 fn exceeds(left: i64) -> ApiError {
-    ApiError::bad_request(
-        "refund_exceeds_captured",
-        format!("At most {left} (minor units) of this payment is left to refund."),
-    )
-    .with_param("amount")
+    refund_error(domain::refunds::RefundError::ExceedsCaptured { left_minor: left })
+}
+
+/// The API's answer to a refund the rules refuse.
+pub(crate) fn refund_error(e: domain::refunds::RefundError) -> ApiError {
+    ApiError::bad_request(e.code(), e.to_string()).with_param("amount")
+}
+
+/// What has gone back to the buyer of a payment so far: refunds, and a reimbursement if it was
+/// reported as unauthorized (they share one cap).
+pub(crate) fn returned_of(tx: &ReadTx<'_>, payment: &PaymentRecord) -> Result<domain::refunds::Returned, ApiError> {
+    Ok(domain::refunds::Returned {
+        captured_minor: payment.amount_captured,
+        refunded_minor: payment.amount_refunded,
+        reimbursed: tx.payment_reimbursed(&payment.id)?,
+    })
 }
 
 /// The card-currency amount of a card refund: the payment's original rate, never more than what
@@ -137,24 +148,64 @@ async fn create_refund(
         Caller::Merchant { merchant } => Some(merchant.id.clone()),
         _ => None,
     };
-    let reason = body.reason.trim().to_owned();
-    if reason.is_empty() || reason.chars().count() > REASON_LENGTH_MAX {
-        return Err(ApiError::invalid("reason", format!("Give a reason of 1 to {REASON_LENGTH_MAX} characters.")));
-    }
+    let reason = crate::extract::typed_text("reason", &body.reason, REASON_LENGTH_MAX, true).map_err(|_| {
+        ApiError::invalid("reason", format!("Give a reason of 1 to {REASON_LENGTH_MAX} printable characters."))
+    })?;
     let to_pocket = match body.destination.as_deref() {
         None | Some("original") => false,
         Some("pocket") => true,
         Some(_) => return Err(ApiError::invalid("destination", "destination is \"original\" or \"pocket\".")),
     };
     if body.amount.is_some_and(|a| a <= 0) {
-        return Err(ApiError::bad_request("amount_invalid", "The amount must be positive.").with_param("amount"));
+        return Err(refund_error(domain::refunds::RefundError::AmountNotPositive));
     }
-    let refund = issue_refund(
-        &state,
-        RefundSpec { order_id: id, merchant_filter, amount: body.amount, reason, to_pocket, created_by: who },
-    )
-    .await?;
-    Ok(state.execute(idem.map(|e| e.0), move |_, _| Ok(ApiResponse::created(refund_json(&refund)))).await)
+    let idem = idem.map(|e| e.0);
+    let refund = match idem.as_ref().and_then(|c| c.resume.clone()) {
+        // A retry of a refund whose answer was never recorded (a crash, a lost connection): the
+        // same refund, finished if it was interrupted — never a second one.
+        Some(refund_id) => resume_refund(&state, &refund_id).await?,
+        None => {
+            let spec = RefundSpec {
+                order_id: id,
+                merchant_filter,
+                amount: body.amount,
+                reason,
+                to_pocket,
+                created_by: who,
+                bind: idem.clone(),
+            };
+            issue_refund(&state, spec).await?
+        }
+    };
+    Ok(state.execute(idem, move |_, _| Ok(ApiResponse::created(refund_json(&refund)))).await)
+}
+
+/// Finishes a refund that a crash interrupted between its steps: if its card part still waits for
+/// the issuer under this refund's claim on the payment, asks the issuer again (keyed by the refund
+/// id, so at most one card refund) and books the answer; otherwise the refund is as far as it goes
+/// (the settlement job finishes the rest) and is answered as it is.
+pub(crate) async fn resume_refund(state: &AppState, refund_id: &str) -> Result<RefundRecord, ApiError> {
+    let rid = refund_id.to_owned();
+    let (refund, payment) = state
+        .store
+        .read(move |tx| {
+            let refund = tx.refund(&rid)?;
+            let payment = match &refund {
+                Some(r) => tx.payment(&r.payment_id)?,
+                None => None,
+            };
+            Ok((refund, payment))
+        })
+        .await?;
+    let refund = refund.ok_or_else(ApiError::internal)?;
+    let claim = format!("refund:{}", refund.id);
+    match payment {
+        Some(p) if refund.status == "processing" && p.attempt_in_progress.as_deref() == Some(claim.as_str()) => {
+            let authorization_id = p.authorization_id.ok_or_else(ApiError::internal)?;
+            finish_card_refund(state, refund, authorization_id, claim).await
+        }
+        _ => Ok(refund),
+    }
 }
 
 /// A refund to issue.
@@ -168,13 +219,15 @@ pub struct RefundSpec {
     /// The card part goes to the Pocket instead of the card.
     pub to_pocket: bool,
     pub created_by: String,
+    /// The request's idempotency key, bound to the refund in its first step.
+    pub bind: Option<IdempotencyContext>,
 }
 
 /// Issues a refund in the three steps of every issuer call: (1) reserve the amount on the payment and
 /// pay the Pocket part (and, to the Pocket, the card part) at once; (2) ask the issuer to refund the
 /// card part, keyed by the refund id; (3) record its answer.
 pub async fn issue_refund(state: &AppState, spec: RefundSpec) -> Result<RefundRecord, ApiError> {
-    let RefundSpec { order_id: id, merchant_filter, amount, reason, to_pocket, created_by: who } = spec;
+    let RefundSpec { order_id: id, merchant_filter, amount, reason, to_pocket, created_by: who, bind } = spec;
     let body_amount = amount;
     let now = state.clock.now();
     let refund_id = random_id("re");
@@ -194,15 +247,20 @@ pub async fn issue_refund(state: &AppState, spec: RefundSpec) -> Result<RefundRe
             if payment.attempt_in_progress.is_some() {
                 return Err(ApiError::conflict("payment_busy", "The payment is being changed; try again in a moment."));
             }
-            let left = payment.amount_captured - payment.amount_refunded;
-            let amount = body_amount.unwrap_or(left);
-            if amount <= 0 || amount > left {
-                return Err(exceeds(left));
+            let amount = returned_of(&tx.reads(), &payment)?.check_refund(body_amount).map_err(refund_error)?;
+            if let Some(key) = &bind {
+                key.bind(tx, &refund_id, now).map_err(|e| {
+                    if e.is_duplicate() {
+                        IdempotencyContext::busy()
+                    } else {
+                        e.into()
+                    }
+                })?;
             }
             let earlier = tx.refunds(&order.id)?;
             let pocket_refunded: i64 = earlier.iter().map(|r| r.pocket_amount).sum();
-            let pocket_part = amount.min(payment.pocket_amount - pocket_refunded).max(0);
-            let card_part = amount - pocket_part;
+            let (pocket_part, card_part) =
+                domain::refunds::pocket_first_split(amount, payment.pocket_amount, pocket_refunded);
             let currency = Currency::parse(&payment.currency).map_err(|_| ApiError::internal())?;
             let payable = crate::pocket::seller_payable(tx, &order.merchant_id, currency, now)?;
             let reference = format!("refund {} of order {}", refund_id, order.number);
@@ -227,7 +285,11 @@ pub async fn issue_refund(state: &AppState, spec: RefundSpec) -> Result<RefundRe
                 created_at: now,
                 settled_at: Some(now),
             };
-            payment.amount_refunded += amount;
+            payment.amount_refunded = payment
+                .amount_refunded
+                .checked_add(amount)
+                .filter(|r| *r <= payment.amount_captured)
+                .ok_or_else(ApiError::internal)?;
             payment.updated_at = now;
             if card_part > 0 && to_pocket {
                 // The buyer chose the Pocket for the card part: immediate, and it never expires (it was their own money).
@@ -274,6 +336,16 @@ pub async fn issue_refund(state: &AppState, spec: RefundSpec) -> Result<RefundRe
         Planned::Done(refund) => return Ok(*refund),
         Planned::ToCard { refund, authorization_id, claim } => (*refund, authorization_id, claim),
     };
+    finish_card_refund(state, refund, authorization_id, claim).await
+}
+
+/// Steps 2 and 3 of a card refund whose first step holds the payment's claim.
+async fn finish_card_refund(
+    state: &AppState,
+    refund: RefundRecord,
+    authorization_id: String,
+    claim: String,
+) -> Result<RefundRecord, ApiError> {
     // Step 2: the issuer, keyed by the refund id.
     let card_amount = refund.card_presentment_amount.unwrap_or(refund.card_amount);
     let outcome = state.issuer.refund(&authorization_id, card_amount, &refund.id).await;

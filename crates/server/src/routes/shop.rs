@@ -959,6 +959,7 @@ async fn authorize_attempt(
     let (pid, aid) = (payment_id.to_owned(), attempt_id.to_owned());
     let secret = state.secret.clone();
     let to_save = card.to_save.clone();
+    let typed_fingerprint = card.saved.is_none().then(|| card.fingerprint.clone());
     let demanded = matches!(&outcome, AuthorizeOutcome::Failed { error, .. } if error.code == "authentication_required")
         && !verified;
     let response = state
@@ -980,6 +981,9 @@ async fn authorize_attempt(
                     payment.last_error_message = None;
                     tx.update_payment(&payment)?;
                     tx.finish_attempt(&aid, "succeeded", Some(&a.id), None, None)?;
+                    if let Some(fingerprint) = &typed_fingerprint {
+                        tx.record_payment_card_fingerprint(&pid, fingerprint)?;
+                    }
                     let order = tx.order(&payment.order_id)?.ok_or_else(ApiError::internal)?;
                     mark_paid(tx, &order, ctx.now)?;
                     if let Some(mut c) = to_save {
@@ -1546,6 +1550,13 @@ async fn cancel_order(
         .store
         .write(move |tx| -> Result<Option<PaymentRecord>, ApiError> {
             let Some(mut p) = tx.payment_by_order(&oid)? else { return Ok(None) };
+            if p.status == PaymentStatus::RequiresAction.name() {
+                // Waiting for the buyer's code, nothing authorized yet: the attempt is abandoned.
+                if let Some(waiting) = p.attempt_in_progress.take() {
+                    tx.finish_attempt(&waiting, "abandoned", None, None, None)?;
+                }
+                tx.delete_challenge(&p.id)?;
+            }
             if p.attempt_in_progress.is_some() {
                 return Err(ApiError::conflict("payment_busy", "The payment is being changed; try again in a moment."));
             }
@@ -1784,6 +1795,7 @@ pub async fn heal_payments(state: &AppState) {
             Ok(found) => found,
             Err(e) => {
                 tracing::warn!(error = %e, payment = %p.id, "the issuer is still unreachable; the attempt stays open");
+                retry_later(state, &p.id, &claim).await;
                 continue;
             }
         };
@@ -1793,6 +1805,7 @@ pub async fn heal_payments(state: &AppState) {
             if a.status == issuer::AuthorizationStatus::Authorized {
                 if let Err(e) = state.issuer.void(&a.id, &format!("{claim}:void")).await {
                     tracing::warn!(error = %e, payment = %p.id, "voiding a stale authorization failed; retrying later");
+                    retry_later(state, &p.id, &claim).await;
                     continue;
                 }
             }
@@ -1812,6 +1825,28 @@ pub async fn heal_payments(state: &AppState) {
         if let Err(e) = settled {
             tracing::warn!(code = e.code, "settling a stale payment attempt failed; retrying later");
         }
+    }
+}
+
+/// Puts an attempt the healer could not settle now behind the others (it is tried again after
+/// [`ATTEMPT_HEAL_AFTER_S`]), so that a few unreachable ones never keep the rest waiting.
+async fn retry_later(state: &AppState, payment_id: &str, claim: &str) {
+    let (pid, claim) = (payment_id.to_owned(), claim.to_owned());
+    let now = state.clock.now();
+    let touched = state
+        .store
+        .write(move |tx| -> Result<(), ApiError> {
+            if let Some(mut p) = tx.payment(&pid)? {
+                if p.attempt_in_progress.as_deref() == Some(claim.as_str()) {
+                    p.updated_at = now;
+                    tx.update_payment(&p)?;
+                }
+            }
+            Ok(())
+        })
+        .await;
+    if let Err(e) = touched {
+        tracing::warn!(code = e.code, "postponing a stale payment attempt failed");
     }
 }
 

@@ -80,8 +80,8 @@ pub(crate) fn register_test_mode(api: Api) -> Api {
         Endpoint {
             verb: Verb::Post,
             path: "/v1/test/ledger/accounts",
-            summary: "Opens a raw ledger account, for load and crash tests (test mode only)",
-            access: Access::Anyone,
+            summary: "Opens a raw ledger account of its own kind (`test`), for load and crash tests (operator, test mode only)",
+            access: Access::Operator,
             body: Some(object_schema(&[
                 ("id", "integer", true),
                 ("currency", "string", true),
@@ -95,8 +95,8 @@ pub(crate) fn register_test_mode(api: Api) -> Api {
         Endpoint {
             verb: Verb::Get,
             path: "/v1/test/ledger/accounts/{id}",
-            summary: "A raw ledger account's totals (test mode only)",
-            access: Access::Anyone,
+            summary: "A raw test ledger account's totals (operator, test mode only)",
+            access: Access::Operator,
             body: None,
             success: 200,
         },
@@ -106,8 +106,8 @@ pub(crate) fn register_test_mode(api: Api) -> Api {
         Endpoint {
             verb: Verb::Post,
             path: "/v1/test/ledger/transfers",
-            summary: "Submits a raw ledger transfer with a client-chosen id, for load and crash tests (test mode only)",
-            access: Access::Anyone,
+            summary: "Submits a raw transfer between two raw test accounts, with a client-chosen id, for load and crash tests (operator, test mode only)",
+            access: Access::Operator,
             body: Some(object_schema(&[
                 ("id", "integer", true),
                 ("debit_account", "integer", true),
@@ -157,11 +157,26 @@ struct TestAccountBody {
     no_overdraft: Option<bool>,
 }
 
+/// The kind of the accounts the raw test ledger opens and moves money between. No other account
+/// (a Pocket, a seller's payable, a platform account) is ever shown or moved by these endpoints: money
+/// moves between those only by the rules of the features that own them.
+const TEST_ACCOUNT_KIND: &str = "test";
+
+/// Refuses an account that is not a raw test account, exactly as one that does not exist.
+fn test_account_only(tx: &store::ReadTx<'_>, id: AccountId) -> Result<(), ApiError> {
+    match tx.ledger_account_kind(id)? {
+        Some(kind) if kind == TEST_ACCOUNT_KIND => Ok(()),
+        _ => Err(ApiError::not_found("ledger account")),
+    }
+}
+
 async fn test_ledger_open_account(
     State(state): State<AppState>,
     idem: Option<axum::Extension<crate::idempotency::IdempotencyContext>>,
+    caller: Caller,
     ApiJson(body): ApiJson<TestAccountBody>,
 ) -> Result<Response, ApiError> {
+    caller.operator()?;
     if body.id <= 0 {
         return Err(ApiError::invalid("id", "Account ids are positive."));
     }
@@ -170,7 +185,13 @@ async fn test_ledger_open_account(
         Account::new(AccountId(body.id), currency, AccountFlags { no_overdraft: body.no_overdraft.unwrap_or(true) });
     Ok(state
         .execute(idem.map(|e| e.0), move |tx, ctx| {
-            let meta = store::AccountMeta { kind: "test".into(), owner: None };
+            if tx.reads().ledger_account_kind(account.id)?.is_some_and(|k| k != TEST_ACCOUNT_KIND) {
+                return Err(ApiError::conflict(
+                    "ledger_account_taken",
+                    "This id belongs to an account of another kind.",
+                ));
+            }
+            let meta = store::AccountMeta { kind: TEST_ACCOUNT_KIND.into(), owner: None };
             let opened = tx.open_account(&account, &meta, ctx.now).map_err(|e| match e {
                 store::StoreError::Ledger(l) => ledger_error(l),
                 other => ApiError::from(other),
@@ -186,10 +207,16 @@ async fn test_ledger_open_account(
 
 async fn test_ledger_account(
     State(state): State<AppState>,
+    caller: Caller,
     axum::extract::Path(id): axum::extract::Path<String>,
 ) -> Result<Response, ApiError> {
+    caller.operator()?;
     let id: i64 = id.parse().map_err(|_| ApiError::not_found("ledger account"))?;
-    let account = state.store.read(move |tx| tx.ledger_account(AccountId(id))).await?;
+    let (kind, account) = state
+        .store
+        .read(move |tx| Ok((tx.ledger_account_kind(AccountId(id))?, tx.ledger_account(AccountId(id))?)))
+        .await?;
+    let account = account.filter(|_| kind.as_deref() == Some(TEST_ACCOUNT_KIND));
     let account = account.ok_or_else(|| ApiError::not_found("ledger account"))?;
     Ok(axum::Json(account_json(&account)).into_response())
 }
@@ -207,8 +234,10 @@ struct TestTransferBody {
 async fn test_ledger_transfer(
     State(state): State<AppState>,
     idem: Option<axum::Extension<crate::idempotency::IdempotencyContext>>,
+    caller: Caller,
     ApiJson(body): ApiJson<TestTransferBody>,
 ) -> Result<Response, ApiError> {
+    caller.operator()?;
     let request = TransferRequest {
         id: TransferId(body.id),
         debit_account: Some(AccountId(body.debit_account)),
@@ -220,6 +249,9 @@ async fn test_ledger_transfer(
     };
     Ok(state
         .execute(idem.map(|e| e.0), move |tx, ctx| {
+            for id in [request.debit_account, request.credit_account].into_iter().flatten() {
+                test_account_only(&tx.reads(), id)?;
+            }
             let (status, t) = match tx.submit_transfer(&request, ctx.now)?.map_err(ledger_error)? {
                 Submitted::Created(t) => (StatusCode::CREATED, t),
                 Submitted::Exists(t) => (StatusCode::OK, t),
