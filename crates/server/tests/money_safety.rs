@@ -65,6 +65,23 @@ async fn payment_id(app: &TestApp, token: &str, order: &str) -> String {
         .to_owned()
 }
 
+/// A seller's product of `amount`, a buyer with 50.00 in the Pocket, and an order of it paid from the
+/// Pocket and shipped (and delivered when asked); returns (the shop's key, the buyer's token, the order).
+async fn pocket_sale(app: &TestApp, name: &str, amount: i64, deliver: bool) -> (String, String, String) {
+    let (key, product) = app.seller(&format!("{name}-shop@example.com"), "Shop", "Thing", amount).await;
+    let buyer = funded_buyer(app, &format!("{name}@example.com"), 1).await;
+    let order = new_order(app, &buyer, &product).await;
+    let paid = app
+        .post(&format!("/v1/orders/{order}/pay"), Some(&buyer), json!({ "payment_method": { "type": "pocket" } }))
+        .await;
+    assert_eq!(paid.body["status"], "requires_capture", "{}", paid.body);
+    ship(app, &key, &order).await;
+    if deliver {
+        app.post(&format!("/v1/orders/{order}/deliver"), Some(&key), json!({})).await;
+    }
+    (key, buyer, order)
+}
+
 fn tamper(app: &TestApp, sql: &str) {
     store::tamper_for_tests(&app.dir.join("pocketpay.db"), sql).unwrap_or_else(|e| panic!("tamper: {e}"));
 }
@@ -73,15 +90,7 @@ fn tamper(app: &TestApp, sql: &str) {
 #[tokio::test]
 async fn a_reimbursed_payment_cannot_be_refunded_or_claimed_again() {
     let app = TestApp::spawn().await;
-    let (key, product) = app.seller("twice-shop@example.com", "Shop", "Lamp", 2500).await;
-    let buyer = funded_buyer(&app, "twice@example.com", 1).await;
-    let order = new_order(&app, &buyer, &product).await;
-    let paid = app
-        .post(&format!("/v1/orders/{order}/pay"), Some(&buyer), json!({ "payment_method": { "type": "pocket" } }))
-        .await;
-    assert_eq!(paid.body["status"], "requires_capture", "{}", paid.body);
-    ship(&app, &key, &order).await;
-    app.post(&format!("/v1/orders/{order}/deliver"), Some(&key), json!({})).await;
+    let (key, buyer, order) = pocket_sale(&app, "twice", 2500, true).await;
     assert_eq!(pocket_available(&app, &buyer).await, 2500);
     let payment = payment_id(&app, &buyer, &order).await;
     let report = app
@@ -114,11 +123,7 @@ async fn a_reimbursed_payment_cannot_be_refunded_or_claimed_again() {
 #[tokio::test]
 async fn a_refund_then_a_report_returns_the_capture_once() {
     let app = TestApp::spawn().await;
-    let (key, product) = app.seller("partly-shop@example.com", "Shop", "Lamp", 2500).await;
-    let buyer = funded_buyer(&app, "partly@example.com", 1).await;
-    let order = new_order(&app, &buyer, &product).await;
-    app.post(&format!("/v1/orders/{order}/pay"), Some(&buyer), json!({ "payment_method": { "type": "pocket" } })).await;
-    ship(&app, &key, &order).await;
+    let (key, buyer, order) = pocket_sale(&app, "partly", 2500, false).await;
     let refund =
         app.post(&format!("/v1/orders/{order}/refunds"), Some(&key), json!({ "amount": 1000, "reason": "Part" })).await;
     assert_eq!(refund.status, StatusCode::CREATED, "{}", refund.body);
@@ -269,13 +274,8 @@ async fn a_blocked_card_is_refused_when_typed_again_and_operators_can_unblock_it
 #[tokio::test]
 async fn a_refused_claim_decision_leaves_the_claim_open() {
     let app = TestApp::spawn().await;
-    let (key, product) = app.seller("refused-shop@example.com", "Shop", "Vase", 2500).await;
-    let buyer = funded_buyer(&app, "refused@example.com", 1).await;
+    let (key, buyer, order) = pocket_sale(&app, "refused", 2500, true).await;
     let operator = app.login(OPERATOR_EMAIL, OPERATOR_PASSWORD).await;
-    let order = new_order(&app, &buyer, &product).await;
-    app.post(&format!("/v1/orders/{order}/pay"), Some(&buyer), json!({ "payment_method": { "type": "pocket" } })).await;
-    ship(&app, &key, &order).await;
-    app.post(&format!("/v1/orders/{order}/deliver"), Some(&key), json!({})).await;
     let claim = app
         .post(
             &format!("/v1/orders/{order}/claims"),
@@ -324,12 +324,7 @@ async fn a_refused_claim_decision_leaves_the_claim_open() {
 #[tokio::test]
 async fn an_interrupted_claim_refund_that_cannot_be_made_goes_to_operators() {
     let app = TestApp::spawn().await;
-    let (key, product) = app.seller("job-shop@example.com", "Shop", "Bowl", 2500).await;
-    let buyer = funded_buyer(&app, "job@example.com", 1).await;
-    let order = new_order(&app, &buyer, &product).await;
-    app.post(&format!("/v1/orders/{order}/pay"), Some(&buyer), json!({ "payment_method": { "type": "pocket" } })).await;
-    ship(&app, &key, &order).await;
-    app.post(&format!("/v1/orders/{order}/deliver"), Some(&key), json!({})).await;
+    let (key, buyer, order) = pocket_sale(&app, "job", 2500, true).await;
     let claim = app
         .post(
             &format!("/v1/orders/{order}/claims"),
@@ -449,11 +444,7 @@ async fn a_burst_of_wrong_passwords_is_judged_no_further_than_the_limit() {
 #[tokio::test]
 async fn a_retried_refund_whose_answer_was_lost_is_not_made_twice() {
     let app = TestApp::spawn().await;
-    let (key, product) = app.seller("retry-shop@example.com", "Shop", "Clock", 2500).await;
-    let buyer = funded_buyer(&app, "retry@example.com", 1).await;
-    let order = new_order(&app, &buyer, &product).await;
-    app.post(&format!("/v1/orders/{order}/pay"), Some(&buyer), json!({ "payment_method": { "type": "pocket" } })).await;
-    ship(&app, &key, &order).await;
+    let (key, buyer, order) = pocket_sale(&app, "retry", 2500, false).await;
     let body = json!({ "amount": 1000, "reason": "Scratched" });
     let path = format!("/v1/orders/{order}/refunds");
     let first = app.call(Method::POST, &path, Some(&key), Some("refund-key-1"), Some(body.clone())).await;

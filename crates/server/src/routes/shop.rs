@@ -1772,30 +1772,14 @@ pub async fn heal_payments(state: &AppState) {
         }
         let now = state.clock.now();
         if ["capture:", "cancel:", "refund:", "reauth:"].iter().any(|p| claim.starts_with(p)) {
-            let pid = p.id.clone();
-            let released = state
-                .store
-                .write(move |tx| -> Result<(), ApiError> {
-                    if let Some(mut p) = tx.payment(&pid)? {
-                        if p.attempt_in_progress.as_deref() == Some(claim.as_str()) {
-                            p.attempt_in_progress = None;
-                            p.updated_at = now;
-                            tx.update_payment(&p)?;
-                        }
-                    }
-                    Ok(())
-                })
-                .await;
-            if let Err(e) = released {
-                tracing::warn!(code = e.code, "releasing a stale claim failed; retrying later");
-            }
+            touch_claim(state, &p.id, &claim, true).await;
             continue;
         }
         let found = match state.issuer.lookup_or_block(&claim).await {
             Ok(found) => found,
             Err(e) => {
                 tracing::warn!(error = %e, payment = %p.id, "the issuer is still unreachable; the attempt stays open");
-                retry_later(state, &p.id, &claim).await;
+                touch_claim(state, &p.id, &claim, false).await;
                 continue;
             }
         };
@@ -1805,7 +1789,7 @@ pub async fn heal_payments(state: &AppState) {
             if a.status == issuer::AuthorizationStatus::Authorized {
                 if let Err(e) = state.issuer.void(&a.id, &format!("{claim}:void")).await {
                     tracing::warn!(error = %e, payment = %p.id, "voiding a stale authorization failed; retrying later");
-                    retry_later(state, &p.id, &claim).await;
+                    touch_claim(state, &p.id, &claim, false).await;
                     continue;
                 }
             }
@@ -1828,9 +1812,11 @@ pub async fn heal_payments(state: &AppState) {
     }
 }
 
-/// Puts an attempt the healer could not settle now behind the others (it is tried again after
-/// [`ATTEMPT_HEAL_AFTER_S`]), so that a few unreachable ones never keep the rest waiting.
-async fn retry_later(state: &AppState, payment_id: &str, claim: &str) {
+/// For a payment still held by `claim`: `release` ends a stale capture, cancel, refund or renewal
+/// claim (retrying those is safe: the issuer's keys make them idempotent); otherwise the attempt the
+/// healer could not settle now goes behind the others (tried again after [`ATTEMPT_HEAL_AFTER_S`]), so
+/// that a few unreachable ones never keep the rest waiting.
+async fn touch_claim(state: &AppState, payment_id: &str, claim: &str, release: bool) {
     let (pid, claim) = (payment_id.to_owned(), claim.to_owned());
     let now = state.clock.now();
     let touched = state
@@ -1838,6 +1824,9 @@ async fn retry_later(state: &AppState, payment_id: &str, claim: &str) {
         .write(move |tx| -> Result<(), ApiError> {
             if let Some(mut p) = tx.payment(&pid)? {
                 if p.attempt_in_progress.as_deref() == Some(claim.as_str()) {
+                    if release {
+                        p.attempt_in_progress = None;
+                    }
                     p.updated_at = now;
                     tx.update_payment(&p)?;
                 }
@@ -1846,7 +1835,7 @@ async fn retry_later(state: &AppState, payment_id: &str, claim: &str) {
         })
         .await;
     if let Err(e) = touched {
-        tracing::warn!(code = e.code, "postponing a stale payment attempt failed");
+        tracing::warn!(code = e.code, release, "touching a stale payment claim failed; retrying later");
     }
 }
 
