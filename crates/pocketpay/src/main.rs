@@ -210,6 +210,12 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             if config.spending_limits.daily_minor > config.spending_limits.monthly_minor {
                 anyhow::bail!("POCKETPAY_DAILY_LIMIT_MINOR is above POCKETPAY_MONTHLY_LIMIT_MINOR");
             }
+            if let Some(list) = std::env::var("POCKETPAY_FAILPOINTS").ok().filter(|l| !l.trim().is_empty()) {
+                if config.live_mode() {
+                    anyhow::bail!("POCKETPAY_FAILPOINTS stops the server on purpose, for crash tests: test mode only");
+                }
+                config.failpoints = server::failpoint::Failpoints::parse(&list)?;
+            }
             if std::env::var("POCKETPAY_INSECURE_COOKIES").is_ok_and(|v| v == "1") {
                 if mode == Mode::Live {
                     anyhow::bail!("POCKETPAY_INSECURE_COOKIES is for test setups only: live mode keeps cookies Secure");

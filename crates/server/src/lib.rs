@@ -11,6 +11,7 @@ pub mod auth;
 pub mod clock;
 pub mod error;
 pub mod extract;
+pub mod failpoint;
 pub mod idempotency;
 pub mod openapi;
 pub mod payment_method;
@@ -81,6 +82,8 @@ pub struct ServerConfig {
     /// Where email and SMS go (`POCKETPAY_MESSAGE_RELAY_URL` and `…_SECRET`); without it, test mode
     /// keeps them in the test inbox and live mode keeps them waiting in the outbox.
     pub message_relay: Option<relay::RelayConfig>,
+    /// Steps where the process stops as a crash would (`POCKETPAY_FAILPOINTS`, test mode only).
+    pub failpoints: failpoint::Failpoints,
 }
 
 impl ServerConfig {
@@ -108,6 +111,7 @@ impl ServerConfig {
             spending_limits: domain::checkout::SpendingLimits::default(),
             web_secure_cookies: true,
             message_relay: None,
+            failpoints: failpoint::Failpoints::default(),
         }
     }
 
@@ -167,6 +171,11 @@ impl CommandContext {
 }
 
 impl AppState {
+    /// Stops the process here if a crash test asked for it (see [`failpoint`]).
+    pub(crate) fn failpoint(&self, step: &'static str) {
+        self.config.failpoints.hit(step);
+    }
+
     /// Runs a command on the writer and answers once it is durable. With an idempotency context,
     /// the response is recorded in the same transaction as the effect: if another request with the
     /// same key won the race, this one's effect is rolled back and the winner's answer replayed.
@@ -272,10 +281,15 @@ pub enum StartError {
     Issuer(String),
     #[error("message relay: {0}")]
     Relay(String),
+    #[error("failpoints stop the server on purpose, for crash tests: test mode only")]
+    Failpoints,
 }
 
 /// Opens the store, loads the secret, bootstraps the operator and builds the router.
 pub async fn build(config: ServerConfig) -> Result<App, StartError> {
+    if config.mode == Mode::Live && !config.failpoints.is_empty() {
+        return Err(StartError::Failpoints);
+    }
     std::fs::create_dir_all(&config.data_dir)?;
     let secret = ServerSecret::load(
         config.secret_hex.as_deref(),

@@ -275,13 +275,7 @@ async fn decide_for_buyer(
                 })
             })?;
             if let Some(key) = &bind {
-                key.bind(tx, &c.id, now).map_err(|e| {
-                    if e.is_duplicate() {
-                        IdempotencyContext::busy()
-                    } else {
-                        e.into()
-                    }
-                })?;
+                key.bind(tx, &c.id, now).map_err(crate::routes::shop::bind_error)?;
             }
             c.status = "refunding".into();
             c.outcome = Some("buyer".into());
@@ -293,6 +287,7 @@ async fn decide_for_buyer(
             Ok(c)
         })
         .await?;
+    state.failpoint("claim.decided");
     refund_and_resolve(state, claim, Some(from_status), outcome_note).await
 }
 

@@ -215,6 +215,9 @@ async fn purchase(
     ApiJson(body): ApiJson<PurchaseBody>,
 ) -> Result<Response, ApiError> {
     let (user, _) = caller.buyer()?;
+    if let Some(bound) = idem.as_ref().and_then(|e| e.0.resume.clone()) {
+        return resume_purchase(&state, idem, &bound).await;
+    }
     let currency = Currency::parse(&body.currency).map_err(|_| {
         ApiError::bad_request("currency_not_supported", "Gift cards are sold in USD.").with_param("currency")
     })?;
@@ -262,10 +265,23 @@ async fn purchase(
         completed_at: None,
     };
     // 1. The attempt is recorded before the issuer hears of it.
+    // A retry of this request after a crash resumes this purchase instead of buying again.
     let attempt = record.clone();
-    state.store.write(move |tx| tx.insert_purchase(&attempt)).await?;
+    let bind = idem.as_ref().map(|e| e.0.clone());
+    state
+        .store
+        .write(move |tx| -> Result<(), ApiError> {
+            tx.insert_purchase(&attempt)?;
+            if let Some(key) = &bind {
+                key.bind(tx, &attempt.id, attempt.created_at).map_err(crate::routes::shop::bind_error)?;
+            }
+            Ok(())
+        })
+        .await?;
+    state.failpoint("gift_card.recorded");
     // 2. The issuer, outside any transaction, keyed by the attempt.
     let outcome = charge_now(&state, &record.id, &card, record.amount, &record.currency).await;
+    state.failpoint("gift_card.charged");
     // 3. The outcome.
     let purchase_id = record.id.clone();
     match outcome {
@@ -310,6 +326,38 @@ async fn purchase(
         }
         ChargeOutcome::Unknown(error) => {
             Err(error.with_object("purchase", purchase_status_json(&state, &purchase_id).await))
+        }
+    }
+}
+
+/// A retried purchase whose answer was never recorded (a crash, a lost connection): the purchase it
+/// bound, as it stands once settled (bought, or failed with nothing charged) — never a second charge.
+/// While the healer has not settled it yet, the retry is told to wait.
+async fn resume_purchase(state: &AppState, idem: Idem, purchase_id: &str) -> Result<Response, ApiError> {
+    let id = purchase_id.to_owned();
+    let (purchase, cards) = state
+        .store
+        .read(move |tx| {
+            let purchase = tx.purchase(&id)?;
+            let cards = tx.gift_cards_of_purchase(&id)?;
+            Ok((purchase, cards))
+        })
+        .await?;
+    let purchase = purchase.ok_or_else(ApiError::internal)?;
+    match purchase.status.as_str() {
+        "processing" => Err(crate::idempotency::IdempotencyContext::busy()
+            .with_advice(&["Retry in a minute: the purchase's outcome is being settled with the bank."])),
+        "failed" => {
+            let shown = purchase_json(&purchase, &[], &[]);
+            Ok(state
+                .execute(idem.map(|e| e.0), move |_, ctx| {
+                    Ok(ctx.error_response(crate::payment_method::processing_error().with_object("purchase", shown)))
+                })
+                .await)
+        }
+        _ => {
+            let shown = purchase_json(&purchase, &cards, &[]);
+            Ok(state.execute(idem.map(|e| e.0), move |_, _| Ok(ApiResponse::created(shown))).await)
         }
     }
 }

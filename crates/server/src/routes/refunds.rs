@@ -249,13 +249,7 @@ pub async fn issue_refund(state: &AppState, spec: RefundSpec) -> Result<RefundRe
             }
             let amount = returned_of(&tx.reads(), &payment)?.check_refund(body_amount).map_err(refund_error)?;
             if let Some(key) = &bind {
-                key.bind(tx, &refund_id, now).map_err(|e| {
-                    if e.is_duplicate() {
-                        IdempotencyContext::busy()
-                    } else {
-                        e.into()
-                    }
-                })?;
+                key.bind(tx, &refund_id, now).map_err(crate::routes::shop::bind_error)?;
             }
             let earlier = tx.refunds(&order.id)?;
             let pocket_refunded: i64 = earlier.iter().map(|r| r.pocket_amount).sum();
@@ -332,6 +326,7 @@ pub async fn issue_refund(state: &AppState, spec: RefundSpec) -> Result<RefundRe
             Ok(Planned::Done(Box::new(refund)))
         })
         .await?;
+    state.failpoint("refund.reserved");
     let (refund, authorization_id, claim) = match planned {
         Planned::Done(refund) => return Ok(*refund),
         Planned::ToCard { refund, authorization_id, claim } => (*refund, authorization_id, claim),
@@ -349,6 +344,7 @@ async fn finish_card_refund(
     // Step 2: the issuer, keyed by the refund id.
     let card_amount = refund.card_presentment_amount.unwrap_or(refund.card_amount);
     let outcome = state.issuer.refund(&authorization_id, card_amount, &refund.id).await;
+    state.failpoint("refund.sent");
     // Step 3: record it.
     let recorded_at = state.clock.now();
     state

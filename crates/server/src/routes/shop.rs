@@ -724,6 +724,9 @@ async fn pay_order(
     ApiJson(body): ApiJson<PayBody>,
 ) -> Result<Response, ApiError> {
     let (user, _) = caller.clone().buyer()?;
+    if let Some(bound) = idem.as_ref().and_then(|e| e.0.resume.clone()) {
+        return Ok(resume_payment(&state, idem, &bound).await);
+    }
     let order = load_order(&state, &caller, &id).await?;
     let fx = match (&body.currency, &body.fx_quote) {
         (Some(c), _) if *c == order.currency => None,
@@ -759,6 +762,7 @@ async fn pay_order(
     let secret = state.secret.clone();
     let config = state.config.clone();
     let buyer_country = user.country.clone();
+    let bind = idem.as_ref().map(|e| e.0.clone());
     let claimed = state
         .store
         .write(move |tx| -> Result<Claimed, ApiError> {
@@ -842,6 +846,10 @@ async fn pay_order(
             if payment.attempt_in_progress.is_some() {
                 return Err(not_payable("A payment attempt for this order is in progress; wait for its answer."));
             }
+            if let Some(key) = &bind {
+                // A retry of this request after a crash resumes this payment instead of paying again.
+                key.bind(tx, &payment.id, now).map_err(bind_error)?;
+            }
             let attempt = AttemptRecord {
                 id: random_id("att"),
                 payment_id: payment.id.clone(),
@@ -894,6 +902,7 @@ async fn pay_order(
         .await?;
     let (payment_id, attempt_id) = match claimed {
         Claimed::Answered(answer) => {
+            state.failpoint("pay.answered");
             if answer.body["status"] == PaymentStatus::RequiresAction.name() {
                 if let Some(pid) = answer.body["id"].as_str() {
                     let pending = PendingPayment { card, split, merchant_country, expires_at: now + CODE_TTL_S };
@@ -904,6 +913,7 @@ async fn pay_order(
         }
         Claimed::Claimed { payment_id, attempt_id } => (payment_id, attempt_id),
     };
+    state.failpoint("pay.claimed");
     let pending = PendingPayment { card, split, merchant_country, expires_at: now + CODE_TTL_S };
     Ok(authorize_attempt(&state, idem, &payment_id, &attempt_id, pending, false, true).await)
 }
@@ -956,6 +966,7 @@ async fn authorize_attempt(
         verified,
     };
     let outcome = authorize_card(state, &card, &spec).await;
+    state.failpoint("pay.authorized");
     let (pid, aid) = (payment_id.to_owned(), attempt_id.to_owned());
     let secret = state.secret.clone();
     let to_save = card.to_save.clone();
@@ -1109,6 +1120,9 @@ async fn verify_payment(
     ApiJson(body): ApiJson<VerifyBody>,
 ) -> Result<Response, ApiError> {
     let (user, _) = caller.buyer()?;
+    if let Some(bound) = idem.as_ref().and_then(|e| e.0.resume.clone()) {
+        return Ok(resume_payment(&state, idem, &bound).await);
+    }
     let Some(code) = domain::checkout::normalize_one_time_code(&body.code) else {
         return Err(ApiError::invalid("code", "The code is the 6 digits we sent you."));
     };
@@ -1116,6 +1130,7 @@ async fn verify_payment(
     let now = state.clock.now();
     let request_id = crate::error::current_request_id();
     let pid = id.clone();
+    let bind = idem.as_ref().map(|e| e.0.clone());
     let checked = state
         .store
         .write(move |tx| -> Result<Checked, ApiError> {
@@ -1138,6 +1153,9 @@ async fn verify_payment(
             };
             match challenge.check(&submitted, &payment.id, payment.amount, &payment.currency, now) {
                 Ok(()) => {
+                    if let Some(key) = &bind {
+                        key.bind(tx, &pid, now).map_err(bind_error)?;
+                    }
                     tx.delete_challenge(&pid)?;
                     // The confirmed payment is authorized under a new attempt (a new key at the issuer,
                     // which may have refused the unverified one).
@@ -1195,6 +1213,7 @@ async fn verify_payment(
         Checked::Answer(answer) => return Ok(record_answer(&state, idem, answer).await),
         Checked::Proceed { attempt_id, card_id, split, merchant_id } => (attempt_id, card_id, split, merchant_id),
     };
+    state.failpoint("verify.checked");
     let pending = match take_pending(&state, &id) {
         Some(p) => p,
         None => {
@@ -1343,6 +1362,55 @@ fn mark_paid(tx: &mut WriteTx<'_>, order: &OrderRecord, now: i64) -> Result<(), 
     Ok(())
 }
 
+/// The answer to a key whose binding failed: another request with it is running (in another process).
+pub(crate) fn bind_error(e: store::StoreError) -> ApiError {
+    if e.is_duplicate() {
+        crate::idempotency::IdempotencyContext::busy()
+    } else {
+        e.into()
+    }
+}
+
+/// A retried pay or verify whose answer was never recorded (a crash, a lost connection): the payment
+/// it bound, as it stands once its attempt is settled — never a second attempt. While the attempt is
+/// still open (the healer settles it within a minute or so), the retry is told to wait.
+async fn resume_payment(state: &AppState, idem: Idem, payment_id: &str) -> Response {
+    let pid = payment_id.to_owned();
+    let found = state
+        .store
+        .read(move |tx| {
+            let Some(p) = tx.payment(&pid)? else { return Ok(None) };
+            Ok(Some((p.attempt_in_progress.is_some() && p.status != PaymentStatus::RequiresAction.name(), p)))
+        })
+        .await;
+    let (open, payment) = match found {
+        Ok(Some(found)) => found,
+        Ok(None) => return ApiError::internal().into_response(),
+        Err(e) => return ApiError::from(e).into_response(),
+    };
+    if open {
+        return crate::idempotency::IdempotencyContext::busy()
+            .with_advice(&["Retry in a minute: the payment's outcome is being settled with the bank."])
+            .into_response();
+    }
+    let pid = payment.id.clone();
+    let failed = payment.status == PaymentStatus::RequiresPaymentMethod.name() && payment.last_error_code.is_some();
+    let message = payment.last_error_message.clone();
+    state
+        .execute(idem.map(|e| e.0), move |tx, ctx| {
+            let shown = payment_view(&tx.reads(), &pid)?;
+            if !failed {
+                return Ok(ApiResponse::ok(shown));
+            }
+            let mut error = crate::payment_method::processing_error();
+            if let Some(m) = message {
+                error.message = m;
+            }
+            Ok(ctx.error_response(error.with_object("payment", shown)))
+        })
+        .await
+}
+
 /// Records an answer decided in an earlier command under the idempotency key.
 async fn record_answer(state: &AppState, idem: Idem, answer: ApiResponse) -> Response {
     state.execute(idem.map(|e| e.0), move |_, _| Ok(answer)).await
@@ -1386,6 +1454,7 @@ async fn ship_order(
             Ok(p)
         })
         .await?;
+    state.failpoint("capture.claimed");
     // Step 2: capture the card part at the issuer (the key makes a retry safe).
     let mut capture_error = None;
     let capture_amount = payment.presentment.as_ref().map(|p| p.0).unwrap_or(payment.card_amount);
@@ -1395,6 +1464,7 @@ async fn ship_order(
             capture_error = Some(e);
         }
     }
+    state.failpoint("capture.captured");
     // Step 3: book it.
     let merchant_id = merchant.id.clone();
     Ok(state
@@ -1565,6 +1635,7 @@ async fn cancel_order(
             Ok(Some(p))
         })
         .await?;
+    state.failpoint("cancel.claimed");
     // Step 2: void the card authorization at the issuer.
     if let Some(p) = &payment {
         if let (Some(auth_id), "requires_capture") = (&p.authorization_id, p.status.as_str()) {
@@ -1574,6 +1645,7 @@ async fn cancel_order(
             }
         }
     }
+    state.failpoint("cancel.voided");
     // Step 3: release holds, cancel, return stock.
     Ok(state
         .execute(idem.map(|e| e.0), move |tx, ctx| {
