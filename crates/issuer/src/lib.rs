@@ -257,7 +257,20 @@ impl Connector {
     /// One authorization call, as the issuer answers it (an unknown outcome is an error).
     pub async fn authorize(&self, request: &AuthorizeRequest) -> Result<Authorization, IssuerError> {
         match self {
-            Connector::InProcess(t) => t.authorize(request).await,
+            Connector::InProcess(t) => match t.take_fault() {
+                None => t.authorize(request).await,
+                Some(test_issuer::SimulatedFault::Unavailable) => {
+                    Err(IssuerError::Unavailable("simulated outage: the bank cannot be reached".into()))
+                }
+                Some(test_issuer::SimulatedFault::LostAnswer) => {
+                    let _processed = t.authorize(request).await;
+                    Err(IssuerError::Timeout)
+                }
+                Some(test_issuer::SimulatedFault::SlowMs(ms)) => {
+                    tokio::time::sleep(Duration::from_millis(ms)).await;
+                    t.authorize(request).await
+                }
+            },
             Connector::Http(c) => c.authorize(request).await,
         }
     }

@@ -43,6 +43,20 @@ type Job = Box<dyn FnOnce(&Connection, i64) -> (bool, Deliver) + Send>;
 pub struct TestIssuer {
     jobs: tokio::sync::mpsc::Sender<Job>,
     now: NowFn,
+    /// Faults the next authorizations meet, in order (the journey simulation's outages).
+    faults: std::sync::Mutex<std::collections::VecDeque<SimulatedFault>>,
+}
+
+/// An outage of the bank, injected into the next authorization by the journey simulation: the
+/// connector, not the bank's books, misbehaves.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SimulatedFault {
+    /// The bank cannot be reached: nothing is processed.
+    Unavailable,
+    /// The bank processes the call, and its answer is lost on the way back.
+    LostAnswer,
+    /// The bank answers after this long.
+    SlowMs(u64),
 }
 
 /// An answer of the issuer, ready once the call's batch is durable: `.await` it in async code, or
@@ -215,7 +229,19 @@ impl TestIssuer {
             .name("test-issuer-writer".into())
             .spawn(move || write_batches(conn, queue, writer_now))
             .map_err(|e| IssuerError::Unavailable(e.to_string()))?;
-        Ok(Self { jobs, now })
+        Ok(Self { jobs, now, faults: std::sync::Mutex::default() })
+    }
+
+    /// Queues a fault for an upcoming authorization (faults are met in the order they were queued).
+    pub fn inject_fault(&self, fault: SimulatedFault) {
+        if let Ok(mut faults) = self.faults.lock() {
+            faults.push_back(fault);
+        }
+    }
+
+    /// The fault the next authorization meets, if one was queued.
+    pub fn take_fault(&self) -> Option<SimulatedFault> {
+        self.faults.lock().ok().and_then(|mut f| f.pop_front())
     }
 
     /// Queues a call for the writer.

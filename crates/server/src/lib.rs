@@ -359,6 +359,15 @@ impl App {
         self.router.clone()
     }
 
+    /// Stops the background workers and drains the writer, for an application driven in process
+    /// (through [`App::router`]) rather than served.
+    pub async fn stop(self) {
+        for w in self.workers {
+            w.abort();
+        }
+        self.state.store.shutdown().await;
+    }
+
     /// Serves on `listener` until `shutdown` completes, then drains the writer.
     pub async fn serve(
         self,
