@@ -142,8 +142,14 @@ pub async fn unknown_route(req: Request<Body>) -> Response {
         )
             .into_response();
     }
-    ApiError::not_found("route").with_param(format!("{} {}", req.method(), req.uri().path())).into_response()
+    // The path is echoed back to help a developer spot a typo, cut to a sane length.
+    let path: String = req.uri().path().chars().take(ECHOED_PATH_CHARS_MAX).collect();
+    let cut = if path.len() < req.uri().path().len() { "…" } else { "" };
+    ApiError::not_found("route").with_param(format!("{} {path}{cut}", req.method())).into_response()
 }
+
+/// How much of an unknown path the 404 answer echoes.
+const ECHOED_PATH_CHARS_MAX: usize = 200;
 
 const NOT_FOUND_PAGE: &str = r#"<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">

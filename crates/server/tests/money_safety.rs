@@ -521,6 +521,11 @@ async fn smaller_defects_role_before_body_control_characters_and_put_idempotency
         "idempotency_error",
         "idempotency_error",
     );
+    // A very long unknown path answers our error format, echoing only the start of the path.
+    let long = format!("/v1/{}", "a".repeat(20_000));
+    let missing = app.get(&long, None).await;
+    missing.assert_error(404, "invalid_request_error", "resource_missing");
+    assert!(missing.body["error"]["param"].as_str().is_some_and(|p| p.chars().count() < 300), "{}", missing.body);
     // The OpenAPI error schema says what the server sends: decline_code may be null.
     let doc = app.get("/openapi.json", None).await;
     let decline = &doc.body["components"]["schemas"]["Error"]["properties"]["error"]["properties"]["decline_code"];
