@@ -132,6 +132,39 @@ pub fn object_schema(fields: &[(&str, &str, bool)]) -> Value {
     json!({ "type": "object", "properties": properties, "required": required, "additionalProperties": false })
 }
 
+/// Lists that page with `limit` and `starting_after` (API.md "Lists").
+const PAGED_LISTS: &[&str] = &[
+    "/v1/cards",
+    "/v1/claims",
+    "/v1/tickets",
+    "/v1/gift_cards",
+    "/v1/pocket/transactions",
+    "/v1/products",
+    "/v1/orders",
+];
+
+/// The query parameters an endpoint reads.
+fn query_parameters(e: &Endpoint) -> Vec<Value> {
+    if e.verb != Verb::Get {
+        return Vec::new();
+    }
+    let limit = json!({ "name": "limit", "in": "query", "required": false,
+        "schema": { "type": "integer", "minimum": 1, "maximum": 100, "default": 10 } });
+    let after = json!({ "name": "starting_after", "in": "query", "required": false, "schema": { "type": "string" } });
+    match e.path {
+        p if PAGED_LISTS.contains(&p) => vec![limit, after],
+        "/v1/test/inbox" => vec![
+            json!({ "name": "to", "in": "query", "required": true, "schema": { "type": "string", "minLength": 1 } }),
+            limit,
+            after,
+        ],
+        "/v1/blocked_cards" => {
+            vec![json!({ "name": "user", "in": "query", "required": false, "schema": { "type": "string" } }), limit]
+        }
+        _ => Vec::new(),
+    }
+}
+
 /// The OpenAPI 3.1 document of the endpoints.
 pub fn document(endpoints: &[Endpoint]) -> Value {
     let mut paths = Map::new();
@@ -153,7 +186,8 @@ pub fn document(endpoints: &[Endpoint]) -> Value {
             .map(|name| json!({ "name": name, "in": "path", "required": true, "schema": { "type": "string" } }))
             .collect();
         let mut params = params;
-        if matches!(e.verb, Verb::Post | Verb::Patch | Verb::Delete) {
+        params.extend(query_parameters(e));
+        if matches!(e.verb, Verb::Post | Verb::Put | Verb::Patch | Verb::Delete) {
             params.push(json!({ "name": "Idempotency-Key", "in": "header", "required": false,
                 "schema": { "type": "string", "maxLength": 255 } }));
         }
@@ -187,7 +221,9 @@ pub fn document(endpoints: &[Endpoint]) -> Value {
             "schemas": { "Error": {
                 "type": "object",
                 "properties": { "error": { "type": "object", "required": ["type", "code", "message", "request_id"], "properties": {
-                    "type": { "type": "string" }, "code": { "type": "string" }, "decline_code": { "type": ["string", "null"] },
+                    "type": { "type": "string", "enum": ["invalid_request_error", "authentication_error", "card_error",
+                        "payment_error", "idempotency_error", "rate_limit_error", "api_error"] },
+                    "code": { "type": "string" }, "decline_code": { "type": ["string", "null"] },
                     "message": { "type": "string" }, "advice": { "type": "array", "items": { "type": "string" } },
                     "param": { "type": ["string", "null"] }, "request_id": { "type": "string" } } } }
             } }

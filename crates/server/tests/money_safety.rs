@@ -530,4 +530,10 @@ async fn smaller_defects_role_before_body_control_characters_and_put_idempotency
     let doc = app.get("/openapi.json", None).await;
     let decline = &doc.body["components"]["schemas"]["Error"]["properties"]["error"]["properties"]["decline_code"];
     assert_eq!(decline["type"], json!(["string", "null"]), "{decline}");
+    let kinds = &doc.body["components"]["schemas"]["Error"]["properties"]["error"]["properties"]["type"]["enum"];
+    assert!(kinds.as_array().is_some_and(|k| k.len() == 7 && k.contains(&json!("card_error"))), "{kinds}");
+    let inbox = &doc.body["paths"]["/v1/test/inbox"]["get"]["parameters"];
+    assert!(inbox.as_array().is_some_and(|p| p.iter().any(|p| p["name"] == "to" && p["required"] == true)), "{inbox}");
+    let put = &doc.body["paths"]["/v1/fx/rates/{from}/{to}"]["put"]["parameters"];
+    assert!(put.as_array().is_some_and(|p| p.iter().any(|p| p["name"] == "Idempotency-Key")), "{put}");
 }
