@@ -58,7 +58,7 @@ pub struct ApiError {
 }
 
 impl ApiError {
-    fn new(status: StatusCode, kind: ErrorType, code: &'static str, message: impl Into<String>) -> Self {
+    pub(crate) fn new(status: StatusCode, kind: ErrorType, code: &'static str, message: impl Into<String>) -> Self {
         Self {
             status,
             kind,

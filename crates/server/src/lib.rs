@@ -20,6 +20,7 @@ pub mod relay;
 pub mod routes;
 pub mod secrets;
 pub mod web;
+pub mod wire;
 mod workers;
 
 use std::net::SocketAddr;
@@ -375,8 +376,15 @@ impl App {
         shutdown: impl std::future::Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
         let App { router, state, workers } = self;
-        let service = router.into_make_service_with_connect_info::<SocketAddr>();
-        let served = axum::serve(listener, service).with_graceful_shutdown(shutdown).await;
+        // The client's address reaches handlers as `ConnectInfo<SocketAddr>`, as with a plain listener.
+        let router = router.layer(axum::middleware::map_request(|mut request: axum::extract::Request| async move {
+            if let Some(axum::extract::ConnectInfo(wire::ClientAddr(peer))) = request.extensions().get().copied() {
+                request.extensions_mut().insert(axum::extract::ConnectInfo::<SocketAddr>(peer));
+            }
+            request
+        }));
+        let service = router.into_make_service_with_connect_info::<wire::ClientAddr>();
+        let served = axum::serve(wire::GuardedListener(listener), service).with_graceful_shutdown(shutdown).await;
         for w in workers {
             w.abort();
         }

@@ -82,6 +82,17 @@ async fn pocket_sale(app: &TestApp, name: &str, amount: i64, deliver: bool) -> (
     (key, buyer, order)
 }
 
+/// Sends raw bytes on a new connection and reads the whole answer (the server closes it).
+async fn raw_http(address: &str, request: &[u8]) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut stream = tokio::net::TcpStream::connect(address).await.unwrap_or_else(|e| panic!("connect: {e}"));
+    stream.write_all(request).await.unwrap_or_else(|e| panic!("write: {e}"));
+    let mut answer = Vec::new();
+    let read = tokio::time::timeout(std::time::Duration::from_secs(10), stream.read_to_end(&mut answer)).await;
+    assert!(read.is_ok(), "the server did not close the connection");
+    String::from_utf8_lossy(&answer).into_owned()
+}
+
 fn tamper(app: &TestApp, sql: &str) {
     store::tamper_for_tests(&app.dir.join("pocketpay.db"), sql).unwrap_or_else(|e| panic!("tamper: {e}"));
 }
@@ -521,6 +532,25 @@ async fn smaller_defects_role_before_body_control_characters_and_put_idempotency
         "idempotency_error",
         "idempotency_error",
     );
+    // Requests HTTP itself cannot parse (a NUL in a header, a 100 KB path) answer our error format too.
+    let base = app.base.trim_start_matches("http://").to_owned();
+    for (request, status, code) in [
+        (
+            b"POST /v1/users HTTP/1.1\r\nHost: x\r\nIdempotency-Key: ab\x00cd\r\nContent-Length: 2\r\n\r\n{}".to_vec(),
+            400,
+            "request_malformed",
+        ),
+        ([b"GET /".as_slice(), &[b'a'; 100_000], b" HTTP/1.1\r\nHost: x\r\n\r\n"].concat(), 414, "uri_too_long"),
+    ] {
+        let answer = raw_http(&base, &request).await;
+        let (head, body) = answer.split_once("\r\n\r\n").unwrap_or_default();
+        assert!(head.starts_with(&format!("HTTP/1.1 {status} ")), "{answer}");
+        assert!(head.to_ascii_lowercase().contains("content-type: application/json"), "{answer}");
+        let body: Value = serde_json::from_str(body).unwrap_or_else(|e| panic!("{e}: {answer}"));
+        assert_eq!(body["error"]["type"], "invalid_request_error", "{body}");
+        assert_eq!(body["error"]["code"], code, "{body}");
+        assert!(body["error"]["request_id"].as_str().is_some_and(|r| r.starts_with("req_")), "{body}");
+    }
     // A very long unknown path answers our error format, echoing only the start of the path.
     let long = format!("/v1/{}", "a".repeat(20_000));
     let missing = app.get(&long, None).await;
