@@ -40,10 +40,12 @@ for role in buyer seller operator; do
   case "$role" in buyer) TOKEN="$BUYER" ;; seller) TOKEN="$SELLER" ;; operator) TOKEN="$OPERATOR" ;; esac
   echo "== schemathesis as the $role ($SECONDS_PER_ROLE s)"
   # The session-ending call would sign the role out mid-run; the test clock would move time for all.
+  # One worker: with several threads, Python 3.11's parser inside hypothesis can fail ("AST constructor
+  # recursion depth mismatch"), an error of the tool and not of the API.
   schemathesis run "$BASE/openapi.json" -H "Authorization: Bearer $TOKEN" \
     --checks not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance \
     --exclude-path /v1/sessions/current --exclude-path /v1/test/clock \
-    --phases examples,coverage,fuzzing --max-time "$SECONDS_PER_ROLE" --workers 2 \
+    --phases examples,coverage,fuzzing --max-time "$SECONDS_PER_ROLE" --workers 1 \
     --suppress-health-check all --warnings off || status=1
 done
 if grep -q "panicked" "$LOG"; then echo "the server panicked:"; grep -A5 panicked "$LOG"; status=1; fi
