@@ -1,5 +1,5 @@
 //! A seeded simulation of whole journeys against the real application, in process: random sequences
-//! of operations by buyers, a seller and an operator — gift cards, orders paid every way (Pocket,
+//! of operations by three buyers, two shops and an operator — gift cards, orders paid every way (Pocket,
 //! saved card, both, a typed card with its one-time code), declines, issuer outages (unreachable,
 //! answers lost, slow), cancels, shipping, delivery, refunds, claims decided every way, unauthorized
 //! reports and test-clock jumps — each compared, as it happens, with a small reference model of
@@ -25,6 +25,9 @@ const OPERATOR_EMAIL: &str = "sim-ops@pocketpay.test";
 const OPERATOR_PASSWORD: &str = "sim-operator-password";
 const PASSWORD: &str = "a long simulation password";
 const PRICES: [i64; 4] = [800, 1500, 2500, 4999];
+/// Buyers and shops in each seed.
+const BUYERS: usize = 3;
+const SELLERS: usize = 2;
 const GOOD_CARD: &str = "4242424242424242";
 /// Saves (its zero-amount check passes), then declines every payment.
 const DECLINING_CARD: &str = "4000000000000341";
@@ -209,6 +212,7 @@ struct Claim {
 struct Order {
     id: String,
     buyer: usize,
+    seller: usize,
     amount: i64,
     state: OrderState,
     /// Paid from the Pocket, and of that refunded.
@@ -241,8 +245,10 @@ struct Sim {
     issuer: Option<std::sync::Arc<issuer::TestIssuer>>,
     rng: StdRng,
     buyers: Vec<Buyer>,
-    seller_key: String,
-    products: Vec<(String, i64)>,
+    /// Each shop's secret key.
+    sellers: Vec<String>,
+    /// (product, price, the shop selling it).
+    products: Vec<(String, i64, usize)>,
     operator: String,
     orders: Vec<Order>,
     /// Seconds the test clock has moved.
@@ -276,7 +282,7 @@ pub async fn run_seed(seed: u64, steps: usize, root: &std::path::Path) -> Result
         issuer,
         rng: StdRng::seed_from_u64(seed),
         buyers: Vec::new(),
-        seller_key: String::new(),
+        sellers: Vec::new(),
         products: Vec::new(),
         operator: String::new(),
         orders: Vec::new(),
@@ -318,26 +324,33 @@ pub fn default_root() -> PathBuf {
 impl Sim {
     async fn setup(&mut self, seed: u64) -> Outcome {
         self.operator = self.api.sign_in(OPERATOR_EMAIL, OPERATOR_PASSWORD).await?;
-        let owner = self.api.person(&format!("seller-{seed}@sim.test")).await?;
-        let (s, m) = self
-            .api
-            .post("/v1/merchants", Some(&owner), json!({ "name": "Sim Shop", "country": "US", "currency": "USD" }))
-            .await;
-        expect_status(s, 201, &m, "opening the shop")?;
-        self.seller_key = m["secret_key"].as_str().unwrap_or_default().to_owned();
-        for (i, price) in PRICES.iter().enumerate() {
-            let (s, p) = self
+        for shop in 0..SELLERS {
+            let owner = self.api.person(&format!("seller{shop}-{seed}@sim.test")).await?;
+            let (s, m) = self
                 .api
                 .post(
-                    "/v1/products",
-                    Some(&self.seller_key),
-                    json!({ "name": format!("Thing {i}"), "amount": price, "currency": "USD" }),
+                    "/v1/merchants",
+                    Some(&owner),
+                    json!({ "name": format!("Sim Shop {shop}"), "country": "US", "currency": "USD" }),
                 )
                 .await;
-            expect_status(s, 201, &p, "adding a product")?;
-            self.products.push((p["id"].as_str().unwrap_or_default().to_owned(), *price));
+            expect_status(s, 201, &m, "opening a shop")?;
+            let key = m["secret_key"].as_str().unwrap_or_default().to_owned();
+            for (i, price) in PRICES.iter().enumerate() {
+                let (s, p) = self
+                    .api
+                    .post(
+                        "/v1/products",
+                        Some(&key),
+                        json!({ "name": format!("Thing {i}"), "amount": price, "currency": "USD" }),
+                    )
+                    .await;
+                expect_status(s, 201, &p, "adding a product")?;
+                self.products.push((p["id"].as_str().unwrap_or_default().to_owned(), *price, shop));
+            }
+            self.sellers.push(key);
         }
-        for b in 0..2 {
+        for b in 0..BUYERS {
             let email = format!("buyer{b}-{seed}@sim.test");
             let token = self.api.person(&email).await?;
             let mut cards = Vec::new();
@@ -447,8 +460,8 @@ impl Sim {
 
     async fn create_order(&mut self, b: usize) -> Outcome {
         let index = self.rng.gen_range(0..self.products.len());
-        let (product, price) = self.products[index].clone();
-        self.log(format!("buyer {b} orders a product of {price}"));
+        let (product, price, seller) = self.products[index].clone();
+        self.log(format!("buyer {b} orders a product of {price} from shop {seller}"));
         let token = self.buyers[b].token.clone();
         let (s, o) = self
             .api
@@ -462,6 +475,7 @@ impl Sim {
         self.orders.push(Order {
             id: o["id"].as_str().unwrap_or_default().to_owned(),
             buyer: b,
+            seller,
             amount: price,
             state: OrderState::AwaitingPayment,
             pocket_paid: 0,
@@ -634,8 +648,23 @@ impl Sim {
 
     async fn ship(&mut self, o: usize) -> Outcome {
         let (state, id) = (self.orders[o].state, self.orders[o].id.clone());
+        if self.rng.gen_bool(0.1) {
+            // Another shop's key: the order is not theirs, and it does not exist for them.
+            let other = (self.orders[o].seller + 1) % self.sellers.len();
+            self.log(format!("shop {other} tries to ship order {o}, which is not theirs"));
+            let key = self.sellers[other].clone();
+            let (s, r) = self
+                .api
+                .post(
+                    &format!("/v1/orders/{id}/ship"),
+                    Some(&key),
+                    json!({ "carrier": "UPS", "tracking_number": "1Z" }),
+                )
+                .await;
+            return self.refused(s, &r, 404, "resource_missing", "shipping another shop's order");
+        }
         self.log(format!("the seller ships order {o}"));
-        let key = self.seller_key.clone();
+        let key = self.sellers[self.orders[o].seller].clone();
         let (s, r) = self
             .api
             .post(&format!("/v1/orders/{id}/ship"), Some(&key), json!({ "carrier": "UPS", "tracking_number": "1Z" }))
@@ -655,7 +684,7 @@ impl Sim {
     async fn deliver(&mut self, o: usize) -> Outcome {
         let (state, id) = (self.orders[o].state, self.orders[o].id.clone());
         self.log(format!("the seller marks order {o} delivered"));
-        let key = self.seller_key.clone();
+        let key = self.sellers[self.orders[o].seller].clone();
         let (s, r) = self.api.post(&format!("/v1/orders/{id}/deliver"), Some(&key), json!({})).await;
         if state != OrderState::Shipped {
             if s != 409 {
@@ -700,7 +729,7 @@ impl Sim {
         if to_pocket {
             body["destination"] = json!("pocket");
         }
-        let token = if operator { self.operator.clone() } else { self.seller_key.clone() };
+        let token = if operator { self.operator.clone() } else { self.sellers[self.orders[o].seller].clone() };
         let (s, r) = self.api.post(&format!("/v1/orders/{id}/refunds"), Some(&token), body).await;
         if amount > left {
             return self.refused(s, &r, 400, "refund_exceeds_captured", "refunding more than is left");
@@ -743,7 +772,7 @@ impl Sim {
             self.orders[o].claims.push(Claim { id: cid, amount, state: ClaimState::AwaitingSeller });
             return Ok(());
         };
-        let key = self.seller_key.clone();
+        let key = self.sellers[self.orders[o].seller].clone();
         let operator = self.operator.clone();
         let buyer = self.buyers[b].token.clone();
         let set = |sim: &mut Sim, s: ClaimState| {
