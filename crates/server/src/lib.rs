@@ -143,6 +143,9 @@ pub struct AppState {
     pub(crate) in_flight: InFlight,
     /// The message relay, when one is configured.
     pub(crate) relay: Option<Arc<relay::Relay>>,
+    /// Held while the background jobs run, so that a run of the workers' tick and one asked for by
+    /// the test clock never overlap: when the clock's call returns, every job that fell due has run.
+    pub(crate) jobs: Arc<tokio::sync::Mutex<()>>,
 }
 
 /// How a command run by [`AppState::execute`] ended when it did not commit: refused with an error
@@ -340,6 +343,7 @@ pub async fn build(config: ServerConfig) -> Result<App, StartError> {
         pending_payments: Arc::default(),
         in_flight: InFlight::default(),
         relay,
+        jobs: Arc::default(),
     };
     if let Some((email, password)) = state.config.operator_bootstrap.clone() {
         match routes::accounts::create_operator(&state.store, &email, &password, state.clock.now()).await {

@@ -25,6 +25,7 @@ pub(crate) fn start(state: AppState) -> Vec<tokio::task::JoinHandle<()>> {
 
 /// Runs every job that is due now; also called by `POST /v1/test/clock` after moving the clock.
 pub async fn run_due_jobs(state: &AppState) {
+    let _one_run_at_a_time = state.jobs.lock().await;
     deliver_outbox(state).await;
     let now = state.clock.now();
     loop {

@@ -170,15 +170,7 @@ async fn attempts_left_open_by_a_crash_are_settled_behind_payments_waiting_for_c
     }
     // A card payment interrupted by a crash after the issuer authorized it and before the answer was
     // recorded: the attempt is still processing, the authorization is live at the issuer.
-    let card = app
-        .post(
-            "/v1/cards",
-            Some(&buyer),
-            json!({ "number": "4000056655665556", "exp_month": 12, "exp_year": 2035, "cvc": "123",
-                "holder_name": "Ada", "billing_address": address() }),
-        )
-        .await;
-    let card = card.body["id"].as_str().unwrap_or_default().to_owned();
+    let card = app.save_card(&buyer, "4000056655665556").await;
     let stuck = new_order(&app, &buyer, &product).await;
     let paid = app
         .post(

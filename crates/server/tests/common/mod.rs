@@ -211,6 +211,20 @@ impl TestApp {
         (key, p.body["id"].as_str().unwrap_or_default().to_owned())
     }
 
+    /// Saves a card (expiring 12/2035, CVC 123, billing at 1 Main St, Austin) for a buyer; returns its id.
+    pub async fn save_card(&self, token: &str, number: &str) -> String {
+        let card = self
+            .post(
+                "/v1/cards",
+                Some(token),
+                json!({ "number": number, "exp_month": 12, "exp_year": 2035, "cvc": "123", "holder_name": "Ada",
+                    "billing_address": { "line1": "1 Main St", "city": "Austin", "postal_code": "73301", "country": "US" } }),
+            )
+            .await;
+        assert_eq!(card.status, StatusCode::CREATED, "{}", card.body);
+        card.body["id"].as_str().unwrap_or_default().to_owned()
+    }
+
     pub async fn login(&self, email: &str, password: &str) -> String {
         let session = self.post("/v1/sessions", None, json!({ "email": email, "password": password })).await;
         assert_eq!(session.status, StatusCode::CREATED, "{}", session.body);
