@@ -16,6 +16,10 @@ pub const BANK_ADDRESS_LINE1: &str = "1 Main St";
 /// Test numbers that always pay (Visa and Mastercard, issued in the US), for demos and benches.
 pub const SUCCEEDING_VISA: &str = "4242424242424242";
 pub const SUCCEEDING_MASTERCARD: &str = "5555555555554444";
+/// Saves (its zero-amount check passes), then every payment with it is declined.
+pub const DECLINES_EVERY_PAYMENT: &str = "4000000000000341";
+/// The bank never answers for it: every call times out.
+pub const NEVER_ANSWERS: &str = "4000000000000911";
 /// The one postal code that never matches.
 pub const BAD_POSTAL_CODE: &str = "00000";
 
@@ -98,7 +102,7 @@ pub fn behaviour_of(number: &str) -> Behaviour {
         "4000000000000127" => Behaviour { incorrect_cvc_always: true, ..us() },
         "4000000000000119" => Behaviour { processing_error: true, ..us() },
         "4000000000006975" => Behaviour { decline_payments: Some(DeclineCode::CardVelocityExceeded), ..us() },
-        "4000000000000341" => Behaviour { decline_payments: Some(DeclineCode::GenericDecline), ..us() },
+        DECLINES_EVERY_PAYMENT => Behaviour { decline_payments: Some(DeclineCode::GenericDecline), ..us() },
         "4000000000000010" => Behaviour { address_line1_fails: true, postal_code_fails: true, ..us() },
         "4000000000000036" => Behaviour { postal_code_fails: true, ..us() },
         "4100000000000019" => Behaviour { always_decline: Some(DeclineCode::Fraudulent), ..us() },
@@ -106,7 +110,7 @@ pub fn behaviour_of(number: &str) -> Behaviour {
         "4000000000000226" => Behaviour { daily_limit_usd_cents: 10_000, ..us() },
         "4000000000000234" => Behaviour { monthly_limit_usd_cents: 30_000, ..us() },
         "4000000000000333" => Behaviour { credit_line_usd_cents: 5_000, ..us() },
-        "4000000000000911" => Behaviour { no_answer: true, ..us() },
+        NEVER_ANSWERS => Behaviour { no_answer: true, ..us() },
         "4000002760003184" => Behaviour { verification: VerificationRule::Always, ..country("DE") },
         "4000002500003155" => Behaviour { verification: VerificationRule::UnlessSavedBeforehand, ..country("FR") },
         "4000008260003178" => Behaviour {

@@ -32,13 +32,12 @@ const PRICES: [i64; 4] = [800, 1500, 2500, 4999];
 /// Buyers and shops in each seed.
 const BUYERS: usize = 3;
 const SELLERS: usize = 2;
-const GOOD_CARD: &str = "4242424242424242";
-/// Saves (its zero-amount check passes), then declines every payment.
-const DECLINING_CARD: &str = "4000000000000341";
+// The test issuer's cards (reference/test-cards.md), by what they do.
+const GOOD_CARD: &str = issuer::behaviours::SUCCEEDING_VISA;
+const DECLINING_CARD: &str = issuer::behaviours::DECLINES_EVERY_PAYMENT;
 /// Typed at checkout.
-const TYPED_CARD: &str = "5555555555554444";
-/// The bank never answers it.
-const SILENT_CARD: &str = "4000000000000911";
+const TYPED_CARD: &str = issuer::behaviours::SUCCEEDING_MASTERCARD;
+const SILENT_CARD: &str = issuer::behaviours::NEVER_ANSWERS;
 /// How long a one-time code is valid.
 const CODE_TTL_S: i64 = 600;
 
