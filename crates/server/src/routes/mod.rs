@@ -8,6 +8,7 @@ pub mod list;
 pub mod refunds;
 pub mod shop;
 pub mod system;
+pub mod tickets;
 
 use axum::extract::DefaultBodyLimit;
 use axum::middleware;
@@ -26,6 +27,7 @@ pub fn endpoints(state: &AppState) -> (Router<AppState>, Vec<Endpoint>) {
     api = shop::register(api);
     api = refunds::register(api);
     api = claims::register(api);
+    api = tickets::register(api);
     api = system::register(api);
     if state.config.mode == Mode::Test {
         api = system::register_test_mode(api);
