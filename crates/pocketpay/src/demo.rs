@@ -22,6 +22,9 @@ pub struct DemoArgs {
     /// Where the demo shop keeps its data.
     #[arg(long, default_value = "./pocketpay-demo")]
     pub data_dir: PathBuf,
+    /// A PostgreSQL database instead of the SQLite file in the data directory.
+    #[arg(long, env = "POCKETPAY_DATABASE_URL", hide_env_values = true)]
+    pub database_url: Option<String>,
 }
 
 /// The demo's people; the passwords are public on purpose (test mode only).
@@ -42,6 +45,7 @@ pub async fn run(
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
     let mut config = ServerConfig::new(Mode::Test, &args.data_dir);
+    config.database_url = args.database_url.clone().filter(|u| !u.trim().is_empty());
     config.operator_bootstrap = Some((OPERATOR_EMAIL.into(), PASSWORD.into()));
     let app = server::build(config).await.context("starting the server")?;
     let listener = tokio::net::TcpListener::bind(args.listen).await?;

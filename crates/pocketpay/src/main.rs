@@ -32,6 +32,23 @@ struct DataDir {
     /// Where the database and the secret key live.
     #[arg(long, env = "POCKETPAY_DATA_DIR", default_value = "./data")]
     data_dir: PathBuf,
+    /// A PostgreSQL database (`postgres://user@host:port/database`) instead of the SQLite file in the
+    /// data directory; several servers may share one.
+    #[arg(long, env = "POCKETPAY_DATABASE_URL", hide_env_values = true)]
+    database_url: Option<String>,
+}
+
+impl DataDir {
+    /// The PostgreSQL URL, if one is set (an empty value means none).
+    fn url(&self) -> Option<&str> {
+        self.database_url.as_deref().filter(|u| !u.trim().is_empty())
+    }
+
+    fn store_config(&self) -> store::StoreConfig {
+        let mut config = store::StoreConfig::new(self.data_dir.join("pocketpay.db"));
+        config.database_url = self.url().map(str::to_owned);
+        config
+    }
 }
 
 #[derive(Subcommand)]
@@ -193,7 +210,8 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 ModeArg::Test => Mode::Test,
                 ModeArg::Live => Mode::Live,
             };
-            let mut config = ServerConfig::new(mode, data.data_dir);
+            let mut config = ServerConfig::new(mode, data.data_dir.clone());
+            config.database_url = data.url().map(str::to_owned);
             config.secret_hex = std::env::var("POCKETPAY_SECRET").ok();
             config.vault_keys = std::env::var("POCKETPAY_VAULT_KEYS").ok();
             config.issuer_url = std::env::var("POCKETPAY_ISSUER_URL").ok().filter(|u| !u.is_empty());
@@ -276,13 +294,18 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Migrate { data } => {
-            std::fs::create_dir_all(&data.data_dir)?;
-            let version = store::Store::migrate_only(&data.data_dir.join("pocketpay.db"))?;
+            let version = match data.url() {
+                Some(url) => store::Store::migrate_postgres(url)?,
+                None => {
+                    std::fs::create_dir_all(&data.data_dir)?;
+                    store::Store::migrate_only(&data.data_dir.join("pocketpay.db"))?
+                }
+            };
             println!("database at schema version {version}");
             Ok(ExitCode::SUCCESS)
         }
         Command::Operator { command: OperatorCommand::Create { email, password, data } } => {
-            let store = store::Store::open(store::StoreConfig::new(data.data_dir.join("pocketpay.db")))?;
+            let store = store::Store::open(data.store_config())?;
             let now = server::Clock::default().now();
             let id = server::routes::accounts::create_operator(&store, &email, &password, now).await?;
             store.shutdown().await;
@@ -290,7 +313,10 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::VerifyLedger { data } => {
-            let report = store::verify_ledger_at(&data.data_dir.join("pocketpay.db"))?;
+            let report = match data.url() {
+                Some(url) => store::verify_ledger_postgres(url)?,
+                None => store::verify_ledger_at(&data.data_dir.join("pocketpay.db"))?,
+            };
             println!("accounts {} transfers {}", report.accounts, report.transfers);
             if report.is_balanced() {
                 println!("ledger balanced: every invariant holds");

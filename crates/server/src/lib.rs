@@ -48,6 +48,9 @@ pub enum Mode {
 pub struct ServerConfig {
     pub mode: Mode,
     pub data_dir: PathBuf,
+    /// `POCKETPAY_DATABASE_URL`: a PostgreSQL database (`postgres://…`) instead of the SQLite file in
+    /// the data directory. Several servers may share one; they then behave as one server.
+    pub database_url: Option<String>,
     /// `POCKETPAY_SECRET` if set (64 hex characters); else `<data_dir>/secret.key`, generated in test mode.
     pub secret_hex: Option<String>,
     pub operator_bootstrap: Option<(String, String)>,
@@ -93,6 +96,7 @@ impl ServerConfig {
         Self {
             mode,
             data_dir: data_dir.into(),
+            database_url: None,
             secret_hex: None,
             operator_bootstrap: None,
             session_ttl_s: 7 * 24 * 3600,
@@ -124,6 +128,13 @@ impl ServerConfig {
     /// The database file inside the data directory.
     pub fn database_path(&self) -> PathBuf {
         self.data_dir.join("pocketpay.db")
+    }
+
+    /// Where the store lives: the PostgreSQL database if one is set, else the file.
+    pub fn store_config(&self) -> StoreConfig {
+        let mut config = StoreConfig::new(self.database_path());
+        config.database_url = self.database_url.clone();
+        config
     }
 }
 
@@ -332,7 +343,7 @@ pub async fn build(config: ServerConfig) -> Result<App, StartError> {
         }
         None => None,
     };
-    let store = Store::open(StoreConfig::new(config.database_path()))?;
+    let store = Store::open(config.store_config())?;
     let state = AppState {
         store,
         secret,

@@ -1,9 +1,9 @@
 //! Persistence of users, email verification, sessions, merchants and their API keys, the outbox and
 //! idempotency records. Secrets arrive here already hashed or sealed; this module never sees them.
 
-use rusqlite::{params, OptionalExtension, Row};
+use crate::db::{params, DbResult, OptionalExtension, Row};
 
-use crate::ledger::duplicate_or;
+use crate::ledger::{duplicate_or, inserted_or_duplicate};
 use crate::{ReadTx, StoreError, WriteTx};
 
 /// A user as stored.
@@ -76,7 +76,7 @@ pub struct IdempotencyRecord {
 
 const USER_COLUMNS: &str = "id, email, password_hash, status, role, phone, country, currency, created_at";
 
-fn user_from_row(r: &Row<'_>) -> rusqlite::Result<UserRecord> {
+fn user_from_row(r: &Row<'_>) -> DbResult<UserRecord> {
     Ok(UserRecord {
         id: r.get(0)?,
         email: r.get(1)?,
@@ -90,7 +90,7 @@ fn user_from_row(r: &Row<'_>) -> rusqlite::Result<UserRecord> {
     })
 }
 
-fn merchant_from_row(r: &Row<'_>) -> rusqlite::Result<MerchantRecord> {
+fn merchant_from_row(r: &Row<'_>) -> DbResult<MerchantRecord> {
     Ok(MerchantRecord {
         id: r.get(0)?,
         owner_user_id: r.get(1)?,
@@ -101,7 +101,7 @@ fn merchant_from_row(r: &Row<'_>) -> rusqlite::Result<MerchantRecord> {
     })
 }
 
-fn outbox_from_row(r: &Row<'_>) -> rusqlite::Result<OutboxMessage> {
+fn outbox_from_row(r: &Row<'_>) -> DbResult<OutboxMessage> {
     Ok(OutboxMessage {
         id: r.get(0)?,
         channel: r.get(1)?,
@@ -119,7 +119,7 @@ impl WriteTx<'_> {
     /// Inserts a user; a taken email answers `Duplicate("email")`.
     pub fn insert_user(&mut self, user: &UserRecord) -> Result<(), StoreError> {
         self.conn
-            .prepare_cached(&format!("INSERT INTO users ({USER_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"))?
+            .prepare_cached(&format!("INSERT INTO users ({USER_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) ON CONFLICT DO NOTHING"))?
             .execute(params![
                 user.id,
                 user.email,
@@ -131,7 +131,7 @@ impl WriteTx<'_> {
                 user.currency,
                 user.created_at
             ])
-            .map_err(|e| duplicate_or(e, "email"))?;
+            .map_err(|e| duplicate_or(e, "email")).and_then(|n| inserted_or_duplicate(n, "email"))?;
         Ok(())
     }
 
@@ -196,10 +196,10 @@ impl WriteTx<'_> {
     pub fn insert_session(&mut self, token_hash: &[u8], session: &SessionRecord) -> Result<(), StoreError> {
         self.conn
             .prepare_cached(
-                "INSERT INTO sessions (token_hash, user_id, created_at, expires_at, revoked_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+                "INSERT INTO sessions (token_hash, user_id, created_at, expires_at, revoked_at) VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT DO NOTHING",
             )?
             .execute(params![token_hash, session.user_id, session.created_at, session.expires_at, session.revoked_at])
-            .map_err(|e| duplicate_or(e, "session"))?;
+            .map_err(|e| duplicate_or(e, "session")).and_then(|n| inserted_or_duplicate(n, "session"))?;
         Ok(())
     }
 
@@ -215,15 +215,15 @@ impl WriteTx<'_> {
     /// Records a failed sign-in for rate limiting (or a sign-in being judged, counted as failed until
     /// it succeeds); returns its row id for [`WriteTx::forget_login_failures`].
     pub fn record_login_failure(&mut self, email: &str, now: i64) -> Result<i64, StoreError> {
-        self.conn
-            .prepare_cached("INSERT INTO login_failures (email, at) VALUES (?1, ?2)")?
-            .execute(params![email, now])?;
-        Ok(self.conn.last_insert_rowid())
+        Ok(self
+            .conn
+            .prepare_cached("INSERT INTO login_failures (email, at) VALUES (?1, ?2) RETURNING id")?
+            .query_row(params![email, now], |r| r.get(0))?)
     }
 
     /// Forgets counted sign-in attempts that turned out right.
     pub fn forget_login_failures(&mut self, ids: &[i64]) -> Result<(), StoreError> {
-        let mut statement = self.conn.prepare_cached("DELETE FROM login_failures WHERE rowid = ?1")?;
+        let mut statement = self.conn.prepare_cached("DELETE FROM login_failures WHERE id = ?1")?;
         for id in ids {
             statement.execute([id])?;
         }
@@ -239,10 +239,10 @@ impl WriteTx<'_> {
     pub fn insert_merchant(&mut self, m: &MerchantRecord) -> Result<(), StoreError> {
         self.conn
             .prepare_cached(
-                "INSERT INTO merchants (id, owner_user_id, name, country, currency, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                "INSERT INTO merchants (id, owner_user_id, name, country, currency, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT DO NOTHING",
             )?
             .execute(params![m.id, m.owner_user_id, m.name, m.country, m.currency, m.created_at])
-            .map_err(|e| duplicate_or(e, "merchant"))?;
+            .map_err(|e| duplicate_or(e, "merchant")).and_then(|n| inserted_or_duplicate(n, "merchant"))?;
         Ok(())
     }
 
@@ -257,21 +257,22 @@ impl WriteTx<'_> {
     ) -> Result<(), StoreError> {
         self.conn
             .prepare_cached(
-                "INSERT INTO api_keys (key_hash, merchant_id, last4, mode, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+                "INSERT INTO api_keys (key_hash, merchant_id, last4, mode, created_at) VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT DO NOTHING",
             )?
             .execute(params![key_hash, merchant_id, last4, mode, now])
-            .map_err(|e| duplicate_or(e, "api key"))?;
+            .map_err(|e| duplicate_or(e, "api key")).and_then(|n| inserted_or_duplicate(n, "api key"))?;
         Ok(())
     }
 
     /// Queues a message for delivery; returns its id.
     pub fn enqueue_message(&mut self, m: &NewOutboxMessage<'_>, now: i64) -> Result<i64, StoreError> {
-        self.conn
+        Ok(self
+            .conn
             .prepare_cached(
-                "INSERT INTO outbox (channel, recipient, subject, body, code, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                "INSERT INTO outbox (channel, recipient, subject, body, code, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+                 RETURNING id",
             )?
-            .execute(params![m.channel, m.recipient, m.subject, m.body, m.code, now])?;
-        Ok(self.conn.last_insert_rowid())
+            .query_row(params![m.channel, m.recipient, m.subject, m.body, m.code, now], |r| r.get(0))?)
     }
 
     /// Marks messages delivered; with `erase_bodies`, their body and code are erased too (live mode:
@@ -329,10 +330,10 @@ impl WriteTx<'_> {
     ) -> Result<(), StoreError> {
         self.conn
             .prepare_cached(
-                "INSERT INTO idempotency_records (key_hash, fingerprint, status, sealed_body, created_at) VALUES (?1, ?2, 0, ?3, ?4)",
+                "INSERT INTO idempotency_records (key_hash, fingerprint, status, sealed_body, created_at) VALUES (?1, ?2, 0, ?3, ?4) ON CONFLICT DO NOTHING",
             )?
             .execute(params![key_hash, fingerprint, resource.as_bytes(), now])
-            .map_err(|e| duplicate_or(e, "idempotency key"))?;
+            .map_err(|e| duplicate_or(e, "idempotency key")).and_then(|n| inserted_or_duplicate(n, "idempotency key"))?;
         Ok(())
     }
 
@@ -382,7 +383,7 @@ impl ReadTx<'_> {
         Ok(self
             .conn
             .prepare_cached("SELECT count(*), min(at) FROM login_failures WHERE email = ?1 AND at > ?2")?
-            .query_row(params![email, since], |r| Ok((r.get::<_, u32>(0)?, r.get(1)?)))?)
+            .query_row(params![email, since], |r| Ok((r.get::<u32>(0)?, r.get(1)?)))?)
     }
 
     /// A merchant by id.

@@ -1,7 +1,7 @@
 //! Persistence of what happens after the sale: buyer claims, unauthorized-payment reports, support
 //! tickets and their messages.
 
-use rusqlite::{params, OptionalExtension, Row};
+use crate::db::{params, Db, DbResult, OptionalExtension, Row};
 
 use crate::{ReadTx, StoreError, WriteTx};
 
@@ -52,7 +52,7 @@ pub struct TicketMessageRecord {
 const CLAIM_COLUMNS: &str = "id, order_id, buyer_user_id, merchant_id, reason, amount, description, status, outcome,
     refund_amount, refund_id, seller_message, respond_by, created_at, escalated_at, resolved_at";
 
-fn claim_from_row(r: &Row<'_>) -> rusqlite::Result<ClaimRecord> {
+fn claim_from_row(r: &Row<'_>) -> DbResult<ClaimRecord> {
     Ok(ClaimRecord {
         id: r.get(0)?,
         order_id: r.get(1)?,
@@ -75,7 +75,7 @@ fn claim_from_row(r: &Row<'_>) -> rusqlite::Result<ClaimRecord> {
 
 const TICKET_COLUMNS: &str = "id, user_id, order_id, subject, status, created_at, updated_at";
 
-fn ticket_from_row(r: &Row<'_>) -> rusqlite::Result<TicketRecord> {
+fn ticket_from_row(r: &Row<'_>) -> DbResult<TicketRecord> {
     Ok(TicketRecord {
         id: r.get(0)?,
         user_id: r.get(1)?,
@@ -87,21 +87,21 @@ fn ticket_from_row(r: &Row<'_>) -> rusqlite::Result<TicketRecord> {
     })
 }
 
-fn claim_query(conn: &rusqlite::Connection, id: &str) -> Result<Option<ClaimRecord>, StoreError> {
+fn claim_query(conn: &Db, id: &str) -> Result<Option<ClaimRecord>, StoreError> {
     Ok(conn
         .prepare_cached(&format!("SELECT {CLAIM_COLUMNS} FROM claims WHERE id = ?1"))?
         .query_row([id], claim_from_row)
         .optional()?)
 }
 
-fn ticket_query(conn: &rusqlite::Connection, id: &str) -> Result<Option<TicketRecord>, StoreError> {
+fn ticket_query(conn: &Db, id: &str) -> Result<Option<TicketRecord>, StoreError> {
     Ok(conn
         .prepare_cached(&format!("SELECT {TICKET_COLUMNS} FROM tickets WHERE id = ?1"))?
         .query_row([id], ticket_from_row)
         .optional()?)
 }
 
-fn messages_query(conn: &rusqlite::Connection, ticket_id: &str) -> Result<Vec<TicketMessageRecord>, StoreError> {
+fn messages_query(conn: &Db, ticket_id: &str) -> Result<Vec<TicketMessageRecord>, StoreError> {
     Ok(conn
         .prepare_cached(
             "SELECT id, ticket_id, author_user_id, author_role, body, created_at FROM ticket_messages WHERE ticket_id = ?1 ORDER BY id",
@@ -283,7 +283,7 @@ impl ReadTx<'_> {
         Ok(self
             .conn
             .prepare_cached("SELECT unauthorized_reported_at IS NOT NULL FROM payments WHERE id = ?1")?
-            .query_row([payment_id], |r| r.get::<_, bool>(0))
+            .query_row([payment_id], |r| r.get::<bool>(0))
             .optional()?
             .unwrap_or(false))
     }
@@ -345,12 +345,12 @@ impl ReadTx<'_> {
                 "SELECT c.id, c.refund_amount, r.amount FROM claims c LEFT JOIN refunds r ON r.id = c.refund_id
                   WHERE c.status = 'resolved' AND c.outcome = 'buyer' AND (r.id IS NULL OR r.amount != c.refund_amount)",
             )?
-            .query_map([], |r| {
+            .query_map((), |r| {
                 Ok(format!(
                     "claim {} was decided for the buyer for {:?} but its refund is {:?}",
-                    r.get::<_, String>(0)?,
-                    r.get::<_, Option<i64>>(1)?,
-                    r.get::<_, Option<i64>>(2)?
+                    r.get::<String>(0)?,
+                    r.get::<Option<i64>>(1)?,
+                    r.get::<Option<i64>>(2)?
                 ))
             })?
             .collect::<Result<Vec<_>, _>>()?)

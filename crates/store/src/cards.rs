@@ -1,9 +1,9 @@
 //! Persistence of saved cards: the number only as the vault sealed it (with its key id), the
 //! fingerprint, and what may be shown (brand, last 4, expiry, billing address, checks).
 
-use rusqlite::{params, OptionalExtension, Row};
+use crate::db::{params, Db, DbResult, OptionalExtension, Row};
 
-use crate::ledger::duplicate_or;
+use crate::ledger::{duplicate_or, inserted_or_duplicate};
 use crate::{ReadTx, StoreError, WriteTx};
 
 /// A billing address as stored.
@@ -56,7 +56,7 @@ pub struct BlockedCardRecord {
 
 const BLOCKED_CARD_COLUMNS: &str = "id, user_id, fingerprint, brand, last4, payment_id, blocked_at";
 
-fn blocked_card_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<BlockedCardRecord> {
+fn blocked_card_from_row(r: &Row<'_>) -> DbResult<BlockedCardRecord> {
     Ok(BlockedCardRecord {
         id: r.get(0)?,
         user_id: r.get(1)?,
@@ -72,7 +72,7 @@ const CARD_COLUMNS: &str = "id, user_id, fingerprint, key_id, ciphertext, brand,
     holder_name, line1, line2, city, state, postal_code, address_country, cvc_check, line1_check, postal_check, is_default,
     blocked_at, created_at";
 
-fn card_from_row(r: &Row<'_>) -> rusqlite::Result<CardRecord> {
+fn card_from_row(r: &Row<'_>) -> DbResult<CardRecord> {
     Ok(CardRecord {
         id: r.get(0)?,
         user_id: r.get(1)?,
@@ -103,7 +103,7 @@ fn card_from_row(r: &Row<'_>) -> rusqlite::Result<CardRecord> {
     })
 }
 
-fn card_query(conn: &rusqlite::Connection, user_id: &str, card_id: &str) -> Result<Option<CardRecord>, StoreError> {
+fn card_query(conn: &Db, user_id: &str, card_id: &str) -> Result<Option<CardRecord>, StoreError> {
     Ok(conn
         .prepare_cached(&format!(
             "SELECT {CARD_COLUMNS} FROM cards WHERE id = ?1 AND user_id = ?2 AND deleted_at IS NULL"
@@ -118,7 +118,7 @@ impl WriteTx<'_> {
     pub fn block_fingerprint(&mut self, b: &BlockedCardRecord) -> Result<(), StoreError> {
         self.conn
             .prepare_cached(&format!(
-                "INSERT OR IGNORE INTO blocked_cards ({BLOCKED_CARD_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"
+                "INSERT INTO blocked_cards ({BLOCKED_CARD_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT DO NOTHING"
             ))?
             .execute(params![b.id, b.user_id, b.fingerprint, b.brand, b.last4, b.payment_id, b.blocked_at])?;
         self.conn
@@ -162,7 +162,7 @@ impl WriteTx<'_> {
         self.conn
             .prepare_cached(&format!(
                 "INSERT INTO cards ({CARD_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15,
-                 ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24)"
+                 ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24) ON CONFLICT DO NOTHING"
             ))?
             .execute(params![
                 c.id,
@@ -190,7 +190,7 @@ impl WriteTx<'_> {
                 c.blocked_at,
                 c.created_at
             ])
-            .map_err(|e| duplicate_or(e, "card"))?;
+            .map_err(|e| duplicate_or(e, "card")).and_then(|n| inserted_or_duplicate(n, "card"))?;
         Ok(())
     }
 
@@ -226,7 +226,7 @@ impl WriteTx<'_> {
     /// Makes one card the user's default (and no other).
     pub fn set_default_card(&mut self, user_id: &str, card_id: Option<&str>) -> Result<(), StoreError> {
         self.conn
-            .prepare_cached("UPDATE cards SET is_default = (id IS ?2) WHERE user_id = ?1 AND deleted_at IS NULL")?
+            .prepare_cached("UPDATE cards SET is_default = CASE WHEN id = ?2 THEN 1 ELSE 0 END WHERE user_id = ?1 AND deleted_at IS NULL")?
             .execute(params![user_id, card_id])?;
         Ok(())
     }
@@ -258,9 +258,9 @@ impl WriteTx<'_> {
         let n = self
             .conn
             .prepare_cached(
-                "UPDATE cards SET deleted_at = ?3, is_default = 0, ciphertext = X'' WHERE id = ?1 AND user_id = ?2 AND deleted_at IS NULL",
+                "UPDATE cards SET deleted_at = ?3, is_default = 0, ciphertext = ?4 WHERE id = ?1 AND user_id = ?2 AND deleted_at IS NULL",
             )?
-            .execute(params![card_id, user_id, now])?;
+            .execute(params![card_id, user_id, now, Vec::<u8>::new()])?;
         Ok(n == 1)
     }
 
@@ -307,7 +307,7 @@ impl WriteTx<'_> {
 }
 
 fn card_by_fingerprint_query(
-    conn: &rusqlite::Connection,
+    conn: &Db,
     user_id: &str,
     fingerprint: &str,
 ) -> Result<Option<CardRecord>, StoreError> {

@@ -13,7 +13,7 @@ use domain::ledger::{
     Transfer, TransferId, TransferKind, TransferRequest, UnixSeconds,
 };
 use domain::money::Currency;
-use rusqlite::{params, Connection, OptionalExtension, Row};
+use crate::db::{params, Db, DbResult, OptionalExtension, Row};
 
 use crate::{ReadTx, StoreError, WriteTx};
 
@@ -74,7 +74,7 @@ impl LedgerCache {
     }
 
     /// Loads into the cache without marking dirty (the row is as stored).
-    fn load(&mut self, conn: &Connection, id: AccountId) -> Result<Option<Account>, StoreError> {
+    fn load(&mut self, conn: &Db, id: AccountId) -> Result<Option<Account>, StoreError> {
         if let Some(a) = self.accounts.get(&id) {
             return Ok(Some(a.clone()));
         }
@@ -97,7 +97,7 @@ impl LedgerCache {
         }
     }
 
-    pub(crate) fn flush(&mut self, conn: &Connection) -> Result<(), StoreError> {
+    pub(crate) fn flush(&mut self, conn: &Db) -> Result<(), StoreError> {
         let mut update = conn.prepare_cached(
             "UPDATE ledger_accounts SET debits_posted = ?2, credits_posted = ?3, debits_pending = ?4, credits_pending = ?5
               WHERE id = ?1",
@@ -138,7 +138,7 @@ impl LedgerCache {
     }
 }
 
-fn account_from_row(row: &Row<'_>) -> rusqlite::Result<Result<Account, StoreError>> {
+fn account_from_row(row: &Row<'_>) -> DbResult<Result<Account, StoreError>> {
     let currency: String = row.get(1)?;
     let flags: i64 = row.get(2)?;
     let id = AccountId(row.get(0)?);
@@ -184,7 +184,7 @@ fn state_from_code(code: i64) -> Result<PendingState, StoreError> {
 const TRANSFER_COLUMNS: &str =
     "id, debit_account_id, credit_account_id, amount, currency, kind, pending_id, timeout_at, pending_state, code, created_at";
 
-fn transfer_from_row(row: &Row<'_>) -> rusqlite::Result<Result<Transfer, StoreError>> {
+fn transfer_from_row(row: &Row<'_>) -> DbResult<Result<Transfer, StoreError>> {
     let id: i64 = row.get(0)?;
     let currency: String = row.get(4)?;
     let kind: i64 = row.get(5)?;
@@ -231,7 +231,7 @@ fn kind_columns(kind: &TransferKind) -> (i64, Option<i64>, Option<i64>) {
     }
 }
 
-fn load_transfer(conn: &Connection, id: TransferId) -> Result<Option<Transfer>, StoreError> {
+fn load_transfer(conn: &Db, id: TransferId) -> Result<Option<Transfer>, StoreError> {
     let found = conn
         .prepare_cached(&format!("SELECT {TRANSFER_COLUMNS} FROM ledger_transfers WHERE id = ?1"))?
         .query_row([id.0], transfer_from_row)
@@ -263,10 +263,12 @@ impl WriteTx<'_> {
         let fresh = Account::new(account.id, account.currency, account.flags);
         self.conn
             .prepare_cached(
-                "INSERT INTO ledger_accounts (id, currency, flags, kind, owner, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                "INSERT INTO ledger_accounts (id, currency, flags, kind, owner, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+                 ON CONFLICT DO NOTHING",
             )?
             .execute(params![fresh.id.0, fresh.currency.code(), fresh.flags.bits(), meta.kind, meta.owner, now])
-            .map_err(|e| duplicate_or(e, "ledger account owner"))?;
+            .map_err(|e| duplicate_or(e, "ledger account owner"))
+            .and_then(|n| inserted_or_duplicate(n, "ledger account owner"))?;
         // New rows are written at insert; the cache entry starts clean.
         self.cache.undo.push((fresh.id, None, false));
         self.cache.accounts.insert(fresh.id, fresh);
@@ -281,13 +283,19 @@ impl WriteTx<'_> {
         meta: &AccountMeta,
         now: UnixSeconds,
     ) -> Result<AccountId, StoreError> {
-        self.conn
+        let id: i64 = self
+            .conn
             .prepare_cached(
-                "INSERT INTO ledger_accounts (currency, flags, kind, owner, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+                "INSERT INTO ledger_accounts (id, currency, flags, kind, owner, created_at)
+                 VALUES ((SELECT COALESCE(MAX(id), 0) + 1 FROM ledger_accounts), ?1, ?2, ?3, ?4, ?5)
+                 ON CONFLICT DO NOTHING RETURNING id",
             )?
-            .execute(params![currency.code(), flags.bits(), meta.kind, meta.owner, now])
-            .map_err(|e| duplicate_or(e, "ledger account owner"))?;
-        let id = AccountId(self.conn.last_insert_rowid());
+            .query_row(params![currency.code(), flags.bits(), meta.kind, meta.owner, now], |r| r.get(0))
+            .map_err(|e| match e {
+                crate::db::DbError::NoRows => StoreError::Duplicate("ledger account owner"),
+                e => duplicate_or(e, "ledger account owner"),
+            })?;
+        let id = AccountId(id);
         self.cache.undo.push((id, None, false));
         self.cache.accounts.insert(id, Account::new(id, currency, flags));
         Ok(id)
@@ -479,22 +487,32 @@ impl ReadTx<'_> {
 
     /// How many transfers are recorded.
     pub fn ledger_transfer_count(&self) -> Result<u64, StoreError> {
-        let n: i64 = self.conn.query_row("SELECT count(*) FROM ledger_transfers", [], |r| r.get(0))?;
+        let n: i64 = self.conn.query_row("SELECT count(*) FROM ledger_transfers", (), |r| r.get(0))?;
         Ok(u64::try_from(n).unwrap_or(0))
     }
 
     /// Streams every transfer and account of this snapshot through the invariant checker.
     pub fn verify_ledger(&self) -> Result<InvariantReport, StoreError> {
         let mut checker = InvariantChecker::new();
-        let mut stmt = self.conn.prepare(&format!("SELECT {TRANSFER_COLUMNS} FROM ledger_transfers"))?;
-        let mut rows = stmt.query([])?;
-        while let Some(row) = rows.next()? {
-            checker.observe_transfer(&transfer_from_row(row)??);
+        let sql = format!("SELECT {TRANSFER_COLUMNS} FROM ledger_transfers");
+        let mut stmt = self.conn.prepare(&sql)?;
+        let mut problem: Option<StoreError> = None;
+        stmt.for_each((), |row| {
+            match transfer_from_row(row)? {
+                Ok(t) => checker.observe_transfer(&t),
+                Err(e) => {
+                    problem.get_or_insert(StoreError::from(e));
+                }
+            }
+            Ok(())
+        })?;
+        if let Some(e) = problem {
+            return Err(e);
         }
         let mut stmt = self.conn.prepare(
             "SELECT id, currency, flags, debits_posted, credits_posted, debits_pending, credits_pending FROM ledger_accounts",
         )?;
-        let accounts = stmt.query_map([], account_from_row)?.collect::<Result<Vec<_>, _>>()?;
+        let accounts = stmt.query_map((), account_from_row)?.collect::<Result<Vec<_>, _>>()?;
         let accounts = accounts.into_iter().collect::<Result<Vec<_>, _>>()?;
         let mut report = checker.finish(accounts.iter());
         for detail in self.pocket_lot_problems()? {
@@ -509,16 +527,25 @@ impl ReadTx<'_> {
 /// Opens a connection to tamper with a database in tests of the invariant checker.
 #[doc(hidden)]
 pub fn tamper_for_tests(path: &std::path::Path, sql: &str) -> Result<(), StoreError> {
-    let conn = Connection::open(path)?;
-    conn.execute_batch(sql)?;
+    let conn = rusqlite::Connection::open(path).map_err(crate::db::DbError::from)?;
+    conn.execute_batch(sql).map_err(crate::db::DbError::from)?;
     Ok(())
 }
 
-pub(crate) fn duplicate_or(e: rusqlite::Error, what: &'static str) -> StoreError {
-    match &e {
-        rusqlite::Error::SqliteFailure(f, _) if f.code == rusqlite::ErrorCode::ConstraintViolation => {
-            StoreError::Duplicate(what)
-        }
-        _ => StoreError::Sqlite(e),
+pub(crate) fn duplicate_or(e: crate::db::DbError, what: &'static str) -> StoreError {
+    if e.is_unique_violation() {
+        StoreError::Duplicate(what)
+    } else {
+        StoreError::Database(e)
+    }
+}
+
+/// The answer of an `INSERT … ON CONFLICT DO NOTHING`: one row, or a duplicate of `what`. (Testing
+/// the count rather than catching the error keeps a PostgreSQL transaction usable after a duplicate.)
+pub(crate) fn inserted_or_duplicate(rows: usize, what: &'static str) -> Result<(), StoreError> {
+    if rows == 0 {
+        Err(StoreError::Duplicate(what))
+    } else {
+        Ok(())
     }
 }

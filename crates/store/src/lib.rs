@@ -15,8 +15,10 @@
 mod accounts;
 mod after_sale;
 mod cards;
+pub mod db;
 mod ledger;
 mod migrations;
+mod pg;
 mod pocket;
 mod shop;
 mod writer;
@@ -28,6 +30,8 @@ use std::time::Duration;
 
 use rusqlite::{Connection, OpenFlags};
 use thiserror::Error;
+
+use crate::db::{Db, DbError};
 use tokio::sync::{oneshot, Semaphore};
 
 pub use accounts::*;
@@ -46,7 +50,9 @@ pub use writer::WriteTx;
 #[derive(Debug, Error)]
 pub enum StoreError {
     #[error("database error: {0}")]
-    Sqlite(#[from] rusqlite::Error),
+    Database(#[from] DbError),
+    #[error("{0}")]
+    Connect(String),
     #[error("file error: {0}")]
     Io(#[from] std::io::Error),
     #[error("ledger: {0}")]
@@ -67,18 +73,40 @@ pub enum StoreError {
     SchemaTooNew { found: i64, known: i64 },
 }
 
+impl From<rusqlite::Error> for StoreError {
+    fn from(e: rusqlite::Error) -> Self {
+        StoreError::Database(DbError::Sqlite(e))
+    }
+}
+
 impl StoreError {
     /// True when a unique constraint refused the write.
     pub fn is_duplicate(&self) -> bool {
         matches!(self, StoreError::Duplicate(_))
+    }
+
+    /// True when the database could not be reached (or was lost mid-way): trying again later may
+    /// succeed, and a write that got this answer may or may not have taken effect.
+    pub fn is_unavailable(&self) -> bool {
+        match self {
+            StoreError::Database(e) => e.is_connection_lost(),
+            StoreError::Connect(_) | StoreError::WriterStopped => true,
+            _ => false,
+        }
     }
 }
 
 /// Limits and paths of a store. Every bound is named.
 #[derive(Debug, Clone)]
 pub struct StoreConfig {
-    /// The SQLite database file.
+    /// The SQLite database file (unused on PostgreSQL).
     pub path: PathBuf,
+    /// A PostgreSQL URL (`postgres://…`): when set, the store runs on that server instead of the file.
+    pub database_url: Option<String>,
+    /// On PostgreSQL, commands applied in one transaction at most. Each runs in a savepoint, and a
+    /// transaction with more than 64 subtransactions overflows PostgreSQL's per-backend cache (every
+    /// snapshot then reads `pg_subtrans`, on the primary and its standbys), so this stays below 64.
+    pub pg_batch_size_max: usize,
     /// Commands applied in one transaction at most.
     pub batch_size_max: usize,
     /// How long the writer waits for more commands once a batch has started, when the queue runs dry.
@@ -96,6 +124,8 @@ impl StoreConfig {
     pub fn new(path: impl Into<PathBuf>) -> Self {
         Self {
             path: path.into(),
+            database_url: None,
+            pg_batch_size_max: 48,
             batch_size_max: 4096,
             batch_wait_max: Duration::from_micros(0),
             queue_depth_max: 65_536,
@@ -113,10 +143,12 @@ pub struct Store {
 
 struct Inner {
     writer: writer::WriterHandle,
-    readers: Mutex<Vec<Connection>>,
+    readers: Mutex<Vec<Db>>,
     readers_available: Semaphore,
     path: PathBuf,
-    _lock: std::fs::File,
+    /// The PostgreSQL server (a reader whose connection broke opens a new one there).
+    postgres: Option<pg::Target>,
+    _lock: Option<std::fs::File>,
 }
 
 impl Store {
@@ -124,6 +156,9 @@ impl Store {
     /// Only one process may open a database at a time: a lock file beside it guarantees that the
     /// writer's in-memory state is the only writer's.
     pub fn open(config: StoreConfig) -> Result<Self, StoreError> {
+        if let Some(url) = config.database_url.clone() {
+            return Self::open_postgres(config, &url);
+        }
         if let Some(dir) = config.path.parent() {
             if !dir.as_os_str().is_empty() {
                 std::fs::create_dir_all(dir)?;
@@ -140,18 +175,48 @@ impl Store {
         migrations::migrate(&mut conn)?;
         let mut readers = Vec::with_capacity(config.read_connections);
         for _ in 0..config.read_connections.max(1) {
-            readers.push(open_connection(&config.path, true)?);
+            readers.push(Db::Lite(open_connection(&config.path, true)?));
         }
         let mut wal = config.path.clone().into_os_string();
         wal.push("-wal");
-        let writer = writer::start(conn, &config, PathBuf::from(wal))?;
+        let writer = writer::start(writer::Engine::Sqlite { wal_path: PathBuf::from(wal) }, Db::Lite(conn), &config)?;
         Ok(Self {
             inner: Arc::new(Inner {
                 writer,
                 readers_available: Semaphore::new(readers.len()),
                 readers: Mutex::new(readers),
                 path: config.path,
-                _lock: lock,
+                postgres: None,
+                _lock: Some(lock),
+            }),
+        })
+    }
+
+    /// Opens the store on a PostgreSQL server: migrates it (one process migrates, any other starting
+    /// at the same moment waits for it), then starts the writer and the read connections. Several
+    /// processes may open one database; see `pg` for how they stay one system.
+    fn open_postgres(config: StoreConfig, url: &str) -> Result<Self, StoreError> {
+        let url = url.to_owned();
+        pg::blocking(move || Self::open_postgres_now(config, &url))
+    }
+
+    fn open_postgres_now(config: StoreConfig, url: &str) -> Result<Self, StoreError> {
+        let target = pg::Target::parse(url)?;
+        let conn = target.connect("writer")?;
+        migrations::migrate_pg(&conn)?;
+        let mut readers = Vec::with_capacity(config.read_connections);
+        for _ in 0..config.read_connections.max(1) {
+            readers.push(target.connect("reader")?);
+        }
+        let writer = writer::start(writer::Engine::Postgres { target: target.clone() }, conn, &config)?;
+        Ok(Self {
+            inner: Arc::new(Inner {
+                writer,
+                readers_available: Semaphore::new(readers.len()),
+                readers: Mutex::new(readers),
+                path: config.path,
+                postgres: Some(target),
+                _lock: None,
             }),
         })
     }
@@ -160,6 +225,19 @@ impl Store {
     pub fn migrate_only(path: &Path) -> Result<i64, StoreError> {
         let mut conn = open_connection(path, false)?;
         migrations::migrate(&mut conn)
+    }
+
+    /// Migrates a PostgreSQL database without starting a writer; returns the schema version.
+    pub fn migrate_postgres(url: &str) -> Result<i64, StoreError> {
+        pg::blocking(|| {
+            let target = pg::Target::parse(url)?;
+            migrations::migrate_pg(&target.connect("migrate")?)
+        })
+    }
+
+    /// Whether this store runs on PostgreSQL.
+    pub fn is_postgres(&self) -> bool {
+        self.inner.postgres.is_some()
     }
 
     /// The database file.
@@ -194,6 +272,15 @@ impl Store {
         T: Send + 'static,
     {
         let permit = self.inner.readers_available.acquire().await.map_err(|_| StoreError::WriterStopped)?;
+        if self.inner.postgres.is_some() {
+            // The PostgreSQL client blocks on the network: never on an async thread.
+            let inner = self.inner.clone();
+            let result = tokio::task::spawn_blocking(move || inner.read_now(query))
+                .await
+                .map_err(|_| StoreError::CommandPanicked)?;
+            drop(permit);
+            return result;
+        }
         let result = self.inner.read_now(query);
         drop(permit);
         result
@@ -217,12 +304,22 @@ impl Store {
 
     /// Whether the database answers a trivial query.
     pub async fn ping(&self) -> bool {
-        self.read(|tx| Ok(tx.conn.query_row("SELECT 1", [], |r| r.get::<_, i64>(0))?)).await.is_ok()
+        self.read(|tx| Ok(tx.conn.query_row("SELECT 1", (), |r| r.get::<i64>(0))?)).await.is_ok()
     }
 
     /// Asks the writer to finish what it has and stop; later writes fail with `WriterStopped`.
     pub async fn shutdown(&self) {
         self.inner.writer.shutdown().await;
+    }
+}
+
+impl Drop for Inner {
+    fn drop(&mut self) {
+        // A PostgreSQL connection closes by blocking on its own runtime: not on an async thread.
+        if self.postgres.is_some() {
+            let readers = self.readers.lock().map(|mut r| std::mem::take(&mut *r)).unwrap_or_default();
+            let _ = std::thread::Builder::new().name("pocketpay-close".into()).spawn(move || drop(readers));
+        }
     }
 }
 
@@ -237,12 +334,28 @@ impl Inner {
             pool.pop().ok_or_else(|| StoreError::Corrupt("read pool empty".into()))?
         };
         let result = catch_unwind(AssertUnwindSafe(|| {
-            let tx = conn.unchecked_transaction()?;
-            let out = query(&ReadTx { conn: &tx });
-            tx.finish()?;
-            out
+            conn.control(conn.begin_read())?;
+            let out = query(&ReadTx { conn: &conn });
+            match conn.control("COMMIT") {
+                Ok(()) => out,
+                Err(e) => {
+                    let _ = conn.control("ROLLBACK");
+                    out.and(Err(e.into()))
+                }
+            }
         }))
-        .unwrap_or(Err(StoreError::CommandPanicked));
+        .unwrap_or_else(|_| {
+            let _ = conn.control("ROLLBACK");
+            Err(StoreError::CommandPanicked)
+        });
+        let conn = match (&result, &self.postgres) {
+            // A PostgreSQL connection that broke (a restart, a failover) is replaced for the next read.
+            (Err(StoreError::Database(e)), Some(target)) if e.is_connection_lost() => match target.connect("reader") {
+                Ok(fresh) => fresh,
+                Err(_) => conn,
+            },
+            _ => conn,
+        };
         if let Ok(mut pool) = self.readers.lock() {
             pool.push(conn);
         }
@@ -252,7 +365,7 @@ impl Inner {
 
 /// A read transaction: a consistent snapshot.
 pub struct ReadTx<'c> {
-    pub(crate) conn: &'c Connection,
+    pub(crate) conn: &'c Db,
 }
 
 fn lock_path(db: &Path) -> PathBuf {
@@ -298,9 +411,47 @@ pub fn verify_ledger_at(path: &Path) -> Result<domain::ledger::InvariantReport, 
             format!("no database at {}", path.display()),
         )));
     }
-    let conn = open_connection(path, true)?;
-    let tx = conn.unchecked_transaction()?;
-    let report = ReadTx { conn: &tx }.verify_ledger();
-    tx.finish()?;
+    let conn = Db::Lite(open_connection(path, true)?);
+    conn.execute_batch(conn.begin_read())?;
+    let report = ReadTx { conn: &conn }.verify_ledger();
+    conn.execute_batch("COMMIT")?;
     report
+}
+
+/// Checks the ledger of a PostgreSQL database over one snapshot (a running server may be writing).
+pub fn verify_ledger_postgres(url: &str) -> Result<domain::ledger::InvariantReport, StoreError> {
+    pg::blocking(|| {
+        let conn = pg::Target::parse(url)?.connect("verify-ledger")?;
+        migrations::check_pg_version(&conn)?;
+        conn.execute_batch(conn.begin_read())?;
+        let report = ReadTx { conn: &conn }.verify_ledger();
+        conn.execute_batch("COMMIT")?;
+        report
+    })
+}
+
+/// The environment variable that runs the test suites on PostgreSQL: a server URL such as
+/// `postgres://postgres@127.0.0.1:5432/postgres`. Each test then gets a database of its own there.
+pub const TEST_DATABASE_URL: &str = "POCKETPAY_TEST_DATABASE_URL";
+
+/// For tests: the PostgreSQL database of the test whose data directory is `dir`, created if needed
+/// (named after the directory, so a test that restarts a server on it finds its data again); `None`
+/// unless [`TEST_DATABASE_URL`] is set, when tests use the SQLite file in `dir`.
+#[doc(hidden)]
+pub fn test_database_url(dir: &Path) -> Option<String> {
+    let admin = std::env::var(TEST_DATABASE_URL).ok().filter(|u| !u.trim().is_empty())?;
+    let name = pg::test_database_name(dir);
+    if let Err(e) = pg::blocking(|| pg::create_database(&admin, &name)) {
+        panic!("{TEST_DATABASE_URL}: {e}");
+    }
+    Some(pg::with_database(&admin, &name))
+}
+
+/// For tests: the store configuration of a test's data directory, on PostgreSQL when
+/// [`TEST_DATABASE_URL`] is set.
+#[doc(hidden)]
+pub fn test_config(dir: &Path) -> StoreConfig {
+    let mut config = StoreConfig::new(dir.join("pocketpay.db"));
+    config.database_url = test_database_url(dir);
+    config
 }

@@ -2,6 +2,7 @@
 
 use rusqlite::Connection;
 
+use crate::db::Db;
 use crate::StoreError;
 
 /// Each entry moves the schema from version `index` to `index + 1`. Never edit a released entry: add one.
@@ -532,6 +533,74 @@ const MIGRATIONS: &[&str] = &[
 
 /// The schema version this program writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
+
+/// PostgreSQL's steps: `(version reached, script)`. PostgreSQL support arrived at version 12, so its
+/// first step creates the schema of version 12 at once; every later SQLite step gets its PostgreSQL
+/// twin here, with the same number. Never edit a released entry: add one.
+const PG_MIGRATIONS: &[(i64, &[&str])] = &[(12, &[include_str!("pg_schema.sql"), PG_ENGINE_TABLES])];
+
+/// What only the PostgreSQL engine needs: the row every write batch locks (so the batches of all
+/// processes apply one at a time) and the leases of background jobs.
+const PG_ENGINE_TABLES: &str = r#"
+CREATE TABLE store_writer (id BIGINT PRIMARY KEY, holder TEXT);
+INSERT INTO store_writer (id, holder) VALUES (1, NULL);
+CREATE TABLE job_leases (
+    name TEXT PRIMARY KEY,
+    holder TEXT NOT NULL,
+    expires_at_ms BIGINT NOT NULL
+);
+"#;
+
+/// Brings a PostgreSQL database to [`SCHEMA_VERSION`]; returns it. Two processes starting at once:
+/// the first to lock the version row migrates, the other waits on the lock and then finds nothing
+/// to do (PostgreSQL's DDL is transactional, so a step applies whole or not at all).
+pub fn migrate_pg(db: &Db) -> Result<i64, StoreError> {
+    // The version table itself; a concurrent creator makes this fail once, harmlessly.
+    let create = "CREATE TABLE IF NOT EXISTS pocketpay_schema (id BIGINT PRIMARY KEY, version BIGINT NOT NULL);
+                  INSERT INTO pocketpay_schema (id, version) VALUES (1, 0) ON CONFLICT DO NOTHING;";
+    if db.execute_batch(create).is_err() {
+        std::thread::sleep(std::time::Duration::from_millis(100));
+        db.execute_batch(create)?;
+    }
+    db.control("BEGIN")?;
+    let outcome = (|| -> Result<i64, StoreError> {
+        let found: i64 =
+            db.query_row("SELECT version FROM pocketpay_schema WHERE id = 1 FOR UPDATE", (), |r| r.get(0))?;
+        if found > SCHEMA_VERSION {
+            return Err(StoreError::SchemaTooNew { found, known: SCHEMA_VERSION });
+        }
+        for (version, scripts) in PG_MIGRATIONS {
+            if *version > found {
+                for sql in *scripts {
+                    db.execute_batch(sql)?;
+                }
+                db.execute("UPDATE pocketpay_schema SET version = ?1 WHERE id = 1", [*version])?;
+            }
+        }
+        Ok(SCHEMA_VERSION)
+    })();
+    match outcome {
+        Ok(v) => {
+            db.control("COMMIT")?;
+            Ok(v)
+        }
+        Err(e) => {
+            let _ = db.control("ROLLBACK");
+            Err(e)
+        }
+    }
+}
+
+/// Refuses a PostgreSQL database that is not at this program's schema version.
+pub fn check_pg_version(db: &Db) -> Result<(), StoreError> {
+    let found: i64 = db
+        .query_row("SELECT version FROM pocketpay_schema WHERE id = 1", (), |r| r.get(0))
+        .map_err(|_| StoreError::Connect("this PostgreSQL database has no Pocketpay schema: run `pocketpay migrate`".into()))?;
+    if found > SCHEMA_VERSION {
+        return Err(StoreError::SchemaTooNew { found, known: SCHEMA_VERSION });
+    }
+    Ok(())
+}
 
 /// Brings the database to [`SCHEMA_VERSION`]; returns it. Refuses a database from a newer program.
 pub fn migrate(conn: &mut Connection) -> Result<i64, StoreError> {

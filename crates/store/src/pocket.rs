@@ -1,9 +1,9 @@
 //! Persistence of the Pocket (lots with their expiry, holds and how they split over lots, the history)
 //! and of gift cards (purchases, cards, hashed codes, failed redemptions).
 
-use rusqlite::{params, OptionalExtension, Row};
+use crate::db::{params, Db, DbResult, OptionalExtension, Row};
 
-use crate::ledger::duplicate_or;
+use crate::ledger::{duplicate_or, inserted_or_duplicate};
 use crate::{ReadTx, StoreError, WriteTx};
 
 /// A part of a Pocket balance with its own expiry.
@@ -93,7 +93,7 @@ pub struct GiftCardRecord {
 const LOT_COLUMNS: &str =
     "id, user_id, currency, amount_initial, amount_remaining, amount_held, expires_at, source, created_at";
 
-fn lot_from_row(r: &Row<'_>) -> rusqlite::Result<LotRecord> {
+fn lot_from_row(r: &Row<'_>) -> DbResult<LotRecord> {
     Ok(LotRecord {
         id: r.get(0)?,
         user_id: r.get(1)?,
@@ -109,7 +109,7 @@ fn lot_from_row(r: &Row<'_>) -> rusqlite::Result<LotRecord> {
 
 const TXN_COLUMNS: &str = "id, user_id, currency, type, amount, balance_after, expires_at, reference, created_at";
 
-fn txn_from_row(r: &Row<'_>) -> rusqlite::Result<PocketTransactionRecord> {
+fn txn_from_row(r: &Row<'_>) -> DbResult<PocketTransactionRecord> {
     Ok(PocketTransactionRecord {
         id: r.get(0)?,
         user_id: r.get(1)?,
@@ -127,14 +127,14 @@ const PURCHASE_COLUMNS: &str =
     "id, user_id, currency, amount, status, card_id, card_brand, card_last4, authorization_id,
     failure_code, gift_recipient, gift_message, created_at, completed_at, denominations";
 
-fn purchase_from_row(r: &Row<'_>) -> rusqlite::Result<PurchaseRecord> {
+fn purchase_from_row(r: &Row<'_>) -> DbResult<PurchaseRecord> {
     let denominations: String = r.get(14)?;
     let denominations = denominations
         .split(',')
         .filter(|s| !s.is_empty())
         .map(|s| s.parse::<i64>())
         .collect::<Result<Vec<_>, _>>()
-        .map_err(|_| rusqlite::Error::InvalidColumnType(14, "denominations".into(), rusqlite::types::Type::Text))?;
+        .map_err(|_| crate::db::DbError::Decode { column: 14, why: "denominations are not a list of numbers".into() })?;
     Ok(PurchaseRecord {
         id: r.get(0)?,
         user_id: r.get(1)?,
@@ -157,7 +157,7 @@ fn purchase_from_row(r: &Row<'_>) -> rusqlite::Result<PurchaseRecord> {
 const GIFT_CARD_COLUMNS: &str = "id, purchase_id, buyer_user_id, currency, denomination, state, code_hash, code_last4,
     expires_at, redeemed_by, redeemed_at, created_at";
 
-fn gift_card_from_row(r: &Row<'_>) -> rusqlite::Result<GiftCardRecord> {
+fn gift_card_from_row(r: &Row<'_>) -> DbResult<GiftCardRecord> {
     Ok(GiftCardRecord {
         id: r.get(0)?,
         purchase_id: r.get(1)?,
@@ -174,7 +174,7 @@ fn gift_card_from_row(r: &Row<'_>) -> rusqlite::Result<GiftCardRecord> {
     })
 }
 
-fn lots_query(conn: &rusqlite::Connection, user_id: &str) -> Result<Vec<LotRecord>, StoreError> {
+fn lots_query(conn: &Db, user_id: &str) -> Result<Vec<LotRecord>, StoreError> {
     Ok(conn
         .prepare_cached(&format!(
             "SELECT {LOT_COLUMNS} FROM pocket_lots WHERE user_id = ?1 AND amount_remaining > 0 ORDER BY id"
@@ -183,14 +183,14 @@ fn lots_query(conn: &rusqlite::Connection, user_id: &str) -> Result<Vec<LotRecor
         .collect::<Result<Vec<_>, _>>()?)
 }
 
-fn purchase_query(conn: &rusqlite::Connection, id: &str) -> Result<Option<PurchaseRecord>, StoreError> {
+fn purchase_query(conn: &Db, id: &str) -> Result<Option<PurchaseRecord>, StoreError> {
     Ok(conn
         .prepare_cached(&format!("SELECT {PURCHASE_COLUMNS} FROM gift_card_purchases WHERE id = ?1"))?
         .query_row([id], purchase_from_row)
         .optional()?)
 }
 
-fn gift_cards_of_purchase(conn: &rusqlite::Connection, purchase_id: &str) -> Result<Vec<GiftCardRecord>, StoreError> {
+fn gift_cards_of_purchase(conn: &Db, purchase_id: &str) -> Result<Vec<GiftCardRecord>, StoreError> {
     Ok(conn
         .prepare_cached(&format!("SELECT {GIFT_CARD_COLUMNS} FROM gift_cards WHERE purchase_id = ?1 ORDER BY rowid"))?
         .query_map([purchase_id], gift_card_from_row)?
@@ -205,12 +205,13 @@ impl WriteTx<'_> {
 
     /// Adds a lot; returns its id.
     pub fn insert_lot(&mut self, lot: &LotRecord) -> Result<i64, StoreError> {
-        self.conn
+        Ok(self
+            .conn
             .prepare_cached(
                 "INSERT INTO pocket_lots (user_id, currency, amount_initial, amount_remaining, amount_held, expires_at, source,
-                 created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                 created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) RETURNING id",
             )?
-            .execute(params![
+            .query_row(params![
                 lot.user_id,
                 lot.currency,
                 lot.amount_initial,
@@ -219,8 +220,7 @@ impl WriteTx<'_> {
                 lot.expires_at,
                 lot.source,
                 lot.created_at
-            ])?;
-        Ok(self.conn.last_insert_rowid())
+            ], |r| r.get(0))?)
     }
 
     /// Changes a lot's remaining and held amounts by the given deltas (the schema refuses negatives).
@@ -254,7 +254,7 @@ impl WriteTx<'_> {
         self.conn
             .prepare_cached(
                 "INSERT INTO pocket_holds (id, user_id, currency, amount, transfer_id, state, reference, created_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT DO NOTHING",
             )?
             .execute(params![
                 hold.id,
@@ -266,7 +266,7 @@ impl WriteTx<'_> {
                 hold.reference,
                 hold.created_at
             ])
-            .map_err(|e| duplicate_or(e, "pocket hold"))?;
+            .map_err(|e| duplicate_or(e, "pocket hold")).and_then(|n| inserted_or_duplicate(n, "pocket hold"))?;
         let mut part =
             self.conn.prepare_cached("INSERT INTO pocket_hold_parts (hold_id, lot_id, amount) VALUES (?1, ?2, ?3)")?;
         for (lot_id, amount) in parts {
@@ -336,20 +336,23 @@ impl WriteTx<'_> {
 
     /// Appends a history line; returns its id.
     pub fn insert_pocket_transaction(&mut self, t: &PocketTransactionRecord) -> Result<i64, StoreError> {
-        self.conn
+        Ok(self
+            .conn
             .prepare_cached(
                 "INSERT INTO pocket_transactions (user_id, currency, type, amount, balance_after, expires_at, reference, created_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) RETURNING id",
             )?
-            .execute(params![t.user_id, t.currency, t.kind, t.amount, t.balance_after, t.expires_at, t.reference, t.created_at])?;
-        Ok(self.conn.last_insert_rowid())
+            .query_row(
+                params![t.user_id, t.currency, t.kind, t.amount, t.balance_after, t.expires_at, t.reference, t.created_at],
+                |r| r.get(0),
+            )?)
     }
 
     /// Records a purchase.
     pub fn insert_purchase(&mut self, p: &PurchaseRecord) -> Result<(), StoreError> {
         self.conn
             .prepare_cached(&format!(
-                "INSERT INTO gift_card_purchases ({PURCHASE_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)"
+                "INSERT INTO gift_card_purchases ({PURCHASE_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15) ON CONFLICT DO NOTHING"
             ))?
             .execute(params![
                 p.id,
@@ -368,7 +371,7 @@ impl WriteTx<'_> {
                 p.completed_at,
                 p.denominations.iter().map(i64::to_string).collect::<Vec<_>>().join(",")
             ])
-            .map_err(|e| duplicate_or(e, "purchase"))?;
+            .map_err(|e| duplicate_or(e, "purchase")).and_then(|n| inserted_or_duplicate(n, "purchase"))?;
         Ok(())
     }
 
@@ -421,7 +424,7 @@ impl WriteTx<'_> {
     pub fn insert_gift_card(&mut self, g: &GiftCardRecord) -> Result<(), StoreError> {
         self.conn
             .prepare_cached(&format!(
-                "INSERT INTO gift_cards ({GIFT_CARD_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)"
+                "INSERT INTO gift_cards ({GIFT_CARD_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) ON CONFLICT DO NOTHING"
             ))?
             .execute(params![
                 g.id,
@@ -437,7 +440,7 @@ impl WriteTx<'_> {
                 g.redeemed_at,
                 g.created_at
             ])
-            .map_err(|e| duplicate_or(e, "gift card code"))?;
+            .map_err(|e| duplicate_or(e, "gift card code")).and_then(|n| inserted_or_duplicate(n, "gift card code"))?;
         Ok(())
     }
 
@@ -625,18 +628,18 @@ impl ReadTx<'_> {
             .conn
             .prepare(
                 "SELECT a.owner, a.currency, a.credits_posted - a.debits_posted, a.debits_pending,
-                        COALESCE(SUM(l.amount_remaining), 0), COALESCE(SUM(l.amount_held), 0)
+                        CAST(COALESCE(SUM(l.amount_remaining), 0) AS BIGINT), CAST(COALESCE(SUM(l.amount_held), 0) AS BIGINT)
                    FROM ledger_accounts a LEFT JOIN pocket_lots l ON l.user_id = a.owner AND l.currency = a.currency
                   WHERE a.kind = 'pocket' AND a.owner IS NOT NULL GROUP BY a.id",
             )?
-            .query_map([], |r| {
+            .query_map((), |r| {
                 Ok((
-                    r.get::<_, String>(0)?,
-                    r.get::<_, String>(1)?,
-                    r.get::<_, i64>(2)?,
-                    r.get::<_, i64>(3)?,
-                    r.get::<_, i64>(4)?,
-                    r.get::<_, i64>(5)?,
+                    r.get::<String>(0)?,
+                    r.get::<String>(1)?,
+                    r.get::<i64>(2)?,
+                    r.get::<i64>(3)?,
+                    r.get::<i64>(4)?,
+                    r.get::<i64>(5)?,
                 ))
             })?
             .collect::<Result<Vec<_>, _>>()?;

@@ -1,9 +1,9 @@
 //! Persistence of the shop: products (with stock that is never oversold), orders and their items,
 //! payments and every attempt to pay.
 
-use rusqlite::{params, OptionalExtension, Row};
+use crate::db::{params, Db, DbResult, OptionalExtension, Row};
 
-use crate::ledger::duplicate_or;
+use crate::ledger::{duplicate_or, inserted_or_duplicate};
 use crate::{ReadTx, StoreError, WriteTx};
 
 /// A product as stored.
@@ -104,7 +104,7 @@ pub struct AttemptRecord {
 
 const PRODUCT_COLUMNS: &str = "id, merchant_id, name, description, amount, currency, stock, created_at";
 
-fn product_from_row(r: &Row<'_>) -> rusqlite::Result<ProductRecord> {
+fn product_from_row(r: &Row<'_>) -> DbResult<ProductRecord> {
     Ok(ProductRecord {
         id: r.get(0)?,
         merchant_id: r.get(1)?,
@@ -121,7 +121,7 @@ const ORDER_COLUMNS: &str = "id, number, buyer_user_id, merchant_id, status, amo
     ship_line2, ship_city, ship_state, ship_postal_code, ship_country, carrier, tracking_number, cancel_reason, created_at,
     paid_at, shipped_at, delivered_at, completed_at, canceled_at";
 
-fn order_from_row(r: &Row<'_>) -> rusqlite::Result<OrderRecord> {
+fn order_from_row(r: &Row<'_>) -> DbResult<OrderRecord> {
     Ok(OrderRecord {
         id: r.get(0)?,
         number: r.get(1)?,
@@ -155,7 +155,7 @@ const PAYMENT_COLUMNS: &str =
     attempt_in_progress, last_error_code, last_decline_code, last_error_message, created_at, updated_at,
     presentment_amount, presentment_currency, fx_rate";
 
-fn payment_from_row(r: &Row<'_>) -> rusqlite::Result<PaymentRecord> {
+fn payment_from_row(r: &Row<'_>) -> DbResult<PaymentRecord> {
     Ok(PaymentRecord {
         id: r.get(0)?,
         order_id: r.get(1)?,
@@ -180,9 +180,9 @@ fn payment_from_row(r: &Row<'_>) -> rusqlite::Result<PaymentRecord> {
         created_at: r.get(20)?,
         updated_at: r.get(21)?,
         presentment: match (
-            r.get::<_, Option<i64>>(22)?,
-            r.get::<_, Option<String>>(23)?,
-            r.get::<_, Option<String>>(24)?,
+            r.get::<Option<i64>>(22)?,
+            r.get::<Option<String>>(23)?,
+            r.get::<Option<String>>(24)?,
         ) {
             (Some(a), Some(c), Some(rate)) => Some((a, c, rate)),
             _ => None,
@@ -193,7 +193,7 @@ fn payment_from_row(r: &Row<'_>) -> rusqlite::Result<PaymentRecord> {
 const ATTEMPT_COLUMNS: &str = "id, payment_id, status, pocket_amount, card_amount, card_id, card_brand, card_last4,
     authorization_id, error_code, decline_code, created_at";
 
-fn attempt_from_row(r: &Row<'_>) -> rusqlite::Result<AttemptRecord> {
+fn attempt_from_row(r: &Row<'_>) -> DbResult<AttemptRecord> {
     Ok(AttemptRecord {
         id: r.get(0)?,
         payment_id: r.get(1)?,
@@ -210,14 +210,14 @@ fn attempt_from_row(r: &Row<'_>) -> rusqlite::Result<AttemptRecord> {
     })
 }
 
-fn order_query(conn: &rusqlite::Connection, id: &str) -> Result<Option<OrderRecord>, StoreError> {
+fn order_query(conn: &Db, id: &str) -> Result<Option<OrderRecord>, StoreError> {
     Ok(conn
         .prepare_cached(&format!("SELECT {ORDER_COLUMNS} FROM orders WHERE id = ?1"))?
         .query_row([id], order_from_row)
         .optional()?)
 }
 
-fn items_query(conn: &rusqlite::Connection, order_id: &str) -> Result<Vec<OrderItemRecord>, StoreError> {
+fn items_query(conn: &Db, order_id: &str) -> Result<Vec<OrderItemRecord>, StoreError> {
     Ok(conn
         .prepare_cached(
             "SELECT product_id, name, unit_amount, quantity FROM order_items WHERE order_id = ?1 ORDER BY product_id",
@@ -228,21 +228,21 @@ fn items_query(conn: &rusqlite::Connection, order_id: &str) -> Result<Vec<OrderI
         .collect::<Result<Vec<_>, _>>()?)
 }
 
-fn payment_by_order_query(conn: &rusqlite::Connection, order_id: &str) -> Result<Option<PaymentRecord>, StoreError> {
+fn payment_by_order_query(conn: &Db, order_id: &str) -> Result<Option<PaymentRecord>, StoreError> {
     Ok(conn
         .prepare_cached(&format!("SELECT {PAYMENT_COLUMNS} FROM payments WHERE order_id = ?1"))?
         .query_row([order_id], payment_from_row)
         .optional()?)
 }
 
-fn payment_query(conn: &rusqlite::Connection, id: &str) -> Result<Option<PaymentRecord>, StoreError> {
+fn payment_query(conn: &Db, id: &str) -> Result<Option<PaymentRecord>, StoreError> {
     Ok(conn
         .prepare_cached(&format!("SELECT {PAYMENT_COLUMNS} FROM payments WHERE id = ?1"))?
         .query_row([id], payment_from_row)
         .optional()?)
 }
 
-fn attempts_query(conn: &rusqlite::Connection, payment_id: &str) -> Result<Vec<AttemptRecord>, StoreError> {
+fn attempts_query(conn: &Db, payment_id: &str) -> Result<Vec<AttemptRecord>, StoreError> {
     Ok(conn
         .prepare_cached(&format!(
             "SELECT {ATTEMPT_COLUMNS} FROM payment_attempts WHERE payment_id = ?1 ORDER BY created_at, rowid"
@@ -257,7 +257,7 @@ impl WriteTx<'_> {
         let v: i64 = self
             .conn
             .prepare_cached(
-                "INSERT INTO counters (name, value) VALUES (?1, 1) ON CONFLICT(name) DO UPDATE SET value = value + 1
+                "INSERT INTO counters (name, value) VALUES (?1, 1) ON CONFLICT(name) DO UPDATE SET value = counters.value + 1
                  RETURNING value",
             )?
             .query_row([name], |r| r.get(0))?;
@@ -268,10 +268,10 @@ impl WriteTx<'_> {
     pub fn insert_product(&mut self, p: &ProductRecord) -> Result<(), StoreError> {
         self.conn
             .prepare_cached(&format!(
-                "INSERT INTO products ({PRODUCT_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"
+                "INSERT INTO products ({PRODUCT_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT DO NOTHING"
             ))?
             .execute(params![p.id, p.merchant_id, p.name, p.description, p.amount, p.currency, p.stock, p.created_at])
-            .map_err(|e| duplicate_or(e, "product"))?;
+            .map_err(|e| duplicate_or(e, "product")).and_then(|n| inserted_or_duplicate(n, "product"))?;
         Ok(())
     }
 
@@ -317,7 +317,7 @@ impl WriteTx<'_> {
         self.conn
             .prepare_cached(&format!(
                 "INSERT INTO orders ({ORDER_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15,
-                 ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23)"
+                 ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23) ON CONFLICT DO NOTHING"
             ))?
             .execute(params![
                 o.id,
@@ -344,7 +344,7 @@ impl WriteTx<'_> {
                 o.completed_at,
                 o.canceled_at
             ])
-            .map_err(|e| duplicate_or(e, "order"))?;
+            .map_err(|e| duplicate_or(e, "order")).and_then(|n| inserted_or_duplicate(n, "order"))?;
         let mut item = self.conn.prepare_cached(
             "INSERT INTO order_items (order_id, product_id, name, unit_amount, quantity) VALUES (?1, ?2, ?3, ?4, ?5)",
         )?;
@@ -393,7 +393,7 @@ impl WriteTx<'_> {
         self.conn
             .prepare_cached(&format!(
                 "INSERT INTO payments ({PAYMENT_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14,
-                 ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25)"
+                 ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25) ON CONFLICT DO NOTHING"
             ))?
             .execute(params![
                 p.id,
@@ -422,7 +422,7 @@ impl WriteTx<'_> {
                 p.presentment.as_ref().map(|x| x.1.clone()),
                 p.presentment.as_ref().map(|x| x.2.clone())
             ])
-            .map_err(|e| duplicate_or(e, "payment"))?;
+            .map_err(|e| duplicate_or(e, "payment")).and_then(|n| inserted_or_duplicate(n, "payment"))?;
         Ok(())
     }
 
@@ -565,8 +565,12 @@ impl WriteTx<'_> {
     pub fn put_challenge(&mut self, c: &ChallengeRecord) -> Result<(), StoreError> {
         self.conn
             .prepare_cached(
-                "INSERT OR REPLACE INTO payment_challenges (payment_id, attempt_id, code_hash, amount, currency, expires_at,
-                 attempts_left, sent_at, channel, recipient, reasons, sends) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+                "INSERT INTO payment_challenges (payment_id, attempt_id, code_hash, amount, currency, expires_at,
+                 attempts_left, sent_at, channel, recipient, reasons, sends) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
+                 ON CONFLICT (payment_id) DO UPDATE SET attempt_id = excluded.attempt_id, code_hash = excluded.code_hash,
+                 amount = excluded.amount, currency = excluded.currency, expires_at = excluded.expires_at,
+                 attempts_left = excluded.attempts_left, sent_at = excluded.sent_at, channel = excluded.channel,
+                 recipient = excluded.recipient, reasons = excluded.reasons, sends = excluded.sends",
             )?
             .execute(params![
                 c.payment_id,
@@ -614,7 +618,7 @@ impl WriteTx<'_> {
         Ok(self
             .conn
             .prepare_cached(
-                "SELECT COALESCE(SUM(amount), 0) FROM payment_spending WHERE buyer_user_id = ?1 AND currency = ?2 AND day >= ?3",
+                "SELECT CAST(COALESCE(SUM(amount), 0) AS BIGINT) FROM payment_spending WHERE buyer_user_id = ?1 AND currency = ?2 AND day >= ?3",
             )?
             .query_row(params![buyer_user_id, currency, first_day], |r| r.get(0))?)
     }
@@ -638,7 +642,8 @@ impl WriteTx<'_> {
     /// Sets the rate from one currency to another.
     pub fn put_fx_rate(&mut self, from: &str, to: &str, rate: &str, now: i64) -> Result<(), StoreError> {
         self.conn
-            .prepare_cached("INSERT OR REPLACE INTO fx_rates (from_currency, to_currency, rate, updated_at) VALUES (?1, ?2, ?3, ?4)")?
+            .prepare_cached("INSERT INTO fx_rates (from_currency, to_currency, rate, updated_at) VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT (from_currency, to_currency) DO UPDATE SET rate = excluded.rate, updated_at = excluded.updated_at")?
             .execute(params![from, to, rate, now])?;
         Ok(())
     }
@@ -688,7 +693,7 @@ impl ReadTx<'_> {
                 "SELECT from_currency, to_currency, rate, updated_at FROM fx_rates
                   ORDER BY from_currency, to_currency LIMIT 1000",
             )?
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
+            .query_map((), |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
             .collect::<Result<Vec<_>, _>>()?)
     }
 
@@ -725,7 +730,7 @@ pub struct RefundRecord {
 const REFUND_COLUMNS: &str = "id, order_id, payment_id, amount, pocket_amount, card_amount, card_presentment_amount,
     destination, status, issuer_refund_id, expected_at, reason, created_by, created_at, settled_at";
 
-fn refund_from_row(r: &Row<'_>) -> rusqlite::Result<RefundRecord> {
+fn refund_from_row(r: &Row<'_>) -> DbResult<RefundRecord> {
     Ok(RefundRecord {
         id: r.get(0)?,
         order_id: r.get(1)?,
@@ -745,7 +750,7 @@ fn refund_from_row(r: &Row<'_>) -> rusqlite::Result<RefundRecord> {
     })
 }
 
-fn refunds_query(conn: &rusqlite::Connection, order_id: &str) -> Result<Vec<RefundRecord>, StoreError> {
+fn refunds_query(conn: &Db, order_id: &str) -> Result<Vec<RefundRecord>, StoreError> {
     Ok(conn
         .prepare_cached(&format!(
             "SELECT {REFUND_COLUMNS} FROM refunds WHERE order_id = ?1 ORDER BY created_at, rowid"
@@ -935,20 +940,20 @@ impl ReadTx<'_> {
         Ok(self
             .conn
             .prepare("SELECT id, amount, amount_captured, amount_refunded FROM payments WHERE amount_captured > amount OR amount_refunded > amount_captured")?
-            .query_map([], |r| {
+            .query_map((), |r| {
                 Ok(format!(
                     "payment {}: authorized {}, captured {}, refunded {}",
-                    r.get::<_, String>(0)?,
-                    r.get::<_, i64>(1)?,
-                    r.get::<_, i64>(2)?,
-                    r.get::<_, i64>(3)?
+                    r.get::<String>(0)?,
+                    r.get::<i64>(1)?,
+                    r.get::<i64>(2)?,
+                    r.get::<i64>(3)?
                 ))
             })?
             .collect::<Result<Vec<_>, _>>()?)
     }
 }
 
-fn challenge_query(conn: &rusqlite::Connection, payment_id: &str) -> Result<Option<ChallengeRecord>, StoreError> {
+fn challenge_query(conn: &Db, payment_id: &str) -> Result<Option<ChallengeRecord>, StoreError> {
     Ok(conn
         .prepare_cached(
             "SELECT payment_id, attempt_id, code_hash, amount, currency, expires_at, attempts_left, sent_at, channel,

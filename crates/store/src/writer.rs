@@ -9,16 +9,34 @@
 //! checkpoint never loses a committed batch. Readers may see a batch a moment before it is durable
 //! (between its commit and its sync); only a power loss in that moment could take it back, and no
 //! command of it has been answered then.
+//!
+//! On PostgreSQL each process has such a writer, and the commit itself is durable (and, with a
+//! synchronous standby, replicated) before it returns, so there is no syncer. A batch first locks the
+//! one row of `store_writer`: the batches of all processes apply one at a time, each sees every batch
+//! committed before it, and the account cache is emptied at the start of each batch (another process
+//! may have moved the balances since). So a command sees exactly what it would see with one process,
+//! no two batches can deadlock, and no conflict ever needs a command run twice. The lock is held for
+//! one batch of up to `pg_batch_size_max` commands (one savepoint each, below PostgreSQL's 64 cached
+//! subtransactions); what runs outside it (HTTP, JSON, password hashing, issuer calls, reads) runs in
+//! parallel across processes.
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use rusqlite::Connection;
 use tokio::sync::{mpsc, oneshot};
 
+use crate::db::Db;
 use crate::ledger::LedgerCache;
 use crate::{StoreConfig, StoreError};
+
+/// What the writer writes to.
+pub(crate) enum Engine {
+    /// A SQLite file, with the log the syncer makes durable.
+    Sqlite { wal_path: PathBuf },
+    /// A PostgreSQL server (the writer reconnects to it if the connection breaks).
+    Postgres { target: crate::pg::Target },
+}
 
 /// A command waiting for the writer.
 pub(crate) trait Job: Send {
@@ -96,22 +114,40 @@ pub const SYNC_QUEUE_BATCHES_MAX: usize = 4;
 /// Committed batches on their way to the syncer.
 type Committed = std::sync::mpsc::SyncSender<Vec<Box<dyn Job>>>;
 
-/// Starts the writer thread on `conn`, and the syncer of `wal_path` (the database's log).
-pub(crate) fn start(conn: Connection, config: &StoreConfig, wal_path: PathBuf) -> Result<WriterHandle, StoreError> {
-    conn.pragma_update(None, "synchronous", "NORMAL")?;
+/// Starts the writer thread on `conn` and, on SQLite, the syncer of the database's log.
+pub(crate) fn start(engine: Engine, conn: Db, config: &StoreConfig) -> Result<WriterHandle, StoreError> {
     let (queue, receiver) = mpsc::channel(config.queue_depth_max.max(1));
-    let limits = Limits {
+    let mut limits = Limits {
         batch_size_max: config.batch_size_max.max(1),
         batch_wait_max: config.batch_wait_max,
         account_cache_entries_max: config.account_cache_entries_max,
     };
-    let (committed, to_sync) = std::sync::mpsc::sync_channel::<Vec<Box<dyn Job>>>(SYNC_QUEUE_BATCHES_MAX);
-    let syncer =
-        std::thread::Builder::new().name("pocketpay-sync".into()).spawn(move || sync_batches(&wal_path, &to_sync))?;
-    std::thread::Builder::new()
-        .name("pocketpay-writer".into())
-        .spawn(move || run(conn, receiver, limits, committed, syncer))?;
+    let sink = match engine {
+        Engine::Sqlite { wal_path } => {
+            if let Db::Lite(c) = &conn {
+                c.pragma_update(None, "synchronous", "NORMAL")?;
+            }
+            let (committed, to_sync) = std::sync::mpsc::sync_channel::<Vec<Box<dyn Job>>>(SYNC_QUEUE_BATCHES_MAX);
+            let syncer = std::thread::Builder::new()
+                .name("pocketpay-sync".into())
+                .spawn(move || sync_batches(&wal_path, &to_sync))?;
+            Sink::Syncer { committed, syncer }
+        }
+        Engine::Postgres { target } => {
+            limits.batch_size_max = config.pg_batch_size_max.clamp(1, 60);
+            Sink::Postgres { target }
+        }
+    };
+    std::thread::Builder::new().name("pocketpay-writer".into()).spawn(move || run(conn, receiver, limits, sink))?;
     Ok(WriterHandle { queue })
+}
+
+/// Where a committed batch goes before its commands are answered.
+enum Sink {
+    /// SQLite: to the syncer, which answers once the log is on disk.
+    Syncer { committed: Committed, syncer: std::thread::JoinHandle<()> },
+    /// PostgreSQL: the commit was durable; answer at once.
+    Postgres { target: crate::pg::Target },
 }
 
 /// The syncer: waits for a committed batch, takes every other one already committed, makes the log
@@ -155,13 +191,7 @@ struct Limits {
     account_cache_entries_max: usize,
 }
 
-fn run(
-    conn: Connection,
-    mut receiver: mpsc::Receiver<Message>,
-    limits: Limits,
-    committed: Committed,
-    syncer: std::thread::JoinHandle<()>,
-) {
+fn run(mut conn: Db, mut receiver: mpsc::Receiver<Message>, limits: Limits, sink: Sink) {
     let mut cache = LedgerCache::new(limits.account_cache_entries_max);
     let waiter = tokio::runtime::Builder::new_current_thread().enable_time().build().ok();
     let mut batch: Vec<Box<dyn Job>> = Vec::with_capacity(limits.batch_size_max);
@@ -198,11 +228,23 @@ fn run(
                 }
             }
         }
-        apply_batch(&conn, &mut cache, &mut batch, &committed);
+        match &sink {
+            Sink::Syncer { committed, .. } => apply_batch(&conn, &mut cache, &mut batch, committed),
+            Sink::Postgres { target } => {
+                if crate::pg::apply_batch(&conn, &mut cache, &mut batch) {
+                    // The connection broke: the next batch runs on a new one.
+                    if let Some(fresh) = target.reconnect("writer") {
+                        conn = fresh;
+                    }
+                }
+            }
+        }
     }
     // Every committed batch is synced and answered before the store says it has stopped.
-    drop(committed);
-    let _ = syncer.join();
+    if let Sink::Syncer { committed, syncer } = sink {
+        drop(committed);
+        let _ = syncer.join();
+    }
     drop(conn);
     if let Some(ack) = shutdown {
         let _ = ack.send(());
@@ -211,15 +253,15 @@ fn run(
 
 /// Applies and commits one batch and hands it to the syncer, which answers its commands once it is
 /// durable; a batch that could not commit is answered at once, with the error.
-fn apply_batch(conn: &Connection, cache: &mut LedgerCache, batch: &mut Vec<Box<dyn Job>>, committed: &Committed) {
+fn apply_batch(conn: &Db, cache: &mut LedgerCache, batch: &mut Vec<Box<dyn Job>>, committed: &Committed) {
     let outcome = (|| -> Result<(), StoreError> {
-        conn.prepare_cached("BEGIN IMMEDIATE")?.execute([])?;
+        conn.control("BEGIN IMMEDIATE")?;
         let mut tx = WriteTx { conn, cache: &mut *cache, depth: 0 };
         for job in batch.iter_mut() {
             job.run(&mut tx);
         }
         cache.flush(conn)?;
-        conn.prepare_cached("COMMIT")?.execute([])?;
+        conn.control("COMMIT")?;
         Ok(())
     })();
     let commit_error = match outcome {
@@ -238,7 +280,7 @@ fn apply_batch(conn: &Connection, cache: &mut LedgerCache, batch: &mut Vec<Box<d
         }
         Err(e) => {
             tracing::error!(error = %e, commands = batch.len(), "batch not committed; every command in it fails");
-            let _ = conn.execute_batch("ROLLBACK");
+            let _ = conn.control("ROLLBACK");
             cache.clear();
             Some(e.to_string())
         }
@@ -250,9 +292,9 @@ fn apply_batch(conn: &Connection, cache: &mut LedgerCache, batch: &mut Vec<Box<d
 
 /// The transaction a command runs in. Everything it writes commits with its batch, or not at all.
 pub struct WriteTx<'c> {
-    pub(crate) conn: &'c Connection,
+    pub(crate) conn: &'c Db,
     pub(crate) cache: &'c mut LedgerCache,
-    depth: u32,
+    pub(crate) depth: u32,
 }
 
 impl WriteTx<'_> {
@@ -270,7 +312,7 @@ impl WriteTx<'_> {
         E: From<StoreError>,
     {
         let name = format!("sp{}", self.depth);
-        if let Err(e) = self.conn.prepare_cached(&format!("SAVEPOINT {name}")).and_then(|mut s| s.execute([])) {
+        if let Err(e) = self.conn.control(&format!("SAVEPOINT {name}")) {
             return Err(E::from(StoreError::from(e)));
         }
         let mark = self.cache.mark();
@@ -285,13 +327,10 @@ impl WriteTx<'_> {
             }
         };
         let end = if result.is_ok() {
-            self.conn.prepare_cached(&format!("RELEASE {name}")).and_then(|mut s| s.execute([]))
+            self.conn.control(&format!("RELEASE {name}"))
         } else {
             self.cache.rollback_to(mark);
-            self.conn
-                .prepare_cached(&format!("ROLLBACK TO {name}"))
-                .and_then(|mut s| s.execute([]))
-                .and_then(|_| self.conn.prepare_cached(&format!("RELEASE {name}")).and_then(|mut s| s.execute([])))
+            self.conn.control(&format!("ROLLBACK TO {name}")).and_then(|_| self.conn.control(&format!("RELEASE {name}")))
         };
         match end {
             Ok(_) => result,

@@ -88,6 +88,8 @@ impl TestApp {
     /// Starts a server on `dir` (a restart when the directory holds a previous server's data).
     pub async fn spawn_at(dir: std::path::PathBuf, adjust: impl FnOnce(&mut ServerConfig)) -> Self {
         let mut config = ServerConfig::new(Mode::Test, &dir);
+        // POCKETPAY_TEST_DATABASE_URL runs the suite on PostgreSQL, a database per test.
+        config.database_url = store::test_database_url(&dir);
         config.operator_bootstrap = Some((OPERATOR_EMAIL.into(), OPERATOR_PASSWORD.into()));
         config.worker_interval_ms = 50;
         adjust(&mut config);
