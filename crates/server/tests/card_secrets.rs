@@ -64,9 +64,19 @@ async fn no_card_number_or_security_code_in_files_logs_or_responses() {
             files.push((entry.path().display().to_string(), std::fs::read(entry.path()).unwrap_or_default()));
         }
     }
-    assert!(
-        files.iter().any(|(p, _)| p.ends_with("pocketpay.db")) && files.iter().any(|(p, _)| p.ends_with("issuer.db"))
-    );
+    // On PostgreSQL the database is not a file in the directory: read all of it as a dump.
+    if let Some(url) = store::test_database_url(&dir) {
+        let dump = std::process::Command::new("pg_dump")
+            .args(["--data-only", "--dbname", &url])
+            .output()
+            .unwrap_or_else(|e| panic!("pg_dump: {e}"));
+        assert!(dump.status.success(), "pg_dump: {}", String::from_utf8_lossy(&dump.stderr));
+        assert!(dump.stdout.windows(5).any(|w| w == b"cards"), "the dump holds the cards table");
+        files.push(("the PostgreSQL database".into(), dump.stdout));
+    } else {
+        assert!(files.iter().any(|(p, _)| p.ends_with("pocketpay.db")));
+    }
+    assert!(files.iter().any(|(p, _)| p.ends_with("issuer.db")));
     let logs = without_timings(&captured.text());
     assert!(logs.contains("/v1/cards"), "the flow was logged: {}", &logs[..logs.len().min(2000)]);
     for (number, cvc) in cards {

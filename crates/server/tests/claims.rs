@@ -397,7 +397,7 @@ async fn a_claim_refund_interrupted_by_a_crash_is_finished_once_by_the_job() {
 
     // The state a crash leaves between a decision for the buyer and its refund.
     let dir = app.stop().await;
-    let store = store::Store::open(store::StoreConfig::new(dir.join("pocketpay.db"))).unwrap_or_else(|e| panic!("{e}"));
+    let store = store::Store::open(store::test_config(&dir)).unwrap_or_else(|e| panic!("{e}"));
     let cid = id.clone();
     store
         .write(move |tx| -> Result<(), store::StoreError> {

@@ -456,13 +456,19 @@ async fn a_retried_refund_whose_answer_was_lost_is_not_made_twice() {
     assert_eq!(pocket_available(&app, &buyer).await, 3500);
     // What a crash between the refund's first step and its answer leaves: the key bound to the
     // refund, no answer recorded.
-    tamper(
-        &app,
-        &format!(
+    // (The newest record: SQLite's last rowid; on PostgreSQL, the row the latest transaction wrote.)
+    let sql = if std::env::var(store::TEST_DATABASE_URL).is_ok_and(|u| !u.is_empty()) {
+        format!(
+            "UPDATE idempotency_records SET status = 0, sealed_body = convert_to('{refund_id}', 'UTF8')
+              WHERE key_hash = (SELECT key_hash FROM idempotency_records ORDER BY xmin::text::bigint DESC LIMIT 1)"
+        )
+    } else {
+        format!(
             "UPDATE idempotency_records SET status = 0, sealed_body = CAST('{refund_id}' AS BLOB)
               WHERE rowid = (SELECT max(rowid) FROM idempotency_records)"
-        ),
-    );
+        )
+    };
+    tamper(&app, &sql);
     let retried = app.call(Method::POST, &path, Some(&key), Some("refund-key-1"), Some(body.clone())).await;
     assert_eq!(retried.status, StatusCode::CREATED, "{}", retried.body);
     assert_eq!(retried.body["id"], refund_id.as_str(), "the same refund, resumed");

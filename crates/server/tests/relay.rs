@@ -81,15 +81,14 @@ fn assert_signed(headers: &HeaderMap, body: &[u8]) {
 }
 
 fn outbox_row(dir: &std::path::Path, id: i64) -> (String, Option<String>, Option<i64>, i64) {
-    let conn = rusqlite::Connection::open_with_flags(
-        dir.join("pocketpay.db"),
-        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    let row = store::row_for_tests(
+        &dir.join("pocketpay.db"),
+        "SELECT body, code, delivered_at, attempts FROM outbox WHERE id = ?1",
+        id,
     )
     .unwrap_or_else(|e| panic!("{e}"));
-    conn.query_row("SELECT body, code, delivered_at, attempts FROM outbox WHERE id = ?1", [id], |r| {
-        Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
-    })
-    .unwrap_or_else(|e| panic!("{e}"))
+    let number = |v: &Option<String>| v.as_deref().and_then(|t| t.parse::<i64>().ok());
+    (row[0].clone().unwrap_or_default(), row[1].clone(), number(&row[2]), number(&row[3]).unwrap_or(-1))
 }
 
 fn message_id(body: &Value) -> i64 {

@@ -119,7 +119,9 @@ impl WriteTx<'_> {
     /// Inserts a user; a taken email answers `Duplicate("email")`.
     pub fn insert_user(&mut self, user: &UserRecord) -> Result<(), StoreError> {
         self.conn
-            .prepare_cached(&format!("INSERT INTO users ({USER_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) ON CONFLICT DO NOTHING"))?
+            .prepare_cached(&format!(
+                "INSERT INTO users ({USER_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) ON CONFLICT DO NOTHING"
+            ))?
             .execute(params![
                 user.id,
                 user.email,
@@ -131,7 +133,8 @@ impl WriteTx<'_> {
                 user.currency,
                 user.created_at
             ])
-            .map_err(|e| duplicate_or(e, "email")).and_then(|n| inserted_or_duplicate(n, "email"))?;
+            .map_err(|e| duplicate_or(e, "email"))
+            .and_then(|n| inserted_or_duplicate(n, "email"))?;
         Ok(())
     }
 

@@ -306,11 +306,7 @@ impl WriteTx<'_> {
     }
 }
 
-fn card_by_fingerprint_query(
-    conn: &Db,
-    user_id: &str,
-    fingerprint: &str,
-) -> Result<Option<CardRecord>, StoreError> {
+fn card_by_fingerprint_query(conn: &Db, user_id: &str, fingerprint: &str) -> Result<Option<CardRecord>, StoreError> {
     Ok(conn
         .prepare_cached(&format!(
             "SELECT {CARD_COLUMNS} FROM cards WHERE user_id = ?1 AND fingerprint = ?2 AND deleted_at IS NULL"

@@ -39,9 +39,7 @@ impl DbError {
     /// True when a unique (or primary-key) constraint refused the write.
     pub fn is_unique_violation(&self) -> bool {
         match self {
-            DbError::Sqlite(rusqlite::Error::SqliteFailure(f, _)) => {
-                f.code == rusqlite::ErrorCode::ConstraintViolation
-            }
+            DbError::Sqlite(rusqlite::Error::SqliteFailure(f, _)) => f.code == rusqlite::ErrorCode::ConstraintViolation,
             DbError::Postgres(e) => e.code() == Some(&postgres::error::SqlState::UNIQUE_VIOLATION),
             _ => false,
         }
@@ -341,6 +339,21 @@ impl<T: FromValue> FromValue for Option<T> {
     }
 }
 
+/// Any column, as text (tests read rows of any shape with it).
+pub struct AsText(pub Option<String>);
+
+impl FromValue for AsText {
+    fn from_owned(value: Owned, _: usize) -> DbResult<Self> {
+        Ok(AsText(match value {
+            Owned::Null => None,
+            Owned::Int(i) => Some(i.to_string()),
+            Owned::Real(r) => Some(r.to_string()),
+            Owned::Text(t) => Some(t),
+            Owned::Blob(b) => Some(String::from_utf8_lossy(&b).into_owned()),
+        }))
+    }
+}
+
 /// A row of a result.
 pub enum Row<'r> {
     Lite(&'r rusqlite::Row<'r>),
@@ -348,6 +361,14 @@ pub enum Row<'r> {
 }
 
 impl Row<'_> {
+    /// How many columns the row has.
+    pub fn column_count(&self) -> usize {
+        match self {
+            Row::Lite(r) => r.as_ref().column_count(),
+            Row::Pg(r) => r.len(),
+        }
+    }
+
     /// The value of column `idx` (from 0).
     pub fn get<T: FromValue>(&self, idx: usize) -> DbResult<T> {
         let owned = match self {
@@ -422,7 +443,11 @@ impl<'a> FromSql<'a> for Numeric {
                 continue;
             }
             value = value
-                .checked_add(digit.checked_mul(10_000_i128.checked_pow(power as u32).ok_or("numeric too large")?).ok_or("numeric too large")?)
+                .checked_add(
+                    digit
+                        .checked_mul(10_000_i128.checked_pow(power as u32).ok_or("numeric too large")?)
+                        .ok_or("numeric too large")?,
+                )
                 .ok_or("numeric too large")?;
         }
         // Trailing zero groups are not stored: the weight says how many there are.

@@ -8,12 +8,12 @@
 
 use std::collections::{HashMap, HashSet};
 
+use crate::db::{params, Db, DbResult, OptionalExtension, Row};
 use domain::ledger::{
     apply, Account, AccountFlags, AccountId, InvariantChecker, InvariantReport, LedgerError, PendingState, Submitted,
     Transfer, TransferId, TransferKind, TransferRequest, UnixSeconds,
 };
 use domain::money::Currency;
-use crate::db::{params, Db, DbResult, OptionalExtension, Row};
 
 use crate::{ReadTx, StoreError, WriteTx};
 
@@ -527,9 +527,35 @@ impl ReadTx<'_> {
 /// Opens a connection to tamper with a database in tests of the invariant checker.
 #[doc(hidden)]
 pub fn tamper_for_tests(path: &std::path::Path, sql: &str) -> Result<(), StoreError> {
+    // With POCKETPAY_TEST_DATABASE_URL, the test's database is on PostgreSQL (named after its directory).
+    if let Some(url) = path.parent().and_then(crate::test_database_url) {
+        return crate::pg::blocking(|| {
+            crate::pg::Target::parse(&url)?.connect("test")?.execute_batch(sql)?;
+            Ok(())
+        });
+    }
     let conn = rusqlite::Connection::open(path).map_err(crate::db::DbError::from)?;
     conn.execute_batch(sql).map_err(crate::db::DbError::from)?;
     Ok(())
+}
+
+/// Reads one row of any query in a test's database (SQLite file or PostgreSQL), each column as
+/// text (`None` for NULL).
+#[doc(hidden)]
+pub fn row_for_tests(path: &std::path::Path, sql: &str, param: i64) -> Result<Vec<Option<String>>, StoreError> {
+    let read = |db: &Db| -> Result<Vec<Option<String>>, StoreError> {
+        Ok(db.query_row(sql, [param], |r| {
+            let mut out = Vec::new();
+            for i in 0..r.column_count() {
+                out.push(r.get::<crate::db::AsText>(i)?.0);
+            }
+            Ok(out)
+        })?)
+    };
+    if let Some(url) = path.parent().and_then(crate::test_database_url) {
+        return crate::pg::blocking(|| read(&crate::pg::Target::parse(&url)?.connect("test")?));
+    }
+    read(&Db::Lite(rusqlite::Connection::open(path)?))
 }
 
 pub(crate) fn duplicate_or(e: crate::db::DbError, what: &'static str) -> StoreError {

@@ -593,9 +593,10 @@ pub fn migrate_pg(db: &Db) -> Result<i64, StoreError> {
 
 /// Refuses a PostgreSQL database that is not at this program's schema version.
 pub fn check_pg_version(db: &Db) -> Result<(), StoreError> {
-    let found: i64 = db
-        .query_row("SELECT version FROM pocketpay_schema WHERE id = 1", (), |r| r.get(0))
-        .map_err(|_| StoreError::Connect("this PostgreSQL database has no Pocketpay schema: run `pocketpay migrate`".into()))?;
+    let found: i64 =
+        db.query_row("SELECT version FROM pocketpay_schema WHERE id = 1", (), |r| r.get(0)).map_err(|_| {
+            StoreError::Connect("this PostgreSQL database has no Pocketpay schema: run `pocketpay migrate`".into())
+        })?;
     if found > SCHEMA_VERSION {
         return Err(StoreError::SchemaTooNew { found, known: SCHEMA_VERSION });
     }

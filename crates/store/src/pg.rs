@@ -192,6 +192,8 @@ mod tests {
         assert_eq!(with_database("postgres://u:p@h:5432/postgres", "x"), "postgres://u:p@h:5432/x");
         assert_eq!(with_database("postgres://h/db?sslmode=disable", "x"), "postgres://h/x?sslmode=disable");
         assert_eq!(with_database("postgres://h", "x"), "postgres://h/x");
-        assert!(test_database_name(std::path::Path::new("/tmp/pocketpay-api-1-t_ABC")).ends_with("_pocketpay_api_1_t_abc"));
+        assert!(
+            test_database_name(std::path::Path::new("/tmp/pocketpay-api-1-t_ABC")).ends_with("_pocketpay_api_1_t_abc")
+        );
     }
 }

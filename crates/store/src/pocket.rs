@@ -134,7 +134,10 @@ fn purchase_from_row(r: &Row<'_>) -> DbResult<PurchaseRecord> {
         .filter(|s| !s.is_empty())
         .map(|s| s.parse::<i64>())
         .collect::<Result<Vec<_>, _>>()
-        .map_err(|_| crate::db::DbError::Decode { column: 14, why: "denominations are not a list of numbers".into() })?;
+        .map_err(|_| crate::db::DbError::Decode {
+            column: 14,
+            why: "denominations are not a list of numbers".into(),
+        })?;
     Ok(PurchaseRecord {
         id: r.get(0)?,
         user_id: r.get(1)?,
@@ -266,7 +269,8 @@ impl WriteTx<'_> {
                 hold.reference,
                 hold.created_at
             ])
-            .map_err(|e| duplicate_or(e, "pocket hold")).and_then(|n| inserted_or_duplicate(n, "pocket hold"))?;
+            .map_err(|e| duplicate_or(e, "pocket hold"))
+            .and_then(|n| inserted_or_duplicate(n, "pocket hold"))?;
         let mut part =
             self.conn.prepare_cached("INSERT INTO pocket_hold_parts (hold_id, lot_id, amount) VALUES (?1, ?2, ?3)")?;
         for (lot_id, amount) in parts {

@@ -179,11 +179,7 @@ fn payment_from_row(r: &Row<'_>) -> DbResult<PaymentRecord> {
         last_error_message: r.get(19)?,
         created_at: r.get(20)?,
         updated_at: r.get(21)?,
-        presentment: match (
-            r.get::<Option<i64>>(22)?,
-            r.get::<Option<String>>(23)?,
-            r.get::<Option<String>>(24)?,
-        ) {
+        presentment: match (r.get::<Option<i64>>(22)?, r.get::<Option<String>>(23)?, r.get::<Option<String>>(24)?) {
             (Some(a), Some(c), Some(rate)) => Some((a, c, rate)),
             _ => None,
         },

@@ -330,7 +330,9 @@ impl WriteTx<'_> {
             self.conn.control(&format!("RELEASE {name}"))
         } else {
             self.cache.rollback_to(mark);
-            self.conn.control(&format!("ROLLBACK TO {name}")).and_then(|_| self.conn.control(&format!("RELEASE {name}")))
+            self.conn
+                .control(&format!("ROLLBACK TO {name}"))
+                .and_then(|_| self.conn.control(&format!("RELEASE {name}")))
         };
         match end {
             Ok(_) => result,
