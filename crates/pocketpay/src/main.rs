@@ -239,6 +239,10 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             if let Some(v) = env_number::<i64>("POCKETPAY_MONTHLY_LIMIT_MINOR")? {
                 config.spending_limits.monthly_minor = v;
             }
+            config.process_name = std::env::var("POCKETPAY_PROCESS_NAME").ok().filter(|n| !n.trim().is_empty());
+            if let Some(v) = env_number::<i64>("POCKETPAY_JOBS_LEASE_TTL_MS")? {
+                config.jobs_lease_ttl_ms = v.max(1_000);
+            }
             if let Some(v) = env_number::<u32>("POCKETPAY_LOGIN_FAILURES_PER_ADDRESS_MAX")? {
                 config.login_failures_per_address_max = v.max(1);
             }

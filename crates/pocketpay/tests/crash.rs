@@ -162,6 +162,10 @@ impl Server {
             command.env_remove(var);
         }
         command.env("POCKETPAY_OPERATOR_EMAIL", OPERATOR_EMAIL).env("POCKETPAY_OPERATOR_PASSWORD", OPERATOR_PASSWORD);
+        // On PostgreSQL when the suite runs there (POCKETPAY_TEST_DATABASE_URL).
+        if let Some(url) = store::test_database_url(data_dir) {
+            command.env("POCKETPAY_DATABASE_URL", url);
+        }
         let mut child = command.spawn().expect("spawning pocketpay serve");
         let stdout = child.stdout.take().expect("the child's stdout is piped");
         let (line_tx, line_rx) = mpsc::channel::<String>();
@@ -704,6 +708,7 @@ async fn acknowledged_writes_survive_sigkill() {
         .arg("--data-dir")
         .arg(dir)
         .env_remove("POCKETPAY_DATA_DIR")
+        .env("POCKETPAY_DATABASE_URL", store::test_database_url(dir).unwrap_or_default())
         .output()
         .expect("running pocketpay verify-ledger");
     let verify_out = String::from_utf8_lossy(&verify.stdout);

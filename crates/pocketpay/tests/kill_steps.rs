@@ -48,6 +48,10 @@ impl Server {
         for var in ["POCKETPAY_LISTEN", "POCKETPAY_DATA_DIR", "POCKETPAY_MODE", "POCKETPAY_SECRET", "POCKETPAY_LOG"] {
             command.env_remove(var);
         }
+        // On PostgreSQL when the suite runs there (POCKETPAY_TEST_DATABASE_URL).
+        if let Some(url) = store::test_database_url(dir) {
+            command.env("POCKETPAY_DATABASE_URL", url);
+        }
         command
             .env("POCKETPAY_OPERATOR_EMAIL", OPERATOR_EMAIL)
             .env("POCKETPAY_OPERATOR_PASSWORD", OPERATOR_PASSWORD)
@@ -499,6 +503,7 @@ async fn every_step_of_every_operation_settles_to_one_effect() {
         .args(["verify-ledger", "--data-dir"])
         .arg(&dir)
         .env_remove("POCKETPAY_DATA_DIR")
+        .env("POCKETPAY_DATABASE_URL", store::test_database_url(&dir).unwrap_or_default())
         .output()
         .expect("running verify-ledger");
     assert!(verify.status.success(), "verify-ledger: {}", String::from_utf8_lossy(&verify.stdout));
@@ -509,9 +514,12 @@ async fn every_step_of_every_operation_settles_to_one_effect() {
 /// No object left stuck; no authorization live at the issuer without a payment holding it; every
 /// capture and card refund at the issuer matches one on our side.
 fn check_databases(dir: &Path) {
-    let ours = rusqlite::Connection::open(dir.join("pocketpay.db")).expect("our database");
+    let ours = Ours(dir.join("pocketpay.db"));
     let issuer = rusqlite::Connection::open(dir.join("issuer.db")).expect("the issuer's database");
-    let count = |sql: &str| -> i64 { ours.query_row(sql, [], |r| r.get(0)).unwrap_or_else(|e| panic!("{sql}: {e}")) };
+    let count = |sql: &str| -> i64 {
+        let rows = store::rows_for_tests(&ours.0, sql, &[]).unwrap_or_else(|e| panic!("{sql}: {e}"));
+        rows.first().and_then(|r| r[0].as_deref()).and_then(|t| t.parse().ok()).unwrap_or(-1)
+    };
     assert_eq!(
         count("SELECT count(*) FROM payments WHERE attempt_in_progress IS NOT NULL"),
         0,
@@ -562,7 +570,32 @@ fn check_databases(dir: &Path) {
     assert_eq!(refunds_issuer, refunds_ours, "each card refund reached the issuer once");
 }
 
-fn strings(conn: &rusqlite::Connection, sql: &str) -> BTreeSet<String> {
+/// Our database: the SQLite file, or its PostgreSQL twin when the suite runs on PostgreSQL.
+struct Ours(PathBuf);
+
+/// The first column of every row, as text.
+trait Strings {
+    fn strings(&self, sql: &str) -> BTreeSet<String>;
+}
+
+impl Strings for Ours {
+    fn strings(&self, sql: &str) -> BTreeSet<String> {
+        let rows = store::rows_for_tests(&self.0, sql, &[]).unwrap_or_else(|e| panic!("{sql}: {e}"));
+        rows.into_iter().filter_map(|r| r.into_iter().next().flatten()).collect()
+    }
+}
+
+impl Strings for rusqlite::Connection {
+    fn strings(&self, sql: &str) -> BTreeSet<String> {
+        sqlite_strings(self, sql)
+    }
+}
+
+fn strings(conn: &impl Strings, sql: &str) -> BTreeSet<String> {
+    conn.strings(sql)
+}
+
+fn sqlite_strings(conn: &rusqlite::Connection, sql: &str) -> BTreeSet<String> {
     let mut statement = conn.prepare(sql).unwrap_or_else(|e| panic!("{sql}: {e}"));
     let rows = statement.query_map([], |r| r.get::<_, String>(0)).unwrap_or_else(|e| panic!("{sql}: {e}"));
     rows.collect::<Result<_, _>>().unwrap_or_else(|e| panic!("{sql}: {e}"))

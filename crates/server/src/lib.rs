@@ -64,6 +64,13 @@ pub struct ServerConfig {
     pub email_code_attempts_max: i64,
     /// How often the background workers look for due work.
     pub worker_interval_ms: u64,
+    /// With several processes on one PostgreSQL database, how long the process running the
+    /// background jobs keeps them without renewing its lease (`POCKETPAY_JOBS_LEASE_TTL_MS`): if it
+    /// dies, another process takes the jobs over within this time.
+    pub jobs_lease_ttl_ms: i64,
+    /// This process's name among those sharing a database (`POCKETPAY_PROCESS_NAME`; each must
+    /// differ), shown as the holder of the jobs' lease; a random one if unset.
+    pub process_name: Option<String>,
     /// Card brands the platform takes.
     pub accepted_brands: domain::cards::AcceptedBrands,
     /// `POCKETPAY_VAULT_KEYS` if set; else `<data_dir>/vault.keys`, generated in test mode.
@@ -106,6 +113,8 @@ impl ServerConfig {
             email_code_ttl_s: 30 * 60,
             email_code_attempts_max: 5,
             worker_interval_ms: 250,
+            jobs_lease_ttl_ms: 30_000,
+            process_name: None,
             accepted_brands: domain::cards::AcceptedBrands::all(),
             vault_keys: None,
             issuer_url: None,
@@ -157,6 +166,8 @@ pub struct AppState {
     /// Held while the background jobs run, so that a run of the workers' tick and one asked for by
     /// the test clock never overlap: when the clock's call returns, every job that fell due has run.
     pub(crate) jobs: Arc<tokio::sync::Mutex<()>>,
+    /// This process's name in job leases (several processes may share a PostgreSQL database).
+    pub(crate) process_id: Arc<str>,
 }
 
 /// How a command run by [`AppState::execute`] ended when it did not commit: refused with an error
@@ -344,6 +355,7 @@ pub async fn build(config: ServerConfig) -> Result<App, StartError> {
         None => None,
     };
     let store = Store::open(config.store_config())?;
+    let process_id: Arc<str> = config.process_name.clone().unwrap_or_else(|| secrets::random_id("proc")).into();
     let state = AppState {
         store,
         secret,
@@ -355,7 +367,12 @@ pub async fn build(config: ServerConfig) -> Result<App, StartError> {
         in_flight: InFlight::default(),
         relay,
         jobs: Arc::default(),
+        process_id,
     };
+    // A number of its own among the processes on this database, for the keys it makes.
+    let started = state.clock.now();
+    let node = state.store.write(move |tx| tx.register_node(started)).await?;
+    secrets::set_node(node);
     if let Some((email, password)) = state.config.operator_bootstrap.clone() {
         match routes::accounts::create_operator(&state.store, &email, &password, state.clock.now()).await {
             Ok(_) => tracing::info!("operator created from the bootstrap environment variables"),
@@ -381,6 +398,7 @@ impl App {
         for w in self.workers {
             w.abort();
         }
+        workers::release_jobs_lease(&self.state).await;
         self.state.store.shutdown().await;
     }
 
@@ -403,6 +421,7 @@ impl App {
         for w in workers {
             w.abort();
         }
+        workers::release_jobs_lease(&state).await;
         state.store.shutdown().await;
         served
     }

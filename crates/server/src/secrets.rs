@@ -122,24 +122,46 @@ pub fn random_id(prefix: &str) -> String {
 }
 
 /// Milliseconds since 1970 by the system clock (0 if the clock is before 1970).
-fn unix_millis() -> u64 {
+pub(crate) fn unix_millis() -> u64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
         .unwrap_or(0)
 }
 
+/// This process's number among those sharing its database (0..1024; 0 on SQLite, where one
+/// process writes), set at start from the store.
+static NODE: AtomicI64 = AtomicI64::new(0);
+
+/// Sets this process's number (see [`time_ordered_key`]).
+pub fn set_node(node: i64) {
+    NODE.store(node & 0x3FF, Ordering::Relaxed);
+}
+
 /// A positive 63-bit number for a new row's integer key: the time in milliseconds in the high 42 bits
-/// (enough until the year 2109), 21 random bits below, and strictly greater than any this process
-/// made before (so two made in one millisecond never collide, and new rows append at the end of their
-/// table).
+/// (enough until the year 2109), then this process's number (10 bits: the keys of several processes
+/// on one database never collide), then a sequence (11 bits); strictly greater than any this process
+/// made before (so new rows append at the end of their table). Past 2,048 keys in one millisecond the
+/// next keys borrow the following millisecond.
 pub fn time_ordered_key() -> i64 {
     static LAST: AtomicI64 = AtomicI64::new(0);
+    const SEQUENCE: i64 = (1 << 11) - 1;
+    let node = NODE.load(Ordering::Relaxed) << 11;
     let ms = i64::try_from(unix_millis()).unwrap_or(0) & ((1 << 42) - 1);
-    let candidate = (ms << 21) | i64::from(rand::thread_rng().next_u32() & ((1 << 21) - 1));
     let mut last = LAST.load(Ordering::Relaxed);
     loop {
-        let next = candidate.max(last.saturating_add(1)).max(1);
+        let mut next = (ms << 21) | node;
+        if next <= last {
+            let sequence = (last & SEQUENCE) + 1;
+            next = if sequence <= SEQUENCE {
+                ((last >> 21) << 21) | node | sequence
+            } else {
+                (((last >> 21) + 1) << 21) | node
+            };
+            if next <= last {
+                next = (((last >> 21) + 1) << 21) | node;
+            }
+        }
         match LAST.compare_exchange_weak(last, next, Ordering::Relaxed, Ordering::Relaxed) {
             Ok(_) => return next,
             Err(seen) => last = seen,

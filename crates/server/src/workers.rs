@@ -23,9 +23,15 @@ pub(crate) fn start(state: AppState) -> Vec<tokio::task::JoinHandle<()>> {
     })]
 }
 
+/// The lease on the background jobs: of several processes on one PostgreSQL database, the holder
+/// runs them; if it dies, another takes them over once the lease has lapsed.
+pub const JOBS_LEASE: &str = "background-jobs";
 /// Runs every job that is due now; also called by `POST /v1/test/clock` after moving the clock.
 pub async fn run_due_jobs(state: &AppState) {
     let _one_run_at_a_time = state.jobs.lock().await;
+    if state.store.is_postgres() && !holds_jobs_lease(state).await {
+        return;
+    }
     deliver_outbox(state).await;
     let now = state.clock.now();
     loop {
@@ -66,6 +72,29 @@ pub async fn run_due_jobs(state: &AppState) {
         .await;
     if let Err(e) = pruned {
         tracing::warn!(error = %e, "pruning failed; retrying on the next tick");
+    }
+}
+
+/// Takes or renews the jobs' lease (on the wall clock: the test clock may jump); false while another
+/// process holds it.
+async fn holds_jobs_lease(state: &AppState) -> bool {
+    let holder = state.process_id.clone();
+    let now_ms = i64::try_from(crate::secrets::unix_millis()).unwrap_or(i64::MAX);
+    let ttl_ms = state.config.jobs_lease_ttl_ms.max(1_000);
+    match state.store.write(move |tx| tx.take_lease(JOBS_LEASE, &holder, now_ms, ttl_ms)).await {
+        Ok(held) => held,
+        Err(e) => {
+            tracing::warn!(error = %e, "could not take the jobs' lease; trying again on the next tick");
+            false
+        }
+    }
+}
+
+/// Gives the jobs' lease back when the process stops, so another takes the jobs over at once.
+pub(crate) async fn release_jobs_lease(state: &AppState) {
+    if state.store.is_postgres() {
+        let holder = state.process_id.clone();
+        let _ = state.store.write(move |tx| tx.release_lease(JOBS_LEASE, &holder)).await;
     }
 }
 

@@ -491,3 +491,40 @@ impl WriteTx<'_> {
         ReadTx { conn: self.conn }.user(id)
     }
 }
+
+impl WriteTx<'_> {
+    /// Takes (or renews) the lease `name` for `holder` until `now_ms + ttl_ms`; false while another
+    /// holder's lease has not expired. Of several processes on one database, one runs each job.
+    pub fn take_lease(&mut self, name: &str, holder: &str, now_ms: i64, ttl_ms: i64) -> Result<bool, StoreError> {
+        let n = self
+            .conn
+            .prepare_cached(
+                "INSERT INTO job_leases (name, holder, expires_at_ms) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, expires_at_ms = excluded.expires_at_ms
+                 WHERE job_leases.holder = excluded.holder OR job_leases.expires_at_ms <= ?4",
+            )?
+            .execute(params![name, holder, now_ms.saturating_add(ttl_ms), now_ms])?;
+        Ok(n == 1)
+    }
+
+    /// Gives the lease back (a process that stops lets another take over at once).
+    pub fn release_lease(&mut self, name: &str, holder: &str) -> Result<(), StoreError> {
+        self.conn
+            .prepare_cached("DELETE FROM job_leases WHERE name = ?1 AND holder = ?2")?
+            .execute(params![name, holder])?;
+        Ok(())
+    }
+
+    /// A number for a process starting on this database, different from that of the 1,023 processes
+    /// started before it (on SQLite, where one process writes, always 0).
+    pub fn register_node(&mut self, now: i64) -> Result<i64, StoreError> {
+        if !self.conn.is_pg() {
+            return Ok(0);
+        }
+        let id: i64 = self
+            .conn
+            .prepare_cached("INSERT INTO store_nodes (started_at) VALUES (?1) RETURNING id")?
+            .query_row([now], |r| r.get(0))?;
+        Ok(id % 1024)
+    }
+}

@@ -543,14 +543,27 @@ pub fn tamper_for_tests(path: &std::path::Path, sql: &str) -> Result<(), StoreEr
 /// text (`None` for NULL).
 #[doc(hidden)]
 pub fn row_for_tests(path: &std::path::Path, sql: &str, param: i64) -> Result<Vec<Option<String>>, StoreError> {
-    let read = |db: &Db| -> Result<Vec<Option<String>>, StoreError> {
-        Ok(db.query_row(sql, [param], |r| {
+    rows_for_tests(path, sql, &[param])?.into_iter().next().ok_or(StoreError::Database(crate::db::DbError::NoRows))
+}
+
+/// Reads every row of any query in a test's database (SQLite file or PostgreSQL), each column as
+/// text (`None` for NULL).
+#[doc(hidden)]
+pub fn rows_for_tests(
+    path: &std::path::Path,
+    sql: &str,
+    params: &[i64],
+) -> Result<Vec<Vec<Option<String>>>, StoreError> {
+    let read = |db: &Db| -> Result<Vec<Vec<Option<String>>>, StoreError> {
+        let values: Vec<crate::db::Value<'_>> = params.iter().map(|p| crate::db::Value::Int(*p)).collect();
+        let rows = db.prepare(sql)?.query_map(values, |r| {
             let mut out = Vec::new();
             for i in 0..r.column_count() {
                 out.push(r.get::<crate::db::AsText>(i)?.0);
             }
             Ok(out)
-        })?)
+        })?;
+        Ok(rows.collect::<Result<Vec<_>, _>>()?)
     };
     if let Some(url) = path.parent().and_then(crate::test_database_url) {
         return crate::pg::blocking(|| read(&crate::pg::Target::parse(&url)?.connect("test")?));

@@ -38,7 +38,7 @@ pub use accounts::*;
 pub use after_sale::{ClaimRecord, TicketMessageRecord, TicketRecord, Viewer};
 pub use cards::{AddressRecord, BlockedCardRecord, CardRecord};
 pub use ledger::AccountOpened;
-pub use ledger::{row_for_tests, tamper_for_tests, AccountMeta, LedgerCacheStats};
+pub use ledger::{row_for_tests, rows_for_tests, tamper_for_tests, AccountMeta, LedgerCacheStats};
 pub use pocket::{GiftCardRecord, HoldParts, HoldRecord, LotRecord, PocketTransactionRecord, PurchaseRecord};
 pub use shop::{
     AttemptRecord, ChallengeRecord, OrderItemRecord, OrderRecord, OrderViewer, PaymentRecord, ProductRecord,

@@ -529,6 +529,14 @@ const MIGRATIONS: &[&str] = &[
         fingerprint TEXT NOT NULL
     ) WITHOUT ROWID;
     "#,
+    // 13: leases of background jobs, so that of several processes on one database one runs them.
+    r#"
+    CREATE TABLE job_leases (
+        name TEXT PRIMARY KEY,
+        holder TEXT NOT NULL,
+        expires_at_ms INTEGER NOT NULL
+    ) WITHOUT ROWID;
+    "#,
 ];
 
 /// The schema version this program writes.
@@ -537,13 +545,23 @@ pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 /// PostgreSQL's steps: `(version reached, script)`. PostgreSQL support arrived at version 12, so its
 /// first step creates the schema of version 12 at once; every later SQLite step gets its PostgreSQL
 /// twin here, with the same number. Never edit a released entry: add one.
-const PG_MIGRATIONS: &[(i64, &[&str])] = &[(12, &[include_str!("pg_schema.sql"), PG_ENGINE_TABLES])];
+const PG_MIGRATIONS: &[(i64, &[&str])] =
+    &[(12, &[include_str!("pg_schema.sql"), PG_ENGINE_TABLES]), (13, &[PG_JOB_LEASES])];
 
 /// What only the PostgreSQL engine needs: the row every write batch locks (so the batches of all
-/// processes apply one at a time) and the leases of background jobs.
+/// processes apply one at a time), and the processes that started on the database (each takes a
+/// number, which goes into the keys it makes so two processes never make the same one).
 const PG_ENGINE_TABLES: &str = r#"
 CREATE TABLE store_writer (id BIGINT PRIMARY KEY, holder TEXT);
 INSERT INTO store_writer (id, holder) VALUES (1, NULL);
+CREATE TABLE store_nodes (
+    id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    started_at BIGINT NOT NULL
+);
+"#;
+
+/// Step 13 on PostgreSQL.
+const PG_JOB_LEASES: &str = r#"
 CREATE TABLE job_leases (
     name TEXT PRIMARY KEY,
     holder TEXT NOT NULL,

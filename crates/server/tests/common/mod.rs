@@ -109,6 +109,11 @@ impl TestApp {
         }
     }
 
+    /// A client of a server that runs elsewhere (another process) on `dir`.
+    pub fn at(base: String, dir: std::path::PathBuf) -> Self {
+        Self { base, client: reqwest::Client::new(), dir, shutdown: None, task: None }
+    }
+
     /// Stops the server gracefully (the writer drains and the database is released); returns its directory.
     pub async fn stop(mut self) -> std::path::PathBuf {
         if let Some(s) = self.shutdown.take() {
