@@ -623,14 +623,17 @@ pub fn check_pg_version(db: &Db) -> Result<(), StoreError> {
 
 /// Brings the database to [`SCHEMA_VERSION`]; returns it. Refuses a database from a newer program.
 pub fn migrate(conn: &mut Connection) -> Result<i64, StoreError> {
-    let found: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
-    if found > SCHEMA_VERSION {
-        return Err(StoreError::SchemaTooNew { found, known: SCHEMA_VERSION });
-    }
-    for (index, sql) in MIGRATIONS.iter().enumerate().skip(found as usize) {
-        let tx = conn.transaction()?;
+    loop {
+        // The version is read inside the step's write transaction: of two processes migrating at
+        // once, the second waits for the first's step and then finds it done.
+        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let found: i64 = tx.pragma_query_value(None, "user_version", |r| r.get(0))?;
+        if found > SCHEMA_VERSION {
+            return Err(StoreError::SchemaTooNew { found, known: SCHEMA_VERSION });
+        }
+        let Some(sql) = MIGRATIONS.get(found as usize) else { break };
         tx.execute_batch(sql)?;
-        tx.pragma_update(None, "user_version", index as i64 + 1)?;
+        tx.pragma_update(None, "user_version", found + 1)?;
         tx.commit()?;
     }
     Ok(SCHEMA_VERSION)
