@@ -28,6 +28,13 @@ pub struct LedgerBenchArgs {
     /// Where to put the database (a fresh temporary directory by default).
     #[arg(long)]
     pub data_dir: Option<std::path::PathBuf>,
+    /// Run on this PostgreSQL server instead (a fresh database `pocketpay_bench_ledger` is made on it
+    /// and dropped afterwards).
+    #[arg(long, env = "POCKETPAY_DATABASE_URL", hide_env_values = true)]
+    pub database_url: Option<String>,
+    /// On PostgreSQL, commands per transaction at most (each is a savepoint; see ARCHITECTURE.md).
+    #[arg(long, default_value_t = 48)]
+    pub pg_batch_size_max: usize,
 }
 
 /// Results of a run.
@@ -57,6 +64,12 @@ pub async fn run_ledger(args: LedgerBenchArgs) -> anyhow::Result<LedgerBenchRepo
     }
     let mut config = StoreConfig::new(&db);
     config.batch_size_max = args.batch_size_max;
+    config.pg_batch_size_max = args.pg_batch_size_max;
+    let server = args.database_url.clone().filter(|u| !u.trim().is_empty());
+    if let Some(url) = &server {
+        config.database_url = Some(store::fresh_postgres_database(url, "pocketpay_bench_ledger")?);
+        eprintln!("on PostgreSQL (a fresh database pocketpay_bench_ledger)");
+    }
     let store = Store::open(config).context("opening the bench database")?;
     let accounts = args.accounts.max(2);
     eprintln!("opening {accounts} accounts…");
@@ -165,6 +178,9 @@ pub async fn run_ledger(args: LedgerBenchArgs) -> anyhow::Result<LedgerBenchRepo
     store.shutdown().await;
     if !verify.is_balanced() {
         anyhow::bail!("the ledger does not balance after the bench: {:?}", verify.problems);
+    }
+    if let Some(url) = &server {
+        store::drop_postgres_database(url, "pocketpay_bench_ledger")?;
     }
     if args.data_dir.is_none() {
         let _ = std::fs::remove_dir_all(&dir);

@@ -33,6 +33,52 @@ pub struct CheckoutBenchArgs {
     /// Keep the bench's database (its path is printed) to inspect what an order wrote.
     #[arg(long)]
     pub keep_db: bool,
+    /// Run on this PostgreSQL server (a fresh database `pocketpay_bench_checkout` is made on it).
+    #[arg(long, env = "POCKETPAY_DATABASE_URL", hide_env_values = true)]
+    pub database_url: Option<String>,
+    /// With `--http` on PostgreSQL: server processes sharing the database (this one and N-1 more
+    /// `pocketpay serve`), the orders spread over them in turn.
+    #[arg(long, default_value_t = 1)]
+    pub nodes: usize,
+}
+
+/// The PostgreSQL database the bench makes for itself.
+const BENCH_DATABASE: &str = "pocketpay_bench_checkout";
+
+/// A `pocketpay serve` started by the bench; stopped when dropped.
+struct Node(std::process::Child);
+
+impl Drop for Node {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// Starts another server process on the same data directory and database; answers its address.
+fn start_node(dir: &std::path::Path, database_url: &str, n: usize) -> anyhow::Result<(Node, String)> {
+    use std::io::BufRead;
+    let mut child = std::process::Command::new(std::env::current_exe()?)
+        .args(["serve", "--listen", "127.0.0.1:0", "--data-dir"])
+        .arg(dir)
+        .env("POCKETPAY_DATABASE_URL", database_url)
+        .env("POCKETPAY_PROCESS_NAME", format!("bench-node-{n}"))
+        .env("POCKETPAY_VELOCITY_COUNT_MAX", u32::MAX.to_string())
+        .env("POCKETPAY_DAILY_LIMIT_MINOR", (i64::MAX / 4).to_string())
+        .env("POCKETPAY_MONTHLY_LIMIT_MINOR", (i64::MAX / 4).to_string())
+        .env("POCKETPAY_LOG", "warn")
+        .env_remove("POCKETPAY_LISTEN")
+        .env_remove("POCKETPAY_DATA_DIR")
+        .env_remove("POCKETPAY_MODE")
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .spawn()?;
+    let stdout = child.stdout.take().context("the node's output")?;
+    let mut line = String::new();
+    std::io::BufReader::new(stdout).read_line(&mut line)?;
+    let node = Node(child);
+    let base = line.split_whitespace().find(|w| w.starts_with("http://")).context("the node did not start")?;
+    Ok((node, base.to_owned()))
 }
 
 /// Results of a run.
@@ -76,6 +122,18 @@ pub async fn run_checkout(args: CheckoutBenchArgs) -> anyhow::Result<CheckoutBen
     let dir = std::env::temp_dir().join(format!("pocketpay-bench-checkout-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     let mut config = ServerConfig::new(Mode::Test, &dir);
+    let server_url = args.database_url.clone().filter(|u| !u.trim().is_empty());
+    let database_url = match &server_url {
+        Some(url) => Some(store::fresh_postgres_database(url, BENCH_DATABASE)?),
+        None => None,
+    };
+    if args.nodes > 1 && (database_url.is_none() || !args.http) {
+        bail!(
+            "--nodes needs --http and a PostgreSQL database (POCKETPAY_DATABASE_URL): processes share a database there"
+        );
+    }
+    config.database_url = database_url.clone();
+    config.process_name = Some("bench-node-0".into());
     config.operator_bootstrap = None;
     // Risk rules and limits would ask these scripted buyers for codes: the bench measures the payment path.
     config.risk.velocity_count_max = u32::MAX;
@@ -89,12 +147,25 @@ pub async fn run_checkout(args: CheckoutBenchArgs) -> anyhow::Result<CheckoutBen
     let served = tokio::spawn(app.serve(listener, async move {
         let _ = stopped.await;
     }));
+    let http = reqwest::Client::builder().pool_max_idle_per_host(1024).build()?;
     let client = if args.http {
-        Client::http(reqwest::Client::builder().pool_max_idle_per_host(1024).build()?, base)
+        Client::http(http.clone(), base)
     } else {
         Client { transport: Transport::InProcess(app_router) }
     };
     let client = Arc::new(client);
+    // The other server processes, and a client of each: order n goes to node n % nodes.
+    let mut nodes = Vec::new();
+    let mut clients = vec![client.clone()];
+    for n in 1..args.nodes.max(1) {
+        let (node, node_base) = start_node(&dir, database_url.as_deref().unwrap_or_default(), n)?;
+        nodes.push(node);
+        clients.push(Arc::new(Client::http(http.clone(), node_base)));
+    }
+    let clients = Arc::new(clients);
+    if args.nodes > 1 {
+        eprintln!("{} server processes on one PostgreSQL database", args.nodes);
+    }
 
     eprintln!("setting up a shop and {} buyers…", args.buyers);
     let password = "bench-password-1";
@@ -136,16 +207,17 @@ pub async fn run_checkout(args: CheckoutBenchArgs) -> anyhow::Result<CheckoutBen
     let failed = Arc::new(AtomicU64::new(0));
     let mut tasks = Vec::new();
     for worker in 0..args.concurrency {
-        let (client, buyers, product, key, failed) =
-            (client.clone(), buyers.clone(), product.clone(), key.clone(), failed.clone());
+        let (clients, buyers, product, key, failed) =
+            (clients.clone(), buyers.clone(), product.clone(), key.clone(), failed.clone());
         tasks.push(tokio::spawn(async move {
             let mut latencies = Vec::new();
             let mut n = worker;
             loop {
                 let (token, card) = &buyers[n % buyers.len()];
+                let client = &clients[n % clients.len()];
                 n += args.concurrency;
                 let began = Instant::now();
-                let ok = one_order(&client, token, card, &product, &key).await;
+                let ok = one_order(client, token, card, &product, &key).await;
                 let now = Instant::now();
                 if now >= end {
                     break;
@@ -175,13 +247,20 @@ pub async fn run_checkout(args: CheckoutBenchArgs) -> anyhow::Result<CheckoutBen
         p50: pick(0.5),
         p99: pick(0.99),
         failed: failed.load(Ordering::Relaxed),
-        kept: args.keep_db.then(|| dir.join("pocketpay.db")),
+        kept: (args.keep_db && database_url.is_none()).then(|| dir.join("pocketpay.db")),
     };
+    drop(nodes);
     let _ = stop.send(());
     let _ = served.await;
-    let verify = store::verify_ledger_at(&dir.join("pocketpay.db"))?;
+    let verify = match &database_url {
+        Some(url) => store::verify_ledger_postgres(url)?,
+        None => store::verify_ledger_at(&dir.join("pocketpay.db"))?,
+    };
     if !verify.is_balanced() {
         bail!("the ledger does not balance after the bench: {:?}", verify.problems);
+    }
+    if let (Some(server), false) = (&server_url, args.keep_db) {
+        store::drop_postgres_database(server, BENCH_DATABASE)?;
     }
     if !args.keep_db {
         let _ = std::fs::remove_dir_all(&dir);

@@ -47,6 +47,8 @@ pub async fn run(args: FloorBenchArgs) -> anyhow::Result<()> {
         seconds: 1,
         http: false,
         keep_db: true,
+        database_url: None,
+        nodes: 1,
     })
     .await?;
     let db = report.kept.context("the checkout bench did not keep its database")?;

@@ -218,6 +218,13 @@ impl From<store::StoreError> for ApiError {
                 tracing::warn!("write refused: the writer has stopped");
                 ApiError::unavailable()
             }
+            // The database is out of reach, or a batch could not commit: nothing of the request
+            // took effect, or (a commit whose answer was lost) it did once; a retry with the same
+            // Idempotency-Key settles which.
+            other if other.is_unavailable() => {
+                tracing::warn!(error = %other, "the database is unavailable; answered 503");
+                ApiError::unavailable()
+            }
             other => {
                 tracing::error!(error = %other, "store failure");
                 ApiError::internal()

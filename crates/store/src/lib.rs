@@ -67,6 +67,8 @@ pub enum StoreError {
     UnknownCursor,
     #[error("a command panicked and was rolled back")]
     CommandPanicked,
+    #[error("the batch of this command was not committed: {0}")]
+    NotCommitted(String),
     #[error("the data directory is in use by another Pocketpay process")]
     Locked,
     #[error("the database schema is version {found}, newer than this program's {known}")]
@@ -90,7 +92,7 @@ impl StoreError {
     pub fn is_unavailable(&self) -> bool {
         match self {
             StoreError::Database(e) => e.is_connection_lost(),
-            StoreError::Connect(_) | StoreError::WriterStopped => true,
+            StoreError::Connect(_) | StoreError::WriterStopped | StoreError::NotCommitted(_) => true,
             _ => false,
         }
     }
@@ -454,4 +456,23 @@ pub fn test_config(dir: &Path) -> StoreConfig {
     let mut config = StoreConfig::new(dir.join("pocketpay.db"));
     config.database_url = test_database_url(dir);
     config
+}
+
+/// Creates a fresh database `name` on the PostgreSQL server of `url` (dropping one of that name
+/// first) and answers its URL: for benchmarks, which must not mix with real data.
+pub fn fresh_postgres_database(url: &str, name: &str) -> Result<String, StoreError> {
+    pg::blocking(|| {
+        drop_postgres_database(url, name)?;
+        pg::create_database(url, name)?;
+        Ok(pg::with_database(url, name))
+    })
+}
+
+/// Drops database `name` on the PostgreSQL server of `url`, if it exists.
+pub fn drop_postgres_database(url: &str, name: &str) -> Result<(), StoreError> {
+    pg::blocking(|| {
+        let db = pg::Target::parse(url)?.connect("setup")?;
+        db.execute_batch(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))?;
+        Ok(())
+    })
 }

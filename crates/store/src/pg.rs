@@ -53,7 +53,7 @@ impl Target {
         })?;
         config.connect_timeout(CONNECT_TIMEOUT);
         config.application_name("pocketpay");
-        config.options(&format!("-c statement_timeout={STATEMENT_TIMEOUT_MS} -c lock_timeout={LOCK_TIMEOUT_MS}"));
+        config.options(&format!("-c statement_timeout={STATEMENT_TIMEOUT_MS} -c lock_timeout={LOCK_TIMEOUT_MS} -c idle_in_transaction_session_timeout=60000"));
         let hosts: Vec<String> = config
             .get_hosts()
             .iter()
@@ -95,14 +95,55 @@ impl Target {
     }
 }
 
-/// Applies one batch on PostgreSQL and answers its commands. Returns true when the connection broke
-/// (the caller opens a new one).
-pub(crate) fn apply_batch(conn: &Db, cache: &mut LedgerCache, batch: &mut Vec<Box<dyn Job>>) -> bool {
+/// Attempts at opening a batch's transaction (and taking the writer row) before its commands fail.
+pub const BATCH_START_ATTEMPTS: u32 = 3;
+
+/// Opens a batch's transaction and takes the writer row. Nothing of the batch has run yet, so a lost
+/// connection, a restarted server or a lock wait past `LOCK_TIMEOUT_MS` is tried again (on a new
+/// connection if need be), a bounded number of times.
+fn start_batch(conn: &mut Db, target: &Target) -> Result<(), StoreError> {
+    let mut attempt = 0;
+    loop {
+        attempt += 1;
+        let started = conn.control("BEGIN").and_then(|()| {
+            conn.query_row("SELECT id FROM store_writer WHERE id = 1 FOR UPDATE", (), |r| r.get::<i64>(0))
+        });
+        match started {
+            Ok(_) => return Ok(()),
+            Err(e) => {
+                let lost = e.is_connection_lost();
+                let _ = conn.control("ROLLBACK");
+                if attempt >= BATCH_START_ATTEMPTS {
+                    return Err(e.into());
+                }
+                tracing::warn!(error = %e, attempt, "a write batch could not start; trying again");
+                if lost {
+                    match target.reconnect("writer") {
+                        Some(fresh) => *conn = fresh,
+                        None => return Err(e.into()),
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Applies one batch on PostgreSQL and answers its commands; a connection that broke on the way is
+/// replaced for the next batch.
+pub(crate) fn apply_batch(conn: &mut Db, target: &Target, cache: &mut LedgerCache, batch: &mut Vec<Box<dyn Job>>) {
     // Other processes may have moved any balance since the last batch.
     cache.clear();
+    if let Err(e) = start_batch(conn, target) {
+        tracing::error!(error = %e, commands = batch.len(), "no write batch could start; its commands fail");
+        let why = e.to_string();
+        for job in batch.drain(..) {
+            job.complete(Some(&why));
+        }
+        return;
+    }
+    let conn_ref: &Db = conn;
     let outcome = (|| -> Result<(), StoreError> {
-        conn.control("BEGIN")?;
-        conn.query_row("SELECT id FROM store_writer WHERE id = 1 FOR UPDATE", (), |r| r.get::<i64>(0))?;
+        let conn = conn_ref;
         let mut tx = WriteTx { conn, cache: &mut *cache, depth: 0 };
         for job in batch.iter_mut() {
             job.run(&mut tx);
@@ -119,7 +160,7 @@ pub(crate) fn apply_batch(conn: &Db, cache: &mut LedgerCache, batch: &mut Vec<Bo
         Err(e) => {
             let lost = matches!(&e, StoreError::Database(d) if d.is_connection_lost());
             tracing::error!(error = %e, commands = batch.len(), "batch not committed; every command in it fails");
-            let _ = conn.control("ROLLBACK");
+            let _ = conn_ref.control("ROLLBACK");
             cache.clear();
             (Some(e.to_string()), lost)
         }
@@ -127,7 +168,11 @@ pub(crate) fn apply_batch(conn: &Db, cache: &mut LedgerCache, batch: &mut Vec<Bo
     for job in batch.drain(..) {
         job.complete(error.as_deref());
     }
-    lost
+    if lost {
+        if let Some(fresh) = target.reconnect("writer") {
+            *conn = fresh;
+        }
+    }
 }
 
 /// The database name a test's directory gets: readable, unique per directory, within 63 bytes.

@@ -75,9 +75,7 @@ where
         let answer = match (self.outcome, commit_error) {
             (Some(Err(e)), _) => Err(e),
             (Some(Ok(value)), None) => Ok(value),
-            (Some(Ok(_)), Some(why)) | (None, Some(why)) => {
-                Err(E::from(StoreError::Corrupt(format!("batch not committed: {why}"))))
-            }
+            (Some(Ok(_)), Some(why)) | (None, Some(why)) => Err(E::from(StoreError::NotCommitted(why.to_owned()))),
             (None, None) => Err(E::from(StoreError::WriterStopped)),
         };
         // The caller may have gone away (its request was dropped); the effect stands either way.
@@ -230,14 +228,7 @@ fn run(mut conn: Db, mut receiver: mpsc::Receiver<Message>, limits: Limits, sink
         }
         match &sink {
             Sink::Syncer { committed, .. } => apply_batch(&conn, &mut cache, &mut batch, committed),
-            Sink::Postgres { target } => {
-                if crate::pg::apply_batch(&conn, &mut cache, &mut batch) {
-                    // The connection broke: the next batch runs on a new one.
-                    if let Some(fresh) = target.reconnect("writer") {
-                        conn = fresh;
-                    }
-                }
-            }
+            Sink::Postgres { target } => crate::pg::apply_batch(&mut conn, target, &mut cache, &mut batch),
         }
     }
     // Every committed batch is synced and answered before the store says it has stopped.
