@@ -205,10 +205,12 @@ pub async fn run_checkout(args: CheckoutBenchArgs) -> anyhow::Result<CheckoutBen
     let warmup_end = Instant::now() + Duration::from_secs(1);
     let end = warmup_end + Duration::from_secs(args.seconds);
     let failed = Arc::new(AtomicU64::new(0));
+    let completed = Arc::new(AtomicU64::new(0));
+    let round_trips_before = store::db::pg_round_trips();
     let mut tasks = Vec::new();
     for worker in 0..args.concurrency {
-        let (clients, buyers, product, key, failed) =
-            (clients.clone(), buyers.clone(), product.clone(), key.clone(), failed.clone());
+        let (clients, buyers, product, key, failed, completed) =
+            (clients.clone(), buyers.clone(), product.clone(), key.clone(), failed.clone(), completed.clone());
         tasks.push(tokio::spawn(async move {
             let mut latencies = Vec::new();
             let mut n = worker;
@@ -218,6 +220,9 @@ pub async fn run_checkout(args: CheckoutBenchArgs) -> anyhow::Result<CheckoutBen
                 n += args.concurrency;
                 let began = Instant::now();
                 let ok = one_order(client, token, card, &product, &key).await;
+                if ok.is_ok() {
+                    completed.fetch_add(1, Ordering::Relaxed);
+                }
                 let now = Instant::now();
                 if now >= end {
                     break;
@@ -240,6 +245,17 @@ pub async fn run_checkout(args: CheckoutBenchArgs) -> anyhow::Result<CheckoutBen
         latencies.extend(t.await?);
     }
     latencies.sort_unstable();
+    let (all, writer) = store::db::pg_round_trips();
+    let (all, writer) = (all - round_trips_before.0, writer - round_trips_before.1);
+    if database_url.is_some() && args.nodes <= 1 {
+        // Every order went through this process: its round trips to PostgreSQL per order.
+        let orders = completed.load(Ordering::Relaxed).max(1) as f64;
+        eprintln!(
+            "PostgreSQL round trips per complete order: {:.1} ({:.1} in write batches, one batch at a time)",
+            all as f64 / orders,
+            writer as f64 / orders
+        );
+    }
     let pick = |q: f64| latencies.get(((latencies.len().max(1) - 1) as f64 * q) as usize).copied().unwrap_or_default();
     let report = CheckoutBenchReport {
         orders: latencies.len() as u64,

@@ -462,6 +462,31 @@ impl<'a> FromSql<'a> for Numeric {
     }
 }
 
+/// Round trips to PostgreSQL servers made by this process (statements and transaction control), for
+/// benchmarks: on a serialized write path each costs a network round trip.
+static PG_ROUND_TRIPS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+/// Of those, the round trips of write batches (the serialized part).
+pub(crate) static PG_WRITER_ROUND_TRIPS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+thread_local! {
+    /// Round trips made by this thread (the writer adds its own to [`PG_WRITER_ROUND_TRIPS`]).
+    pub(crate) static THREAD_ROUND_TRIPS: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+}
+
+/// How many round trips to PostgreSQL this process has made: (all, those of write batches).
+pub fn pg_round_trips() -> (u64, u64) {
+    (
+        PG_ROUND_TRIPS.load(std::sync::atomic::Ordering::Relaxed),
+        PG_WRITER_ROUND_TRIPS.load(std::sync::atomic::Ordering::Relaxed),
+    )
+}
+
+fn count_round_trip() {
+    PG_ROUND_TRIPS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    THREAD_ROUND_TRIPS.with(|c| c.set(c.get() + 1));
+}
+
 /// A PostgreSQL connection with its prepared statements.
 pub struct PgConn {
     pub(crate) client: postgres::Client,
@@ -497,6 +522,7 @@ impl PgConn {
         let statement = self.statement(sql, &kinds)?;
         let boxed = pg_params(values);
         let refs: Vec<&(dyn postgres::types::ToSql + Sync)> = boxed.iter().map(|b| b.as_ref()).collect();
+        count_round_trip();
         Ok(self.client.query(&statement, &refs)?)
     }
 
@@ -505,6 +531,7 @@ impl PgConn {
         let statement = self.statement(sql, &kinds)?;
         let boxed = pg_params(values);
         let refs: Vec<&(dyn postgres::types::ToSql + Sync)> = boxed.iter().map(|b| b.as_ref()).collect();
+        count_round_trip();
         Ok(self.client.execute(&statement, &refs)? as usize)
     }
 }
@@ -585,7 +612,10 @@ impl Db {
                 c.prepare_cached(sql)?.execute([])?;
                 Ok(())
             }
-            Db::Pg(c) => Ok(c.borrow_mut().client.batch_execute(sql)?),
+            Db::Pg(c) => {
+                count_round_trip();
+                Ok(c.borrow_mut().client.batch_execute(sql)?)
+            }
         }
     }
 

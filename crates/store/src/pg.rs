@@ -105,9 +105,8 @@ fn start_batch(conn: &mut Db, target: &Target) -> Result<(), StoreError> {
     let mut attempt = 0;
     loop {
         attempt += 1;
-        let started = conn.control("BEGIN").and_then(|()| {
-            conn.query_row("SELECT id FROM store_writer WHERE id = 1 FOR UPDATE", (), |r| r.get::<i64>(0))
-        });
+        // One round trip: the simple protocol carries both statements.
+        let started = conn.control("BEGIN; SELECT id FROM store_writer WHERE id = 1 FOR UPDATE");
         match started {
             Ok(_) => return Ok(()),
             Err(e) => {
@@ -131,6 +130,13 @@ fn start_batch(conn: &mut Db, target: &Target) -> Result<(), StoreError> {
 /// Applies one batch on PostgreSQL and answers its commands; a connection that broke on the way is
 /// replaced for the next batch.
 pub(crate) fn apply_batch(conn: &mut Db, target: &Target, cache: &mut LedgerCache, batch: &mut Vec<Box<dyn Job>>) {
+    let round_trips = crate::db::THREAD_ROUND_TRIPS.with(std::cell::Cell::get);
+    apply_batch_now(conn, target, cache, batch);
+    let made = crate::db::THREAD_ROUND_TRIPS.with(std::cell::Cell::get) - round_trips;
+    crate::db::PG_WRITER_ROUND_TRIPS.fetch_add(made, std::sync::atomic::Ordering::Relaxed);
+}
+
+fn apply_batch_now(conn: &mut Db, target: &Target, cache: &mut LedgerCache, batch: &mut Vec<Box<dyn Job>>) {
     // Other processes may have moved any balance since the last batch.
     cache.clear();
     if let Err(e) = start_batch(conn, target) {

@@ -318,7 +318,17 @@ impl WriteTx<'_> {
             }
         };
         let end = if result.is_ok() {
-            self.conn.control(&format!("RELEASE {name}"))
+            if self.conn.is_pg() {
+                // Not released: a later savepoint of the same name shadows it, a rollback goes to
+                // the newest one, and the commit ends them all — one round trip fewer per command
+                // (the subtransaction counts the same either way).
+                Ok(())
+            } else {
+                self.conn.control(&format!("RELEASE {name}"))
+            }
+        } else if self.conn.is_pg() {
+            self.cache.rollback_to(mark);
+            self.conn.control(&format!("ROLLBACK TO {name}"))
         } else {
             self.cache.rollback_to(mark);
             self.conn
