@@ -162,9 +162,10 @@ impl Server {
             command.env_remove(var);
         }
         command.env("POCKETPAY_OPERATOR_EMAIL", OPERATOR_EMAIL).env("POCKETPAY_OPERATOR_PASSWORD", OPERATOR_PASSWORD);
-        // On PostgreSQL when the suite runs there (POCKETPAY_TEST_DATABASE_URL).
+        // On PostgreSQL when the suite runs there (POCKETPAY_TEST_DATABASE_URL). The restarted
+        // process keeps its name, so it takes the jobs' lease of the one killed at once.
         if let Some(url) = store::test_database_url(data_dir) {
-            command.env("POCKETPAY_DATABASE_URL", url);
+            command.env("POCKETPAY_DATABASE_URL", url).env("POCKETPAY_PROCESS_NAME", "crash");
         }
         let mut child = command.spawn().expect("spawning pocketpay serve");
         let stdout = child.stdout.take().expect("the child's stdout is piped");

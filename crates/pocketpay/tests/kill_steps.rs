@@ -48,9 +48,10 @@ impl Server {
         for var in ["POCKETPAY_LISTEN", "POCKETPAY_DATA_DIR", "POCKETPAY_MODE", "POCKETPAY_SECRET", "POCKETPAY_LOG"] {
             command.env_remove(var);
         }
-        // On PostgreSQL when the suite runs there (POCKETPAY_TEST_DATABASE_URL).
+        // On PostgreSQL when the suite runs there (POCKETPAY_TEST_DATABASE_URL). The restarted
+        // process keeps its name, so it takes the jobs' lease of the one killed at once.
         if let Some(url) = store::test_database_url(dir) {
-            command.env("POCKETPAY_DATABASE_URL", url);
+            command.env("POCKETPAY_DATABASE_URL", url).env("POCKETPAY_PROCESS_NAME", "steps");
         }
         command
             .env("POCKETPAY_OPERATOR_EMAIL", OPERATOR_EMAIL)
