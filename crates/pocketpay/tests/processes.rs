@@ -221,6 +221,39 @@ async fn two_processes_on_one_database_behave_as_one_server() {
     let verified = b.post(&format!("/v1/payments/{payment}/verify"), Some(&carded), json!({ "code": code })).await;
     assert_eq!(verified.body["status"], "requires_capture", "{}", verified.body);
 
+    // 5b. A card typed at checkout (a new card needs a code): the code is verified at the other
+    //     process, which finds the card sealed in the database; once authorized, nothing of it is
+    //     left there (PCI DSS 3.3.1).
+    let typed = b.buyer("typed@example.com").await;
+    let order = new_order(b, &typed, &product).await;
+    let asked = b
+        .post(
+            &format!("/v1/orders/{order}/pay"),
+            Some(&typed),
+            json!({ "payment_method": new_card("5555555555554444") }),
+        )
+        .await;
+    assert_eq!(asked.body["status"], "requires_action", "{}", asked.body);
+    let payment = asked.body["id"].as_str().unwrap_or_default().to_owned();
+    let kept = store::rows_for_tests(&dir.join("pocketpay.db"), "SELECT count(*) FROM checkout_cards", &[])
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(kept[0][0].as_deref(), Some("1"), "the typed card is kept, sealed, while the code is awaited");
+    let code = a.inbox_code("typed@example.com").await;
+    let verified = a.post(&format!("/v1/payments/{payment}/verify"), Some(&typed), json!({ "code": code })).await;
+    assert_eq!(verified.body["status"], "requires_capture", "{}", verified.body);
+    let kept = store::rows_for_tests(&dir.join("pocketpay.db"), "SELECT count(*) FROM checkout_cards", &[])
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(kept[0][0].as_deref(), Some("0"), "erased once authorized");
+    let url = store::test_database_url(&dir).unwrap_or_default();
+    let dump = Command::new("pg_dump")
+        .args(["--data-only", "--dbname", &url])
+        .output()
+        .unwrap_or_else(|e| panic!("pg_dump: {e}"));
+    assert!(dump.status.success());
+    for digits in ["5555555555554444", "55555555", "4242424242424242"] {
+        assert!(!dump.stdout.windows(digits.len()).any(|w| w == digits.as_bytes()), "card digits in the database");
+    }
+
     // 6. The background jobs run in one process at a time; killed, the other takes them over.
     let holder = lease_holder(&dir).unwrap_or_else(|| panic!("nobody holds the jobs' lease"));
     tokio::time::sleep(std::time::Duration::from_millis(500)).await;

@@ -19,7 +19,7 @@ use crate::AppState;
 pub const CAPTURE_ATTEMPTS_MAX: u32 = 3;
 
 /// `payment_method` as API.md defines it.
-#[derive(Deserialize, Clone)]
+#[derive(Deserialize, serde::Serialize, Clone)]
 #[serde(deny_unknown_fields)]
 pub struct PaymentMethodBody {
     #[serde(rename = "type")]
@@ -30,7 +30,7 @@ pub struct PaymentMethodBody {
 }
 
 /// A card typed at checkout.
-#[derive(Deserialize, Clone)]
+#[derive(Deserialize, serde::Serialize, Clone)]
 #[serde(deny_unknown_fields)]
 pub struct NewCardBody {
     pub number: String,
@@ -330,4 +330,60 @@ pub async fn charge_now(
     }
     tracing::warn!(error = ?last_error, attempt = attempt_id, "capture outcome unknown; the healer will settle it");
     ChargeOutcome::Unknown(processing_error())
+}
+
+/// Keeps the card typed at checkout for a payment waiting for its one-time code, sealed by the vault,
+/// where another process verifying the code finds it (PostgreSQL; one process keeps it in memory). A
+/// failure only means the buyer types the card again after the code.
+pub(crate) async fn keep_checkout_card(
+    state: &AppState,
+    payment_id: &str,
+    method: &PaymentMethodBody,
+    expires_at: i64,
+) {
+    if !state.store.is_postgres() || method.new_card.is_none() {
+        return;
+    }
+    let sealed = serde_json::to_vec(method).map_err(|e| e.to_string()).and_then(|plain| {
+        let vault = state.vault.read().map_err(|_| "the vault lock is poisoned".to_owned())?;
+        vault.seal_checkout_card(&plain).map_err(|e| e.to_string())
+    });
+    let sealed = match sealed {
+        Ok(s) => s,
+        Err(e) => {
+            tracing::warn!(error = %e, "a checkout card could not be sealed for other processes");
+            return;
+        }
+    };
+    let pid = payment_id.to_owned();
+    let kept =
+        state.store.write(move |tx| tx.put_checkout_card(&pid, sealed.key_id, &sealed.ciphertext, expires_at)).await;
+    if let Err(e) = kept {
+        tracing::warn!(error = %e, "a checkout card could not be kept for other processes");
+    }
+}
+
+/// Takes the sealed card typed at checkout for a payment (erasing it from the database), if one was
+/// kept there.
+pub(crate) async fn take_checkout_card(
+    state: &AppState,
+    payment_id: &str,
+) -> Result<Option<PaymentMethodBody>, ApiError> {
+    if !state.store.is_postgres() {
+        return Ok(None);
+    }
+    let pid = payment_id.to_owned();
+    let Some((key_id, ciphertext)) = state.store.write(move |tx| tx.take_checkout_card(&pid)).await? else {
+        return Ok(None);
+    };
+    let plain = state
+        .vault
+        .read()
+        .map_err(|_| ApiError::internal())?
+        .open_checkout_card(&vault::SealedCard { key_id, ciphertext })
+        .map_err(|e| {
+            tracing::error!(error = %e, "a sealed checkout card would not open");
+            ApiError::internal()
+        })?;
+    Ok(serde_json::from_slice(&plain).ok())
 }

@@ -65,7 +65,8 @@ pub async fn run_due_jobs(state: &AppState) {
     let pruned = state
         .store
         .write(move |tx| -> Result<usize, store::StoreError> {
-            Ok(tx.prune_idempotency_records(idempotency_before)?
+            Ok(tx.purge_checkout_cards(now)?
+                + tx.prune_idempotency_records(idempotency_before)?
                 + tx.prune_login_failures(login_before)?
                 + tx.prune_redeem_failures(now - crate::routes::gift_cards::REDEEM_FAILURE_WINDOW_S)?)
         })

@@ -528,3 +528,47 @@ impl WriteTx<'_> {
         Ok(id % 1024)
     }
 }
+
+impl WriteTx<'_> {
+    /// Keeps a card typed at checkout, sealed, for the payment waiting for its code (replacing one).
+    pub fn put_checkout_card(
+        &mut self,
+        payment_id: &str,
+        key_id: u32,
+        sealed: &[u8],
+        expires_at: i64,
+    ) -> Result<(), StoreError> {
+        self.conn
+            .prepare_cached(
+                "INSERT INTO checkout_cards (payment_id, key_id, sealed, expires_at) VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT (payment_id) DO UPDATE SET key_id = excluded.key_id, sealed = excluded.sealed,
+                 expires_at = excluded.expires_at",
+            )?
+            .execute(params![payment_id, key_id, sealed, expires_at])?;
+        Ok(())
+    }
+
+    /// Takes (reads and erases) the sealed checkout card of a payment: `(key id, sealed)`.
+    pub fn take_checkout_card(&mut self, payment_id: &str) -> Result<Option<(u32, Vec<u8>)>, StoreError> {
+        let found = self
+            .conn
+            .prepare_cached("SELECT key_id, sealed FROM checkout_cards WHERE payment_id = ?1")?
+            .query_row([payment_id], |r| Ok((r.get::<u32>(0)?, r.get::<Vec<u8>>(1)?)))
+            .optional()?;
+        if found.is_some() {
+            self.conn.prepare_cached("DELETE FROM checkout_cards WHERE payment_id = ?1")?.execute([payment_id])?;
+        }
+        Ok(found)
+    }
+
+    /// Erases the checkout cards whose code expired or whose payment no longer waits for one.
+    pub fn purge_checkout_cards(&mut self, now: i64) -> Result<usize, StoreError> {
+        Ok(self
+            .conn
+            .prepare_cached(
+                "DELETE FROM checkout_cards WHERE expires_at <= ?1
+                  OR payment_id NOT IN (SELECT id FROM payments WHERE status = 'requires_action')",
+            )?
+            .execute([now])?)
+    }
+}

@@ -537,6 +537,16 @@ const MIGRATIONS: &[&str] = &[
         expires_at_ms INTEGER NOT NULL
     ) WITHOUT ROWID;
     "#,
+    // 14: a card typed at checkout, sealed by the vault, while its payment waits for a one-time code
+    // that another process may verify; erased on authorization, failure or expiry.
+    r#"
+    CREATE TABLE checkout_cards (
+        payment_id TEXT PRIMARY KEY,
+        key_id INTEGER NOT NULL,
+        sealed BLOB NOT NULL,
+        expires_at INTEGER NOT NULL
+    ) WITHOUT ROWID;
+    "#,
 ];
 
 /// The schema version this program writes.
@@ -546,7 +556,17 @@ pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 /// first step creates the schema of version 12 at once; every later SQLite step gets its PostgreSQL
 /// twin here, with the same number. Never edit a released entry: add one.
 const PG_MIGRATIONS: &[(i64, &[&str])] =
-    &[(12, &[include_str!("pg_schema.sql"), PG_ENGINE_TABLES]), (13, &[PG_JOB_LEASES])];
+    &[(12, &[include_str!("pg_schema.sql"), PG_ENGINE_TABLES]), (13, &[PG_JOB_LEASES]), (14, &[PG_CHECKOUT_CARDS])];
+
+/// Step 14 on PostgreSQL.
+const PG_CHECKOUT_CARDS: &str = r#"
+CREATE TABLE checkout_cards (
+    payment_id TEXT PRIMARY KEY,
+    key_id BIGINT NOT NULL,
+    sealed BYTEA NOT NULL,
+    expires_at BIGINT NOT NULL
+);
+"#;
 
 /// What only the PostgreSQL engine needs: the row every write batch locks (so the batches of all
 /// processes apply one at a time), and the processes that started on the database (each takes a

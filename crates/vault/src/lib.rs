@@ -206,14 +206,60 @@ fn associated_data(key_id: u32) -> Vec<u8> {
     data
 }
 
+/// What a sealed checkout card is bound to: it never opens as a card number, nor the reverse.
+const CHECKOUT_CARD_LABEL: &[u8] = b"pocketpay vault checkout card v1;key_id=";
+/// The largest checkout card sealed (its JSON: number, expiry, code, holder, billing address).
+pub const CHECKOUT_CARD_BYTES_MAX: usize = 4096;
+
+fn checkout_associated_data(key_id: u32) -> Vec<u8> {
+    let mut data = Vec::with_capacity(CHECKOUT_CARD_LABEL.len() + 4);
+    data.extend_from_slice(CHECKOUT_CARD_LABEL);
+    data.extend_from_slice(&key_id.to_be_bytes());
+    data
+}
+
+impl Vault {
+    /// Seals a card typed at checkout while its payment waits for the buyer's one-time code (PCI DSS
+    /// 3.3.2 allows sensitive authentication data before authorization only encrypted); the caller
+    /// erases it on authorization, failure or expiry.
+    pub fn seal_checkout_card(&self, plaintext: &[u8]) -> Result<SealedCard, VaultError> {
+        if plaintext.len() > CHECKOUT_CARD_BYTES_MAX {
+            return Err(VaultError::Encrypt);
+        }
+        let key_id = self.ring.active_key_id();
+        let key = self.ring.data_key(key_id).ok_or(VaultError::UnknownKey(key_id))?;
+        let ciphertext = seal_with_aad(key, &checkout_associated_data(key_id), plaintext)?;
+        Ok(SealedCard { key_id, ciphertext })
+    }
+
+    /// Opens a checkout card sealed by [`Vault::seal_checkout_card`].
+    pub fn open_checkout_card(&self, sealed: &SealedCard) -> Result<Vec<u8>, VaultError> {
+        let key = self.ring.data_key(sealed.key_id).ok_or(VaultError::UnknownKey(sealed.key_id))?;
+        let ciphertext = &sealed.ciphertext;
+        let length_ok =
+            (NONCE_BYTES + TAG_BYTES..=NONCE_BYTES + TAG_BYTES + CHECKOUT_CARD_BYTES_MAX).contains(&ciphertext.len());
+        if !length_ok {
+            return Err(VaultError::Decrypt);
+        }
+        let (nonce, encrypted) = ciphertext.split_at(NONCE_BYTES);
+        let cipher = XChaCha20Poly1305::new(key.bytes().into());
+        let aad = checkout_associated_data(sealed.key_id);
+        cipher
+            .decrypt(XNonce::from_slice(nonce), Payload { msg: encrypted, aad: &aad })
+            .map_err(|_| VaultError::Decrypt)
+    }
+}
+
 fn seal_with(key: &SecretKey, key_id: u32, plaintext: &[u8]) -> Result<Vec<u8>, VaultError> {
+    seal_with_aad(key, &associated_data(key_id), plaintext)
+}
+
+fn seal_with_aad(key: &SecretKey, aad: &[u8], plaintext: &[u8]) -> Result<Vec<u8>, VaultError> {
     let mut nonce = [0u8; NONCE_BYTES];
     OsRng.try_fill_bytes(&mut nonce).map_err(|_| VaultError::Random)?;
     let cipher = XChaCha20Poly1305::new(key.bytes().into());
-    let aad = associated_data(key_id);
-    let encrypted = cipher
-        .encrypt(XNonce::from_slice(&nonce), Payload { msg: plaintext, aad: &aad })
-        .map_err(|_| VaultError::Encrypt)?;
+    let encrypted =
+        cipher.encrypt(XNonce::from_slice(&nonce), Payload { msg: plaintext, aad }).map_err(|_| VaultError::Encrypt)?;
     let mut ciphertext = Vec::with_capacity(NONCE_BYTES + encrypted.len());
     ciphertext.extend_from_slice(&nonce);
     ciphertext.extend_from_slice(&encrypted);

@@ -251,7 +251,7 @@ pub fn today(state: &AppState) -> (i32, u32) {
     (i32::try_from(y).unwrap_or(i32::MAX), m)
 }
 
-#[derive(Deserialize, Clone)]
+#[derive(Deserialize, serde::Serialize, Clone)]
 #[serde(deny_unknown_fields)]
 pub struct AddressBody {
     line1: String,

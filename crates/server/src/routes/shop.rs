@@ -744,6 +744,8 @@ async fn pay_order(
         .map_err(|e| ApiError::bad_request(e.code(), e.to_string()).with_param("pocket_amount"))?;
     let card: Option<ChargeableCard> =
         if split.card_minor > 0 { Some(resolve_card(&state, &user.id, &body.payment_method).await?) } else { None };
+    let typed_method =
+        (split.card_minor > 0 && body.payment_method.new_card.is_some()).then(|| body.payment_method.clone());
     let mid = order.merchant_id.clone();
     let merchant_country =
         state.store.read(move |tx| tx.merchant(&mid)).await?.map(|m| m.country).unwrap_or_else(|| "US".into());
@@ -907,6 +909,9 @@ async fn pay_order(
                 if let Some(pid) = answer.body["id"].as_str() {
                     let pending = PendingPayment { card, split, merchant_country, expires_at: now + CODE_TTL_S };
                     remember_pending(&state, pid, pending, now);
+                    if let Some(method) = &typed_method {
+                        crate::payment_method::keep_checkout_card(&state, pid, method, now + CODE_TTL_S).await;
+                    }
                 }
             }
             return Ok(record_answer(&state, idem, answer).await);
@@ -1214,8 +1219,19 @@ async fn verify_payment(
         Checked::Proceed { attempt_id, card_id, split, merchant_id } => (attempt_id, card_id, split, merchant_id),
     };
     state.failpoint("verify.checked");
+    // A card typed at checkout kept sealed for any process (PostgreSQL): erased from the database now,
+    // whichever process goes on to authorize.
+    let sealed_method = crate::payment_method::take_checkout_card(&state, &id).await?;
     let pending = match take_pending(&state, &id) {
         Some(p) => p,
+        None if card_id.is_none() && split.card_minor > 0 && sealed_method.is_some() => {
+            let method = sealed_method.unwrap_or_else(|| unreachable!("checked just above"));
+            let card = Some(resolve_card(&state, &user_id_of(&state, &id).await?, &method).await?);
+            let mid = merchant_id.clone();
+            let merchant_country =
+                state.store.read(move |tx| tx.merchant(&mid)).await?.map(|m| m.country).unwrap_or_else(|| "US".into());
+            PendingPayment { card, split, merchant_country, expires_at: now + CODE_TTL_S }
+        }
         None => {
             // After a restart only a saved card can be resumed; a typed card must be entered again.
             let card = match (&card_id, split.card_minor > 0) {
