@@ -254,6 +254,22 @@ async fn two_processes_on_one_database_behave_as_one_server() {
         assert!(!dump.stdout.windows(digits.len()).any(|w| w == digits.as_bytes()), "card digits in the database");
     }
 
+    // 5c. The vault's keys rotated through one process: a card sealed under the new key there is
+    //     charged through the other.
+    let ops = a.login(OPERATOR_EMAIL, OPERATOR_PASSWORD).await;
+    let rotated = a.post("/v1/vault/rotate", Some(&ops), json!({})).await;
+    assert!(rotated.status.is_success(), "{}", rotated.body);
+    let fresh = a.save_card(&typed, "4000056655665556").await;
+    let order = new_order(b, &typed, &product).await;
+    let paid = b
+        .post(
+            &format!("/v1/orders/{order}/pay"),
+            Some(&typed),
+            json!({ "payment_method": { "type": "card", "card": fresh } }),
+        )
+        .await;
+    assert_eq!(paid.body["status"], "requires_capture", "{}", paid.body);
+
     // 6. The background jobs run in one process at a time; killed, the other takes them over.
     let holder = lease_holder(&dir).unwrap_or_else(|| panic!("nobody holds the jobs' lease"));
     tokio::time::sleep(std::time::Duration::from_millis(500)).await;

@@ -202,15 +202,11 @@ pub fn processing_error() -> ApiError {
 
 /// The issuer's view of a saved card: the vault opens its number (no security code: it was never kept).
 pub fn saved_card_input(state: &AppState, card: &CardRecord) -> Result<CardInput, ApiError> {
-    let plain = {
-        let vault = state.vault.read().map_err(|_| ApiError::internal())?;
-        vault.open_sealed(&vault::SealedCard { key_id: card.key_id, ciphertext: card.ciphertext.clone() }).map_err(
-            |e| {
-                tracing::error!(error = %e, card = %card.id, "a saved card could not be decrypted");
-                ApiError::internal()
-            },
-        )?
-    };
+    let sealed = vault::SealedCard { key_id: card.key_id, ciphertext: card.ciphertext.clone() };
+    let plain = with_fresh_keys(state, |vault| vault.open_sealed(&sealed)).map_err(|e| {
+        tracing::error!(error = %e, card = %card.id, "a saved card could not be decrypted");
+        ApiError::internal()
+    })?;
     Ok(CardInput {
         number: plain.expose().to_owned(),
         exp_month: card.exp_month,
@@ -376,14 +372,32 @@ pub(crate) async fn take_checkout_card(
     let Some((key_id, ciphertext)) = state.store.write(move |tx| tx.take_checkout_card(&pid)).await? else {
         return Ok(None);
     };
-    let plain = state
-        .vault
-        .read()
-        .map_err(|_| ApiError::internal())?
-        .open_checkout_card(&vault::SealedCard { key_id, ciphertext })
-        .map_err(|e| {
-            tracing::error!(error = %e, "a sealed checkout card would not open");
-            ApiError::internal()
-        })?;
+    let sealed = vault::SealedCard { key_id, ciphertext };
+    let plain = with_fresh_keys(state, |vault| vault.open_checkout_card(&sealed)).map_err(|e| {
+        tracing::error!(error = %e, "a sealed checkout card would not open");
+        ApiError::internal()
+    })?;
     Ok(serde_json::from_slice(&plain).ok())
+}
+
+/// Runs `open` with the vault; if it names a key this process does not know (another process on the
+/// same database rotated the keys), reads the key file again and tries once more.
+pub(crate) fn with_fresh_keys<T>(
+    state: &AppState,
+    open: impl Fn(&vault::Vault) -> Result<T, vault::VaultError>,
+) -> Result<T, vault::VaultError> {
+    let first = {
+        let vault = state.vault.read().map_err(|_| vault::VaultError::Decrypt)?;
+        open(&vault)
+    };
+    match first {
+        Err(vault::VaultError::UnknownKey(_)) => {
+            let mut vault = state.vault.write().map_err(|_| vault::VaultError::Decrypt)?;
+            if vault.reload()? {
+                tracing::info!("the vault's keys changed on disk (rotated by another process); reloaded");
+            }
+            open(&vault)
+        }
+        other => other,
+    }
 }

@@ -29,6 +29,14 @@ pub const JOBS_LEASE: &str = "background-jobs";
 /// Runs every job that is due now; also called by `POST /v1/test/clock` after moving the clock.
 pub async fn run_due_jobs(state: &AppState) {
     let _one_run_at_a_time = state.jobs.lock().await;
+    if state.store.is_postgres() {
+        // Another process sharing the key file may have rotated the keys: seal under the active one.
+        if let Ok(mut vault) = state.vault.write() {
+            if let Err(e) = vault.reload() {
+                tracing::warn!(error = %e, "the vault's key file could not be read again");
+            }
+        }
+    }
     if state.store.is_postgres() && !holds_jobs_lease(state).await {
         return;
     }

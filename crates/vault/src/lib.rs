@@ -105,6 +105,20 @@ impl Vault {
         Ok(Vault { ring, source: KeySource::File(path.clone()) })
     }
 
+    /// Reads the key file again, for a process that shares it with others (one of them may have
+    /// rotated the keys): answers whether the ring changed. Keys from the environment never change.
+    pub fn reload(&mut self) -> Result<bool, VaultError> {
+        let KeySource::File(path) = &self.source else { return Ok(false) };
+        let origin = path.display().to_string();
+        let Some(text) = key_file::read(path)? else { return Ok(false) };
+        let ring = KeyRing::parse(text.as_str(), &origin)?;
+        if ring.same_as(&self.ring) {
+            return Ok(false);
+        }
+        self.ring = ring;
+        Ok(true)
+    }
+
     /// Encrypts a card number (12 to 19 ASCII digits, already validated by `domain`) under the active key.
     pub fn seal(&self, plaintext_digits: &str) -> Result<SealedCard, VaultError> {
         check_card_digits(plaintext_digits)?;
