@@ -132,7 +132,7 @@ pub(crate) fn start(engine: Engine, conn: Db, config: &StoreConfig) -> Result<Wr
             Sink::Syncer { committed, syncer }
         }
         Engine::Postgres { target } => {
-            limits.batch_size_max = config.pg_batch_size_max.clamp(1, 60);
+            limits.batch_size_max = config.pg_batch_size_max.max(1);
             Sink::Postgres { target }
         }
     };
