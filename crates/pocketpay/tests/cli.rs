@@ -310,3 +310,25 @@ fn serve_refuses_a_malformed_limit_and_names_the_variable() {
     assert!(text.contains("above POCKETPAY_MONTHLY_LIMIT_MINOR"), "{text}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A wrong PostgreSQL URL, an unreachable server: the command stops with a message that names the
+/// problem and the server, never the password.
+#[test]
+fn a_bad_database_url_is_named_without_its_password() {
+    let run = |url: &str| {
+        let out = Command::new(env!("CARGO_BIN_EXE_pocketpay"))
+            .args(["migrate", "--database-url", url])
+            .output()
+            .unwrap_or_else(|e| panic!("run: {e}"));
+        let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+        (out.status.code().unwrap_or(-1), text)
+    };
+    let (code, out) = run("postgres://pocket:hunter2secret@127.0.0.1:1/shop");
+    assert_ne!(code, 0, "{out}");
+    assert!(out.contains("cannot connect to PostgreSQL at 127.0.0.1:1/shop"), "{out}");
+    assert!(!out.contains("hunter2secret"), "the password leaked: {out}");
+    let (code, out) = run("postgres://pocket:hunter2secret@127.0.0.1:5432/shop?sslmode=bogus");
+    assert_ne!(code, 0, "{out}");
+    assert!(out.contains("not a PostgreSQL URL"), "{out}");
+    assert!(!out.contains("hunter2secret"), "the password leaked: {out}");
+}

@@ -254,6 +254,21 @@ async fn two_processes_on_one_database_behave_as_one_server() {
         assert!(!dump.stdout.windows(digits.len()).any(|w| w == digits.as_bytes()), "card digits in the database");
     }
 
+    // 5d. Rate limits count across processes: five wrong passwords split over both lock the account
+    //     at both.
+    a.buyer("locked@example.com").await;
+    for i in 0..5 {
+        both[i % 2]
+            .post("/v1/sessions", None, json!({ "email": "locked@example.com", "password": "wrong password!" }))
+            .await
+            .assert_error(401, "authentication_error", "invalid_credentials");
+    }
+    for app in both {
+        app.post("/v1/sessions", None, json!({ "email": "locked@example.com", "password": common::PASSWORD }))
+            .await
+            .assert_error(429, "rate_limit_error", "too_many_attempts");
+    }
+
     // 5c. The vault's keys rotated through one process: a card sealed under the new key there is
     //     charged through the other.
     let ops = a.login(OPERATOR_EMAIL, OPERATOR_PASSWORD).await;

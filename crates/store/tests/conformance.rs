@@ -335,3 +335,22 @@ fn two_migrations_at_once_end_at_one_schema() {
     assert_eq!(versions[0], versions[1]);
     assert!(versions[0] >= 13);
 }
+
+/// A database written by a newer program is refused, with both versions named.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_database_of_a_newer_schema_is_refused() {
+    let dir = tempdir("newer");
+    let store = open_with_accounts(&dir).await;
+    let postgres = store.is_postgres();
+    store.shutdown().await;
+    drop(store);
+    let sql = if postgres { "UPDATE pocketpay_schema SET version = 99" } else { "PRAGMA user_version = 99" };
+    store::tamper_for_tests(&dir.join("pocketpay.db"), sql).unwrap_or_else(|e| panic!("{e}"));
+    match Store::open(store::test_config(&dir)) {
+        Err(e @ StoreError::SchemaTooNew { found: 99, .. }) => {
+            assert!(e.to_string().contains("version 99, newer than this program's"), "{e}");
+        }
+        Err(e) => panic!("{e}"),
+        Ok(_) => panic!("a newer schema was opened"),
+    }
+}
