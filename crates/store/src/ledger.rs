@@ -37,11 +37,31 @@ pub(crate) struct LedgerCache {
     /// Previous values of changed accounts, newest last, for savepoint rollback.
     undo: Vec<(AccountId, Option<Account>, bool)>,
     entries_max: usize,
+    /// Which account a (kind, owner, currency) names, as committed. An account never changes kind,
+    /// owner or currency and is never deleted, so this holds across batches and across processes.
+    owners: HashMap<(String, String, String), AccountId>,
+    /// What this batch has learned of `owners`; kept once the batch commits, forgotten if a
+    /// savepoint rolls back (the account may have been opened in it) or the batch fails.
+    owners_pending: Vec<((String, String, String), AccountId)>,
 }
 
 impl LedgerCache {
     pub(crate) fn new(entries_max: usize) -> Self {
-        Self { accounts: HashMap::new(), dirty: HashSet::new(), undo: Vec::new(), entries_max }
+        Self {
+            accounts: HashMap::new(),
+            dirty: HashSet::new(),
+            undo: Vec::new(),
+            entries_max,
+            owners: HashMap::new(),
+            owners_pending: Vec::new(),
+        }
+    }
+
+    fn owner(&self, key: &(String, String, String)) -> Option<AccountId> {
+        self.owners
+            .get(key)
+            .copied()
+            .or_else(|| self.owners_pending.iter().rev().find(|(k, _)| k == key).map(|(_, id)| *id))
     }
 
     pub(crate) fn mark(&self) -> usize {
@@ -49,6 +69,7 @@ impl LedgerCache {
     }
 
     pub(crate) fn rollback_to(&mut self, mark: usize) {
+        self.owners_pending.clear();
         while self.undo.len() > mark {
             let Some((id, previous, was_dirty)) = self.undo.pop() else { break };
             match previous {
@@ -122,15 +143,23 @@ impl LedgerCache {
     pub(crate) fn committed(&mut self) {
         self.dirty.clear();
         self.undo.clear();
+        if self.owners.len() > self.entries_max {
+            self.owners.clear();
+        }
+        for (key, id) in self.owners_pending.drain(..) {
+            self.owners.insert(key, id);
+        }
         if self.accounts.len() > self.entries_max {
             self.accounts.clear();
         }
     }
 
+    /// Forgets the balances (and what an unfinished batch learned); the committed owner index stays.
     pub(crate) fn clear(&mut self) {
         self.accounts.clear();
         self.dirty.clear();
         self.undo.clear();
+        self.owners_pending.clear();
     }
 
     fn stats(&self) -> LedgerCacheStats {
@@ -308,13 +337,20 @@ impl WriteTx<'_> {
         owner: &str,
         currency: Currency,
     ) -> Result<Option<Account>, StoreError> {
+        let key = (kind.to_owned(), owner.to_owned(), currency.code().to_owned());
+        if let Some(id) = self.cache.owner(&key) {
+            return self.cache.load(self.conn, id);
+        }
         let id: Option<i64> = self
             .conn
             .prepare_cached("SELECT id FROM ledger_accounts WHERE kind = ?1 AND owner = ?2 AND currency = ?3")?
             .query_row(params![kind, owner, currency.code()], |r| r.get(0))
             .optional()?;
         match id {
-            Some(id) => self.cache.load(self.conn, AccountId(id)),
+            Some(id) => {
+                self.cache.owners_pending.push((key, AccountId(id)));
+                self.cache.load(self.conn, AccountId(id))
+            }
             None => Ok(None),
         }
     }
