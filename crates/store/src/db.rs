@@ -587,7 +587,7 @@ pub fn to_dollars(sql: &str) -> String {
 /// A connection of either engine.
 pub enum Db {
     Lite(rusqlite::Connection),
-    Pg(RefCell<PgConn>),
+    Pg(Box<RefCell<PgConn>>),
 }
 
 impl Db {

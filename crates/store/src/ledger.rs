@@ -537,7 +537,7 @@ impl ReadTx<'_> {
             match transfer_from_row(row)? {
                 Ok(t) => checker.observe_transfer(&t),
                 Err(e) => {
-                    problem.get_or_insert(StoreError::from(e));
+                    problem.get_or_insert(e);
                 }
             }
             Ok(())

@@ -210,7 +210,7 @@ impl Store {
         for _ in 0..config.read_connections.max(1) {
             readers.push(target.connect("reader")?);
         }
-        let writer = writer::start(writer::Engine::Postgres { target: target.clone() }, conn, &config)?;
+        let writer = writer::start(writer::Engine::Postgres { target: Box::new(target.clone()) }, conn, &config)?;
         Ok(Self {
             inner: Arc::new(Inner {
                 writer,

@@ -77,7 +77,7 @@ impl Target {
             };
             StoreError::Connect(format!("cannot connect to PostgreSQL at {} ({role}): {why}", self.shown))
         })?;
-        Ok(Db::Pg(RefCell::new(PgConn::new(client))))
+        Ok(Db::Pg(Box::new(RefCell::new(PgConn::new(client)))))
     }
 
     /// Opens a connection again after one broke, trying for a bounded time.

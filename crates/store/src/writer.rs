@@ -35,7 +35,7 @@ pub(crate) enum Engine {
     /// A SQLite file, with the log the syncer makes durable.
     Sqlite { wal_path: PathBuf },
     /// A PostgreSQL server (the writer reconnects to it if the connection breaks).
-    Postgres { target: crate::pg::Target },
+    Postgres { target: Box<crate::pg::Target> },
 }
 
 /// A command waiting for the writer.
@@ -145,7 +145,7 @@ enum Sink {
     /// SQLite: to the syncer, which answers once the log is on disk.
     Syncer { committed: Committed, syncer: std::thread::JoinHandle<()> },
     /// PostgreSQL: the commit was durable; answer at once.
-    Postgres { target: crate::pg::Target },
+    Postgres { target: Box<crate::pg::Target> },
 }
 
 /// The syncer: waits for a committed batch, takes every other one already committed, makes the log
