@@ -51,6 +51,8 @@ fn start(dir: &Path, name: &str) -> Result<Process, String> {
         .env("POCKETPAY_OPERATOR_PASSWORD", OPERATOR_PASSWORD)
         .env("POCKETPAY_VELOCITY_COUNT_MAX", "100000")
         .env("POCKETPAY_STEP_UP_AMOUNT_MINOR", "50000")
+        // Codes by amount (ours) and by the bank's demand (a test card), not for every new card.
+        .env("POCKETPAY_STEP_UP_NEW_CARDS", "0")
         .env("POCKETPAY_JOBS_LEASE_TTL_MS", LEASE_TTL_MS.to_string())
         .env("POCKETPAY_PROCESS_NAME", name);
     let mut child = command.spawn().map_err(|e| e.to_string())?;
@@ -221,11 +223,11 @@ async fn two_processes_on_one_database_behave_as_one_server() {
     let verified = b.post(&format!("/v1/payments/{payment}/verify"), Some(&carded), json!({ "code": code })).await;
     assert_eq!(verified.body["status"], "requires_capture", "{}", verified.body);
 
-    // 5b. A card typed at checkout (a new card needs a code): the code is verified at the other
+    // 5b. A card typed at checkout, above the step-up amount: the code is verified at the other
     //     process, which finds the card sealed in the database; once authorized, nothing of it is
     //     left there (PCI DSS 3.3.1).
     let typed = b.buyer("typed@example.com").await;
-    let order = new_order(b, &typed, &product).await;
+    let order = new_order(b, &typed, &dear).await;
     let asked = b
         .post(
             &format!("/v1/orders/{order}/pay"),
@@ -253,6 +255,26 @@ async fn two_processes_on_one_database_behave_as_one_server() {
     for digits in ["5555555555554444", "55555555", "4242424242424242"] {
         assert!(!dump.stdout.windows(digits.len()).any(|w| w == digits.as_bytes()), "card digits in the database");
     }
+
+    // 5b'. The same when the bank demands the code (a test card that always needs one), typed at
+    //      checkout for a small amount.
+    let demanding = b.buyer("demanding@example.com").await;
+    let order = new_order(b, &demanding, &product).await;
+    let asked = b
+        .post(
+            &format!("/v1/orders/{order}/pay"),
+            Some(&demanding),
+            json!({ "payment_method": new_card("4000002760003184") }),
+        )
+        .await;
+    assert_eq!(asked.body["status"], "requires_action", "{}", asked.body);
+    let payment = asked.body["id"].as_str().unwrap_or_default().to_owned();
+    let kept = store::rows_for_tests(&dir.join("pocketpay.db"), "SELECT count(*) FROM checkout_cards", &[])
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(kept[0][0].as_deref(), Some("1"), "the typed card is kept, sealed, while the bank's code is awaited");
+    let code = a.inbox_code("demanding@example.com").await;
+    let verified = a.post(&format!("/v1/payments/{payment}/verify"), Some(&demanding), json!({ "code": code })).await;
+    assert_eq!(verified.body["status"], "requires_capture", "{}", verified.body);
 
     // 5d. Rate limits count across processes: five wrong passwords split over both lock the account
     //     at both.

@@ -920,7 +920,7 @@ async fn pay_order(
     };
     state.failpoint("pay.claimed");
     let pending = PendingPayment { card, split, merchant_country, expires_at: now + CODE_TTL_S };
-    Ok(authorize_attempt(&state, idem, &payment_id, &attempt_id, pending, false, true).await)
+    Ok(authorize_attempt(&state, idem, &payment_id, &attempt_id, pending, typed_method.as_ref(), false, true).await)
 }
 
 /// Steps 2 and 3 of paying, for a claimed attempt: hold the Pocket part, authorize the card part at
@@ -932,6 +932,7 @@ async fn authorize_attempt(
     payment_id: &str,
     attempt_id: &str,
     pending: PendingPayment,
+    typed_method: Option<&PaymentMethodBody>,
     verified: bool,
     pocket_held: bool,
 ) -> Response {
@@ -1043,6 +1044,10 @@ async fn authorize_attempt(
         .await;
     if demanded {
         remember_pending(state, payment_id, pending, now);
+        // A card typed at checkout waits for the code sealed, for whichever process verifies it.
+        if let Some(method) = typed_method {
+            crate::payment_method::keep_checkout_card(state, payment_id, method, now + CODE_TTL_S).await;
+        }
     }
     response
 }
@@ -1273,7 +1278,7 @@ async fn verify_payment(
             PendingPayment { card, split, merchant_country, expires_at: now + CODE_TTL_S }
         }
     };
-    Ok(authorize_attempt(&state, idem, &id, &attempt_id, pending, true, false).await)
+    Ok(authorize_attempt(&state, idem, &id, &attempt_id, pending, None, true, false).await)
 }
 
 async fn user_id_of(state: &AppState, payment_id: &str) -> Result<String, ApiError> {
