@@ -598,6 +598,9 @@ fn not_payable(message: &str) -> ApiError {
 #[derive(Clone)]
 pub struct PendingPayment {
     pub card: Option<ChargeableCard>,
+    /// The card as typed at checkout (none for a saved card): kept sealed for other processes if the
+    /// bank demands a code.
+    pub typed_method: Option<PaymentMethodBody>,
     pub split: Split,
     pub merchant_country: String,
     pub expires_at: i64,
@@ -907,7 +910,13 @@ async fn pay_order(
             state.failpoint("pay.answered");
             if answer.body["status"] == PaymentStatus::RequiresAction.name() {
                 if let Some(pid) = answer.body["id"].as_str() {
-                    let pending = PendingPayment { card, split, merchant_country, expires_at: now + CODE_TTL_S };
+                    let pending = PendingPayment {
+                        card,
+                        typed_method: None,
+                        split,
+                        merchant_country,
+                        expires_at: now + CODE_TTL_S,
+                    };
                     remember_pending(&state, pid, pending, now);
                     if let Some(method) = &typed_method {
                         crate::payment_method::keep_checkout_card(&state, pid, method, now + CODE_TTL_S).await;
@@ -919,8 +928,8 @@ async fn pay_order(
         Claimed::Claimed { payment_id, attempt_id } => (payment_id, attempt_id),
     };
     state.failpoint("pay.claimed");
-    let pending = PendingPayment { card, split, merchant_country, expires_at: now + CODE_TTL_S };
-    Ok(authorize_attempt(&state, idem, &payment_id, &attempt_id, pending, typed_method.as_ref(), false, true).await)
+    let pending = PendingPayment { card, typed_method, split, merchant_country, expires_at: now + CODE_TTL_S };
+    Ok(authorize_attempt(&state, idem, &payment_id, &attempt_id, pending, false, true).await)
 }
 
 /// Steps 2 and 3 of paying, for a claimed attempt: hold the Pocket part, authorize the card part at
@@ -932,7 +941,6 @@ async fn authorize_attempt(
     payment_id: &str,
     attempt_id: &str,
     pending: PendingPayment,
-    typed_method: Option<&PaymentMethodBody>,
     verified: bool,
     pocket_held: bool,
 ) -> Response {
@@ -1043,11 +1051,11 @@ async fn authorize_attempt(
         })
         .await;
     if demanded {
-        remember_pending(state, payment_id, pending, now);
         // A card typed at checkout waits for the code sealed, for whichever process verifies it.
-        if let Some(method) = typed_method {
+        if let Some(method) = &pending.typed_method {
             crate::payment_method::keep_checkout_card(state, payment_id, method, now + CODE_TTL_S).await;
         }
+        remember_pending(state, payment_id, pending, now);
     }
     response
 }
@@ -1235,7 +1243,7 @@ async fn verify_payment(
             let mid = merchant_id.clone();
             let merchant_country =
                 state.store.read(move |tx| tx.merchant(&mid)).await?.map(|m| m.country).unwrap_or_else(|| "US".into());
-            PendingPayment { card, split, merchant_country, expires_at: now + CODE_TTL_S }
+            PendingPayment { card, typed_method: None, split, merchant_country, expires_at: now + CODE_TTL_S }
         }
         None => {
             // After a restart only a saved card can be resumed; a typed card must be entered again.
@@ -1275,10 +1283,10 @@ async fn verify_payment(
             let mid = merchant_id.clone();
             let merchant_country =
                 state.store.read(move |tx| tx.merchant(&mid)).await?.map(|m| m.country).unwrap_or_else(|| "US".into());
-            PendingPayment { card, split, merchant_country, expires_at: now + CODE_TTL_S }
+            PendingPayment { card, typed_method: None, split, merchant_country, expires_at: now + CODE_TTL_S }
         }
     };
-    Ok(authorize_attempt(&state, idem, &id, &attempt_id, pending, None, true, false).await)
+    Ok(authorize_attempt(&state, idem, &id, &attempt_id, pending, true, false).await)
 }
 
 async fn user_id_of(state: &AppState, payment_id: &str) -> Result<String, ApiError> {
