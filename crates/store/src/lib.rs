@@ -425,6 +425,8 @@ pub fn verify_ledger_postgres(url: &str) -> Result<domain::ledger::InvariantRepo
     pg::blocking(|| {
         let conn = pg::Target::parse(url)?.connect("verify-ledger")?;
         migrations::check_pg_version(&conn)?;
+        // A whole-ledger scan may take longer than a request's statement is allowed.
+        conn.execute_batch("SET statement_timeout = 0")?;
         conn.execute_batch(conn.begin_read())?;
         let report = ReadTx { conn: &conn }.verify_ledger();
         conn.execute_batch("COMMIT")?;
