@@ -63,7 +63,7 @@ impl DbError {
         match self {
             DbError::Postgres(e) => {
                 e.is_closed()
-                    || e.as_db_error().is_none() && e.code().is_none()
+                    || std::error::Error::source(e).is_some_and(|s| s.is::<std::io::Error>())
                     || matches!(e.code(), Some(c) if c.code().starts_with("08") || c.code().starts_with("57P"))
             }
             _ => false,

@@ -354,3 +354,55 @@ async fn a_database_of_a_newer_schema_is_refused() {
         Ok(_) => panic!("a newer schema was opened"),
     }
 }
+
+/// The database goes away under a running store: writes and reads answer a retryable error, never
+/// half an effect, and work again once it is back. On PostgreSQL every connection of the store is
+/// cut by the server (as a restart or a failover would); on SQLite the store is stopped.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_lost_database_answers_retryable_errors_and_recovers() {
+    let dir = tempdir("lost");
+    let store = open_with_accounts(&dir).await;
+    assert!(matches!(submit(&store, transfer(1, 1, 2, 100)).await, Ok(Submitted::Created(_))));
+    let Some(url) = store::test_database_url(&dir) else {
+        store.shutdown().await;
+        let refused = store.write(|tx| tx.submit_transfer(&transfer(2, 1, 2, 5), 10)).await;
+        assert!(matches!(&refused, Err(e) if e.is_unavailable()), "{refused:?}");
+        return;
+    };
+    // Cut every connection the store holds, from outside.
+    let name = url.rsplit('/').next().unwrap_or_default().split('?').next().unwrap_or_default().to_owned();
+    let admin = std::env::var(store::TEST_DATABASE_URL).unwrap_or_default();
+    let cut = std::process::Command::new("psql")
+        .args([
+            admin.as_str(),
+            "-Atc",
+            &format!(
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = '{name}' AND pid <> pg_backend_pid()"
+            ),
+        ])
+        .output()
+        .unwrap_or_else(|e| panic!("psql: {e}"));
+    let killed: i64 = String::from_utf8_lossy(&cut.stdout).trim().parse().unwrap_or(0);
+    assert!(killed >= 2, "the writer's and the readers' connections were cut: {killed}");
+    // The next write's batch finds its connection gone before anything ran, and starts again on a new one.
+    assert!(matches!(submit(&store, transfer(2, 1, 2, 5)).await, Ok(Submitted::Created(_))));
+    // A read on a cut connection answers a retryable error once; its connection is replaced.
+    let mut errors = 0;
+    let mut seen = None;
+    for _ in 0..8 {
+        match store.read(|tx| tx.ledger_account(AccountId(2))).await {
+            Ok(a) => {
+                seen = a.map(|a| a.balance_posted());
+                break;
+            }
+            Err(e) => {
+                assert!(e.is_unavailable(), "{e}");
+                errors += 1;
+            }
+        }
+    }
+    assert!(errors <= 4, "each of the 4 read connections fails at most once");
+    assert_eq!(seen, Some(105));
+    assert_balanced(&store).await;
+    store.shutdown().await;
+}
