@@ -12,9 +12,9 @@ use std::io::BufRead;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 
-use common::{TestApp, OPERATOR_EMAIL, OPERATOR_PASSWORD};
+use common::{address, new_card, TestApp, OPERATOR_EMAIL, OPERATOR_PASSWORD};
 use reqwest::StatusCode;
-use serde_json::{json, Value};
+use serde_json::json;
 
 /// The jobs' lease in this test: short, so a takeover is seen within seconds.
 const LEASE_TTL_MS: i64 = 2_000;
@@ -74,27 +74,6 @@ fn temp_dir() -> PathBuf {
     dir
 }
 
-fn address() -> Value {
-    json!({ "line1": "1 Main St", "city": "Austin", "postal_code": "73301", "country": "US" })
-}
-
-fn new_card(number: &str) -> Value {
-    json!({ "type": "card", "new_card": { "number": number, "exp_month": 12, "exp_year": 2035, "cvc": "123",
-        "holder_name": "Ada", "billing_address": address() } })
-}
-
-async fn new_order(app: &TestApp, token: &str, product: &str) -> String {
-    let o = app
-        .post(
-            "/v1/orders",
-            Some(token),
-            json!({ "items": [{ "product": product, "quantity": 1 }], "shipping_address": address() }),
-        )
-        .await;
-    assert_eq!(o.status, StatusCode::CREATED, "{}", o.body);
-    o.body["id"].as_str().unwrap_or_default().to_owned()
-}
-
 async fn pocket_available(app: &TestApp, token: &str) -> i64 {
     app.get("/v1/pocket", Some(token)).await.body["balances"][0]["available"].as_i64().unwrap_or(-1)
 }
@@ -138,7 +117,7 @@ async fn two_processes_on_one_database_behave_as_one_server() {
     assert_eq!(load.status, StatusCode::CREATED, "{}", load.body);
     let mut orders = Vec::new();
     for i in 0..500 {
-        orders.push(new_order(both[i % 2], &spender, &product).await);
+        orders.push(both[i % 2].new_order(&spender, &product).await);
     }
     let pays = orders.iter().enumerate().map(|(i, order)| {
         let app = both[i % 2];
@@ -158,7 +137,7 @@ async fn two_processes_on_one_database_behave_as_one_server() {
     // 2. One order paid with a saved card through both processes at once: one authorization.
     let carded = a.buyer("carded@example.com").await;
     let card = a.save_card(&carded, "4242424242424242").await;
-    let order = new_order(a, &carded, &product).await;
+    let order = a.new_order(&carded, &product).await;
     let path = format!("/v1/orders/{order}/pay");
     let body = json!({ "payment_method": { "type": "card", "card": card } });
     let attempts = (0..10).map(|i| {
@@ -209,7 +188,7 @@ async fn two_processes_on_one_database_behave_as_one_server() {
 
     // 5. A code sent by one process, verified at the other (a saved card, above the step-up amount).
     let (_, dear) = b.seller("dear@example.com", "Dear", "Dear thing", 60_000).await;
-    let order = new_order(a, &carded, &dear).await;
+    let order = a.new_order(&carded, &dear).await;
     let asked = a
         .post(
             &format!("/v1/orders/{order}/pay"),
@@ -227,7 +206,7 @@ async fn two_processes_on_one_database_behave_as_one_server() {
     //     process, which finds the card sealed in the database; once authorized, nothing of it is
     //     left there (PCI DSS 3.3.1).
     let typed = b.buyer("typed@example.com").await;
-    let order = new_order(b, &typed, &dear).await;
+    let order = b.new_order(&typed, &dear).await;
     let asked = b
         .post(
             &format!("/v1/orders/{order}/pay"),
@@ -259,7 +238,7 @@ async fn two_processes_on_one_database_behave_as_one_server() {
     // 5b'. The same when the bank demands the code (a test card that always needs one), typed at
     //      checkout for a small amount.
     let demanding = b.buyer("demanding@example.com").await;
-    let order = new_order(b, &demanding, &product).await;
+    let order = b.new_order(&demanding, &product).await;
     let asked = b
         .post(
             &format!("/v1/orders/{order}/pay"),
@@ -297,7 +276,7 @@ async fn two_processes_on_one_database_behave_as_one_server() {
     let rotated = a.post("/v1/vault/rotate", Some(&ops), json!({})).await;
     assert!(rotated.status.is_success(), "{}", rotated.body);
     let fresh = a.save_card(&typed, "4000056655665556").await;
-    let order = new_order(b, &typed, &product).await;
+    let order = b.new_order(&typed, &product).await;
     let paid = b
         .post(
             &format!("/v1/orders/{order}/pay"),

@@ -7,18 +7,9 @@
 
 mod common;
 
-use common::{TestApp, OPERATOR_EMAIL, OPERATOR_PASSWORD, PASSWORD};
+use common::{address, new_card, TestApp, OPERATOR_EMAIL, OPERATOR_PASSWORD, PASSWORD};
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
-
-fn address() -> Value {
-    json!({ "line1": "1 Main St", "city": "Austin", "postal_code": "73301", "country": "US" })
-}
-
-fn new_card(number: &str) -> Value {
-    json!({ "type": "card", "new_card": { "number": number, "exp_month": 12, "exp_year": 2035, "cvc": "123",
-        "holder_name": "Ada", "billing_address": address() } })
-}
 
 /// A buyer with `dollars` in the Pocket (gift cards of 50.00 bought with a card).
 async fn funded_buyer(app: &TestApp, email: &str, fifties: i64) -> String {
@@ -40,15 +31,7 @@ async fn pocket_available(app: &TestApp, token: &str) -> i64 {
 }
 
 async fn new_order(app: &TestApp, token: &str, product: &str) -> String {
-    let o = app
-        .post(
-            "/v1/orders",
-            Some(token),
-            json!({ "items": [{ "product": product, "quantity": 1 }], "shipping_address": address() }),
-        )
-        .await;
-    assert_eq!(o.status, StatusCode::CREATED, "{}", o.body);
-    o.body["id"].as_str().unwrap_or_default().to_owned()
+    app.new_order(token, product).await
 }
 
 async fn ship(app: &TestApp, key: &str, order: &str) {

@@ -4,18 +4,9 @@
 
 mod common;
 
-use common::TestApp;
+use common::{address, new_card, TestApp};
 use reqwest::StatusCode;
-use serde_json::{json, Value};
-
-fn address() -> Value {
-    json!({ "line1": "1 Main St", "city": "Austin", "postal_code": "73301", "country": "US" })
-}
-
-fn new_card(number: &str) -> Value {
-    json!({ "type": "card", "new_card": { "number": number, "exp_month": 12, "exp_year": 2035, "cvc": "123", "holder_name": "Ada",
-        "billing_address": address() } })
-}
+use serde_json::json;
 
 /// A shop with one product; returns the product id.
 async fn shop(app: &TestApp, amount: i64) -> String {

@@ -517,22 +517,31 @@ impl PgConn {
         Ok(statement)
     }
 
-    fn run_query(&mut self, sql: &str, values: &[Value<'_>]) -> DbResult<Vec<postgres::Row>> {
+    /// Runs `run` with the statement for `sql` prepared for these values' types, and the values bound.
+    fn bound<T>(
+        &mut self,
+        sql: &str,
+        values: &[Value<'_>],
+        run: impl FnOnce(
+            &mut postgres::Client,
+            &postgres::Statement,
+            &[&(dyn postgres::types::ToSql + Sync)],
+        ) -> Result<T, postgres::Error>,
+    ) -> DbResult<T> {
         let kinds: Vec<Kind> = values.iter().map(Value::kind).collect();
         let statement = self.statement(sql, &kinds)?;
         let boxed = pg_params(values);
         let refs: Vec<&(dyn postgres::types::ToSql + Sync)> = boxed.iter().map(|b| b.as_ref()).collect();
         count_round_trip();
-        Ok(self.client.query(&statement, &refs)?)
+        Ok(run(&mut self.client, &statement, &refs)?)
+    }
+
+    fn run_query(&mut self, sql: &str, values: &[Value<'_>]) -> DbResult<Vec<postgres::Row>> {
+        self.bound(sql, values, |client, statement, params| client.query(statement, params))
     }
 
     fn run_execute(&mut self, sql: &str, values: &[Value<'_>]) -> DbResult<usize> {
-        let kinds: Vec<Kind> = values.iter().map(Value::kind).collect();
-        let statement = self.statement(sql, &kinds)?;
-        let boxed = pg_params(values);
-        let refs: Vec<&(dyn postgres::types::ToSql + Sync)> = boxed.iter().map(|b| b.as_ref()).collect();
-        count_round_trip();
-        Ok(self.client.execute(&statement, &refs)? as usize)
+        Ok(self.bound(sql, values, |client, statement, params| client.execute(statement, params))? as usize)
     }
 }
 
@@ -725,16 +734,18 @@ impl Stmt<'_> {
             Stmt::Pg { conn, sql } => {
                 // Rows are read from the socket as they come, so memory stays flat over any table.
                 use postgres::fallible_iterator::FallibleIterator;
-                let mut pg = conn.borrow_mut();
-                let kinds: Vec<Kind> = values.iter().map(Value::kind).collect();
-                let statement = pg.statement(sql, &kinds)?;
-                let boxed = pg_params(&values);
-                let refs: Vec<&(dyn postgres::types::ToSql + Sync)> = boxed.iter().map(|b| b.as_ref()).collect();
-                let mut rows = pg.client.query_raw(&statement, refs)?;
-                while let Some(r) = rows.next()? {
-                    f(&Row::Pg(&r))?;
-                }
-                Ok(())
+                let mut failed = None;
+                conn.borrow_mut().bound(sql, &values, |client, statement, params| {
+                    let mut rows = client.query_raw(statement, params.iter().copied())?;
+                    while let Some(r) = rows.next()? {
+                        if let Err(e) = f(&Row::Pg(&r)) {
+                            failed = Some(e);
+                            break;
+                        }
+                    }
+                    Ok(())
+                })?;
+                failed.map_or(Ok(()), Err)
             }
         }
     }

@@ -182,16 +182,26 @@ impl Store {
         let mut wal = config.path.clone().into_os_string();
         wal.push("-wal");
         let writer = writer::start(writer::Engine::Sqlite { wal_path: PathBuf::from(wal) }, Db::Lite(conn), &config)?;
-        Ok(Self {
+        Ok(Self::assemble(writer, readers, config.path, None, Some(lock)))
+    }
+
+    fn assemble(
+        writer: writer::WriterHandle,
+        readers: Vec<Db>,
+        path: PathBuf,
+        postgres: Option<pg::Target>,
+        lock: Option<std::fs::File>,
+    ) -> Self {
+        Self {
             inner: Arc::new(Inner {
                 writer,
                 readers_available: Semaphore::new(readers.len()),
                 readers: Mutex::new(readers),
-                path: config.path,
-                postgres: None,
-                _lock: Some(lock),
+                path,
+                postgres,
+                _lock: lock,
             }),
-        })
+        }
     }
 
     /// Opens the store on a PostgreSQL server: migrates it (one process migrates, any other starting
@@ -211,16 +221,7 @@ impl Store {
             readers.push(target.connect("reader")?);
         }
         let writer = writer::start(writer::Engine::Postgres { target: Box::new(target.clone()) }, conn, &config)?;
-        Ok(Self {
-            inner: Arc::new(Inner {
-                writer,
-                readers_available: Semaphore::new(readers.len()),
-                readers: Mutex::new(readers),
-                path: config.path,
-                postgres: Some(target),
-                _lock: None,
-            }),
-        })
+        Ok(Self::assemble(writer, readers, config.path, Some(target), None))
     }
 
     /// Migrates a database without starting a writer; returns the schema version.
@@ -273,16 +274,11 @@ impl Store {
         F: FnOnce(&ReadTx<'_>) -> Result<T, StoreError> + Send + 'static,
         T: Send + 'static,
     {
-        let permit = self.inner.readers_available.acquire().await.map_err(|_| StoreError::WriterStopped)?;
         if self.inner.postgres.is_some() {
             // The PostgreSQL client blocks on the network: never on an async thread.
-            let inner = self.inner.clone();
-            let result = tokio::task::spawn_blocking(move || inner.read_now(query))
-                .await
-                .map_err(|_| StoreError::CommandPanicked)?;
-            drop(permit);
-            return result;
+            return self.scan(query).await;
         }
+        let permit = self.inner.readers_available.acquire().await.map_err(|_| StoreError::WriterStopped)?;
         let result = self.inner.read_now(query);
         drop(permit);
         result
@@ -335,21 +331,7 @@ impl Inner {
             let mut pool = self.readers.lock().map_err(|_| StoreError::Corrupt("read pool poisoned".into()))?;
             pool.pop().ok_or_else(|| StoreError::Corrupt("read pool empty".into()))?
         };
-        let result = catch_unwind(AssertUnwindSafe(|| {
-            conn.control(conn.begin_read())?;
-            let out = query(&ReadTx { conn: &conn });
-            match conn.control("COMMIT") {
-                Ok(()) => out,
-                Err(e) => {
-                    let _ = conn.control("ROLLBACK");
-                    out.and(Err(e.into()))
-                }
-            }
-        }))
-        .unwrap_or_else(|_| {
-            let _ = conn.control("ROLLBACK");
-            Err(StoreError::CommandPanicked)
-        });
+        let result = read_transaction(&conn, query);
         let conn = match (&result, &self.postgres) {
             // A PostgreSQL connection that broke (a restart, a failover) is replaced for the next read.
             (Err(StoreError::Database(e)), Some(target)) if e.is_connection_lost() => match target.connect("reader") {
@@ -363,6 +345,25 @@ impl Inner {
         }
         result
     }
+}
+
+/// Runs `query` in a read transaction on `conn` (one snapshot), ending it whatever happens.
+fn read_transaction<T>(conn: &Db, query: impl FnOnce(&ReadTx<'_>) -> Result<T, StoreError>) -> Result<T, StoreError> {
+    catch_unwind(AssertUnwindSafe(|| {
+        conn.control(conn.begin_read())?;
+        let out = query(&ReadTx { conn });
+        match conn.control("COMMIT") {
+            Ok(()) => out,
+            Err(e) => {
+                let _ = conn.control("ROLLBACK");
+                out.and(Err(e.into()))
+            }
+        }
+    }))
+    .unwrap_or_else(|_| {
+        let _ = conn.control("ROLLBACK");
+        Err(StoreError::CommandPanicked)
+    })
 }
 
 /// A read transaction: a consistent snapshot.
@@ -413,11 +414,7 @@ pub fn verify_ledger_at(path: &Path) -> Result<domain::ledger::InvariantReport, 
             format!("no database at {}", path.display()),
         )));
     }
-    let conn = Db::Lite(open_connection(path, true)?);
-    conn.execute_batch(conn.begin_read())?;
-    let report = ReadTx { conn: &conn }.verify_ledger();
-    conn.execute_batch("COMMIT")?;
-    report
+    read_transaction(&Db::Lite(open_connection(path, true)?), |tx| tx.verify_ledger())
 }
 
 /// Checks the ledger of a PostgreSQL database over one snapshot (a running server may be writing).
@@ -427,10 +424,7 @@ pub fn verify_ledger_postgres(url: &str) -> Result<domain::ledger::InvariantRepo
         migrations::check_pg_version(&conn)?;
         // A whole-ledger scan may take longer than a request's statement is allowed.
         conn.execute_batch("SET statement_timeout = 0")?;
-        conn.execute_batch(conn.begin_read())?;
-        let report = ReadTx { conn: &conn }.verify_ledger();
-        conn.execute_batch("COMMIT")?;
-        report
+        read_transaction(&conn, |tx| tx.verify_ledger())
     })
 }
 
@@ -445,8 +439,16 @@ pub const TEST_DATABASE_URL: &str = "POCKETPAY_TEST_DATABASE_URL";
 pub fn test_database_url(dir: &Path) -> Option<String> {
     let admin = std::env::var(TEST_DATABASE_URL).ok().filter(|u| !u.trim().is_empty())?;
     let name = pg::test_database_name(dir);
-    if let Err(e) = pg::blocking(|| pg::create_database(&admin, &name)) {
-        panic!("{TEST_DATABASE_URL}: {e}");
+    // Made once per test process and name (the helpers ask for it at every call).
+    static MADE: Mutex<Vec<String>> = Mutex::new(Vec::new());
+    let made = MADE.lock().is_ok_and(|m| m.contains(&name));
+    if !made {
+        if let Err(e) = pg::blocking(|| pg::create_database(&admin, &name)) {
+            panic!("{TEST_DATABASE_URL}: {e}");
+        }
+        if let Ok(mut m) = MADE.lock() {
+            m.push(name.clone());
+        }
     }
     Some(pg::with_database(&admin, &name))
 }

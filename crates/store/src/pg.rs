@@ -219,14 +219,12 @@ pub(crate) fn with_database(url: &str, name: &str) -> String {
 pub(crate) fn create_database(admin_url: &str, name: &str) -> Result<(), StoreError> {
     let target = Target::parse(admin_url)?;
     let db = target.connect("test setup")?;
-    let exists: i64 = db.query_row("SELECT count(*) FROM pg_database WHERE datname = ?1", [name], |r| r.get(0))?;
-    if exists == 0 {
+    let exists = || db.query_row("SELECT count(*) FROM pg_database WHERE datname = ?1", [name], |r| r.get::<i64>(0));
+    if exists()? == 0 {
         let create = format!("CREATE DATABASE {name} TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C'");
         if let Err(e) = db.execute_batch(&create) {
             // Another test process may have created it a moment ago.
-            let exists: i64 =
-                db.query_row("SELECT count(*) FROM pg_database WHERE datname = ?1", [name], |r| r.get(0))?;
-            if exists == 0 {
+            if exists()? == 0 {
                 return Err(e.into());
             }
         }

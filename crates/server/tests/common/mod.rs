@@ -37,6 +37,17 @@ impl Captured {
 }
 
 pub const PASSWORD: &str = "correct horse battery";
+
+/// The billing and shipping address the tests use.
+pub fn address() -> Value {
+    json!({ "line1": "1 Main St", "city": "Austin", "postal_code": "73301", "country": "US" })
+}
+
+/// A card typed at checkout (expiring 12/2035, CVC 123), as a `payment_method`.
+pub fn new_card(number: &str) -> Value {
+    json!({ "type": "card", "new_card": { "number": number, "exp_month": 12, "exp_year": 2035, "cvc": "123",
+        "holder_name": "Ada", "billing_address": address() } })
+}
 pub const OPERATOR_EMAIL: &str = "ops@pocketpay.test";
 pub const OPERATOR_PASSWORD: &str = "operator-password-1";
 
@@ -230,6 +241,19 @@ impl TestApp {
             .await;
         assert_eq!(card.status, StatusCode::CREATED, "{}", card.body);
         card.body["id"].as_str().unwrap_or_default().to_owned()
+    }
+
+    /// An order of one `product` for the buyer; returns its id.
+    pub async fn new_order(&self, token: &str, product: &str) -> String {
+        let o = self
+            .post(
+                "/v1/orders",
+                Some(token),
+                json!({ "items": [{ "product": product, "quantity": 1 }], "shipping_address": address() }),
+            )
+            .await;
+        assert_eq!(o.status, StatusCode::CREATED, "{}", o.body);
+        o.body["id"].as_str().unwrap_or_default().to_owned()
     }
 
     pub async fn login(&self, email: &str, password: &str) -> String {
