@@ -77,6 +77,19 @@ enum Command {
         #[command(subcommand)]
         command: OperatorCommand,
     },
+    /// Copies the shop from the embedded file in the data directory into an empty PostgreSQL
+    /// database, in one transaction, and checks the row counts and the ledger on both sides. The
+    /// server must be stopped; a move that failed leaves the database empty and can be run again.
+    /// The data directory keeps the server's secret, the vault's keys and the test issuer: serve
+    /// from it afterwards with `--database-url`.
+    MoveToPostgres {
+        /// The data directory of the shop to move.
+        #[arg(long, env = "POCKETPAY_DATA_DIR", default_value = "./data")]
+        data_dir: PathBuf,
+        /// The empty PostgreSQL database to fill (`postgres://user@host:port/database`).
+        #[arg(long, env = "POCKETPAY_DATABASE_URL", hide_env_values = true)]
+        database_url: String,
+    },
     /// Checks every ledger invariant; exits with status 1 and a report if one fails. Safe while serving.
     VerifyLedger {
         #[command(flatten)]
@@ -243,6 +256,9 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             if let Some(v) = env_number::<i64>("POCKETPAY_JOBS_LEASE_TTL_MS")? {
                 config.jobs_lease_ttl_ms = v.max(1_000);
             }
+            if let Some(v) = env_number::<u64>("POCKETPAY_PG_ANSWER_WAIT_MS")? {
+                config.pg_answer_wait_ms = v;
+            }
             if let Some(v) = env_number::<u32>("POCKETPAY_LOGIN_FAILURES_PER_ADDRESS_MAX")? {
                 config.login_failures_per_address_max = v.max(1);
             }
@@ -314,6 +330,41 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let id = server::routes::accounts::create_operator(&store, &email, &password, now).await?;
             store.shutdown().await;
             println!("operator {id} created for {}", email.trim().to_ascii_lowercase());
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::MoveToPostgres { data_dir, database_url } => {
+            let file = data_dir.join("pocketpay.db");
+            let started = std::time::Instant::now();
+            let mut shown = std::time::Instant::now();
+            let mut progress = move |p: store::MoveProgress<'_>| {
+                // A line per table, and one every second on a long table.
+                if p.copied == p.total || shown.elapsed() >= std::time::Duration::from_secs(1) {
+                    shown = std::time::Instant::now();
+                    eprintln!("  {:<28} {:>10} / {} rows", p.table, p.copied, p.total);
+                }
+            };
+            eprintln!("moving {} to PostgreSQL…", file.display());
+            let report = store::move_to_postgres(&file, &database_url, &mut progress).map_err(|e| match e {
+                store::StoreError::Locked => {
+                    anyhow::anyhow!("the data directory is in use by a running Pocketpay server: stop it, then move")
+                }
+                other => anyhow::anyhow!("the move did not happen (the database is left as it was): {other}"),
+            })?;
+            println!(
+                "moved {} rows in {} tables in {:.1} s; row counts match on both sides",
+                report.rows(),
+                report.tables.len(),
+                started.elapsed().as_secs_f64()
+            );
+            println!(
+                "ledger verified on PostgreSQL: {} accounts, {} transfers, every invariant holds",
+                report.ledger.accounts, report.ledger.transfers
+            );
+            println!(
+                "serve it with: pocketpay serve --data-dir {} --database-url <the same URL>  \
+                 (the data directory keeps the secret, the vault's keys and the test issuer)",
+                data_dir.display()
+            );
             Ok(ExitCode::SUCCESS)
         }
         Command::VerifyLedger { data } => {

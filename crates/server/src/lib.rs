@@ -68,6 +68,10 @@ pub struct ServerConfig {
     /// background jobs keeps them without renewing its lease (`POCKETPAY_JOBS_LEASE_TTL_MS`): if it
     /// dies, another process takes the jobs over within this time.
     pub jobs_lease_ttl_ms: i64,
+    /// On PostgreSQL, how long a request waits for its write to be answered before it is told the
+    /// outcome is unknown (503; a retry with its Idempotency-Key settles it):
+    /// `POCKETPAY_PG_ANSWER_WAIT_MS`. A commit waits for a synchronous standby; this bounds it.
+    pub pg_answer_wait_ms: u64,
     /// This process's name among those sharing a database (`POCKETPAY_PROCESS_NAME`; each must
     /// differ), shown as the holder of the jobs' lease; a random one if unset.
     pub process_name: Option<String>,
@@ -114,6 +118,7 @@ impl ServerConfig {
             email_code_attempts_max: 5,
             worker_interval_ms: 250,
             jobs_lease_ttl_ms: 30_000,
+            pg_answer_wait_ms: 30_000,
             process_name: None,
             accepted_brands: domain::cards::AcceptedBrands::all(),
             vault_keys: None,
@@ -143,6 +148,7 @@ impl ServerConfig {
     pub fn store_config(&self) -> StoreConfig {
         let mut config = StoreConfig::new(self.database_path());
         config.database_url = self.database_url.clone();
+        config.pg_answer_wait_max = std::time::Duration::from_millis(self.pg_answer_wait_ms.max(100));
         config
     }
 }

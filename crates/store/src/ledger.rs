@@ -162,6 +162,13 @@ impl LedgerCache {
         self.owners_pending.clear();
     }
 
+    /// Forgets everything, the owner index too: the next connection may be to another server (a
+    /// promoted standby), which holds only what was replicated to it.
+    pub(crate) fn forget_all(&mut self) {
+        self.clear();
+        self.owners.clear();
+    }
+
     fn stats(&self) -> LedgerCacheStats {
         LedgerCacheStats { entries: self.accounts.len(), dirty: self.dirty.len() }
     }

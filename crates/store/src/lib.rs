@@ -18,6 +18,7 @@ mod cards;
 pub mod db;
 mod ledger;
 mod migrations;
+mod moving;
 mod pg;
 mod pocket;
 mod shop;
@@ -39,6 +40,7 @@ pub use after_sale::{ClaimRecord, TicketMessageRecord, TicketRecord, Viewer};
 pub use cards::{AddressRecord, BlockedCardRecord, CardRecord};
 pub use ledger::AccountOpened;
 pub use ledger::{row_for_tests, rows_for_tests, tamper_for_tests, AccountMeta, LedgerCacheStats};
+pub use moving::{move_to_postgres, MoveProgress, MoveReport};
 pub use pocket::{GiftCardRecord, HoldParts, HoldRecord, LotRecord, PocketTransactionRecord, PurchaseRecord};
 pub use shop::{
     AttemptRecord, ChallengeRecord, OrderItemRecord, OrderRecord, OrderViewer, PaymentRecord, ProductRecord,
@@ -119,6 +121,11 @@ pub struct StoreConfig {
     pub read_connections: usize,
     /// Ledger accounts the writer keeps in memory at most between batches.
     pub account_cache_entries_max: usize,
+    /// On PostgreSQL, how long a caller waits for its command's answer before it is told that the
+    /// outcome is unknown (a commit waiting for a synchronous standby that is gone, a server that
+    /// stopped answering): a request never hangs past this bound. The command may still commit; a
+    /// retry with the same idempotency key settles it.
+    pub pg_answer_wait_max: Duration,
 }
 
 impl StoreConfig {
@@ -133,6 +140,7 @@ impl StoreConfig {
             queue_depth_max: 65_536,
             read_connections: 4,
             account_cache_entries_max: 1_000_000,
+            pg_answer_wait_max: Duration::from_secs(30),
         }
     }
 }
@@ -150,6 +158,8 @@ struct Inner {
     path: PathBuf,
     /// The PostgreSQL server (a reader whose connection broke opens a new one there).
     postgres: Option<pg::Target>,
+    /// How long a caller waits for its command's answer (PostgreSQL only).
+    answer_wait_max: Option<Duration>,
     _lock: Option<std::fs::File>,
 }
 
@@ -166,13 +176,7 @@ impl Store {
                 std::fs::create_dir_all(dir)?;
             }
         }
-        let lock_path = lock_path(&config.path);
-        let lock = std::fs::OpenOptions::new().create(true).truncate(false).write(true).open(&lock_path)?;
-        match lock.try_lock() {
-            Ok(()) => {}
-            Err(std::fs::TryLockError::WouldBlock) => return Err(StoreError::Locked),
-            Err(std::fs::TryLockError::Error(e)) => return Err(StoreError::Io(e)),
-        }
+        let lock = take_lock(&config.path)?;
         let mut conn = open_connection(&config.path, false)?;
         migrations::migrate(&mut conn)?;
         let mut readers = Vec::with_capacity(config.read_connections);
@@ -182,7 +186,7 @@ impl Store {
         let mut wal = config.path.clone().into_os_string();
         wal.push("-wal");
         let writer = writer::start(writer::Engine::Sqlite { wal_path: PathBuf::from(wal) }, Db::Lite(conn), &config)?;
-        Ok(Self::assemble(writer, readers, config.path, None, Some(lock)))
+        Ok(Self::assemble(writer, readers, config.path, None, Some(lock), None))
     }
 
     fn assemble(
@@ -191,6 +195,7 @@ impl Store {
         path: PathBuf,
         postgres: Option<pg::Target>,
         lock: Option<std::fs::File>,
+        answer_wait_max: Option<Duration>,
     ) -> Self {
         Self {
             inner: Arc::new(Inner {
@@ -199,6 +204,7 @@ impl Store {
                 readers: Mutex::new(readers),
                 path,
                 postgres,
+                answer_wait_max,
                 _lock: lock,
             }),
         }
@@ -221,7 +227,8 @@ impl Store {
             readers.push(target.connect("reader")?);
         }
         let writer = writer::start(writer::Engine::Postgres { target: Box::new(target.clone()) }, conn, &config)?;
-        Ok(Self::assemble(writer, readers, config.path, Some(target), None))
+        let wait = Some(config.pg_answer_wait_max);
+        Ok(Self::assemble(writer, readers, config.path, Some(target), None, wait))
     }
 
     /// Migrates a database without starting a writer; returns the schema version.
@@ -259,7 +266,19 @@ impl Store {
         let (reply, answer) = oneshot::channel();
         let job = writer::TypedJob::new(command, reply);
         self.inner.writer.submit(Box::new(job)).await.map_err(E::from)?;
-        match answer.await {
+        let answer = match self.inner.answer_wait_max {
+            None => answer.await,
+            Some(bound) => match tokio::time::timeout(bound, answer).await {
+                Ok(answer) => answer,
+                Err(_) => {
+                    return Err(E::from(StoreError::NotCommitted(format!(
+                        "no answer from the database within {} s; the command may still commit",
+                        bound.as_secs()
+                    ))))
+                }
+            },
+        };
+        match answer {
             Ok(result) => result,
             Err(_) => Err(E::from(StoreError::WriterStopped)),
         }
@@ -369,6 +388,16 @@ fn read_transaction<T>(conn: &Db, query: impl FnOnce(&ReadTx<'_>) -> Result<T, S
 /// A read transaction: a consistent snapshot.
 pub struct ReadTx<'c> {
     pub(crate) conn: &'c Db,
+}
+
+/// Takes the lock beside the database file that one process holds while it has the file open.
+fn take_lock(db: &Path) -> Result<std::fs::File, StoreError> {
+    let lock = std::fs::OpenOptions::new().create(true).truncate(false).write(true).open(lock_path(db))?;
+    match lock.try_lock() {
+        Ok(()) => Ok(lock),
+        Err(std::fs::TryLockError::WouldBlock) => Err(StoreError::Locked),
+        Err(std::fs::TryLockError::Error(e)) => Err(StoreError::Io(e)),
+    }
 }
 
 fn lock_path(db: &Path) -> PathBuf {

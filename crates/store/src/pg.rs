@@ -101,7 +101,7 @@ pub const BATCH_START_ATTEMPTS: u32 = 3;
 /// Opens a batch's transaction and takes the writer row. Nothing of the batch has run yet, so a lost
 /// connection, a restarted server or a lock wait past `LOCK_TIMEOUT_MS` is tried again (on a new
 /// connection if need be), a bounded number of times.
-fn start_batch(conn: &mut Db, target: &Target) -> Result<(), StoreError> {
+fn start_batch(conn: &mut Db, target: &Target, cache: &mut LedgerCache) -> Result<(), StoreError> {
     let mut attempt = 0;
     loop {
         attempt += 1;
@@ -118,7 +118,10 @@ fn start_batch(conn: &mut Db, target: &Target) -> Result<(), StoreError> {
                 tracing::warn!(error = %e, attempt, "a write batch could not start; trying again");
                 if lost {
                     match target.reconnect("writer") {
-                        Some(fresh) => *conn = fresh,
+                        Some(fresh) => {
+                            *conn = fresh;
+                            cache.forget_all();
+                        }
                         None => return Err(e.into()),
                     }
                 }
@@ -139,7 +142,7 @@ pub(crate) fn apply_batch(conn: &mut Db, target: &Target, cache: &mut LedgerCach
 fn apply_batch_now(conn: &mut Db, target: &Target, cache: &mut LedgerCache, batch: &mut Vec<Box<dyn Job>>) {
     // Other processes may have moved any balance since the last batch.
     cache.clear();
-    if let Err(e) = start_batch(conn, target) {
+    if let Err(e) = start_batch(conn, target, cache) {
         tracing::error!(error = %e, commands = batch.len(), "no write batch could start; its commands fail");
         let why = e.to_string();
         for job in batch.drain(..) {
@@ -177,6 +180,7 @@ fn apply_batch_now(conn: &mut Db, target: &Target, cache: &mut LedgerCache, batc
     if lost {
         if let Some(fresh) = target.reconnect("writer") {
             *conn = fresh;
+            cache.forget_all();
         }
     }
 }
