@@ -7,64 +7,31 @@
 
 #[path = "../../server/tests/common/mod.rs"]
 mod common;
+mod support;
 
-use std::io::BufRead;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 
 use common::{address, new_card, TestApp, OPERATOR_EMAIL, OPERATOR_PASSWORD};
+use support::Process;
 use reqwest::StatusCode;
 use serde_json::json;
 
 /// The jobs' lease in this test: short, so a takeover is seen within seconds.
 const LEASE_TTL_MS: i64 = 2_000;
 
-struct Process {
-    child: Child,
-    app: TestApp,
-}
-
-impl Drop for Process {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// Starts `pocketpay serve` on `dir` (and the test's PostgreSQL database, if any); `None` with the
-/// process's message if it refused to start.
+/// Starts `pocketpay serve` on `dir` (and the test's PostgreSQL database, if any); the process's
+/// message if it refused to start.
 fn start(dir: &Path, name: &str) -> Result<Process, String> {
-    let log = std::fs::File::create(dir.join(format!("{name}.log"))).map_err(|e| e.to_string())?;
-    let mut command = Command::new(env!("CARGO_BIN_EXE_pocketpay"));
-    command
-        .args(["serve", "--listen", "127.0.0.1:0", "--data-dir"])
-        .arg(dir)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::from(log));
-    for var in ["POCKETPAY_LISTEN", "POCKETPAY_DATA_DIR", "POCKETPAY_MODE", "POCKETPAY_SECRET", "POCKETPAY_LOG"] {
-        command.env_remove(var);
-    }
-    command
-        .env("POCKETPAY_DATABASE_URL", store::test_database_url(dir).unwrap_or_default())
-        .env("POCKETPAY_OPERATOR_EMAIL", OPERATOR_EMAIL)
-        .env("POCKETPAY_OPERATOR_PASSWORD", OPERATOR_PASSWORD)
-        .env("POCKETPAY_VELOCITY_COUNT_MAX", "100000")
-        .env("POCKETPAY_STEP_UP_AMOUNT_MINOR", "50000")
+    let env = [
+        ("POCKETPAY_DATABASE_URL", store::test_database_url(dir).unwrap_or_default()),
+        ("POCKETPAY_VELOCITY_COUNT_MAX", "100000".to_owned()),
+        ("POCKETPAY_STEP_UP_AMOUNT_MINOR", "50000".to_owned()),
         // Codes by amount (ours) and by the bank's demand (a test card), not for every new card.
-        .env("POCKETPAY_STEP_UP_NEW_CARDS", "0")
-        .env("POCKETPAY_JOBS_LEASE_TTL_MS", LEASE_TTL_MS.to_string())
-        .env("POCKETPAY_PROCESS_NAME", name);
-    let mut child = command.spawn().map_err(|e| e.to_string())?;
-    let stdout = child.stdout.take().ok_or("no stdout")?;
-    let mut line = String::new();
-    let _ = std::io::BufReader::new(stdout).read_line(&mut line);
-    let Some(base) = line.split_whitespace().find(|w| w.starts_with("http://")) else {
-        let _ = child.wait();
-        let log = std::fs::read_to_string(dir.join(format!("{name}.log"))).unwrap_or_default();
-        return Err(log);
-    };
-    Ok(Process { child, app: TestApp::at(base.to_owned(), dir.to_path_buf()) })
+        ("POCKETPAY_STEP_UP_NEW_CARDS", "0".to_owned()),
+        ("POCKETPAY_JOBS_LEASE_TTL_MS", LEASE_TTL_MS.to_string()),
+    ];
+    support::serve(dir, name, &env)
 }
 
 fn temp_dir() -> PathBuf {
