@@ -1,1 +1,249 @@
-//! placeholder
+//! `pocketpay move-to-postgres`: a shop on the embedded file, with every kind of object, moved into
+//! an empty PostgreSQL database and served from there with all its data working.
+//!
+//! Needs a PostgreSQL server (`POCKETPAY_TEST_DATABASE_URL`): built with the `postgres-tests`
+//! feature, which CI turns on.
+
+#[path = "../../server/tests/common/mod.rs"]
+mod common;
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use common::{new_card, TestApp, OPERATOR_EMAIL, OPERATOR_PASSWORD, PASSWORD};
+use reqwest::StatusCode;
+use serde_json::json;
+
+/// Tables a shop may leave empty in this test, and why.
+const MAY_BE_EMPTY: &[&str] = &[
+    // Made only by mistakes (a wrong password, a wrong gift code) that this shop does not make.
+    "login_failures",
+    "redeem_failures",
+    // Kept only while a typed card waits for a one-time code; erased once it is used.
+    "checkout_cards",
+    // Made only when a payment is reported unauthorized.
+    "blocked_cards",
+    // Made only for payments in another currency.
+    "fx_quotes",
+    // Erased once the address is verified.
+    "email_verifications",
+];
+
+fn move_to(dir: &Path, url: &str) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_pocketpay"))
+        .args(["move-to-postgres", "--data-dir"])
+        .arg(dir)
+        .args(["--database-url", url])
+        .env_remove("POCKETPAY_DATA_DIR")
+        .output()
+        .unwrap_or_else(|e| panic!("pocketpay move-to-postgres: {e}"))
+}
+
+fn text(out: &Output) -> String {
+    format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr))
+}
+
+fn psql(url: &str, sql: &str) -> String {
+    let out = Command::new("psql").args(["-d", url, "-qAtc", sql]).output().unwrap_or_else(|e| panic!("psql: {e}"));
+    assert!(out.status.success(), "psql: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8_lossy(&out.stdout).trim().to_owned()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_shop_moves_from_the_embedded_file_and_works_on_postgresql() {
+    let admin = std::env::var(store::TEST_DATABASE_URL)
+        .unwrap_or_else(|_| panic!("{} names the PostgreSQL server this test moves into", store::TEST_DATABASE_URL));
+    let dir = std::env::temp_dir().join(format!("pocketpay-move-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    // The shop, on the embedded file.
+    let app = TestApp::spawn_at(dir.clone(), |c| c.database_url = None).await;
+    let (key, product) = app.seller("shop@example.com", "Shop", "Lamp", 2_500).await;
+    let buyer = app.buyer("buyer@example.com").await;
+    let card = app.save_card(&buyer, "4242424242424242").await;
+    let loaded = app
+        .post(
+            "/v1/gift_cards/purchase",
+            Some(&buyer),
+            json!({ "currency": "USD", "items": [{ "denomination": 5_000, "quantity": 1 }],
+                "payment_method": { "type": "card", "card": card } }),
+        )
+        .await;
+    assert_eq!(loaded.status, StatusCode::CREATED, "{}", loaded.body);
+    let gift = app
+        .post(
+            "/v1/gift_cards/purchase",
+            Some(&buyer),
+            json!({ "currency": "USD", "items": [{ "denomination": 1_000, "quantity": 1 }],
+                "payment_method": new_card("5555555555554444"), "gift": { "recipient_email": "friend@example.com" } }),
+        )
+        .await;
+    assert_eq!(gift.status, StatusCode::CREATED, "{}", gift.body);
+    // An order paid by card and shipped (captured), to be refunded after the move.
+    let old = app.new_order(&buyer, &product).await;
+    let pay = |order: &str, method: serde_json::Value| {
+        let path = format!("/v1/orders/{order}/pay");
+        let app = &app;
+        let buyer = buyer.clone();
+        async move { app.post(&path, Some(&buyer), json!({ "payment_method": method })).await }
+    };
+    let paid = pay(&old, json!({ "type": "card", "card": card })).await;
+    assert_eq!(paid.body["status"], "requires_capture", "{}", paid.body);
+    let shipped = app
+        .post(&format!("/v1/orders/{old}/ship"), Some(&key), json!({ "carrier": "UPS", "tracking_number": "1Z1" }))
+        .await;
+    assert_eq!(shipped.body["status"], "shipped", "{}", shipped.body);
+    // An order paid from the Pocket, held until shipping.
+    let held = app.new_order(&buyer, &product).await;
+    let paid = pay(&held, json!({ "type": "pocket" })).await;
+    assert_eq!(paid.body["status"], "requires_capture", "{}", paid.body);
+    // An order paid with a card typed at checkout (its fingerprint is kept with the payment).
+    let typed = app.new_order(&buyer, &product).await;
+    let paid = pay(&typed, new_card("4242424242424242")).await;
+    assert_eq!(paid.body["status"], "requires_action", "a typed card asks for a code: {}", paid.body);
+    let code = app.inbox_code("buyer@example.com").await;
+    let path = format!("/v1/payments/{}/verify", paid.body["id"].as_str().unwrap_or_default());
+    let verified = app.post(&path, Some(&buyer), json!({ "code": code })).await;
+    assert_eq!(verified.body["status"], "requires_capture", "{}", verified.body);
+    // An order delivered, refunded in part, and claimed; a support ticket about it.
+    let claimed = app.new_order(&buyer, &product).await;
+    let paid = pay(&claimed, json!({ "type": "card", "card": card })).await;
+    assert_eq!(paid.body["status"], "requires_capture", "{}", paid.body);
+    app.post(&format!("/v1/orders/{claimed}/ship"), Some(&key), json!({ "carrier": "UPS", "tracking_number": "1Z2" }))
+        .await;
+    let delivered = app.post(&format!("/v1/orders/{claimed}/deliver"), Some(&key), json!({})).await;
+    assert_eq!(delivered.body["status"], "delivered", "{}", delivered.body);
+    let refund = app
+        .post(&format!("/v1/orders/{claimed}/refunds"), Some(&key), json!({ "amount": 500, "reason": "scratch" }))
+        .await;
+    assert_eq!(refund.status, StatusCode::CREATED, "{}", refund.body);
+    let claim = app
+        .post(
+            &format!("/v1/orders/{claimed}/claims"),
+            Some(&buyer),
+            json!({ "reason": "damaged", "amount": 1_000, "description": "The lamp arrived cracked." }),
+        )
+        .await;
+    assert_eq!(claim.status, StatusCode::CREATED, "{}", claim.body);
+    let ticket =
+        app.post("/v1/tickets", Some(&buyer), json!({ "subject": "Cracked lamp", "message": "Please help." })).await;
+    assert_eq!(ticket.status, StatusCode::CREATED, "{}", ticket.body);
+    // A payment that waits for a one-time code (above the step-up amount), with an idempotency key.
+    let (_, dear) = app.seller("dear@example.com", "Dear", "Clock", 60_000).await;
+    let order = app.new_order(&buyer, &dear).await;
+    let asked = app
+        .call(
+            reqwest::Method::POST,
+            &format!("/v1/orders/{order}/pay"),
+            Some(&buyer),
+            Some("pay-dear-once"),
+            Some(json!({ "payment_method": { "type": "card", "card": card } })),
+        )
+        .await;
+    assert_eq!(asked.body["status"], "requires_action", "{}", asked.body);
+    // Exchange rates set by an operator.
+    let ops = app.login(OPERATOR_EMAIL, OPERATOR_PASSWORD).await;
+    let rate = app.put_json("/v1/fx/rates/USD/EUR", Some(&ops), json!({ "rate": "0.92" })).await;
+    assert!(rate.status.is_success(), "{}", rate.body);
+    let pocket_before = app.get("/v1/pocket", Some(&buyer)).await.body;
+
+    // Every table that holds a shop has rows, but those this shop has no reason to fill.
+    let file =
+        rusqlite::Connection::open_with_flags(dir.join("pocketpay.db"), rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+            .unwrap_or_else(|e| panic!("{e}"));
+    let count = |sql: &str| file.query_row(sql, [], |r| r.get::<_, i64>(0)).unwrap_or_else(|e| panic!("{sql}: {e}"));
+    let mut stmt = file
+        .prepare(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name != 'job_leases'",
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+    let tables: Vec<String> =
+        stmt.query_map([], |r| r.get(0)).and_then(|rows| rows.collect()).unwrap_or_else(|e| panic!("{e}"));
+    for table in &tables {
+        let rows = count(&format!("SELECT count(*) FROM {table}"));
+        assert!(rows > 0 || MAY_BE_EMPTY.contains(&table.as_str()), "the shop has no {table}");
+    }
+    drop(stmt);
+    drop(file);
+
+    // The server holds the file: the move is refused while it runs.
+    let name = format!("pp_t_move_{}", std::process::id());
+    let url = store::fresh_postgres_database(&admin, &name).unwrap_or_else(|e| panic!("{e}"));
+    let refused = move_to(&dir, &url);
+    assert!(!refused.status.success());
+    assert!(text(&refused).contains("in use by a running Pocketpay server"), "{}", text(&refused));
+    let dir = app.stop().await;
+
+    // A move that fails half-way (here a check the target adds, refusing the refunds) leaves the
+    // database empty, and runs again once the cause is gone.
+    store::Store::migrate_postgres(&url).unwrap_or_else(|e| panic!("{e}"));
+    psql(&url, "ALTER TABLE refunds ADD CONSTRAINT sabotage CHECK (amount < 0) NOT VALID");
+    let failed = move_to(&dir, &url);
+    assert!(!failed.status.success());
+    assert!(text(&failed).contains("did not happen"), "{}", text(&failed));
+    assert_eq!(psql(&url, "SELECT count(*) FROM users"), "0", "nothing of a failed move stays");
+    psql(&url, "ALTER TABLE refunds DROP CONSTRAINT sabotage");
+    let moved = move_to(&dir, &url);
+    let said = text(&moved);
+    assert!(moved.status.success(), "{said}");
+    assert!(said.contains("row counts match on both sides") && said.contains("every invariant holds"), "{said}");
+    assert!(said.contains("payments") && said.contains("rows"), "progress per table: {said}");
+    for secret in ["4242424242424242", "5555555555554444", PASSWORD] {
+        assert!(!said.contains(secret), "the move's output shows a secret");
+    }
+    // Once is enough: a second move into the filled database is refused and changes nothing.
+    let again = move_to(&dir, &url);
+    assert!(!again.status.success());
+    assert!(text(&again).contains("not empty"), "{}", text(&again));
+
+    // Served from PostgreSQL (the data directory keeps the secret, the vault's keys, the issuer).
+    let app = TestApp::spawn_at(dir.clone(), |c| c.database_url = Some(url.clone())).await;
+    // The old session still works, and so does signing in.
+    assert_eq!(app.get("/v1/pocket", Some(&buyer)).await.body, pocket_before);
+    let signed_in = app.login("buyer@example.com", PASSWORD).await;
+    let cards = app.get("/v1/cards", Some(&signed_in)).await;
+    assert_eq!(cards.body["data"][0]["id"], card.as_str(), "{}", cards.body);
+    // Paying with the saved card (sealed on the file, opened with the same vault key on PostgreSQL).
+    let order = app.new_order(&buyer, &product).await;
+    let paid = app
+        .post(
+            &format!("/v1/orders/{order}/pay"),
+            Some(&buyer),
+            json!({ "payment_method": { "type": "card", "card": card } }),
+        )
+        .await;
+    assert_eq!(paid.body["status"], "requires_capture", "{}", paid.body);
+    // Refunding the old order.
+    let refund = app.post(&format!("/v1/orders/{old}/refunds"), Some(&key), json!({ "reason": "late" })).await;
+    assert_eq!(refund.status, StatusCode::CREATED, "{}", refund.body);
+    // The idempotency record came along: the same key, from the same session, replays the first answer.
+    let replay = app
+        .call(
+            reqwest::Method::POST,
+            &format!("/v1/orders/{}/pay", asked.body["order"].as_str().unwrap_or_default()),
+            Some(&buyer),
+            Some("pay-dear-once"),
+            Some(json!({ "payment_method": { "type": "card", "card": card } })),
+        )
+        .await;
+    assert_eq!(replay.headers.get("idempotent-replayed").map(|v| v.as_bytes()), Some(&b"true"[..]));
+    assert_eq!(replay.body["id"], asked.body["id"]);
+    // The one-time code sent before the move (the inbox moved too) is accepted after it.
+    let inbox = app.get("/v1/test/inbox?to=buyer@example.com", None).await.body;
+    let messages = inbox["data"].as_array().cloned().unwrap_or_default();
+    let code = messages.iter().find_map(|m| m["code"].as_str()).unwrap_or_else(|| panic!("no code: {inbox}"));
+    let verified = app
+        .post(
+            &format!("/v1/payments/{}/verify", asked.body["id"].as_str().unwrap_or_default()),
+            Some(&buyer),
+            json!({ "code": code }),
+        )
+        .await;
+    assert_eq!(verified.body["status"], "requires_capture", "{}", verified.body);
+    // New rows get new ids past the copied ones (the sequences moved on).
+    let ticket = app.post("/v1/tickets", Some(&buyer), json!({ "subject": "Thanks", "message": "All good." })).await;
+    assert_eq!(ticket.status, StatusCode::CREATED, "{}", ticket.body);
+    app.assert_ledger_balanced().await;
+    app.stop().await;
+    let _ = store::drop_postgres_database(&admin, &name);
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -13,9 +13,9 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use common::{address, new_card, TestApp, OPERATOR_EMAIL, OPERATOR_PASSWORD};
-use support::Process;
 use reqwest::StatusCode;
 use serde_json::json;
+use support::Process;
 
 /// The jobs' lease in this test: short, so a takeover is seen within seconds.
 const LEASE_TTL_MS: i64 = 2_000;

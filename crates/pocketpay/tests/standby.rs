@@ -34,8 +34,14 @@ const ANSWER_WAIT_MS: u64 = 5_000;
 /// reconnection attempts and this machine's two cores).
 const ERROR_LATENCY_MAX: Duration = Duration::from_secs(12);
 /// Succeeding US test cards, one per buyer (each card has a daily limit of 2,000.00).
-const CARDS: [&str; 6] =
-    ["4242424242424242", "4000056655665556", "5555555555554444", "2223003122003222", "5200828282828210", "6011111111111117"];
+const CARDS: [&str; 6] = [
+    "4242424242424242",
+    "4000056655665556",
+    "5555555555554444",
+    "2223003122003222",
+    "5200828282828210",
+    "6011111111111117",
+];
 /// Purchases per buyer at most (10.00 each, under the card's daily limit).
 const PURCHASES_PER_BUYER_MAX: usize = 150;
 const DENOMINATION: i64 = 1_000;
@@ -195,7 +201,8 @@ async fn drill(mode: &'static str) -> Report {
     let stop = Arc::new(AtomicBool::new(false));
     let mut workers = Vec::new();
     for (buyer, token) in tokens.iter().enumerate() {
-        let (client, log, stop, bases, token) = (client.clone(), log.clone(), stop.clone(), bases.clone(), token.clone());
+        let (client, log, stop, bases, token) =
+            (client.clone(), log.clone(), stop.clone(), bases.clone(), token.clone());
         workers.push(tokio::spawn(async move {
             let mut n = 0;
             while !stop.load(Ordering::Relaxed) && n < PURCHASES_PER_BUYER_MAX {
@@ -308,10 +315,8 @@ async fn drill(mode: &'static str) -> Report {
     let stored: std::collections::BTreeSet<String> =
         pair.query("SELECT id FROM gift_card_purchases").into_iter().collect();
     let acknowledged: Vec<&Sent> = sent.iter().filter(|s| matches!(s.outcome, Outcome::Acknowledged(_))).collect();
-    let lost = acknowledged
-        .iter()
-        .filter(|s| matches!(&s.outcome, Outcome::Acknowledged(id) if !stored.contains(id)))
-        .count();
+    let lost =
+        acknowledged.iter().filter(|s| matches!(&s.outcome, Outcome::Acknowledged(id) if !stored.contains(id))).count();
     let mut pockets_exact = true;
     for (buyer, token) in tokens.iter().enumerate() {
         let bought = purchases.iter().filter(|(b, _)| *b == buyer).count() as i64;
@@ -328,7 +333,13 @@ async fn drill(mode: &'static str) -> Report {
         .unwrap_or_else(|e| panic!("verify-ledger: {e}"));
     let failures: Vec<&Sent> = sent.iter().filter(|s| !matches!(s.outcome, Outcome::Acknowledged(_))).collect();
     for f in &failures {
-        eprintln!("{mode}: {} at +{:?} after the kill: {:?} in {:?}", f.key, f.at.checked_duration_since(killed), f.outcome, f.took);
+        eprintln!(
+            "{mode}: {} at +{:?} after the kill: {:?} in {:?}",
+            f.key,
+            f.at.checked_duration_since(killed),
+            f.outcome,
+            f.took
+        );
     }
     let report = Report {
         acknowledged: acknowledged.len(),
