@@ -148,12 +148,14 @@ impl ApiError {
 
     /// 503: the service cannot take the request now.
     pub fn unavailable() -> Self {
-        Self::new(
+        let mut e = Self::new(
             StatusCode::SERVICE_UNAVAILABLE,
             ErrorType::Api,
             "api_error",
-            "The service is unavailable; try again shortly.",
-        )
+            "The service is unavailable; try again shortly with the same Idempotency-Key.",
+        );
+        e.retry_after_s = Some(1);
+        e
     }
 
     /// A payment failure (card validation, decline, verification, Pocket) with its buyer-facing
