@@ -641,12 +641,29 @@ pub fn check_pg_version(db: &Db) -> Result<(), StoreError> {
     Ok(())
 }
 
+/// Opens a write transaction, waiting (a bounded time) for another connection's: a file that another
+/// connection is switching to WAL answers "locked" at once, without SQLite's busy handler.
+fn begin_immediate(conn: &Connection) -> Result<rusqlite::Transaction<'_>, StoreError> {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        match rusqlite::Transaction::new_unchecked(conn, rusqlite::TransactionBehavior::Immediate) {
+            Err(rusqlite::Error::SqliteFailure(e, _))
+                if matches!(e.code, rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
+                    && std::time::Instant::now() < deadline =>
+            {
+                std::thread::sleep(std::time::Duration::from_millis(10));
+            }
+            other => return Ok(other?),
+        }
+    }
+}
+
 /// Brings the database to [`SCHEMA_VERSION`]; returns it. Refuses a database from a newer program.
 pub fn migrate(conn: &mut Connection) -> Result<i64, StoreError> {
     loop {
         // The version is read inside the step's write transaction: of two processes migrating at
         // once, the second waits for the first's step and then finds it done.
-        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let tx = begin_immediate(conn)?;
         let found: i64 = tx.pragma_query_value(None, "user_version", |r| r.get(0))?;
         if found > SCHEMA_VERSION {
             return Err(StoreError::SchemaTooNew { found, known: SCHEMA_VERSION });
