@@ -90,6 +90,26 @@ enum Command {
         #[arg(long, env = "POCKETPAY_DATABASE_URL", hide_env_values = true)]
         database_url: String,
     },
+    /// Writes a consistent copy of the embedded database to a new file while the server keeps serving,
+    /// and checks it. The vault's keys are not in it: back up the data directory's `vault.keys` and
+    /// `secret.key` separately. On PostgreSQL, use the engine's tools (see the README's "Backups").
+    Backup {
+        #[command(flatten)]
+        data: DataDir,
+        /// The file to write; it must not exist.
+        #[arg(long)]
+        to: PathBuf,
+    },
+    /// Puts a backup in place of the embedded database (the server must be stopped), after checking
+    /// it; the database it replaces is kept beside it.
+    Restore {
+        /// The data directory to restore into.
+        #[arg(long, env = "POCKETPAY_DATA_DIR", default_value = "./data")]
+        data_dir: PathBuf,
+        /// The backup file.
+        #[arg(long)]
+        from: PathBuf,
+    },
     /// Checks every ledger invariant; exits with status 1 and a report if one fails. Safe while serving.
     VerifyLedger {
         #[command(flatten)]
@@ -365,6 +385,49 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                  (the data directory keeps the secret, the vault's keys and the test issuer)",
                 data_dir.display()
             );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Backup { data, to } => {
+            if data.url().is_some() {
+                anyhow::bail!(
+                    "on PostgreSQL, back up with the engine's tools: continuous archiving (pg_basebackup, \
+                     pgBackRest) or `pg_dump -Fc`; see the README's \"Backups\""
+                );
+            }
+            let report = store::backup_sqlite(&data.data_dir.join("pocketpay.db"), &to)?;
+            println!(
+                "backup written to {} ({} bytes): one consistent snapshot; ledger verified ({} accounts, {} transfers)",
+                report.path.display(),
+                report.bytes,
+                report.ledger.accounts,
+                report.ledger.transfers
+            );
+            println!(
+                "the vault's keys are not in it: keep {} and {} backed up too, apart from it",
+                data.data_dir.join("vault.keys").display(),
+                data.data_dir.join("secret.key").display()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Restore { data_dir, from } => {
+            std::fs::create_dir_all(&data_dir)?;
+            let now = server::Clock::default().now();
+            let report = store::restore_sqlite(&from, &data_dir.join("pocketpay.db"), now).map_err(|e| match e {
+                store::StoreError::Locked => {
+                    anyhow::anyhow!("the data directory is in use by a running Pocketpay server: stop it, then restore")
+                }
+                other => anyhow::anyhow!("nothing was restored: {other}"),
+            })?;
+            println!(
+                "restored {} from {}; ledger verified ({} accounts, {} transfers)",
+                report.path.display(),
+                from.display(),
+                report.ledger.accounts,
+                report.ledger.transfers
+            );
+            if let Some(kept) = &report.replaced {
+                println!("the database it replaced is kept as {}", kept.display());
+            }
             Ok(ExitCode::SUCCESS)
         }
         Command::VerifyLedger { data } => {

@@ -14,6 +14,7 @@
 
 mod accounts;
 mod after_sale;
+mod backup;
 mod cards;
 pub mod db;
 mod ledger;
@@ -37,6 +38,7 @@ use tokio::sync::{oneshot, Semaphore};
 
 pub use accounts::*;
 pub use after_sale::{ClaimRecord, TicketMessageRecord, TicketRecord, Viewer};
+pub use backup::{backup_sqlite, restore_sqlite, BackupReport};
 pub use cards::{AddressRecord, BlockedCardRecord, CardRecord};
 pub use ledger::AccountOpened;
 pub use ledger::{row_for_tests, rows_for_tests, tamper_for_tests, AccountMeta, LedgerCacheStats};
@@ -418,7 +420,20 @@ fn open_connection(path: &Path, read_only: bool) -> Result<Connection, StoreErro
     let conn = Connection::open_with_flags(path, flags)?;
     conn.busy_timeout(Duration::from_secs(5))?;
     if !read_only {
-        conn.pragma_update(None, "journal_mode", "WAL")?;
+        // Switching a new file to WAL needs its exclusive lock, and SQLite answers "locked" at once
+        // (without its busy handler) while another connection switches it too: try again briefly.
+        let deadline = std::time::Instant::now() + Duration::from_secs(5);
+        loop {
+            match conn.pragma_update(None, "journal_mode", "WAL") {
+                Err(rusqlite::Error::SqliteFailure(e, _))
+                    if matches!(e.code, rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
+                        && std::time::Instant::now() < deadline =>
+                {
+                    std::thread::sleep(Duration::from_millis(10));
+                }
+                other => break other?,
+            }
+        }
     }
     // FULL: a commit is on disk before it returns. (The writer's connection switches to NORMAL and
     // syncs the log itself, on its own thread, before answering: see `writer`.)
