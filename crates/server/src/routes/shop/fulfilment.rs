@@ -1,0 +1,282 @@
+//! After paying: shipping captures, delivery starts the claim window, the buyer confirms receipt, and
+//! cancelling before shipping voids the authorization and releases the Pocket holds.
+
+use super::*;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct ShipBody {
+    carrier: String,
+    tracking_number: String,
+}
+
+pub(super) async fn ship_order(
+    State(state): State<AppState>,
+    idem: Idem,
+    caller: Caller,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<ShipBody>,
+) -> Result<Response, ApiError> {
+    let merchant = caller.clone().merchant()?;
+    let order = load_order(&state, &caller, &id).await?;
+    let carrier = text("carrier", &body.carrier, 50)?;
+    let tracking = text("tracking_number", &body.tracking_number, 100)?;
+    let status = OrderStatus::parse(&order.status).ok_or_else(ApiError::internal)?;
+    status.ship().map_err(|e| ApiError::conflict(e.code(), e.to_string()))?;
+    // Step 1: claim the payment for the capture.
+    let oid = order.id.clone();
+    let claim = format!("capture:{}", random_id("cap"));
+    let claim_id = claim.clone();
+    let payment = state
+        .store
+        .write(move |tx| -> Result<PaymentRecord, ApiError> {
+            let mut p = tx
+                .payment_by_order(&oid)?
+                .ok_or_else(|| ApiError::conflict("order_not_paid", "This order is not paid."))?;
+            if p.attempt_in_progress.is_some() {
+                return Err(ApiError::conflict("payment_busy", "The payment is being changed; try again in a moment."));
+            }
+            p.attempt_in_progress = Some(claim_id);
+            tx.update_payment(&p)?;
+            Ok(p)
+        })
+        .await?;
+    state.failpoint("capture.claimed");
+    // Step 2: capture the card part at the issuer (the key makes a retry safe).
+    let mut capture_error = None;
+    let capture_amount = payment.presentment.as_ref().map(|p| p.0).unwrap_or(payment.card_amount);
+    if let (Some(auth_id), true) = (&payment.authorization_id, payment.card_amount > 0) {
+        if let Err(e) = state.issuer.capture(auth_id, capture_amount, &format!("{}:capture", payment.id)).await {
+            tracing::warn!(error = %e, payment = %payment.id, "capture at the issuer failed");
+            capture_error = Some(e);
+        }
+    }
+    state.failpoint("capture.captured");
+    // Step 3: book it.
+    let merchant_id = merchant.id.clone();
+    Ok(state
+        .execute(idem.map(|e| e.0), move |tx, ctx| {
+            let mut p = tx.payment(&payment.id)?.ok_or_else(ApiError::internal)?;
+            p.attempt_in_progress = None;
+            if let Some(e) = capture_error {
+                p.updated_at = ctx.now;
+                tx.update_payment(&p)?;
+                let error = match e {
+                    issuer::IssuerError::AuthorizationExpired => ApiError::conflict(
+                        "authorization_expired",
+                        "The card authorization has expired; the buyer must pay again before you ship.",
+                    ),
+                    _ => ApiError::payment(&domain::declines::PaymentFailure::ProcessingError),
+                };
+                return Ok(ctx.error_response(error));
+            }
+            let mut order = tx.order(&payment.order_id)?.ok_or_else(ApiError::internal)?;
+            let currency = Currency::parse(&p.currency).map_err(|_| ApiError::internal())?;
+            if let Some(hold_id) = &p.hold_id {
+                pocket::capture(tx, hold_id, p.pocket_amount, ctx.now)?;
+            }
+            if p.card_amount > 0 {
+                let payable = crate::pocket::seller_payable(tx, &merchant_id, currency, ctx.now)?;
+                match &p.presentment {
+                    None => {
+                        let clearing = platform_account(tx, "card_clearing", currency, ctx.now)?;
+                        post(tx, clearing, payable, p.card_amount, currency, codes::CARD_CAPTURE, ctx.now)?;
+                    }
+                    Some((amount, buyer_currency, _)) => {
+                        // The card network owes the buyer's currency; the seller is owed the order's: the
+                        // platform's FX accounts take the difference (balanced per currency).
+                        let buyer_currency = Currency::parse(buyer_currency).map_err(|_| ApiError::internal())?;
+                        let clearing = platform_account(tx, "card_clearing", buyer_currency, ctx.now)?;
+                        let fx_in = platform_account(tx, "fx", buyer_currency, ctx.now)?;
+                        post(tx, clearing, fx_in, *amount, buyer_currency, codes::CARD_CAPTURE, ctx.now)?;
+                        let fx_out = platform_account(tx, "fx", currency, ctx.now)?;
+                        post(tx, fx_out, payable, p.card_amount, currency, codes::CARD_CAPTURE, ctx.now)?;
+                    }
+                }
+            }
+            p.status = PaymentStatus::Succeeded.name().into();
+            p.amount_captured = p.amount;
+            p.updated_at = ctx.now;
+            tx.update_payment(&p)?;
+            order.status = OrderStatus::Shipped.name().into();
+            order.carrier = Some(carrier);
+            order.tracking_number = Some(tracking);
+            order.shipped_at = Some(ctx.now);
+            if !tx.update_order(&order, OrderStatus::Paid.name())? {
+                return Err(ApiError::conflict("order_already_shipped", "This order has already shipped."));
+            }
+            notify_buyer(
+                tx,
+                &order,
+                "Your order has shipped",
+                &format!("Order {} is on its way.", order.number),
+                ctx.now,
+            )?;
+            Ok(ApiResponse::ok(order_view(&tx.reads(), &order.id)?))
+        })
+        .await)
+}
+
+/// Emails the buyer of an order (through the outbox).
+pub(crate) fn notify_buyer(
+    tx: &mut WriteTx<'_>,
+    order: &OrderRecord,
+    subject: &str,
+    text: &str,
+    now: i64,
+) -> Result<(), ApiError> {
+    if let Some(user) = tx.user(&order.buyer_user_id)? {
+        tx.enqueue_message(
+            &store::NewOutboxMessage { channel: "email", recipient: &user.email, subject, body: text, code: None },
+            now,
+        )?;
+    }
+    Ok(())
+}
+
+pub(super) async fn deliver_order(
+    State(state): State<AppState>,
+    idem: Idem,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    caller.clone().merchant()?;
+    load_order(&state, &caller, &id).await?;
+    Ok(state
+        .execute(idem.map(|e| e.0), move |tx, ctx| {
+            let mut order = tx.order(&id)?.ok_or_else(|| ApiError::not_found("order"))?;
+            let status = OrderStatus::parse(&order.status).ok_or_else(ApiError::internal)?;
+            let next = status.deliver().map_err(|e| ApiError::conflict(e.code(), e.to_string()))?;
+            let before = order.status.clone();
+            order.status = next.name().into();
+            order.delivered_at = Some(ctx.now);
+            tx.update_order(&order, &before)?;
+            Ok(ApiResponse::ok(order_view(&tx.reads(), &id)?))
+        })
+        .await)
+}
+
+pub(super) async fn confirm_receipt(
+    State(state): State<AppState>,
+    idem: Idem,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    caller.clone().buyer()?;
+    load_order(&state, &caller, &id).await?;
+    Ok(state
+        .execute(idem.map(|e| e.0), move |tx, ctx| {
+            let mut order = tx.order(&id)?.ok_or_else(|| ApiError::not_found("order"))?;
+            let status = OrderStatus::parse(&order.status).ok_or_else(ApiError::internal)?;
+            let next = status.confirm_receipt().map_err(|e| ApiError::conflict(e.code(), e.to_string()))?;
+            let before = order.status.clone();
+            order.status = next.name().into();
+            order.completed_at = Some(ctx.now);
+            if order.delivered_at.is_none() {
+                order.delivered_at = Some(ctx.now);
+            }
+            tx.update_order(&order, &before)?;
+            Ok(ApiResponse::ok(order_view(&tx.reads(), &id)?))
+        })
+        .await)
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub(super) struct CancelBody {
+    reason: Option<String>,
+}
+
+pub(super) async fn cancel_order(
+    State(state): State<AppState>,
+    idem: Idem,
+    caller: Caller,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<CancelBody>,
+) -> Result<Response, ApiError> {
+    let order = load_order(&state, &caller, &id).await?;
+    if matches!(&caller, Caller::User { role: domain::accounts::Role::Operator, .. }) {
+        return Err(ApiError::forbidden("The buyer or the seller cancels an order."));
+    }
+    let reason = body.reason.map(|r| r.trim().chars().take(500).collect::<String>()).filter(|r| !r.is_empty());
+    let status = OrderStatus::parse(&order.status).ok_or_else(ApiError::internal)?;
+    status.cancel().map_err(|e| ApiError::conflict(e.code(), e.to_string()))?;
+    // Step 1: claim the payment (if any) so that nothing captures meanwhile.
+    let oid = order.id.clone();
+    let payment = state
+        .store
+        .write(move |tx| -> Result<Option<PaymentRecord>, ApiError> {
+            let Some(mut p) = tx.payment_by_order(&oid)? else { return Ok(None) };
+            if p.status == PaymentStatus::RequiresAction.name() {
+                // Waiting for the buyer's code, nothing authorized yet: the attempt is abandoned.
+                if let Some(waiting) = p.attempt_in_progress.take() {
+                    tx.finish_attempt(&waiting, "abandoned", None, None, None)?;
+                }
+                tx.delete_challenge(&p.id)?;
+            }
+            if p.attempt_in_progress.is_some() {
+                return Err(ApiError::conflict("payment_busy", "The payment is being changed; try again in a moment."));
+            }
+            p.attempt_in_progress = Some(format!("cancel:{}", p.id));
+            tx.update_payment(&p)?;
+            Ok(Some(p))
+        })
+        .await?;
+    state.failpoint("cancel.claimed");
+    // Step 2: void the card authorization at the issuer.
+    if let Some(p) = &payment {
+        if let (Some(auth_id), "requires_capture") = (&p.authorization_id, p.status.as_str()) {
+            if let Err(e) = state.issuer.void(auth_id, &format!("{}:void", p.id)).await {
+                // An authorization that cannot be voided now still expires at the bank; the buyer is never charged.
+                tracing::warn!(error = %e, payment = %p.id, "voiding at the issuer failed; the authorization will lapse");
+            }
+        }
+    }
+    state.failpoint("cancel.voided");
+    // Step 3: release holds, cancel, return stock.
+    Ok(state
+        .execute(idem.map(|e| e.0), move |tx, ctx| {
+            cancel_in(tx, &id, reason, "You have not been charged.", ctx.now)?;
+            Ok(ApiResponse::ok(order_view(&tx.reads(), &id)?))
+        })
+        .await)
+}
+
+/// Cancels an order inside a command: releases the Pocket hold, marks the payment cancelled, returns
+/// the stock and tells the buyer. The card authorization must have been voided (or left to lapse) before.
+pub(super) fn cancel_in(
+    tx: &mut WriteTx<'_>,
+    order_id: &str,
+    reason: Option<String>,
+    note: &str,
+    now: i64,
+) -> Result<(), ApiError> {
+    let mut order = tx.order(order_id)?.ok_or_else(|| ApiError::not_found("order"))?;
+    let before = order.status.clone();
+    if let Some(mut p) = tx.payment_by_order(order_id)? {
+        if let (Some(hold_id), "requires_capture") = (p.hold_id.clone(), p.status.as_str()) {
+            pocket::release(tx, &hold_id, now)?;
+        }
+        p.status = PaymentStatus::Canceled.name().into();
+        p.attempt_in_progress = None;
+        p.updated_at = now;
+        tx.update_payment(&p)?;
+    }
+    for item in tx.order_items(order_id)? {
+        tx.return_stock(&item.product_id, item.quantity)?;
+    }
+    order.status = OrderStatus::Canceled.name().into();
+    order.canceled_at = Some(now);
+    order.cancel_reason = reason;
+    if !tx.update_order(&order, &before)? {
+        return Err(ApiError::conflict("order_not_cancelable", "This order changed meanwhile; look at it again."));
+    }
+    let why = order.cancel_reason.as_deref().map(|r| format!(" Reason: {r}.")).unwrap_or_default();
+    notify_buyer(
+        tx,
+        &order,
+        "Your order was cancelled",
+        &format!("Order {} was cancelled.{why} {note}", order.number),
+        now,
+    )
+}

@@ -1,0 +1,221 @@
+//! The payments' background jobs: re-authorizing authorizations that near expiry and settling attempts
+//! whose answer was never recorded (a crash, an unreachable issuer).
+
+use super::*;
+
+/// Authorizations that expire within this margin are renewed before they lapse.
+pub const REAUTH_MARGIN_S: i64 = 6 * 3600;
+
+/// Renews card authorizations about to expire on orders not yet shipped: a new authorization on the
+/// saved card, then the old one is voided. Without a saved card, or if the bank refuses, the order is
+/// cancelled (holds released, the buyer told why) — never shipped on a lapsed authorization.
+pub async fn reauthorize_expiring(state: &AppState) {
+    let now = state.clock.now();
+    let Ok(due) = state.store.write(move |tx| tx.payments_expiring(now + REAUTH_MARGIN_S, 50)).await else { return };
+    for p in due {
+        if p.card_amount == 0 {
+            continue;
+        }
+        let claim = format!("reauth:{}", random_id("re"));
+        let (pid, c) = (p.id.clone(), claim.clone());
+        let claimed = state
+            .store
+            .write(move |tx| -> Result<bool, ApiError> {
+                let Some(mut p) = tx.payment(&pid)? else { return Ok(false) };
+                if p.attempt_in_progress.is_some() || p.status != PaymentStatus::RequiresCapture.name() {
+                    return Ok(false);
+                }
+                p.attempt_in_progress = Some(c);
+                tx.update_payment(&p)?;
+                Ok(true)
+            })
+            .await;
+        if !matches!(claimed, Ok(true)) {
+            continue;
+        }
+        let order = match state
+            .store
+            .read({
+                let oid = p.order_id.clone();
+                move |tx| tx.order(&oid)
+            })
+            .await
+        {
+            Ok(Some(o)) => o,
+            _ => continue,
+        };
+        let mid = order.merchant_id.clone();
+        let merchant_country = state
+            .store
+            .read(move |tx| tx.merchant(&mid))
+            .await
+            .ok()
+            .flatten()
+            .map(|m| m.country)
+            .unwrap_or_else(|| "US".into());
+        let saved = match &p.card_id {
+            Some(card_id) => {
+                let method =
+                    PaymentMethodBody { kind: "card".into(), card: Some(card_id.clone()), new_card: None, save: None };
+                resolve_card(state, &p.buyer_user_id, &method).await.ok()
+            }
+            None => None,
+        };
+        let attempt_id = random_id("att");
+        let renewed = match &saved {
+            Some(card) => {
+                let (amount, currency) = match &p.presentment {
+                    Some((a, c, _)) => (*a, c.clone()),
+                    None => (p.card_amount, p.currency.clone()),
+                };
+                let spec = AuthorizeSpec {
+                    attempt_id: &attempt_id,
+                    amount_minor: amount,
+                    currency: &currency,
+                    merchant_country: &merchant_country,
+                    verified: true,
+                };
+                match authorize_card(state, card, &spec).await {
+                    AuthorizeOutcome::Approved(a) => Some(a),
+                    _ => None,
+                }
+            }
+            None => None,
+        };
+        if let Some(old) = &p.authorization_id {
+            if let Err(e) = state.issuer.void(old, &format!("{}:void:{}", p.id, old)).await {
+                tracing::warn!(error = %e, payment = %p.id, "voiding the old authorization failed; it will lapse");
+            }
+        }
+        let now = state.clock.now();
+        let outcome = state
+            .store
+            .write(move |tx| -> Result<(), ApiError> {
+                let Some(mut payment) = tx.payment(&p.id)? else { return Ok(()) };
+                if payment.attempt_in_progress.as_deref() != Some(claim.as_str()) {
+                    return Ok(());
+                }
+                match renewed {
+                    Some(a) => {
+                        tx.insert_attempt(&AttemptRecord {
+                            id: attempt_id,
+                            payment_id: payment.id.clone(),
+                            status: "reauthorized".into(),
+                            pocket_amount: 0,
+                            card_amount: payment.card_amount,
+                            card_id: payment.card_id.clone(),
+                            card_brand: payment.card_brand.clone(),
+                            card_last4: payment.card_last4.clone(),
+                            authorization_id: Some(a.id.clone()),
+                            error_code: None,
+                            decline_code: None,
+                            created_at: now,
+                        })?;
+                        payment.authorization_id = Some(a.id);
+                        payment.authorization_expires_at = Some(a.expires_at);
+                        payment.attempt_in_progress = None;
+                        payment.updated_at = now;
+                        tx.update_payment(&payment)?;
+                        Ok(())
+                    }
+                    None => cancel_in(
+                        tx,
+                        &payment.order_id,
+                        Some("the card authorization expired before shipping and could not be renewed".into()),
+                        "You have not been charged; you can order again and pay with another card or your Pocket.",
+                        now,
+                    ),
+                }
+            })
+            .await;
+        if let Err(e) = outcome {
+            tracing::warn!(code = e.code, "renewing an authorization failed; retrying on the next tick");
+        }
+    }
+}
+
+/// An attempt open this long is settled by the healer.
+pub const ATTEMPT_HEAL_AFTER_S: i64 = 60;
+
+/// Settles payment attempts left open by a crash or an outage. A capture or cancel that never
+/// finished is simply released (retrying it is safe: the issuer's keys make it idempotent). An
+/// authorization attempt is looked up at the issuer: an authorization found is voided (the buyer was
+/// told the payment failed), one never seen is blocked there; the attempt fails and the Pocket hold
+/// is released. The order stays payable.
+pub async fn heal_payments(state: &AppState) {
+    let before = state.clock.now() - ATTEMPT_HEAL_AFTER_S;
+    let Ok(open) = state.store.write(move |tx| tx.payments_with_open_attempts(before, 50)).await else { return };
+    for p in open {
+        let Some(claim) = p.attempt_in_progress.clone() else { continue };
+        if p.status == PaymentStatus::RequiresAction.name() {
+            // Waiting for the buyer's code, not for the issuer.
+            continue;
+        }
+        let now = state.clock.now();
+        if ["capture:", "cancel:", "refund:", "reauth:"].iter().any(|p| claim.starts_with(p)) {
+            touch_claim(state, &p.id, &claim, true).await;
+            continue;
+        }
+        let found = match state.issuer.lookup_or_block(&claim).await {
+            Ok(found) => found,
+            Err(e) => {
+                tracing::warn!(error = %e, payment = %p.id, "the issuer is still unreachable; the attempt stays open");
+                touch_claim(state, &p.id, &claim, false).await;
+                continue;
+            }
+        };
+        let mut authorization_id = None;
+        if let Some(a) = found {
+            authorization_id = Some(a.id.clone());
+            if a.status == issuer::AuthorizationStatus::Authorized {
+                if let Err(e) = state.issuer.void(&a.id, &format!("{claim}:void")).await {
+                    tracing::warn!(error = %e, payment = %p.id, "voiding a stale authorization failed; retrying later");
+                    touch_claim(state, &p.id, &claim, false).await;
+                    continue;
+                }
+            }
+        }
+        let pid = p.id.clone();
+        let settled = state
+            .store
+            .write(move |tx| -> Result<(), ApiError> {
+                let Some(mut p) = tx.payment(&pid)? else { return Ok(()) };
+                if p.attempt_in_progress.as_deref() != Some(claim.as_str()) {
+                    return Ok(());
+                }
+                let error = crate::payment_method::processing_error();
+                fail_attempt(tx, &mut p, &claim, &error, "processing_error", authorization_id.as_deref(), now)
+            })
+            .await;
+        if let Err(e) = settled {
+            tracing::warn!(code = e.code, "settling a stale payment attempt failed; retrying later");
+        }
+    }
+}
+
+/// For a payment still held by `claim`: `release` ends a stale capture, cancel, refund or renewal
+/// claim (retrying those is safe: the issuer's keys make them idempotent); otherwise the attempt the
+/// healer could not settle now goes behind the others (tried again after [`ATTEMPT_HEAL_AFTER_S`]), so
+/// that a few unreachable ones never keep the rest waiting.
+pub(super) async fn touch_claim(state: &AppState, payment_id: &str, claim: &str, release: bool) {
+    let (pid, claim) = (payment_id.to_owned(), claim.to_owned());
+    let now = state.clock.now();
+    let touched = state
+        .store
+        .write(move |tx| -> Result<(), ApiError> {
+            if let Some(mut p) = tx.payment(&pid)? {
+                if p.attempt_in_progress.as_deref() == Some(claim.as_str()) {
+                    if release {
+                        p.attempt_in_progress = None;
+                    }
+                    p.updated_at = now;
+                    tx.update_payment(&p)?;
+                }
+            }
+            Ok(())
+        })
+        .await;
+    if let Err(e) = touched {
+        tracing::warn!(code = e.code, release, "touching a stale payment claim failed; retrying later");
+    }
+}

@@ -1,0 +1,283 @@
+//! The shop: products, orders (stock reserved, never oversold), paying (Pocket, saved card, new card,
+//! or Pocket plus card) which **authorizes**, shipping which **captures**, cancelling which **voids**,
+//! delivery and receipt. Every attempt is kept; a failed one leaves the order payable.
+//!
+//! Paying follows decision 3 of DESIGN.md: a command claims the payment for one attempt (so concurrent
+//! pays cannot both authorize) and holds the Pocket part; the card is authorized outside any
+//! transaction with the attempt id as the issuer's key; a last command records the outcome (and, on
+//! failure, releases the Pocket hold). Capturing and voiding follow the same three steps.
+
+use axum::extract::{Extension, Path, State};
+use axum::response::{IntoResponse, Response};
+use domain::checkout::{
+    check_limits, one_time_code_from_random, split_payment, step_up_reasons, CodeChallenge, OrderStatus, PaymentStatus,
+    RiskFacts, Split, StepUpReason, VerifyError, CODE_TTL_S, RESEND_COOLDOWN_S,
+};
+use domain::money::Currency;
+use serde::Deserialize;
+use serde_json::{json, Value};
+use store::{
+    AttemptRecord, ChallengeRecord, OrderItemRecord, OrderRecord, OrderViewer, PaymentRecord, ProductRecord, ReadTx,
+    WriteTx,
+};
+
+use crate::auth::Caller;
+use crate::error::{ApiError, ApiResponse};
+use crate::extract::ApiJson;
+use crate::idempotency::IdempotencyContext;
+use crate::openapi::{object_schema, Access, Api, Endpoint, Verb};
+use crate::payment_method::{
+    authorize_card, resolve_card, AuthorizeOutcome, AuthorizeSpec, ChargeableCard, PaymentMethodBody,
+};
+use crate::pocket::{self, codes, platform_account, post, HoldSpec};
+use crate::routes::list::{list_response, ListParams};
+use crate::secrets::random_id;
+use crate::AppState;
+
+mod fulfilment;
+mod fx;
+mod jobs;
+mod orders;
+mod paying;
+mod products;
+mod verifying;
+
+use fulfilment::*;
+use fx::*;
+use orders::*;
+use paying::*;
+use products::*;
+use verifying::*;
+
+pub(crate) use fulfilment::notify_buyer;
+pub use jobs::{heal_payments, reauthorize_expiring, ATTEMPT_HEAL_AFTER_S, REAUTH_MARGIN_S};
+pub(crate) use paying::bind_error;
+pub use paying::{PendingPayment, PENDING_PAYMENTS_MAX};
+pub use verifying::CODE_SENDS_MAX;
+
+type Idem = Option<Extension<IdempotencyContext>>;
+
+/// Items in one order at most, and units of one item.
+pub const ORDER_ITEMS_MAX: usize = 50;
+pub const ITEM_QUANTITY_MAX: i64 = 1_000;
+/// Longest product name and description.
+const PRODUCT_NAME_LENGTH_MAX: usize = 200;
+const PRODUCT_DESCRIPTION_LENGTH_MAX: usize = 5_000;
+
+pub(crate) fn register(api: Api) -> Api {
+    let address = json!({ "type": "object", "required": ["line1", "city", "postal_code", "country"],
+        "properties": { "name": {"type": "string"}, "line1": {"type": "string"}, "line2": {"type": "string"},
+            "city": {"type": "string"}, "state": {"type": "string"}, "postal_code": {"type": "string"}, "country": {"type": "string"} } });
+    api.add(
+        Endpoint {
+            verb: Verb::Post,
+            path: "/v1/products",
+            summary: "Lists a product for sale, priced in the seller's currency",
+            access: Access::Seller,
+            body: Some(object_schema(&[
+                ("name", "string", true),
+                ("description", "string", false),
+                ("amount", "integer", true),
+                ("currency", "string", true),
+                ("stock", "integer", false),
+            ])),
+            success: 201,
+        },
+        create_product,
+    )
+    .add(Endpoint { verb: Verb::Get, path: "/v1/products", summary: "Products for sale, newest first", access: Access::Anyone, body: None, success: 200 }, list_products)
+    .add(Endpoint { verb: Verb::Get, path: "/v1/products/{id}", summary: "A product", access: Access::Anyone, body: None, success: 200 }, get_product)
+    .add(
+        Endpoint {
+            verb: Verb::Post,
+            path: "/v1/orders",
+            summary: "Orders products of one seller; stock is reserved",
+            access: Access::Buyer,
+            body: Some(json!({ "type": "object", "additionalProperties": false, "required": ["items", "shipping_address"],
+                "properties": { "items": { "type": "array", "items": { "type": "object", "required": ["product", "quantity"],
+                    "properties": { "product": {"type": "string"}, "quantity": {"type": "integer"} } } },
+                    "shipping_address": address, "coupon": {"type": "string"} } })),
+            success: 201,
+        },
+        create_order,
+    )
+    .add(
+        Endpoint { verb: Verb::Get, path: "/v1/orders", summary: "Orders: a buyer's own, a seller's, or all for operators", access: Access::Anyone, body: None, success: 200 },
+        list_orders,
+    )
+    .add(
+        Endpoint { verb: Verb::Get, path: "/v1/orders/{id}", summary: "An order with its payment", access: Access::Anyone, body: None, success: 200 },
+        get_order,
+    )
+    .add(
+        Endpoint {
+            verb: Verb::Post,
+            path: "/v1/orders/{id}/pay",
+            summary: "Pays an order: authorizes the card and holds Pocket money; nothing is charged until shipping",
+            access: Access::Buyer,
+            body: Some(json!({ "type": "object", "additionalProperties": false, "required": ["payment_method"],
+                "properties": { "payment_method": {"type": "object"}, "pocket_amount": {"type": "integer"},
+                    "currency": {"type": "string"}, "fx_quote": {"type": "string"} } })),
+            success: 200,
+        },
+        pay_order,
+    )
+    .add(
+        Endpoint { verb: Verb::Get, path: "/v1/payments/{id}", summary: "A payment with every attempt", access: Access::Anyone, body: None, success: 200 },
+                get_payment,
+    )
+    .add(
+        Endpoint {
+            verb: Verb::Put,
+            path: "/v1/fx/rates/{from}/{to}",
+            summary: "Sets an exchange rate (units of `to` per one `from`), as an exact decimal string",
+            access: Access::Operator,
+            body: Some(object_schema(&[("rate", "string", true)])),
+            success: 200,
+        },
+        put_rate,
+    )
+    .add(
+        Endpoint {
+            verb: Verb::Get,
+            path: "/v1/fx/rates",
+            summary: "Every exchange rate operators set",
+            access: Access::Anyone,
+            body: None,
+            success: 200,
+        },
+        list_rates,
+    )
+    .add(
+        Endpoint {
+            verb: Verb::Post,
+            path: "/v1/fx/quotes",
+            summary: "Locks a rate for 15 minutes: what an amount costs in the buyer's currency",
+            access: Access::Buyer,
+            body: Some(object_schema(&[("from", "string", true), ("to", "string", true), ("amount", "integer", true)])),
+            success: 201,
+        },
+        create_quote,
+    )
+    .add(
+        Endpoint {
+            verb: Verb::Post,
+            path: "/v1/payments/{id}/verify",
+            summary: "Confirms a payment with the one-time code sent by SMS or email",
+            access: Access::Buyer,
+            body: Some(object_schema(&[("code", "string", true)])),
+            success: 200,
+        },
+        verify_payment,
+    )
+    .add(
+        Endpoint {
+            verb: Verb::Post,
+            path: "/v1/payments/{id}/resend_code",
+            summary: "Sends a new one-time code (at most once a minute)",
+            access: Access::Buyer,
+            body: Some(object_schema(&[("channel", "string", false)])),
+            success: 200,
+        },
+        resend_code,
+    )
+    .add(
+        Endpoint {
+            verb: Verb::Post,
+            path: "/v1/orders/{id}/ship",
+            summary: "Ships an order: the payment is captured",
+            access: Access::Seller,
+            body: Some(object_schema(&[("carrier", "string", true), ("tracking_number", "string", true)])),
+            success: 200,
+        },
+        ship_order,
+    )
+    .add(
+        Endpoint { verb: Verb::Post, path: "/v1/orders/{id}/deliver", summary: "Marks an order delivered (starts the claim window)", access: Access::Seller, body: None, success: 200 },
+        deliver_order,
+    )
+    .add(
+        Endpoint { verb: Verb::Post, path: "/v1/orders/{id}/confirm_receipt", summary: "The buyer confirms receipt: the order is completed", access: Access::Buyer, body: None, success: 200 },
+        confirm_receipt,
+    )
+    .add(
+        Endpoint {
+            verb: Verb::Post,
+            path: "/v1/orders/{id}/cancel",
+            summary: "Cancels before shipping: the authorization is voided and Pocket holds released",
+            access: Access::Anyone,
+            body: Some(object_schema(&[("reason", "string", false)])),
+            success: 200,
+        },
+        cancel_order,
+    )
+}
+
+pub(super) fn payment_json(p: &PaymentRecord, attempts: &[AttemptRecord]) -> Value {
+    let attempts: Vec<Value> = attempts
+        .iter()
+        .map(|a| {
+            json!({ "id": a.id, "status": a.status, "pocket_amount": a.pocket_amount, "card_amount": a.card_amount,
+            "card": a.card_brand.as_ref().map(|b| json!({ "brand": b, "last4": a.card_last4 })),
+            "code": a.error_code, "decline_code": a.decline_code, "created": a.created_at })
+        })
+        .collect();
+    let last_error = p
+        .last_error_code
+        .as_ref()
+        .map(|code| json!({ "code": code, "decline_code": p.last_decline_code, "message": p.last_error_message }));
+    json!({
+        "id": p.id, "object": "payment", "order": p.order_id, "status": p.status, "amount": p.amount, "currency": p.currency,
+        "pocket_amount": p.pocket_amount, "card_amount": p.card_amount,
+        "card": p.card_brand.as_ref().map(|b| json!({ "brand": b, "last4": p.card_last4 })),
+        "presentment": p.presentment.as_ref().map(|(amount, currency, rate)| json!({ "amount": amount, "currency": currency, "rate": rate })),
+        "next_action": Value::Null, "capture_before": p.authorization_expires_at,
+        "amount_captured": p.amount_captured, "amount_refunded": p.amount_refunded,
+        "last_error": last_error, "attempts": attempts, "created": p.created_at,
+    })
+}
+
+pub(super) fn order_json(o: &OrderRecord, items: &[OrderItemRecord], payment: Option<Value>) -> Value {
+    let items: Vec<Value> = items
+        .iter()
+        .map(|i| json!({ "product": i.product_id, "name": i.name, "unit_amount": i.unit_amount, "quantity": i.quantity }))
+        .collect();
+    json!({
+        "id": o.id, "object": "order", "number": o.number, "merchant": o.merchant_id, "buyer": o.buyer_user_id,
+        "status": o.status, "amount": o.amount, "currency": o.currency, "items": items,
+        "shipping_address": { "name": o.ship_name, "line1": o.ship_line1, "line2": o.ship_line2, "city": o.ship_city,
+            "state": o.ship_state, "postal_code": o.ship_postal_code, "country": o.ship_country },
+        "carrier": o.carrier, "tracking_number": o.tracking_number, "cancel_reason": o.cancel_reason,
+        "payment": payment, "refunds": [], "claims": [],
+        "created": o.created_at, "paid_at": o.paid_at, "shipped_at": o.shipped_at, "delivered_at": o.delivered_at,
+        "completed_at": o.completed_at, "canceled_at": o.canceled_at,
+    })
+}
+
+/// The order as the API shows it, read inside a command.
+pub(super) fn order_view(tx: &ReadTx<'_>, order_id: &str) -> Result<Value, ApiError> {
+    let order = tx.order(order_id)?.ok_or_else(|| ApiError::not_found("order"))?;
+    let items = tx.order_items(order_id)?;
+    let payment = match tx.payment_by_order(order_id)? {
+        Some(p) => Some(payment_view(tx, &p.id)?),
+        None => None,
+    };
+    let mut shown = order_json(&order, &items, payment);
+    shown["refunds"] = Value::Array(crate::routes::refunds::refunds_json(tx, order_id)?);
+    shown["claims"] =
+        Value::Array(tx.claims_of_order(order_id)?.iter().map(crate::routes::claims::claim_json).collect());
+    Ok(shown)
+}
+
+pub(super) fn payment_view(tx: &ReadTx<'_>, payment_id: &str) -> Result<Value, ApiError> {
+    let p = tx.payment(payment_id)?.ok_or_else(|| ApiError::not_found("payment"))?;
+    let attempts = tx.attempts(payment_id)?;
+    let mut shown = payment_json(&p, &attempts);
+    if p.status == PaymentStatus::RequiresAction.name() {
+        if let Some(c) = tx.challenge(payment_id)? {
+            shown["next_action"] = json!({ "type": "verify_code", "channel": c.channel, "sent_to": mask_recipient(&c.channel, &c.recipient),
+                "expires_at": c.expires_at, "attempts_left": c.attempts_left, "reasons": c.reasons.split(',').collect::<Vec<_>>() });
+        }
+    }
+    Ok(shown)
+}

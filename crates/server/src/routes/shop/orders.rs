@@ -1,0 +1,217 @@
+//! Orders: created with their stock reserved (never oversold), listed and read by whoever may see them.
+
+use super::*;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct OrderItemBody {
+    product: String,
+    quantity: i64,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct ShippingAddress {
+    name: Option<String>,
+    line1: String,
+    line2: Option<String>,
+    city: String,
+    state: Option<String>,
+    postal_code: String,
+    country: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct CreateOrder {
+    items: Vec<OrderItemBody>,
+    shipping_address: ShippingAddress,
+    coupon: Option<String>,
+}
+
+pub(super) async fn create_order(
+    State(state): State<AppState>,
+    idem: Idem,
+    caller: Caller,
+    ApiJson(body): ApiJson<CreateOrder>,
+) -> Result<Response, ApiError> {
+    let (user, _) = caller.buyer()?;
+    if body.coupon.is_some() {
+        return Err(ApiError::invalid("coupon", "This coupon is not valid."));
+    }
+    if body.items.is_empty() || body.items.len() > ORDER_ITEMS_MAX {
+        return Err(ApiError::invalid("items", format!("An order has 1 to {ORDER_ITEMS_MAX} items.")));
+    }
+    for (i, item) in body.items.iter().enumerate() {
+        if !(1..=ITEM_QUANTITY_MAX).contains(&item.quantity) {
+            return Err(ApiError::invalid(
+                format!("items[{i}].quantity"),
+                format!("quantity must be 1 to {ITEM_QUANTITY_MAX}."),
+            ));
+        }
+    }
+    let a = &body.shipping_address;
+    let country = domain::accounts::Country::parse(&a.country)
+        .map_err(|_| ApiError::invalid("shipping_address.country", "Enter a two-letter country code, such as US."))?;
+    let optional = |param: &str, v: &Option<String>| -> Result<Option<String>, ApiError> {
+        match v.as_deref().map(str::trim).filter(|x| !x.is_empty()) {
+            Some(x) => Ok(Some(text(param, x, 100)?)),
+            None => Ok(None),
+        }
+    };
+    let draft = OrderRecord {
+        id: random_id("ord"),
+        number: String::new(),
+        buyer_user_id: user.id.clone(),
+        merchant_id: String::new(),
+        status: OrderStatus::AwaitingPayment.name().into(),
+        amount: 0,
+        currency: String::new(),
+        ship_name: optional("shipping_address.name", &a.name)?.unwrap_or_else(|| user.email.clone()),
+        ship_line1: text("shipping_address.line1", &a.line1, 100)?,
+        ship_line2: optional("shipping_address.line2", &a.line2)?,
+        ship_city: text("shipping_address.city", &a.city, 100)?,
+        ship_state: optional("shipping_address.state", &a.state)?,
+        ship_postal_code: text("shipping_address.postal_code", &a.postal_code, 20)?,
+        ship_country: country.as_str().to_owned(),
+        carrier: None,
+        tracking_number: None,
+        cancel_reason: None,
+        created_at: state.clock.now(),
+        paid_at: None,
+        shipped_at: None,
+        delivered_at: None,
+        completed_at: None,
+        canceled_at: None,
+    };
+    let wanted: Vec<(String, i64)> = body.items.iter().map(|i| (i.product.clone(), i.quantity)).collect();
+    Ok(state
+        .execute(idem.map(|e| e.0), move |tx, _ctx| {
+            let mut order = draft;
+            let mut items = Vec::with_capacity(wanted.len());
+            let mut total: i64 = 0;
+            for (i, (product_id, quantity)) in wanted.iter().enumerate() {
+                let product = tx
+                    .product(product_id)?
+                    .ok_or_else(|| ApiError::not_found("product").with_param(format!("items[{i}].product")))?;
+                if items.iter().any(|it: &OrderItemRecord| it.product_id == product.id) {
+                    return Err(ApiError::invalid(
+                        format!("items[{i}].product"),
+                        "List each product once, with its quantity.",
+                    ));
+                }
+                if order.merchant_id.is_empty() {
+                    order.merchant_id = product.merchant_id.clone();
+                    order.currency = product.currency.clone();
+                } else if order.merchant_id != product.merchant_id {
+                    return Err(ApiError::invalid(
+                        format!("items[{i}].product"),
+                        "All products of one order belong to one seller.",
+                    ));
+                }
+                if !tx.take_stock(&product.id, *quantity)? {
+                    return Err(ApiError::conflict("out_of_stock", format!("Not enough of {} is left.", product.name))
+                        .with_param(format!("items[{i}].quantity")));
+                }
+                let line = product
+                    .amount
+                    .checked_mul(*quantity)
+                    .ok_or_else(|| ApiError::bad_request("amount_invalid", "The order total is too large."))?;
+                total = total
+                    .checked_add(line)
+                    .ok_or_else(|| ApiError::bad_request("amount_invalid", "The order total is too large."))?;
+                items.push(OrderItemRecord {
+                    product_id: product.id,
+                    name: product.name,
+                    unit_amount: product.amount,
+                    quantity: *quantity,
+                });
+            }
+            order.amount = total;
+            order.number = domain::checkout::order_number(tx.next_counter("order_number")?);
+            tx.insert_order(&order, &items)?;
+            Ok(ApiResponse::created(order_json(&order, &items, None)))
+        })
+        .await)
+}
+
+/// Who may see an order: its buyer, its seller, operators. Others get 404.
+pub(super) fn may_see(caller: &Caller, order: &OrderRecord) -> bool {
+    match caller {
+        Caller::User { user, role: domain::accounts::Role::Buyer, .. } => user.id == order.buyer_user_id,
+        Caller::User { role: domain::accounts::Role::Operator, .. } => true,
+        Caller::Merchant { merchant } => merchant.id == order.merchant_id,
+    }
+}
+
+pub(super) async fn list_orders(
+    State(state): State<AppState>,
+    caller: Caller,
+    page: ListParams,
+) -> Result<Response, ApiError> {
+    let viewer_key = match &caller {
+        Caller::User { user, role: domain::accounts::Role::Buyer, .. } => (0, user.id.clone()),
+        Caller::User { .. } => (2, String::new()),
+        Caller::Merchant { merchant } => (1, merchant.id.clone()),
+    };
+    let (limit, fetch) = (page.limit, page.fetch());
+    let rows = state
+        .store
+        .read(move |tx| {
+            let viewer = match viewer_key.0 {
+                0 => OrderViewer::Buyer(&viewer_key.1),
+                1 => OrderViewer::Merchant(&viewer_key.1),
+                _ => OrderViewer::Operator,
+            };
+            let orders = tx.orders(&viewer, page.starting_after.as_deref(), fetch)?;
+            let mut out = Vec::with_capacity(orders.len());
+            for o in orders {
+                let items = tx.order_items(&o.id)?;
+                let payment = match tx.payment_by_order(&o.id)? {
+                    Some(p) => {
+                        let attempts = tx.attempts(&p.id)?;
+                        Some(payment_json(&p, &attempts))
+                    }
+                    None => None,
+                };
+                let mut shown = order_json(&o, &items, payment);
+                shown["refunds"] =
+                    Value::Array(tx.refunds(&o.id)?.iter().map(crate::routes::refunds::refund_json).collect());
+                shown["claims"] =
+                    Value::Array(tx.claims_of_order(&o.id)?.iter().map(crate::routes::claims::claim_json).collect());
+                out.push(shown);
+            }
+            Ok(out)
+        })
+        .await?;
+    Ok(list_response(rows, limit, Clone::clone))
+}
+
+pub(super) async fn load_order(state: &AppState, caller: &Caller, id: &str) -> Result<OrderRecord, ApiError> {
+    let oid = id.to_owned();
+    let order = state.store.read(move |tx| tx.order(&oid)).await?;
+    order.filter(|o| may_see(caller, o)).ok_or_else(|| ApiError::not_found("order"))
+}
+
+pub(super) async fn get_order(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    load_order(&state, &caller, &id).await?;
+    let shown = state.store.read(move |tx| Ok(order_view(tx, &id))).await??;
+    Ok(axum::Json(shown).into_response())
+}
+
+pub(super) async fn get_payment(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    let pid = id.clone();
+    let payment = state.store.read(move |tx| tx.payment(&pid)).await?.ok_or_else(|| ApiError::not_found("payment"))?;
+    load_order(&state, &caller, &payment.order_id).await.map_err(|_| ApiError::not_found("payment"))?;
+    // With its `next_action` (the code's channel, masked recipient, expiry and tries left).
+    let shown = state.store.read(move |tx| Ok(payment_view(tx, &id))).await??;
+    Ok(axum::Json(shown).into_response())
+}
