@@ -501,7 +501,7 @@ impl FromRequest<Web> for Posted {
         };
         let sent = fields.get("csrf").cloned().unwrap_or_default();
         let expected = if ctx.token.is_some() || ctx.anonymous_csrf.is_some() { Some(ctx.csrf()) } else { None };
-        let valid = expected.is_some_and(|e| constant_time_eq(e.as_bytes(), sent.as_bytes()));
+        let valid = expected.is_some_and(|e| crate::secrets::constant_time_eq(e.as_bytes(), sent.as_bytes()));
         if !valid {
             return Err(ctx.page_with_status(
                 StatusCode::FORBIDDEN,
@@ -530,10 +530,6 @@ fn same_origin(headers: &HeaderMap) -> bool {
     let rest = source.strip_prefix("https://").or_else(|| source.strip_prefix("http://")).unwrap_or("");
     let source_host = rest.split('/').next().unwrap_or("");
     source_host.eq_ignore_ascii_case(host)
-}
-
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
 fn cookies(headers: &HeaderMap) -> HashMap<String, String> {
