@@ -4,7 +4,7 @@
 //! and [`CardError`], every reason a card is refused here (plus `incorrect_cvc`, which only the issuer
 //! can know).
 //!
-//! The brand table of `reference/card-brands.md` is kept as data ([`BRAND_TABLE`], text rows such as
+//! The brand table of `docs/reference/card-brands.md` is kept as data ([`BRAND_TABLE`], text rows such as
 //! `"51-55, 2221-2720"`), parsed once into prefix ranges: prefix tables change over time, and a change
 //! should be an edit of a row, not of code. The full number and the security code are secrets: their
 //! `Debug` is masked, they have no `Display`, and only the vault and the issuer connector may call
@@ -160,7 +160,7 @@ impl Brand {
     }
 }
 
-/// One row of the brand table, as text, exactly in the shape of `reference/card-brands.md`.
+/// One row of the brand table, as text, exactly in the shape of `docs/reference/card-brands.md`.
 struct BrandRow {
     brand: Brand,
     /// Comma-separated prefixes: a single prefix (`"4"`) or an inclusive range of prefixes with the
@@ -172,7 +172,7 @@ struct BrandRow {
     cvc_digits: u8,
 }
 
-/// The brand table (see `reference/card-brands.md`). When several patterns match a number, the longest
+/// The brand table (see `docs/reference/card-brands.md`). When several patterns match a number, the longest
 /// pattern wins; no two brands may have overlapping patterns of the same length (a test checks it).
 static BRAND_TABLE: &[BrandRow] = &[
     BrandRow { brand: Brand::Visa, prefixes: "4", lengths: "16, 18, 19", cvc_digits: 3 },

@@ -105,7 +105,7 @@ fn prefix_and_length_parsing() {
     }
 }
 
-/// Every number of `reference/test-cards.md`.
+/// Every number of `docs/reference/test-cards.md`.
 #[test]
 fn test_cards_parse_to_their_brand() {
     use Brand::*;

@@ -1,7 +1,7 @@
 //! Every way a payment can fail, and what each failure says: the `code` (and `decline_code` when the
 //! issuer declined) for programs, the `message` and `advice` (short next steps) for the buyer, and a
 //! [`Retry`] rule saying whether trying again can help. The texts are the table of
-//! `reference/decline-codes.md`, kept as data in one `match` ([`PaymentFailure::describe_for`]).
+//! `docs/reference/decline-codes.md`, kept as data in one `match` ([`PaymentFailure::describe_for`]).
 //!
 //! Lost, stolen, fraudulent and do-not-honor declines read exactly like `generic_decline`
 //! ([`DeclineCode::public`]): telling a fraudster why a stolen card failed helps the fraudster. The

@@ -1,4 +1,4 @@
-//! What each test card number does (reference/test-cards.md), as data. A number not in the table
+//! What each test card number does (docs/reference/test-cards.md), as data. A number not in the table
 //! is an ordinary account with the default credit line and limits.
 
 use domain::declines::DeclineCode;

@@ -1,4 +1,4 @@
-//! Acceptance tests of the in-process test issuer against `reference/test-cards.md`: every card number
+//! Acceptance tests of the in-process test issuer against `docs/reference/test-cards.md`: every card number
 //! gives its row's outcome, limits are reached by spending (and survive a re-open of the issuer's
 //! database), authorizations expire, captures, voids and refunds keep their rules and are idempotent
 //! by key, and refunds settle or fail as the card says. Time comes from an injected clock that starts

@@ -1,5 +1,5 @@
 //! The one API error type: every failure answers with the status, `type`, `code`, message and advice
-//! of API.md, and a request id. 5xx bodies say nothing internal.
+//! of docs/API.md, and a request id. 5xx bodies say nothing internal.
 
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};

@@ -1,4 +1,4 @@
-//! The HTTP face of Pocketpay: the JSON API of API.md (and later the web pages), sessions and API
+//! The HTTP face of Pocketpay: the JSON API of docs/API.md (and later the web pages), sessions and API
 //! keys, idempotency, request ids and logs, the OpenAPI document, and the background workers
 //! (outbox delivery, hold expiry, pruning).
 //!

@@ -132,7 +132,7 @@ pub fn object_schema(fields: &[(&str, &str, bool)]) -> Value {
     json!({ "type": "object", "properties": properties, "required": required, "additionalProperties": false })
 }
 
-/// Lists that page with `limit` and `starting_after` (API.md "Lists").
+/// Lists that page with `limit` and `starting_after` (docs/API.md "Lists").
 const PAGED_LISTS: &[&str] = &[
     "/v1/cards",
     "/v1/claims",

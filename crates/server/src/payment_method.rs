@@ -18,7 +18,7 @@ use crate::AppState;
 /// Captures retried after an unknown outcome (the capture key makes them safe).
 pub const CAPTURE_ATTEMPTS_MAX: u32 = 3;
 
-/// `payment_method` as API.md defines it.
+/// `payment_method` as docs/API.md defines it.
 #[derive(Deserialize, serde::Serialize, Clone)]
 #[serde(deny_unknown_fields)]
 pub struct PaymentMethodBody {

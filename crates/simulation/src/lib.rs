@@ -32,7 +32,7 @@ const PRICES: [i64; 4] = [800, 1500, 2500, 4999];
 /// Buyers and shops in each seed.
 const BUYERS: usize = 3;
 const SELLERS: usize = 2;
-// The test issuer's cards (reference/test-cards.md), by what they do.
+// The test issuer's cards (docs/reference/test-cards.md), by what they do.
 const GOOD_CARD: &str = issuer::behaviours::SUCCEEDING_VISA;
 const DECLINING_CARD: &str = issuer::behaviours::DECLINES_EVERY_PAYMENT;
 /// Typed at checkout.

@@ -1,4 +1,4 @@
-//! Lists as API.md defines them: `limit` (1–100, default 10), `starting_after=<id>`, newest first,
+//! Lists as docs/API.md defines them: `limit` (1–100, default 10), `starting_after=<id>`, newest first,
 //! answered as `{object: "list", data, has_more}`.
 
 use axum::extract::{FromRequestParts, Query};

@@ -2,7 +2,7 @@
 //! or Pocket plus card) which **authorizes**, shipping which **captures**, cancelling which **voids**,
 //! delivery and receipt. Every attempt is kept; a failed one leaves the order payable.
 //!
-//! Paying follows decision 3 of DESIGN.md: a command claims the payment for one attempt (so concurrent
+//! Paying follows decision 3 of docs/DESIGN.md: a command claims the payment for one attempt (so concurrent
 //! pays cannot both authorize) and holds the Pocket part; the card is authorized outside any
 //! transaction with the attempt id as the issuer's key; a last command records the outcome (and, on
 //! failure, releases the Pocket hold). Capturing and voiding follow the same three steps.
