@@ -16,12 +16,15 @@ mod accounts;
 mod after_sale;
 mod backup;
 mod cards;
+mod challenges;
 pub mod db;
+mod fx;
 mod ledger;
 mod migrations;
 mod moving;
 mod pg;
 mod pocket;
+mod refunds;
 mod shop;
 mod writer;
 
@@ -40,14 +43,14 @@ pub use accounts::*;
 pub use after_sale::{ClaimRecord, TicketMessageRecord, TicketRecord, Viewer};
 pub use backup::{backup_sqlite, restore_sqlite, BackupReport};
 pub use cards::{AddressRecord, BlockedCardRecord, CardRecord};
+pub use challenges::ChallengeRecord;
+pub use fx::QuoteRecord;
 pub use ledger::AccountOpened;
 pub use ledger::{row_for_tests, rows_for_tests, tamper_for_tests, AccountMeta, LedgerCacheStats};
 pub use moving::{move_to_postgres, MoveProgress, MoveReport};
 pub use pocket::{GiftCardRecord, HoldParts, HoldRecord, LotRecord, PocketTransactionRecord, PurchaseRecord};
-pub use shop::{
-    AttemptRecord, ChallengeRecord, OrderItemRecord, OrderRecord, OrderViewer, PaymentRecord, ProductRecord,
-    QuoteRecord, RefundRecord,
-};
+pub use refunds::RefundRecord;
+pub use shop::{AttemptRecord, OrderItemRecord, OrderRecord, OrderViewer, PaymentRecord, ProductRecord};
 pub use writer::WriteTx;
 
 /// Why the store could not do what was asked.

@@ -1,0 +1,118 @@
+//! Operators' gift-card tools: look a card up, block and unblock it; and the never-refundable refund.
+
+use super::*;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct LookupBody {
+    code: String,
+}
+
+/// A gift card as operators see it: who bought it, who redeemed it, never the code.
+pub(super) fn operator_gift_card_json(g: &GiftCardRecord) -> Value {
+    let mut v = gift_card_json(g, None);
+    v["buyer"] = json!(g.buyer_user_id);
+    v["redeemed_by"] = json!(g.redeemed_by);
+    v["redeemed_at"] = json!(g.redeemed_at);
+    v
+}
+
+pub(super) async fn lookup_gift_card(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiJson(body): ApiJson<LookupBody>,
+) -> Result<Response, ApiError> {
+    caller.operator()?;
+    let missing = || {
+        ApiError::not_found("gift card")
+            .with_param("code")
+            .with_advice(&["Check the code letter by letter; codes never contain 0, O, 1, I or L."])
+    };
+    let hash = normalize_code(&body.code).map(|n| state.secret.keyed_hash("gift-code", n.as_bytes()));
+    let hash = hash.ok_or_else(missing)?;
+    let card = state.store.read(move |tx| tx.gift_card_with_code_hash(&hash)).await?;
+    let card = card.ok_or_else(missing)?;
+    Ok(axum::Json(operator_gift_card_json(&card)).into_response())
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct BlockBody {
+    reason: String,
+}
+
+/// Longest reason for blocking a gift card.
+pub(super) const BLOCK_REASON_LENGTH_MAX: usize = 500;
+
+pub(super) async fn block_gift_card(
+    State(state): State<AppState>,
+    idem: Idem,
+    caller: Caller,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<BlockBody>,
+) -> Result<Response, ApiError> {
+    let operator = caller.operator()?;
+    let reason = body.reason.trim().to_owned();
+    if reason.is_empty() || reason.chars().count() > BLOCK_REASON_LENGTH_MAX {
+        return Err(ApiError::invalid("reason", format!("Say why, in 1 to {BLOCK_REASON_LENGTH_MAX} characters.")));
+    }
+    Ok(change_block(&state, idem, id, "active", "blocked", move |card| {
+        tracing::info!(gift_card = %card.id, operator = %operator.id, reason = %reason, "gift card blocked");
+    })
+    .await)
+}
+
+pub(super) async fn unblock_gift_card(
+    State(state): State<AppState>,
+    idem: Idem,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    let operator = caller.operator()?;
+    Ok(change_block(&state, idem, id, "blocked", "active", move |card| {
+        tracing::info!(gift_card = %card.id, operator = %operator.id, "gift card unblocked");
+    })
+    .await)
+}
+
+/// Moves a gift code between usable and blocked; only an unredeemed, unexpired code can move.
+pub(super) async fn change_block(
+    state: &AppState,
+    idem: Idem,
+    id: String,
+    from_state: &'static str,
+    to_state: &'static str,
+    log: impl FnOnce(&GiftCardRecord) + Send + 'static,
+) -> Response {
+    state
+        .execute(idem.map(|e| e.0), move |tx, ctx| {
+            let card = tx.gift_card(&id)?.ok_or_else(|| ApiError::not_found("gift card"))?;
+            if card.code_hash.is_none() {
+                return Err(ApiError::conflict(
+                    "gift_card_not_blockable",
+                    "This gift card was loaded into its buyer's Pocket when bought; it has no code to block.",
+                ));
+            }
+            if card.state != from_state {
+                return Err(ApiError::conflict(
+                    "gift_card_not_blockable",
+                    format!("This gift card is {}; only a {from_state} code can be made {to_state}.", card.state),
+                ));
+            }
+            if !tx.change_gift_card_state(&card.id, from_state, to_state, None, ctx.now)? {
+                return Err(ApiError::internal());
+            }
+            let card = tx.gift_card(&card.id)?.ok_or_else(ApiError::internal)?;
+            log(&card);
+            Ok(ApiResponse::ok(operator_gift_card_json(&card)))
+        })
+        .await
+}
+
+pub(super) async fn refund_refused(Path(_id): Path<String>) -> ApiError {
+    ApiError::bad_request(
+        "gift_card_not_refundable",
+        "Gift cards are not refundable, and Pocket money cannot be cashed out.",
+    )
+    .with_advice(&["Spend the balance on any order in the marketplace.", "Give an unused code to someone else."])
+}

@@ -1,0 +1,190 @@
+//! Buyers' pages: accounts.
+
+use super::*;
+
+pub async fn signup_page(ctx: Ctx) -> Response {
+    render_signup(ctx, FormErrors::none(), &HashMap::new())
+}
+
+pub(super) fn render_signup(mut ctx: Ctx, errors: FormErrors, values: &HashMap<String, String>) -> Response {
+    let v = |k: &str| values.get(k).cloned().unwrap_or_default();
+    let fields = ["email", "password", "phone", "country"];
+    let body = format!(
+        r#"{top}<form method="post" action="/signup" class="panel">{hidden}
+{email}{password}{phone}{country}
+<div class="actions"><button type="submit">Create account</button> <a href="/login">I have an account</a></div></form>"#,
+        top = top_error(&errors, &fields),
+        hidden = form_hidden(&mut ctx),
+        email = field(
+            "Email",
+            "email",
+            Input { kind: "email", value: &v("email"), required: true, autocomplete: "email", ..Input::default() },
+            &errors,
+            &["email"]
+        ),
+        password = field(
+            "Password",
+            "password",
+            Input {
+                kind: "password",
+                required: true,
+                autocomplete: "new-password",
+                hint: "At least 10 characters.",
+                ..Input::default()
+            },
+            &errors,
+            &["password"]
+        ),
+        phone = field(
+            "Mobile phone (optional, for codes by SMS)",
+            "phone",
+            Input {
+                kind: "tel",
+                value: &v("phone"),
+                autocomplete: "tel",
+                hint: "With the country code, such as +15551234567.",
+                ..Input::default()
+            },
+            &errors,
+            &["phone"]
+        ),
+        country = field(
+            "Country (two letters, such as US)",
+            "country",
+            Input { value: &v("country"), autocomplete: "country", ..Input::default() },
+            &errors,
+            &["country"]
+        ),
+    );
+    ctx.page("Create your account", &body)
+}
+
+pub async fn signup(p: Posted) -> Response {
+    let mut body = json!({ "email": p.get("email"), "password": p.raw("password") });
+    for optional in ["phone", "country"] {
+        let value = p.get(optional);
+        if !value.is_empty() {
+            body[optional] = json!(value);
+        }
+    }
+    let answer = p.ctx.api(Method::POST, "/v1/users", Some(body), p.key().as_deref()).await;
+    if answer.ok() {
+        return p.ctx.redirect(&format!("/verify-email?email={}", url_encode(&p.get("email"))));
+    }
+    let values = p.fields.clone();
+    render_signup(p.ctx, FormErrors::of(answer.error()), &values)
+}
+
+pub async fn verify_email_page(ctx: Ctx, Query(q): Q) -> Response {
+    let email = q.get("email").cloned().unwrap_or_default();
+    render_verify_email(ctx, FormErrors::none(), &email, "")
+}
+
+pub(super) fn render_verify_email(mut ctx: Ctx, errors: FormErrors, email: &str, notice: &str) -> Response {
+    let body = format!(
+        r#"{notice}<p>We emailed a 6-digit code to <strong>{email_shown}</strong>. Type it here to confirm your address.</p>
+{top}<form method="post" action="/verify-email" class="panel">{hidden}
+<input type="hidden" name="email" value="{email_shown}">
+{code}
+<div class="actions"><button type="submit" name="action" value="verify">Verify my email</button>
+<button type="submit" name="action" value="resend" class="secondary" formnovalidate>Send a new code</button></div></form>"#,
+        notice = if notice.is_empty() { String::new() } else { crate::web::html::notice(notice) },
+        email_shown = esc(email),
+        top = top_error(&errors, &["code"]),
+        hidden = form_hidden(&mut ctx),
+        code = field(
+            "Code",
+            "code",
+            Input { autocomplete: "one-time-code", extra: r#"inputmode="numeric" maxlength="6""#, ..Input::default() },
+            &errors,
+            &["code"]
+        ),
+    );
+    ctx.page("Check your email", &body)
+}
+
+pub async fn verify_email(p: Posted) -> Response {
+    let email = p.get("email");
+    if p.get("action") == "resend" {
+        let answer = p
+            .ctx
+            .api(Method::POST, "/v1/users/resend_verification", Some(json!({ "email": email })), p.key().as_deref())
+            .await;
+        let errors = if answer.ok() { FormErrors::none() } else { FormErrors::of(answer.error()) };
+        let notice = if answer.ok() { "A new code is on its way." } else { "" };
+        return render_verify_email(p.ctx, errors, &email, notice);
+    }
+    let body = json!({ "email": email, "code": p.get("code") });
+    let answer = p.ctx.api(Method::POST, "/v1/users/verify_email", Some(body), p.key().as_deref()).await;
+    if answer.ok() {
+        return p.ctx.redirect(&format!("/login?notice=signed_up&email={}", url_encode(&email)));
+    }
+    render_verify_email(p.ctx, FormErrors::of(answer.error()), &email, "")
+}
+
+pub async fn login_page(ctx: Ctx, Query(q): Q) -> Response {
+    let notice = notice_from(&q);
+    let email = q.get("email").cloned().unwrap_or_default();
+    let next = q.get("next").cloned().unwrap_or_default();
+    render_login(ctx, FormErrors::none(), &email, &next, &notice)
+}
+
+pub(super) fn render_login(mut ctx: Ctx, errors: FormErrors, email: &str, next: &str, notice: &str) -> Response {
+    let body = format!(
+        r#"{notice}{top}<form method="post" action="/login" class="panel">{hidden}
+<input type="hidden" name="next" value="{next}">
+{email}{password}
+<div class="actions"><button type="submit">Log in</button> <a href="/signup">Create an account</a></div></form>"#,
+        top = top_error(&errors, &["email", "password"]),
+        hidden = form_hidden(&mut ctx),
+        next = esc(next),
+        email = field(
+            "Email",
+            "email",
+            Input { kind: "email", value: email, required: true, autocomplete: "username", ..Input::default() },
+            &errors,
+            &["email"]
+        ),
+        password = field(
+            "Password",
+            "password",
+            Input { kind: "password", required: true, autocomplete: "current-password", ..Input::default() },
+            &errors,
+            &["password"]
+        ),
+    );
+    ctx.page("Log in", &body)
+}
+
+pub async fn login(mut p: Posted) -> Response {
+    let body = json!({ "email": p.get("email"), "password": p.raw("password") });
+    let answer = p.ctx.api(Method::POST, "/v1/sessions", Some(body), None).await;
+    let token = answer.body["token"].as_str().map(str::to_owned);
+    match token {
+        Some(token) if answer.ok() => {
+            p.ctx.start_session(&token);
+            let operator = answer.body["user"]["role"].as_str() == Some("operator");
+            let next = p.get("next");
+            let to = if !next.is_empty() {
+                safe_next(&next)
+            } else if operator {
+                "/operator".to_owned()
+            } else {
+                "/pocket".to_owned()
+            };
+            p.ctx.redirect(&to)
+        }
+        _ => {
+            let (email, next) = (p.get("email"), p.get("next"));
+            render_login(p.ctx, FormErrors::of(answer.error()), &email, &next, "")
+        }
+    }
+}
+
+pub async fn logout(mut p: Posted) -> Response {
+    if p.ctx.token.is_some() {
+        let _ = p.ctx.api(Method::DELETE, "/v1/sessions/current", None, None).await;
+    }
+    p.ctx.end_session();
+    p.ctx.redirect("/")
+}

@@ -1,0 +1,129 @@
+//! Buyers' pages: the shop.
+
+use super::*;
+
+pub async fn shop(ctx: Ctx, Query(q): Q) -> Response {
+    let answer = ctx.api(Method::GET, "/v1/products?limit=100", None, None).await;
+    if !answer.ok() {
+        return ctx.failure(&answer);
+    }
+    let mut body = notice_from(&q);
+    let products = answer.data();
+    if products.is_empty() {
+        body.push_str("<p>Nothing is for sale yet. Sellers add products from their Sell page.</p>");
+    }
+    body.push_str(r#"<div class="grid">"#);
+    for p in &products {
+        let stock = match p["stock"].as_i64() {
+            Some(0) => r#"<p class="muted">Sold out</p>"#.to_owned(),
+            Some(n) if n <= 5 => format!(r#"<p class="muted">Only {n} left</p>"#),
+            _ => String::new(),
+        };
+        let _ = write!(
+            body,
+            r#"<section class="product"><h2>{}</h2><p class="muted">Sold by {}</p><p>{}</p><p class="big">{}</p>{stock}<a class="button" href="/products/{}">Buy</a></section>"#,
+            s(&p["name"]),
+            s(&p["merchant_name"]),
+            s(&p["description"]),
+            money_of(p, "amount"),
+            url_encode(p["id"].as_str().unwrap_or(""))
+        );
+    }
+    body.push_str("</div>");
+    ctx.page("Shop", &body)
+}
+
+pub async fn product_page(ctx: Ctx, Path(id): Path<String>) -> Response {
+    if let Err(r) = ctx.require_buyer(&format!("/products/{id}")) {
+        return r;
+    }
+    render_product(ctx, &id, FormErrors::none(), None).await
+}
+
+pub(super) async fn render_product(
+    mut ctx: Ctx,
+    id: &str,
+    errors: FormErrors,
+    posted: Option<&HashMap<String, String>>,
+) -> Response {
+    let answer = ctx.api(Method::GET, &format!("/v1/products/{}", url_encode(id)), None, None).await;
+    if !answer.ok() {
+        return ctx.failure(&answer);
+    }
+    let product = answer.body;
+    let v = |k: &str| posted.and_then(|f| f.get(k)).cloned().unwrap_or_default();
+    let mut address = json!({ "country": ctx.user()["country"].as_str().unwrap_or("") });
+    for k in ["name", "line1", "line2", "city", "state", "postal_code", "country"] {
+        let typed = v(&format!("ship_{k}"));
+        if !typed.is_empty() {
+            address[k] = json!(typed);
+        }
+    }
+    let quantity = if v("quantity").is_empty() { "1".to_owned() } else { v("quantity") };
+    let body = format!(
+        r#"<p class="muted">Sold by {seller}</p><p>{desc}</p><p class="big">{price}</p>{top}
+<form method="post" action="/products/{id}" class="panel">{hidden}
+{qty}
+<fieldset><legend>Shipping address</legend>{address}</fieldset>
+<div class="actions"><button type="submit">Continue to payment</button></div></form>"#,
+        seller = s(&product["merchant_name"]),
+        desc = s(&product["description"]),
+        price = money_of(&product, "amount"),
+        top = top_error(&errors, &["quantity", "name", "line1", "line2", "city", "state", "postal_code", "country"]),
+        id = url_encode(id),
+        hidden = form_hidden(&mut ctx),
+        qty = field(
+            "Quantity",
+            "quantity",
+            Input {
+                kind: "number",
+                value: &quantity,
+                required: true,
+                extra: r#"min="1" max="100""#,
+                ..Input::default()
+            },
+            &errors,
+            &["quantity"]
+        ),
+        address = address_fields("ship_", &address, &errors, true),
+    );
+    let title = product["name"].as_str().unwrap_or("Product").to_owned();
+    ctx.page(&title, &body)
+}
+
+/// The address fields `{prefix}line1`… of a form, as the API's address object.
+pub(super) fn posted_address(p: &Posted, prefix: &str, with_name: bool) -> Value {
+    let mut a = json!({});
+    let mut keys = vec!["line1", "line2", "city", "state", "postal_code", "country"];
+    if with_name {
+        keys.insert(0, "name");
+    }
+    for k in keys {
+        let value = p.get(&format!("{prefix}{k}"));
+        let optional = matches!(k, "line2" | "state");
+        if !value.is_empty() || !optional {
+            a[k] = json!(value);
+        }
+    }
+    a
+}
+
+pub async fn create_order(Path(id): Path<String>, p: Posted) -> Response {
+    if let Err(r) = p.ctx.require_buyer(&format!("/products/{id}")) {
+        return r;
+    }
+    let quantity: Option<u32> = p.get("quantity").parse().ok().filter(|q| *q >= 1);
+    let Some(quantity) = quantity else {
+        let values = p.fields.clone();
+        let error = ErrorView::local("quantity", "Enter how many you want, as a whole number from 1.");
+        return render_product(p.ctx, &id, FormErrors::of(error), Some(&values)).await;
+    };
+    let body = json!({ "items": [{ "product": id, "quantity": quantity }], "shipping_address": posted_address(&p, "ship_", true) });
+    let answer = p.ctx.api(Method::POST, "/v1/orders", Some(body), p.key().as_deref()).await;
+    if answer.ok() {
+        let order = answer.body["id"].as_str().unwrap_or("");
+        return p.ctx.redirect(&format!("/orders/{}/pay", url_encode(order)));
+    }
+    let values = p.fields.clone();
+    render_product(p.ctx, &id, FormErrors::of(answer.error()), Some(&values)).await
+}
