@@ -15,5 +15,6 @@ pub mod declines;
 pub mod gift_cards;
 pub mod ledger;
 pub mod money;
+pub mod payouts;
 pub mod pocket;
 pub mod refunds;

@@ -282,6 +282,12 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             if let Some(v) = env_number::<u32>("POCKETPAY_LOGIN_FAILURES_PER_ADDRESS_MAX")? {
                 config.login_failures_per_address_max = v.max(1);
             }
+            if let Some(v) = env_number::<i64>("POCKETPAY_PLATFORM_FEE_BPS")? {
+                if !(0..=domain::payouts::BPS_MAX).contains(&v) {
+                    anyhow::bail!("POCKETPAY_PLATFORM_FEE_BPS is basis points, from 0 to 10000 (500 = 5 %)");
+                }
+                config.platform_fee_bps = v;
+            }
             if config.spending_limits.daily_minor > config.spending_limits.monthly_minor {
                 anyhow::bail!("POCKETPAY_DAILY_LIMIT_MINOR is above POCKETPAY_MONTHLY_LIMIT_MINOR");
             }

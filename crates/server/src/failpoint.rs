@@ -27,6 +27,9 @@ pub const STEPS: &[&str] = &[
     // Buying gift cards: the purchase recorded, then the card charged, before the codes are booked.
     "gift_card.recorded",
     "gift_card.charged",
+    // Paying a seller out: the attempt recorded, then the bank answered, before its answer is recorded.
+    "payout.recorded",
+    "payout.sent",
 ];
 
 /// The failpoints a server was started with; empty in live mode and by default.

@@ -8,6 +8,7 @@
 #![forbid(unsafe_code)]
 
 pub mod auth;
+pub mod balance;
 pub mod clock;
 pub mod error;
 pub mod extract;
@@ -99,6 +100,9 @@ pub struct ServerConfig {
     pub message_relay: Option<relay::RelayConfig>,
     /// Steps where the process stops as a crash would (`POCKETPAY_FAILPOINTS`, test mode only).
     pub failpoints: failpoint::Failpoints,
+    /// The platform's fee on a sale, in basis points, for merchants without a fee schedule of their
+    /// own (`POCKETPAY_PLATFORM_FEE_BPS`, default 500 = 5 %).
+    pub platform_fee_bps: i64,
 }
 
 impl ServerConfig {
@@ -131,6 +135,7 @@ impl ServerConfig {
             web_secure_cookies: true,
             message_relay: None,
             failpoints: failpoint::Failpoints::default(),
+            platform_fee_bps: 500,
         }
     }
 
@@ -164,6 +169,9 @@ pub struct AppState {
     pub vault: Arc<std::sync::RwLock<vault::Vault>>,
     /// The way to the card issuer.
     pub issuer: issuer::Connector,
+    /// The bank rail payouts go to: the test bank in test mode; none in live mode yet (payouts are
+    /// made and wait, pending, for a rail).
+    pub bank: Option<balance::Rail>,
     /// Payments waiting for a one-time code, with the card to authorize once it is confirmed.
     pub(crate) pending_payments: Arc<std::sync::Mutex<std::collections::HashMap<String, routes::shop::PendingPayment>>>,
     pub(crate) in_flight: InFlight,
@@ -352,6 +360,19 @@ pub async fn build(config: ServerConfig) -> Result<App, StartError> {
             ))
         }
     };
+    let bank: Option<balance::Rail> = match config.mode {
+        Mode::Test => {
+            let bank_clock = clock.clone();
+            let now: bank::NowFn = Arc::new(move || bank_clock.now());
+            let test_bank = bank::TestBank::open(&config.data_dir.join("bank.db"), now)
+                .map_err(|e| StartError::Issuer(format!("test bank: {e}")))?;
+            Some(Arc::new(test_bank))
+        }
+        Mode::Live => {
+            tracing::warn!("no bank rail is configured: payouts are created and wait, pending, for one");
+            None
+        }
+    };
     let relay = match &config.message_relay {
         Some(r) => Some(Arc::new(relay::Relay::new(r, config.mode == Mode::Live).map_err(StartError::Relay)?)),
         None if config.mode == Mode::Live => {
@@ -369,6 +390,7 @@ pub async fn build(config: ServerConfig) -> Result<App, StartError> {
         config: Arc::new(config),
         vault: Arc::new(std::sync::RwLock::new(vault)),
         issuer,
+        bank,
         pending_payments: Arc::default(),
         in_flight: InFlight::default(),
         relay,

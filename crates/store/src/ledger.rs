@@ -563,6 +563,9 @@ impl ReadTx<'_> {
                 .problems
                 .push(domain::ledger::Problem { invariant: "the lots of a Pocket sum to its balance", detail });
         }
+        for detail in self.seller_balance_problems()? {
+            report.problems.push(domain::ledger::Problem { invariant: "sellers' money adds up", detail });
+        }
         Ok(report)
     }
 }

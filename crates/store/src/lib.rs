@@ -15,6 +15,7 @@
 mod accounts;
 mod after_sale;
 mod backup;
+mod balances;
 mod cards;
 mod challenges;
 pub mod db;
@@ -42,6 +43,9 @@ use tokio::sync::{oneshot, Semaphore};
 pub use accounts::*;
 pub use after_sale::{ClaimRecord, TicketMessageRecord, TicketRecord, Viewer};
 pub use backup::{backup_sqlite, restore_sqlite, BackupReport};
+pub use balances::{
+    BalanceSums, BalanceTxFilter, BalanceTxRecord, BankAccountRecord, FeeScheduleRecord, PayoutRecord, PayoutSettingsRecord,
+};
 pub use cards::{AddressRecord, BlockedCardRecord, CardRecord};
 pub use challenges::ChallengeRecord;
 pub use fx::QuoteRecord;

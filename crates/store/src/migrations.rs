@@ -547,6 +547,10 @@ const MIGRATIONS: &[&str] = &[
         expires_at INTEGER NOT NULL
     ) WITHOUT ROWID;
     "#,
+    // 15: sellers' money: fee schedules, balance transactions, payout settings, bank accounts and
+    // payouts. A seller's payable balance from before is carried in as one `adjustment`, pending for
+    // a claim window from the migration, so that nothing a buyer may still claim is paid out.
+    include_str!("schema/sqlite_15_sellers_money.sql"),
 ];
 
 /// The schema version this program writes.
@@ -556,7 +560,11 @@ pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 /// first step creates the schema of version 12 at once; every later SQLite step gets its PostgreSQL
 /// twin here, with the same number. Never edit a released entry: add one.
 const PG_MIGRATIONS: &[(i64, &[&str])] =
-    &[(12, &[include_str!("pg_schema.sql"), PG_ENGINE_TABLES]), (13, &[PG_JOB_LEASES]), (14, &[PG_CHECKOUT_CARDS])];
+    &[(12, &[include_str!("pg_schema.sql"), PG_ENGINE_TABLES]), (13, &[PG_JOB_LEASES]), (14, &[PG_CHECKOUT_CARDS]), (15, &[PG_SELLERS_MONEY])];
+
+/// Step 15 on PostgreSQL.
+const PG_SELLERS_MONEY: &str = include_str!("schema/pg_15_sellers_money.sql");
+
 
 /// Step 14 on PostgreSQL.
 const PG_CHECKOUT_CARDS: &str = r#"

@@ -264,6 +264,59 @@ impl Vault {
     }
 }
 
+/// Associated data of a sealed bank account number (or IBAN): bound to its purpose and key id, so a
+/// sealed card can never be passed off as a bank account or the other way round.
+const BANK_ACCOUNT_LABEL: &[u8] = b"pocketpay vault bank account v1;key_id=";
+/// The longest bank account number or IBAN sealed.
+pub const BANK_ACCOUNT_BYTES_MAX: usize = 64;
+
+fn bank_account_associated_data(key_id: u32) -> Vec<u8> {
+    let mut data = Vec::with_capacity(BANK_ACCOUNT_LABEL.len() + 4);
+    data.extend_from_slice(BANK_ACCOUNT_LABEL);
+    data.extend_from_slice(&key_id.to_be_bytes());
+    data
+}
+
+impl Vault {
+    /// Seals a seller's bank account number or IBAN (already validated by `domain::payouts`) under
+    /// the active key, as card numbers are sealed.
+    pub fn seal_bank_account(&self, number: &str) -> Result<SealedCard, VaultError> {
+        if number.is_empty() || number.len() > BANK_ACCOUNT_BYTES_MAX || !number.bytes().all(|b| b.is_ascii_alphanumeric()) {
+            return Err(VaultError::Encrypt);
+        }
+        let key_id = self.ring.active_key_id();
+        let key = self.ring.data_key(key_id).ok_or(VaultError::UnknownKey(key_id))?;
+        let ciphertext = seal_with_aad(key, &bank_account_associated_data(key_id), number.as_bytes())?;
+        Ok(SealedCard { key_id, ciphertext })
+    }
+
+    /// Opens a bank account number sealed by [`Vault::seal_bank_account`]. Hand it only to the bank rail.
+    pub fn open_bank_account(&self, sealed: &SealedCard) -> Result<String, VaultError> {
+        let key = self.ring.data_key(sealed.key_id).ok_or(VaultError::UnknownKey(sealed.key_id))?;
+        if sealed.ciphertext.len() < NONCE_BYTES + TAG_BYTES
+            || sealed.ciphertext.len() > NONCE_BYTES + TAG_BYTES + BANK_ACCOUNT_BYTES_MAX
+        {
+            return Err(VaultError::Decrypt);
+        }
+        let (nonce, encrypted) = sealed.ciphertext.split_at(NONCE_BYTES);
+        let cipher = XChaCha20Poly1305::new(key.bytes().into());
+        let aad = bank_account_associated_data(sealed.key_id);
+        let plain = cipher
+            .decrypt(XNonce::from_slice(nonce), Payload { msg: encrypted, aad: &aad })
+            .map_err(|_| VaultError::Decrypt)?;
+        String::from_utf8(plain).map_err(|_| VaultError::Decrypt)
+    }
+
+    /// Re-seals a bank account number under the active key; `None` when it already is.
+    pub fn reseal_bank_account(&self, sealed: &SealedCard) -> Result<Option<SealedCard>, VaultError> {
+        if sealed.key_id == self.ring.active_key_id() {
+            return Ok(None);
+        }
+        let number = self.open_bank_account(sealed)?;
+        self.seal_bank_account(&number).map(Some)
+    }
+}
+
 fn seal_with(key: &SecretKey, key_id: u32, plaintext: &[u8]) -> Result<Vec<u8>, VaultError> {
     seal_with_aad(key, &associated_data(key_id), plaintext)
 }

@@ -540,9 +540,10 @@ async fn rotate_keys(State(state): State<AppState>, caller: Caller) -> Result<Re
     .into_response())
 }
 
-/// Re-encrypts every live card under the active key, in batches through the writer; returns how many.
+/// Re-encrypts every live card and payout bank account under the active key, in batches through the
+/// writer; returns how many.
 pub async fn reseal_all(state: &AppState, active: u32) -> Result<u64, ApiError> {
-    let mut total = 0u64;
+    let mut total = reseal_bank_accounts(state, active).await?;
     loop {
         let batch = state.store.write(move |tx| tx.cards_to_reseal(active, RESEAL_BATCH_MAX)).await?;
         if batch.is_empty() {
@@ -579,6 +580,43 @@ pub async fn reseal_all(state: &AppState, active: u32) -> Result<u64, ApiError> 
             })
             .await?;
         total += done;
+    }
+}
+
+/// Re-encrypts sellers' bank account numbers under the active key (as cards are); returns how many.
+async fn reseal_bank_accounts(state: &AppState, active: u32) -> Result<u64, ApiError> {
+    let mut total = 0u64;
+    loop {
+        let batch = state.store.write(move |tx| tx.bank_accounts_to_reseal(active, RESEAL_BATCH_MAX)).await?;
+        let mut updates = Vec::with_capacity(batch.len());
+        {
+            let vault = state.vault.read().map_err(|_| ApiError::internal())?;
+            for (id, key_id, ciphertext) in batch {
+                match vault.reseal_bank_account(&vault::SealedCard { key_id, ciphertext }) {
+                    Ok(Some(new)) => updates.push((id, key_id, new)),
+                    Ok(None) => {}
+                    Err(e) => {
+                        tracing::error!(error = %e, destination = %id, "a bank account could not be re-encrypted");
+                        return Err(ApiError::internal());
+                    }
+                }
+            }
+        }
+        if updates.is_empty() {
+            return Ok(total);
+        }
+        total += state
+            .store
+            .write(move |tx| -> Result<u64, StoreError> {
+                let mut n = 0;
+                for (id, old, new) in &updates {
+                    if tx.reseal_bank_account(id, *old, new.key_id, &new.ciphertext)? {
+                        n += 1;
+                    }
+                }
+                Ok(n)
+            })
+            .await?;
     }
 }
 

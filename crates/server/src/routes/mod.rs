@@ -5,6 +5,7 @@ pub mod cards;
 pub mod claims;
 pub mod gift_cards;
 pub mod list;
+pub mod payouts;
 pub mod refunds;
 pub mod shop;
 pub mod system;
@@ -27,6 +28,7 @@ pub fn endpoints(state: &AppState) -> (Router<AppState>, Vec<Endpoint>) {
     api = shop::register(api);
     api = refunds::register(api);
     api = claims::register(api);
+    api = payouts::register(api);
     api = tickets::register(api);
     api = system::register(api);
     if state.config.mode == Mode::Test {

@@ -7,7 +7,7 @@
 //! Which part comes back first: the Pocket-paid part, then the card-paid part.
 
 use axum::extract::{Extension, Path, State};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use domain::money::{Currency, ExchangeRate, Money};
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -45,27 +45,6 @@ pub(crate) fn register(api: Api) -> Api {
         },
         create_refund,
     )
-    .add(
-        Endpoint {
-            verb: Verb::Get,
-            path: "/v1/balance",
-            summary: "The seller's payable balance per currency: captured sales less refunds",
-            access: Access::Seller,
-            body: None,
-            success: 200,
-        },
-        seller_balance,
-    )
-}
-
-async fn seller_balance(State(state): State<AppState>, caller: Caller) -> Result<Response, ApiError> {
-    let merchant = caller.merchant()?;
-    let accounts = state.store.read(move |tx| tx.owned_accounts("seller_payable", &merchant.id)).await?;
-    let balances: Vec<Value> = accounts
-        .iter()
-        .map(|(currency, a)| json!({ "currency": currency, "payable": a.balance_posted(), "pending": a.credits_pending }))
-        .collect();
-    Ok(axum::Json(json!({ "object": "balance", "balances": balances })).into_response())
 }
 
 /// A refund as the API shows it.
@@ -302,6 +281,9 @@ pub async fn issue_refund(state: &AppState, spec: RefundSpec) -> Result<RefundRe
                     now,
                 )?;
             }
+            let refunded_before = payment.amount_refunded - amount;
+            let in_flight = if card_part > 0 && !to_pocket { card_part } else { 0 };
+            crate::balance::book_refund(tx, &order, &payment, &refund, in_flight, refunded_before, now)?;
             if card_part > 0 && !to_pocket {
                 let authorization_id = payment.authorization_id.clone().ok_or_else(ApiError::internal)?;
                 refund.status = "processing".into();
@@ -372,10 +354,10 @@ fn settle_card_refund(
     let order = tx.order(&refund.order_id)?.ok_or_else(ApiError::internal)?;
     let payment = tx.payment(&refund.payment_id)?.ok_or_else(ApiError::internal)?;
     let currency = Currency::parse(&payment.currency).map_err(|_| ApiError::internal())?;
-    let payable = crate::pocket::seller_payable(tx, &order.merchant_id, currency, now)?;
     let amount_text = Money::new(refund.amount, currency).format();
     match outcome {
         Ok(r) if r.status != issuer::RefundStatus::Failed => {
+            let payable = crate::balance::card_refund_source(tx, &order, &refund, now)?;
             let clearing = platform_account(tx, "card_clearing", currency, now)?;
             post(tx, payable, clearing, refund.card_amount, currency, codes::REFUND, now)?;
             refund.issuer_refund_id = Some(r.id);
@@ -394,6 +376,7 @@ fn settle_card_refund(
         }
         Ok(r) => {
             refund.issuer_refund_id = Some(r.id);
+            let payable = crate::balance::card_refund_source(tx, &order, &refund, now)?;
             reroute_to_pocket(tx, &mut refund, &order, payable, now)?;
         }
         Err(e) if e.is_unknown_outcome() => {
@@ -403,6 +386,7 @@ fn settle_card_refund(
         }
         Err(e) => {
             tracing::warn!(error = %e, refund = %refund.id, "the issuer refused a card refund; paying it into the Pocket");
+            let payable = crate::balance::card_refund_source(tx, &order, &refund, now)?;
             reroute_to_pocket(tx, &mut refund, &order, payable, now)?;
         }
     }

@@ -54,6 +54,7 @@ pub(super) async fn ship_order(
     state.failpoint("capture.captured");
     // Step 3: book it.
     let merchant_id = merchant.id.clone();
+    let fee_bps = state.config.platform_fee_bps;
     Ok(state
         .execute(idem.map(|e| e.0), move |tx, ctx| {
             let mut p = tx.payment(&payment.id)?.ok_or_else(ApiError::internal)?;
@@ -98,6 +99,7 @@ pub(super) async fn ship_order(
             p.amount_captured = p.amount;
             p.updated_at = ctx.now;
             tx.update_payment(&p)?;
+            crate::balance::book_capture(tx, &order, &p, fee_bps, ctx.now)?;
             order.status = OrderStatus::Shipped.name().into();
             order.carrier = Some(carrier);
             order.tracking_number = Some(tracking);
@@ -151,6 +153,7 @@ pub(super) async fn deliver_order(
             order.status = next.name().into();
             order.delivered_at = Some(ctx.now);
             tx.update_order(&order, &before)?;
+            crate::balance::available_from(tx, &order.id, ctx.now + crate::balance::CLAIM_WINDOW_S)?;
             Ok(ApiResponse::ok(order_view(&tx.reads(), &id)?))
         })
         .await)
@@ -176,6 +179,8 @@ pub(super) async fn confirm_receipt(
                 order.delivered_at = Some(ctx.now);
             }
             tx.update_order(&order, &before)?;
+            // The buyer confirmed receipt: the sale is the seller's from now on.
+            crate::balance::available_from(tx, &order.id, ctx.now)?;
             Ok(ApiResponse::ok(order_view(&tx.reads(), &id)?))
         })
         .await)

@@ -1,0 +1,700 @@
+//! Sellers' money over HTTP (docs/API.md "Sellers' money"): fee schedules (operators), the balance,
+//! balance transactions and their CSV report, payout destinations (bank accounts, sealed by the
+//! vault), payout settings, and payouts. The rules and the bookings are `crate::balance`'s; this
+//! module parses, calls and shapes the answers.
+
+use axum::extract::{Extension, Path, Query, State};
+use axum::http::{header, HeaderValue};
+use axum::response::{IntoResponse, Response};
+use domain::money::Currency;
+use domain::payouts::{self, FeeSchedule, PayoutInterval, PayoutSchedule, Weekday};
+use serde::Deserialize;
+use serde_json::{json, Value};
+use store::{BalanceTxFilter, BalanceTxRecord, BankAccountRecord, PayoutRecord, PayoutSettingsRecord};
+
+use crate::auth::Caller;
+use crate::balance::{self, NewPayout};
+use crate::error::{ApiError, ApiResponse};
+use crate::extract::ApiJson;
+use crate::idempotency::IdempotencyContext;
+use crate::openapi::{object_schema, Access, Api, Endpoint, Verb};
+use crate::routes::list::{list_limit, list_response, ListParams};
+use crate::secrets::random_id;
+use crate::AppState;
+
+type Idem = Option<Extension<IdempotencyContext>>;
+
+fn endpoint(verb: Verb, path: &'static str, summary: &'static str, access: Access, body: Option<Value>) -> Endpoint {
+    let success = if verb == Verb::Post && !path.ends_with("/cancel") && !path.ends_with("/default") { 201 } else { 200 };
+    Endpoint { verb, path, summary, access, body, success }
+}
+
+pub(crate) fn register(api: Api) -> Api {
+    use Access::{Operator, Seller};
+    use Verb::{Delete, Get, Patch, Post, Put};
+    let fees = object_schema(&[("percent_bps", "integer", true), ("fixed_amount", "integer", false), ("currency", "string", false)]);
+    let destination = object_schema(&[
+        ("country", "string", true),
+        ("currency", "string", true),
+        ("account_holder_name", "string", true),
+        ("account_number", "string", false),
+        ("routing_number", "string", false),
+        ("iban", "string", false),
+        ("default", "boolean", false),
+    ]);
+    let merchant = object_schema(&[("payout_schedule", "object", false), ("payouts_paused", "boolean", false)]);
+    let payout = object_schema(&[("amount", "integer", true), ("currency", "string", true), ("destination", "string", false)]);
+    api.add(endpoint(Put, "/v1/merchants/{id}/fees", "Sets a merchant's fee schedule (operators)", Operator, Some(fees)), put_fees)
+        .add(endpoint(Get, "/v1/merchants/{id}/fees", "A merchant's fee schedule", Seller, None), get_fees)
+        .add(endpoint(Patch, "/v1/merchants/{id}", "Changes a merchant's payout schedule; operators pause and resume payouts", Seller, Some(merchant)), patch_merchant)
+        .add(endpoint(Get, "/v1/merchants/{id}", "A merchant with its payout settings", Seller, None), get_merchant)
+        .add(endpoint(Get, "/v1/balance", "The seller's balance per currency: available, pending and reserved", Seller, None), get_balance)
+        .add(endpoint(Get, "/v1/balances", "Every seller's balance per currency, or only those below zero (operators)", Operator, None), list_balances)
+        .add(endpoint(Get, "/v1/balance_transactions", "Balance transactions: a seller's own, or everyone's for operators", Seller, None), list_balance_transactions)
+        .add(endpoint(Get, "/v1/balance_transactions/{id}", "A balance transaction", Seller, None), get_balance_transaction)
+        .add(endpoint(Get, "/v1/reports/balance_transactions.csv", "Balance transactions as CSV, oldest first, with a header row", Seller, None), balance_transactions_csv)
+        .add(endpoint(Post, "/v1/payout_destinations", "Adds a bank account for payouts (US account and routing number, or IBAN)", Seller, Some(destination)), create_destination)
+        .add(endpoint(Get, "/v1/payout_destinations", "The seller's bank accounts", Seller, None), list_destinations)
+        .add(endpoint(Delete, "/v1/payout_destinations/{id}", "Removes a bank account", Seller, None), delete_destination)
+        .add(endpoint(Post, "/v1/payout_destinations/{id}/default", "Makes a bank account the default for payouts", Seller, None), make_default)
+        .add(endpoint(Post, "/v1/payouts", "Pays available money out to a bank account", Seller, Some(payout)), create_payout)
+        .add(endpoint(Get, "/v1/payouts", "Payouts: a seller's own, or everyone's for operators", Seller, None), list_payouts)
+        .add(endpoint(Get, "/v1/payouts/{id}", "A payout", Seller, None), get_payout)
+        .add(endpoint(Get, "/v1/payouts/{id}/transactions", "The balance transactions a payout paid out (its reconciliation)", Seller, None), payout_transactions)
+        .add(endpoint(Post, "/v1/payouts/{id}/cancel", "Cancels a payout not yet sent to the bank", Seller, None), cancel_payout)
+}
+
+/// Whose money a caller may see: a seller their own, operators anyone's (or a filter).
+fn scope(caller: &Caller, asked: Option<String>) -> Result<Option<String>, ApiError> {
+    match caller {
+        Caller::Merchant { merchant } => Ok(Some(merchant.id.clone())),
+        Caller::User { role: domain::accounts::Role::Operator, .. } => Ok(asked),
+        Caller::User { .. } => Err(ApiError::forbidden("This call is for sellers: use your shop's secret key.")),
+    }
+}
+
+fn may_see(caller: &Caller, merchant_id: &str) -> bool {
+    match caller {
+        Caller::Merchant { merchant } => merchant.id == merchant_id,
+        Caller::User { role, .. } => *role == domain::accounts::Role::Operator,
+    }
+}
+
+fn is_operator(caller: &Caller) -> bool {
+    matches!(caller, Caller::User { role: domain::accounts::Role::Operator, .. })
+}
+
+fn currency_param(param: &str, code: &str) -> Result<Currency, ApiError> {
+    Currency::parse(code).map_err(|_| {
+        ApiError::bad_request("currency_not_supported", format!("{code} is not a supported currency.")).with_param(param)
+    })
+}
+
+/// A balance transaction as the API shows it.
+pub fn balance_tx_json(b: &BalanceTxRecord) -> Value {
+    json!({
+        "id": b.id, "object": "balance_transaction", "type": b.kind.name(), "amount": b.amount, "fee": b.fee,
+        "net": b.net, "currency": b.currency, "source": b.source, "status": if b.available { "available" } else { "pending" },
+        "available_on": b.available_on, "payout": b.payout_id, "description": b.description, "merchant": b.merchant_id,
+        "created": b.created_at,
+    })
+}
+
+/// A payout as the API shows it.
+pub fn payout_json(p: &PayoutRecord) -> Value {
+    let failure_message = p
+        .failure_code
+        .as_deref()
+        .map(|c| bank::FailureCode::parse(c).map_or("The bank refused the payout.", |f| f.message()));
+    json!({
+        "id": p.id, "object": "payout", "amount": p.amount, "currency": p.currency, "status": p.status.name(),
+        "arrival_date": p.arrival_date, "destination": p.destination_id, "automatic": p.automatic,
+        "failure_code": p.failure_code, "failure_message": failure_message, "merchant": p.merchant_id,
+        "created": p.created_at,
+    })
+}
+
+/// A bank account as the API shows it: never its number, only the last 4.
+pub fn bank_json(b: &BankAccountRecord) -> Value {
+    json!({
+        "id": b.id, "object": "bank_account", "country": b.country, "currency": b.currency,
+        "account_holder_name": b.holder_name, "last4": b.last4, "routing_number": b.routing_number,
+        "type": if b.kind == "iban" { "iban" } else { "us_account" }, "status": b.status, "default": b.is_default,
+        "created": b.created_at,
+    })
+}
+
+fn settings_json(s: &PayoutSettingsRecord) -> Value {
+    json!({ "interval": s.interval, "weekly_anchor": s.weekly_anchor, "minimum_amount": s.minimum_amount })
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FeeBody {
+    percent_bps: i64,
+    fixed_amount: Option<i64>,
+    currency: Option<String>,
+}
+
+fn fee_json(merchant_id: &str, f: Option<&store::FeeScheduleRecord>, default_bps: i64) -> Value {
+    match f {
+        Some(f) => json!({ "object": "fee_schedule", "merchant": merchant_id, "percent_bps": f.percent_bps,
+            "fixed_amount": f.fixed_amount, "currency": f.fixed_currency, "default": false }),
+        None => json!({ "object": "fee_schedule", "merchant": merchant_id, "percent_bps": default_bps,
+            "fixed_amount": 0, "currency": null, "default": true }),
+    }
+}
+
+async fn put_fees(
+    State(state): State<AppState>,
+    idem: Idem,
+    caller: Caller,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<FeeBody>,
+) -> Result<Response, ApiError> {
+    let operator = caller.operator()?;
+    let fixed = body.fixed_amount.unwrap_or(0);
+    FeeSchedule::new(body.percent_bps, fixed).map_err(|e| {
+        let param = if matches!(e, payouts::FeeError::PercentInvalid) { "percent_bps" } else { "fixed_amount" };
+        ApiError::invalid(param, e.to_string())
+    })?;
+    let currency = match &body.currency {
+        Some(c) => Some(currency_param("currency", c)?.code().to_owned()),
+        None => None,
+    };
+    let default_bps = state.config.platform_fee_bps;
+    Ok(state
+        .execute(idem.map(|e| e.0), move |tx, ctx| {
+            tx.merchant(&id)?.ok_or_else(|| ApiError::not_found("merchant"))?;
+            let record = store::FeeScheduleRecord {
+                merchant_id: id.clone(),
+                percent_bps: body.percent_bps,
+                fixed_amount: fixed,
+                fixed_currency: currency,
+                updated_by: operator.id.clone(),
+                updated_at: ctx.now,
+            };
+            tx.put_fee_schedule(&record)?;
+            Ok(ApiResponse::ok(fee_json(&id, Some(&record), default_bps)))
+        })
+        .await)
+}
+
+async fn get_fees(State(state): State<AppState>, caller: Caller, Path(id): Path<String>) -> Result<Response, ApiError> {
+    if !may_see(&caller, &id) {
+        return Err(ApiError::not_found("merchant"));
+    }
+    let mid = id.clone();
+    let (merchant, fees) = state.store.read(move |tx| Ok((tx.merchant(&mid)?, tx.fee_schedule(&mid)?))).await?;
+    merchant.ok_or_else(|| ApiError::not_found("merchant"))?;
+    Ok(axum::Json(fee_json(&id, fees.as_ref(), state.config.platform_fee_bps)).into_response())
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ScheduleBody {
+    interval: String,
+    weekly_anchor: Option<String>,
+    minimum_amount: Option<i64>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MerchantPatch {
+    payout_schedule: Option<ScheduleBody>,
+    payouts_paused: Option<bool>,
+}
+
+fn merchant_json(m: &store::MerchantRecord, s: &PayoutSettingsRecord) -> Value {
+    json!({ "id": m.id, "object": "merchant", "name": m.name, "country": m.country, "currency": m.currency,
+        "payout_schedule": settings_json(s), "payouts_paused": s.paused, "created": m.created_at })
+}
+
+fn parse_schedule(body: &ScheduleBody) -> Result<PayoutSchedule, ApiError> {
+    let interval = match body.interval.as_str() {
+        "daily" => PayoutInterval::Daily,
+        "manual" => PayoutInterval::Manual,
+        "weekly" => {
+            let day = body.weekly_anchor.as_deref().and_then(Weekday::parse).ok_or_else(|| {
+                ApiError::invalid("payout_schedule[weekly_anchor]", "Weekly payouts need weekly_anchor: monday to sunday.")
+            })?;
+            PayoutInterval::Weekly(day)
+        }
+        _ => return Err(ApiError::invalid("payout_schedule[interval]", "interval is daily, weekly or manual.")),
+    };
+    PayoutSchedule::new(interval, body.minimum_amount.unwrap_or(0))
+        .map_err(|e| ApiError::invalid("payout_schedule[minimum_amount]", e.to_string()))
+}
+
+async fn patch_merchant(
+    State(state): State<AppState>,
+    idem: Idem,
+    caller: Caller,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<MerchantPatch>,
+) -> Result<Response, ApiError> {
+    if !may_see(&caller, &id) {
+        return Err(ApiError::not_found("merchant"));
+    }
+    if body.payouts_paused.is_some() && !is_operator(&caller) {
+        return Err(ApiError::forbidden("Only the platform's operators pause and resume a seller's payouts."));
+    }
+    let schedule = body.payout_schedule.as_ref().map(parse_schedule).transpose()?;
+    Ok(state
+        .execute(idem.map(|e| e.0), move |tx, ctx| {
+            let merchant = tx.merchant(&id)?.ok_or_else(|| ApiError::not_found("merchant"))?;
+            let mut settings = balance::payout_settings_of(tx, &id)?;
+            if let Some(s) = schedule {
+                settings.interval = s.interval.name().to_owned();
+                settings.weekly_anchor = match s.interval {
+                    PayoutInterval::Weekly(day) => Some(day.name().to_owned()),
+                    _ => None,
+                };
+                settings.minimum_amount = s.minimum_amount;
+            }
+            if let Some(paused) = body.payouts_paused {
+                settings.paused = paused;
+            }
+            settings.updated_at = ctx.now;
+            tx.put_payout_settings(&settings)?;
+            Ok(ApiResponse::ok(merchant_json(&merchant, &settings)))
+        })
+        .await)
+}
+
+async fn get_merchant(State(state): State<AppState>, caller: Caller, Path(id): Path<String>) -> Result<Response, ApiError> {
+    if !may_see(&caller, &id) {
+        return Err(ApiError::not_found("merchant"));
+    }
+    let (merchant, settings) =
+        state.store.read(move |tx| Ok((tx.merchant(&id)?, tx.payout_settings(&id)?))).await?;
+    let merchant = merchant.ok_or_else(|| ApiError::not_found("merchant"))?;
+    let settings = settings.unwrap_or_else(|| balance::default_settings(&merchant.id));
+    Ok(axum::Json(merchant_json(&merchant, &settings)).into_response())
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MerchantQuery {
+    merchant: Option<String>,
+}
+
+async fn get_balance(
+    State(state): State<AppState>,
+    caller: Caller,
+    Query(q): Query<MerchantQuery>,
+) -> Result<Response, ApiError> {
+    let merchant_id = scope(&caller, q.merchant)?
+        .ok_or_else(|| ApiError::invalid("merchant", "Operators name the merchant: ?merchant=mer_…"))?;
+    let mid = merchant_id.clone();
+    let (sums, accounts) =
+        state.store.read(move |tx| Ok((tx.balance(&mid)?, tx.owned_accounts("seller_payable", &mid)?))).await?;
+    let bucket = |pick: fn(&store::BalanceSums) -> i64| -> Vec<Value> {
+        sums.iter().map(|s| json!({ "amount": pick(s), "currency": s.currency })).collect()
+    };
+    // `balances` (what the payable account holds, and card holds on their way) is kept for clients
+    // of the earlier answer.
+    let balances: Vec<Value> = accounts
+        .iter()
+        .map(|(currency, a)| json!({ "currency": currency, "payable": a.balance_posted(), "pending": a.credits_pending }))
+        .collect();
+    Ok(axum::Json(json!({
+        "object": "balance", "merchant": merchant_id, "available": bucket(|s| s.available), "pending": bucket(|s| s.pending),
+        "reserved": bucket(|s| s.reserved), "balances": balances,
+    }))
+    .into_response())
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct BalancesQuery {
+    negative: Option<bool>,
+}
+
+async fn list_balances(
+    State(state): State<AppState>,
+    caller: Caller,
+    Query(q): Query<BalancesQuery>,
+) -> Result<Response, ApiError> {
+    caller.operator()?;
+    let negative_only = q.negative.unwrap_or(false);
+    let rows = state.store.read(move |tx| tx.seller_balances(negative_only)).await?;
+    let data: Vec<Value> = rows
+        .iter()
+        .map(|(merchant, currency, amount)| json!({ "object": "seller_balance", "merchant": merchant, "currency": currency, "amount": amount }))
+        .collect();
+    Ok(axum::Json(json!({ "object": "list", "data": data, "has_more": false })).into_response())
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TxQuery {
+    limit: Option<u32>,
+    starting_after: Option<String>,
+    merchant: Option<String>,
+    #[serde(rename = "type")]
+    kind: Option<String>,
+    payout: Option<String>,
+    created_gte: Option<i64>,
+    created_lte: Option<i64>,
+}
+
+fn tx_filter(caller: &Caller, q: &TxQuery) -> Result<BalanceTxFilter, ApiError> {
+    if let Some(kind) = &q.kind {
+        if domain::payouts::BalanceTxType::parse(kind).is_none() {
+            return Err(ApiError::invalid("type", format!("{kind} is not a balance transaction type.")));
+        }
+    }
+    Ok(BalanceTxFilter {
+        merchant_id: scope(caller, q.merchant.clone())?,
+        kind: q.kind.clone(),
+        payout_id: q.payout.clone(),
+        created_gte: q.created_gte,
+        created_lte: q.created_lte,
+        paid_out_only: false,
+    })
+}
+
+async fn list_balance_transactions(
+    State(state): State<AppState>,
+    caller: Caller,
+    Query(q): Query<TxQuery>,
+) -> Result<Response, ApiError> {
+    let filter = tx_filter(&caller, &q)?;
+    let limit = list_limit(q.limit)?;
+    let after = q.starting_after.clone();
+    let rows = state.store.read(move |tx| tx.balance_transactions(&filter, after.as_deref(), limit + 1)).await?;
+    Ok(list_response(rows, limit, balance_tx_json))
+}
+
+async fn get_balance_transaction(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    let b = state.store.read(move |tx| tx.balance_transaction(&id)).await?;
+    let b = b.filter(|b| may_see(&caller, &b.merchant_id)).ok_or_else(|| ApiError::not_found("balance transaction"))?;
+    Ok(axum::Json(balance_tx_json(&b)).into_response())
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CsvQuery {
+    merchant: Option<String>,
+    from: Option<i64>,
+    to: Option<i64>,
+    #[serde(rename = "type")]
+    kind: Option<String>,
+}
+
+/// The CSV report's columns, in their stable order.
+pub const CSV_COLUMNS: [&str; 13] = [
+    "id", "created", "available_on", "merchant", "type", "status", "currency", "amount", "fee", "net", "source", "payout",
+    "description",
+];
+
+fn csv_field(out: &mut String, value: &str) {
+    if value.contains([',', '"', '\n', '\r']) {
+        out.push('"');
+        out.push_str(&value.replace('"', "\"\""));
+        out.push('"');
+    } else {
+        out.push_str(value);
+    }
+}
+
+fn csv_row(out: &mut String, b: &BalanceTxRecord) {
+    let fields = [
+        b.id.clone(),
+        b.created_at.to_string(),
+        b.available_on.to_string(),
+        b.merchant_id.clone(),
+        b.kind.name().to_owned(),
+        if b.available { "available" } else { "pending" }.to_owned(),
+        b.currency.clone(),
+        b.amount.to_string(),
+        b.fee.to_string(),
+        b.net.to_string(),
+        b.source.clone().unwrap_or_default(),
+        b.payout_id.clone().unwrap_or_default(),
+        b.description.clone(),
+    ];
+    for (i, f) in fields.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        csv_field(out, f);
+    }
+    out.push_str("\r\n");
+}
+
+async fn balance_transactions_csv(
+    State(state): State<AppState>,
+    caller: Caller,
+    Query(q): Query<CsvQuery>,
+) -> Result<Response, ApiError> {
+    let query = TxQuery {
+        limit: None,
+        starting_after: None,
+        merchant: q.merchant,
+        kind: q.kind,
+        payout: None,
+        created_gte: q.from,
+        created_lte: q.to,
+    };
+    let filter = tx_filter(&caller, &query)?;
+    let body = state
+        .store
+        .scan(move |tx| {
+            let mut out = CSV_COLUMNS.join(",");
+            out.push_str("\r\n");
+            tx.each_balance_transaction(&filter, |b| csv_row(&mut out, b))?;
+            Ok(out)
+        })
+        .await?;
+    let mut response = body.into_response();
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/csv; charset=utf-8"));
+    headers.insert(
+        header::CONTENT_DISPOSITION,
+        HeaderValue::from_static("attachment; filename=\"balance_transactions.csv\""),
+    );
+    Ok(response)
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DestinationBody {
+    country: String,
+    currency: String,
+    account_holder_name: String,
+    account_number: Option<String>,
+    routing_number: Option<String>,
+    iban: Option<String>,
+    default: Option<bool>,
+}
+
+fn bank_error(param: &str, e: payouts::BankAccountError) -> ApiError {
+    ApiError::bad_request(e.code(), e.to_string()).with_param(param)
+}
+
+async fn create_destination(
+    State(state): State<AppState>,
+    idem: Idem,
+    caller: Caller,
+    ApiJson(body): ApiJson<DestinationBody>,
+) -> Result<Response, ApiError> {
+    let merchant = caller.merchant()?;
+    let currency = currency_param("currency", &body.currency)?;
+    let country = body.country.trim().to_ascii_uppercase();
+    if country.len() != 2 || !country.bytes().all(|b| b.is_ascii_uppercase()) {
+        return Err(ApiError::invalid("country", "country is a two-letter ISO 3166 code, such as US or DE."));
+    }
+    let holder = crate::extract::typed_text("account_holder_name", &body.account_holder_name, 100, false)?;
+    let (kind, number, routing) = match (&body.iban, &body.account_number) {
+        (Some(iban), None) => {
+            if body.routing_number.is_some() {
+                return Err(ApiError::invalid("routing_number", "An IBAN needs no routing number."));
+            }
+            ("iban", payouts::check_iban(iban).map_err(|e| bank_error("iban", e))?, None)
+        }
+        (None, Some(account)) => {
+            let number = payouts::check_us_account_number(account).map_err(|e| bank_error("account_number", e))?;
+            let routing = body
+                .routing_number
+                .as_deref()
+                .ok_or_else(|| ApiError::bad_request("parameter_missing", "A US account needs its routing number.").with_param("routing_number"))?;
+            let routing = payouts::check_aba_routing(routing).map_err(|e| bank_error("routing_number", e))?;
+            ("us", number, Some(routing))
+        }
+        _ => {
+            return Err(ApiError::bad_request(
+                "parameter_missing",
+                "Give either account_number and routing_number (a US account) or iban.",
+            )
+            .with_param("account_number"))
+        }
+    };
+    let (sealed, fingerprint) = {
+        let vault = state.vault.read().map_err(|_| ApiError::internal())?;
+        let sealed = vault.seal_bank_account(&number).map_err(|_| ApiError::internal())?;
+        let fingerprint = vault.fingerprint(&format!("bank:{}:{number}", routing.as_deref().unwrap_or("")));
+        (sealed, fingerprint)
+    };
+    let record = BankAccountRecord {
+        id: random_id("ba"),
+        merchant_id: merchant.id.clone(),
+        country,
+        currency: currency.code().to_owned(),
+        holder_name: holder,
+        kind: kind.into(),
+        key_id: i64::from(sealed.key_id),
+        sealed: sealed.ciphertext,
+        routing_number: routing,
+        last4: payouts::last4(&number).to_owned(),
+        fingerprint,
+        status: "new".into(),
+        is_default: false,
+        created_at: 0,
+        deleted_at: None,
+    };
+    drop(number);
+    let make_default = body.default.unwrap_or(false);
+    Ok(state
+        .execute(idem.map(|e| e.0), move |tx, ctx| {
+            let existing = tx.bank_accounts(&record.merchant_id)?;
+            if existing.iter().any(|b| b.fingerprint == record.fingerprint) {
+                return Err(ApiError::conflict("bank_account_exists", "This bank account is already added."));
+            }
+            let mut record = record;
+            record.created_at = ctx.now;
+            tx.insert_bank_account(&record)?;
+            if make_default || !existing.iter().any(|b| b.is_default) {
+                tx.set_default_bank_account(&record.merchant_id, &record.id)?;
+                record.is_default = true;
+            }
+            Ok(ApiResponse::created(bank_json(&record)))
+        })
+        .await)
+}
+
+async fn list_destinations(State(state): State<AppState>, caller: Caller) -> Result<Response, ApiError> {
+    let merchant = caller.merchant()?;
+    let rows = state.store.read(move |tx| tx.bank_accounts(&merchant.id)).await?;
+    let data: Vec<Value> = rows.iter().map(bank_json).collect();
+    Ok(axum::Json(json!({ "object": "list", "data": data, "has_more": false })).into_response())
+}
+
+async fn delete_destination(
+    State(state): State<AppState>,
+    idem: Idem,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    let merchant = caller.merchant()?;
+    Ok(state
+        .execute(idem.map(|e| e.0), move |tx, ctx| {
+            let b = tx.bank_account(&id)?.filter(|b| b.merchant_id == merchant.id);
+            let b = b.ok_or_else(|| ApiError::not_found("payout destination"))?;
+            if tx.open_payouts_to(&b.id)? > 0 {
+                return Err(ApiError::conflict(
+                    "payout_in_progress",
+                    "A payout to this bank account is on its way; remove it once the payout has arrived.",
+                ));
+            }
+            tx.delete_bank_account(&b.id, ctx.now)?;
+            if b.is_default {
+                if let Some(next) = tx.bank_accounts(&merchant.id)?.into_iter().find(|o| o.status != "disabled") {
+                    tx.set_default_bank_account(&merchant.id, &next.id)?;
+                }
+            }
+            Ok(ApiResponse::ok(json!({ "id": b.id, "object": "bank_account", "deleted": true })))
+        })
+        .await)
+}
+
+async fn make_default(
+    State(state): State<AppState>,
+    idem: Idem,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    let merchant = caller.merchant()?;
+    Ok(state
+        .execute(idem.map(|e| e.0), move |tx, _| {
+            let b = tx.bank_account(&id)?.filter(|b| b.merchant_id == merchant.id);
+            let mut b = b.ok_or_else(|| ApiError::not_found("payout destination"))?;
+            if b.status == "disabled" {
+                return Err(ApiError::conflict("payout_destination_disabled", "A payout to this bank account failed for good."));
+            }
+            tx.set_default_bank_account(&merchant.id, &b.id)?;
+            b.is_default = true;
+            Ok(ApiResponse::ok(bank_json(&b)))
+        })
+        .await)
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PayoutBody {
+    amount: i64,
+    currency: String,
+    destination: Option<String>,
+}
+
+async fn create_payout(
+    State(state): State<AppState>,
+    idem: Idem,
+    caller: Caller,
+    ApiJson(body): ApiJson<PayoutBody>,
+) -> Result<Response, ApiError> {
+    let merchant = caller.merchant()?;
+    let currency = currency_param("currency", &body.currency)?;
+    let new = NewPayout {
+        merchant_id: merchant.id,
+        currency,
+        amount: Some(body.amount),
+        destination: body.destination,
+        scheduled_day: None,
+    };
+    Ok(state
+        .execute(idem.map(|e| e.0), move |tx, ctx| {
+            let payout = balance::create_payout(tx, &new, ctx.now)?;
+            Ok(ApiResponse::created(payout_json(&payout)))
+        })
+        .await)
+}
+
+async fn list_payouts(
+    State(state): State<AppState>,
+    caller: Caller,
+    Query(q): Query<TxQuery>,
+) -> Result<Response, ApiError> {
+    if q.kind.is_some() || q.payout.is_some() || q.created_gte.is_some() || q.created_lte.is_some() {
+        return Err(ApiError::invalid("query", "Payouts are listed with limit, starting_after and merchant."));
+    }
+    let merchant = scope(&caller, q.merchant)?;
+    let page = ListParams { limit: list_limit(q.limit)?, starting_after: q.starting_after };
+    let (limit, fetch) = (page.limit, page.fetch());
+    let rows = state.store.read(move |tx| tx.payouts(merchant.as_deref(), page.starting_after.as_deref(), fetch)).await?;
+    Ok(list_response(rows, limit, payout_json))
+}
+
+async fn load_payout(state: &AppState, caller: &Caller, id: String) -> Result<PayoutRecord, ApiError> {
+    let p = state.store.read(move |tx| tx.payout(&id)).await?;
+    p.filter(|p| may_see(caller, &p.merchant_id)).ok_or_else(|| ApiError::not_found("payout"))
+}
+
+async fn get_payout(State(state): State<AppState>, caller: Caller, Path(id): Path<String>) -> Result<Response, ApiError> {
+    let p = load_payout(&state, &caller, id).await?;
+    Ok(axum::Json(payout_json(&p)).into_response())
+}
+
+async fn payout_transactions(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    page: ListParams,
+) -> Result<Response, ApiError> {
+    let p = load_payout(&state, &caller, id).await?;
+    let filter = BalanceTxFilter { payout_id: Some(p.id), paid_out_only: true, ..BalanceTxFilter::default() };
+    let (limit, fetch) = (page.limit, page.fetch());
+    let rows =
+        state.store.read(move |tx| tx.balance_transactions(&filter, page.starting_after.as_deref(), fetch)).await?;
+    Ok(list_response(rows, limit, balance_tx_json))
+}
+
+async fn cancel_payout(
+    State(state): State<AppState>,
+    idem: Idem,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    load_payout(&state, &caller, id.clone()).await?;
+    Ok(state
+        .execute(idem.map(|e| e.0), move |tx, ctx| {
+            let payout = balance::cancel_payout(tx, &id, ctx.now)?;
+            Ok(ApiResponse::ok(payout_json(&payout)))
+        })
+        .await)
+}
