@@ -443,15 +443,7 @@ async fn balance_transactions_csv(
         created_lte: q.to,
     };
     let filter = tx_filter(&caller, &query)?;
-    let body = state
-        .store
-        .scan(move |tx| {
-            let mut out = CSV_COLUMNS.join(",");
-            out.push_str("\r\n");
-            tx.each_balance_transaction(&filter, |b| csv_row(&mut out, b))?;
-            Ok(out)
-        })
-        .await?;
+    let body = csv_report(&state, filter).await?;
     let mut response = body.into_response();
     let headers = response.headers_mut();
     headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/csv; charset=utf-8"));
@@ -460,6 +452,19 @@ async fn balance_transactions_csv(
         HeaderValue::from_static("attachment; filename=\"balance_transactions.csv\""),
     );
     Ok(response)
+}
+
+/// The balance transactions that match, oldest first, as CSV with a header row.
+pub(crate) async fn csv_report(state: &AppState, filter: BalanceTxFilter) -> Result<String, ApiError> {
+    Ok(state
+        .store
+        .scan(move |tx| {
+            let mut out = CSV_COLUMNS.join(",");
+            out.push_str("\r\n");
+            tx.each_balance_transaction(&filter, |b| csv_row(&mut out, b))?;
+            Ok(out)
+        })
+        .await?)
 }
 
 #[derive(Deserialize)]

@@ -12,7 +12,9 @@
 mod buyer;
 mod html;
 mod operator;
+mod operator_sellers;
 mod seller;
+mod seller_money;
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -87,6 +89,13 @@ pub fn router(state: AppState, api: Router) -> Router {
         .route("/seller/orders/{id}/deliver", post(seller::deliver))
         .route("/seller/orders/{id}/refund", post(seller::refund))
         .route("/seller/orders/{id}/cancel", post(seller::cancel))
+        .route("/seller/balance", get(seller_money::page))
+        .route("/seller/balance/payout", post(seller_money::pay_out))
+        .route("/seller/balance/accounts", post(seller_money::add_account))
+        .route("/seller/balance/accounts/{id}/remove", post(seller_money::remove_account))
+        .route("/seller/balance/accounts/{id}/default", post(seller_money::default_account))
+        .route("/seller/balance/schedule", post(seller_money::save_schedule))
+        .route("/seller/balance/transactions.csv", get(seller_money::transactions_csv))
         .route("/seller/claims", get(seller::claims))
         .route("/seller/claims/{id}/respond", post(seller::respond_claim))
         .route("/operator", get(operator::claims))
@@ -96,6 +105,11 @@ pub fn router(state: AppState, api: Router) -> Router {
         .route("/operator/gift-cards/{id}/block", post(operator::block_gift_card))
         .route("/operator/gift-cards/{id}/unblock", post(operator::unblock_gift_card))
         .route("/operator/ledger", get(operator::ledger))
+        .route("/operator/sellers", get(operator_sellers::sellers))
+        .route("/operator/sellers/{id}", get(operator_sellers::seller))
+        .route("/operator/sellers/{id}/fees", post(operator_sellers::save_fees))
+        .route("/operator/sellers/{id}/pause", post(operator_sellers::pause))
+        .route("/operator/sellers/{id}/resume", post(operator_sellers::resume))
         .layer(middleware::from_fn(security_headers))
         .with_state(web)
 }
@@ -373,6 +387,7 @@ impl Ctx {
                 ("/operator/fx", "FX rates"),
                 ("/operator/gift-cards", "Gift cards"),
                 ("/operator/ledger", "Ledger"),
+                ("/operator/sellers", "Sellers"),
             ],
             Some(_) => vec![
                 ("/", "Shop"),
@@ -594,6 +609,14 @@ pub fn notice_text(key: &str) -> Option<&'static str> {
         "rate_set" => "The rate was saved.",
         "blocked" => "The gift card was blocked.",
         "unblocked" => "The gift card can be redeemed again.",
+        "payout_created" => "The payout is on its way to your bank account.",
+        "bank_account_added" => "The bank account was added.",
+        "bank_account_removed" => "The bank account was removed.",
+        "bank_account_default" => "Payouts go to this bank account from now on.",
+        "schedule_saved" => "Your payout schedule was saved.",
+        "fees_saved" => "The fee schedule was saved.",
+        "payouts_paused" => "This seller's payouts are paused.",
+        "payouts_resumed" => "This seller's payouts are resumed.",
         _ => return None,
     })
 }

@@ -36,22 +36,23 @@ pub async fn home(ctx: Ctx, Query(q): Q) -> Response {
             let to_ship = orders.iter().filter(|o| o["status"] == "paid").count();
             let to_answer = claims.iter().filter(|c| c["status"] == "awaiting_seller").count();
             let mut body = notice_from(&q);
-            let _ = write!(body, "<section><h2>Payable balance</h2>");
-            let balances = balance.body["balances"].as_array().cloned().unwrap_or_default();
-            if balances.is_empty() {
-                body.push_str(&format!(r#"<p class="big payable">{}</p>"#, money(0, &m.currency)));
-            }
-            for b in &balances {
-                let currency = b["currency"].as_str().unwrap_or("");
-                let _ = write!(
-                    body,
-                    r#"<p class="big payable">{}</p><p class="muted">Captured sales less refunds.</p>"#,
-                    money(b["payable"].as_i64().unwrap_or(0), currency)
-                );
-            }
+            let _ = write!(body, "<section><h2>Balance</h2>");
+            let amount_in = |bucket: &str| {
+                balance.body[bucket]
+                    .as_array()
+                    .and_then(|a| a.iter().find(|b| b["currency"] == m.currency.as_str()))
+                    .and_then(|b| b["amount"].as_i64())
+                    .unwrap_or(0)
+            };
             let _ = write!(
                 body,
-                r#"</section><ul><li><a href="/seller/products">Products</a></li><li><a href="/seller/orders">Orders</a> ({to_ship} to ship)</li><li><a href="/seller/claims">Claims</a> ({to_answer} to answer)</li></ul>"#
+                r#"<p class="big payable">{}</p><p class="muted">Available to pay out; {} pending until buyers can no longer claim.</p>"#,
+                money(amount_in("available"), &m.currency),
+                money(amount_in("pending"), &m.currency)
+            );
+            let _ = write!(
+                body,
+                r#"</section><ul><li><a href="/seller/products">Products</a></li><li><a href="/seller/orders">Orders</a> ({to_ship} to ship)</li><li><a href="/seller/claims">Claims</a> ({to_answer} to answer)</li><li><a href="/seller/balance">Balance and payouts</a></li></ul>"#
             );
             ctx.page(&format!("Selling as {}", m.name), &body)
         }

@@ -1,0 +1,335 @@
+//! A seller's "Balance and payouts" page: available, pending and reserved money; paying out by hand;
+//! payouts with their status; recent balance transactions and the CSV of all of them; bank accounts
+//! (added, made default, removed); the payout schedule. Every action calls the API as the seller.
+
+use std::collections::HashMap;
+use std::fmt::Write as _;
+
+use axum::extract::{Path, Query};
+use axum::http::{header, HeaderValue, Method};
+use axum::response::{IntoResponse, Response};
+use serde_json::{json, Value};
+use store::MerchantRecord;
+
+use super::html::{badge, date, esc, field, money, parse_amount, s, select, words, ErrorView, FormErrors, Input};
+use super::{form_hidden, notice_from, top_error, url_encode, Ctx, Posted};
+
+type Q = Query<HashMap<String, String>>;
+
+/// Transactions shown on the page (the CSV has all of them).
+const RECENT_TRANSACTIONS: u32 = 20;
+
+async fn seller(ctx: &Ctx) -> Result<MerchantRecord, Response> {
+    ctx.require_buyer("/seller/balance")?;
+    ctx.merchant().await.ok_or_else(|| ctx.redirect("/seller"))
+}
+
+pub async fn page(ctx: Ctx, Query(q): Q) -> Response {
+    let m = match seller(&ctx).await {
+        Ok(m) => m,
+        Err(r) => return r,
+    };
+    let notice = notice_from(&q);
+    render(ctx, &m, FormErrors::none(), &HashMap::new(), &notice).await
+}
+
+fn bucket(balance: &Value, name: &str, currency: &str) -> i64 {
+    balance[name]
+        .as_array()
+        .and_then(|a| a.iter().find(|b| b["currency"] == currency))
+        .and_then(|b| b["amount"].as_i64())
+        .unwrap_or(0)
+}
+
+async fn render(
+    mut ctx: Ctx,
+    m: &MerchantRecord,
+    errors: FormErrors,
+    values: &HashMap<String, String>,
+    notice: &str,
+) -> Response {
+    let balance = ctx.api_as(m, Method::GET, "/v1/balance", None, None).await;
+    if !balance.ok() {
+        return ctx.failure(&balance);
+    }
+    let payouts = ctx.api_as(m, Method::GET, "/v1/payouts?limit=20", None, None).await.data();
+    let path = format!("/v1/balance_transactions?limit={RECENT_TRANSACTIONS}");
+    let transactions = ctx.api_as(m, Method::GET, &path, None, None).await.data();
+    let accounts = ctx.api_as(m, Method::GET, "/v1/payout_destinations", None, None).await.data();
+    let merchant = ctx.api_as(m, Method::GET, &format!("/v1/merchants/{}", url_encode(&m.id)), None, None).await.body;
+    let cur = m.currency.as_str();
+    let v = |k: &str| values.get(k).cloned().unwrap_or_default();
+    let available = bucket(&balance.body, "available", cur);
+    let mut body = format!("{notice}{}", top_error(&errors, &[]));
+    let _ = write!(
+        body,
+        r#"<section aria-labelledby="balance-h"><h2 id="balance-h">Balance</h2><dl class="facts">
+<dt>Available to pay out</dt><dd class="big available">{avail}</dd>
+<dt>Pending</dt><dd class="pending">{pending}</dd>
+<dt>Reserved for open claims</dt><dd class="reserved">{reserved}</dd></dl>
+<p class="muted">A sale is yours, less the platform's fee, once the buyer confirms receipt or 20 days after delivery (90 days after payment at the latest). Until then it is pending.</p></section>"#,
+        avail = money(available, cur),
+        pending = money(bucket(&balance.body, "pending", cur), cur),
+        reserved = money(bucket(&balance.body, "reserved", cur), cur),
+    );
+    if merchant["payouts_paused"] == true {
+        body.push_str(r#"<p class="form-error" role="alert">Your payouts are paused by the platform. Contact support.</p>"#);
+    }
+    let _ = write!(
+        body,
+        r#"<h2>Pay out now</h2>{top}<form method="post" action="/seller/balance/payout" class="panel">{hidden}{amount}<div class="actions"><button type="submit">Pay out</button></div></form>"#,
+        top = top_error(&errors, &["amount", "destination", "currency"]),
+        hidden = form_hidden(&mut ctx),
+        amount = field(
+            &format!("Amount ({cur})"),
+            "amount",
+            Input {
+                value: &v("amount"),
+                required: true,
+                extra: r#"inputmode="decimal""#,
+                hint: &format!("Up to {} is available. It goes to your default bank account.", money(available.max(0), cur)),
+                ..Input::default()
+            },
+            &errors,
+            &["amount"]
+        ),
+    );
+    body.push_str(&payouts_table(&payouts, &accounts));
+    body.push_str(r#"<h2>Recent transactions</h2><p><a href="/seller/balance/transactions.csv" download>Download all transactions (CSV)</a></p>"#);
+    body.push_str(&transactions_table(&transactions));
+    body.push_str(&accounts_block(&mut ctx, &accounts, &errors, values));
+    body.push_str(&schedule_form(&mut ctx, &merchant, &errors));
+    ctx.page("Balance and payouts", &body)
+}
+
+fn payouts_table(payouts: &[Value], accounts: &[Value]) -> String {
+    let mut out = String::from("<h2>Payouts</h2>");
+    if payouts.is_empty() {
+        out.push_str("<p>No payouts yet.</p>");
+        return out;
+    }
+    out.push_str(r#"<div class="table-wrap"><table class="payouts"><thead><tr><th>Created</th><th class="num">Amount</th><th>Status</th><th>Arrives</th><th>Bank account</th></tr></thead><tbody>"#);
+    for p in payouts {
+        let currency = p["currency"].as_str().unwrap_or("");
+        let last4 = accounts
+            .iter()
+            .find(|a| a["id"] == p["destination"])
+            .map(|a| format!("ending {}", s(&a["last4"])))
+            .unwrap_or_else(|| "a removed account".into());
+        let status = p["status"].as_str().unwrap_or("");
+        let why = p["failure_message"].as_str().map(|m| format!(r#"<br><span class="muted">{}</span>"#, esc(m))).unwrap_or_default();
+        let _ = write!(
+            out,
+            r#"<tr><td>{}</td><td class="num">{}</td><td>{}{why}</td><td>{}</td><td>{last4}</td></tr>"#,
+            date(p["created"].as_i64().unwrap_or(0)),
+            money(p["amount"].as_i64().unwrap_or(0), currency),
+            badge(status),
+            p["arrival_date"].as_i64().map(date).unwrap_or_else(|| "—".into()),
+        );
+    }
+    out.push_str("</tbody></table></div>");
+    out
+}
+
+fn transactions_table(rows: &[Value]) -> String {
+    if rows.is_empty() {
+        return "<p>No transactions yet. Sales appear here when you ship.</p>".into();
+    }
+    let mut out = String::from(r#"<div class="table-wrap"><table class="transactions"><thead><tr><th>Date</th><th>What</th><th class="num">Amount</th><th class="num">Fee</th><th class="num">Net</th><th>Status</th></tr></thead><tbody>"#);
+    for t in rows {
+        let currency = t["currency"].as_str().unwrap_or("");
+        let amount = |f: &str| money(t[f].as_i64().unwrap_or(0), currency);
+        let _ = write!(
+            out,
+            r#"<tr><td>{}</td><td>{}<br><span class="muted">{}</span></td><td class="num">{}</td><td class="num">{}</td><td class="num">{}</td><td>{}</td></tr>"#,
+            date(t["created"].as_i64().unwrap_or(0)),
+            words(t["type"].as_str().unwrap_or("")),
+            s(&t["description"]),
+            amount("amount"),
+            amount("fee"),
+            amount("net"),
+            badge(t["status"].as_str().unwrap_or("")),
+        );
+    }
+    out.push_str("</tbody></table></div>");
+    out
+}
+
+fn accounts_block(ctx: &mut Ctx, accounts: &[Value], errors: &FormErrors, values: &HashMap<String, String>) -> String {
+    let v = |k: &str| values.get(k).cloned().unwrap_or_default();
+    let mut out = String::from("<h2>Bank accounts</h2>");
+    if accounts.is_empty() {
+        out.push_str("<p>Add a bank account to receive payouts.</p>");
+    }
+    for a in accounts {
+        let id = url_encode(a["id"].as_str().unwrap_or(""));
+        let _ = write!(
+            out,
+            r#"<div class="panel bank-account"><p><strong>{kind} ending {last4}</strong> · {currency} · {holder}{default} {status}</p><div class="actions">"#,
+            kind = if a["type"] == "iban" { "IBAN" } else { "US account" },
+            last4 = s(&a["last4"]),
+            currency = s(&a["currency"]),
+            holder = s(&a["account_holder_name"]),
+            default = if a["default"] == true { " · <em>default for payouts</em>" } else { "" },
+            status = if a["status"] == "disabled" { badge("disabled") } else { String::new() },
+        );
+        if a["default"] != true && a["status"] != "disabled" {
+            let _ = write!(out, r#"<form method="post" action="/seller/balance/accounts/{id}/default">{}<button type="submit" class="secondary">Make default</button></form>"#, form_hidden(ctx));
+        }
+        let _ = write!(out, r#"<form method="post" action="/seller/balance/accounts/{id}/remove">{}<button type="submit" class="secondary">Remove</button></form></div></div>"#, form_hidden(ctx));
+    }
+    let fields = ["account_holder_name", "country", "currency", "account_number", "routing_number", "iban"];
+    let _ = write!(
+        out,
+        r#"<h3>Add a bank account</h3>{top}<form method="post" action="/seller/balance/accounts" class="panel">{hidden}{holder}{country}{currency}{number}{routing}{iban}<div class="actions"><button type="submit">Add bank account</button></div></form>"#,
+        top = top_error(errors, &fields),
+        hidden = form_hidden(ctx),
+        holder = field("Account holder", "account_holder_name", Input { value: &v("account_holder_name"), required: true, ..Input::default() }, errors, &["account_holder_name"]),
+        country = field("Country (two letters)", "country", Input { value: &v("country"), required: true, ..Input::default() }, errors, &["country"]),
+        currency = field("Currency", "currency", Input { value: &v("currency"), required: true, ..Input::default() }, errors, &["currency"]),
+        number = field("Account number (US)", "account_number", Input { value: "", autocomplete: "off", extra: r#"inputmode="numeric""#, ..Input::default() }, errors, &["account_number"]),
+        routing = field("Routing number (US)", "routing_number", Input { value: &v("routing_number"), extra: r#"inputmode="numeric""#, ..Input::default() }, errors, &["routing_number"]),
+        iban = field("IBAN (instead of a US account)", "iban", Input { value: "", autocomplete: "off", ..Input::default() }, errors, &["iban"]),
+    );
+    out
+}
+
+fn schedule_form(ctx: &mut Ctx, merchant: &Value, errors: &FormErrors) -> String {
+    let schedule = &merchant["payout_schedule"];
+    let currency = merchant["currency"].as_str().unwrap_or("USD");
+    let days = [
+        ("monday", "Monday"),
+        ("tuesday", "Tuesday"),
+        ("wednesday", "Wednesday"),
+        ("thursday", "Thursday"),
+        ("friday", "Friday"),
+        ("saturday", "Saturday"),
+        ("sunday", "Sunday"),
+    ];
+    let minimum = super::html::decimal(schedule["minimum_amount"].as_i64().unwrap_or(0), currency);
+    format!(
+        r#"<h2>Payout schedule</h2><form method="post" action="/seller/balance/schedule" class="panel">{hidden}{interval}{anchor}{minimum}<div class="actions"><button type="submit">Save schedule</button></div></form>"#,
+        hidden = form_hidden(ctx),
+        interval = select(
+            "Pay out",
+            "interval",
+            &[("daily", "Every day"), ("weekly", "Every week"), ("manual", "Only when I ask")],
+            schedule["interval"].as_str().unwrap_or("daily"),
+            errors
+        ),
+        anchor = select("Day of the week (weekly)", "weekly_anchor", &days, schedule["weekly_anchor"].as_str().unwrap_or("monday"), errors),
+        minimum = field(
+            &format!("Minimum payout ({currency})"),
+            "minimum_amount",
+            Input { value: &minimum, extra: r#"inputmode="decimal""#, hint: "Scheduled payouts wait until at least this much is available.", ..Input::default() },
+            errors,
+            &["payout_schedule[minimum_amount]"]
+        ),
+    )
+}
+
+pub async fn pay_out(p: Posted) -> Response {
+    let m = match seller(&p.ctx).await {
+        Ok(m) => m,
+        Err(r) => return r,
+    };
+    let values = p.fields.clone();
+    let Some(amount) = parse_amount(&p.get("amount"), &m.currency) else {
+        let e = ErrorView::local("amount", &format!("Enter the amount in {}, such as 120.50.", m.currency));
+        return render(p.ctx, &m, FormErrors::of(e), &values, "").await;
+    };
+    let body = json!({ "amount": amount, "currency": m.currency });
+    let answer = p.ctx.api_as(&m, Method::POST, "/v1/payouts", Some(body), p.key().as_deref()).await;
+    if answer.ok() {
+        return p.ctx.redirect("/seller/balance?notice=payout_created");
+    }
+    render(p.ctx, &m, FormErrors::of(answer.error()), &values, "").await
+}
+
+pub async fn add_account(p: Posted) -> Response {
+    let m = match seller(&p.ctx).await {
+        Ok(m) => m,
+        Err(r) => return r,
+    };
+    // The numbers are never written back into the page.
+    let values: HashMap<String, String> =
+        p.fields.iter().filter(|(k, _)| !matches!(k.as_str(), "account_number" | "iban")).map(|(k, v)| (k.clone(), v.clone())).collect();
+    let mut body = json!({ "account_holder_name": p.get("account_holder_name"), "country": p.get("country"),
+        "currency": p.get("currency").to_ascii_uppercase() });
+    let iban = p.get("iban");
+    if iban.is_empty() {
+        body["account_number"] = json!(p.get("account_number"));
+        body["routing_number"] = json!(p.get("routing_number"));
+    } else {
+        body["iban"] = json!(iban);
+    }
+    let answer = p.ctx.api_as(&m, Method::POST, "/v1/payout_destinations", Some(body), p.key().as_deref()).await;
+    if answer.ok() {
+        return p.ctx.redirect("/seller/balance?notice=bank_account_added");
+    }
+    render(p.ctx, &m, FormErrors::of(answer.error()), &values, "").await
+}
+
+pub async fn remove_account(Path(id): Path<String>, p: Posted) -> Response {
+    account_action(p, Method::DELETE, &format!("/v1/payout_destinations/{}", url_encode(&id)), "bank_account_removed").await
+}
+
+pub async fn default_account(Path(id): Path<String>, p: Posted) -> Response {
+    account_action(p, Method::POST, &format!("/v1/payout_destinations/{}/default", url_encode(&id)), "bank_account_default").await
+}
+
+async fn account_action(p: Posted, method: Method, path: &str, notice: &str) -> Response {
+    let m = match seller(&p.ctx).await {
+        Ok(m) => m,
+        Err(r) => return r,
+    };
+    let body = (method == Method::POST).then(|| json!({}));
+    let answer = p.ctx.api_as(&m, method, path, body, p.key().as_deref()).await;
+    if answer.ok() {
+        return p.ctx.redirect(&format!("/seller/balance?notice={notice}"));
+    }
+    render(p.ctx, &m, FormErrors::of(answer.error()), &HashMap::new(), "").await
+}
+
+pub async fn save_schedule(p: Posted) -> Response {
+    let m = match seller(&p.ctx).await {
+        Ok(m) => m,
+        Err(r) => return r,
+    };
+    let minimum_text = p.get("minimum_amount");
+    let minimum = if minimum_text.is_empty() { Some(0) } else { parse_amount(&minimum_text, &m.currency) };
+    let Some(minimum) = minimum else {
+        let e = ErrorView::local("payout_schedule[minimum_amount]", &format!("Enter the minimum in {}, such as 50.00.", m.currency));
+        return render(p.ctx, &m, FormErrors::of(e), &HashMap::new(), "").await;
+    };
+    let interval = p.get("interval");
+    let mut schedule = json!({ "interval": interval, "minimum_amount": minimum });
+    if interval == "weekly" {
+        schedule["weekly_anchor"] = json!(p.get("weekly_anchor"));
+    }
+    let path = format!("/v1/merchants/{}", url_encode(&m.id));
+    let answer = p.ctx.api_as(&m, Method::PATCH, &path, Some(json!({ "payout_schedule": schedule })), p.key().as_deref()).await;
+    if answer.ok() {
+        return p.ctx.redirect("/seller/balance?notice=schedule_saved");
+    }
+    render(p.ctx, &m, FormErrors::of(answer.error()), &HashMap::new(), "").await
+}
+
+/// Every balance transaction of the seller as CSV (the report the API serves, for the signed-in seller).
+pub async fn transactions_csv(ctx: Ctx) -> Response {
+    let m = match seller(&ctx).await {
+        Ok(m) => m,
+        Err(r) => return r,
+    };
+    let filter = store::BalanceTxFilter { merchant_id: Some(m.id.clone()), ..store::BalanceTxFilter::default() };
+    match crate::routes::payouts::csv_report(&ctx.web.state, filter).await {
+        Ok(csv) => {
+            let mut response = csv.into_response();
+            let h = response.headers_mut();
+            h.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/csv; charset=utf-8"));
+            h.insert(header::CONTENT_DISPOSITION, HeaderValue::from_static("attachment; filename=\"balance_transactions.csv\""));
+            response
+        }
+        Err(_) => ctx.page_with_status(axum::http::StatusCode::SERVICE_UNAVAILABLE, "Try again", "<p>The report could not be made just now. Try again in a moment.</p>"),
+    }
+}

@@ -1,0 +1,93 @@
+// A seller sees a sale become available once the buyer confirms receipt, adds a bank account, and
+// pays the money out; the payout arrives on the test clock.
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startShop, launchBrowser, shot, login, logout, orderProduct, BUYER, SELLER } from '../lib/harness.mjs';
+
+let shop;
+let browser;
+before(async () => { shop = await startShop(); browser = await launchBrowser(); });
+after(async () => { await browser?.close(); await shop?.stop(); });
+
+async function balanceFacts(page) {
+  return page.locator('dl.facts').innerText();
+}
+
+test('a seller sees a sale become available and pays it out', async () => {
+  const page = await browser.newPage();
+  page.setDefaultTimeout(10_000);
+  // The seller first chooses to be paid only when asking, and adds a bank account.
+  await login(page, shop.base, SELLER);
+  await page.goto(`${shop.base}/seller`);
+  await page.getByRole('link', { name: 'Balance and payouts' }).click();
+  await page.getByLabel('Pay out', { exact: true }).selectOption('manual');
+  await page.getByRole('button', { name: 'Save schedule' }).click();
+  await page.waitForURL(/notice=schedule_saved/);
+  await page.getByLabel('Account holder').fill('Demo Shop LLC');
+  await page.getByLabel('Country (two letters)').fill('US');
+  await page.getByLabel('Currency').fill('USD');
+  await page.getByLabel('Account number (US)').fill('000123456789');
+  await page.getByLabel('Routing number (US)').fill('110000000');
+  await page.getByRole('button', { name: 'Add bank account' }).click();
+  await page.waitForURL(/notice=bank_account_added/);
+  assert.match(await page.locator('.bank-account').innerText(), /US account ending 6789/);
+  assert.ok(!(await page.content()).includes('000123456789'), 'the account number is never shown');
+  await logout(page);
+
+  // A buyer pays 24.00; the seller ships and marks it delivered.
+  await login(page, shop.base, BUYER);
+  const order = await orderProduct(page, shop.base, 'Canvas tote bag');
+  await page.getByLabel('Visa •••• 4242').check();
+  await page.getByRole('button', { name: 'Pay 24.00 USD' }).click();
+  await page.waitForURL(/notice=paid/);
+  const orderId = order.split('/').pop();
+  await logout(page);
+  await login(page, shop.base, SELLER);
+  await page.goto(`${shop.base}/seller/orders/${orderId}`);
+  await page.getByLabel('Carrier').fill('UPS');
+  await page.getByLabel('Tracking number').fill('1Z999AA10123456784');
+  await page.getByRole('button', { name: 'Mark as shipped' }).click();
+  await page.waitForURL(/notice=shipped/);
+  await page.getByRole('button', { name: 'Mark as delivered' }).click();
+  await page.waitForURL(/notice=delivered/);
+  await page.goto(`${shop.base}/seller/balance`);
+  // 24.00 less the 5 % fee: 22.80, pending while the buyer may still claim.
+  assert.match(await balanceFacts(page), /Available to pay out\s+0\.00 USD\s+Pending\s+22\.80 USD/);
+  assert.match(await page.locator('table.transactions').innerText(), /Charge[\s\S]*24\.00 USD\s+1\.20 USD\s+22\.80 USD\s+pending/i);
+  await shot(page, 'seller-balance-pending');
+  await logout(page);
+
+  // The buyer confirms receipt: the sale is the seller's.
+  await login(page, shop.base, BUYER);
+  await page.goto(`${shop.base}${order}`);
+  await page.getByRole('button', { name: 'I received it' }).click();
+  await page.waitForURL(/notice=confirmed/);
+  await logout(page);
+
+  await login(page, shop.base, SELLER);
+  await page.goto(`${shop.base}/seller/balance`);
+  for (let i = 0; i < 50 && !/Available to pay out\s+22\.80 USD/.test(await balanceFacts(page)); i += 1) {
+    await page.waitForTimeout(100);
+    await page.reload();
+  }
+  assert.match(await balanceFacts(page), /Available to pay out\s+22\.80 USD/);
+  await page.getByLabel('Amount (USD)').fill('22.80');
+  await page.getByRole('button', { name: 'Pay out', exact: true }).click();
+  await page.waitForURL(/notice=payout_created/);
+  assert.match(await balanceFacts(page), /Available to pay out\s+0\.00 USD/);
+  assert.match(await page.locator('table.payouts').innerText(), /22\.80 USD/);
+  await shot(page, 'seller-balance-payout');
+
+  // Two business days later (the test clock moves four calendar days), the money has arrived.
+  for (const seconds of [1, 4 * 86_400 + 1]) {
+    const moved = await fetch(`${shop.base}/v1/test/clock`, {
+      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ advance_seconds: seconds }),
+    });
+    assert.equal(moved.status, 200);
+  }
+  await page.goto(`${shop.base}/seller/balance`);
+  assert.match(await page.locator('table.payouts').innerText(), /22\.80 USD\s+paid/i);
+  await shot(page, 'seller-balance-paid');
+  await page.close();
+});
