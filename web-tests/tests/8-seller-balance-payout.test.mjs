@@ -3,7 +3,7 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startShop, launchBrowser, shot, login, logout, orderProduct, BUYER, SELLER } from '../lib/harness.mjs';
+import { startShop, launchBrowser, shot, login, logout, orderProduct, BUYER, SELLER, OPERATOR } from '../lib/harness.mjs';
 
 let shop;
 let browser;
@@ -89,5 +89,27 @@ test('a seller sees a sale become available and pays it out', async () => {
   await page.goto(`${shop.base}/seller/balance`);
   assert.match(await page.locator('table.payouts').innerText(), /22\.80 USD\s+paid/i);
   await shot(page, 'seller-balance-paid');
+  await logout(page);
+
+  // An operator sees the seller's balance, sets their fee schedule and pauses their payouts.
+  await login(page, shop.base, OPERATOR);
+  await page.getByRole('link', { name: 'Sellers' }).click();
+  await shot(page, 'operator-sellers');
+  await page.locator('table.balances a').first().click();
+  await page.getByLabel('Fee (percent of each sale)').fill('2.9');
+  await page.getByLabel('Fixed part per sale (USD)').fill('0.30');
+  await page.getByRole('button', { name: 'Save fees' }).click();
+  await page.waitForURL(/notice=fees_saved/);
+  assert.match(await page.locator('main').innerText(), /This seller's own schedule applies/);
+  await page.getByRole('button', { name: 'Pause payouts' }).click();
+  await page.waitForURL(/notice=payouts_paused/);
+  assert.equal((await page.locator('.payouts-state').innerText()).trim(), 'paused');
+  await shot(page, 'operator-seller');
+  await logout(page);
+
+  // The seller is told on their page.
+  await login(page, shop.base, SELLER);
+  await page.goto(`${shop.base}/seller/balance`);
+  assert.match(await page.locator('main').innerText(), /Your payouts are paused by the platform/);
   await page.close();
 });

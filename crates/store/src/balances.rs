@@ -790,15 +790,18 @@ impl ReadTx<'_> {
             .collect::<Result<Vec<_>, _>>()?)
     }
 
-    /// Every seller's balance per currency (or only those below zero): `(merchant, currency, balance)`.
-    pub fn seller_balances(&self, negative_only: bool) -> Result<Vec<(String, String, i64)>, StoreError> {
+    /// Every seller's balance per currency (or only those below zero), lowest first:
+    /// `(merchant, shop name, currency, balance)`.
+    pub fn seller_balances(&self, negative_only: bool) -> Result<Vec<(String, String, String, i64)>, StoreError> {
         Ok(self
             .conn
             .prepare(
-                "SELECT merchant_id, currency, SUM(net) FROM balance_transactions GROUP BY merchant_id, currency
-                 HAVING ?1 = 0 OR SUM(net) < 0 ORDER BY SUM(net), merchant_id",
+                "SELECT b.merchant_id, m.name, b.currency, SUM(b.net) FROM balance_transactions b
+                   JOIN merchants m ON m.id = b.merchant_id
+                  GROUP BY b.merchant_id, m.name, b.currency
+                 HAVING ?1 = 0 OR SUM(b.net) < 0 ORDER BY SUM(b.net), b.merchant_id",
             )?
-            .query_map([i64::from(negative_only)], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+            .query_map([i64::from(negative_only)], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
             .collect::<Result<Vec<_>, _>>()?)
     }
 

@@ -321,7 +321,9 @@ async fn list_balances(
     let rows = state.store.read(move |tx| tx.seller_balances(negative_only)).await?;
     let data: Vec<Value> = rows
         .iter()
-        .map(|(merchant, currency, amount)| json!({ "object": "seller_balance", "merchant": merchant, "currency": currency, "amount": amount }))
+        .map(|(merchant, name, currency, amount)| {
+            json!({ "object": "seller_balance", "merchant": merchant, "merchant_name": name, "currency": currency, "amount": amount })
+        })
         .collect();
     Ok(axum::Json(json!({ "object": "list", "data": data, "has_more": false })).into_response())
 }

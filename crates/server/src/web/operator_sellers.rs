@@ -34,8 +34,9 @@ pub async fn sellers(ctx: Ctx, Query(q): Q) -> Response {
             let id = b["merchant"].as_str().unwrap_or("");
             let _ = write!(
                 body,
-                r#"<tr><td><a href="/operator/sellers/{href}">{id}</a></td><td class="num">{money}</td><td>{flag}</td></tr>"#,
+                r#"<tr><td><a href="/operator/sellers/{href}">{name}</a> <span class="muted">{id}</span></td><td class="num">{money}</td><td>{flag}</td></tr>"#,
                 href = url_encode(id),
+                name = esc(b["merchant_name"].as_str().unwrap_or(id)),
                 id = esc(id),
                 money = money(amount, b["currency"].as_str().unwrap_or("")),
                 flag = if amount < 0 { badge("negative") } else { String::new() },
@@ -144,7 +145,8 @@ pub async fn save_fees(Path(id): Path<String>, p: Posted) -> Response {
         return render(p.ctx, &id, FormErrors::of(e), "").await;
     };
     let fixed_text = p.get("fixed_amount");
-    let fixed = if fixed_text.is_empty() { Some(0) } else { super::html::parse_amount(&fixed_text, &currency) };
+    let zero = fixed_text.bytes().all(|b| b == b'0' || b == b'.');
+    let fixed = if zero { Some(0) } else { super::html::parse_amount(&fixed_text, &currency) };
     let Some(fixed) = fixed else {
         let e = ErrorView::local("fixed_amount", &format!("Enter the fixed part in {currency}, such as 0.30."));
         return render(p.ctx, &id, FormErrors::of(e), "").await;

@@ -16,6 +16,18 @@ use super::{form_hidden, notice_from, top_error, url_encode, Ctx, Posted};
 
 type Q = Query<HashMap<String, String>>;
 
+/// Every field of the page's forms (by the API's parameter names).
+const FIELDS: [&str; 8] = [
+    "amount",
+    "account_holder_name",
+    "country",
+    "currency",
+    "account_number",
+    "routing_number",
+    "iban",
+    "payout_schedule[minimum_amount]",
+];
+
 /// Transactions shown on the page (the CSV has all of them).
 const RECENT_TRANSACTIONS: u32 = 20;
 
@@ -60,7 +72,8 @@ async fn render(
     let cur = m.currency.as_str();
     let v = |k: &str| values.get(k).cloned().unwrap_or_default();
     let available = bucket(&balance.body, "available", cur);
-    let mut body = format!("{notice}{}", top_error(&errors, &[]));
+    // One place for an error that no field of the page shows; field errors stand beside their field.
+    let mut body = format!("{notice}{}", top_error(&errors, &FIELDS));
     let _ = write!(
         body,
         r#"<section aria-labelledby="balance-h"><h2 id="balance-h">Balance</h2><dl class="facts">
@@ -77,8 +90,7 @@ async fn render(
     }
     let _ = write!(
         body,
-        r#"<h2>Pay out now</h2>{top}<form method="post" action="/seller/balance/payout" class="panel">{hidden}{amount}<div class="actions"><button type="submit">Pay out</button></div></form>"#,
-        top = top_error(&errors, &["amount", "destination", "currency"]),
+        r#"<h2>Pay out now</h2><form method="post" action="/seller/balance/payout" class="panel">{hidden}{amount}<div class="actions"><button type="submit">Pay out</button></div></form>"#,
         hidden = form_hidden(&mut ctx),
         amount = field(
             &format!("Amount ({cur})"),
@@ -178,11 +190,9 @@ fn accounts_block(ctx: &mut Ctx, accounts: &[Value], errors: &FormErrors, values
         }
         let _ = write!(out, r#"<form method="post" action="/seller/balance/accounts/{id}/remove">{}<button type="submit" class="secondary">Remove</button></form></div></div>"#, form_hidden(ctx));
     }
-    let fields = ["account_holder_name", "country", "currency", "account_number", "routing_number", "iban"];
     let _ = write!(
         out,
-        r#"<h3>Add a bank account</h3>{top}<form method="post" action="/seller/balance/accounts" class="panel">{hidden}{holder}{country}{currency}{number}{routing}{iban}<div class="actions"><button type="submit">Add bank account</button></div></form>"#,
-        top = top_error(errors, &fields),
+        r#"<h3>Add a bank account</h3><form method="post" action="/seller/balance/accounts" class="panel">{hidden}{holder}{country}{currency}{number}{routing}{iban}<div class="actions"><button type="submit">Add bank account</button></div></form>"#,
         hidden = form_hidden(ctx),
         holder = field("Account holder", "account_holder_name", Input { value: &v("account_holder_name"), required: true, ..Input::default() }, errors, &["account_holder_name"]),
         country = field("Country (two letters)", "country", Input { value: &v("country"), required: true, ..Input::default() }, errors, &["country"]),
@@ -297,7 +307,8 @@ pub async fn save_schedule(p: Posted) -> Response {
         Err(r) => return r,
     };
     let minimum_text = p.get("minimum_amount");
-    let minimum = if minimum_text.is_empty() { Some(0) } else { parse_amount(&minimum_text, &m.currency) };
+    let zero = minimum_text.bytes().all(|b| b == b'0' || b == b'.') || minimum_text.is_empty();
+    let minimum = if zero { Some(0) } else { parse_amount(&minimum_text, &m.currency) };
     let Some(minimum) = minimum else {
         let e = ErrorView::local("payout_schedule[minimum_amount]", &format!("Enter the minimum in {}, such as 50.00.", m.currency));
         return render(p.ctx, &m, FormErrors::of(e), &HashMap::new(), "").await;
