@@ -282,6 +282,8 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             if let Some(v) = env_number::<u32>("POCKETPAY_LOGIN_FAILURES_PER_ADDRESS_MAX")? {
                 config.login_failures_per_address_max = v.max(1);
             }
+            config.test_bank_file =
+                std::env::var("POCKETPAY_TEST_BANK_FILE").ok().filter(|f| !f.trim().is_empty()).map(PathBuf::from);
             if let Some(v) = env_number::<i64>("POCKETPAY_PLATFORM_FEE_BPS")? {
                 if !(0..=domain::payouts::BPS_MAX).contains(&v) {
                     anyhow::bail!("POCKETPAY_PLATFORM_FEE_BPS is basis points, from 0 to 10000 (500 = 5 %)");

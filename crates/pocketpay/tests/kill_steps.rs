@@ -510,7 +510,11 @@ async fn every_step_of_every_operation_settles_to_one_effect() {
         .output()
         .expect("running verify-ledger");
     assert!(verify.status.success(), "verify-ledger: {}", String::from_utf8_lossy(&verify.stdout));
-    eprintln!("kill at every step: {} steps of {} operations, each settled to one effect", count + PAYOUT_STEPS.len(), 9);
+    eprintln!(
+        "kill at every step: {} steps of {} operations, each settled to one effect",
+        count + PAYOUT_STEPS.len(),
+        9
+    );
     keep.done();
 }
 
@@ -560,7 +564,13 @@ async fn payout_cases(dir: &Path, w: &World) {
     for step in PAYOUT_STEPS {
         let s = Server::start(dir, Some(step)).await;
         let (status, p) = s
-            .call("POST", "/v1/payouts", &w.seller_key, Some(&format!("key-{step}")), json!({ "amount": 1000, "currency": "USD" }))
+            .call(
+                "POST",
+                "/v1/payouts",
+                &w.seller_key,
+                Some(&format!("key-{step}")),
+                json!({ "amount": 1000, "currency": "USD" }),
+            )
             .await;
         assert_eq!(status, 201, "{step}: {p}");
         let id = p["id"].as_str().expect("a payout").to_owned();
@@ -568,7 +578,8 @@ async fn payout_cases(dir: &Path, w: &World) {
         s.expect_stopped_at(step);
         let s = Server::start(dir, None).await;
         for seconds in [HEAL_AFTER_S, 5 * 86_400] {
-            let (status, clock) = s.call("POST", "/v1/test/clock", "", None, json!({ "advance_seconds": seconds })).await;
+            let (status, clock) =
+                s.call("POST", "/v1/test/clock", "", None, json!({ "advance_seconds": seconds })).await;
             assert_eq!(status, 200, "{clock}");
         }
         let p = s.get(&format!("/v1/payouts/{id}"), &w.seller_key).await;

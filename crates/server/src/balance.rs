@@ -67,7 +67,8 @@ pub fn fee_schedule_of(
 ) -> Result<FeeSchedule, ApiError> {
     let schedule = match tx.fee_schedule(merchant_id)? {
         Some(f) => {
-            let fixed = if f.fixed_currency.as_deref().is_none_or(|c| c == currency.code()) { f.fixed_amount } else { 0 };
+            let fixed =
+                if f.fixed_currency.as_deref().is_none_or(|c| c == currency.code()) { f.fixed_amount } else { 0 };
             FeeSchedule::new(f.percent_bps, fixed)
         }
         None => FeeSchedule::new(default_bps, 0),
@@ -238,8 +239,7 @@ pub fn schedule_of(s: &PayoutSettingsRecord) -> PayoutSchedule {
         ("manual", _) => PayoutInterval::Manual,
         _ => PayoutInterval::Daily,
     };
-    PayoutSchedule::new(interval, s.minimum_amount)
-        .unwrap_or(PayoutSchedule { interval, minimum_amount: 0 })
+    PayoutSchedule::new(interval, s.minimum_amount).unwrap_or(PayoutSchedule { interval, minimum_amount: 0 })
 }
 
 /// A payout to create.
@@ -291,7 +291,8 @@ pub fn create_payout(tx: &mut WriteTx<'_>, new: &NewPayout, now: i64) -> Result<
         )
         .with_param("currency"));
     }
-    let available = tx.balance(&new.merchant_id)?.into_iter().find(|s| s.currency == currency.code()).map_or(0, |s| s.available);
+    let available =
+        tx.balance(&new.merchant_id)?.into_iter().find(|s| s.currency == currency.code()).map_or(0, |s| s.available);
     let amount = new.amount.unwrap_or(available);
     check_payout(amount, available).map_err(|e| {
         let message = match e {
@@ -405,13 +406,22 @@ fn return_payout(
         tx,
         &payout.merchant_id,
         "A payout did not reach your bank",
-        &format!("Payout {} of {amount} did not reach your bank account: {why} The money is back in your available balance.", payout.id),
+        &format!(
+            "Payout {} of {amount} did not reach your bank account: {why} The money is back in your available balance.",
+            payout.id
+        ),
         now,
     )
 }
 
 /// Emails a seller's owner (through the outbox).
-pub fn tell_seller(tx: &mut WriteTx<'_>, merchant_id: &str, subject: &str, text: &str, now: i64) -> Result<(), ApiError> {
+pub fn tell_seller(
+    tx: &mut WriteTx<'_>,
+    merchant_id: &str,
+    subject: &str,
+    text: &str,
+    now: i64,
+) -> Result<(), ApiError> {
     if let Some(merchant) = tx.merchant(merchant_id)? {
         if let Some(owner) = tx.user(&merchant.owner_user_id)? {
             tx.enqueue_message(
@@ -643,8 +653,11 @@ async fn scheduled_payouts(state: &AppState, now: i64) {
                 if tx.scheduled_payout_exists(&merchant_id, currency.code(), day)? {
                     return Ok(None);
                 }
-                let available =
-                    tx.balance(&merchant_id)?.into_iter().find(|s| s.currency == currency.code()).map_or(0, |s| s.available);
+                let available = tx
+                    .balance(&merchant_id)?
+                    .into_iter()
+                    .find(|s| s.currency == currency.code())
+                    .map_or(0, |s| s.available);
                 if available <= 0 || available < settings.minimum_amount {
                     return Ok(None);
                 }

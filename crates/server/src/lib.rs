@@ -103,6 +103,10 @@ pub struct ServerConfig {
     /// The platform's fee on a sale, in basis points, for merchants without a fee schedule of their
     /// own (`POCKETPAY_PLATFORM_FEE_BPS`, default 500 = 5 %).
     pub platform_fee_bps: i64,
+    /// The test bank's database file (`POCKETPAY_TEST_BANK_FILE`; default `<data_dir>/bank.db`). Processes
+    /// on one machine sharing a PostgreSQL database name one file, so the test bank is one bank to them
+    /// all (its calls lock the file; a payout is keyed by its id wherever it is sent from).
+    pub test_bank_file: Option<PathBuf>,
 }
 
 impl ServerConfig {
@@ -136,6 +140,7 @@ impl ServerConfig {
             message_relay: None,
             failpoints: failpoint::Failpoints::default(),
             platform_fee_bps: 500,
+            test_bank_file: None,
         }
     }
 
@@ -364,8 +369,9 @@ pub async fn build(config: ServerConfig) -> Result<App, StartError> {
         Mode::Test => {
             let bank_clock = clock.clone();
             let now: bank::NowFn = Arc::new(move || bank_clock.now());
-            let test_bank = bank::TestBank::open(&config.data_dir.join("bank.db"), now)
-                .map_err(|e| StartError::Issuer(format!("test bank: {e}")))?;
+            let file = config.test_bank_file.clone().unwrap_or_else(|| config.data_dir.join("bank.db"));
+            let test_bank =
+                bank::TestBank::open(&file, now).map_err(|e| StartError::Issuer(format!("test bank: {e}")))?;
             Some(Arc::new(test_bank))
         }
         Mode::Live => {

@@ -13,7 +13,6 @@ use serde_json::{json, Value};
 
 const DAY: i64 = 86_400;
 
-
 struct Shop {
     key: String,
     product: String,
@@ -40,11 +39,19 @@ async fn buyer(app: &TestApp, email: &str) -> (String, String) {
 async fn sale(app: &TestApp, shop: &Shop, buyer: &(String, String)) -> String {
     let order = app.new_order(&buyer.0, &shop.product).await;
     let paid = app
-        .post(&format!("/v1/orders/{order}/pay"), Some(&buyer.0), json!({ "payment_method": { "type": "card", "card": buyer.1 } }))
+        .post(
+            &format!("/v1/orders/{order}/pay"),
+            Some(&buyer.0),
+            json!({ "payment_method": { "type": "card", "card": buyer.1 } }),
+        )
         .await;
     assert_eq!(paid.body["status"], "requires_capture", "{}", paid.body);
     let shipped = app
-        .post(&format!("/v1/orders/{order}/ship"), Some(&shop.key), json!({ "carrier": "UPS", "tracking_number": "1Z" }))
+        .post(
+            &format!("/v1/orders/{order}/ship"),
+            Some(&shop.key),
+            json!({ "carrier": "UPS", "tracking_number": "1Z" }),
+        )
         .await;
     assert_eq!(shipped.body["status"], "shipped", "{}", shipped.body);
     order
@@ -179,7 +186,11 @@ async fn an_undelivered_sale_waits_for_the_claim_window_and_a_claim_reserves_its
     // The seller rejects it, the buyer asks the platform to decide: it still reserves.
     let cid = claim.body["id"].as_str().unwrap_or_default().to_owned();
     let rejected = app
-        .post(&format!("/v1/claims/{cid}/respond"), Some(&shop.key), json!({ "action": "reject", "message": "It left intact." }))
+        .post(
+            &format!("/v1/claims/{cid}/respond"),
+            Some(&shop.key),
+            json!({ "action": "reject", "message": "It left intact." }),
+        )
         .await;
     assert_eq!(rejected.body["status"], "rejected", "{}", rejected.body);
     let escalated = app.post(&format!("/v1/claims/{cid}/escalate"), Some(&token), json!({})).await;
@@ -197,7 +208,11 @@ async fn an_undelivered_sale_waits_for_the_claim_window_and_a_claim_reserves_its
     // of 0.50 returned) taken from it.
     let operator = app.login(OPERATOR_EMAIL, OPERATOR_PASSWORD).await;
     let resolved = app
-        .post(&format!("/v1/claims/{cid}/resolve"), Some(&operator), json!({ "outcome": "buyer", "refund_amount": 1_000 }))
+        .post(
+            &format!("/v1/claims/{cid}/resolve"),
+            Some(&operator),
+            json!({ "outcome": "buyer", "refund_amount": 1_000 }),
+        )
         .await;
     assert_eq!(resolved.body["status"], "resolved", "{}", resolved.body);
     let rows = transactions(&app, &shop.key, "&type=claim_refund").await;
@@ -235,7 +250,10 @@ async fn each_failing_bank_account_returns_the_money_and_tells_the_seller() {
         assert_eq!(app.get(&format!("/v1/payouts/{id}"), Some(&shop.key)).await.body["status"], "in_transit", "{code}");
         advance(&app, 4 * DAY + 1).await;
         let failed = app.get(&format!("/v1/payouts/{id}"), Some(&shop.key)).await;
-        assert_eq!((failed.body["status"].as_str(), failed.body["failure_code"].as_str()), (Some("failed"), Some(code)));
+        assert_eq!(
+            (failed.body["status"].as_str(), failed.body["failure_code"].as_str()),
+            (Some("failed"), Some(code))
+        );
         assert!(failed.body["failure_message"].as_str().is_some_and(|m| !m.is_empty()));
         // The money is back, available, with a payout_failure line.
         assert_eq!(balance(&app, &shop.key).await, (1_900, 0, 0), "{code}");
@@ -246,7 +264,8 @@ async fn each_failing_bank_account_returns_the_money_and_tells_the_seller() {
         let inbox = app.get(&format!("/v1/test/inbox?to={}", shop.owner), None).await;
         assert!(inbox.body.to_string().contains("did not reach your bank"), "{code}: {}", inbox.body);
         let accounts = app.get("/v1/payout_destinations", Some(&shop.key)).await;
-        let status = accounts.body["data"].as_array().and_then(|a| a.iter().find(|b| b["id"] == destination.as_str()).cloned());
+        let status =
+            accounts.body["data"].as_array().and_then(|a| a.iter().find(|b| b["id"] == destination.as_str()).cloned());
         assert_eq!(status.map(|b| b["status"] == "disabled"), Some(disabled), "{code}");
     }
     app.assert_ledger_balanced().await;
@@ -280,16 +299,21 @@ async fn instant_and_lost_answers_settle_and_a_paused_seller_is_not_paid() {
     // An operator pauses a seller: no payout by hand, none by schedule; the seller cannot resume.
     let operator = app.login(OPERATOR_EMAIL, OPERATOR_PASSWORD).await;
     let path = format!("/v1/merchants/{}", instant.merchant);
-    let resume = app.call(reqwest::Method::PATCH, &path, Some(&instant.key), None, Some(json!({ "payouts_paused": false }))).await;
+    let resume = app
+        .call(reqwest::Method::PATCH, &path, Some(&instant.key), None, Some(json!({ "payouts_paused": false })))
+        .await;
     resume.assert_error(403, "authentication_error", "forbidden");
-    let paused = app.call(reqwest::Method::PATCH, &path, Some(&operator), None, Some(json!({ "payouts_paused": true }))).await;
+    let paused =
+        app.call(reqwest::Method::PATCH, &path, Some(&operator), None, Some(json!({ "payouts_paused": true }))).await;
     assert_eq!(paused.body["payouts_paused"], true, "{}", paused.body);
     let order = sale(&app, &instant, &buyer).await;
     complete(&app, &instant, &buyer, &order).await;
     advance(&app, 1).await;
-    app.post("/v1/payouts", Some(&instant.key), json!({ "amount": 100, "currency": "USD" }))
-        .await
-        .assert_error(400, "invalid_request_error", "payouts_paused");
+    app.post("/v1/payouts", Some(&instant.key), json!({ "amount": 100, "currency": "USD" })).await.assert_error(
+        400,
+        "invalid_request_error",
+        "payouts_paused",
+    );
     app.assert_ledger_balanced().await;
 }
 
@@ -312,11 +336,19 @@ async fn a_refund_after_a_payout_goes_below_zero_and_the_next_sale_pays_it_back(
     assert_eq!(balance(&app, &shop.key).await, (-9_500, 0, 0));
     let operator = app.login(OPERATOR_EMAIL, OPERATOR_PASSWORD).await;
     let negative = app.get("/v1/balances?negative=true", Some(&operator)).await;
-    assert!(negative.body["data"].as_array().is_some_and(|d| d.iter().any(|b| b["merchant"] == shop.merchant.as_str() && b["amount"] == -9_500)), "{}", negative.body);
+    assert!(
+        negative.body["data"]
+            .as_array()
+            .is_some_and(|d| d.iter().any(|b| b["merchant"] == shop.merchant.as_str() && b["amount"] == -9_500)),
+        "{}",
+        negative.body
+    );
     // Nothing can be paid out; the next two sales pay the debt back first.
-    app.post("/v1/payouts", Some(&shop.key), json!({ "amount": 1, "currency": "USD" }))
-        .await
-        .assert_error(400, "invalid_request_error", "insufficient_available_balance");
+    app.post("/v1/payouts", Some(&shop.key), json!({ "amount": 1, "currency": "USD" })).await.assert_error(
+        400,
+        "invalid_request_error",
+        "insufficient_available_balance",
+    );
     for _ in 0..2 {
         let order = sale(&app, &shop, &buyer).await;
         complete(&app, &shop, &buyer, &order).await;
@@ -339,8 +371,16 @@ async fn fees_follow_the_schedule_and_come_back_in_proportion_at_odd_cents() {
     let operator = app.login(OPERATOR_EMAIL, OPERATOR_PASSWORD).await;
     // Sellers cannot set fees.
     let path = format!("/v1/merchants/{}/fees", shop.merchant);
-    app.put_json(&path, Some(&shop.key), json!({ "percent_bps": 0 })).await.assert_error(403, "authentication_error", "forbidden");
-    app.put_json(&path, Some(&operator), json!({ "percent_bps": 10_001 })).await.assert_error(400, "invalid_request_error", "parameter_invalid");
+    app.put_json(&path, Some(&shop.key), json!({ "percent_bps": 0 })).await.assert_error(
+        403,
+        "authentication_error",
+        "forbidden",
+    );
+    app.put_json(&path, Some(&operator), json!({ "percent_bps": 10_001 })).await.assert_error(
+        400,
+        "invalid_request_error",
+        "parameter_invalid",
+    );
     let buyer = buyer(&app, "odd-buyer@example.com").await;
     // 5 % of 9.99 is 0.4995: 0.50, rounded half-up.
     let order = sale(&app, &shop, &buyer).await;
@@ -360,8 +400,15 @@ async fn fees_follow_the_schedule_and_come_back_in_proportion_at_odd_cents() {
     assert_eq!(fees.iter().sum::<i64>(), 0);
     assert_eq!(balance(&app, &shop.key).await.1, 0, "everything refunded, fee included");
     // An operator's schedule: 2.9 % + 0.30.
-    let set = app.put_json(&path, Some(&operator), json!({ "percent_bps": 290, "fixed_amount": 30, "currency": "USD" })).await;
-    assert_eq!((set.body["percent_bps"].as_i64(), set.body["default"].as_bool()), (Some(290), Some(false)), "{}", set.body);
+    let set = app
+        .put_json(&path, Some(&operator), json!({ "percent_bps": 290, "fixed_amount": 30, "currency": "USD" }))
+        .await;
+    assert_eq!(
+        (set.body["percent_bps"].as_i64(), set.body["default"].as_bool()),
+        (Some(290), Some(false)),
+        "{}",
+        set.body
+    );
     sale(&app, &shop, &buyer).await;
     let charge = transactions(&app, &shop.key, "&type=charge").await;
     // 2.9 % of 9.99 = 0.28971 → 0.29, plus 0.30.
@@ -387,7 +434,10 @@ async fn two_payouts_at_once_never_exceed_the_available_balance() {
         );
         if round == 0 {
             let statuses = [a.status, b.status];
-            assert!(statuses.contains(&StatusCode::CREATED) && statuses.contains(&StatusCode::BAD_REQUEST), "{statuses:?}");
+            assert!(
+                statuses.contains(&StatusCode::CREATED) && statuses.contains(&StatusCode::BAD_REQUEST),
+                "{statuses:?}"
+            );
         }
     }
     let total: i64 = payouts(&app, &shop.key).await.iter().map(|p| p["amount"].as_i64().unwrap_or(0)).sum();
@@ -407,7 +457,11 @@ async fn the_csv_report_has_every_transaction_type_row_by_row() {
     complete(&app, &shop, &buyer, &order).await;
     advance(&app, 1).await;
     let refund = app
-        .post(&format!("/v1/orders/{order}/refunds"), Some(&shop.key), json!({ "amount": 1_000, "reason": "dent, small" }))
+        .post(
+            &format!("/v1/orders/{order}/refunds"),
+            Some(&shop.key),
+            json!({ "amount": 1_000, "reason": "dent, small" }),
+        )
         .await;
     assert_eq!(refund.status, StatusCode::CREATED, "{}", refund.body);
     // 47.50 − 9.50 = 38.00 available; 20.00 paid out (fails: closed account), 18.00 carried.
@@ -427,7 +481,10 @@ async fn the_csv_report_has_every_transaction_type_row_by_row() {
     assert!(content_type.starts_with("text/csv"), "{content_type}");
     let text = csv.text().await.unwrap_or_default();
     let lines: Vec<&str> = text.lines().collect();
-    assert_eq!(lines[0], "id,created,available_on,merchant,type,status,currency,amount,fee,net,source,payout,description");
+    assert_eq!(
+        lines[0],
+        "id,created,available_on,merchant,type,status,currency,amount,fee,net,source,payout,description"
+    );
     let rows: Vec<Vec<&str>> = lines[1..].iter().map(|l| split_csv(l)).collect();
     let expected: Vec<(&str, i64, i64, i64)> = vec![
         ("charge", 5_000, 250, 4_750),
@@ -475,24 +532,29 @@ async fn bank_accounts_are_checked_sealed_and_removable() {
     let app = TestApp::spawn().await;
     let shop = shop(&app, "banks@example.com", 1_000).await;
     let add = |body: Value| app.post("/v1/payout_destinations", Some(&shop.key), body);
-    let us = |account: &str, routing: &str| {
-        json!({ "country": "US", "currency": "USD", "account_holder_name": "Banks", "account_number": account, "routing_number": routing })
-    };
+    let us = |account: &str, routing: &str| json!({ "country": "US", "currency": "USD", "account_holder_name": "Banks", "account_number": account, "routing_number": routing });
     add(us("000123456789", "123456789")).await.assert_error(400, "invalid_request_error", "routing_number_invalid");
     add(us("12", "110000000")).await.assert_error(400, "invalid_request_error", "account_number_invalid");
     add(json!({ "country": "DE", "currency": "EUR", "account_holder_name": "Banks", "iban": "DE89 3704 0044 0532 0130 01" }))
         .await
         .assert_error(400, "invalid_request_error", "iban_invalid");
     let iban = add(json!({ "country": "DE", "currency": "EUR", "account_holder_name": "Banks", "iban": "DE89 3704 0044 0532 0130 00" })).await;
-    assert_eq!((iban.status, iban.body["last4"].as_str(), iban.body["default"].as_bool()), (StatusCode::CREATED, Some("3000"), Some(true)));
+    assert_eq!(
+        (iban.status, iban.body["last4"].as_str(), iban.body["default"].as_bool()),
+        (StatusCode::CREATED, Some("3000"), Some(true))
+    );
     let first = bank_account(&app, &shop.key, "000123456789").await;
     add(us("000123456789", "110000000")).await.assert_error(409, "invalid_request_error", "bank_account_exists");
     // The database holds the numbers sealed only.
-    let raw = store::rows_for_tests(&app.dir.join("pocketpay.db"), "SELECT last4, length(sealed) FROM bank_accounts", &[]).unwrap_or_default();
+    let raw =
+        store::rows_for_tests(&app.dir.join("pocketpay.db"), "SELECT last4, length(sealed) FROM bank_accounts", &[])
+            .unwrap_or_default();
     assert_eq!(raw.len(), 2);
     let list = app.get("/v1/payout_destinations", Some(&shop.key)).await;
     assert!(!list.body.to_string().contains("000123456789") && !list.body.to_string().contains("370400440532013000"));
-    let removed = app.call(reqwest::Method::DELETE, &format!("/v1/payout_destinations/{first}"), Some(&shop.key), None, None).await;
+    let removed = app
+        .call(reqwest::Method::DELETE, &format!("/v1/payout_destinations/{first}"), Some(&shop.key), None, None)
+        .await;
     assert_eq!(removed.body["deleted"], true, "{}", removed.body);
     let left = app.get("/v1/payout_destinations", Some(&shop.key)).await;
     assert_eq!(left.body["data"].as_array().map(Vec::len), Some(1));

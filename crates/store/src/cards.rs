@@ -392,8 +392,10 @@ impl ReadTx<'_> {
     pub fn cards_under_key(&self, key_id: u32) -> Result<u64, StoreError> {
         Ok(self
             .conn
-            .prepare_cached("SELECT (SELECT count(*) FROM cards WHERE key_id = ?1 AND deleted_at IS NULL)
-                       + (SELECT count(*) FROM bank_accounts WHERE key_id = ?1 AND deleted_at IS NULL)")?
+            .prepare_cached(
+                "SELECT (SELECT count(*) FROM cards WHERE key_id = ?1 AND deleted_at IS NULL)
+                       + (SELECT count(*) FROM bank_accounts WHERE key_id = ?1 AND deleted_at IS NULL)",
+            )?
             .query_row([key_id], |r| r.get(0))?)
     }
 }

@@ -23,6 +23,7 @@ mod fx;
 mod ledger;
 mod migrations;
 mod moving;
+mod payouts;
 mod pg;
 mod pocket;
 mod refunds;
@@ -43,15 +44,14 @@ use tokio::sync::{oneshot, Semaphore};
 pub use accounts::*;
 pub use after_sale::{ClaimRecord, TicketMessageRecord, TicketRecord, Viewer};
 pub use backup::{backup_sqlite, restore_sqlite, BackupReport};
-pub use balances::{
-    BalanceSums, BalanceTxFilter, BalanceTxRecord, BankAccountRecord, FeeScheduleRecord, PayoutRecord, PayoutSettingsRecord,
-};
+pub use balances::{BalanceSums, BalanceTxFilter, BalanceTxRecord, FeeScheduleRecord};
 pub use cards::{AddressRecord, BlockedCardRecord, CardRecord};
 pub use challenges::ChallengeRecord;
 pub use fx::QuoteRecord;
 pub use ledger::AccountOpened;
 pub use ledger::{row_for_tests, rows_for_tests, tamper_for_tests, AccountMeta, LedgerCacheStats};
 pub use moving::{move_to_postgres, MoveProgress, MoveReport};
+pub use payouts::{BankAccountRecord, PayoutRecord, PayoutSettingsRecord};
 pub use pocket::{GiftCardRecord, HoldParts, HoldRecord, LotRecord, PocketTransactionRecord, PurchaseRecord};
 pub use refunds::RefundRecord;
 pub use shop::{AttemptRecord, OrderItemRecord, OrderRecord, OrderViewer, PaymentRecord, ProductRecord};

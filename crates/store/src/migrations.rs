@@ -547,9 +547,7 @@ const MIGRATIONS: &[&str] = &[
         expires_at INTEGER NOT NULL
     ) WITHOUT ROWID;
     "#,
-    // 15: sellers' money: fee schedules, balance transactions, payout settings, bank accounts and
-    // payouts. A seller's payable balance from before is carried in as one `adjustment`, pending for
-    // a claim window from the migration, so that nothing a buyer may still claim is paid out.
+    // 15: sellers' money (fees, balance transactions, bank accounts, payouts); see the file's head.
     include_str!("schema/sqlite_15_sellers_money.sql"),
 ];
 
@@ -559,22 +557,18 @@ pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 /// PostgreSQL's steps: `(version reached, script)`. PostgreSQL support arrived at version 12, so its
 /// first step creates the schema of version 12 at once; every later SQLite step gets its PostgreSQL
 /// twin here, with the same number. Never edit a released entry: add one.
-const PG_MIGRATIONS: &[(i64, &[&str])] =
-    &[(12, &[include_str!("pg_schema.sql"), PG_ENGINE_TABLES]), (13, &[PG_JOB_LEASES]), (14, &[PG_CHECKOUT_CARDS]), (15, &[PG_SELLERS_MONEY])];
+const PG_MIGRATIONS: &[(i64, &[&str])] = &[
+    (12, &[include_str!("pg_schema.sql"), PG_ENGINE_TABLES]),
+    (13, &[PG_JOB_LEASES]),
+    (14, &[PG_CHECKOUT_CARDS]),
+    (15, &[PG_SELLERS_MONEY]),
+];
 
 /// Step 15 on PostgreSQL.
 const PG_SELLERS_MONEY: &str = include_str!("schema/pg_15_sellers_money.sql");
 
-
 /// Step 14 on PostgreSQL.
-const PG_CHECKOUT_CARDS: &str = r#"
-CREATE TABLE checkout_cards (
-    payment_id TEXT PRIMARY KEY,
-    key_id BIGINT NOT NULL,
-    sealed BYTEA NOT NULL,
-    expires_at BIGINT NOT NULL
-);
-"#;
+const PG_CHECKOUT_CARDS: &str = include_str!("schema/pg_14_checkout_cards.sql");
 
 /// What only the PostgreSQL engine needs: the row every write batch locks (so the batches of all
 /// processes apply one at a time), and the processes that started on the database (each takes a
@@ -589,13 +583,7 @@ CREATE TABLE store_nodes (
 "#;
 
 /// Step 13 on PostgreSQL.
-const PG_JOB_LEASES: &str = r#"
-CREATE TABLE job_leases (
-    name TEXT PRIMARY KEY,
-    holder TEXT NOT NULL,
-    expires_at_ms BIGINT NOT NULL
-);
-"#;
+const PG_JOB_LEASES: &str = include_str!("schema/pg_13_job_leases.sql");
 
 /// Brings a PostgreSQL database to [`SCHEMA_VERSION`]; returns it. Two processes starting at once:
 /// the first to lock the version row migrates, the other waits on the lock and then finds nothing

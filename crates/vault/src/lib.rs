@@ -281,7 +281,10 @@ impl Vault {
     /// Seals a seller's bank account number or IBAN (already validated by `domain::payouts`) under
     /// the active key, as card numbers are sealed.
     pub fn seal_bank_account(&self, number: &str) -> Result<SealedCard, VaultError> {
-        if number.is_empty() || number.len() > BANK_ACCOUNT_BYTES_MAX || !number.bytes().all(|b| b.is_ascii_alphanumeric()) {
+        if number.is_empty()
+            || number.len() > BANK_ACCOUNT_BYTES_MAX
+            || !number.bytes().all(|b| b.is_ascii_alphanumeric())
+        {
             return Err(VaultError::Encrypt);
         }
         let key_id = self.ring.active_key_id();

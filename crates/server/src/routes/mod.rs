@@ -1,6 +1,7 @@
 //! The API's routes, one module per area, registered in one place with their documentation.
 
 pub mod accounts;
+pub mod balance;
 pub mod cards;
 pub mod claims;
 pub mod gift_cards;
@@ -28,6 +29,7 @@ pub fn endpoints(state: &AppState) -> (Router<AppState>, Vec<Endpoint>) {
     api = shop::register(api);
     api = refunds::register(api);
     api = claims::register(api);
+    api = balance::register(api);
     api = payouts::register(api);
     api = tickets::register(api);
     api = system::register(api);

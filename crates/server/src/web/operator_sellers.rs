@@ -98,10 +98,26 @@ async fn render(mut ctx: Ctx, id: &str, errors: FormErrors, notice: &str) -> Res
     let _ = write!(
         body,
         r#"<h2>Fee schedule</h2><p class="muted">{which}</p><form method="post" action="/operator/sellers/{mid}/fees" class="panel">{hidden}{percent}{fixed}<div class="actions"><button type="submit">Save fees</button></div></form>"#,
-        which = if fees["default"] == true { "The platform's default applies." } else { "This seller's own schedule applies." },
+        which = if fees["default"] == true {
+            "The platform's default applies."
+        } else {
+            "This seller's own schedule applies."
+        },
         hidden = form_hidden(&mut ctx),
-        percent = field("Fee (percent of each sale)", "percent", Input { value: &percent, required: true, extra: r#"inputmode="decimal""#, ..Input::default() }, &errors, &["percent", "percent_bps"]),
-        fixed = field(&format!("Fixed part per sale ({currency})"), "fixed_amount", Input { value: &fixed, extra: r#"inputmode="decimal""#, ..Input::default() }, &errors, &["fixed_amount"]),
+        percent = field(
+            "Fee (percent of each sale)",
+            "percent",
+            Input { value: &percent, required: true, extra: r#"inputmode="decimal""#, ..Input::default() },
+            &errors,
+            &["percent", "percent_bps"]
+        ),
+        fixed = field(
+            &format!("Fixed part per sale ({currency})"),
+            "fixed_amount",
+            Input { value: &fixed, extra: r#"inputmode="decimal""#, ..Input::default() },
+            &errors,
+            &["fixed_amount"]
+        ),
     );
     body.push_str("<h2>Payouts</h2>");
     if payouts.is_empty() {
@@ -124,7 +140,12 @@ async fn render(mut ctx: Ctx, id: &str, errors: FormErrors, notice: &str) -> Res
 
 /// "5", "5.5" or "2.90" percent as basis points.
 fn basis_points(text: &str) -> Option<i64> {
-    let (whole, fraction) = text.trim().trim_end_matches('%').trim().split_once('.').unwrap_or((text.trim().trim_end_matches('%').trim(), ""));
+    let (whole, fraction) = text
+        .trim()
+        .trim_end_matches('%')
+        .trim()
+        .split_once('.')
+        .unwrap_or((text.trim().trim_end_matches('%').trim(), ""));
     if whole.is_empty() || fraction.len() > 2 || !whole.bytes().chain(fraction.bytes()).all(|b| b.is_ascii_digit()) {
         return None;
     }
@@ -187,7 +208,9 @@ mod tests {
 
     #[test]
     fn percents_read_as_basis_points() {
-        for (text, bps) in [("5", Some(500)), ("2.9", Some(290)), ("2.90", Some(290)), ("0.05", Some(5)), ("12.5 %", Some(1250))] {
+        for (text, bps) in
+            [("5", Some(500)), ("2.9", Some(290)), ("2.90", Some(290)), ("0.05", Some(5)), ("12.5 %", Some(1250))]
+        {
             assert_eq!(basis_points(text), bps, "{text}");
         }
         for text in ["", "x", "1.234", "-1", "1.x"] {

@@ -86,7 +86,9 @@ async fn render(
         reserved = money(bucket(&balance.body, "reserved", cur), cur),
     );
     if merchant["payouts_paused"] == true {
-        body.push_str(r#"<p class="form-error" role="alert">Your payouts are paused by the platform. Contact support.</p>"#);
+        body.push_str(
+            r#"<p class="form-error" role="alert">Your payouts are paused by the platform. Contact support.</p>"#,
+        );
     }
     let _ = write!(
         body,
@@ -99,7 +101,10 @@ async fn render(
                 value: &v("amount"),
                 required: true,
                 extra: r#"inputmode="decimal""#,
-                hint: &format!("Up to {} is available. It goes to your default bank account.", money(available.max(0), cur)),
+                hint: &format!(
+                    "Up to {} is available. It goes to your default bank account.",
+                    money(available.max(0), cur)
+                ),
                 ..Input::default()
             },
             &errors,
@@ -129,7 +134,10 @@ fn payouts_table(payouts: &[Value], accounts: &[Value]) -> String {
             .map(|a| format!("ending {}", s(&a["last4"])))
             .unwrap_or_else(|| "a removed account".into());
         let status = p["status"].as_str().unwrap_or("");
-        let why = p["failure_message"].as_str().map(|m| format!(r#"<br><span class="muted">{}</span>"#, esc(m))).unwrap_or_default();
+        let why = p["failure_message"]
+            .as_str()
+            .map(|m| format!(r#"<br><span class="muted">{}</span>"#, esc(m)))
+            .unwrap_or_default();
         let _ = write!(
             out,
             r#"<tr><td>{}</td><td class="num">{}</td><td>{}{why}</td><td>{}</td><td>{last4}</td></tr>"#,
@@ -147,7 +155,9 @@ fn transactions_table(rows: &[Value]) -> String {
     if rows.is_empty() {
         return "<p>No transactions yet. Sales appear here when you ship.</p>".into();
     }
-    let mut out = String::from(r#"<div class="table-wrap"><table class="transactions"><thead><tr><th>Date</th><th>What</th><th class="num">Amount</th><th class="num">Fee</th><th class="num">Net</th><th>Status</th></tr></thead><tbody>"#);
+    let mut out = String::from(
+        r#"<div class="table-wrap"><table class="transactions"><thead><tr><th>Date</th><th>What</th><th class="num">Amount</th><th class="num">Fee</th><th class="num">Net</th><th>Status</th></tr></thead><tbody>"#,
+    );
     for t in rows {
         let currency = t["currency"].as_str().unwrap_or("");
         let amount = |f: &str| money(t[f].as_i64().unwrap_or(0), currency);
@@ -186,20 +196,64 @@ fn accounts_block(ctx: &mut Ctx, accounts: &[Value], errors: &FormErrors, values
             status = if a["status"] == "disabled" { badge("disabled") } else { String::new() },
         );
         if a["default"] != true && a["status"] != "disabled" {
-            let _ = write!(out, r#"<form method="post" action="/seller/balance/accounts/{id}/default">{}<button type="submit" class="secondary">Make default</button></form>"#, form_hidden(ctx));
+            let _ = write!(
+                out,
+                r#"<form method="post" action="/seller/balance/accounts/{id}/default">{}<button type="submit" class="secondary">Make default</button></form>"#,
+                form_hidden(ctx)
+            );
         }
-        let _ = write!(out, r#"<form method="post" action="/seller/balance/accounts/{id}/remove">{}<button type="submit" class="secondary">Remove</button></form></div></div>"#, form_hidden(ctx));
+        let _ = write!(
+            out,
+            r#"<form method="post" action="/seller/balance/accounts/{id}/remove">{}<button type="submit" class="secondary">Remove</button></form></div></div>"#,
+            form_hidden(ctx)
+        );
     }
     let _ = write!(
         out,
         r#"<h3>Add a bank account</h3><form method="post" action="/seller/balance/accounts" class="panel">{hidden}{holder}{country}{currency}{number}{routing}{iban}<div class="actions"><button type="submit">Add bank account</button></div></form>"#,
         hidden = form_hidden(ctx),
-        holder = field("Account holder", "account_holder_name", Input { value: &v("account_holder_name"), required: true, ..Input::default() }, errors, &["account_holder_name"]),
-        country = field("Country (two letters)", "country", Input { value: &v("country"), required: true, ..Input::default() }, errors, &["country"]),
-        currency = field("Currency", "currency", Input { value: &v("currency"), required: true, ..Input::default() }, errors, &["currency"]),
-        number = field("Account number (US)", "account_number", Input { value: "", autocomplete: "off", extra: r#"inputmode="numeric""#, ..Input::default() }, errors, &["account_number"]),
-        routing = field("Routing number (US)", "routing_number", Input { value: &v("routing_number"), extra: r#"inputmode="numeric""#, ..Input::default() }, errors, &["routing_number"]),
-        iban = field("IBAN (instead of a US account)", "iban", Input { value: "", autocomplete: "off", ..Input::default() }, errors, &["iban"]),
+        holder = field(
+            "Account holder",
+            "account_holder_name",
+            Input { value: &v("account_holder_name"), required: true, ..Input::default() },
+            errors,
+            &["account_holder_name"]
+        ),
+        country = field(
+            "Country (two letters)",
+            "country",
+            Input { value: &v("country"), required: true, ..Input::default() },
+            errors,
+            &["country"]
+        ),
+        currency = field(
+            "Currency",
+            "currency",
+            Input { value: &v("currency"), required: true, ..Input::default() },
+            errors,
+            &["currency"]
+        ),
+        number = field(
+            "Account number (US)",
+            "account_number",
+            Input { value: "", autocomplete: "off", extra: r#"inputmode="numeric""#, ..Input::default() },
+            errors,
+            &["account_number"]
+        ),
+        routing = field(
+            "Routing number (US)",
+            "routing_number",
+            Input { value: &v("routing_number"), extra: r#"inputmode="numeric""#, ..Input::default() },
+            errors,
+            &["routing_number"]
+        ),
+        iban = field(
+            "IBAN (instead of a US account)",
+            "iban",
+            Input { value: "", autocomplete: "off", ..Input::default() },
+            errors,
+            &["iban"]
+        ),
     );
     out
 }
@@ -227,11 +281,22 @@ fn schedule_form(ctx: &mut Ctx, merchant: &Value, errors: &FormErrors) -> String
             schedule["interval"].as_str().unwrap_or("daily"),
             errors
         ),
-        anchor = select("Day of the week (weekly)", "weekly_anchor", &days, schedule["weekly_anchor"].as_str().unwrap_or("monday"), errors),
+        anchor = select(
+            "Day of the week (weekly)",
+            "weekly_anchor",
+            &days,
+            schedule["weekly_anchor"].as_str().unwrap_or("monday"),
+            errors
+        ),
         minimum = field(
             &format!("Minimum payout ({currency})"),
             "minimum_amount",
-            Input { value: &minimum, extra: r#"inputmode="decimal""#, hint: "Scheduled payouts wait until at least this much is available.", ..Input::default() },
+            Input {
+                value: &minimum,
+                extra: r#"inputmode="decimal""#,
+                hint: "Scheduled payouts wait until at least this much is available.",
+                ..Input::default()
+            },
             errors,
             &["payout_schedule[minimum_amount]"]
         ),
@@ -262,8 +327,12 @@ pub async fn add_account(p: Posted) -> Response {
         Err(r) => return r,
     };
     // The numbers are never written back into the page.
-    let values: HashMap<String, String> =
-        p.fields.iter().filter(|(k, _)| !matches!(k.as_str(), "account_number" | "iban")).map(|(k, v)| (k.clone(), v.clone())).collect();
+    let values: HashMap<String, String> = p
+        .fields
+        .iter()
+        .filter(|(k, _)| !matches!(k.as_str(), "account_number" | "iban"))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
     let mut body = json!({ "account_holder_name": p.get("account_holder_name"), "country": p.get("country"),
         "currency": p.get("currency").to_ascii_uppercase() });
     let iban = p.get("iban");
@@ -281,11 +350,18 @@ pub async fn add_account(p: Posted) -> Response {
 }
 
 pub async fn remove_account(Path(id): Path<String>, p: Posted) -> Response {
-    account_action(p, Method::DELETE, &format!("/v1/payout_destinations/{}", url_encode(&id)), "bank_account_removed").await
+    account_action(p, Method::DELETE, &format!("/v1/payout_destinations/{}", url_encode(&id)), "bank_account_removed")
+        .await
 }
 
 pub async fn default_account(Path(id): Path<String>, p: Posted) -> Response {
-    account_action(p, Method::POST, &format!("/v1/payout_destinations/{}/default", url_encode(&id)), "bank_account_default").await
+    account_action(
+        p,
+        Method::POST,
+        &format!("/v1/payout_destinations/{}/default", url_encode(&id)),
+        "bank_account_default",
+    )
+    .await
 }
 
 async fn account_action(p: Posted, method: Method, path: &str, notice: &str) -> Response {
@@ -310,7 +386,10 @@ pub async fn save_schedule(p: Posted) -> Response {
     let zero = minimum_text.bytes().all(|b| b == b'0' || b == b'.') || minimum_text.is_empty();
     let minimum = if zero { Some(0) } else { parse_amount(&minimum_text, &m.currency) };
     let Some(minimum) = minimum else {
-        let e = ErrorView::local("payout_schedule[minimum_amount]", &format!("Enter the minimum in {}, such as 50.00.", m.currency));
+        let e = ErrorView::local(
+            "payout_schedule[minimum_amount]",
+            &format!("Enter the minimum in {}, such as 50.00.", m.currency),
+        );
         return render(p.ctx, &m, FormErrors::of(e), &HashMap::new(), "").await;
     };
     let interval = p.get("interval");
@@ -319,7 +398,8 @@ pub async fn save_schedule(p: Posted) -> Response {
         schedule["weekly_anchor"] = json!(p.get("weekly_anchor"));
     }
     let path = format!("/v1/merchants/{}", url_encode(&m.id));
-    let answer = p.ctx.api_as(&m, Method::PATCH, &path, Some(json!({ "payout_schedule": schedule })), p.key().as_deref()).await;
+    let answer =
+        p.ctx.api_as(&m, Method::PATCH, &path, Some(json!({ "payout_schedule": schedule })), p.key().as_deref()).await;
     if answer.ok() {
         return p.ctx.redirect("/seller/balance?notice=schedule_saved");
     }
@@ -333,14 +413,21 @@ pub async fn transactions_csv(ctx: Ctx) -> Response {
         Err(r) => return r,
     };
     let filter = store::BalanceTxFilter { merchant_id: Some(m.id.clone()), ..store::BalanceTxFilter::default() };
-    match crate::routes::payouts::csv_report(&ctx.web.state, filter).await {
+    match crate::routes::balance::csv_report(&ctx.web.state, filter).await {
         Ok(csv) => {
             let mut response = csv.into_response();
             let h = response.headers_mut();
             h.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/csv; charset=utf-8"));
-            h.insert(header::CONTENT_DISPOSITION, HeaderValue::from_static("attachment; filename=\"balance_transactions.csv\""));
+            h.insert(
+                header::CONTENT_DISPOSITION,
+                HeaderValue::from_static("attachment; filename=\"balance_transactions.csv\""),
+            );
             response
         }
-        Err(_) => ctx.page_with_status(axum::http::StatusCode::SERVICE_UNAVAILABLE, "Try again", "<p>The report could not be made just now. Try again in a moment.</p>"),
+        Err(_) => ctx.page_with_status(
+            axum::http::StatusCode::SERVICE_UNAVAILABLE,
+            "Try again",
+            "<p>The report could not be made just now. Try again in a moment.</p>",
+        ),
     }
 }

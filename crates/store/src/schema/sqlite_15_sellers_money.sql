@@ -1,4 +1,6 @@
--- SQLite step 15: sellers' money (see migrations.rs).
+-- SQLite step 15: sellers' money: fee schedules, balance transactions, payout settings, bank accounts and
+-- payouts. A seller's payable balance from before is carried in as one `adjustment`, pending for a claim
+-- window from the migration, so that nothing a buyer may still claim is paid out.
 CREATE TABLE fee_schedules (
     merchant_id TEXT PRIMARY KEY REFERENCES merchants(id),
     percent_bps INTEGER NOT NULL,
