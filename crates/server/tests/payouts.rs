@@ -447,8 +447,44 @@ async fn two_payouts_at_once_never_exceed_the_available_balance() {
 }
 
 #[tokio::test]
+async fn a_payout_by_hand_racing_the_schedule_pays_the_money_once() {
+    let app = TestApp::spawn_with(|c| c.worker_interval_ms = 3_600_000).await;
+    let shop = shop(&app, "race-schedule@example.com", 10_000).await;
+    manual_payouts(&app, &shop).await;
+    bank_account(&app, &shop.key, "000123456789").await;
+    let buyer = buyer(&app, "schedule-racer@example.com").await;
+    let order = sale(&app, &shop, &buyer).await;
+    complete(&app, &shop, &buyer, &order).await;
+    advance(&app, 1).await;
+    assert_eq!(balance(&app, &shop.key).await.0, 9_500);
+    let daily = app
+        .call(
+            reqwest::Method::PATCH,
+            &format!("/v1/merchants/{}", shop.merchant),
+            Some(&shop.key),
+            None,
+            Some(json!({ "payout_schedule": { "interval": "daily" } })),
+        )
+        .await;
+    assert_eq!(daily.body["payout_schedule"]["interval"], "daily", "{}", daily.body);
+    // The schedule's job (run by the clock) and the seller's request, at once, for all of it.
+    let (_, by_hand) = tokio::join!(
+        advance(&app, 1),
+        app.post("/v1/payouts", Some(&shop.key), json!({ "amount": 9_500, "currency": "USD" }))
+    );
+    let list = payouts(&app, &shop.key).await;
+    let total: i64 = list.iter().map(|p| p["amount"].as_i64().unwrap_or(0)).sum();
+    assert_eq!((list.len(), total), (1, 9_500), "one payout of everything: {list:?}");
+    let automatic = list[0]["automatic"] == true;
+    assert_eq!(by_hand.status == StatusCode::CREATED, !automatic, "{}", by_hand.body);
+    assert_eq!(balance(&app, &shop.key).await.0, 0);
+    app.assert_ledger_balanced().await;
+}
+
+#[tokio::test]
 async fn the_csv_report_has_every_transaction_type_row_by_row() {
-    let app = TestApp::spawn().await;
+    // Jobs run only when the test clock moves, so a payout waits, pending, until then (and can be canceled).
+    let app = TestApp::spawn_with(|c| c.worker_interval_ms = 3_600_000).await;
     let shop = shop(&app, "csv@example.com", 5_000).await;
     manual_payouts(&app, &shop).await;
     bank_account(&app, &shop.key, "000111111113").await;
@@ -464,7 +500,30 @@ async fn the_csv_report_has_every_transaction_type_row_by_row() {
         )
         .await;
     assert_eq!(refund.status, StatusCode::CREATED, "{}", refund.body);
-    // 47.50 − 9.50 = 38.00 available; 20.00 paid out (fails: closed account), 18.00 carried.
+    // A second sale, delivered, with a claim the seller accepts: a claim refund, pending with its sale.
+    let second = sale(&app, &shop, &buyer).await;
+    let d = app.post(&format!("/v1/orders/{second}/deliver"), Some(&shop.key), json!({})).await;
+    assert_eq!(d.status, StatusCode::OK, "{}", d.body);
+    let claim = app
+        .post(
+            &format!("/v1/orders/{second}/claims"),
+            Some(&buyer.0),
+            json!({ "reason": "damaged", "amount": 500, "description": "Bent handle." }),
+        )
+        .await;
+    let cid = claim.body["id"].as_str().unwrap_or_default();
+    let accepted = app
+        .post(&format!("/v1/claims/{cid}/respond"), Some(&shop.key), json!({ "action": "accept", "message": "Sorry" }))
+        .await;
+    assert_eq!(accepted.body["status"], "resolved", "{}", accepted.body);
+    // 47.50 − 9.50 = 38.00 available: 20.00 paid out and canceled before it was sent (18.00 carried).
+    let p = app.post("/v1/payouts", Some(&shop.key), json!({ "amount": 2_000, "currency": "USD" })).await;
+    assert_eq!(p.status, StatusCode::CREATED, "{}", p.body);
+    let canceled = app
+        .post(&format!("/v1/payouts/{}/cancel", p.body["id"].as_str().unwrap_or_default()), Some(&shop.key), json!({}))
+        .await;
+    assert_eq!(canceled.body["status"], "canceled", "{}", canceled.body);
+    // 20.00 again; it fails (a closed account) and comes back.
     let p = app.post("/v1/payouts", Some(&shop.key), json!({ "amount": 2_000, "currency": "USD" })).await;
     assert_eq!(p.status, StatusCode::CREATED, "{}", p.body);
     advance(&app, 1).await;
@@ -489,6 +548,12 @@ async fn the_csv_report_has_every_transaction_type_row_by_row() {
     let expected: Vec<(&str, i64, i64, i64)> = vec![
         ("charge", 5_000, 250, 4_750),
         ("refund", -1_000, -50, -950),
+        ("charge", 5_000, 250, 4_750),
+        ("claim_refund", -500, -25, -475),
+        ("adjustment", -1_800, 0, -1_800),
+        ("adjustment", 1_800, 0, 1_800),
+        ("payout", -2_000, 0, -2_000),
+        ("payout_cancel", 2_000, 0, 2_000),
         ("adjustment", -1_800, 0, -1_800),
         ("adjustment", 1_800, 0, 1_800),
         ("payout", -2_000, 0, -2_000),
