@@ -638,3 +638,43 @@ async fn status_of(app: &TestApp, key: &str, payout: &Value) -> Value {
 async fn shop_key(app: &TestApp) -> String {
     app.seller("other-shop@example.com", "Other", "Thing", 100).await.0
 }
+
+#[tokio::test]
+async fn the_checker_finds_sellers_money_that_does_not_add_up() {
+    let app = TestApp::spawn_with(|c| c.worker_interval_ms = 3_600_000).await;
+    let shop = shop(&app, "tampered@example.com", 10_000).await;
+    manual_payouts(&app, &shop).await;
+    bank_account(&app, &shop.key, "000123456789").await;
+    let buyer = buyer(&app, "tamper-buyer@example.com").await;
+    let order = sale(&app, &shop, &buyer).await;
+    complete(&app, &shop, &buyer, &order).await;
+    advance(&app, 1).await;
+    let p = app.post("/v1/payouts", Some(&shop.key), json!({ "amount": 4_000, "currency": "USD" })).await;
+    assert_eq!(p.status, StatusCode::CREATED, "{}", p.body);
+    app.assert_ledger_balanced().await;
+    let operator = app.login(OPERATOR_EMAIL, OPERATOR_PASSWORD).await;
+    let problems = |report: &Value| -> Vec<String> {
+        report["problems"]
+            .as_array()
+            .map(|a| a.iter().map(|p| p["detail"].as_str().unwrap_or_default().to_owned()).collect())
+            .unwrap_or_default()
+    };
+    let tamper = |sql: &str| {
+        store::tamper_for_tests(&app.dir.join("pocketpay.db"), sql).unwrap_or_else(|e| panic!("tamper: {e}"))
+    };
+    // A fee returned beyond the fee taken, and a net that is not amount less fee.
+    tamper("UPDATE balance_transactions SET fee = -600, net = -9000 WHERE type = 'charge'");
+    let report = app.get("/v1/ledger/verify", Some(&operator)).await.body;
+    assert_eq!(report["balanced"], false);
+    let found = problems(&report);
+    assert!(found.iter().any(|d| d.contains("fees returned")), "{found:?}");
+    assert!(found.iter().any(|d| d.contains("net is not amount less fee")), "{found:?}");
+    assert!(found.iter().any(|d| d.contains("the payable account holds")), "{found:?}");
+    tamper("UPDATE balance_transactions SET fee = 500, net = 9500 WHERE type = 'charge'");
+    app.assert_ledger_balanced().await;
+    // A payout that took more than was available (its carried part turned positive).
+    tamper("UPDATE balance_transactions SET amount = -amount, net = -net WHERE type = 'adjustment'");
+    let found = problems(&app.get("/v1/ledger/verify", Some(&operator)).await.body);
+    assert!(found.iter().any(|d| d.contains("more than was available")), "{found:?}");
+    assert!(found.iter().any(|d| d.contains("its balance transactions sum to")), "{found:?}");
+}

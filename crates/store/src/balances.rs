@@ -490,6 +490,23 @@ impl ReadTx<'_> {
                 problems.push(format!("payout {id} of {amount}: its balance transactions sum to {sum}"));
             }
         }
+        // A payout carries forward what it leaves (a negative adjustment paid out with it); a positive
+        // one would mean it paid out more than was available when it was made.
+        let over = self
+            .conn
+            .prepare(
+                "SELECT payout_id, net FROM balance_transactions
+                  WHERE type = 'adjustment' AND payout_id IS NOT NULL AND source = payout_id AND net > 0",
+            )?
+            .query_map((), |r| {
+                Ok(format!(
+                    "payout {} paid out {} more than was available when it was made",
+                    r.get::<String>(0)?,
+                    r.get::<i64>(1)?
+                ))
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
+        problems.extend(over);
         let nets = self
             .conn
             .prepare("SELECT id FROM balance_transactions WHERE net != amount - fee")?
