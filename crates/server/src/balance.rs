@@ -367,6 +367,13 @@ pub fn create_payout(tx: &mut WriteTx<'_>, new: &NewPayout, now: i64) -> Result<
         description: format!("Payout to the bank account ending {}", destination.last4),
         created_at: now,
     })?;
+    crate::events::emit(
+        tx,
+        "payout.created",
+        Some(&payout.merchant_id),
+        crate::routes::payouts::payout_json(&payout),
+        now,
+    )?;
     Ok(payout)
 }
 
@@ -485,6 +492,11 @@ fn record_bank_answer(
             let in_transit = platform_account(tx, "payouts_in_transit", currency, now)?;
             let settled = platform_account(tx, "payouts_settled", currency, now)?;
             post(tx, in_transit, settled, payout.amount, currency, codes::PAYOUT_ARRIVED, now)?;
+            if tx.update_payout(&payout, before)? {
+                let shown = crate::routes::payouts::payout_json(&payout);
+                crate::events::emit(tx, "payout.paid", Some(&payout.merchant_id), shown, now)?;
+            }
+            return Ok(());
         }
         bank::BankStatus::Failed => {
             payout.status = payout.status.fail().map_err(|_| ApiError::internal())?;
@@ -497,6 +509,8 @@ fn record_bank_answer(
             if !tx.update_payout(&payout, before)? {
                 return Ok(());
             }
+            let shown = crate::routes::payouts::payout_json(&payout);
+            crate::events::emit(tx, "payout.failed", Some(&payout.merchant_id), shown, now)?;
             return return_payout(tx, &payout, BalanceTxType::PayoutFailure, why, now);
         }
     }
@@ -610,11 +624,11 @@ fn destination_for_bank(number: String, b: &BankAccountRecord) -> bank::Destinat
 pub async fn run_jobs(state: &AppState) {
     let now = state.clock.now();
     loop {
-        match state.store.write(move |tx| tx.release_due_balance(now, RELEASE_BATCH_MAX)).await {
-            Ok(released) if released.len() == RELEASE_BATCH_MAX as usize => continue,
+        match state.store.write(move |tx| release_due(tx, now)).await {
+            Ok(released) if released == RELEASE_BATCH_MAX as usize => continue,
             Ok(_) => break,
             Err(e) => {
-                tracing::warn!(error = %e, "making balances available failed; retrying on the next tick");
+                tracing::warn!(code = e.code, "making balances available failed; retrying on the next tick");
                 break;
             }
         }
@@ -628,6 +642,20 @@ pub async fn run_jobs(state: &AppState) {
             tracing::warn!(code = e.code, payout = %id, "a payout could not move on; trying again on the next tick");
         }
     }
+}
+
+/// Makes due sales available, and tells each seller concerned (`balance.available`, with the balance).
+fn release_due(tx: &mut WriteTx<'_>, now: i64) -> Result<usize, ApiError> {
+    let released = tx.release_due_balance(now, RELEASE_BATCH_MAX)?;
+    let mut merchants: Vec<&str> = released.iter().map(|b| b.merchant_id.as_str()).collect();
+    merchants.sort_unstable();
+    merchants.dedup();
+    for merchant in merchants {
+        let sums = tx.balance(merchant)?;
+        let shown = crate::routes::balance::balance_json(merchant, &sums);
+        crate::events::emit(tx, "balance.available", Some(merchant), shown, now)?;
+    }
+    Ok(released.len())
 }
 
 async fn scheduled_payouts(state: &AppState, now: i64) {

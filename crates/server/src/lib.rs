@@ -11,6 +11,7 @@ pub mod auth;
 pub mod balance;
 pub mod clock;
 pub mod error;
+pub mod events;
 pub mod extract;
 pub mod failpoint;
 pub mod idempotency;
@@ -21,6 +22,7 @@ pub mod relay;
 pub mod routes;
 pub mod secrets;
 pub mod web;
+pub mod webhooks;
 pub mod wire;
 mod workers;
 

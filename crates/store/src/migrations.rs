@@ -549,6 +549,8 @@ const MIGRATIONS: &[&str] = &[
     "#,
     // 15: sellers' money (fees, balance transactions, bank accounts, payouts); see the file's head.
     include_str!("schema/sqlite_15_sellers_money.sql"),
+    // 16: events and webhooks; see the file's head.
+    include_str!("schema/sqlite_16_events_webhooks.sql"),
 ];
 
 /// The schema version this program writes.
@@ -562,6 +564,7 @@ const PG_MIGRATIONS: &[(i64, &[&str])] = &[
     (13, &[PG_JOB_LEASES]),
     (14, &[PG_CHECKOUT_CARDS]),
     (15, &[PG_SELLERS_MONEY]),
+    (16, &[include_str!("schema/pg_16_events_webhooks.sql")]),
 ];
 
 /// Step 15 on PostgreSQL.

@@ -165,20 +165,26 @@ async fn get_balance(
     let mid = merchant_id.clone();
     let (sums, accounts) =
         state.store.read(move |tx| Ok((tx.balance(&mid)?, tx.owned_accounts("seller_payable", &mid)?))).await?;
-    let bucket = |pick: fn(&store::BalanceSums) -> i64| -> Vec<Value> {
-        sums.iter().map(|s| json!({ "amount": pick(s), "currency": s.currency })).collect()
-    };
     // `balances` (what the payable account holds, and card holds on their way) is kept for clients
     // of the earlier answer.
     let balances: Vec<Value> = accounts
         .iter()
         .map(|(currency, a)| json!({ "currency": currency, "payable": a.balance_posted(), "pending": a.credits_pending }))
         .collect();
-    Ok(axum::Json(json!({
+    let mut shown = balance_json(&merchant_id, &sums);
+    shown["balances"] = Value::Array(balances);
+    Ok(axum::Json(shown).into_response())
+}
+
+/// A seller's balance as the API shows it: available, pending and reserved per currency.
+pub fn balance_json(merchant_id: &str, sums: &[store::BalanceSums]) -> Value {
+    let bucket = |pick: fn(&store::BalanceSums) -> i64| -> Vec<Value> {
+        sums.iter().map(|s| json!({ "amount": pick(s), "currency": s.currency })).collect()
+    };
+    json!({
         "object": "balance", "merchant": merchant_id, "available": bucket(|s| s.available), "pending": bucket(|s| s.pending),
-        "reserved": bucket(|s| s.reserved), "balances": balances,
-    }))
-    .into_response())
+        "reserved": bucket(|s| s.reserved),
+    })
 }
 
 #[derive(Deserialize)]

@@ -93,6 +93,11 @@ pub(crate) fn text(param: &str, value: &str) -> Result<String, ApiError> {
 }
 
 /// A claim as the API shows it.
+/// A claim event, with the claim as the API shows it.
+fn claim_event(tx: &mut WriteTx<'_>, kind: &'static str, c: &ClaimRecord, now: i64) -> Result<(), ApiError> {
+    crate::events::emit(tx, kind, Some(&c.merchant_id), claim_json(c), now)
+}
+
 pub fn claim_json(c: &ClaimRecord) -> Value {
     json!({
         "id": c.id, "object": "claim", "order": c.order_id, "buyer": c.buyer_user_id, "merchant": c.merchant_id,
@@ -199,6 +204,7 @@ async fn open_claim(
                 resolved_at: None,
             };
             tx.insert_claim(&claim)?;
+            claim_event(tx, "claim.opened", &claim, ctx.now)?;
             tell_both(
                 tx,
                 &claim,
@@ -333,6 +339,7 @@ async fn refund_and_resolve(
                     c.refund_id = Some(r.id);
                     c.resolved_at = Some(now);
                     tx.update_claim(&c, "refunding")?;
+                    claim_event(tx, "claim.resolved", &c, now)?;
                     tell_both(
                         tx,
                         &c,
@@ -478,6 +485,7 @@ async fn escalate(
             c.status = "under_review".into();
             c.escalated_at = Some(ctx.now);
             tx.update_claim(&c, &before)?;
+            claim_event(tx, "claim.escalated", &c, ctx.now)?;
             tell_both(
                 tx,
                 &c,
@@ -535,6 +543,7 @@ async fn resolve(
                         "Only a claim under review is decided by an operator.",
                     ));
                 }
+                claim_event(tx, "claim.resolved", &c, ctx.now)?;
                 tell_both(
                     tx,
                     &c,
@@ -647,6 +656,7 @@ async fn report_unauthorized(
             if !tx.mark_unauthorized(&payment.id, ctx.now)? {
                 return Err(ApiError::conflict("already_reported", "This payment was already reported and reimbursed."));
             }
+            crate::events::payment_event(tx, "payment.reported_unauthorized", &payment.id, ctx.now)?;
             let currency = Currency::parse(&payment.currency).map_err(|_| ApiError::internal())?;
             if amount > 0 {
                 // The seller is not liable for a payment the buyer did not make: the protection reserve pays.

@@ -4,6 +4,7 @@ pub mod accounts;
 pub mod balance;
 pub mod cards;
 pub mod claims;
+pub mod events;
 pub mod gift_cards;
 pub mod list;
 pub mod payouts;
@@ -31,6 +32,7 @@ pub fn endpoints(state: &AppState) -> (Router<AppState>, Vec<Endpoint>) {
     api = claims::register(api);
     api = balance::register(api);
     api = payouts::register(api);
+    api = events::register(api);
     api = tickets::register(api);
     api = system::register(api);
     if state.config.mode == Mode::Test {

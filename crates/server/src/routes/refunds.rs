@@ -293,10 +293,13 @@ pub async fn issue_refund(state: &AppState, spec: RefundSpec) -> Result<RefundRe
                 payment.attempt_in_progress = Some(claim.clone());
                 tx.update_payment(&payment)?;
                 tx.insert_refund(&refund)?;
+                refund_event(tx, "refund.created", &refund, &order.merchant_id, now)?;
                 return Ok(Planned::ToCard { refund: Box::new(refund), authorization_id, claim });
             }
             tx.update_payment(&payment)?;
             tx.insert_refund(&refund)?;
+            refund_event(tx, "refund.created", &refund, &order.merchant_id, now)?;
+            refund_event(tx, "refund.succeeded", &refund, &order.merchant_id, now)?;
             let amount_text = Money::new(amount, currency).format();
             crate::routes::shop::notify_buyer(
                 tx,
@@ -366,6 +369,9 @@ fn settle_card_refund(
                 if r.status == issuer::RefundStatus::Succeeded { "succeeded".into() } else { "pending".into() };
             refund.settled_at = (r.status == issuer::RefundStatus::Succeeded).then_some(now);
             tx.update_refund(&refund)?;
+            if refund.status == "succeeded" {
+                refund_event(tx, "refund.succeeded", &refund, &order.merchant_id, now)?;
+            }
             crate::routes::shop::notify_buyer(
                 tx,
                 &order,
@@ -419,6 +425,7 @@ fn reroute_to_pocket(
     refund.status = "succeeded".into();
     refund.settled_at = Some(now);
     tx.update_refund(refund)?;
+    refund_event(tx, "refund.succeeded", refund, &order.merchant_id, now)?;
     let amount = Money::new(refund.card_amount, currency).format();
     crate::routes::shop::notify_buyer(
         tx,
@@ -472,7 +479,8 @@ pub async fn settle_refunds(state: &AppState) {
                         refund.status = "succeeded".into();
                         refund.settled_at = Some(now);
                         tx.update_refund(&refund)?;
-                        Ok(())
+                        let merchant = tx.order(&refund.order_id)?.map(|o| o.merchant_id).unwrap_or_default();
+                        refund_event(tx, "refund.succeeded", &refund, &merchant, now)
                     }
                     (Some(_), Ok(r)) if r.status == issuer::RefundStatus::Failed => {
                         // The money had left for the card network: it comes back from clearing to the Pocket.
@@ -490,6 +498,17 @@ pub async fn settle_refunds(state: &AppState) {
             tracing::warn!(code = e.code, "settling a refund failed; retrying on the next tick");
         }
     }
+}
+
+/// A refund event, with the refund as the API shows it.
+fn refund_event(
+    tx: &mut WriteTx<'_>,
+    kind: &'static str,
+    refund: &RefundRecord,
+    merchant_id: &str,
+    now: i64,
+) -> Result<(), ApiError> {
+    crate::events::emit(tx, kind, Some(merchant_id), refund_json(refund), now)
 }
 
 /// The refunds of an order, for the order view.

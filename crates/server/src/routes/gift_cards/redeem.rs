@@ -61,6 +61,13 @@ pub(super) async fn redeem(
             if !tx.change_gift_card_state(&card.id, "active", "redeemed", Some(&user_id), ctx.now)? {
                 return Err(ApiError::internal());
             }
+            // For operators only (the code itself never appears in an event).
+            let mut shown = super::purchase::gift_card_json(
+                &store::GiftCardRecord { state: "redeemed".into(), ..card.clone() },
+                None,
+            );
+            shown["redeemed_by"] = serde_json::json!(user_id);
+            crate::events::emit(tx, "gift_card.redeemed", None, shown, ctx.now)?;
             let currency = Currency::parse(&card.currency).map_err(|_| ApiError::internal())?;
             let float = platform_account(tx, "gift_card_float", currency, ctx.now)?;
             credit(

@@ -107,6 +107,8 @@ pub(super) async fn ship_order(
             if !tx.update_order(&order, OrderStatus::Paid.name())? {
                 return Err(ApiError::conflict("order_already_shipped", "This order has already shipped."));
             }
+            crate::events::payment_event(tx, "payment.captured", &p.id, ctx.now)?;
+            crate::events::order_event(tx, "order.shipped", &order.id, ctx.now)?;
             notify_buyer(
                 tx,
                 &order,
@@ -154,6 +156,7 @@ pub(super) async fn deliver_order(
             order.delivered_at = Some(ctx.now);
             tx.update_order(&order, &before)?;
             crate::balance::available_from(tx, &order.id, ctx.now + crate::balance::CLAIM_WINDOW_S)?;
+            crate::events::order_event(tx, "order.delivered", &order.id, ctx.now)?;
             Ok(ApiResponse::ok(order_view(&tx.reads(), &id)?))
         })
         .await)
@@ -181,6 +184,7 @@ pub(super) async fn confirm_receipt(
             tx.update_order(&order, &before)?;
             // The buyer confirmed receipt: the sale is the seller's from now on.
             crate::balance::available_from(tx, &order.id, ctx.now)?;
+            crate::events::order_event(tx, "order.completed", &order.id, ctx.now)?;
             Ok(ApiResponse::ok(order_view(&tx.reads(), &id)?))
         })
         .await)
@@ -258,9 +262,13 @@ pub(super) fn cancel_in(
 ) -> Result<(), ApiError> {
     let mut order = tx.order(order_id)?.ok_or_else(|| ApiError::not_found("order"))?;
     let before = order.status.clone();
+    let mut voided = None;
     if let Some(mut p) = tx.payment_by_order(order_id)? {
         if let (Some(hold_id), "requires_capture") = (p.hold_id.clone(), p.status.as_str()) {
             pocket::release(tx, &hold_id, now)?;
+        }
+        if p.status == PaymentStatus::RequiresCapture.name() {
+            voided = Some(p.id.clone());
         }
         p.status = PaymentStatus::Canceled.name().into();
         p.attempt_in_progress = None;
@@ -276,6 +284,10 @@ pub(super) fn cancel_in(
     if !tx.update_order(&order, &before)? {
         return Err(ApiError::conflict("order_not_cancelable", "This order changed meanwhile; look at it again."));
     }
+    if let Some(payment_id) = voided {
+        crate::events::payment_event(tx, "payment.voided", &payment_id, now)?;
+    }
+    crate::events::order_event(tx, "order.canceled", order_id, now)?;
     let why = order.cancel_reason.as_deref().map(|r| format!(" Reason: {r}.")).unwrap_or_default();
     notify_buyer(
         tx,

@@ -255,7 +255,7 @@ pub(super) fn order_json(o: &OrderRecord, items: &[OrderItemRecord], payment: Op
 }
 
 /// The order as the API shows it, read inside a command.
-pub(super) fn order_view(tx: &ReadTx<'_>, order_id: &str) -> Result<Value, ApiError> {
+pub(crate) fn order_view(tx: &ReadTx<'_>, order_id: &str) -> Result<Value, ApiError> {
     let order = tx.order(order_id)?.ok_or_else(|| ApiError::not_found("order"))?;
     let items = tx.order_items(order_id)?;
     let payment = match tx.payment_by_order(order_id)? {
@@ -269,7 +269,7 @@ pub(super) fn order_view(tx: &ReadTx<'_>, order_id: &str) -> Result<Value, ApiEr
     Ok(shown)
 }
 
-pub(super) fn payment_view(tx: &ReadTx<'_>, payment_id: &str) -> Result<Value, ApiError> {
+pub(crate) fn payment_view(tx: &ReadTx<'_>, payment_id: &str) -> Result<Value, ApiError> {
     let p = tx.payment(payment_id)?.ok_or_else(|| ApiError::not_found("payment"))?;
     let attempts = tx.attempts(payment_id)?;
     let mut shown = payment_json(&p, &attempts);

@@ -86,7 +86,7 @@ pub(super) async fn create_order(
     };
     let wanted: Vec<(String, i64)> = body.items.iter().map(|i| (i.product.clone(), i.quantity)).collect();
     Ok(state
-        .execute(idem.map(|e| e.0), move |tx, _ctx| {
+        .execute(idem.map(|e| e.0), move |tx, ctx| {
             let mut order = draft;
             let mut items = Vec::with_capacity(wanted.len());
             let mut total: i64 = 0;
@@ -130,6 +130,7 @@ pub(super) async fn create_order(
             order.amount = total;
             order.number = domain::checkout::order_number(tx.next_counter("order_number")?);
             tx.insert_order(&order, &items)?;
+            crate::events::order_event(tx, "order.created", &order.id, ctx.now)?;
             Ok(ApiResponse::created(order_json(&order, &items, None)))
         })
         .await)

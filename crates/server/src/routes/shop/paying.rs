@@ -554,7 +554,7 @@ pub(super) fn fail_attempt(
     payment.last_error_message = Some(error.message.clone());
     payment.updated_at = now;
     tx.update_payment(payment)?;
-    Ok(())
+    crate::events::payment_event(tx, "payment.failed", &payment.id, now)
 }
 
 pub(super) fn mark_paid(tx: &mut WriteTx<'_>, order: &OrderRecord, now: i64) -> Result<(), ApiError> {
@@ -563,6 +563,9 @@ pub(super) fn mark_paid(tx: &mut WriteTx<'_>, order: &OrderRecord, now: i64) -> 
     paid.paid_at = Some(now);
     if !tx.update_order(&paid, OrderStatus::AwaitingPayment.name())? {
         return Err(not_payable("This order is not awaiting payment."));
+    }
+    if let Some(p) = tx.payment_by_order(&order.id)? {
+        crate::events::payment_event(tx, "payment.authorized", &p.id, now)?;
     }
     Ok(())
 }

@@ -77,7 +77,7 @@ pub(super) fn start_challenge(
     payment.updated_at = now;
     tx.update_payment(payment)?;
     tx.finish_attempt(attempt_id, "requires_action", None, None, None)?;
-    Ok(())
+    crate::events::payment_event(tx, "payment.requires_action", &payment.id, now)
 }
 
 #[derive(Deserialize)]

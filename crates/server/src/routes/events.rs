@@ -1,0 +1,403 @@
+//! Events and webhook endpoints over HTTP (docs/API.md "Events and webhooks"): the event log (a
+//! seller's own, or everyone's for operators), and the endpoints of a seller or of the operators —
+//! created with a signing secret shown once, listed, changed, disabled, deleted — with their delivery
+//! log and redelivery. Sending is `crate::webhooks`.
+
+use axum::extract::{Extension, Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+use serde_json::{json, Value};
+use store::{DeliveryRecord, EventFilter, WebhookEndpointRecord};
+
+use crate::auth::Caller;
+use crate::error::{ApiError, ApiResponse};
+use crate::events::{event_json, EVENT_TYPES};
+use crate::extract::ApiJson;
+use crate::idempotency::IdempotencyContext;
+use crate::openapi::{object_schema, Access, Api, Verb};
+use crate::routes::list::{list_limit, list_response, ListParams};
+use crate::routes::payouts::endpoint;
+use crate::secrets::random_id;
+use crate::webhooks::{allowed_addresses, check_url, system_resolve, Refused};
+use crate::AppState;
+
+type Idem = Option<Extension<IdempotencyContext>>;
+
+/// Endpoints a seller (or the operators) may have.
+const ENDPOINTS_MAX: usize = 16;
+
+pub(crate) fn register(api: Api) -> Api {
+    use Access::Seller;
+    use Verb::{Delete, Get, Patch, Post};
+    let create =
+        object_schema(&[("url", "string", true), ("enabled_events", "array", true), ("description", "string", false)]);
+    let update = object_schema(&[
+        ("url", "string", false),
+        ("enabled_events", "array", false),
+        ("description", "string", false),
+        ("status", "string", false),
+    ]);
+    let redeliver_body = object_schema(&[("event", "string", true)]);
+    api.add(
+        endpoint(Get, "/v1/events", "Events: a seller's own, or everyone's for operators (kept 30 days)", Seller, None),
+        list_events,
+    )
+    .add(endpoint(Get, "/v1/events/{id}", "An event", Seller, None), get_event)
+    .add(
+        endpoint(
+            Post,
+            "/v1/webhook_endpoints",
+            "Adds a webhook endpoint; its signing secret is shown once",
+            Seller,
+            Some(create),
+        ),
+        create_endpoint,
+    )
+    .add(endpoint(Get, "/v1/webhook_endpoints", "The caller's webhook endpoints", Seller, None), list_endpoints)
+    .add(endpoint(Get, "/v1/webhook_endpoints/{id}", "A webhook endpoint", Seller, None), get_endpoint)
+    .add(
+        endpoint(
+            Patch,
+            "/v1/webhook_endpoints/{id}",
+            "Changes a webhook endpoint's URL, events or status",
+            Seller,
+            Some(update),
+        ),
+        update_endpoint,
+    )
+    .add(endpoint(Delete, "/v1/webhook_endpoints/{id}", "Deletes a webhook endpoint", Seller, None), delete_endpoint)
+    .add(
+        endpoint(
+            Get,
+            "/v1/webhook_endpoints/{id}/deliveries",
+            "An endpoint's delivery attempts, newest first",
+            Seller,
+            None,
+        ),
+        list_deliveries,
+    )
+    .add(
+        crate::openapi::Endpoint {
+            success: 202,
+            ..endpoint(
+                Post,
+                "/v1/webhook_endpoints/{id}/redeliver",
+                "Sends an event to the endpoint again",
+                Seller,
+                Some(redeliver_body),
+            )
+        },
+        redeliver,
+    )
+}
+
+/// Whose events and endpoints a caller has: a seller's own (`Some`), the operators' (`None`).
+fn owner(caller: &Caller) -> Result<Option<String>, ApiError> {
+    match caller {
+        Caller::Merchant { merchant } => Ok(Some(merchant.id.clone())),
+        Caller::User { role: domain::accounts::Role::Operator, .. } => Ok(None),
+        Caller::User { .. } => Err(ApiError::forbidden("This call is for sellers: use your shop's secret key.")),
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct EventQuery {
+    limit: Option<u32>,
+    starting_after: Option<String>,
+    #[serde(rename = "type")]
+    kind: Option<String>,
+    created_gte: Option<i64>,
+}
+
+async fn list_events(
+    State(state): State<AppState>,
+    caller: Caller,
+    Query(q): Query<EventQuery>,
+) -> Result<Response, ApiError> {
+    let merchant_id = owner(&caller)?;
+    if let Some(kind) = &q.kind {
+        if !EVENT_TYPES.contains(&kind.as_str()) {
+            return Err(ApiError::invalid("type", format!("{kind} is not an event type.")));
+        }
+    }
+    let limit = list_limit(q.limit)?;
+    let filter = EventFilter { merchant_id, kind: q.kind, created_gte: q.created_gte };
+    let after = q.starting_after;
+    let rows = state.store.read(move |tx| tx.events(&filter, after.as_deref(), limit + 1)).await?;
+    Ok(list_response(rows, limit, event_json))
+}
+
+async fn get_event(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    let merchant_id = owner(&caller)?;
+    let e = state.store.read(move |tx| tx.event(&id)).await?;
+    let visible = |e: &store::EventRecord| match &merchant_id {
+        Some(m) => e.merchant_id.as_deref() == Some(m.as_str()) && !e.operators_only,
+        None => true,
+    };
+    let e = e.filter(visible).ok_or_else(|| ApiError::not_found("event"))?;
+    Ok(axum::Json(event_json(&e)).into_response())
+}
+
+/// An endpoint as the API shows it (the secret only when just created).
+fn endpoint_json(w: &WebhookEndpointRecord, secret: Option<&str>) -> Value {
+    let events: Vec<&str> = w.enabled_events.split(',').collect();
+    let mut v = json!({
+        "id": w.id, "object": "webhook_endpoint", "url": w.url, "enabled_events": events, "description": w.description,
+        "status": w.status, "merchant": w.merchant_id, "created": w.created_at,
+    });
+    if let Some(s) = secret {
+        v["secret"] = json!(s);
+    }
+    v
+}
+
+/// A delivery attempt as the API shows it.
+pub fn delivery_json(d: &DeliveryRecord) -> Value {
+    json!({
+        "id": d.id, "object": "webhook_delivery", "endpoint": d.endpoint_id, "event": d.event_id, "attempt": d.attempt,
+        "status": d.status, "response_status": d.response_status, "duration_ms": d.duration_ms, "error": d.error,
+        "next_attempt_at": d.next_attempt_at, "created": d.created_at,
+    })
+}
+
+fn enabled_events(events: &[String]) -> Result<String, ApiError> {
+    if events.is_empty() || events.len() > EVENT_TYPES.len() {
+        return Err(ApiError::invalid("enabled_events", "Name the event types to receive, or [\"*\"] for all."));
+    }
+    for e in events {
+        if e != "*" && !EVENT_TYPES.contains(&e.as_str()) {
+            return Err(ApiError::invalid("enabled_events", format!("{e} is not an event type.")));
+        }
+    }
+    Ok(events.join(","))
+}
+
+/// Checks an endpoint's URL now (its form and the addresses its name resolves to).
+async fn checked_url(state: &AppState, url: &str) -> Result<String, ApiError> {
+    let live = state.config.live_mode();
+    let refused = |Refused(why): Refused| ApiError::bad_request("url_not_allowed", why).with_param("url");
+    let parsed = check_url(url, live).map_err(refused)?;
+    if live && !cfg!(feature = "tls") {
+        return Err(ApiError::bad_request(
+            "url_not_allowed",
+            "This build of Pocketpay has no TLS client, so it cannot send to https:// URLs: build it with --features tls.",
+        )
+        .with_param("url"));
+    }
+    allowed_addresses(&parsed, live, system_resolve).await.map_err(refused)?;
+    Ok(parsed.to_string())
+}
+
+fn description(text: Option<String>) -> Result<Option<String>, ApiError> {
+    text.map(|d| crate::extract::typed_text("description", &d, 200, false)).transpose()
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CreateBody {
+    url: String,
+    enabled_events: Vec<String>,
+    description: Option<String>,
+}
+
+async fn create_endpoint(
+    State(state): State<AppState>,
+    idem: Idem,
+    caller: Caller,
+    ApiJson(body): ApiJson<CreateBody>,
+) -> Result<Response, ApiError> {
+    let merchant_id = owner(&caller)?;
+    let created_by = match &caller {
+        Caller::User { user, .. } => user.id.clone(),
+        Caller::Merchant { merchant } => merchant.id.clone(),
+    };
+    let events = enabled_events(&body.enabled_events)?;
+    let description = description(body.description)?;
+    let url = checked_url(&state, &body.url).await?;
+    let id = random_id("we");
+    let secret = crate::webhooks::new_secret();
+    let sealed = crate::secrets::seal_once(&crate::webhooks::secret_key(&state.secret, &id), secret.as_bytes());
+    Ok(state
+        .execute(idem.map(|e| e.0), move |tx, ctx| {
+            if tx.reads().endpoints(merchant_id.as_deref())?.len() >= ENDPOINTS_MAX {
+                return Err(ApiError::bad_request(
+                    "too_many_endpoints",
+                    format!("At most {ENDPOINTS_MAX} webhook endpoints."),
+                ));
+            }
+            let w = WebhookEndpointRecord {
+                id,
+                merchant_id,
+                url,
+                description,
+                enabled_events: events,
+                status: "enabled".into(),
+                secret_sealed: sealed,
+                created_by,
+                created_at: ctx.now,
+                updated_at: ctx.now,
+                deleted_at: None,
+            };
+            tx.insert_endpoint(&w)?;
+            // The secret is in this answer once; an idempotent replay shows it again only to the same
+            // caller, from the record sealed under their own key.
+            Ok(ApiResponse::created(endpoint_json(&w, Some(&secret))))
+        })
+        .await)
+}
+
+async fn load(state: &AppState, caller: &Caller, id: String) -> Result<WebhookEndpointRecord, ApiError> {
+    let owner = owner(caller)?;
+    let w = state.store.read(move |tx| tx.endpoint(&id)).await?;
+    w.filter(|w| w.merchant_id == owner).ok_or_else(|| ApiError::not_found("webhook endpoint"))
+}
+
+async fn list_endpoints(State(state): State<AppState>, caller: Caller) -> Result<Response, ApiError> {
+    let owner = owner(&caller)?;
+    let rows = state.store.read(move |tx| tx.endpoints(owner.as_deref())).await?;
+    let data: Vec<Value> = rows.iter().map(|w| endpoint_json(w, None)).collect();
+    Ok(axum::Json(json!({ "object": "list", "data": data, "has_more": false })).into_response())
+}
+
+async fn get_endpoint(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    let w = load(&state, &caller, id).await?;
+    Ok(axum::Json(endpoint_json(&w, None)).into_response())
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct UpdateBody {
+    url: Option<String>,
+    enabled_events: Option<Vec<String>>,
+    description: Option<String>,
+    status: Option<String>,
+}
+
+async fn update_endpoint(
+    State(state): State<AppState>,
+    idem: Idem,
+    caller: Caller,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<UpdateBody>,
+) -> Result<Response, ApiError> {
+    let current = load(&state, &caller, id).await?;
+    let url = match &body.url {
+        Some(u) => Some(checked_url(&state, u).await?),
+        None => None,
+    };
+    let events = body.enabled_events.as_deref().map(enabled_events).transpose()?;
+    let status = match body.status.as_deref() {
+        None => None,
+        Some(s @ ("enabled" | "disabled")) => Some(s.to_owned()),
+        Some(_) => return Err(ApiError::invalid("status", "status is \"enabled\" or \"disabled\".")),
+    };
+    let description = description(body.description)?;
+    Ok(state
+        .execute(idem.map(|e| e.0), move |tx, ctx| {
+            let mut w = tx.endpoint(&current.id)?.ok_or_else(|| ApiError::not_found("webhook endpoint"))?;
+            if let Some(u) = url {
+                w.url = u;
+            }
+            if let Some(e) = events {
+                w.enabled_events = e;
+            }
+            if let Some(s) = status {
+                w.status = s;
+            }
+            if description.is_some() {
+                w.description = description;
+            }
+            w.updated_at = ctx.now;
+            tx.update_endpoint(&w)?;
+            Ok(ApiResponse::ok(endpoint_json(&w, None)))
+        })
+        .await)
+}
+
+async fn delete_endpoint(
+    State(state): State<AppState>,
+    idem: Idem,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    let current = load(&state, &caller, id).await?;
+    Ok(state
+        .execute(idem.map(|e| e.0), move |tx, ctx| {
+            let mut w = current;
+            w.deleted_at = Some(ctx.now);
+            w.updated_at = ctx.now;
+            tx.update_endpoint(&w)?;
+            Ok(ApiResponse::ok(json!({ "id": w.id, "object": "webhook_endpoint", "deleted": true })))
+        })
+        .await)
+}
+
+async fn list_deliveries(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    page: ListParams,
+) -> Result<Response, ApiError> {
+    let w = load(&state, &caller, id).await?;
+    let (limit, fetch) = (page.limit, page.fetch());
+    let rows = state.store.read(move |tx| tx.deliveries(&w.id, page.starting_after.as_deref(), fetch)).await?;
+    Ok(list_response(rows, limit, delivery_json))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RedeliverBody {
+    event: String,
+}
+
+async fn redeliver(
+    State(state): State<AppState>,
+    idem: Idem,
+    caller: Caller,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<RedeliverBody>,
+) -> Result<Response, ApiError> {
+    let w = load(&state, &caller, id).await?;
+    if w.status != "enabled" {
+        return Err(ApiError::conflict("endpoint_disabled", "Enable the endpoint before redelivering to it."));
+    }
+    let response = state
+        .execute(idem.map(|e| e.0), move |tx, ctx| {
+            let event = tx.event(&body.event)?;
+            let visible = event.filter(|e| match &w.merchant_id {
+                Some(m) => e.merchant_id.as_deref() == Some(m.as_str()) && !e.operators_only,
+                None => true,
+            });
+            let event = visible.ok_or_else(|| ApiError::not_found("event").with_param("event"))?;
+            let d = DeliveryRecord {
+                id: random_id("whd"),
+                endpoint_id: w.id.clone(),
+                event_id: event.id,
+                attempt: 1,
+                status: "pending".into(),
+                response_status: None,
+                duration_ms: None,
+                error: None,
+                next_attempt_at: Some(ctx.now),
+                first_attempt_at: ctx.now,
+                claimed_until_ms: 0,
+                created_at: ctx.now,
+                updated_at: ctx.now,
+            };
+            tx.insert_delivery(&d)?;
+            Ok(ApiResponse { status: StatusCode::ACCEPTED, body: delivery_json(&d) })
+        })
+        .await;
+    crate::webhooks::start_due(&state).await;
+    Ok(response)
+}
