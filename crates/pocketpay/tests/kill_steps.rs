@@ -637,6 +637,22 @@ fn check_databases(dir: &Path) {
         0,
         "a key is left bound without an answer"
     );
+    // Every committed change has its event, exactly once (they are written in one transaction).
+    let once = |what: &str, kind: &str, objects: &str| {
+        let sql = format!(
+            "SELECT count(*) FROM ({objects}) o
+              WHERE (SELECT count(*) FROM events e WHERE e.type = '{kind}' AND e.data LIKE '%\"id\":\"' || o.id || '\"%') != 1"
+        );
+        assert_eq!(count(&sql), 0, "a {what} without exactly one {kind} event");
+    };
+    once("order", "order.created", "SELECT id FROM orders");
+    once("shipped order", "order.shipped", "SELECT id FROM orders WHERE shipped_at IS NOT NULL");
+    once("canceled order", "order.canceled", "SELECT id FROM orders WHERE status = 'canceled'");
+    once("captured payment", "payment.captured", "SELECT id FROM payments WHERE status = 'succeeded'");
+    once("refund", "refund.created", "SELECT id FROM refunds");
+    once("claim", "claim.opened", "SELECT id FROM claims");
+    once("payout", "payout.created", "SELECT id FROM payouts");
+    once("paid payout", "payout.paid", "SELECT id FROM payouts WHERE status = 'paid'");
     let held: BTreeSet<String> = strings(
         &ours,
         "SELECT authorization_id FROM payments WHERE status = 'requires_capture' AND authorization_id IS NOT NULL",
