@@ -395,7 +395,7 @@ async fn a_receiver_that_never_answers_does_not_slow_checkout() {
         assert_eq!(shipped.body["status"], "shipped");
     }
     let took = started.elapsed();
-    assert!(silent.wait_for(1).await.len() >= 1, "deliveries were attempted meanwhile");
+    assert!(!silent.wait_for(1).await.is_empty(), "deliveries were attempted meanwhile");
     assert!(took < Duration::from_secs(5), "five orders took {took:?} beside a silent receiver");
 }
 

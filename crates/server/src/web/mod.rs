@@ -15,6 +15,7 @@ mod operator;
 mod operator_sellers;
 mod seller;
 mod seller_money;
+mod webhooks;
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -96,6 +97,12 @@ pub fn router(state: AppState, api: Router) -> Router {
         .route("/seller/balance/accounts/{id}/default", post(seller_money::default_account))
         .route("/seller/balance/schedule", post(seller_money::save_schedule))
         .route("/seller/balance/transactions.csv", get(seller_money::transactions_csv))
+        .route("/seller/webhooks", get(webhooks::seller_list).post(webhooks::seller_create))
+        .route("/seller/webhooks/{id}", get(webhooks::seller_endpoint))
+        .route("/seller/webhooks/{id}/enable", post(webhooks::seller_enable))
+        .route("/seller/webhooks/{id}/disable", post(webhooks::seller_disable))
+        .route("/seller/webhooks/{id}/delete", post(webhooks::seller_delete))
+        .route("/seller/webhooks/{id}/redeliver", post(webhooks::seller_redeliver))
         .route("/seller/claims", get(seller::claims))
         .route("/seller/claims/{id}/respond", post(seller::respond_claim))
         .route("/operator", get(operator::claims))
@@ -105,6 +112,12 @@ pub fn router(state: AppState, api: Router) -> Router {
         .route("/operator/gift-cards/{id}/block", post(operator::block_gift_card))
         .route("/operator/gift-cards/{id}/unblock", post(operator::unblock_gift_card))
         .route("/operator/ledger", get(operator::ledger))
+        .route("/operator/webhooks", get(webhooks::operator_list).post(webhooks::operator_create))
+        .route("/operator/webhooks/{id}", get(webhooks::operator_endpoint))
+        .route("/operator/webhooks/{id}/enable", post(webhooks::operator_enable))
+        .route("/operator/webhooks/{id}/disable", post(webhooks::operator_disable))
+        .route("/operator/webhooks/{id}/delete", post(webhooks::operator_delete))
+        .route("/operator/webhooks/{id}/redeliver", post(webhooks::operator_redeliver))
         .route("/operator/sellers", get(operator_sellers::sellers))
         .route("/operator/sellers/{id}", get(operator_sellers::seller))
         .route("/operator/sellers/{id}/fees", post(operator_sellers::save_fees))
@@ -388,6 +401,7 @@ impl Ctx {
                 ("/operator/gift-cards", "Gift cards"),
                 ("/operator/ledger", "Ledger"),
                 ("/operator/sellers", "Sellers"),
+                ("/operator/webhooks", "Webhooks"),
             ],
             Some(_) => vec![
                 ("/", "Shop"),
@@ -617,6 +631,10 @@ pub fn notice_text(key: &str) -> Option<&'static str> {
         "fees_saved" => "The fee schedule was saved.",
         "payouts_paused" => "This seller's payouts are paused.",
         "payouts_resumed" => "This seller's payouts are resumed.",
+        "endpoint_enabled" => "The endpoint is enabled: new events are sent to it.",
+        "endpoint_disabled" => "The endpoint is disabled: nothing is sent to it.",
+        "endpoint_deleted" => "The endpoint was deleted.",
+        "redelivered" => "The event is being sent again.",
         _ => return None,
     })
 }

@@ -52,7 +52,7 @@ pub async fn home(ctx: Ctx, Query(q): Q) -> Response {
             );
             let _ = write!(
                 body,
-                r#"</section><ul><li><a href="/seller/products">Products</a></li><li><a href="/seller/orders">Orders</a> ({to_ship} to ship)</li><li><a href="/seller/claims">Claims</a> ({to_answer} to answer)</li><li><a href="/seller/balance">Balance and payouts</a></li></ul>"#
+                r#"</section><ul><li><a href="/seller/products">Products</a></li><li><a href="/seller/orders">Orders</a> ({to_ship} to ship)</li><li><a href="/seller/claims">Claims</a> ({to_answer} to answer)</li><li><a href="/seller/balance">Balance and payouts</a></li><li><a href="/seller/webhooks">Webhooks</a></li></ul>"#
             );
             ctx.page(&format!("Selling as {}", m.name), &body)
         }

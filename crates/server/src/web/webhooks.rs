@@ -1,0 +1,321 @@
+//! Webhook pages, for sellers (`/seller/webhooks`, acting as their merchant) and operators
+//! (`/operator/webhooks`): the endpoints with their status, adding one (its signing secret shown
+//! once), enabling, disabling and deleting, and each endpoint's delivery log with redelivery.
+
+use std::collections::HashMap;
+use std::fmt::Write as _;
+
+use axum::extract::{Path, Query};
+use axum::http::Method;
+use axum::response::Response;
+use serde_json::{json, Value};
+use store::MerchantRecord;
+
+use super::html::{badge, checkbox, datetime, esc, field, s, ErrorView, FormErrors, Input};
+use super::{form_hidden, notice_from, top_error, url_encode, Answer, Ctx, Posted};
+use crate::events::EVENT_TYPES;
+
+type Q = Query<HashMap<String, String>>;
+
+/// Whose endpoints a page shows.
+enum Who {
+    Seller(MerchantRecord),
+    Operator,
+}
+
+impl Who {
+    fn base(&self) -> &'static str {
+        match self {
+            Who::Seller(_) => "/seller/webhooks",
+            Who::Operator => "/operator/webhooks",
+        }
+    }
+
+    async fn call(&self, ctx: &Ctx, method: Method, path: &str, body: Option<Value>, key: Option<&str>) -> Answer {
+        match self {
+            Who::Seller(m) => ctx.api_as(m, method, path, body, key).await,
+            Who::Operator => ctx.api(method, path, body, key).await,
+        }
+    }
+}
+
+async fn who(ctx: &Ctx, operator: bool) -> Result<Who, Response> {
+    if operator {
+        ctx.require_operator("/operator/webhooks")?;
+        return Ok(Who::Operator);
+    }
+    ctx.require_buyer("/seller/webhooks")?;
+    ctx.merchant().await.map(Who::Seller).ok_or_else(|| ctx.redirect("/seller"))
+}
+
+pub async fn seller_list(ctx: Ctx, q: Q) -> Response {
+    list(ctx, q, false).await
+}
+
+pub async fn operator_list(ctx: Ctx, q: Q) -> Response {
+    list(ctx, q, true).await
+}
+
+async fn list(ctx: Ctx, Query(q): Q, operator: bool) -> Response {
+    let who = match who(&ctx, operator).await {
+        Ok(w) => w,
+        Err(r) => return r,
+    };
+    let notice = notice_from(&q);
+    render_list(ctx, &who, FormErrors::none(), &HashMap::new(), &notice).await
+}
+
+async fn render_list(
+    mut ctx: Ctx,
+    who: &Who,
+    errors: FormErrors,
+    values: &HashMap<String, String>,
+    notice: &str,
+) -> Response {
+    let answer = who.call(&ctx, Method::GET, "/v1/webhook_endpoints", None, None).await;
+    if !answer.ok() {
+        return ctx.failure(&answer);
+    }
+    let base = who.base();
+    let mut body = format!(
+        "{notice}{}<p class=\"muted\">Pocketpay sends each event to these URLs as a signed <code>POST</code>; see the README for how to check the signature.</p>",
+        top_error(&errors, &["url", "enabled_events"])
+    );
+    let endpoints = answer.data();
+    if endpoints.is_empty() {
+        body.push_str("<p>No webhook endpoints yet.</p>");
+    } else {
+        body.push_str(r#"<div class="table-wrap"><table class="endpoints"><thead><tr><th>URL</th><th>Events</th><th>Status</th></tr></thead><tbody>"#);
+        for w in &endpoints {
+            let events: Vec<String> =
+                w["enabled_events"].as_array().map(|a| a.iter().map(s).collect()).unwrap_or_default();
+            let _ = write!(
+                body,
+                r#"<tr><td><a href="{base}/{id}">{url}</a></td><td>{events}</td><td>{status}</td></tr>"#,
+                id = url_encode(w["id"].as_str().unwrap_or("")),
+                url = s(&w["url"]),
+                events = if events == ["*"] { "all".to_owned() } else { events.join(", ") },
+                status = badge(w["status"].as_str().unwrap_or("")),
+            );
+        }
+        body.push_str("</tbody></table></div>");
+    }
+    let v = |k: &str| values.get(k).cloned().unwrap_or_default();
+    let all = values.is_empty() || values.contains_key("all");
+    let mut boxes = String::new();
+    for t in EVENT_TYPES {
+        boxes.push_str(&checkbox(t, &format!("event.{t}"), values.contains_key(&format!("event.{t}"))));
+    }
+    let _ = write!(
+        body,
+        r#"<h2>Add an endpoint</h2><form method="post" action="{base}" class="panel">{hidden}{url}{all}<fieldset><legend>Or only these events</legend>{boxes}</fieldset><div class="actions"><button type="submit">Add endpoint</button></div></form>"#,
+        hidden = form_hidden(&mut ctx),
+        url = field(
+            "URL",
+            "url",
+            Input {
+                value: &v("url"),
+                required: true,
+                kind: "url",
+                hint: "Such as https://example.com/pocketpay/webhooks.",
+                ..Input::default()
+            },
+            &errors,
+            &["url"]
+        ),
+        all = checkbox("All events", "all", all),
+    );
+    let title = if operator_page(who) { "Webhooks (operators)" } else { "Webhooks" };
+    ctx.page(title, &body)
+}
+
+fn operator_page(who: &Who) -> bool {
+    matches!(who, Who::Operator)
+}
+
+pub async fn seller_create(p: Posted) -> Response {
+    create(p, false).await
+}
+
+pub async fn operator_create(p: Posted) -> Response {
+    create(p, true).await
+}
+
+async fn create(p: Posted, operator: bool) -> Response {
+    let who = match who(&p.ctx, operator).await {
+        Ok(w) => w,
+        Err(r) => return r,
+    };
+    let values = p.fields.clone();
+    let events: Vec<String> = if p.checked("all") {
+        vec!["*".into()]
+    } else {
+        EVENT_TYPES.iter().filter(|t| p.checked(&format!("event.{t}"))).map(|t| (*t).to_owned()).collect()
+    };
+    if events.is_empty() {
+        let e = ErrorView::local("enabled_events", "Choose the events to receive, or all of them.");
+        return render_list(p.ctx, &who, FormErrors::of(e), &values, "").await;
+    }
+    let body = json!({ "url": p.get("url"), "enabled_events": events });
+    let answer = who.call(&p.ctx, Method::POST, "/v1/webhook_endpoints", Some(body), p.key().as_deref()).await;
+    if !answer.ok() {
+        return render_list(p.ctx, &who, FormErrors::of(answer.error()), &values, "").await;
+    }
+    let id = url_encode(answer.body["id"].as_str().unwrap_or(""));
+    let body = format!(
+        r#"<p>The endpoint was added. This is its signing secret; it is shown this once, so keep it with your receiver now:</p><p class="secret">{}</p><p><a href="{}/{id}">Go to the endpoint</a></p>"#,
+        s(&answer.body["secret"]),
+        who.base()
+    );
+    p.ctx.page("Your webhook signing secret", &body)
+}
+
+pub async fn seller_endpoint(ctx: Ctx, path: Path<String>, q: Q) -> Response {
+    show(ctx, path, q, false).await
+}
+
+pub async fn operator_endpoint(ctx: Ctx, path: Path<String>, q: Q) -> Response {
+    show(ctx, path, q, true).await
+}
+
+async fn show(ctx: Ctx, Path(id): Path<String>, Query(q): Q, operator: bool) -> Response {
+    let who = match who(&ctx, operator).await {
+        Ok(w) => w,
+        Err(r) => return r,
+    };
+    let notice = notice_from(&q);
+    render_endpoint(ctx, &who, &id, FormErrors::none(), &notice).await
+}
+
+async fn render_endpoint(mut ctx: Ctx, who: &Who, id: &str, errors: FormErrors, notice: &str) -> Response {
+    let wid = url_encode(id);
+    let w = who.call(&ctx, Method::GET, &format!("/v1/webhook_endpoints/{wid}"), None, None).await;
+    if !w.ok() {
+        return ctx.failure(&w);
+    }
+    let log =
+        who.call(&ctx, Method::GET, &format!("/v1/webhook_endpoints/{wid}/deliveries?limit=50"), None, None).await;
+    let base = who.base();
+    let w = w.body;
+    let enabled = w["status"] == "enabled";
+    let mut body = format!("{notice}{}", top_error(&errors, &[]));
+    let _ = write!(
+        body,
+        r#"<dl class="facts"><dt>URL</dt><dd>{url}</dd><dt>Status</dt><dd class="endpoint-status">{status}</dd></dl><div class="actions">"#,
+        url = s(&w["url"]),
+        status = esc(w["status"].as_str().unwrap_or("")),
+    );
+    let (action, label) = if enabled { ("disable", "Disable") } else { ("enable", "Enable") };
+    let _ = write!(
+        body,
+        r#"<form method="post" action="{base}/{wid}/{action}">{}<button type="submit" class="secondary">{label}</button></form><form method="post" action="{base}/{wid}/delete">{}<button type="submit" class="secondary">Delete</button></form></div>"#,
+        form_hidden(&mut ctx),
+        form_hidden(&mut ctx)
+    );
+    body.push_str("<h2>Deliveries</h2>");
+    let rows = log.data();
+    if rows.is_empty() {
+        body.push_str("<p>Nothing was sent yet.</p>");
+    } else {
+        body.push_str(r#"<div class="table-wrap"><table class="deliveries"><thead><tr><th>When</th><th>Event</th><th>Attempt</th><th>Status</th><th>Answer</th><th></th></tr></thead><tbody>"#);
+        for d in &rows {
+            let answer = match (d["response_status"].as_i64(), d["error"].as_str()) {
+                (Some(code), _) => format!("HTTP {code} in {} ms", d["duration_ms"].as_i64().unwrap_or(0)),
+                (None, Some(e)) => esc(e),
+                _ => d["next_attempt_at"].as_i64().map(|t| format!("next try {}", datetime(t))).unwrap_or_default(),
+            };
+            let redeliver = if enabled {
+                format!(
+                    r#"<form method="post" action="{base}/{wid}/redeliver">{}<input type="hidden" name="event" value="{}"><button type="submit" class="secondary">Send again</button></form>"#,
+                    form_hidden(&mut ctx),
+                    s(&d["event"])
+                )
+            } else {
+                String::new()
+            };
+            let _ = write!(
+                body,
+                r#"<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{answer}</td><td>{redeliver}</td></tr>"#,
+                datetime(d["created"].as_i64().unwrap_or(0)),
+                s(&d["event"]),
+                d["attempt"].as_i64().unwrap_or(0),
+                badge(d["status"].as_str().unwrap_or("")),
+            );
+        }
+        body.push_str("</tbody></table></div>");
+    }
+    ctx.page("Webhook endpoint", &body)
+}
+
+/// What a button on an endpoint's page does.
+enum Act {
+    Enable,
+    Disable,
+    Delete,
+    Redeliver,
+}
+
+async fn act(p: Posted, id: String, act: Act, operator: bool) -> Response {
+    let who = match who(&p.ctx, operator).await {
+        Ok(w) => w,
+        Err(r) => return r,
+    };
+    let wid = url_encode(&id);
+    let key = p.key();
+    let (method, path, body, notice) = match act {
+        Act::Enable => (
+            Method::PATCH,
+            format!("/v1/webhook_endpoints/{wid}"),
+            Some(json!({ "status": "enabled" })),
+            "endpoint_enabled",
+        ),
+        Act::Disable => (
+            Method::PATCH,
+            format!("/v1/webhook_endpoints/{wid}"),
+            Some(json!({ "status": "disabled" })),
+            "endpoint_disabled",
+        ),
+        Act::Delete => (Method::DELETE, format!("/v1/webhook_endpoints/{wid}"), None, "endpoint_deleted"),
+        Act::Redeliver => (
+            Method::POST,
+            format!("/v1/webhook_endpoints/{wid}/redeliver"),
+            Some(json!({ "event": p.get("event") })),
+            "redelivered",
+        ),
+    };
+    let answer = who.call(&p.ctx, method, &path, body, key.as_deref()).await;
+    if !answer.ok() {
+        return render_endpoint(p.ctx, &who, &id, FormErrors::of(answer.error()), "").await;
+    }
+    let to = if notice == "endpoint_deleted" {
+        format!("{}?notice={notice}", who.base())
+    } else {
+        format!("{}/{wid}?notice={notice}", who.base())
+    };
+    p.ctx.redirect(&to)
+}
+
+pub async fn seller_enable(Path(id): Path<String>, p: Posted) -> Response {
+    act(p, id, Act::Enable, false).await
+}
+pub async fn seller_disable(Path(id): Path<String>, p: Posted) -> Response {
+    act(p, id, Act::Disable, false).await
+}
+pub async fn seller_delete(Path(id): Path<String>, p: Posted) -> Response {
+    act(p, id, Act::Delete, false).await
+}
+pub async fn seller_redeliver(Path(id): Path<String>, p: Posted) -> Response {
+    act(p, id, Act::Redeliver, false).await
+}
+pub async fn operator_enable(Path(id): Path<String>, p: Posted) -> Response {
+    act(p, id, Act::Enable, true).await
+}
+pub async fn operator_disable(Path(id): Path<String>, p: Posted) -> Response {
+    act(p, id, Act::Disable, true).await
+}
+pub async fn operator_delete(Path(id): Path<String>, p: Posted) -> Response {
+    act(p, id, Act::Delete, true).await
+}
+pub async fn operator_redeliver(Path(id): Path<String>, p: Posted) -> Response {
+    act(p, id, Act::Redeliver, true).await
+}
