@@ -60,6 +60,34 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
     }
 }
 
+/// Query parameters parsed into `T` (whose type rejects unknown fields); a failure is our 400 with
+/// the parameter named, never the framework's plain-text answer.
+pub struct ApiQuery<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> axum::extract::FromRequestParts<S> for ApiQuery<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut axum::http::request::Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        let query = parts.uri.query().unwrap_or("");
+        let deserializer = serde_urlencoded::Deserializer::new(form_urlencoded_parse(query));
+        serde_path_to_error::deserialize(deserializer).map(ApiQuery).map_err(|e| {
+            let param = e.path().to_string();
+            let param = if param.is_empty() || param == "." { "query".to_owned() } else { param };
+            let why = e.inner().to_string();
+            let message = if why.starts_with("unknown field") {
+                format!("{} is not a parameter of this call.", why.split('`').nth(1).unwrap_or("a parameter"))
+            } else {
+                format!("A query parameter is not valid: {why}.")
+            };
+            ApiError::invalid(if why.starts_with("unknown field") { "query".to_owned() } else { param }, message)
+        })
+    }
+}
+
+fn form_urlencoded_parse(query: &str) -> form_urlencoded::Parse<'_> {
+    form_urlencoded::parse(query.as_bytes())
+}
+
 /// The 413 answer.
 pub fn too_large() -> ApiError {
     let mut e = ApiError::invalid("body", format!("The request body is larger than {} bytes.", BODY_BYTES_MAX));

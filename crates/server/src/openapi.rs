@@ -141,7 +141,18 @@ const PAGED_LISTS: &[&str] = &[
     "/v1/pocket/transactions",
     "/v1/products",
     "/v1/orders",
+    "/v1/payouts",
+    "/v1/payouts/{id}/transactions",
+    "/v1/webhook_endpoints/{id}/deliveries",
 ];
+
+fn text(name: &str) -> Value {
+    json!({ "name": name, "in": "query", "required": false, "schema": { "type": "string" } })
+}
+
+fn integer(name: &str) -> Value {
+    json!({ "name": name, "in": "query", "required": false, "schema": { "type": "integer" } })
+}
 
 /// The query parameters an endpoint reads.
 fn query_parameters(e: &Endpoint) -> Vec<Value> {
@@ -158,6 +169,21 @@ fn query_parameters(e: &Endpoint) -> Vec<Value> {
             limit,
             after,
         ],
+        "/v1/balance_transactions" => vec![
+            limit,
+            after,
+            text("merchant"),
+            text("type"),
+            text("payout"),
+            integer("created_gte"),
+            integer("created_lte"),
+        ],
+        "/v1/reports/balance_transactions.csv" => vec![text("merchant"), text("type"), integer("from"), integer("to")],
+        "/v1/events" => vec![limit, after, text("type"), integer("created_gte")],
+        "/v1/balance" => vec![text("merchant")],
+        "/v1/balances" => {
+            vec![json!({ "name": "negative", "in": "query", "required": false, "schema": { "type": "boolean" } })]
+        }
         "/v1/blocked_cards" => {
             vec![json!({ "name": "user", "in": "query", "required": false, "schema": { "type": "string" } }), limit]
         }

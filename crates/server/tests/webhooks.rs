@@ -470,6 +470,14 @@ async fn forbidden_addresses_and_redirects_are_refused() {
         "{}",
         log.body
     );
+    // Query parameters are checked in our error format.
+    app.get("/v1/events?nope=1", Some(&key)).await.assert_error(400, "invalid_request_error", "parameter_invalid");
+    app.get("/v1/events?limit=x", Some(&key)).await.assert_error(400, "invalid_request_error", "parameter_invalid");
+    app.get("/v1/events?type=order.nope", Some(&key)).await.assert_error(
+        400,
+        "invalid_request_error",
+        "parameter_invalid",
+    );
     // Another seller cannot see or change this endpoint.
     let (other, _) = app.seller("other-ssrf@example.com", "Other", "Thing", 100).await;
     app.get(&format!("/v1/webhook_endpoints/{we}"), Some(&other)).await.assert_error(

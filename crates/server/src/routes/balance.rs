@@ -2,7 +2,7 @@
 //! balance with what is available, pending and reserved, every seller's balance for operators,
 //! balance transactions and their CSV report. Payouts are `routes::payouts`.
 
-use axum::extract::{Extension, Path, Query, State};
+use axum::extract::{Extension, Path, State};
 use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use domain::payouts::{self, FeeSchedule};
@@ -12,7 +12,7 @@ use store::{BalanceTxFilter, BalanceTxRecord};
 
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiResponse};
-use crate::extract::ApiJson;
+use crate::extract::{ApiJson, ApiQuery};
 use crate::idempotency::IdempotencyContext;
 use crate::openapi::{object_schema, Access, Api};
 use crate::routes::list::{list_limit, list_response};
@@ -158,7 +158,7 @@ struct MerchantQuery {
 async fn get_balance(
     State(state): State<AppState>,
     caller: Caller,
-    Query(q): Query<MerchantQuery>,
+    ApiQuery(q): ApiQuery<MerchantQuery>,
 ) -> Result<Response, ApiError> {
     let merchant_id = scope(&caller, q.merchant)?
         .ok_or_else(|| ApiError::invalid("merchant", "Operators name the merchant: ?merchant=mer_…"))?;
@@ -196,7 +196,7 @@ struct BalancesQuery {
 async fn list_balances(
     State(state): State<AppState>,
     caller: Caller,
-    Query(q): Query<BalancesQuery>,
+    ApiQuery(q): ApiQuery<BalancesQuery>,
 ) -> Result<Response, ApiError> {
     caller.operator()?;
     let negative_only = q.negative.unwrap_or(false);
@@ -242,7 +242,7 @@ fn tx_filter(caller: &Caller, q: &TxQuery) -> Result<BalanceTxFilter, ApiError> 
 async fn list_balance_transactions(
     State(state): State<AppState>,
     caller: Caller,
-    Query(q): Query<TxQuery>,
+    ApiQuery(q): ApiQuery<TxQuery>,
 ) -> Result<Response, ApiError> {
     let filter = tx_filter(&caller, &q)?;
     let limit = list_limit(q.limit)?;
@@ -326,7 +326,7 @@ fn csv_row(out: &mut String, b: &BalanceTxRecord) {
 async fn balance_transactions_csv(
     State(state): State<AppState>,
     caller: Caller,
-    Query(q): Query<CsvQuery>,
+    ApiQuery(q): ApiQuery<CsvQuery>,
 ) -> Result<Response, ApiError> {
     let query = TxQuery {
         limit: None,

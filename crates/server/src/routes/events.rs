@@ -3,7 +3,7 @@
 //! created with a signing secret shown once, listed, changed, disabled, deleted — with their delivery
 //! log and redelivery. Sending is `crate::webhooks`.
 
-use axum::extract::{Extension, Path, Query, State};
+use axum::extract::{Extension, Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
@@ -13,7 +13,7 @@ use store::{DeliveryRecord, EventFilter, WebhookEndpointRecord};
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiResponse};
 use crate::events::{event_json, EVENT_TYPES};
-use crate::extract::ApiJson;
+use crate::extract::{ApiJson, ApiQuery};
 use crate::idempotency::IdempotencyContext;
 use crate::openapi::{object_schema, Access, Api, Verb};
 use crate::routes::list::{list_limit, list_response, ListParams};
@@ -114,7 +114,7 @@ struct EventQuery {
 async fn list_events(
     State(state): State<AppState>,
     caller: Caller,
-    Query(q): Query<EventQuery>,
+    ApiQuery(q): ApiQuery<EventQuery>,
 ) -> Result<Response, ApiError> {
     let merchant_id = owner(&caller)?;
     if let Some(kind) = &q.kind {

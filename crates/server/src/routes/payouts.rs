@@ -3,7 +3,7 @@
 //! their CSV report and fee schedules are `routes::balance`. The rules and the bookings are
 //! `crate::balance`'s; this module parses, calls and shapes the answers.
 
-use axum::extract::{Extension, Path, Query, State};
+use axum::extract::{Extension, Path, State};
 use axum::response::{IntoResponse, Response};
 use domain::money::Currency;
 use domain::payouts::{self, PayoutInterval, PayoutSchedule, Weekday};
@@ -14,7 +14,7 @@ use store::{BalanceTxFilter, BankAccountRecord, PayoutRecord, PayoutSettingsReco
 use crate::auth::Caller;
 use crate::balance::{self, NewPayout};
 use crate::error::{ApiError, ApiResponse};
-use crate::extract::ApiJson;
+use crate::extract::{ApiJson, ApiQuery};
 use crate::idempotency::IdempotencyContext;
 use crate::openapi::{object_schema, Access, Api, Endpoint, Verb};
 use crate::routes::balance::balance_tx_json;
@@ -450,7 +450,7 @@ struct PayoutQuery {
 async fn list_payouts(
     State(state): State<AppState>,
     caller: Caller,
-    Query(q): Query<PayoutQuery>,
+    ApiQuery(q): ApiQuery<PayoutQuery>,
 ) -> Result<Response, ApiError> {
     let merchant = scope(&caller, q.merchant)?;
     let page = ListParams { limit: list_limit(q.limit)?, starting_after: q.starting_after };
