@@ -356,6 +356,13 @@ async fn list_destinations(State(state): State<AppState>, caller: Caller) -> Res
     Ok(axum::Json(json!({ "object": "list", "data": data, "has_more": false })).into_response())
 }
 
+/// One of the seller's bank accounts (another's answers 404, as one that does not exist).
+fn own_account(tx: &mut store::WriteTx<'_>, merchant_id: &str, id: &str) -> Result<BankAccountRecord, ApiError> {
+    tx.bank_account(id)?
+        .filter(|b| b.merchant_id == merchant_id)
+        .ok_or_else(|| ApiError::not_found("payout destination"))
+}
+
 async fn delete_destination(
     State(state): State<AppState>,
     idem: Idem,
@@ -365,8 +372,7 @@ async fn delete_destination(
     let merchant = caller.merchant()?;
     Ok(state
         .execute(idem.map(|e| e.0), move |tx, ctx| {
-            let b = tx.bank_account(&id)?.filter(|b| b.merchant_id == merchant.id);
-            let b = b.ok_or_else(|| ApiError::not_found("payout destination"))?;
+            let b = own_account(tx, &merchant.id, &id)?;
             if tx.open_payouts_to(&b.id)? > 0 {
                 return Err(ApiError::conflict(
                     "payout_in_progress",
@@ -393,8 +399,7 @@ async fn make_default(
     let merchant = caller.merchant()?;
     Ok(state
         .execute(idem.map(|e| e.0), move |tx, _| {
-            let b = tx.bank_account(&id)?.filter(|b| b.merchant_id == merchant.id);
-            let mut b = b.ok_or_else(|| ApiError::not_found("payout destination"))?;
+            let mut b = own_account(tx, &merchant.id, &id)?;
             if b.status == "disabled" {
                 return Err(ApiError::conflict(
                     "payout_destination_disabled",
