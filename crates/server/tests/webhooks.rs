@@ -422,7 +422,9 @@ async fn an_endpoint_failing_for_three_days_is_disabled_and_its_owner_emailed() 
     tokio::time::sleep(Duration::from_millis(300)).await;
     let w = app.get(&format!("/v1/webhook_endpoints/{we}"), Some(&key)).await;
     assert_eq!(w.body["status"], "disabled", "{}", w.body);
-    assert!((8..=12).contains(&failing.received().len()), "{} attempts in 3 days", failing.received().len());
+    let tried = failing.received().len();
+    eprintln!("{tried} attempts in 3 days, then disabled");
+    assert!((6..=12).contains(&tried), "{tried} attempts in 3 days");
     let inbox = app.get("/v1/test/inbox?to=down@example.com", None).await;
     assert!(inbox.body.to_string().contains("did not accept events for 3 days"), "{}", inbox.body);
     // Nothing more is sent to it; enabling it again takes new events.

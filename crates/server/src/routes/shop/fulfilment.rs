@@ -107,8 +107,10 @@ pub(super) async fn ship_order(
             if !tx.update_order(&order, OrderStatus::Paid.name())? {
                 return Err(ApiError::conflict("order_already_shipped", "This order has already shipped."));
             }
-            crate::events::payment_event(tx, "payment.captured", &p.id, ctx.now)?;
-            crate::events::order_event(tx, "order.shipped", &order.id, ctx.now)?;
+            // One view of the order (with its payment) serves both events and the answer.
+            let shown = order_view(&tx.reads(), &order.id)?;
+            crate::events::emit(tx, "payment.captured", Some(&order.merchant_id), shown["payment"].clone(), ctx.now)?;
+            crate::events::emit(tx, "order.shipped", Some(&order.merchant_id), shown.clone(), ctx.now)?;
             notify_buyer(
                 tx,
                 &order,
@@ -116,7 +118,7 @@ pub(super) async fn ship_order(
                 &format!("Order {} is on its way.", order.number),
                 ctx.now,
             )?;
-            Ok(ApiResponse::ok(order_view(&tx.reads(), &order.id)?))
+            Ok(ApiResponse::ok(shown))
         })
         .await)
 }

@@ -130,8 +130,10 @@ pub(super) async fn create_order(
             order.amount = total;
             order.number = domain::checkout::order_number(tx.next_counter("order_number")?);
             tx.insert_order(&order, &items)?;
-            crate::events::order_event(tx, "order.created", &order.id, ctx.now)?;
-            Ok(ApiResponse::created(order_json(&order, &items, None)))
+            // A new order has no payment, refund or claim: this is its view, for the event and the answer.
+            let shown = order_json(&order, &items, None);
+            crate::events::emit(tx, "order.created", Some(&order.merchant_id), shown.clone(), ctx.now)?;
+            Ok(ApiResponse::created(shown))
         })
         .await)
 }

@@ -565,7 +565,8 @@ pub(super) fn mark_paid(tx: &mut WriteTx<'_>, order: &OrderRecord, now: i64) -> 
         return Err(not_payable("This order is not awaiting payment."));
     }
     if let Some(p) = tx.payment_by_order(&order.id)? {
-        crate::events::payment_event(tx, "payment.authorized", &p.id, now)?;
+        let shown = payment_view(&tx.reads(), &p.id)?;
+        crate::events::emit(tx, "payment.authorized", Some(&order.merchant_id), shown, now)?;
     }
     Ok(())
 }
