@@ -127,6 +127,42 @@ async fn a_shop_moves_from_the_embedded_file_and_works_on_postgresql() {
     let ticket =
         app.post("/v1/tickets", Some(&buyer), json!({ "subject": "Cracked lamp", "message": "Please help." })).await;
     assert_eq!(ticket.status, StatusCode::CREATED, "{}", ticket.body);
+    // Sellers' money and webhooks: a fee schedule, payouts by hand, a bank account, a webhook endpoint
+    // (nothing listens there: its deliveries wait to be tried again), and part of a sale paid out.
+    let merchant = app.get("/v1/balance", Some(&key)).await.body["merchant"].as_str().unwrap_or_default().to_owned();
+    let operator = app.login(OPERATOR_EMAIL, OPERATOR_PASSWORD).await;
+    let fees =
+        app.put_json(&format!("/v1/merchants/{merchant}/fees"), Some(&operator), json!({ "percent_bps": 400 })).await;
+    assert!(fees.status.is_success(), "{}", fees.body);
+    let manual = json!({ "payout_schedule": { "interval": "manual" } });
+    let path = format!("/v1/merchants/{merchant}");
+    let set = app.call(reqwest::Method::PATCH, &path, Some(&key), None, Some(manual)).await;
+    assert!(set.status.is_success(), "{}", set.body);
+    let bank = app
+        .post(
+            "/v1/payout_destinations",
+            Some(&key),
+            json!({ "country": "US", "currency": "USD", "account_holder_name": "Shop LLC",
+                "account_number": "000123456789", "routing_number": "110000000" }),
+        )
+        .await;
+    assert_eq!(bank.status, StatusCode::CREATED, "{}", bank.body);
+    let hook = app
+        .post(
+            "/v1/webhook_endpoints",
+            Some(&key),
+            json!({ "url": "http://127.0.0.1:9/hooks", "enabled_events": ["*"] }),
+        )
+        .await;
+    assert_eq!(hook.status, StatusCode::CREATED, "{}", hook.body);
+    // The first order arrives: its sale is the seller's, and part of it is paid out (no new payment
+    // here, so the buyer's payment count stays below the velocity rule's).
+    app.post(&format!("/v1/orders/{old}/deliver"), Some(&key), json!({})).await;
+    let received = app.post(&format!("/v1/orders/{old}/confirm_receipt"), Some(&buyer), json!({})).await;
+    assert_eq!(received.body["status"], "completed", "{}", received.body);
+    app.post("/v1/test/clock", None, json!({ "advance_seconds": 1 })).await;
+    let payout = app.post("/v1/payouts", Some(&key), json!({ "amount": 1_000, "currency": "USD" })).await;
+    assert_eq!(payout.status, StatusCode::CREATED, "{}", payout.body);
     // A payment that waits for a one-time code (above the step-up amount), with an idempotency key.
     let (_, dear) = app.seller("dear@example.com", "Dear", "Clock", 60_000).await;
     let order = app.new_order(&buyer, &dear).await;
