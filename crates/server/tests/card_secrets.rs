@@ -80,8 +80,10 @@ async fn no_card_number_or_security_code_in_files_logs_or_responses() {
     let logs = without_timings(&captured.text());
     assert!(logs.contains("/v1/cards"), "the flow was logged: {}", &logs[..logs.len().min(2000)]);
     for (number, cvc) in cards {
-        // The whole number, and the middle digits that are never shown (the first 6 and last 4 may be).
-        let middle = &number[6..number.len() - 4];
+        // The whole number, and the middle digits that are never shown (the first 6 and last 4 may be),
+        // with one shown digit on each side: six digits alone (`000000` of 4000 0000 0000 0002) turn up by
+        // chance inside the hex of stored hashes, about once in a thousand runs; eight do not.
+        let middle = &number[5..number.len() - 3];
         for needle in [number, middle] {
             for (path, bytes) in &files {
                 assert!(!bytes.windows(needle.len()).any(|w| w == needle.as_bytes()), "card digits in {path}");
