@@ -659,7 +659,9 @@ fn release_due(tx: &mut WriteTx<'_>, now: i64) -> Result<usize, ApiError> {
 }
 
 async fn scheduled_payouts(state: &AppState, now: i64) {
-    let Ok(candidates) = state.store.write(|tx| tx.sellers_with_available(SCHEDULE_BATCH_MAX)).await else { return };
+    // Read on the pool (a partial index keeps it to the money not yet paid out); each seller is then
+    // judged again inside its own write.
+    let Ok(candidates) = state.store.read(|tx| tx.sellers_with_available(SCHEDULE_BATCH_MAX)).await else { return };
     for (merchant_id, currency, _) in candidates {
         let Ok(currency) = Currency::parse(&currency) else { continue };
         let made = state

@@ -335,9 +335,11 @@ impl WriteTx<'_> {
             .execute(params![f.merchant_id, f.percent_bps, f.fixed_amount, f.fixed_currency, f.updated_by, f.updated_at])?;
         Ok(())
     }
+}
 
+impl ReadTx<'_> {
     /// Sellers with money available and not yet paid out, per currency: `(merchant, currency, sum)`.
-    pub fn sellers_with_available(&mut self, limit: u32) -> Result<Vec<(String, String, i64)>, StoreError> {
+    pub fn sellers_with_available(&self, limit: u32) -> Result<Vec<(String, String, i64)>, StoreError> {
         Ok(self
             .conn
             .prepare_cached(
@@ -348,9 +350,7 @@ impl WriteTx<'_> {
             .query_map([limit], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
             .collect::<Result<Vec<_>, _>>()?)
     }
-}
 
-impl ReadTx<'_> {
     /// A seller's balance per currency.
     pub fn balance(&self, merchant_id: &str) -> Result<Vec<BalanceSums>, StoreError> {
         balance_query(self.conn, merchant_id)

@@ -36,6 +36,8 @@ CREATE INDEX balance_transactions_merchant ON balance_transactions(merchant_id, 
 CREATE INDEX balance_transactions_payment ON balance_transactions(payment_id) WHERE payment_id IS NOT NULL;
 CREATE INDEX balance_transactions_due ON balance_transactions(available_on) WHERE status = 'pending';
 CREATE INDEX balance_transactions_payout ON balance_transactions(payout_id) WHERE payout_id IS NOT NULL;
+CREATE INDEX balance_transactions_unpaid ON balance_transactions(merchant_id, currency)
+    WHERE status = 'available' AND payout_id IS NULL;
 CREATE TABLE bank_accounts (
     id TEXT PRIMARY KEY,
     merchant_id TEXT NOT NULL REFERENCES merchants(id),
