@@ -387,6 +387,11 @@ impl StepUpReason {
             StepUpReason::IssuerDemand => "issuer_demand",
         }
     }
+
+    /// The reason of a name given by [`StepUpReason::name`].
+    pub fn parse(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|r| r.name() == name)
+    }
 }
 
 /// Every reason this payment needs a one-time code, in [`StepUpReason::ALL`] order; empty when it
@@ -516,6 +521,32 @@ impl CodeChallenge {
         currency: &str,
         now: i64,
     ) -> Result<(), VerifyError> {
+        let right = hashes_equal(&self.code_hash, submitted_hash);
+        self.check_outcome(right, payment_id, amount_minor, currency, now)
+    }
+
+    /// Checks answers to the buyer's security questions instead of a code, under the same rules and
+    /// in the same order as [`CodeChallenge::check`]: `all_right` is whether every answer matched its
+    /// stored hash; a wrong set spends one of the same tries.
+    pub fn check_answers(
+        &mut self,
+        all_right: bool,
+        payment_id: &str,
+        amount_minor: i64,
+        currency: &str,
+        now: i64,
+    ) -> Result<(), VerifyError> {
+        self.check_outcome(all_right, payment_id, amount_minor, currency, now)
+    }
+
+    fn check_outcome(
+        &mut self,
+        right: bool,
+        payment_id: &str,
+        amount_minor: i64,
+        currency: &str,
+        now: i64,
+    ) -> Result<(), VerifyError> {
         if now >= self.expires_at {
             return Err(VerifyError::Expired);
         }
@@ -525,7 +556,7 @@ impl CodeChallenge {
         if payment_id != self.payment_id || amount_minor != self.amount_minor || currency != self.currency {
             return Err(VerifyError::Mismatch);
         }
-        if !hashes_equal(&self.code_hash, submitted_hash) {
+        if !right {
             self.attempts_left = self.attempts_left.saturating_sub(1);
             return Err(VerifyError::Wrong { tries_left: self.attempts_left });
         }

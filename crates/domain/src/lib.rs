@@ -18,3 +18,6 @@ pub mod money;
 pub mod payouts;
 pub mod pocket;
 pub mod refunds;
+pub mod verification;
+#[cfg(test)]
+mod verification_tests;

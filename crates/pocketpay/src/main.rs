@@ -290,6 +290,16 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 }
                 config.platform_fee_bps = v;
             }
+            match std::env::var("POCKETPAY_DOCUMENT_REVIEW_AMOUNT_MINOR").ok().filter(|v| !v.trim().is_empty()) {
+                Some(v) if v.trim() == "off" => config.document_review_amount_minor = None,
+                Some(v) => match v.trim().parse::<i64>() {
+                    Ok(n) if n > 0 => config.document_review_amount_minor = Some(n),
+                    _ => anyhow::bail!(
+                        "POCKETPAY_DOCUMENT_REVIEW_AMOUNT_MINOR is a positive amount in minor units (300000 = 3,000.00), or off"
+                    ),
+                },
+                None => {}
+            }
             if config.spending_limits.daily_minor > config.spending_limits.monthly_minor {
                 anyhow::bail!("POCKETPAY_DAILY_LIMIT_MINOR is above POCKETPAY_MONTHLY_LIMIT_MINOR");
             }

@@ -109,6 +109,10 @@ pub struct ServerConfig {
     /// on one machine sharing a PostgreSQL database name one file, so the test bank is one bank to them
     /// all (its calls lock the file; a payout is keyed by its id wherever it is sent from).
     pub test_bank_file: Option<PathBuf>,
+    /// Payments with a card part above this amount (minor units of the order's currency) need a
+    /// document an operator reviews, whatever else they have (`POCKETPAY_DOCUMENT_REVIEW_AMOUNT_MINOR`,
+    /// default 300000 = 3,000.00; `off` for never).
+    pub document_review_amount_minor: Option<i64>,
 }
 
 impl ServerConfig {
@@ -143,6 +147,7 @@ impl ServerConfig {
             failpoints: failpoint::Failpoints::default(),
             platform_fee_bps: 500,
             test_bank_file: None,
+            document_review_amount_minor: Some(300_000),
         }
     }
 

@@ -69,6 +69,7 @@ pub async fn run_due_jobs(state: &AppState) {
     crate::routes::claims::decide_late_claims(state).await;
     crate::routes::claims::finish_interrupted_claim_refunds(state).await;
     crate::balance::run_jobs(state).await;
+    crate::routes::shop::expire_and_erase_reviews(state).await;
     crate::webhooks::start_due(state).await;
     let idempotency_before = now - crate::idempotency::IDEMPOTENCY_RECORD_TTL_S;
     let login_before = now - state.config.login_failure_window_s;

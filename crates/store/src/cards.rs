@@ -394,7 +394,8 @@ impl ReadTx<'_> {
             .conn
             .prepare_cached(
                 "SELECT (SELECT count(*) FROM cards WHERE key_id = ?1 AND deleted_at IS NULL)
-                       + (SELECT count(*) FROM bank_accounts WHERE key_id = ?1 AND deleted_at IS NULL)",
+                       + (SELECT count(*) FROM bank_accounts WHERE key_id = ?1 AND deleted_at IS NULL)
+                       + (SELECT count(*) FROM document_reviews WHERE document_key_id = ?1 AND document IS NOT NULL)",
             )?
             .query_row([key_id], |r| r.get(0))?)
     }

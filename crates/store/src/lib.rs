@@ -29,6 +29,7 @@ mod pg;
 mod pocket;
 mod refunds;
 mod shop;
+mod verification;
 mod writer;
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -57,6 +58,7 @@ pub use payouts::{BankAccountRecord, PayoutRecord, PayoutSettingsRecord};
 pub use pocket::{GiftCardRecord, HoldParts, HoldRecord, LotRecord, PocketTransactionRecord, PurchaseRecord};
 pub use refunds::RefundRecord;
 pub use shop::{AttemptRecord, OrderItemRecord, OrderRecord, OrderViewer, PaymentRecord, ProductRecord};
+pub use verification::{ReviewRecord, SecurityQuestionRecord};
 pub use writer::WriteTx;
 
 /// Why the store could not do what was asked.

@@ -551,6 +551,8 @@ const MIGRATIONS: &[&str] = &[
     include_str!("schema/sqlite_15_sellers_money.sql"),
     // 16: events and webhooks; see the file's head.
     include_str!("schema/sqlite_16_events_webhooks.sql"),
+    // 17: security questions and document reviews; see the file's head.
+    include_str!("schema/sqlite_17_verification.sql"),
 ];
 
 /// The schema version this program writes.
@@ -565,6 +567,7 @@ const PG_MIGRATIONS: &[(i64, &[&str])] = &[
     (14, &[PG_CHECKOUT_CARDS]),
     (15, &[PG_SELLERS_MONEY]),
     (16, &[include_str!("schema/pg_16_events_webhooks.sql")]),
+    (17, &[include_str!("schema/pg_17_verification.sql")]),
 ];
 
 /// Step 15 on PostgreSQL.

@@ -320,6 +320,57 @@ impl Vault {
     }
 }
 
+/// Associated data of a sealed identity document: bound to its purpose, its key id and the review it
+/// was uploaded for, so a document never opens as another review's (or as a card).
+const DOCUMENT_LABEL: &[u8] = b"pocketpay vault identity document v1;key_id=";
+/// The largest document sealed (the upload limit).
+pub const DOCUMENT_BYTES_MAX: usize = 5 * 1024 * 1024;
+
+fn document_associated_data(key_id: u32, review_id: &str) -> Vec<u8> {
+    let mut data = Vec::with_capacity(DOCUMENT_LABEL.len() + 5 + review_id.len());
+    data.extend_from_slice(DOCUMENT_LABEL);
+    data.extend_from_slice(&key_id.to_be_bytes());
+    data.push(b';');
+    data.extend_from_slice(review_id.as_bytes());
+    data
+}
+
+impl Vault {
+    /// Seals an identity document a buyer uploaded for review `review_id`, under the active key.
+    pub fn seal_document(&self, review_id: &str, document: &[u8]) -> Result<SealedCard, VaultError> {
+        if document.is_empty() || document.len() > DOCUMENT_BYTES_MAX {
+            return Err(VaultError::Encrypt);
+        }
+        let key_id = self.ring.active_key_id();
+        let key = self.ring.data_key(key_id).ok_or(VaultError::UnknownKey(key_id))?;
+        let ciphertext = seal_with_aad(key, &document_associated_data(key_id, review_id), document)?;
+        Ok(SealedCard { key_id, ciphertext })
+    }
+
+    /// Opens a document sealed by [`Vault::seal_document`] for the same review. Show it only to operators.
+    pub fn open_document(&self, review_id: &str, sealed: &SealedCard) -> Result<Vec<u8>, VaultError> {
+        let key = self.ring.data_key(sealed.key_id).ok_or(VaultError::UnknownKey(sealed.key_id))?;
+        if sealed.ciphertext.len() < NONCE_BYTES + TAG_BYTES
+            || sealed.ciphertext.len() > NONCE_BYTES + TAG_BYTES + DOCUMENT_BYTES_MAX
+        {
+            return Err(VaultError::Decrypt);
+        }
+        let (nonce, encrypted) = sealed.ciphertext.split_at(NONCE_BYTES);
+        let cipher = XChaCha20Poly1305::new(key.bytes().into());
+        let aad = document_associated_data(sealed.key_id, review_id);
+        cipher.decrypt(XNonce::from_slice(nonce), Payload { msg: encrypted, aad: &aad }).map_err(|_| VaultError::Decrypt)
+    }
+
+    /// A document sealed under an older key, sealed again under the active one (`None` if it already is).
+    pub fn reseal_document(&self, review_id: &str, sealed: &SealedCard) -> Result<Option<SealedCard>, VaultError> {
+        if sealed.key_id == self.ring.active_key_id() {
+            return Ok(None);
+        }
+        let document = self.open_document(review_id, sealed)?;
+        self.seal_document(review_id, &document).map(Some)
+    }
+}
+
 fn seal_with(key: &SecretKey, key_id: u32, plaintext: &[u8]) -> Result<Vec<u8>, VaultError> {
     seal_with_aad(key, &associated_data(key_id), plaintext)
 }

@@ -381,3 +381,23 @@ fn debug_output_shows_no_key_and_no_digits() -> TestResult {
     assert!(outputs[2].contains("<redacted>"), "{}", outputs[2]);
     Ok(())
 }
+
+#[test]
+fn documents_open_only_for_their_review_and_reseal_under_the_new_key() -> TestResult {
+    let dir = TempDir::new()?;
+    let mut vault = Vault::open(&test_mode(&dir.key_file()))?;
+    let document = b"%PDF-1.7 a passport scan".to_vec();
+    let sealed = vault.seal_document("rev_1", &document)?;
+    assert!(!sealed.ciphertext.windows(8).any(|w| w == b"passport"), "the document is not in the clear");
+    assert_eq!(vault.open_document("rev_1", &sealed)?, document);
+    assert!(matches!(vault.open_document("rev_2", &sealed), Err(VaultError::Decrypt)), "bound to its review");
+    assert!(vault.open_checkout_card(&sealed).is_err(), "never opens as a card");
+    assert!(vault.seal_document("rev_1", b"").is_err());
+    assert!(vault.seal_document("rev_1", &vec![0u8; vault::DOCUMENT_BYTES_MAX + 1]).is_err());
+    assert!(vault.reseal_document("rev_1", &sealed)?.is_none(), "already under the active key");
+    vault.rotate()?;
+    let resealed = vault.reseal_document("rev_1", &sealed)?.ok_or("a reseal under the new key")?;
+    assert_ne!(resealed.key_id, sealed.key_id);
+    assert_eq!(vault.open_document("rev_1", &resealed)?, document);
+    Ok(())
+}

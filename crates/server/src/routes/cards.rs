@@ -543,7 +543,7 @@ async fn rotate_keys(State(state): State<AppState>, caller: Caller) -> Result<Re
 /// Re-encrypts every live card and payout bank account under the active key, in batches through the
 /// writer; returns how many.
 pub async fn reseal_all(state: &AppState, active: u32) -> Result<u64, ApiError> {
-    let mut total = reseal_bank_accounts(state, active).await?;
+    let mut total = reseal_bank_accounts(state, active).await? + reseal_documents(state, active).await?;
     loop {
         let batch = state.store.write(move |tx| tx.cards_to_reseal(active, RESEAL_BATCH_MAX)).await?;
         if batch.is_empty() {
@@ -611,6 +611,46 @@ async fn reseal_bank_accounts(state: &AppState, active: u32) -> Result<u64, ApiE
                 let mut n = 0;
                 for (id, old, new) in &updates {
                     if tx.reseal_bank_account(id, *old, new.key_id, &new.ciphertext)? {
+                        n += 1;
+                    }
+                }
+                Ok(n)
+            })
+            .await?;
+    }
+}
+
+/// Identity documents sealed again per batch (each may be 5 MB).
+const DOCUMENT_RESEAL_BATCH_MAX: u32 = 16;
+
+/// Re-encrypts identity documents still kept for review under the active key; returns how many.
+async fn reseal_documents(state: &AppState, active: u32) -> Result<u64, ApiError> {
+    let mut total = 0u64;
+    loop {
+        let batch = state.store.write(move |tx| tx.documents_to_reseal(active, DOCUMENT_RESEAL_BATCH_MAX)).await?;
+        let mut updates = Vec::with_capacity(batch.len());
+        {
+            let vault = state.vault.read().map_err(|_| ApiError::internal())?;
+            for (id, key_id, ciphertext) in batch {
+                match vault.reseal_document(&id, &vault::SealedCard { key_id, ciphertext }) {
+                    Ok(Some(new)) => updates.push((id, key_id, new)),
+                    Ok(None) => {}
+                    Err(e) => {
+                        tracing::error!(error = %e, review = %id, "a document could not be re-encrypted");
+                        return Err(ApiError::internal());
+                    }
+                }
+            }
+        }
+        if updates.is_empty() {
+            return Ok(total);
+        }
+        total += state
+            .store
+            .write(move |tx| -> Result<u64, StoreError> {
+                let mut n = 0;
+                for (id, old, new) in &updates {
+                    if tx.reseal_document(id, i64::from(*old), i64::from(new.key_id), &new.ciphertext)? {
                         n += 1;
                     }
                 }

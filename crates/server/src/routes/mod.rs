@@ -9,6 +9,7 @@ pub mod gift_cards;
 pub mod list;
 pub mod payouts;
 pub mod refunds;
+pub mod security_questions;
 pub mod shop;
 pub mod system;
 pub mod tickets;
@@ -28,6 +29,8 @@ pub fn endpoints(state: &AppState) -> (Router<AppState>, Vec<Endpoint>) {
     api = cards::register(api);
     api = gift_cards::register(api);
     api = shop::register(api);
+    api = shop::register_reviews(api);
+    api = security_questions::register(api);
     api = refunds::register(api);
     api = claims::register(api);
     api = balance::register(api);

@@ -40,6 +40,7 @@ mod jobs;
 mod orders;
 mod paying;
 mod products;
+mod reviewing;
 mod verifying;
 
 use fulfilment::*;
@@ -47,12 +48,15 @@ use fx::*;
 use orders::*;
 use paying::*;
 use products::*;
+use reviewing::*;
 use verifying::*;
 
 pub(crate) use fulfilment::notify_buyer;
 pub use jobs::{heal_payments, reauthorize_expiring, ATTEMPT_HEAL_AFTER_S, REAUTH_MARGIN_S};
 pub(crate) use paying::bind_error;
 pub use paying::{PendingPayment, PENDING_PAYMENTS_MAX};
+pub(crate) use reviewing::register as register_reviews;
+pub use reviewing::{expire_and_erase_reviews, UPLOAD_BYTES_MAX};
 pub use verifying::CODE_SENDS_MAX;
 
 type Idem = Option<Extension<IdempotencyContext>>;
@@ -275,8 +279,17 @@ pub(crate) fn payment_view(tx: &ReadTx<'_>, payment_id: &str) -> Result<Value, A
     let mut shown = payment_json(&p, &attempts);
     if p.status == PaymentStatus::RequiresAction.name() {
         if let Some(c) = tx.challenge(payment_id)? {
+            // Security questions the buyer set up may be answered instead of the code.
+            let alternatives: Vec<&str> = if tx.security_questions(&p.buyer_user_id)?.is_empty() {
+                vec![]
+            } else {
+                vec!["security_questions"]
+            };
             shown["next_action"] = json!({ "type": "verify_code", "channel": c.channel, "sent_to": mask_recipient(&c.channel, &c.recipient),
-                "expires_at": c.expires_at, "attempts_left": c.attempts_left, "reasons": c.reasons.split(',').collect::<Vec<_>>() });
+                "expires_at": c.expires_at, "attempts_left": c.attempts_left, "reasons": c.reasons.split(',').collect::<Vec<_>>(),
+                "alternatives": alternatives });
+        } else if let Some(r) = tx.open_review(payment_id)? {
+            shown["next_action"] = review_next_action(&r);
         }
     }
     Ok(shown)

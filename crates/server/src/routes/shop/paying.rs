@@ -52,7 +52,8 @@ pub(super) enum Claimed {
     /// The answer is ready (a failure, or a code was sent).
     Answered(ApiResponse),
     /// The payment is claimed for this attempt: go on to authorize.
-    Claimed { payment_id: String, attempt_id: String },
+    /// `verified`: an approved document review already confirmed the buyer for this payment.
+    Claimed { payment_id: String, attempt_id: String, verified: bool },
 }
 
 pub(super) fn limit_error(e: domain::checkout::LimitError) -> ApiError {
@@ -193,6 +194,7 @@ pub(super) async fn pay_order(
                     tx.finish_attempt(&waiting, "abandoned", None, None, None)?;
                 }
                 tx.delete_challenge(&payment.id)?;
+                cancel_open_review(tx, &payment.id, now)?;
                 payment.status = PaymentStatus::RequiresPaymentMethod.name().into();
             }
             if payment.attempt_in_progress.is_some() {
@@ -227,6 +229,7 @@ pub(super) async fn pay_order(
             payment.attempt_in_progress = Some(attempt.id.clone());
             payment.updated_at = now;
             tx.update_payment(&payment)?;
+            let mut verified_before = false;
             if let Some((new_card, card_country)) = risk_facts {
                 let facts = RiskFacts {
                     new_card: new_card && config.step_up_new_cards,
@@ -238,7 +241,21 @@ pub(super) async fn pay_order(
                     issuer_demands: false,
                 };
                 let reasons = step_up_reasons(&config.risk, &facts);
-                if !reasons.is_empty() {
+                // An operator already approved a document for this payment and amount: no new check.
+                let approved = tx
+                    .approved_review(&payment.id, payment.amount, &payment.currency, now - domain::verification::REVIEW_WINDOW_S)?
+                    .is_some();
+                verified_before = approved;
+                if !approved
+                    && domain::verification::needs_document(order.amount, config.document_review_amount_minor)
+                {
+                    let mut why = vec!["document_amount"];
+                    why.extend(reasons.iter().map(|r| r.name()));
+                    start_review(tx, &mut payment, &attempt.id, &why, now)?;
+                    let shown = payment_view(&tx.reads(), &payment.id)?;
+                    return Ok(Claimed::Answered(ApiResponse::ok(shown)));
+                }
+                if !approved && !reasons.is_empty() {
                     start_challenge(tx, &secret, &mut payment, &attempt.id, &reasons, None, now)?;
                     let shown = payment_view(&tx.reads(), &payment.id)?;
                     let _ = &request_id;
@@ -249,34 +266,35 @@ pub(super) async fn pay_order(
             if let Some(answer) = hold_pocket_part(tx, &payment.id, &attempt.id, split, now, &request_id)? {
                 return Ok(Claimed::Answered(answer));
             }
-            Ok(Claimed::Claimed { payment_id: payment.id, attempt_id: attempt.id })
+            Ok(Claimed::Claimed { payment_id: payment.id, attempt_id: attempt.id, verified: verified_before })
         })
         .await?;
-    let (payment_id, attempt_id) = match claimed {
+    let (payment_id, attempt_id, verified) = match claimed {
         Claimed::Answered(answer) => {
             state.failpoint("pay.answered");
             if answer.body["status"] == PaymentStatus::RequiresAction.name() {
                 if let Some(pid) = answer.body["id"].as_str() {
-                    let pending = PendingPayment {
-                        card,
-                        typed_method: None,
-                        split,
-                        merchant_country,
-                        expires_at: now + CODE_TTL_S,
+                    // A document review waits longer than a code.
+                    let wait = if answer.body["next_action"]["type"] == "document_review" {
+                        domain::verification::REVIEW_WINDOW_S
+                    } else {
+                        CODE_TTL_S
                     };
+                    let pending =
+                        PendingPayment { card, typed_method: None, split, merchant_country, expires_at: now + wait };
                     remember_pending(&state, pid, pending, now);
                     if let Some(method) = &typed_method {
-                        crate::payment_method::keep_checkout_card(&state, pid, method, now + CODE_TTL_S).await;
+                        crate::payment_method::keep_checkout_card(&state, pid, method, now + wait).await;
                     }
                 }
             }
             return Ok(record_answer(&state, idem, answer).await);
         }
-        Claimed::Claimed { payment_id, attempt_id } => (payment_id, attempt_id),
+        Claimed::Claimed { payment_id, attempt_id, verified } => (payment_id, attempt_id, verified),
     };
     state.failpoint("pay.claimed");
     let pending = PendingPayment { card, typed_method, split, merchant_country, expires_at: now + CODE_TTL_S };
-    Ok(authorize_attempt(&state, idem, &payment_id, &attempt_id, pending, false, true).await)
+    Ok(authorize_attempt(&state, idem, &payment_id, &attempt_id, pending, verified, true).await)
 }
 
 /// Steps 2 and 3 of paying, for a claimed attempt: hold the Pocket part, authorize the card part at
@@ -504,7 +522,12 @@ pub(super) async fn resend_code(
             if payment.status != PaymentStatus::RequiresAction.name() {
                 return Err(ApiError::conflict("payment_not_awaiting_code", "This payment is not waiting for a code."));
             }
-            let record = tx.challenge(&id)?.ok_or_else(ApiError::internal)?;
+            let Some(record) = tx.challenge(&id)? else {
+                return Err(ApiError::conflict(
+                    "payment_not_awaiting_code",
+                    "This payment is waiting for a document, not a code.",
+                ));
+            };
             if record.sends >= CODE_SENDS_MAX {
                 return Err(ApiError::rate_limited(
                     u64::try_from((record.expires_at - ctx.now).max(1)).unwrap_or(1),

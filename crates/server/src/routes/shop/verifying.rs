@@ -83,13 +83,95 @@ pub(super) fn start_challenge(
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(super) struct VerifyBody {
-    code: String,
+    code: Option<String>,
+    answers: Option<Vec<AnswerBody>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct AnswerBody {
+    question: String,
+    answer: String,
+}
+
+/// Longest answer read from a request (characters).
+const ANSWER_CHARS_MAX: usize = 500;
+
+/// What the buyer submitted: a code (as its keyed hash), or answers (whether all were right).
+enum Submitted {
+    Code(Vec<u8>),
+    Answers(bool),
+}
+
+/// A verified payment, ready to authorize under a new attempt.
+pub(super) struct Proceed {
+    attempt_id: String,
+    card_id: Option<String>,
+    split: Split,
+    merchant_id: String,
 }
 
 /// What checking a code decided.
 pub(super) enum Checked {
     Answer(ApiResponse),
-    Proceed { attempt_id: String, card_id: Option<String>, split: Split, merchant_id: String },
+    Proceed(Proceed),
+}
+
+/// After a code, answers or a document review confirmed the buyer: the confirmed attempt ends as
+/// `verified`, and the payment is authorized under a new attempt (a new key at the issuer, which may
+/// have refused the unverified one).
+pub(super) fn proceed_after_verification(
+    tx: &mut WriteTx<'_>,
+    mut payment: PaymentRecord,
+    verified_attempt: &str,
+    now: i64,
+) -> Result<Proceed, ApiError> {
+    tx.finish_attempt(verified_attempt, "verified", None, None, None)?;
+    let previous =
+        tx.attempts(&payment.id)?.into_iter().find(|a| a.id == verified_attempt).ok_or_else(ApiError::internal)?;
+    let attempt = AttemptRecord { id: random_id("att"), status: "processing".into(), created_at: now, ..previous };
+    tx.insert_attempt(&attempt)?;
+    payment.attempt_in_progress = Some(attempt.id.clone());
+    payment.status = PaymentStatus::RequiresPaymentMethod.name().into();
+    payment.updated_at = now;
+    tx.update_payment(&payment)?;
+    let split = Split { pocket_minor: payment.pocket_amount, card_minor: payment.card_amount };
+    let order = tx.order(&payment.order_id)?.ok_or_else(ApiError::internal)?;
+    Ok(Proceed { attempt_id: attempt.id, card_id: payment.card_id.clone(), split, merchant_id: order.merchant_id })
+}
+
+/// Checks the buyer's answers to their security questions off the async threads: every answer is
+/// compared (no early exit), each against its slow hash.
+async fn check_answers(state: &AppState, user_id: &str, answers: Vec<AnswerBody>) -> Result<bool, ApiError> {
+    let uid = user_id.to_owned();
+    let questions = state.store.read(move |tx| tx.security_questions(&uid)).await?;
+    if questions.is_empty() {
+        return Err(ApiError::conflict(
+            "security_questions_not_set",
+            "You have not set up security questions: use the code we sent you.",
+        ));
+    }
+    let wrong_shape = answers.len() != questions.len()
+        || answers.iter().any(|a| a.answer.chars().count() > ANSWER_CHARS_MAX)
+        || questions.iter().any(|q| answers.iter().filter(|a| a.question == q.id).count() != 1);
+    if wrong_shape {
+        return Err(ApiError::invalid(
+            "answers",
+            format!("Answer each of your {} security questions once, by its id.", questions.len()),
+        ));
+    }
+    let pairs: Vec<(String, String)> = questions
+        .iter()
+        .filter_map(|q| {
+            let answer = answers.iter().find(|a| a.question == q.id)?;
+            Some((q.answer_hash.clone(), domain::verification::normalize_answer(&answer.answer)))
+        })
+        .collect();
+    tokio::task::spawn_blocking(move || {
+        pairs.iter().fold(true, |all, (phc, answer)| crate::secrets::verify_password(answer, phc) & all)
+    })
+    .await
+    .map_err(|_| ApiError::internal())
 }
 
 pub(super) async fn verify_payment(
@@ -103,10 +185,19 @@ pub(super) async fn verify_payment(
     if let Some(bound) = idem.as_ref().and_then(|e| e.0.resume.clone()) {
         return Ok(resume_payment(&state, idem, &bound).await);
     }
-    let Some(code) = domain::checkout::normalize_one_time_code(&body.code) else {
-        return Err(ApiError::invalid("code", "The code is the 6 digits we sent you."));
+    let submitted = match (body.code, body.answers) {
+        (Some(code), None) => {
+            let Some(code) = domain::checkout::normalize_one_time_code(&code) else {
+                return Err(ApiError::invalid("code", "The code is the 6 digits we sent you."));
+            };
+            Submitted::Code(state.secret.keyed_hash("payment-code", format!("{id}:{code}").as_bytes()))
+        }
+        (None, Some(answers)) => Submitted::Answers(check_answers(&state, &user.id, answers).await?),
+        (None, None) => return Err(ApiError::missing("code")),
+        (Some(_), Some(_)) => {
+            return Err(ApiError::invalid("answers", "Send either the code or the answers, not both."));
+        }
     };
-    let submitted = state.secret.keyed_hash("payment-code", format!("{id}:{code}").as_bytes());
     let now = state.clock.now();
     let request_id = crate::error::current_request_id();
     let pid = id.clone();
@@ -121,7 +212,12 @@ pub(super) async fn verify_payment(
             if payment.status != PaymentStatus::RequiresAction.name() {
                 return Err(ApiError::conflict("payment_not_awaiting_code", "This payment is not waiting for a code."));
             }
-            let record = tx.challenge(&pid)?.ok_or_else(ApiError::internal)?;
+            let Some(record) = tx.challenge(&pid)? else {
+                return Err(ApiError::conflict(
+                    "payment_not_awaiting_code",
+                    "This payment is waiting for a document, not a code.",
+                ));
+            };
             let mut challenge = CodeChallenge {
                 code_hash: record.code_hash.clone(),
                 payment_id: record.payment_id.clone(),
@@ -131,49 +227,60 @@ pub(super) async fn verify_payment(
                 attempts_left: record.attempts_left,
                 sent_at: record.sent_at,
             };
-            match challenge.check(&submitted, &payment.id, payment.amount, &payment.currency, now) {
+            let answered = matches!(submitted, Submitted::Answers(_));
+            let outcome = match &submitted {
+                Submitted::Code(hash) => challenge.check(hash, &payment.id, payment.amount, &payment.currency, now),
+                Submitted::Answers(right) => {
+                    challenge.check_answers(*right, &payment.id, payment.amount, &payment.currency, now)
+                }
+            };
+            match outcome {
                 Ok(()) => {
                     if let Some(key) = &bind {
                         key.bind(tx, &pid, now).map_err(bind_error)?;
                     }
                     tx.delete_challenge(&pid)?;
-                    // The confirmed payment is authorized under a new attempt (a new key at the issuer,
-                    // which may have refused the unverified one).
-                    tx.finish_attempt(&record.attempt_id, "verified", None, None, None)?;
-                    let previous = tx
-                        .attempts(&pid)?
-                        .into_iter()
-                        .find(|a| a.id == record.attempt_id)
-                        .ok_or_else(ApiError::internal)?;
-                    let attempt = AttemptRecord {
-                        id: random_id("att"),
-                        status: "processing".into(),
-                        created_at: now,
-                        ..previous
-                    };
-                    tx.insert_attempt(&attempt)?;
-                    let mut payment = payment;
-                    payment.attempt_in_progress = Some(attempt.id.clone());
-                    payment.status = PaymentStatus::RequiresPaymentMethod.name().into();
-                    payment.updated_at = now;
-                    tx.update_payment(&payment)?;
-                    let split = Split { pocket_minor: payment.pocket_amount, card_minor: payment.card_amount };
-                    let order = tx.order(&payment.order_id)?.ok_or_else(ApiError::internal)?;
-                    Ok(Checked::Proceed {
-                        attempt_id: attempt.id,
-                        card_id: payment.card_id.clone(),
-                        split,
-                        merchant_id: order.merchant_id,
-                    })
+                    Ok(Checked::Proceed(proceed_after_verification(tx, payment, &record.attempt_id, now)?))
                 }
                 Err(e) => {
-                    tx.put_challenge(&ChallengeRecord { attempts_left: challenge.attempts_left, ..record })?;
+                    let reasons: Vec<StepUpReason> =
+                        record.reasons.split(',').filter_map(StepUpReason::parse).collect();
+                    let escalate = challenge.attempts_left == 0
+                        && !matches!(e, VerifyError::Expired)
+                        && domain::verification::escalates_to_document(&reasons);
                     let mut error = ApiError::payment(&domain::declines::PaymentFailure::from(e));
+                    if answered && matches!(e, VerifyError::Wrong { .. } | VerifyError::Mismatch) {
+                        error.message = "One or more answers are incorrect.".into();
+                        error = error.with_advice(&[&match challenge.attempts_left {
+                            0 => "You have no tries left: ask for a new code, or pay another way.".to_owned(),
+                            1 => "Check your answers (case, spaces and accents do not matter); you have 1 try left."
+                                .to_owned(),
+                            n => format!(
+                                "Check your answers (case, spaces and accents do not matter); you have {n} tries left."
+                            ),
+                        }]);
+                    }
+                    if escalate {
+                        // A high-risk payment whose tries ran out: a document, not another code.
+                        tx.delete_challenge(&pid)?;
+                        let mut payment = payment;
+                        let mut why = vec!["code_tries_used"];
+                        why.extend(reasons.iter().map(|r| r.name()));
+                        start_review(tx, &mut payment, &record.attempt_id, &why, now)?;
+                        error = error.with_advice(&[
+                            "To finish this payment, upload a photo or scan of your ID for our team to check.",
+                        ]);
+                    } else {
+                        tx.put_challenge(&ChallengeRecord { attempts_left: challenge.attempts_left, ..record })?;
+                    }
                     if let VerifyError::TooManyAttempts = e {
-                        error.status = axum::http::StatusCode::TOO_MANY_REQUESTS;
-                        error.kind = crate::error::ErrorType::RateLimit;
-                        error.retry_after_s =
-                            Some(u64::try_from((challenge.sent_at + RESEND_COOLDOWN_S - now).max(1)).unwrap_or(1));
+                        if !escalate {
+                            error.status = axum::http::StatusCode::TOO_MANY_REQUESTS;
+                            error.kind = crate::error::ErrorType::RateLimit;
+                            error.retry_after_s = Some(
+                                u64::try_from((challenge.sent_at + RESEND_COOLDOWN_S - now).max(1)).unwrap_or(1),
+                            );
+                        }
                     }
                     let shown = payment_view(&tx.reads(), &pid)?;
                     let retry = error.retry_after_s;
@@ -189,19 +296,32 @@ pub(super) async fn verify_payment(
             }
         })
         .await?;
-    let (attempt_id, card_id, split, merchant_id) = match checked {
+    let proceed = match checked {
         Checked::Answer(answer) => return Ok(record_answer(&state, idem, answer).await),
-        Checked::Proceed { attempt_id, card_id, split, merchant_id } => (attempt_id, card_id, split, merchant_id),
+        Checked::Proceed(proceed) => proceed,
     };
     state.failpoint("verify.checked");
+    authorize_verified(&state, idem, &id, proceed).await
+}
+
+/// Authorizes a verified payment: the card it was paying with (kept in memory, sealed in the
+/// database for another process, or saved), then the issuer, as when paying.
+pub(super) async fn authorize_verified(
+    state: &AppState,
+    idem: Idem,
+    id: &str,
+    proceed: Proceed,
+) -> Result<Response, ApiError> {
+    let Proceed { attempt_id, card_id, split, merchant_id } = proceed;
+    let now = state.clock.now();
     // A card typed at checkout kept sealed for any process (PostgreSQL): erased from the database now,
     // whichever process goes on to authorize.
-    let sealed_method = crate::payment_method::take_checkout_card(&state, &id).await?;
-    let pending = match take_pending(&state, &id) {
+    let sealed_method = crate::payment_method::take_checkout_card(state, id).await?;
+    let pending = match take_pending(state, id) {
         Some(p) => p,
         None if card_id.is_none() && split.card_minor > 0 && sealed_method.is_some() => {
             let method = sealed_method.unwrap_or_else(|| unreachable!("checked just above"));
-            let card = Some(resolve_card(&state, &user_id_of(&state, &id).await?, &method).await?);
+            let card = Some(resolve_card(state, &user_id_of(state, id).await?, &method).await?);
             let mid = merchant_id.clone();
             let merchant_country =
                 state.store.read(move |tx| tx.merchant(&mid)).await?.map(|m| m.country).unwrap_or_else(|| "US".into());
@@ -218,10 +338,10 @@ pub(super) async fn verify_payment(
                         new_card: None,
                         save: None,
                     };
-                    Some(resolve_card(&state, &user_id_of(&state, &id).await?, &method).await?)
+                    Some(resolve_card(state, &user_id_of(state, id).await?, &method).await?)
                 }
                 (None, true) => {
-                    let pid = id.clone();
+                    let pid = id.to_owned();
                     let aid = attempt_id.clone();
                     let failed = state
                         .store
@@ -239,7 +359,7 @@ pub(super) async fn verify_payment(
                             })
                         })
                         .await?;
-                    return Ok(record_answer(&state, idem, failed).await);
+                    return Ok(record_answer(state, idem, failed).await);
                 }
             };
             let mid = merchant_id.clone();
@@ -248,5 +368,5 @@ pub(super) async fn verify_payment(
             PendingPayment { card, typed_method: None, split, merchant_country, expires_at: now + CODE_TTL_S }
         }
     };
-    Ok(authorize_attempt(&state, idem, &id, &attempt_id, pending, true, false).await)
+    Ok(authorize_attempt(state, idem, id, &attempt_id, pending, true, false).await)
 }

@@ -1,0 +1,480 @@
+//! Document review of a payment: asked when paying above `POCKETPAY_DOCUMENT_REVIEW_AMOUNT_MINOR`,
+//! or when a high-risk payment's code tries ran out. The buyer uploads a JPEG, PNG or PDF (recognised
+//! by content, at most 5 MB), sealed by the vault for that review; an operator looks at it and
+//! approves (the payment authorizes, as after a code) or rejects it (the payment fails with
+//! `verification_failed` and the buyer is told why). A review not decided in its window expires;
+//! a decided review's document is erased 30 days after the decision (the row stays).
+
+use axum::extract::multipart::{Multipart, MultipartRejection};
+use axum::handler::Handler;
+use axum::http::{header, HeaderValue, StatusCode};
+use domain::verification::{
+    document_deleted_at, sniff_document, DocumentError, DocumentKind, ReviewError, ReviewStatus, DOCUMENT_BYTES_MAX,
+    DOCUMENT_RETENTION_S, REVIEW_WINDOW_S,
+};
+use store::{NewOutboxMessage, ReviewRecord};
+
+use super::*;
+use crate::extract::ApiQuery;
+use crate::routes::list::list_limit;
+use crate::routes::payouts::endpoint;
+
+/// Largest upload request: the document and the form around it.
+pub const UPLOAD_BYTES_MAX: usize = DOCUMENT_BYTES_MAX + 64 * 1024;
+/// Reviews expired, or documents erased, per job run at most.
+const REVIEW_JOB_BATCH_MAX: u32 = 256;
+/// Longest operator's note.
+const NOTE_CHARS_MAX: usize = 1_000;
+
+pub(crate) fn register(api: Api) -> Api {
+    use Access::{Buyer, BuyerOrOperator, Operator};
+    use Verb::{Get, Post};
+    let upload = json!({ "type": "object", "required": ["file"],
+        "properties": { "file": { "type": "string", "format": "binary" } } });
+    let decide = object_schema(&[("outcome", "string", true), ("note", "string", false)]);
+    let mut upload_endpoint = endpoint(
+        Post,
+        "/v1/payments/{id}/documents",
+        "Uploads a document (multipart/form-data `file`: JPEG, PNG or PDF, at most 5 MB) for a payment in document review",
+        Buyer,
+        Some(upload),
+    );
+    upload_endpoint.success = 202;
+    let mut decide_endpoint = endpoint(
+        Post,
+        "/v1/reviews/{id}/decide",
+        "Approves (the payment authorizes) or rejects (it fails with verification_failed) a document review",
+        Operator,
+        Some(decide),
+    );
+    decide_endpoint.success = 200;
+    api.add(upload_endpoint, upload_document.layer(axum::extract::DefaultBodyLimit::max(UPLOAD_BYTES_MAX)))
+        .add(endpoint(Get, "/v1/reviews", "Document reviews (`?status=in_review` is the queue)", Operator, None), list_reviews)
+        .add(endpoint(Get, "/v1/reviews/{id}", "A document review: the buyer's own, or any for operators", BuyerOrOperator, None), get_review)
+        .add(
+            endpoint(Get, "/v1/reviews/{id}/document", "The reviewed document itself, for operators (each view is logged)", Operator, None),
+            get_document,
+        )
+        .add(decide_endpoint, decide_review)
+}
+
+/// Starts a document review for the payment's attempt: the payment waits (`requires_action`) for a
+/// document, until the review window passes.
+pub(super) fn start_review(
+    tx: &mut WriteTx<'_>,
+    payment: &mut PaymentRecord,
+    attempt_id: &str,
+    reasons: &[&str],
+    now: i64,
+) -> Result<(), ApiError> {
+    tx.insert_review(&ReviewRecord {
+        id: random_id("rev"),
+        payment_id: payment.id.clone(),
+        attempt_id: attempt_id.to_owned(),
+        buyer_user_id: payment.buyer_user_id.clone(),
+        amount: payment.amount,
+        currency: payment.currency.clone(),
+        reasons: reasons.join(","),
+        status: ReviewStatus::AwaitingDocument.name().into(),
+        media_type: None,
+        size: None,
+        document_key_id: None,
+        document: None,
+        note: None,
+        decided_by: None,
+        created_at: now,
+        submitted_at: None,
+        decided_at: None,
+        expires_at: now.saturating_add(REVIEW_WINDOW_S),
+        document_deleted_at: None,
+        updated_at: now,
+    })?;
+    payment.status = PaymentStatus::RequiresAction.name().into();
+    payment.attempt_in_progress = Some(attempt_id.to_owned());
+    payment.updated_at = now;
+    tx.update_payment(payment)?;
+    tx.finish_attempt(attempt_id, "requires_action", None, None, None)?;
+    crate::events::payment_event(tx, "payment.requires_action", &payment.id, now)
+}
+
+/// Ends an open review because the buyer paid another way.
+pub(super) fn cancel_open_review(tx: &mut WriteTx<'_>, payment_id: &str, now: i64) -> Result<(), ApiError> {
+    if let Some(mut review) = tx.open_review(payment_id)? {
+        let status = ReviewStatus::parse(&review.status).ok_or_else(ApiError::internal)?;
+        review.status = status.close(false).map_err(|_| ApiError::internal())?.name().into();
+        review.decided_at = Some(now);
+        review.updated_at = now;
+        tx.update_review(&review)?;
+    }
+    Ok(())
+}
+
+/// The `next_action` of a payment waiting for a document.
+pub(super) fn review_next_action(r: &ReviewRecord) -> Value {
+    json!({ "type": "document_review", "status": r.status, "review": r.id, "expires_at": r.expires_at,
+        "reasons": r.reasons.split(',').filter(|s| !s.is_empty()).collect::<Vec<_>>(),
+        "accepted_types": ["image/jpeg", "image/png", "application/pdf"], "max_bytes": DOCUMENT_BYTES_MAX })
+}
+
+/// A review as the API shows it (never the document's bytes).
+pub(crate) fn review_json(r: &ReviewRecord) -> Value {
+    let document = match (&r.media_type, r.size) {
+        (Some(t), Some(size)) => json!({ "type": t, "size": size, "deleted": r.document.is_none() }),
+        _ => Value::Null,
+    };
+    json!({ "id": r.id, "object": "review", "payment": r.payment_id, "buyer": r.buyer_user_id, "amount": r.amount,
+        "currency": r.currency, "status": r.status,
+        "reasons": r.reasons.split(',').filter(|s| !s.is_empty()).collect::<Vec<_>>(),
+        "document": document, "note": r.note, "decided_by": r.decided_by, "created": r.created_at,
+        "submitted_at": r.submitted_at, "decided_at": r.decided_at, "expires_at": r.expires_at,
+        "document_deleted_at": r.document_deleted_at,
+        "document_delete_after": r.decided_at.map(document_deleted_at) })
+}
+
+fn review_error(e: ReviewError) -> ApiError {
+    match e {
+        ReviewError::AlreadySubmitted => ApiError::conflict("document_already_submitted", e.to_string()),
+        ReviewError::NoDocument => ApiError::conflict("review_awaiting_document", e.to_string()),
+        ReviewError::AlreadyDecided => ApiError::conflict("review_already_decided", e.to_string()),
+    }
+}
+
+fn document_error(e: DocumentError) -> ApiError {
+    let error = match e {
+        DocumentError::Empty => ApiError::invalid("file", e.to_string()),
+        DocumentError::TooLarge => {
+            let mut error = ApiError::bad_request("document_too_large", e.to_string());
+            error.status = StatusCode::PAYLOAD_TOO_LARGE;
+            error
+        }
+        DocumentError::UnsupportedType => ApiError::bad_request("document_type_unsupported", e.to_string()),
+    };
+    error.with_param("file").with_advice(&["Upload a photo (JPEG or PNG) or a PDF of your ID, at most 5 MB."])
+}
+
+/// The file of an upload, read whole (at most the upload limit); other fields are ignored.
+async fn read_file(multipart: Result<Multipart, MultipartRejection>) -> Result<Vec<u8>, ApiError> {
+    let mut multipart = multipart.map_err(|_| {
+        ApiError::invalid("file", "Send the document as multipart/form-data, in a field named file.")
+    })?;
+    let mut file = None;
+    loop {
+        let field = match multipart.next_field().await {
+            Ok(Some(f)) => f,
+            Ok(None) => break,
+            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => return Err(document_error(DocumentError::TooLarge)),
+            Err(_) => return Err(ApiError::invalid("file", "The upload could not be read: send it again.")),
+        };
+        let is_file = field.name() == Some("file");
+        let bytes = match field.bytes().await {
+            Ok(b) => b,
+            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => return Err(document_error(DocumentError::TooLarge)),
+            Err(_) => return Err(ApiError::invalid("file", "The upload could not be read: send it again.")),
+        };
+        if is_file {
+            if file.is_some() {
+                return Err(ApiError::invalid("file", "Send one file."));
+            }
+            file = Some(bytes.to_vec());
+        }
+    }
+    file.ok_or_else(|| ApiError::missing("file"))
+}
+
+async fn upload_document(
+    State(state): State<AppState>,
+    idem: Idem,
+    caller: Caller,
+    Path(id): Path<String>,
+    multipart: Result<Multipart, MultipartRejection>,
+) -> Result<Response, ApiError> {
+    let (user, _) = caller.buyer()?;
+    let pid = id.clone();
+    let uid = user.id.clone();
+    let review = state
+        .store
+        .read(move |tx| {
+            let payment = tx.payment(&pid)?.filter(|p| p.buyer_user_id == uid);
+            Ok(match payment {
+                Some(_) => Some(tx.open_review(&pid)?),
+                None => None,
+            })
+        })
+        .await?
+        .ok_or_else(|| ApiError::not_found("payment"))?
+        .ok_or_else(|| {
+            ApiError::conflict("payment_not_awaiting_document", "This payment is not waiting for a document.")
+        })?;
+    let bytes = read_file(multipart).await?;
+    let kind = sniff_document(&bytes).map_err(document_error)?;
+    let size = i64::try_from(bytes.len()).unwrap_or(i64::MAX);
+    let rid = review.id.clone();
+    let sealed = crate::payment_method::with_fresh_keys(&state, |vault| vault.seal_document(&rid, &bytes)).map_err(|e| {
+        tracing::error!(error = %e, "a document could not be sealed");
+        ApiError::internal()
+    })?;
+    drop(bytes);
+    tracing::info!(review = %review.id, size, media_type = kind.media_type(), "identity document received for review");
+    Ok(state
+        .execute(idem.map(|e| e.0), move |tx, ctx| {
+            let mut review = tx.review(&review.id)?.ok_or_else(ApiError::internal)?;
+            let status = ReviewStatus::parse(&review.status).ok_or_else(ApiError::internal)?;
+            review.status = status.submit().map_err(review_error)?.name().into();
+            review.media_type = Some(kind.media_type().into());
+            review.size = Some(size);
+            review.document_key_id = Some(i64::from(sealed.key_id));
+            review.document = Some(sealed.ciphertext);
+            review.submitted_at = Some(ctx.now);
+            review.updated_at = ctx.now;
+            tx.update_review(&review)?;
+            Ok(ApiResponse { status: StatusCode::ACCEPTED, body: payment_view(&tx.reads(), &review.payment_id)? })
+        })
+        .await)
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct ReviewQuery {
+    status: Option<String>,
+    limit: Option<u32>,
+    starting_after: Option<String>,
+}
+
+async fn list_reviews(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiQuery(q): ApiQuery<ReviewQuery>,
+) -> Result<Response, ApiError> {
+    caller.operator()?;
+    if let Some(s) = &q.status {
+        if ReviewStatus::parse(s).is_none() {
+            return Err(ApiError::invalid("status", format!("{s} is not a review status.")));
+        }
+    }
+    let limit = list_limit(q.limit)?;
+    let rows =
+        state.store.read(move |tx| tx.reviews(q.status.as_deref(), None, q.starting_after.as_deref(), limit + 1)).await?;
+    Ok(list_response(rows, limit, review_json))
+}
+
+async fn get_review(State(state): State<AppState>, caller: Caller, Path(id): Path<String>) -> Result<Response, ApiError> {
+    let (user, role, _) = caller.person()?;
+    let review = state.store.read(move |tx| tx.review(&id)).await?;
+    let review = review
+        .filter(|r| role == domain::accounts::Role::Operator || r.buyer_user_id == user.id)
+        .ok_or_else(|| ApiError::not_found("review"))?;
+    Ok(axum::Json(review_json(&review)).into_response())
+}
+
+async fn get_document(State(state): State<AppState>, caller: Caller, Path(id): Path<String>) -> Result<Response, ApiError> {
+    let operator = caller.operator()?;
+    let rid = id.clone();
+    let review = state.store.read(move |tx| tx.review(&rid)).await?.ok_or_else(|| ApiError::not_found("review"))?;
+    let (Some(sealed), Some(key_id), Some(kind)) =
+        (review.document, review.document_key_id, review.media_type.as_deref().and_then(DocumentKind::from_media_type))
+    else {
+        let message = if review.document_deleted_at.is_some() {
+            "This document was deleted 30 days after its decision."
+        } else {
+            "No document was uploaded for this review."
+        };
+        let mut error = ApiError::not_found("document");
+        error.message = message.into();
+        return Err(error);
+    };
+    let sealed = vault::SealedCard { key_id: u32::try_from(key_id).unwrap_or(0), ciphertext: sealed };
+    let document = crate::payment_method::with_fresh_keys(&state, |vault| vault.open_document(&id, &sealed)).map_err(|e| {
+        tracing::error!(error = %e, review = %id, "a sealed document would not open");
+        ApiError::internal()
+    })?;
+    tracing::info!(review = %id, operator = %operator.id, "identity document viewed");
+    let extension = match kind {
+        DocumentKind::Jpeg => "jpg",
+        DocumentKind::Png => "png",
+        DocumentKind::Pdf => "pdf",
+    };
+    let mut response = document.into_response();
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(kind.media_type()));
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    if let Ok(v) = HeaderValue::from_str(&format!("inline; filename=\"document-{id}.{extension}\"")) {
+        headers.insert(header::CONTENT_DISPOSITION, v);
+    }
+    Ok(response)
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct DecideBody {
+    outcome: String,
+    note: Option<String>,
+}
+
+/// What deciding a review did in its command.
+enum Decided {
+    Approved(Proceed),
+    Rejected,
+}
+
+async fn decide_review(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<DecideBody>,
+) -> Result<Response, ApiError> {
+    let operator = caller.operator()?;
+    let approve = match body.outcome.as_str() {
+        "approve" => true,
+        "reject" => false,
+        _ => return Err(ApiError::invalid("outcome", "outcome is \"approve\" or \"reject\".")),
+    };
+    let note = body.note.map(|n| n.trim().to_owned()).filter(|n| !n.is_empty());
+    if note.as_ref().is_some_and(|n| n.chars().count() > NOTE_CHARS_MAX) {
+        return Err(ApiError::invalid("note", format!("The note is at most {NOTE_CHARS_MAX} characters.")));
+    }
+    if !approve && note.is_none() {
+        let mut error = ApiError::missing("note");
+        error.message = "Say why the document is rejected: the buyer is told.".into();
+        return Err(error);
+    }
+    let now = state.clock.now();
+    let rid = id.clone();
+    let decided = state
+        .store
+        .write(move |tx| -> Result<(Decided, String), ApiError> {
+            let mut review = tx.review(&rid)?.ok_or_else(|| ApiError::not_found("review"))?;
+            let status = ReviewStatus::parse(&review.status).ok_or_else(ApiError::internal)?;
+            review.status = status.decide(approve).map_err(review_error)?.name().into();
+            review.note = note.clone();
+            review.decided_by = Some(operator.id.clone());
+            review.decided_at = Some(now);
+            review.updated_at = now;
+            tx.update_review(&review)?;
+            let mut payment = tx.payment(&review.payment_id)?.ok_or_else(ApiError::internal)?;
+            if payment.status != PaymentStatus::RequiresAction.name()
+                || payment.attempt_in_progress.as_deref() != Some(review.attempt_id.as_str())
+            {
+                return Err(ApiError::internal());
+            }
+            let buyer = tx.user(&payment.buyer_user_id)?.ok_or_else(ApiError::internal)?;
+            let order = tx.order(&payment.order_id)?.ok_or_else(ApiError::internal)?;
+            let amount = money_text(payment.amount, &payment.currency);
+            let (subject, text, decided) = if approve {
+                let proceed = proceed_after_verification(tx, payment, &review.attempt_id, now)?;
+                (
+                    "Your document was accepted",
+                    format!("We checked your document: your payment of {amount} for order {} is being completed.", order.number),
+                    Decided::Approved(proceed),
+                )
+            } else {
+                let error = rejected_error(note.as_deref().unwrap_or_default());
+                fail_attempt(tx, &mut payment, &review.attempt_id, &error, "verification_failed", None, now)?;
+                (
+                    "We could not accept your document",
+                    format!(
+                        "We could not verify your identity for your payment of {amount} for order {}: {}. Nothing was charged. You can pay again with another document, pay with your Pocket or another card, or contact support.",
+                        order.number,
+                        note.as_deref().unwrap_or_default()
+                    ),
+                    Decided::Rejected,
+                )
+            };
+            tx.enqueue_message(
+                &NewOutboxMessage { channel: "email", recipient: &buyer.email, subject, body: &text, code: None },
+                now,
+            )?;
+            Ok((decided, review.payment_id))
+        })
+        .await?;
+    let (decided, payment_id) = decided;
+    tracing::info!(review = %id, outcome = if approve { "approved" } else { "rejected" }, "document review decided");
+    if let Decided::Approved(proceed) = decided {
+        // The payment authorizes now, as after a code; its outcome shows on the payment.
+        let _ = authorize_verified(&state, None, &payment_id, proceed).await?;
+    }
+    let shown = state
+        .store
+        .read(move |tx| {
+            let Some(review) = tx.review(&id)? else { return Ok(Err(ApiError::internal())) };
+            let mut shown = review_json(&review);
+            Ok(payment_view(tx, &payment_id).map(|payment| {
+                shown["payment"] = payment;
+                shown
+            }))
+        })
+        .await??;
+    Ok(axum::Json(shown).into_response())
+}
+
+fn money_text(amount: i64, currency: &str) -> String {
+    Currency::parse(currency).map(|c| domain::money::Money::new(amount, c).format()).unwrap_or_default()
+}
+
+/// The failure of a payment whose document was rejected.
+fn rejected_error(note: &str) -> ApiError {
+    let mut error = ApiError::payment(&domain::declines::PaymentFailure::VerificationFailed { tries_left: 0 });
+    error.message = format!("We could not verify your identity from the document: {note}");
+    error.with_advice(&[
+        "Pay again and upload a clear photo or scan of a valid ID.",
+        "Or pay with your Pocket or another card, or contact support.",
+    ])
+}
+
+/// The background job: open reviews past their window expire (their payment fails with
+/// `verification_expired`; the buyer is told), and documents decided 30 days ago are erased.
+pub async fn expire_and_erase_reviews(state: &AppState) {
+    let now = state.clock.now();
+    let expired = state
+        .store
+        .write(move |tx| -> Result<usize, ApiError> {
+            let due = tx.expired_reviews(now, REVIEW_JOB_BATCH_MAX)?;
+            for mut review in due.iter().cloned() {
+                let status = ReviewStatus::parse(&review.status).ok_or_else(ApiError::internal)?;
+                review.status = status.close(true).map_err(|_| ApiError::internal())?.name().into();
+                review.decided_at = Some(now);
+                review.updated_at = now;
+                tx.update_review(&review)?;
+                let Some(mut payment) = tx.payment(&review.payment_id)? else { continue };
+                if payment.status != PaymentStatus::RequiresAction.name()
+                    || payment.attempt_in_progress.as_deref() != Some(review.attempt_id.as_str())
+                {
+                    continue;
+                }
+                let mut error = ApiError::payment(&domain::declines::PaymentFailure::VerificationExpired);
+                error.message = "The document review was not completed in time.".into();
+                let error = error.with_advice(&["Pay again; nothing was charged."]);
+                fail_attempt(tx, &mut payment, &review.attempt_id, &error, "verification_expired", None, now)?;
+                if let Some(buyer) = tx.user(&payment.buyer_user_id)? {
+                    let text = format!(
+                        "The review of your payment of {} ended without a decision in time. Nothing was charged: you can pay again.",
+                        money_text(payment.amount, &payment.currency)
+                    );
+                    tx.enqueue_message(
+                        &NewOutboxMessage {
+                            channel: "email",
+                            recipient: &buyer.email,
+                            subject: "Your payment review expired",
+                            body: &text,
+                            code: None,
+                        },
+                        now,
+                    )?;
+                }
+            }
+            Ok(due.len())
+        })
+        .await;
+    if let Err(e) = expired {
+        tracing::warn!(code = e.code, "expiring document reviews failed; retrying on the next tick");
+    }
+    let decided_before = now - DOCUMENT_RETENTION_S;
+    match state.store.write(move |tx| tx.delete_old_documents(decided_before, now, REVIEW_JOB_BATCH_MAX)).await {
+        Ok(ids) => {
+            for id in ids {
+                tracing::info!(review = %id, "identity document deleted 30 days after its review was decided");
+            }
+        }
+        Err(e) => tracing::warn!(error = %e, "deleting old identity documents failed; retrying on the next tick"),
+    }
+}
