@@ -92,7 +92,10 @@ pub struct QuestionSetting {
 
 impl fmt::Debug for QuestionSetting {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("QuestionSetting").field("question", &self.question).field("normalized_answer", &"<hidden>").finish()
+        f.debug_struct("QuestionSetting")
+            .field("question", &self.question)
+            .field("normalized_answer", &"<hidden>")
+            .finish()
     }
 }
 
@@ -105,9 +108,9 @@ pub fn check_questions(pairs: &[(&str, &str)]) -> Result<Vec<QuestionSetting>, Q
     }
     let mut out: Vec<QuestionSetting> = Vec::with_capacity(pairs.len());
     for (index, (question, answer)) in pairs.iter().enumerate() {
-        let question = preset_question(question.trim()).map(str::to_owned).unwrap_or_else(|| {
-            question.split_whitespace().collect::<Vec<_>>().join(" ")
-        });
+        let question = preset_question(question.trim())
+            .map(str::to_owned)
+            .unwrap_or_else(|| question.split_whitespace().collect::<Vec<_>>().join(" "));
         let length = question.chars().count();
         if !(QUESTION_LENGTH_MIN..=QUESTION_LENGTH_MAX).contains(&length) {
             return Err(QuestionsError::QuestionLength { index });

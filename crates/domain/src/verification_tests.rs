@@ -1,3 +1,6 @@
+//! Tests of `verification.rs`: answer normalisation, question rules, documents recognised by content,
+//! the review lifecycle, which payments need a document, and answers under the code's tries, expiry and binding.
+
 use proptest::prelude::*;
 
 use crate::checkout::{CodeChallenge, StepUpReason, VerifyError};
@@ -25,10 +28,16 @@ fn questions_are_checked_and_presets_become_their_text() {
     assert_eq!(check_questions(&[("first_pet", "Rex")]), Err(QuestionsError::Count));
     let four = [("first_pet", "aa"), ("first_job", "bb"), ("first_school", "cc"), ("childhood_street", "dd")];
     assert_eq!(check_questions(&four), Err(QuestionsError::Count));
-    assert_eq!(check_questions(&[("first_pet", "Rex"), ("short?", "x y")]), Err(QuestionsError::QuestionLength { index: 1 }));
+    assert_eq!(
+        check_questions(&[("first_pet", "Rex"), ("short?", "x y")]),
+        Err(QuestionsError::QuestionLength { index: 1 })
+    );
     let repeated = check_questions(&[("first_pet", "Rex"), ("What was the name of your first pet?", "Tom")]);
     assert_eq!(repeated, Err(QuestionsError::Repeated { index: 1 }));
-    assert_eq!(check_questions(&[("first_pet", " R "), ("first_job", "Shop")]), Err(QuestionsError::AnswerLength { index: 0 }));
+    assert_eq!(
+        check_questions(&[("first_pet", " R "), ("first_job", "Shop")]),
+        Err(QuestionsError::AnswerLength { index: 0 })
+    );
     let same = check_questions(&[("first_pet", "Rex"), ("first_job", "REX")]);
     assert_eq!(same, Err(QuestionsError::SameAnswers { index: 1 }));
     assert_eq!(same.unwrap_err().param(), "questions[1].answer");
@@ -98,7 +107,11 @@ fn answers_share_the_codes_tries_expiry_and_binding() {
     assert_eq!(c.check_answers(true, "pay_1", 5_000, "USD", 103), Err(VerifyError::TooManyAttempts));
     let mut fresh = CodeChallenge::new(vec![1; 32], "pay_1", 5_000, "USD", 100);
     assert_eq!(fresh.check(&[9; 32], "pay_1", 5_000, "USD", 101), Err(VerifyError::Wrong { tries_left: 4 }));
-    assert_eq!(fresh.check_answers(false, "pay_1", 5_000, "USD", 101), Err(VerifyError::Wrong { tries_left: 3 }), "a wrong code and wrong answers count together");
+    assert_eq!(
+        fresh.check_answers(false, "pay_1", 5_000, "USD", 101),
+        Err(VerifyError::Wrong { tries_left: 3 }),
+        "a wrong code and wrong answers count together"
+    );
     assert_eq!(fresh.check_answers(true, "pay_1", 5_000, "USD", 100 + 600), Err(VerifyError::Expired));
     let mut ok = CodeChallenge::new(vec![1; 32], "pay_1", 5_000, "USD", 100);
     assert_eq!(ok.check_answers(true, "pay_1", 5_000, "USD", 699), Ok(()));

@@ -295,7 +295,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 Some(v) => match v.trim().parse::<i64>() {
                     Ok(n) if n > 0 => config.document_review_amount_minor = Some(n),
                     _ => anyhow::bail!(
-                        "POCKETPAY_DOCUMENT_REVIEW_AMOUNT_MINOR is a positive amount in minor units (300000 = 3,000.00), or off"
+                        "POCKETPAY_DOCUMENT_REVIEW_AMOUNT_MINOR is a positive amount in minor units (150000 = 1,500.00), or off"
                     ),
                 },
                 None => {}

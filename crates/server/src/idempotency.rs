@@ -159,11 +159,8 @@ pub async fn layer(State(state): State<AppState>, req: Request, next: Next) -> R
     };
     let (parts, body) = req.into_parts();
     // A document upload is larger than any other body (its route sets its own limit).
-    let limit = if parts.uri.path().ends_with("/documents") {
-        crate::routes::shop::UPLOAD_BYTES_MAX
-    } else {
-        BODY_BYTES_MAX
-    };
+    let limit =
+        if parts.uri.path().ends_with("/documents") { crate::routes::shop::UPLOAD_BYTES_MAX } else { BODY_BYTES_MAX };
     let Ok(bytes) = to_bytes(body, limit).await else {
         return too_large().into_response();
     };

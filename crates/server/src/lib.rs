@@ -111,7 +111,7 @@ pub struct ServerConfig {
     pub test_bank_file: Option<PathBuf>,
     /// Payments with a card part above this amount (minor units of the order's currency) need a
     /// document an operator reviews, whatever else they have (`POCKETPAY_DOCUMENT_REVIEW_AMOUNT_MINOR`,
-    /// default 300000 = 3,000.00; `off` for never).
+    /// default 150000 = 1,500.00, below the test cards' daily limit of 2,000.00; `off` for never).
     pub document_review_amount_minor: Option<i64>,
 }
 
@@ -147,7 +147,7 @@ impl ServerConfig {
             failpoints: failpoint::Failpoints::default(),
             platform_fee_bps: 500,
             test_bank_file: None,
-            document_review_amount_minor: Some(300_000),
+            document_review_amount_minor: Some(150_000),
         }
     }
 

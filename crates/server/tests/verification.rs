@@ -45,6 +45,26 @@ async fn upload(app: &TestApp, token: &str, payment: &str, filename: &str, bytes
     Answer { status, headers, body: serde_json::from_str(&text).unwrap_or(Value::Null) }
 }
 
+/// Everything the server stored: the files of its directory and, on PostgreSQL, a dump of its database.
+fn stored(dir: &std::path::Path) -> Vec<(String, Vec<u8>)> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap_or_else(|e| panic!("{e}")).flatten() {
+        if entry.path().is_file() {
+            out.push((entry.path().display().to_string(), std::fs::read(entry.path()).unwrap_or_default()));
+        }
+    }
+    if let Some(url) = store::test_database_url(dir) {
+        let dump = std::process::Command::new("pg_dump")
+            .args(["--data-only", "--dbname", &url])
+            .output()
+            .unwrap_or_else(|e| panic!("pg_dump: {e}"));
+        assert!(dump.status.success(), "pg_dump: {}", String::from_utf8_lossy(&dump.stderr));
+        assert!(dump.stdout.windows(16).any(|w| w == b"document_reviews"), "the dump holds the reviews");
+        out.push(("the PostgreSQL database".into(), dump.stdout));
+    }
+    out
+}
+
 async fn advance(app: &TestApp, seconds: i64) {
     let moved = app.post("/v1/test/clock", None, json!({ "advance_seconds": seconds })).await;
     assert_eq!(moved.status, StatusCode::OK, "{}", moved.body);
@@ -75,7 +95,13 @@ async fn set_questions(app: &TestApp, token: &str) -> Vec<String> {
         )
         .await;
     assert_eq!(set.status, StatusCode::OK, "{}", set.body);
-    set.body["questions"].as_array().cloned().unwrap_or_default().iter().map(|q| q["id"].as_str().unwrap_or_default().to_owned()).collect()
+    set.body["questions"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+        .iter()
+        .map(|q| q["id"].as_str().unwrap_or_default().to_owned())
+        .collect()
 }
 
 fn answers(ids: &[String], texts: [&str; 3]) -> Value {
@@ -85,8 +111,11 @@ fn answers(ids: &[String], texts: [&str; 3]) -> Value {
 #[tokio::test]
 async fn security_questions_are_set_with_the_password_and_answered_instead_of_a_code() {
     let captured = Captured::default();
-    let subscriber =
-        tracing_subscriber::fmt().without_time().with_writer(captured.clone()).with_max_level(tracing::Level::TRACE).finish();
+    let subscriber = tracing_subscriber::fmt()
+        .without_time()
+        .with_writer(captured.clone())
+        .with_max_level(tracing::Level::TRACE)
+        .finish();
     let _guard = tracing::subscriber::set_default(subscriber);
     let app = TestApp::spawn().await;
     let (_, product) = app.seller("sq-owner@example.com", "Shop", "Lamp", 2_000).await;
@@ -97,9 +126,11 @@ async fn security_questions_are_set_with_the_password_and_answered_instead_of_a_
     // Refused: the wrong password, one question, an answer that repeats another.
     let base = |password: &str, qs: Value| json!({ "password": password, "questions": qs });
     let two = json!([{ "question": "first_pet", "answer": "Rex" }, { "question": "first_job", "answer": "Bakery" }]);
-    app.put_json("/v1/me/security_questions", Some(&buyer), base("not-my-password", two.clone()))
-        .await
-        .assert_error(400, "invalid_request_error", "parameter_invalid");
+    app.put_json("/v1/me/security_questions", Some(&buyer), base("not-my-password", two.clone())).await.assert_error(
+        400,
+        "invalid_request_error",
+        "parameter_invalid",
+    );
     let one = json!([{ "question": "first_pet", "answer": "Rex" }]);
     let refused = app.put_json("/v1/me/security_questions", Some(&buyer), base(PASSWORD, one)).await;
     refused.assert_error(400, "invalid_request_error", "parameter_invalid");
@@ -138,16 +169,27 @@ async fn security_questions_are_set_with_the_password_and_answered_instead_of_a_
     let right = app.post(&verify, Some(&buyer), answers(&ids, ["  REX", "sao   paulo", "Pied Piper"])).await;
     assert_eq!(right.status, StatusCode::OK, "{}", right.body);
     assert_eq!(right.body["status"], "requires_capture", "{}", right.body);
-    let statuses: Vec<&str> =
-        right.body["attempts"].as_array().map(|a| a.iter().filter_map(|x| x["status"].as_str()).collect()).unwrap_or_default();
+    let statuses: Vec<&str> = right.body["attempts"]
+        .as_array()
+        .map(|a| a.iter().filter_map(|x| x["status"].as_str()).collect())
+        .unwrap_or_default();
     assert_eq!(statuses, ["verified", "succeeded"], "{}", right.body);
-    app.post(&verify, Some(&buyer), answers(&ids, ["rex", "sao paulo", "pied piper"]))
-        .await
-        .assert_error(409, "invalid_request_error", "payment_not_awaiting_code");
+    app.post(&verify, Some(&buyer), answers(&ids, ["rex", "sao paulo", "pied piper"])).await.assert_error(
+        409,
+        "invalid_request_error",
+        "payment_not_awaiting_code",
+    );
 
     // Changing them needs the password again, and tells the buyer.
     set_questions(&app, &buyer).await;
-    assert!(inbox(&app, "no-phone@example.com").await.iter().filter(|m| m["subject"] == "Your security questions were changed").count() >= 2);
+    assert!(
+        inbox(&app, "no-phone@example.com")
+            .await
+            .iter()
+            .filter(|m| m["subject"] == "Your security questions were changed")
+            .count()
+            >= 2
+    );
     app.assert_ledger_balanced().await;
 
     // Never an answer in the database files or the logs.
@@ -155,9 +197,8 @@ async fn security_questions_are_set_with_the_password_and_answered_instead_of_a_
     let dir = app.stop().await;
     for secret in ["São Paulo", "sao paulo", "Pied Piper", "pied piper"] {
         assert!(!logs.contains(secret), "the logs hold an answer");
-        for entry in std::fs::read_dir(&dir).unwrap_or_else(|e| panic!("{e}")).flatten() {
-            let bytes = std::fs::read(entry.path()).unwrap_or_default();
-            assert!(!bytes.windows(secret.len()).any(|w| w == secret.as_bytes()), "{} holds an answer", entry.path().display());
+        for (name, bytes) in stored(&dir) {
+            assert!(!bytes.windows(secret.len()).any(|w| w == secret.as_bytes()), "{name} holds an answer");
         }
     }
     assert!(logs.contains("security questions set"), "setting them is logged (without the answers)");
@@ -175,7 +216,9 @@ async fn answers_share_the_codes_five_tries_expiry_and_payment() {
     let second = app.new_order(&buyer, &product).await;
     let other = id(&pay(&app, &buyer, &second, new_card("5555555555554444")).await);
     // Right answers to one payment's check authorize that payment only.
-    let ok = app.post(&format!("/v1/payments/{other}/verify"), Some(&buyer), answers(&ids, ["rex", "sao paulo", "pied piper"])).await;
+    let ok = app
+        .post(&format!("/v1/payments/{other}/verify"), Some(&buyer), answers(&ids, ["rex", "sao paulo", "pied piper"]))
+        .await;
     assert_eq!(ok.body["status"], "requires_capture", "{}", ok.body);
     let still = app.get(&format!("/v1/payments/{payment}"), Some(&buyer)).await;
     assert_eq!(still.body["status"], "requires_action");
@@ -210,8 +253,11 @@ async fn answers_share_the_codes_five_tries_expiry_and_payment() {
 #[tokio::test]
 async fn a_large_payment_waits_for_a_document_an_operator_approves_or_rejects() {
     let captured = Captured::default();
-    let subscriber =
-        tracing_subscriber::fmt().without_time().with_writer(captured.clone()).with_max_level(tracing::Level::TRACE).finish();
+    let subscriber = tracing_subscriber::fmt()
+        .without_time()
+        .with_writer(captured.clone())
+        .with_max_level(tracing::Level::TRACE)
+        .finish();
     let _guard = tracing::subscriber::set_default(subscriber);
     let app = TestApp::spawn_with(|c| c.document_review_amount_minor = Some(100_000)).await;
     let (seller_key, product) = app.seller("doc-owner@example.com", "Shop", "Piano", 150_000).await;
@@ -223,51 +269,93 @@ async fn a_large_payment_waits_for_a_document_an_operator_approves_or_rejects() 
     let p = pay(&app, &buyer, &order, json!({ "type": "card", "card": card })).await;
     assert_eq!(p.body["status"], "requires_action", "{}", p.body);
     let action = &p.body["next_action"];
-    assert_eq!((action["type"].as_str(), action["status"].as_str()), (Some("document_review"), Some("awaiting_document")));
+    assert_eq!(
+        (action["type"].as_str(), action["status"].as_str()),
+        (Some("document_review"), Some("awaiting_document"))
+    );
     assert!(action["reasons"].as_array().is_some_and(|r| r.contains(&json!("document_amount"))), "{action}");
     let payment = id(&p);
     let review = action["review"].as_str().unwrap_or_default().to_owned();
     // No code is waiting: a code or a resend is refused.
-    app.post(&format!("/v1/payments/{payment}/verify"), Some(&buyer), json!({ "code": "123456" }))
-        .await
-        .assert_error(409, "invalid_request_error", "payment_not_awaiting_code");
+    app.post(&format!("/v1/payments/{payment}/verify"), Some(&buyer), json!({ "code": "123456" })).await.assert_error(
+        409,
+        "invalid_request_error",
+        "payment_not_awaiting_code",
+    );
 
     // Refused uploads: by content (a GIF named .png), by size, empty, and not multipart.
-    upload(&app, &buyer, &payment, "id.png", b"GIF89a\x01\0\x01\0").await.assert_error(400, "invalid_request_error", "document_type_unsupported");
+    upload(&app, &buyer, &payment, "id.png", b"GIF89a\x01\0\x01\0").await.assert_error(
+        400,
+        "invalid_request_error",
+        "document_type_unsupported",
+    );
     let mut big = b"%PDF-1.4\n".to_vec();
     big.resize(5 * 1024 * 1024 + 1, b' ');
-    upload(&app, &buyer, &payment, "id.pdf", &big).await.assert_error(413, "invalid_request_error", "document_too_large");
+    upload(&app, &buyer, &payment, "id.pdf", &big).await.assert_error(
+        413,
+        "invalid_request_error",
+        "document_too_large",
+    );
     upload(&app, &buyer, &payment, "id.png", b"").await.assert_error(400, "invalid_request_error", "parameter_invalid");
     let json_body = app.post(&format!("/v1/payments/{payment}/documents"), Some(&buyer), json!({ "file": "x" })).await;
     json_body.assert_error(400, "invalid_request_error", "parameter_invalid");
     // Only the payment's buyer uploads.
     let stranger = app.buyer("stranger@example.com").await;
-    upload(&app, &stranger, &payment, "id.png", &png()).await.assert_error(404, "invalid_request_error", "resource_missing");
+    upload(&app, &stranger, &payment, "id.png", &png()).await.assert_error(
+        404,
+        "invalid_request_error",
+        "resource_missing",
+    );
 
     let sent = upload(&app, &buyer, &payment, "passport.png", &png()).await;
     assert_eq!(sent.status, StatusCode::ACCEPTED, "{}", sent.body);
     assert_eq!(sent.body["next_action"]["status"], "in_review", "{}", sent.body);
-    upload(&app, &buyer, &payment, "again.png", &png()).await.assert_error(409, "invalid_request_error", "document_already_submitted");
+    upload(&app, &buyer, &payment, "again.png", &png()).await.assert_error(
+        409,
+        "invalid_request_error",
+        "document_already_submitted",
+    );
 
     // The operator's queue, the document itself (operators only), then approval.
     let queue = app.get("/v1/reviews?status=in_review", Some(&operator)).await;
     assert_eq!(queue.body["data"][0]["id"], review.as_str(), "{}", queue.body);
     assert_eq!(queue.body["data"][0]["document"]["type"], "image/png");
-    app.get("/v1/reviews?status=maybe", Some(&operator)).await.assert_error(400, "invalid_request_error", "parameter_invalid");
+    assert_eq!(queue.body["data"][0]["buyer_email"], "doc@example.com", "operators see who sent it");
+    assert!(queue.body["data"][0]["order"]["number"].is_string(), "{}", queue.body);
+    app.get("/v1/reviews?status=maybe", Some(&operator)).await.assert_error(
+        400,
+        "invalid_request_error",
+        "parameter_invalid",
+    );
     app.get("/v1/reviews", Some(&buyer)).await.assert_error(403, "authentication_error", "forbidden");
-    let doc = app.client.get(format!("{}/v1/reviews/{review}/document", app.base)).bearer_auth(&operator).send().await.unwrap_or_else(|e| panic!("{e}"));
+    let doc = app
+        .client
+        .get(format!("{}/v1/reviews/{review}/document", app.base))
+        .bearer_auth(&operator)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(doc.status(), StatusCode::OK);
     assert_eq!(doc.headers()["content-type"], "image/png");
     assert_eq!(doc.headers()["cache-control"], "no-store");
     assert_eq!(doc.bytes().await.unwrap_or_default().to_vec(), png(), "the operator sees exactly what was uploaded");
-    app.get(&format!("/v1/reviews/{review}/document"), Some(&buyer)).await.assert_error(403, "authentication_error", "forbidden");
+    app.get(&format!("/v1/reviews/{review}/document"), Some(&buyer)).await.assert_error(
+        403,
+        "authentication_error",
+        "forbidden",
+    );
     let own = app.get(&format!("/v1/reviews/{review}"), Some(&buyer)).await;
     assert_eq!(own.body["status"], "in_review", "the buyer sees their review: {}", own.body);
-    app.get(&format!("/v1/reviews/{review}"), Some(&stranger)).await.assert_error(404, "invalid_request_error", "resource_missing");
+    app.get(&format!("/v1/reviews/{review}"), Some(&stranger)).await.assert_error(
+        404,
+        "invalid_request_error",
+        "resource_missing",
+    );
     app.post(&format!("/v1/reviews/{review}/decide"), Some(&operator), json!({ "outcome": "maybe" }))
         .await
         .assert_error(400, "invalid_request_error", "parameter_invalid");
-    let approved = app.post(&format!("/v1/reviews/{review}/decide"), Some(&operator), json!({ "outcome": "approve" })).await;
+    let approved =
+        app.post(&format!("/v1/reviews/{review}/decide"), Some(&operator), json!({ "outcome": "approve" })).await;
     assert_eq!(approved.status, StatusCode::OK, "{}", approved.body);
     assert_eq!(approved.body["status"], "approved");
     assert_eq!(approved.body["payment"]["status"], "requires_capture", "{}", approved.body);
@@ -277,7 +365,13 @@ async fn a_large_payment_waits_for_a_document_an_operator_approves_or_rejects() 
         .await
         .assert_error(409, "invalid_request_error", "review_already_decided");
     assert!(inbox(&app, "doc@example.com").await.iter().any(|m| m["subject"] == "Your document was accepted"));
-    let shipped = app.post(&format!("/v1/orders/{order}/ship"), Some(&seller_key), json!({ "carrier": "UPS", "tracking_number": "1Z" })).await;
+    let shipped = app
+        .post(
+            &format!("/v1/orders/{order}/ship"),
+            Some(&seller_key),
+            json!({ "carrier": "UPS", "tracking_number": "1Z" }),
+        )
+        .await;
     assert_eq!(shipped.body["status"], "shipped", "{}", shipped.body);
 
     // Another order: a PDF, rejected with a reason the buyer reads; the order stays payable.
@@ -294,7 +388,11 @@ async fn a_large_payment_waits_for_a_document_an_operator_approves_or_rejects() 
         .await
         .assert_error(400, "invalid_request_error", "parameter_missing");
     let rejected = app
-        .post(&format!("/v1/reviews/{review2}/decide"), Some(&operator), json!({ "outcome": "reject", "note": "the photo is too blurred to read" }))
+        .post(
+            &format!("/v1/reviews/{review2}/decide"),
+            Some(&operator),
+            json!({ "outcome": "reject", "note": "the photo is too blurred to read" }),
+        )
         .await;
     assert_eq!(rejected.body["status"], "rejected", "{}", rejected.body);
     let failed = &rejected.body["payment"];
@@ -302,7 +400,11 @@ async fn a_large_payment_waits_for_a_document_an_operator_approves_or_rejects() 
     assert_eq!(failed["last_error"]["code"], "verification_failed");
     assert!(failed["last_error"]["message"].as_str().unwrap_or("").contains("too blurred"), "{failed}");
     let told = inbox(&app, "doc@example.com").await;
-    assert!(told.iter().any(|m| m["subject"] == "We could not accept your document" && m["body"].as_str().unwrap_or("").contains("too blurred")), "{told:?}");
+    assert!(
+        told.iter().any(|m| m["subject"] == "We could not accept your document"
+            && m["body"].as_str().unwrap_or("").contains("too blurred")),
+        "{told:?}"
+    );
     let o2 = app.get(&format!("/v1/orders/{second}"), Some(&buyer)).await;
     assert_eq!(o2.body["status"], "awaiting_payment");
 
@@ -323,7 +425,11 @@ async fn a_large_payment_waits_for_a_document_an_operator_approves_or_rejects() 
     assert_eq!(r1.body["status"], "approved");
     assert_eq!(r1.body["document"]["deleted"], true, "{}", r1.body);
     assert!(r1.body["document_deleted_at"].is_i64());
-    app.get(&format!("/v1/reviews/{review}/document"), Some(&operator)).await.assert_error(404, "invalid_request_error", "resource_missing");
+    app.get(&format!("/v1/reviews/{review}/document"), Some(&operator)).await.assert_error(
+        404,
+        "invalid_request_error",
+        "resource_missing",
+    );
     let r2 = app.get(&format!("/v1/reviews/{review2}"), Some(&operator)).await;
     assert_eq!(r2.body["document"]["deleted"], true, "{}", r2.body);
     app.assert_ledger_balanced().await;
@@ -333,16 +439,18 @@ async fn a_large_payment_waits_for_a_document_an_operator_approves_or_rejects() 
     assert!(logs.contains("identity document viewed"), "each view is logged");
     let dir = app.stop().await;
     assert!(!logs.as_bytes().windows(PNG_MARKER.len()).any(|w| w == PNG_MARKER));
-    for entry in std::fs::read_dir(&dir).unwrap_or_else(|e| panic!("{e}")).flatten() {
-        let bytes = std::fs::read(entry.path()).unwrap_or_default();
-        assert!(!bytes.windows(PNG_MARKER.len()).any(|w| w == PNG_MARKER), "{} holds the document in the clear", entry.path().display());
+    // PostgreSQL's dump writes binary columns in hex: look for both forms.
+    let hex: String = PNG_MARKER.iter().map(|b| format!("{b:02x}")).collect();
+    for (name, bytes) in stored(&dir) {
+        assert!(!bytes.windows(PNG_MARKER.len()).any(|w| w == PNG_MARKER), "{name} holds the document in the clear");
+        assert!(!bytes.windows(hex.len()).any(|w| w == hex.as_bytes()), "{name} holds the document in hex");
     }
 }
 
 #[tokio::test]
 async fn a_high_risk_payment_whose_code_tries_ran_out_asks_for_a_document() {
     let app = TestApp::spawn().await;
-    // Above the step-up amount (500.00) but below the review amount (3,000.00), on a typed card:
+    // Above the step-up amount (500.00) but below the review amount (1,500.00), on a typed card:
     // two reasons, so a high risk.
     let (_, product) = app.seller("risk-owner@example.com", "Shop", "Bike", 60_000).await;
     let buyer = app.buyer("risky@example.com").await;
@@ -360,16 +468,30 @@ async fn a_high_risk_payment_whose_code_tries_ran_out_asks_for_a_document() {
     last.assert_error(402, "payment_error", "verification_failed");
     let action = &last.body["error"]["payment"]["next_action"];
     assert_eq!(action["type"], "document_review", "{}", last.body);
-    assert!(action["reasons"].as_array().is_some_and(|r| r.contains(&json!("code_tries_used")) && r.contains(&json!("large_amount"))), "{action}");
+    assert!(
+        action["reasons"]
+            .as_array()
+            .is_some_and(|r| r.contains(&json!("code_tries_used")) && r.contains(&json!("large_amount"))),
+        "{action}"
+    );
     // The code no longer works; the document does, once approved.
-    app.post(&format!("/v1/payments/{payment}/verify"), Some(&buyer), json!({ "code": code }))
-        .await
-        .assert_error(409, "invalid_request_error", "payment_not_awaiting_code");
-    let sent = upload(&app, &buyer, &payment, "id.jpg", &[0xFF, 0xD8, 0xFF, 0xE0, 0, 0x10, b'J', b'F', b'I', b'F']).await;
+    app.post(&format!("/v1/payments/{payment}/verify"), Some(&buyer), json!({ "code": code })).await.assert_error(
+        409,
+        "invalid_request_error",
+        "payment_not_awaiting_code",
+    );
+    let sent =
+        upload(&app, &buyer, &payment, "id.jpg", &[0xFF, 0xD8, 0xFF, 0xE0, 0, 0x10, b'J', b'F', b'I', b'F']).await;
     assert_eq!(sent.status, StatusCode::ACCEPTED, "{}", sent.body);
     let operator = app.login(OPERATOR_EMAIL, OPERATOR_PASSWORD).await;
     let review = action["review"].as_str().unwrap_or_default();
-    let approved = app.post(&format!("/v1/reviews/{review}/decide"), Some(&operator), json!({ "outcome": "approve", "note": "passport matches" })).await;
+    let approved = app
+        .post(
+            &format!("/v1/reviews/{review}/decide"),
+            Some(&operator),
+            json!({ "outcome": "approve", "note": "passport matches" }),
+        )
+        .await;
     // The typed card waited in memory for the review, and authorizes now.
     assert_eq!(approved.body["payment"]["status"], "requires_capture", "{}", approved.body);
     // A payment with one reason only (a new card) gets no document: a new code instead.

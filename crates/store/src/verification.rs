@@ -288,7 +288,12 @@ impl WriteTx<'_> {
 
     /// Erases the documents of reviews decided at or before `decided_before` (the row stays, with
     /// when its document was deleted); answers the ids erased. At most `limit` per call.
-    pub fn delete_old_documents(&mut self, decided_before: i64, now: i64, limit: u32) -> Result<Vec<String>, StoreError> {
+    pub fn delete_old_documents(
+        &mut self,
+        decided_before: i64,
+        now: i64,
+        limit: u32,
+    ) -> Result<Vec<String>, StoreError> {
         let ids: Vec<String> = self
             .conn
             .prepare_cached(

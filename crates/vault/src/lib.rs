@@ -358,7 +358,9 @@ impl Vault {
         let (nonce, encrypted) = sealed.ciphertext.split_at(NONCE_BYTES);
         let cipher = XChaCha20Poly1305::new(key.bytes().into());
         let aad = document_associated_data(sealed.key_id, review_id);
-        cipher.decrypt(XNonce::from_slice(nonce), Payload { msg: encrypted, aad: &aad }).map_err(|_| VaultError::Decrypt)
+        cipher
+            .decrypt(XNonce::from_slice(nonce), Payload { msg: encrypted, aad: &aad })
+            .map_err(|_| VaultError::Decrypt)
     }
 
     /// A document sealed under an older key, sealed again under the active one (`None` if it already is).

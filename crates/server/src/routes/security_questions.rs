@@ -27,11 +27,23 @@ const FIELD_CHARS_MAX: usize = 500;
 pub(crate) fn register(api: Api) -> Api {
     let body = object_schema(&[("password", "string", true), ("questions", "array", true)]);
     api.add(
-        endpoint(Verb::Get, "/v1/security_questions", "The security questions a buyer may choose from", Access::Anyone, None),
+        endpoint(
+            Verb::Get,
+            "/v1/security_questions",
+            "The security questions a buyer may choose from",
+            Access::Anyone,
+            None,
+        ),
         presets,
     )
     .add(
-        endpoint(Verb::Get, "/v1/me/security_questions", "The buyer's security questions (never the answers)", Access::Buyer, None),
+        endpoint(
+            Verb::Get,
+            "/v1/me/security_questions",
+            "The buyer's security questions (never the answers)",
+            Access::Buyer,
+            None,
+        ),
         mine,
     )
     .add(
@@ -85,9 +97,15 @@ async fn set_questions(
 ) -> Result<Response, ApiError> {
     let (user, _) = caller.buyer()?;
     if body.questions.len() > QUESTIONS_MAX
-        || body.questions.iter().any(|q| q.question.chars().count() > FIELD_CHARS_MAX || q.answer.chars().count() > FIELD_CHARS_MAX)
+        || body
+            .questions
+            .iter()
+            .any(|q| q.question.chars().count() > FIELD_CHARS_MAX || q.answer.chars().count() > FIELD_CHARS_MAX)
     {
-        return Err(ApiError::invalid("questions", "Set 2 or 3 questions, each question and answer at most 200 characters."));
+        return Err(ApiError::invalid(
+            "questions",
+            "Set 2 or 3 questions, each question and answer at most 200 characters.",
+        ));
     }
     let pairs: Vec<(&str, &str)> = body.questions.iter().map(|q| (q.question.as_str(), q.answer.as_str())).collect();
     let settings = check_questions(&pairs).map_err(|e| ApiError::invalid(e.param(), e.to_string()))?;

@@ -15,6 +15,7 @@ mod operator;
 mod operator_sellers;
 mod seller;
 mod seller_money;
+pub(crate) mod verification;
 mod webhooks;
 
 use std::collections::HashMap;
@@ -80,6 +81,12 @@ pub fn router(state: AppState, api: Router) -> Router {
         .route("/claims/{id}/escalate", post(buyer::escalate))
         .route("/payments/{id}/verify", get(buyer::verify_page).post(buyer::verify))
         .route("/payments/{id}/resend", post(buyer::resend_code))
+        .route(
+            "/payments/{id}/document",
+            post(verification::upload_document)
+                .layer(axum::extract::DefaultBodyLimit::max(crate::routes::shop::UPLOAD_BYTES_MAX)),
+        )
+        .route("/security-questions", get(verification::questions_page).post(verification::save_questions))
         .route("/tickets", get(buyer::tickets_page).post(buyer::open_ticket))
         .route("/tickets/{id}", get(buyer::ticket_page).post(buyer::reply_ticket))
         .route("/seller", get(seller::home).post(seller::start_selling))
@@ -118,6 +125,10 @@ pub fn router(state: AppState, api: Router) -> Router {
         .route("/operator/webhooks/{id}/disable", post(webhooks::operator_disable))
         .route("/operator/webhooks/{id}/delete", post(webhooks::operator_delete))
         .route("/operator/webhooks/{id}/redeliver", post(webhooks::operator_redeliver))
+        .route("/operator/reviews", get(verification::reviews))
+        .route("/operator/reviews/{id}", get(verification::review))
+        .route("/operator/reviews/{id}/document", get(verification::document))
+        .route("/operator/reviews/{id}/decide", post(verification::decide))
         .route("/operator/sellers", get(operator_sellers::sellers))
         .route("/operator/sellers/{id}", get(operator_sellers::seller))
         .route("/operator/sellers/{id}/fees", post(operator_sellers::save_fees))
@@ -127,17 +138,22 @@ pub fn router(state: AppState, api: Router) -> Router {
         .with_state(web)
 }
 
+/// The content security policy of every page: nothing but our own stylesheet and images.
+const PAGE_CSP: &str =
+    "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
 /// Headers on every page: no framing, no script, no caching of personal pages, no referrer leaks.
 async fn security_headers(req: Request, next: Next) -> Response {
     let mut response = next.run(req).await;
     let h = response.headers_mut();
-    h.insert(
-        header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static(
-            "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
-        ),
-    );
-    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    // A page that frames one of our own documents (the operators' review page) sets its own, no looser
+    // than this but for that one frame.
+    if !h.contains_key(header::CONTENT_SECURITY_POLICY) {
+        h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(PAGE_CSP));
+    }
+    if !h.contains_key(header::X_FRAME_OPTIONS) {
+        h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    }
     h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     h.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
     if !h.contains_key(header::CACHE_CONTROL) {
@@ -245,6 +261,25 @@ impl Ctx {
         idempotency_key: Option<&str>,
         merchant: Option<&MerchantRecord>,
     ) -> Answer {
+        let (content_type, bytes) = match &body {
+            Some(b) => (Some("application/json"), serde_json::to_vec(b).unwrap_or_default()),
+            None => (None, Vec::new()),
+        };
+        let (status, _, bytes) = self.send(method, path, content_type, bytes, idempotency_key, merchant).await;
+        let body = if bytes.is_empty() { Value::Null } else { serde_json::from_slice(&bytes).unwrap_or(Value::Null) };
+        Answer { status, body }
+    }
+
+    /// Calls the API in process with any body (an upload), and answers its status, headers and bytes.
+    async fn send(
+        &self,
+        method: Method,
+        path: &str,
+        content_type: Option<&str>,
+        bytes: Vec<u8>,
+        idempotency_key: Option<&str>,
+        merchant: Option<&MerchantRecord>,
+    ) -> (StatusCode, HeaderMap, axum::body::Bytes) {
         let mut builder = Request::builder().method(method).uri(path);
         if let Some(token) = &self.token {
             builder = builder.header(header::AUTHORIZATION, format!("Bearer {token}"));
@@ -252,15 +287,11 @@ impl Ctx {
         if let Some(key) = idempotency_key.filter(|k| !k.is_empty()) {
             builder = builder.header("idempotency-key", key);
         }
-        let bytes = match &body {
-            Some(b) => {
-                builder = builder.header(header::CONTENT_TYPE, "application/json");
-                serde_json::to_vec(b).unwrap_or_default()
-            }
-            None => Vec::new(),
-        };
+        if let Some(content_type) = content_type {
+            builder = builder.header(header::CONTENT_TYPE, content_type);
+        }
         let Ok(mut request) = builder.body(Body::from(bytes)) else {
-            return Answer { status: StatusCode::BAD_REQUEST, body: Value::Null };
+            return (StatusCode::BAD_REQUEST, HeaderMap::new(), axum::body::Bytes::new());
         };
         if let Some(peer) = self.peer {
             request.extensions_mut().insert(ConnectInfo(peer));
@@ -273,11 +304,10 @@ impl Ctx {
             Err(never) => match never {},
         };
         let status = response.status();
-        let body = match to_bytes(response.into_body(), API_ANSWER_BYTES_MAX).await {
-            Ok(b) if !b.is_empty() => serde_json::from_slice(&b).unwrap_or(Value::Null),
-            _ => Value::Null,
-        };
-        Answer { status, body }
+        let (parts, body) = response.into_parts();
+        let bytes =
+            to_bytes(body, API_ANSWER_BYTES_MAX + verification::DOCUMENT_PAGE_BYTES_MAX).await.unwrap_or_default();
+        (status, parts.headers, bytes)
     }
 
     /// The role of the signed-in person: "buyer" or "operator".
@@ -400,6 +430,7 @@ impl Ctx {
                 ("/operator/fx", "FX rates"),
                 ("/operator/gift-cards", "Gift cards"),
                 ("/operator/ledger", "Ledger"),
+                ("/operator/reviews", "Reviews"),
                 ("/operator/sellers", "Sellers"),
                 ("/operator/webhooks", "Webhooks"),
             ],
@@ -409,6 +440,7 @@ impl Ctx {
                 ("/cards", "My cards"),
                 ("/orders", "My Orders"),
                 ("/tickets", "Support"),
+                ("/security-questions", "Security"),
                 ("/seller", "Sell"),
             ],
             None => vec![("/", "Shop"), ("/login", "Log in"), ("/signup", "Sign up")],
@@ -635,6 +667,10 @@ pub fn notice_text(key: &str) -> Option<&'static str> {
         "endpoint_disabled" => "The endpoint is disabled: nothing is sent to it.",
         "endpoint_deleted" => "The endpoint was deleted.",
         "redelivered" => "The event is being sent again.",
+        "questions_saved" => "Your security questions were saved. We emailed you to confirm.",
+        "document_sent" => "Thank you: your document was sent. Our team will check it, usually within a day.",
+        "review_approved" => "The document was approved: the payment is being authorized.",
+        "review_rejected" => "The document was rejected: the buyer was told why.",
         _ => return None,
     })
 }

@@ -280,11 +280,8 @@ pub(crate) fn payment_view(tx: &ReadTx<'_>, payment_id: &str) -> Result<Value, A
     if p.status == PaymentStatus::RequiresAction.name() {
         if let Some(c) = tx.challenge(payment_id)? {
             // Security questions the buyer set up may be answered instead of the code.
-            let alternatives: Vec<&str> = if tx.security_questions(&p.buyer_user_id)?.is_empty() {
-                vec![]
-            } else {
-                vec!["security_questions"]
-            };
+            let alternatives: Vec<&str> =
+                if tx.security_questions(&p.buyer_user_id)?.is_empty() { vec![] } else { vec!["security_questions"] };
             shown["next_action"] = json!({ "type": "verify_code", "channel": c.channel, "sent_to": mask_recipient(&c.channel, &c.recipient),
                 "expires_at": c.expires_at, "attempts_left": c.attempts_left, "reasons": c.reasons.split(',').collect::<Vec<_>>(),
                 "alternatives": alternatives });

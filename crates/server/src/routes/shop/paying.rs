@@ -243,11 +243,15 @@ pub(super) async fn pay_order(
                 let reasons = step_up_reasons(&config.risk, &facts);
                 // An operator already approved a document for this payment and amount: no new check.
                 let approved = tx
-                    .approved_review(&payment.id, payment.amount, &payment.currency, now - domain::verification::REVIEW_WINDOW_S)?
+                    .approved_review(
+                        &payment.id,
+                        payment.amount,
+                        &payment.currency,
+                        now - domain::verification::REVIEW_WINDOW_S,
+                    )?
                     .is_some();
                 verified_before = approved;
-                if !approved
-                    && domain::verification::needs_document(order.amount, config.document_review_amount_minor)
+                if !approved && domain::verification::needs_document(order.amount, config.document_review_amount_minor)
                 {
                     let mut why = vec!["document_amount"];
                     why.extend(reasons.iter().map(|r| r.name()));

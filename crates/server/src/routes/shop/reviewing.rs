@@ -49,10 +49,28 @@ pub(crate) fn register(api: Api) -> Api {
     );
     decide_endpoint.success = 200;
     api.add(upload_endpoint, upload_document.layer(axum::extract::DefaultBodyLimit::max(UPLOAD_BYTES_MAX)))
-        .add(endpoint(Get, "/v1/reviews", "Document reviews (`?status=in_review` is the queue)", Operator, None), list_reviews)
-        .add(endpoint(Get, "/v1/reviews/{id}", "A document review: the buyer's own, or any for operators", BuyerOrOperator, None), get_review)
         .add(
-            endpoint(Get, "/v1/reviews/{id}/document", "The reviewed document itself, for operators (each view is logged)", Operator, None),
+            endpoint(Get, "/v1/reviews", "Document reviews (`?status=in_review` is the queue)", Operator, None),
+            list_reviews,
+        )
+        .add(
+            endpoint(
+                Get,
+                "/v1/reviews/{id}",
+                "A document review: the buyer's own, or any for operators",
+                BuyerOrOperator,
+                None,
+            ),
+            get_review,
+        )
+        .add(
+            endpoint(
+                Get,
+                "/v1/reviews/{id}/document",
+                "The reviewed document itself, for operators (each view is logged)",
+                Operator,
+                None,
+            ),
             get_document,
         )
         .add(decide_endpoint, decide_review)
@@ -131,6 +149,18 @@ pub(crate) fn review_json(r: &ReviewRecord) -> Value {
         "document_delete_after": r.decided_at.map(document_deleted_at) })
 }
 
+/// A review with what an operator needs beside it: the order's number and the buyer's email.
+pub(crate) fn review_view(tx: &ReadTx<'_>, r: &ReviewRecord) -> Result<Value, store::StoreError> {
+    let mut shown = review_json(r);
+    if let Some(payment) = tx.payment(&r.payment_id)? {
+        if let Some(order) = tx.order(&payment.order_id)? {
+            shown["order"] = json!({ "id": order.id, "number": order.number });
+        }
+    }
+    shown["buyer_email"] = tx.user(&r.buyer_user_id)?.map(|u| Value::String(u.email)).unwrap_or(Value::Null);
+    Ok(shown)
+}
+
 fn review_error(e: ReviewError) -> ApiError {
     match e {
         ReviewError::AlreadySubmitted => ApiError::conflict("document_already_submitted", e.to_string()),
@@ -154,21 +184,24 @@ fn document_error(e: DocumentError) -> ApiError {
 
 /// The file of an upload, read whole (at most the upload limit); other fields are ignored.
 async fn read_file(multipart: Result<Multipart, MultipartRejection>) -> Result<Vec<u8>, ApiError> {
-    let mut multipart = multipart.map_err(|_| {
-        ApiError::invalid("file", "Send the document as multipart/form-data, in a field named file.")
-    })?;
+    let mut multipart = multipart
+        .map_err(|_| ApiError::invalid("file", "Send the document as multipart/form-data, in a field named file."))?;
     let mut file = None;
     loop {
         let field = match multipart.next_field().await {
             Ok(Some(f)) => f,
             Ok(None) => break,
-            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => return Err(document_error(DocumentError::TooLarge)),
+            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                return Err(document_error(DocumentError::TooLarge))
+            }
             Err(_) => return Err(ApiError::invalid("file", "The upload could not be read: send it again.")),
         };
         let is_file = field.name() == Some("file");
         let bytes = match field.bytes().await {
             Ok(b) => b,
-            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => return Err(document_error(DocumentError::TooLarge)),
+            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                return Err(document_error(DocumentError::TooLarge))
+            }
             Err(_) => return Err(ApiError::invalid("file", "The upload could not be read: send it again.")),
         };
         if is_file {
@@ -209,10 +242,11 @@ async fn upload_document(
     let kind = sniff_document(&bytes).map_err(document_error)?;
     let size = i64::try_from(bytes.len()).unwrap_or(i64::MAX);
     let rid = review.id.clone();
-    let sealed = crate::payment_method::with_fresh_keys(&state, |vault| vault.seal_document(&rid, &bytes)).map_err(|e| {
-        tracing::error!(error = %e, "a document could not be sealed");
-        ApiError::internal()
-    })?;
+    let sealed =
+        crate::payment_method::with_fresh_keys(&state, |vault| vault.seal_document(&rid, &bytes)).map_err(|e| {
+            tracing::error!(error = %e, "a document could not be sealed");
+            ApiError::internal()
+        })?;
     drop(bytes);
     tracing::info!(review = %review.id, size, media_type = kind.media_type(), "identity document received for review");
     Ok(state
@@ -252,21 +286,39 @@ async fn list_reviews(
         }
     }
     let limit = list_limit(q.limit)?;
-    let rows =
-        state.store.read(move |tx| tx.reviews(q.status.as_deref(), None, q.starting_after.as_deref(), limit + 1)).await?;
-    Ok(list_response(rows, limit, review_json))
+    let rows = state
+        .store
+        .read(move |tx| {
+            let rows = tx.reviews(q.status.as_deref(), None, q.starting_after.as_deref(), limit + 1)?;
+            rows.iter().map(|r| review_view(tx, r)).collect::<Result<Vec<_>, _>>()
+        })
+        .await?;
+    Ok(list_response(rows, limit, Value::clone))
 }
 
-async fn get_review(State(state): State<AppState>, caller: Caller, Path(id): Path<String>) -> Result<Response, ApiError> {
+async fn get_review(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
     let (user, role, _) = caller.person()?;
-    let review = state.store.read(move |tx| tx.review(&id)).await?;
-    let review = review
-        .filter(|r| role == domain::accounts::Role::Operator || r.buyer_user_id == user.id)
+    let shown = state
+        .store
+        .read(move |tx| {
+            let review =
+                tx.review(&id)?.filter(|r| role == domain::accounts::Role::Operator || r.buyer_user_id == user.id);
+            review.map(|r| review_view(tx, &r)).transpose()
+        })
+        .await?
         .ok_or_else(|| ApiError::not_found("review"))?;
-    Ok(axum::Json(review_json(&review)).into_response())
+    Ok(axum::Json(shown).into_response())
 }
 
-async fn get_document(State(state): State<AppState>, caller: Caller, Path(id): Path<String>) -> Result<Response, ApiError> {
+async fn get_document(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
     let operator = caller.operator()?;
     let rid = id.clone();
     let review = state.store.read(move |tx| tx.review(&rid)).await?.ok_or_else(|| ApiError::not_found("review"))?;
@@ -283,10 +335,11 @@ async fn get_document(State(state): State<AppState>, caller: Caller, Path(id): P
         return Err(error);
     };
     let sealed = vault::SealedCard { key_id: u32::try_from(key_id).unwrap_or(0), ciphertext: sealed };
-    let document = crate::payment_method::with_fresh_keys(&state, |vault| vault.open_document(&id, &sealed)).map_err(|e| {
-        tracing::error!(error = %e, review = %id, "a sealed document would not open");
-        ApiError::internal()
-    })?;
+    let document =
+        crate::payment_method::with_fresh_keys(&state, |vault| vault.open_document(&id, &sealed)).map_err(|e| {
+            tracing::error!(error = %e, review = %id, "a sealed document would not open");
+            ApiError::internal()
+        })?;
     tracing::info!(review = %id, operator = %operator.id, "identity document viewed");
     let extension = match kind {
         DocumentKind::Jpeg => "jpg",
@@ -397,7 +450,7 @@ async fn decide_review(
         .store
         .read(move |tx| {
             let Some(review) = tx.review(&id)? else { return Ok(Err(ApiError::internal())) };
-            let mut shown = review_json(&review);
+            let mut shown = review_view(tx, &review)?;
             Ok(payment_view(tx, &payment_id).map(|payment| {
                 shown["payment"] = payment;
                 shown

@@ -277,9 +277,8 @@ pub(super) async fn verify_payment(
                         if !escalate {
                             error.status = axum::http::StatusCode::TOO_MANY_REQUESTS;
                             error.kind = crate::error::ErrorType::RateLimit;
-                            error.retry_after_s = Some(
-                                u64::try_from((challenge.sent_at + RESEND_COOLDOWN_S - now).max(1)).unwrap_or(1),
-                            );
+                            error.retry_after_s =
+                                Some(u64::try_from((challenge.sent_at + RESEND_COOLDOWN_S - now).max(1)).unwrap_or(1));
                         }
                     }
                     let shown = payment_view(&tx.reads(), &pid)?;

@@ -235,7 +235,7 @@ pub async fn verify_page(ctx: Ctx, Path(id): Path<String>, Query(q): Q) -> Respo
     render_verify(ctx, &id, FormErrors::none(), &notice).await
 }
 
-pub(super) async fn render_verify(mut ctx: Ctx, id: &str, errors: FormErrors, notice: &str) -> Response {
+pub(crate) async fn render_verify(mut ctx: Ctx, id: &str, errors: FormErrors, notice: &str) -> Response {
     let payment = ctx.api(Method::GET, &format!("/v1/payments/{}", url_encode(id)), None, None).await;
     if !payment.ok() {
         return ctx.failure(&payment);
@@ -252,6 +252,14 @@ pub(super) async fn render_verify(mut ctx: Ctx, id: &str, errors: FormErrors, no
         return ctx.redirect(&format!("/orders/{}", url_encode(&order)));
     }
     let action = &payment["next_action"];
+    if action["type"] == "document_review" {
+        return crate::web::verification::document_step(&mut ctx, &payment, &errors, notice);
+    }
+    let alternatives = if action["alternatives"].as_array().is_some_and(|a| a.contains(&json!("security_questions"))) {
+        crate::web::verification::answers_form(&mut ctx, id).await
+    } else {
+        String::new()
+    };
     let body = format!(
         r#"{notice}<p>Your bank asks for a one-time code for this payment of <strong>{amount}</strong>.</p>
 <p>We sent a 6-digit code by {channel} to <strong>{sent_to}</strong>. It expires at {expires}. Tries left: {left}.</p>
@@ -260,7 +268,7 @@ pub(super) async fn render_verify(mut ctx: Ctx, id: &str, errors: FormErrors, no
 <div class="actions"><button type="submit">Confirm payment</button></div></form>
 <form method="post" action="/payments/{id}/resend" class="panel">{hidden2}
 {channel_select}
-<div class="actions"><button type="submit" class="secondary">Send a new code</button></div></form>"#,
+<div class="actions"><button type="submit" class="secondary">Send a new code</button></div></form>{alternatives}"#,
         amount = money_of(&payment, "amount"),
         channel = words(action["channel"].as_str().unwrap_or("email")),
         sent_to = s(&action["sent_to"]),
@@ -289,7 +297,11 @@ pub(super) async fn render_verify(mut ctx: Ctx, id: &str, errors: FormErrors, no
 }
 
 pub async fn verify(Path(id): Path<String>, p: Posted) -> Response {
-    let body = json!({ "code": p.get("code") });
+    let body = if p.get("method") == "answers" {
+        crate::web::verification::answers_body(&p.fields)
+    } else {
+        json!({ "code": p.get("code") })
+    };
     let answer = p
         .ctx
         .api(Method::POST, &format!("/v1/payments/{}/verify", url_encode(&id)), Some(body), p.key().as_deref())

@@ -79,7 +79,8 @@ pub(super) async fn render_product(
                 kind: "number",
                 value: &quantity,
                 required: true,
-                extra: r#"min="1" max="100""#,
+                // The API's own limit on the units of one item.
+                extra: QUANTITY_BOUNDS,
                 ..Input::default()
             },
             &errors,
@@ -127,3 +128,6 @@ pub async fn create_order(Path(id): Path<String>, p: Posted) -> Response {
     let values = p.fields.clone();
     render_product(p.ctx, &id, FormErrors::of(answer.error()), Some(&values)).await
 }
+
+/// The quantity field's bounds: those of the API (`ITEM_QUANTITY_MAX` units of one item).
+const QUANTITY_BOUNDS: &str = r#"min="1" max="1000""#;

@@ -1,0 +1,488 @@
+//! Pages of verification beyond codes: a buyer's security questions (set with the password, answered
+//! on the code page instead of the code), the document step of a payment (upload, then waiting for
+//! the review), and the operators' review queue with each document shown inline and the decision.
+
+use std::collections::HashMap;
+use std::fmt::Write as _;
+
+use axum::body::Body;
+use axum::extract::{FromRequest, FromRequestParts, Multipart, Path, Query, Request, State};
+use axum::http::{header, HeaderValue, Method, StatusCode};
+use axum::response::{IntoResponse, Response};
+use serde_json::{json, Value};
+
+use super::html::{datetime, esc, field, money_of, s, select, textarea, words, ErrorView, FormErrors, Input};
+use super::{form_hidden, notice_from, same_origin, top_error, url_encode, Ctx, Posted, Web};
+
+type Q = Query<HashMap<String, String>>;
+
+/// The largest answer a page passes through beyond a JSON answer: a document.
+pub const DOCUMENT_PAGE_BYTES_MAX: usize = domain::verification::DOCUMENT_BYTES_MAX + 4096;
+/// Rows of the question form.
+const QUESTION_ROWS: usize = domain::verification::QUESTIONS_MAX;
+
+// ---- A buyer's security questions -------------------------------------------------------------
+
+pub async fn questions_page(ctx: Ctx, Query(q): Q) -> Response {
+    if let Err(r) = ctx.require_buyer("/security-questions") {
+        return r;
+    }
+    let notice = notice_from(&q);
+    render_questions(ctx, FormErrors::none(), &HashMap::new(), &notice).await
+}
+
+async fn render_questions(
+    mut ctx: Ctx,
+    errors: FormErrors,
+    values: &HashMap<String, String>,
+    notice: &str,
+) -> Response {
+    let presets = ctx.api(Method::GET, "/v1/security_questions", None, None).await;
+    let mine = ctx.api(Method::GET, "/v1/me/security_questions", None, None).await;
+    if !presets.ok() || !mine.ok() {
+        return ctx.failure(if presets.ok() { &mine } else { &presets });
+    }
+    let current = mine.body["questions"].as_array().cloned().unwrap_or_default();
+    let mut body = String::from(notice);
+    body.push_str(
+        "<p>When a payment needs a check and you cannot get our code (no phone at hand, no email), you can answer \
+         these questions instead. Answers are compared without case, spaces or accents, and we keep only a \
+         scrambled form of them: nobody at Pocketpay can read them.</p>",
+    );
+    if current.is_empty() {
+        body.push_str("<p>You have not set up security questions yet.</p>");
+    } else {
+        body.push_str("<h2>Your questions</h2><ol>");
+        for q in &current {
+            let _ = write!(body, "<li>{}</li>", s(&q["question"]));
+        }
+        body.push_str("</ol><h2>Change them</h2>");
+    }
+    let presets = presets.data();
+    let mut options: Vec<(String, String)> = vec![(String::new(), "Choose a question".into())];
+    // `select` escapes its texts itself.
+    options.extend(
+        presets
+            .iter()
+            .map(|p| (p["id"].as_str().unwrap_or("").to_owned(), p["question"].as_str().unwrap_or("").to_owned())),
+    );
+    options.push(("own".into(), "Write my own question".into()));
+    let _ = write!(
+        body,
+        r#"<form method="post" action="/security-questions" class="panel">{hidden}{top}<p class="hint">Set 2 or 3 questions. Each answer must be different.</p>"#,
+        hidden = form_hidden(&mut ctx),
+        top = top_error(&errors, &["questions", "password"]),
+    );
+    for i in 0..QUESTION_ROWS {
+        let pairs: Vec<(&str, &str)> = options.iter().map(|(v, t)| (v.as_str(), t.as_str())).collect();
+        let chosen = values.get(&format!("q{i}")).map(String::as_str).unwrap_or("");
+        let label = if i + 1 == QUESTION_ROWS {
+            format!("Question {} (optional)", i + 1)
+        } else {
+            format!("Question {}", i + 1)
+        };
+        let _ = write!(body, r#"<fieldset><legend>{}</legend>"#, esc(&label));
+        body.push_str(
+            &select("Question", &format!("q{i}"), &pairs, chosen, &FormErrors::none())
+                .replace(&format!(r#"for="f-q{i}">Question"#), &format!(r#"for="f-q{i}">Question {}"#, i + 1)),
+        );
+        let question_param = format!("questions[{i}].question");
+        let answer_param = format!("questions[{i}].answer");
+        let own = values.get(&format!("own{i}")).cloned().unwrap_or_default();
+        body.push_str(&field(
+            "Or your own question",
+            &format!("own{i}"),
+            Input { value: &own, hint: "Used when \"Write my own question\" is chosen.", ..Input::default() },
+            &errors,
+            &[&question_param],
+        ));
+        body.push_str(&field(
+            &format!("Answer {}", i + 1),
+            &format!("a{i}"),
+            Input { autocomplete: "off", ..Input::default() },
+            &errors,
+            &[&answer_param],
+        ));
+        body.push_str("</fieldset>");
+    }
+    body.push_str(&field(
+        "Your password",
+        "password",
+        Input { kind: "password", required: true, autocomplete: "current-password", ..Input::default() },
+        &errors,
+        &["password"],
+    ));
+    body.push_str(r#"<div class="actions"><button type="submit">Save my questions</button></div></form>"#);
+    ctx.page("Security questions", &body)
+}
+
+pub async fn save_questions(p: Posted) -> Response {
+    let mut questions = Vec::new();
+    for i in 0..QUESTION_ROWS {
+        let choice = p.get(&format!("q{i}"));
+        let question = if choice == "own" { p.get(&format!("own{i}")) } else { choice };
+        let answer = p.raw(&format!("a{i}"));
+        if question.is_empty() && answer.trim().is_empty() {
+            continue;
+        }
+        questions.push(json!({ "question": question, "answer": answer }));
+    }
+    let body = json!({ "password": p.raw("password"), "questions": questions });
+    let answer = p.ctx.api(Method::PUT, "/v1/me/security_questions", Some(body), p.key().as_deref()).await;
+    if answer.ok() {
+        return p.ctx.redirect("/security-questions?notice=questions_saved");
+    }
+    // Typed answers and the password are never written back into the page.
+    let values: HashMap<String, String> = p
+        .fields
+        .iter()
+        .filter(|(k, _)| k.starts_with('q') || k.starts_with("own"))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    render_questions(p.ctx, FormErrors::of(answer.error()), &values, "").await
+}
+
+/// On the code page: the buyer's questions to answer instead of the code, when they set some.
+/// (An error of a submitted answer shows above the page's forms, with the code's.)
+pub(super) async fn answers_form(ctx: &mut Ctx, payment_id: &str) -> String {
+    let mine = ctx.api(Method::GET, "/v1/me/security_questions", None, None).await;
+    let questions = mine.body["questions"].as_array().cloned().unwrap_or_default();
+    if questions.is_empty() {
+        return String::new();
+    }
+    let mut out = format!(
+        r#"<h2>No code? Answer your security questions</h2>
+<form method="post" action="/payments/{id}/verify" class="panel">{hidden}<input type="hidden" name="method" value="answers">"#,
+        id = url_encode(payment_id),
+        hidden = form_hidden(ctx),
+    );
+    for q in &questions {
+        let qid = s(&q["id"]);
+        out.push_str(&field(
+            q["question"].as_str().unwrap_or(""),
+            &format!("answer_{qid}"),
+            Input { autocomplete: "off", required: true, ..Input::default() },
+            &FormErrors::none(),
+            &[],
+        ));
+    }
+    out.push_str(r#"<div class="actions"><button type="submit">Confirm with my answers</button></div></form>"#);
+    out
+}
+
+/// The verify call's body for the answers form.
+pub(super) fn answers_body(fields: &HashMap<String, String>) -> Value {
+    let mut answers: Vec<(&String, &String)> = fields.iter().filter(|(k, _)| k.starts_with("answer_")).collect();
+    answers.sort();
+    let answers: Vec<Value> =
+        answers.into_iter().map(|(k, v)| json!({ "question": k.trim_start_matches("answer_"), "answer": v })).collect();
+    json!({ "answers": answers })
+}
+
+// ---- The document step of a payment --------------------------------------------------------------
+
+/// The code page when the payment waits for a document: the upload form, or the wait for the review.
+pub(super) fn document_step(ctx: &mut Ctx, payment: &Value, errors: &FormErrors, notice: &str) -> Response {
+    let action = &payment["next_action"];
+    let id = s(&payment["id"]);
+    let order = s(&payment["order"]);
+    let reasons: Vec<String> = action["reasons"].as_array().map(|r| reason_list(r)).unwrap_or_default();
+    let mut body = format!(
+        "{notice}<p>Before this payment of <strong>{amount}</strong> goes through, we need to check that it is really you \
+         ({why}).</p>",
+        amount = money_of(payment, "amount"),
+        why = esc(&reasons.join("; ")),
+    );
+    if action["status"] == "in_review" {
+        let _ = write!(
+            body,
+            r#"<div class="panel" role="status"><p><strong>Your document is being reviewed.</strong> Our team usually answers within a day; we will email you either way.</p>
+<p>Nothing is charged meanwhile. If we have not decided by {expires}, the payment is cancelled and you can pay again.</p></div>
+<p><a href="/orders/{order}">Back to the order</a></p>"#,
+            expires = action["expires_at"].as_i64().map(datetime).unwrap_or_default(),
+            order = url_encode(&order),
+        );
+        return ctx.page("Your document is being reviewed", &body);
+    }
+    let _ = write!(
+        body,
+        r#"<p>Upload a photo or scan of an ID with your name: a passport, an identity card or a driving licence. JPEG, PNG or PDF, at most 5 MB.
+Only our review team sees it, and we delete it 30 days after our decision.</p>
+<form method="post" action="/payments/{pid}/document" enctype="multipart/form-data" class="panel">{hidden}{top}
+<div class="field{error_class}"><label for="f-file">Your document</label>{file_error}<input id="f-file" name="file" type="file" accept="image/jpeg,image/png,application/pdf" required></div>
+<div class="actions"><button type="submit">Send my document</button></div></form>
+<p>Or <a href="/orders/{order}/pay">pay another way</a>, for example with your Pocket.</p>"#,
+        pid = url_encode(&id),
+        hidden = form_hidden(ctx),
+        top = top_error(errors, &["file"]),
+        error_class = if errors.for_field(&["file"]).is_some() { " has-error" } else { "" },
+        file_error = errors.for_field(&["file"]).map(|e| e.render("f-file-error")).unwrap_or_default(),
+        order = url_encode(&order),
+    );
+    ctx.page("Verify your identity", &body)
+}
+
+/// The reasons in words, each once.
+fn reason_list(reasons: &[Value]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for words in reasons.iter().filter_map(Value::as_str).map(reason_words) {
+        if !out.contains(&words) {
+            out.push(words);
+        }
+    }
+    out
+}
+
+fn reason_words(reason: &str) -> String {
+    match reason {
+        "document_amount" => "an amount above our review limit".into(),
+        "code_tries_used" => "the code was typed wrong too many times".into(),
+        "new_card" => "a card not used here before".into(),
+        "large_amount" => "a large amount".into(),
+        "foreign_card" => "a card from another country".into(),
+        "velocity" => "many payments in a short time".into(),
+        "issuer_demand" => "your bank asked for it".into(),
+        other => words(other),
+    }
+}
+
+/// Uploads the buyer's document: the form is read here (origin and CSRF checked, as every form),
+/// then its file is sent to the API as a new multipart body.
+pub async fn upload_document(State(web): State<Web>, Path(id): Path<String>, req: Request) -> Response {
+    let (mut parts, body) = req.into_parts();
+    let mut ctx = match Ctx::from_request_parts(&mut parts, &web).await {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    if let Err(r) = ctx.require_buyer(&format!("/payments/{id}/verify")) {
+        return r;
+    }
+    if !same_origin(&parts.headers) {
+        return ctx.forbidden("This form was sent from another site, so it was refused.");
+    }
+    let mut multipart = match Multipart::from_request(Request::from_parts(parts, body), &web).await {
+        Ok(m) => m,
+        Err(_) => {
+            return ctx.page_with_status(StatusCode::BAD_REQUEST, "Bad form", "<p>This form could not be read.</p>")
+        }
+    };
+    let (mut csrf, mut key, mut file) = (String::new(), String::new(), None);
+    let mut too_large = false;
+    loop {
+        match multipart.next_field().await {
+            Ok(Some(field)) => {
+                let name = field.name().unwrap_or_default().to_owned();
+                match field.bytes().await {
+                    Ok(bytes) => match name.as_str() {
+                        "csrf" => csrf = String::from_utf8_lossy(&bytes).into_owned(),
+                        "idempotency_key" => key = String::from_utf8_lossy(&bytes).into_owned(),
+                        "file" => file = Some(bytes),
+                        _ => {}
+                    },
+                    Err(e) => {
+                        too_large = e.status() == StatusCode::PAYLOAD_TOO_LARGE;
+                        break;
+                    }
+                }
+            }
+            Ok(None) => break,
+            Err(e) => {
+                too_large = e.status() == StatusCode::PAYLOAD_TOO_LARGE;
+                break;
+            }
+        }
+    }
+    let expected = ctx.csrf();
+    if !crate::secrets::constant_time_eq(expected.as_bytes(), csrf.as_bytes()) {
+        return ctx.page_with_status(
+            StatusCode::FORBIDDEN,
+            "This form has expired",
+            "<p>For your safety this form could not be sent. Go back, reload the page and try again.</p>",
+        );
+    }
+    let errors = if too_large {
+        let mut e = ErrorView::local("file", "The file is larger than 5 MB.");
+        e.advice = vec!["Send a smaller photo or scan.".into()];
+        Some(FormErrors::of(e))
+    } else if file.as_ref().is_none_or(|f| f.is_empty()) {
+        Some(FormErrors::of(ErrorView::local("file", "Choose the file of your document.")))
+    } else {
+        None
+    };
+    if errors.is_none() {
+        let boundary = crate::secrets::random_id("boundary");
+        let mut upload = format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"document\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+        )
+        .into_bytes();
+        upload.extend_from_slice(file.as_deref().unwrap_or_default());
+        upload.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+        let content_type = format!("multipart/form-data; boundary={boundary}");
+        let path = format!("/v1/payments/{}/documents", url_encode(&id));
+        let key = (!key.is_empty() && key.len() <= 100).then_some(key);
+        let (status, _, bytes) = ctx.send(Method::POST, &path, Some(&content_type), upload, key.as_deref(), None).await;
+        if status.is_success() {
+            return ctx.redirect(&format!("/payments/{}/verify?notice=document_sent", url_encode(&id)));
+        }
+        let answer = super::Answer { status, body: serde_json::from_slice(&bytes).unwrap_or(Value::Null) };
+        return super::buyer::render_verify(ctx, &id, FormErrors::of(answer.error()), "").await;
+    }
+    super::buyer::render_verify(ctx, &id, errors.unwrap_or_else(FormErrors::none), "").await
+}
+
+// ---- Operators: the review queue ------------------------------------------------------------------
+
+pub async fn reviews(mut ctx: Ctx, Query(q): Q) -> Response {
+    if let Err(r) = ctx.require_operator("/operator/reviews") {
+        return r;
+    }
+    let queue = ctx.api(Method::GET, "/v1/reviews?status=in_review&limit=100", None, None).await;
+    let recent = ctx.api(Method::GET, "/v1/reviews?limit=50", None, None).await;
+    if !queue.ok() || !recent.ok() {
+        return ctx.failure(if queue.ok() { &recent } else { &queue });
+    }
+    let mut body = notice_from(&q);
+    body.push_str("<h2>To decide</h2>");
+    let waiting = queue.data();
+    if waiting.is_empty() {
+        body.push_str("<p>No document waits for a decision.</p>");
+    } else {
+        body.push_str(&review_table(&waiting));
+    }
+    body.push_str("<h2>Recent reviews</h2>");
+    body.push_str(&review_table(&recent.data()));
+    let _ = &mut ctx;
+    ctx.page("Document reviews", &body)
+}
+
+fn review_table(rows: &[Value]) -> String {
+    let mut out = String::from(
+        r#"<table><thead><tr><th scope="col">Review</th><th scope="col">Buyer</th><th scope="col">Amount</th><th scope="col">Why</th><th scope="col">Status</th><th scope="col">Sent</th></tr></thead><tbody>"#,
+    );
+    for r in rows {
+        let reasons: Vec<String> = r["reasons"].as_array().map(|a| reason_list(a)).unwrap_or_default();
+        let _ = write!(
+            out,
+            r#"<tr><td><a href="/operator/reviews/{id}">{rid}</a></td><td>{buyer}</td><td>{amount}</td><td>{why}</td><td>{status}</td><td>{sent}</td></tr>"#,
+            id = url_encode(&s(&r["id"])),
+            rid = s(&r["id"]),
+            buyer = s(&r["buyer_email"]),
+            amount = money_of(r, "amount"),
+            why = esc(&reasons.join("; ")),
+            status = words(r["status"].as_str().unwrap_or("")),
+            sent = r["submitted_at"].as_i64().map(datetime).unwrap_or_else(|| "—".into()),
+        );
+    }
+    out.push_str("</tbody></table>");
+    out
+}
+
+pub async fn review(ctx: Ctx, Path(id): Path<String>, Query(q): Q) -> Response {
+    if let Err(r) = ctx.require_operator(&format!("/operator/reviews/{id}")) {
+        return r;
+    }
+    let notice = notice_from(&q);
+    render_review(ctx, &id, FormErrors::none(), &notice).await
+}
+
+async fn render_review(mut ctx: Ctx, id: &str, errors: FormErrors, notice: &str) -> Response {
+    let answer = ctx.api(Method::GET, &format!("/v1/reviews/{}", url_encode(id)), None, None).await;
+    if !answer.ok() {
+        return ctx.failure(&answer);
+    }
+    let r = answer.body;
+    let document_url = format!("/operator/reviews/{}/document", url_encode(id));
+    let reasons: Vec<String> = r["reasons"].as_array().map(|a| reason_list(a)).unwrap_or_default();
+    let mut body = format!(
+        r#"{notice}<dl class="facts"><dt>Buyer</dt><dd>{buyer}</dd><dt>Order</dt><dd>{order}</dd><dt>Payment</dt><dd>{payment}</dd><dt>Amount</dt><dd>{amount}</dd><dt>Why</dt><dd>{why}</dd>
+<dt>Status</dt><dd>{status}</dd><dt>Decide by</dt><dd>{expires}</dd></dl>"#,
+        buyer = s(&r["buyer_email"]),
+        order = s(&r["order"]["number"]),
+        payment = s(&r["payment"]),
+        amount = money_of(&r, "amount"),
+        why = esc(&reasons.join("; ")),
+        status = words(r["status"].as_str().unwrap_or("")),
+        expires = r["expires_at"].as_i64().map(datetime).unwrap_or_default(),
+    );
+    let kind = r["document"]["type"].as_str().unwrap_or("");
+    if r["document"]["deleted"] == true {
+        let _ = write!(
+            body,
+            "<p>The document was deleted on {}, 30 days after the decision.</p>",
+            r["document_deleted_at"].as_i64().map(datetime).unwrap_or_default()
+        );
+    } else if kind == "application/pdf" {
+        let _ = write!(
+            body,
+            r#"<iframe class="document" src="{document_url}" title="The buyer's document (PDF)"></iframe><p><a href="{document_url}">Open the PDF</a></p>"#
+        );
+    } else if !kind.is_empty() {
+        let _ = write!(body, r#"<p><img class="document" src="{document_url}" alt="The buyer's document"></p>"#);
+    } else {
+        body.push_str("<p>The buyer has not sent a document yet.</p>");
+    }
+    if r["status"] == "in_review" {
+        let _ = write!(
+            body,
+            r#"<form method="post" action="/operator/reviews/{rid}/decide" class="panel">{hidden}{top}{note}
+<p class="hint">Approving authorizes the payment. Rejecting fails it; the buyer reads the note.</p>
+<div class="actions"><button type="submit" name="outcome" value="approve">Approve</button> <button type="submit" name="outcome" value="reject" class="secondary">Reject</button></div></form>"#,
+            rid = url_encode(id),
+            hidden = form_hidden(&mut ctx),
+            top = top_error(&errors, &["note", "outcome"]),
+            note = textarea("Note (required to reject)", "note", "", false, &errors),
+        );
+    } else if let Some(decided) = r["decided_at"].as_i64() {
+        let _ = write!(body, "<p>Decided on {}. {}</p>", datetime(decided), s(&r["note"]));
+    }
+    body.push_str(r#"<p><a href="/operator/reviews">All reviews</a></p>"#);
+    let mut response = ctx.page("Document review", &body);
+    // This page alone may frame our own document (a PDF).
+    if let Ok(v) = HeaderValue::from_str(&format!("{}; frame-src 'self'", super::PAGE_CSP)) {
+        response.headers_mut().insert(header::CONTENT_SECURITY_POLICY, v);
+    }
+    response
+}
+
+/// The document itself, passed through from the API for the review page (an image or a framed PDF).
+pub async fn document(ctx: Ctx, Path(id): Path<String>) -> Response {
+    if let Err(r) = ctx.require_operator(&format!("/operator/reviews/{id}")) {
+        return r;
+    }
+    let path = format!("/v1/reviews/{}/document", url_encode(&id));
+    let (status, headers, bytes) = ctx.send(Method::GET, &path, None, Vec::new(), None, None).await;
+    if !status.is_success() {
+        let body = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+        return ctx.failure(&super::Answer { status, body });
+    }
+    let mut response = Body::from(bytes).into_response();
+    let h = response.headers_mut();
+    for name in [header::CONTENT_TYPE, header::CONTENT_DISPOSITION] {
+        if let Some(v) = headers.get(&name) {
+            h.insert(name, v.clone());
+        }
+    }
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static("default-src 'none'; img-src 'self'; object-src 'self'; frame-ancestors 'self'"),
+    );
+    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("SAMEORIGIN"));
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+}
+
+pub async fn decide(Path(id): Path<String>, p: Posted) -> Response {
+    let outcome = p.get("outcome");
+    let note = p.get("note");
+    let body =
+        if note.is_empty() { json!({ "outcome": outcome }) } else { json!({ "outcome": outcome, "note": note }) };
+    let answer = p
+        .ctx
+        .api(Method::POST, &format!("/v1/reviews/{}/decide", url_encode(&id)), Some(body), p.key().as_deref())
+        .await;
+    if answer.ok() {
+        let notice = if outcome == "approve" { "review_approved" } else { "review_rejected" };
+        return p.ctx.redirect(&format!("/operator/reviews/{}?notice={notice}", url_encode(&id)));
+    }
+    render_review(p.ctx, &id, FormErrors::of(answer.error()), "").await
+}
