@@ -58,7 +58,9 @@ impl Server {
             .env("POCKETPAY_OPERATOR_PASSWORD", OPERATOR_PASSWORD)
             .env("POCKETPAY_FAILPOINTS", failpoint.unwrap_or(""))
             // Many payments within minutes: no velocity step-up in the way.
-            .env("POCKETPAY_VELOCITY_COUNT_MAX", "1000");
+            .env("POCKETPAY_VELOCITY_COUNT_MAX", "1000")
+            // Orders of one kettle (30.00) need no document; of two, they do.
+            .env("POCKETPAY_DOCUMENT_REVIEW_AMOUNT_MINOR", "5000");
         let mut child = command.spawn().expect("spawning pocketpay serve");
         let stdout = child.stdout.take().expect("piped stdout");
         let (tx, rx) = std::sync::mpsc::channel();
@@ -285,6 +287,9 @@ enum Expect {
     FailedPayAgain(String),
     /// A purchase that failed with nothing charged.
     Failed,
+    /// A document review approved whose authorization a crash cut short: the retry answers the
+    /// approved review, and the order is paid again without a second review.
+    ApprovedPayAgain(String),
 }
 
 async fn run_case(dir: &Path, w: &World, case: Case, expect: Expect) {
@@ -331,6 +336,25 @@ async fn run_case(dir: &Path, w: &World, case: Case, expect: Expect) {
                 )
                 .await;
             assert_eq!(paid["status"], "requires_capture", "{}: paying again: {paid}", case.step);
+        }
+        Expect::ApprovedPayAgain(order) => {
+            assert_eq!(status, 200, "{}: the retry answered {status}: {retried}", case.step);
+            assert_eq!(retried["status"], "approved", "{}: {retried}", case.step);
+            assert_eq!(retried["payment"]["status"], "requires_payment_method", "{}: {retried}", case.step);
+            let (_, paid) = s
+                .call(
+                    "POST",
+                    &format!("/v1/orders/{order}/pay"),
+                    &w.buyer,
+                    Some(&format!("{key}-again")),
+                    json!({ "payment_method": { "type": "card", "card": w.card } }),
+                )
+                .await;
+            assert_eq!(
+                paid["status"], "requires_capture",
+                "{}: paying again, with no second review: {paid}",
+                case.step
+            );
         }
         Expect::Failed => {
             assert_eq!(status, 402, "{}: the retry answered {status}: {retried}", case.step);
@@ -408,6 +432,59 @@ async fn every_step_of_every_operation_settles_to_one_effect() {
         pocket_delta: 0,
     };
     cases.push((case, Expect::FailedPayAgain(id)));
+    // A document review approved, before the issuer is asked: the healer fails the cut-short attempt,
+    // the retry answers the decision, and the buyer pays again with no second review.
+    let (status, two) = s
+        .call(
+            "POST",
+            "/v1/orders",
+            &w.buyer,
+            None,
+            json!({ "items": [{ "product": w.product, "quantity": 2 }], "shipping_address": address() }),
+        )
+        .await;
+    assert_eq!(status, 201, "{two}");
+    let id = two["id"].as_str().expect("an order").to_owned();
+    let (_, waiting) = s
+        .call(
+            "POST",
+            &format!("/v1/orders/{id}/pay"),
+            &w.buyer,
+            None,
+            json!({ "payment_method": { "type": "card", "card": w.card } }),
+        )
+        .await;
+    assert_eq!(waiting["next_action"]["type"], "document_review", "{waiting}");
+    let review = waiting["next_action"]["review"].as_str().expect("a review").to_owned();
+    let boundary = "steps-boundary";
+    let mut upload =
+        format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"id.pdf\"\r\n\r\n")
+            .into_bytes();
+    upload.extend_from_slice(b"%PDF-1.7\n");
+    upload.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    let sent = s
+        .http
+        .post(format!("{}/v1/payments/{}/documents", s.base, waiting["id"].as_str().unwrap_or_default()))
+        .bearer_auth(&w.buyer)
+        .header("content-type", format!("multipart/form-data; boundary={boundary}"))
+        .body(upload)
+        .send()
+        .await
+        .expect("an upload");
+    assert_eq!(sent.status().as_u16(), 202);
+    let (status, session) = s
+        .call("POST", "/v1/sessions", "", None, json!({ "email": OPERATOR_EMAIL, "password": OPERATOR_PASSWORD }))
+        .await;
+    assert_eq!(status, 201, "{session}");
+    let case = Case {
+        step: "review.decided",
+        method: "POST",
+        path: format!("/v1/reviews/{review}/decide"),
+        token: session["token"].as_str().expect("a token").to_owned(),
+        body: json!({ "outcome": "approve" }),
+        pocket_delta: 0,
+    };
+    cases.push((case, Expect::ApprovedPayAgain(id)));
     // Shipping (capture) and cancelling.
     for step in ["capture.claimed", "capture.captured"] {
         let id = paid_order(&s, &w, false).await;
@@ -513,7 +590,7 @@ async fn every_step_of_every_operation_settles_to_one_effect() {
     eprintln!(
         "kill at every step: {} steps of {} operations, each settled to one effect",
         count + PAYOUT_STEPS.len(),
-        9
+        10
     );
     keep.done();
 }

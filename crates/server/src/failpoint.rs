@@ -13,6 +13,8 @@ pub const STEPS: &[&str] = &[
     "pay.answered",
     // A one-time code accepted (a new attempt claimed), before the issuer is asked.
     "verify.checked",
+    // A document review approved (a new attempt claimed), before the issuer is asked.
+    "review.decided",
     // Shipping: the payment claimed for the capture, then the issuer captured, before booking.
     "capture.claimed",
     "capture.captured",

@@ -372,11 +372,18 @@ enum Decided {
 
 async fn decide_review(
     State(state): State<AppState>,
+    idem: Idem,
     caller: Caller,
     Path(id): Path<String>,
     ApiJson(body): ApiJson<DecideBody>,
 ) -> Result<Response, ApiError> {
     let operator = caller.operator()?;
+    if idem.as_ref().is_some_and(|e| e.0.resume.is_some()) {
+        // A retry of a decision whose answer was lost (a crash): the review as it was decided, and
+        // its payment as it stands (the healer settles an authorization the crash cut short).
+        let shown = review_with_payment(&state, id).await?;
+        return Ok(record_answer(&state, idem, ApiResponse::ok(shown)).await);
+    }
     let approve = match body.outcome.as_str() {
         "approve" => true,
         "reject" => false,
@@ -393,12 +400,17 @@ async fn decide_review(
     }
     let now = state.clock.now();
     let rid = id.clone();
+    let bind = idem.as_ref().map(|e| e.0.clone());
     let decided = state
         .store
         .write(move |tx| -> Result<(Decided, String), ApiError> {
             let mut review = tx.review(&rid)?.ok_or_else(|| ApiError::not_found("review"))?;
             let status = ReviewStatus::parse(&review.status).ok_or_else(ApiError::internal)?;
             review.status = status.decide(approve).map_err(review_error)?.name().into();
+            if let Some(key) = &bind {
+                // A retry of this request after a crash answers this decision instead of deciding again.
+                key.bind(tx, &review.id, now).map_err(bind_error)?;
+            }
             review.note = note.clone();
             review.decided_by = Some(operator.id.clone());
             review.decided_at = Some(now);
@@ -442,22 +454,29 @@ async fn decide_review(
         .await?;
     let (decided, payment_id) = decided;
     tracing::info!(review = %id, outcome = if approve { "approved" } else { "rejected" }, "document review decided");
+    state.failpoint("review.decided");
     if let Decided::Approved(proceed) = decided {
         // The payment authorizes now, as after a code; its outcome shows on the payment.
         let _ = authorize_verified(&state, None, &payment_id, proceed).await?;
     }
+    let shown = review_with_payment(&state, id).await?;
+    Ok(record_answer(&state, idem, ApiResponse::ok(shown)).await)
+}
+
+/// A review with its payment as it stands.
+async fn review_with_payment(state: &AppState, id: String) -> Result<Value, ApiError> {
     let shown = state
         .store
         .read(move |tx| {
-            let Some(review) = tx.review(&id)? else { return Ok(Err(ApiError::internal())) };
+            let Some(review) = tx.review(&id)? else { return Ok(Err(ApiError::not_found("review"))) };
             let mut shown = review_view(tx, &review)?;
-            Ok(payment_view(tx, &payment_id).map(|payment| {
+            Ok(payment_view(tx, &review.payment_id).map(|payment| {
                 shown["payment"] = payment;
                 shown
             }))
         })
         .await??;
-    Ok(axum::Json(shown).into_response())
+    Ok(shown)
 }
 
 fn money_text(amount: i64, currency: &str) -> String {
