@@ -1,5 +1,6 @@
-//! The other fields people type: emails, passwords, phones, countries, gift codes, one-time codes and
-//! order numbers. Nothing panics; normalising is idempotent.
+//! The other fields people type: emails, passwords, phones, countries, gift codes, one-time codes, order
+//! numbers, security questions and their answers, and uploaded documents (their first bytes). Nothing
+//! panics; normalising is idempotent.
 #![no_main]
 
 use domain::accounts::{Country, Email, Password, Phone};
@@ -8,6 +9,7 @@ use domain::gift_cards::normalize_code;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
+    let _ = domain::verification::sniff_document(data);
     let Ok(text) = std::str::from_utf8(data) else { return };
     if let Ok(email) = Email::parse(text) {
         assert_eq!(Email::parse(email.as_str()).map(|e| e.as_str().to_owned()), Ok(email.as_str().to_owned()));
@@ -22,4 +24,10 @@ fuzz_target!(|data: &[u8]| {
         assert!(code.len() == 6 && code.bytes().all(|b| b.is_ascii_digit()), "{text:?} → {code:?}");
     }
     let _ = parse_order_number(text);
+    let answer = domain::verification::normalize_answer(text);
+    assert_eq!(domain::verification::normalize_answer(&answer), answer, "{text:?}");
+    let pairs: Vec<(&str, &str)> = text.split('\n').filter_map(|line| line.split_once('=')).collect();
+    if let Ok(set) = domain::verification::check_questions(&pairs) {
+        assert!((2..=3).contains(&set.len()));
+    }
 });

@@ -18,7 +18,8 @@ fn answers_are_compared_without_case_spaces_or_accents() {
 
 #[test]
 fn questions_are_checked_and_presets_become_their_text() {
-    let set = check_questions(&[("first_pet", "Rex"), ("My own question, about tea?", " Green  tea ")]).unwrap();
+    let set =
+        check_questions(&[("first_pet", "Rex"), ("My own question, about tea?", " Green  tea ")]).expect("a valid set");
     assert_eq!(set[0].question, "What was the name of your first pet?");
     assert_eq!(set[0].normalized_answer, "rex");
     assert_eq!(set[1].question, "My own question, about tea?");
@@ -40,7 +41,7 @@ fn questions_are_checked_and_presets_become_their_text() {
     );
     let same = check_questions(&[("first_pet", "Rex"), ("first_job", "REX")]);
     assert_eq!(same, Err(QuestionsError::SameAnswers { index: 1 }));
-    assert_eq!(same.unwrap_err().param(), "questions[1].answer");
+    assert_eq!(same.expect_err("refused").param(), "questions[1].answer");
 }
 
 #[test]

@@ -222,9 +222,7 @@ pub fn document(endpoints: &[Endpoint]) -> Value {
         }
         if let Some(schema) = &e.body {
             // A body with a binary field (a document upload) is a form, not JSON.
-            let uploads = schema["properties"]
-                .as_object()
-                .is_some_and(|p| p.values().any(|v| v["format"] == "binary"));
+            let uploads = schema["properties"].as_object().is_some_and(|p| p.values().any(|v| v["format"] == "binary"));
             let media_type = if uploads { "multipart/form-data" } else { "application/json" };
             op.insert(
                 "requestBody".into(),
