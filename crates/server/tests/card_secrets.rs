@@ -27,13 +27,7 @@ fn without_timings(text: &str) -> String {
 
 #[tokio::test]
 async fn no_card_number_or_security_code_in_files_logs_or_responses() {
-    let captured = Captured::default();
-    let subscriber = tracing_subscriber::fmt()
-        .without_time()
-        .with_writer(captured.clone())
-        .with_max_level(tracing::Level::TRACE)
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let (captured, _guard) = Captured::start();
 
     let app = TestApp::spawn().await;
     let token = app.buyer("secret-cards@example.com").await;

@@ -8,14 +8,7 @@ use server::{Mode, ServerConfig};
 
 #[tokio::test]
 async fn logs_hold_no_password_code_or_token() {
-    let captured = Captured::default();
-    // No timestamps: their digits could match a 6-digit code by chance.
-    let subscriber = tracing_subscriber::fmt()
-        .without_time()
-        .with_writer(captured.clone())
-        .with_max_level(tracing::Level::TRACE)
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let (captured, _guard) = Captured::start();
 
     let dir = std::env::temp_dir().join(format!("pocketpay-logs-{}", server::secrets::random_id("t")));
     let mut config = ServerConfig::new(Mode::Test, &dir);

@@ -110,13 +110,7 @@ fn answers(ids: &[String], texts: [&str; 3]) -> Value {
 
 #[tokio::test]
 async fn security_questions_are_set_with_the_password_and_answered_instead_of_a_code() {
-    let captured = Captured::default();
-    let subscriber = tracing_subscriber::fmt()
-        .without_time()
-        .with_writer(captured.clone())
-        .with_max_level(tracing::Level::TRACE)
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let (captured, _guard) = Captured::start();
     let app = TestApp::spawn().await;
     let (_, product) = app.seller("sq-owner@example.com", "Shop", "Lamp", 2_000).await;
     let buyer = app.buyer("no-phone@example.com").await;
@@ -252,13 +246,7 @@ async fn answers_share_the_codes_five_tries_expiry_and_payment() {
 
 #[tokio::test]
 async fn a_large_payment_waits_for_a_document_an_operator_approves_or_rejects() {
-    let captured = Captured::default();
-    let subscriber = tracing_subscriber::fmt()
-        .without_time()
-        .with_writer(captured.clone())
-        .with_max_level(tracing::Level::TRACE)
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let (captured, _guard) = Captured::start();
     let app = TestApp::spawn_with(|c| c.document_review_amount_minor = Some(100_000)).await;
     let (seller_key, product) = app.seller("doc-owner@example.com", "Shop", "Piano", 150_000).await;
     let buyer = app.buyer("doc@example.com").await;
@@ -344,6 +332,24 @@ async fn a_large_payment_waits_for_a_document_an_operator_approves_or_rejects() 
         "authentication_error",
         "forbidden",
     );
+    // A key rotation seals the kept document again (with the buyer's card); the old key can then go.
+    let rotated = app.post("/v1/vault/rotate", Some(&operator), json!({})).await;
+    assert_eq!(
+        (rotated.body["active_key_id"].as_u64(), rotated.body["resealed"].as_u64()),
+        (Some(2), Some(2)),
+        "{}",
+        rotated.body
+    );
+    let removed = app.call(reqwest::Method::DELETE, "/v1/vault/keys/1", Some(&operator), None, None).await;
+    assert_eq!(removed.status, StatusCode::OK, "{}", removed.body);
+    let again = app
+        .client
+        .get(format!("{}/v1/reviews/{review}/document", app.base))
+        .bearer_auth(&operator)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(again.bytes().await.unwrap_or_default().to_vec(), png(), "the document opens under the new key");
     let own = app.get(&format!("/v1/reviews/{review}"), Some(&buyer)).await;
     assert_eq!(own.body["status"], "in_review", "the buyer sees their review: {}", own.body);
     app.get(&format!("/v1/reviews/{review}"), Some(&stranger)).await.assert_error(

@@ -330,14 +330,14 @@ impl WriteTx<'_> {
     }
 
     /// Replaces a document sealed under `old` with one sealed under `new_key`, unless it changed meanwhile.
-    pub fn reseal_document(&mut self, id: &str, old: i64, new_key: i64, sealed: &[u8]) -> Result<bool, StoreError> {
+    pub fn reseal_document(&mut self, id: &str, old: u32, new_key: u32, sealed: &[u8]) -> Result<bool, StoreError> {
         Ok(self
             .conn
             .prepare_cached(
                 "UPDATE document_reviews SET document_key_id = ?3, document = ?4
                   WHERE id = ?1 AND document_key_id = ?2 AND document IS NOT NULL",
             )?
-            .execute(params![id, old, new_key, sealed])?
+            .execute(params![id, i64::from(old), i64::from(new_key), sealed])?
             == 1)
     }
 }

@@ -540,10 +540,10 @@ async fn rotate_keys(State(state): State<AppState>, caller: Caller) -> Result<Re
     .into_response())
 }
 
-/// Re-encrypts every live card and payout bank account under the active key, in batches through the
+/// Re-encrypts every live card, payout bank account and kept identity document under the active key, in batches through the
 /// writer; returns how many.
 pub async fn reseal_all(state: &AppState, active: u32) -> Result<u64, ApiError> {
-    let mut total = reseal_bank_accounts(state, active).await? + reseal_documents(state, active).await?;
+    let mut total = reseal_rows(state, active, &BANK_ACCOUNTS).await? + reseal_rows(state, active, &DOCUMENTS).await?;
     loop {
         let batch = state.store.write(move |tx| tx.cards_to_reseal(active, RESEAL_BATCH_MAX)).await?;
         if batch.is_empty() {
@@ -583,60 +583,50 @@ pub async fn reseal_all(state: &AppState, active: u32) -> Result<u64, ApiError> 
     }
 }
 
-/// Re-encrypts sellers' bank account numbers under the active key (as cards are); returns how many.
-async fn reseal_bank_accounts(state: &AppState, active: u32) -> Result<u64, ApiError> {
-    let mut total = 0u64;
-    loop {
-        let batch = state.store.write(move |tx| tx.bank_accounts_to_reseal(active, RESEAL_BATCH_MAX)).await?;
-        let mut updates = Vec::with_capacity(batch.len());
-        {
-            let vault = state.vault.read().map_err(|_| ApiError::internal())?;
-            for (id, key_id, ciphertext) in batch {
-                match vault.reseal_bank_account(&vault::SealedCard { key_id, ciphertext }) {
-                    Ok(Some(new)) => updates.push((id, key_id, new)),
-                    Ok(None) => {}
-                    Err(e) => {
-                        tracing::error!(error = %e, destination = %id, "a bank account could not be re-encrypted");
-                        return Err(ApiError::internal());
-                    }
-                }
-            }
-        }
-        if updates.is_empty() {
-            return Ok(total);
-        }
-        total += state
-            .store
-            .write(move |tx| -> Result<u64, StoreError> {
-                let mut n = 0;
-                for (id, old, new) in &updates {
-                    if tx.reseal_bank_account(id, *old, new.key_id, &new.ciphertext)? {
-                        n += 1;
-                    }
-                }
-                Ok(n)
-            })
-            .await?;
-    }
+/// Rows sealed by the vault other than cards, re-encrypted under the active key in batches.
+struct ResealKind {
+    what: &'static str,
+    batch: u32,
+    /// Up to `batch` rows sealed under another key than `active`: `(id, key id, sealed)`.
+    fetch: fn(&mut store::WriteTx<'_>, u32, u32) -> Result<Vec<(String, u32, Vec<u8>)>, StoreError>,
+    reseal: fn(&vault::Vault, &str, &vault::SealedCard) -> Result<Option<vault::SealedCard>, vault::VaultError>,
+    /// Stores the new sealed value unless the row changed meanwhile: `(id, old key, new key, sealed)`.
+    write: fn(&mut store::WriteTx<'_>, &str, u32, u32, &[u8]) -> Result<bool, StoreError>,
 }
 
-/// Identity documents sealed again per batch (each may be 5 MB).
-const DOCUMENT_RESEAL_BATCH_MAX: u32 = 16;
+/// Sellers' bank account numbers.
+const BANK_ACCOUNTS: ResealKind = ResealKind {
+    what: "bank account",
+    batch: RESEAL_BATCH_MAX,
+    fetch: |tx, active, limit| tx.bank_accounts_to_reseal(active, limit),
+    reseal: |vault, _, sealed| vault.reseal_bank_account(sealed),
+    write: |tx, id, old, new, sealed| tx.reseal_bank_account(id, old, new, sealed),
+};
 
-/// Re-encrypts identity documents still kept for review under the active key; returns how many.
-async fn reseal_documents(state: &AppState, active: u32) -> Result<u64, ApiError> {
+/// Identity documents kept for review (each may be 5 MB: small batches).
+const DOCUMENTS: ResealKind = ResealKind {
+    what: "document",
+    batch: 16,
+    fetch: |tx, active, limit| tx.documents_to_reseal(active, limit),
+    reseal: |vault, id, sealed| vault.reseal_document(id, sealed),
+    write: |tx, id, old, new, sealed| tx.reseal_document(id, old, new, sealed),
+};
+
+/// Re-encrypts one kind of sealed rows under the active key (as cards are); returns how many.
+async fn reseal_rows(state: &AppState, active: u32, kind: &'static ResealKind) -> Result<u64, ApiError> {
     let mut total = 0u64;
     loop {
-        let batch = state.store.write(move |tx| tx.documents_to_reseal(active, DOCUMENT_RESEAL_BATCH_MAX)).await?;
+        let (fetch, batch_max) = (kind.fetch, kind.batch);
+        let batch = state.store.write(move |tx| fetch(tx, active, batch_max)).await?;
         let mut updates = Vec::with_capacity(batch.len());
         {
             let vault = state.vault.read().map_err(|_| ApiError::internal())?;
             for (id, key_id, ciphertext) in batch {
-                match vault.reseal_document(&id, &vault::SealedCard { key_id, ciphertext }) {
+                match (kind.reseal)(&vault, &id, &vault::SealedCard { key_id, ciphertext }) {
                     Ok(Some(new)) => updates.push((id, key_id, new)),
                     Ok(None) => {}
                     Err(e) => {
-                        tracing::error!(error = %e, review = %id, "a document could not be re-encrypted");
+                        tracing::error!(error = %e, id = %id, "a {} could not be re-encrypted", kind.what);
                         return Err(ApiError::internal());
                     }
                 }
@@ -645,12 +635,13 @@ async fn reseal_documents(state: &AppState, active: u32) -> Result<u64, ApiError
         if updates.is_empty() {
             return Ok(total);
         }
+        let write = kind.write;
         total += state
             .store
             .write(move |tx| -> Result<u64, StoreError> {
                 let mut n = 0;
                 for (id, old, new) in &updates {
-                    if tx.reseal_document(id, i64::from(*old), i64::from(new.key_id), &new.ciphertext)? {
+                    if write(tx, id, *old, new.key_id, &new.ciphertext)? {
                         n += 1;
                     }
                 }
