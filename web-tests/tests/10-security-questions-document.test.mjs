@@ -57,6 +57,9 @@ test('a buyer without a phone pays by answering security questions', async () =>
   await page.getByRole('button', { name: /^Pay / }).click();
   await page.waitForURL(/\/payments\/pay_[^/]+\/verify$/);
   assert.match(await page.locator('main').innerText(), /No code\? Answer your security questions/);
+  // The page says who asked and why, and offers only the channels this buyer has (no phone: email).
+  assert.match(await page.locator('main').innerText(), /we check that this payment is yours \(a card not used here before\)/);
+  assert.deepEqual(await page.getByLabel('Send it by').locator('option').allInnerTexts(), ['Email']);
   await page.getByLabel('What was the name of your first pet?').fill('biscuit');
   await page.getByLabel('What was the name of my grandmother\'s village?').fill('wrong village');
   await page.getByRole('button', { name: 'Confirm with my answers' }).click();

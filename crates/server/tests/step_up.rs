@@ -115,6 +115,12 @@ async fn five_wrong_codes_lock_expiry_and_resend_cooldown() {
     soon.assert_error(429, "rate_limit_error", "too_many_attempts");
     assert!(soon.headers.get("retry-after").is_some());
     app.post("/v1/test/clock", None, json!({ "advance_seconds": 61 })).await;
+    // This buyer has no phone: asking for an SMS is refused, never quietly sent by email.
+    let no_phone =
+        app.post(&format!("/v1/payments/{payment}/resend_code"), Some(&buyer), json!({ "channel": "sms" })).await;
+    no_phone.assert_error(400, "invalid_request_error", "parameter_invalid");
+    assert_eq!(no_phone.body["error"]["param"], "channel");
+    assert!(no_phone.body["error"]["message"].as_str().unwrap_or("").contains("no phone number"), "{}", no_phone.body);
     let resent =
         app.post(&format!("/v1/payments/{payment}/resend_code"), Some(&buyer), json!({ "channel": "email" })).await;
     assert_eq!(resent.status, StatusCode::OK, "{}", resent.body);

@@ -338,3 +338,51 @@ async fn logging_out_revokes_the_session_and_sellers_pages_serve_only_the_owner(
     let me = app.get("/v1/me", Some(&token)).await;
     assert_eq!(me.status, StatusCode::UNAUTHORIZED, "the session is revoked, not only forgotten");
 }
+
+#[tokio::test]
+async fn order_pages_show_what_was_bought_in_words_and_the_pocket_names_each_order() {
+    let app = TestApp::spawn().await;
+    let (_, product) = app.seller("words-owner@example.com", "Words", "Reading lamp", 1500).await;
+    let buyer = app.buyer("words@example.com").await;
+    let card = app.save_card(&buyer, "4242424242424242").await;
+    let bought = app
+        .post(
+            "/v1/gift_cards/purchase",
+            Some(&buyer),
+            json!({ "currency": "USD", "items": [{ "denomination": 5_000, "quantity": 1 }],
+                "payment_method": { "type": "card", "card": card } }),
+        )
+        .await;
+    assert_eq!(bought.status, StatusCode::CREATED, "{}", bought.body);
+    let order = app
+        .post(
+            "/v1/orders",
+            Some(&buyer),
+            json!({ "items": [{ "product": product, "quantity": 2 }],
+                    "shipping_address": { "line1": "1 Main St", "city": "Reno", "postal_code": "89501", "country": "US" } }),
+        )
+        .await;
+    let number = order.body["number"].as_str().unwrap_or_default().to_owned();
+    let order = order.body["id"].as_str().unwrap_or_default().to_owned();
+    let paid = app
+        .post(&format!("/v1/orders/{order}/pay"), Some(&buyer), json!({ "payment_method": { "type": "pocket" } }))
+        .await;
+    assert_eq!(paid.body["status"], "requires_capture", "{}", paid.body);
+
+    let mut browser = Browser::new(&app);
+    browser.log_in("words@example.com").await;
+    let page = browser.get(&format!("/orders/{order}")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    // The items, each with its quantity and totals.
+    assert!(page.html.contains("<td>Reading lamp</td><td class=\"num\">2</td>"), "{}", page.html);
+    assert!(page.html.contains("30.00 USD"), "the line total");
+    // The payment's status in words, not the API's.
+    assert!(page.html.contains("authorized, charged when shipped"), "{}", page.html);
+    assert!(!page.html.contains("requires capture"));
+    // The cancel form asks for a reason; it does not put one in the buyer's mouth.
+    assert!(!page.html.contains("Changed my mind"));
+    assert!(page.html.contains(r#"name="reason" type="text" value="" required"#), "{}", page.html);
+    // The Pocket's history names the order each hold is for.
+    let pocket = browser.get("/pocket").await;
+    assert!(pocket.html.contains(&format!("payment hold · order {number}")), "{}", pocket.html);
+}

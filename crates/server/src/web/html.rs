@@ -86,6 +86,20 @@ pub fn badge(code: &str) -> String {
     format!(r#"<span class="badge badge-{}">{}</span>"#, esc(code), words(code))
 }
 
+/// A payment's status as a badge, in the words a buyer or seller uses (the API's `requires_capture`
+/// means "authorized, charged when it ships").
+pub fn payment_badge(code: &str) -> String {
+    let text = match code {
+        "requires_payment_method" => "not paid",
+        "requires_action" => "waiting for confirmation",
+        "requires_capture" => "authorized, charged when shipped",
+        "succeeded" => "charged",
+        "canceled" => "canceled, nothing charged",
+        other => return badge(other),
+    };
+    format!(r#"<span class="badge badge-{}" data-status="{}">{text}</span>"#, esc(code), esc(code))
+}
+
 /// An error from the API, as a form shows it.
 #[derive(Debug, Clone, Default)]
 pub struct ErrorView {

@@ -515,6 +515,14 @@ pub(super) async fn resend_code(
         if c != "sms" && c != "email" {
             return Err(ApiError::invalid("channel", "channel is \"sms\" or \"email\"."));
         }
+        if c == "sms" && user.phone.is_none() {
+            // Never send an email silently when an SMS was asked for.
+            return Err(ApiError::invalid(
+                "channel",
+                "There is no phone number on your account, so we can send the code by email only.",
+            )
+            .with_advice(&["Choose email, or add a phone number to your account to get codes by SMS."]));
+        }
     }
     let secret = state.secret.clone();
     Ok(state

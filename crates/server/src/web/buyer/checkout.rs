@@ -260,8 +260,21 @@ pub(crate) async fn render_verify(mut ctx: Ctx, id: &str, errors: FormErrors, no
     } else {
         String::new()
     };
+    // Say who asked for the code and why: our own rules, or the buyer's bank.
+    let reasons: Vec<&str> =
+        action["reasons"].as_array().map(|r| r.iter().filter_map(Value::as_str).collect()).unwrap_or_default();
+    let why = if reasons == ["issuer_demand"] {
+        "Your bank asks for a one-time code for this payment".to_owned()
+    } else {
+        let words: Vec<&str> = reasons.iter().filter_map(|r| step_up_words(r)).collect();
+        format!("To keep your account safe we check that this payment is yours ({})", words.join("; "))
+    };
+    // Offer only the channels this person has: SMS needs a phone number on the account.
+    let has_phone = ctx.user()["phone"].as_str().is_some_and(|p| !p.is_empty());
+    let channels: &[(&str, &str)] =
+        if has_phone { &[("email", "Email"), ("sms", "SMS")] } else { &[("email", "Email")] };
     let body = format!(
-        r#"{notice}<p>Your bank asks for a one-time code for this payment of <strong>{amount}</strong>.</p>
+        r#"{notice}<p>{why}: a payment of <strong>{amount}</strong>.</p>
 <p>We sent a 6-digit code by {channel} to <strong>{sent_to}</strong>. It expires at {expires}. Tries left: {left}.</p>
 {top}<form method="post" action="/payments/{id}/verify" class="panel">{hidden}
 {code}
@@ -285,15 +298,28 @@ pub(crate) async fn render_verify(mut ctx: Ctx, id: &str, errors: FormErrors, no
             &errors,
             &["code"]
         ),
+        why = esc(&why),
         channel_select = select(
             "Send it by",
             "channel",
-            &[("email", "Email"), ("sms", "SMS")],
+            channels,
             action["channel"].as_str().unwrap_or("email"),
             &FormErrors::none()
         ),
     );
     ctx.page("Enter your code", &body)
+}
+
+/// Why a payment was stepped up, in words (`None` for the bank's own demand, said apart).
+fn step_up_words(reason: &str) -> Option<&'static str> {
+    Some(match reason {
+        "new_card" => "a card not used here before",
+        "large_amount" => "a large amount",
+        "foreign_card" => "a card from another country than yours",
+        "velocity" => "several payments in a short time",
+        "issuer_demand" => "your bank also asked for it",
+        _ => return None,
+    })
 }
 
 pub async fn verify(Path(id): Path<String>, p: Posted) -> Response {

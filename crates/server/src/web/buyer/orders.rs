@@ -87,13 +87,29 @@ pub(in crate::web) fn order_facts(order: &Value) -> String {
         let _ = write!(
             out,
             "<dt>Payment</dt><dd>{} {}</dd><dt>Captured</dt><dd>{}</dd><dt>Refunded</dt><dd>{}</dd>",
-            badge(payment["status"].as_str().unwrap_or("")),
+            payment_badge(payment["status"].as_str().unwrap_or("")),
             how.join(" + "),
             money(payment["amount_captured"].as_i64().unwrap_or(0), currency),
             money(payment["amount_refunded"].as_i64().unwrap_or(0), currency),
         );
     }
     out.push_str("</dl>");
+    // What was bought.
+    if let Some(items) = order["items"].as_array().filter(|i| !i.is_empty()) {
+        out.push_str(r#"<h2>Items</h2><div class="table-wrap"><table class="items"><thead><tr><th>Item</th><th class="num">Quantity</th><th class="num">Price</th><th class="num">Total</th></tr></thead><tbody>"#);
+        for i in items {
+            let (unit, quantity) = (i["unit_amount"].as_i64().unwrap_or(0), i["quantity"].as_i64().unwrap_or(0));
+            let _ = write!(
+                out,
+                r#"<tr><td>{}</td><td class="num">{}</td><td class="num">{}</td><td class="num">{}</td></tr>"#,
+                s(&i["name"]),
+                quantity,
+                money(unit, currency),
+                money(unit.saturating_mul(quantity), currency)
+            );
+        }
+        out.push_str("</tbody></table></div>");
+    }
     if let Some(refunds) = order["refunds"].as_array().filter(|r| !r.is_empty()) {
         out.push_str(r#"<h2>Refunds</h2><div class="table-wrap"><table><thead><tr><th>Refund</th><th class="num">Amount</th><th>To</th><th>Status</th></tr></thead><tbody>"#);
         for r in refunds {
@@ -169,7 +185,7 @@ pub(super) async fn render_order(mut ctx: Ctx, id: &str, errors: FormErrors, not
             field(
                 "Why are you canceling?",
                 "reason",
-                Input { value: "Changed my mind", ..Input::default() },
+                Input { required: true, ..Input::default() },
                 &errors,
                 &["reason"]
             )

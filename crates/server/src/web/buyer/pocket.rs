@@ -52,7 +52,7 @@ pub async fn pocket(ctx: Ctx, Query(q): Q) -> Response {
                 body,
                 r#"<tr><td>{}</td><td>{}</td><td class="num">{}</td><td class="num">{}</td><td>{}</td></tr>"#,
                 date_of(&t["created"]),
-                words(t["type"].as_str().unwrap_or("")),
+                history_what(t),
                 money(t["amount"].as_i64().unwrap_or(0), currency),
                 money(t["balance_after"].as_i64().unwrap_or(0), currency),
                 t["expires_at"].as_i64().map(date).unwrap_or_default(),
@@ -292,4 +292,14 @@ pub async fn redeem(p: Posted) -> Response {
         return p.ctx.redirect("/pocket?notice=redeemed");
     }
     render_redeem(p.ctx, FormErrors::of(answer.error()))
+}
+
+/// What a Pocket line was, with what it was for: a hold, its release or a capture names its order.
+fn history_what(t: &Value) -> String {
+    let what = words(t["type"].as_str().unwrap_or(""));
+    match t["reference"].as_str().filter(|r| !r.is_empty()) {
+        Some(r) if domain::checkout::parse_order_number(r).is_some() => format!("{what} · order {}", esc(r)),
+        Some(r) => format!("{what} · {}", esc(r)),
+        None => what,
+    }
 }
