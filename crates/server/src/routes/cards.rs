@@ -583,15 +583,18 @@ pub async fn reseal_all(state: &AppState, active: u32) -> Result<u64, ApiError> 
     }
 }
 
+/// Up to `limit` rows sealed under another key than `active`: `(id, key id, sealed)`.
+type FetchSealed = fn(&mut store::WriteTx<'_>, u32, u32) -> Result<Vec<(String, u32, Vec<u8>)>, StoreError>;
+/// Stores a new sealed value unless the row changed meanwhile: `(id, old key, new key, sealed)`.
+type WriteSealed = fn(&mut store::WriteTx<'_>, &str, u32, u32, &[u8]) -> Result<bool, StoreError>;
+
 /// Rows sealed by the vault other than cards, re-encrypted under the active key in batches.
 struct ResealKind {
     what: &'static str,
     batch: u32,
-    /// Up to `batch` rows sealed under another key than `active`: `(id, key id, sealed)`.
-    fetch: fn(&mut store::WriteTx<'_>, u32, u32) -> Result<Vec<(String, u32, Vec<u8>)>, StoreError>,
+    fetch: FetchSealed,
     reseal: fn(&vault::Vault, &str, &vault::SealedCard) -> Result<Option<vault::SealedCard>, vault::VaultError>,
-    /// Stores the new sealed value unless the row changed meanwhile: `(id, old key, new key, sealed)`.
-    write: fn(&mut store::WriteTx<'_>, &str, u32, u32, &[u8]) -> Result<bool, StoreError>,
+    write: WriteSealed,
 }
 
 /// Sellers' bank account numbers.
