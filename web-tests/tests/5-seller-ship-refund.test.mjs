@@ -60,6 +60,6 @@ test('a seller ships and refunds', async () => {
   await login(page, shop.base, BUYER);
   await page.goto(`${shop.base}/pocket`);
   assert.match(await page.locator('.pocket-balance').first().innerText(), /160\.00 USD/);
-  assert.match(await page.locator('table.history').innerText(), /refund\s+10\.00 USD/);
+  assert.match(await page.locator('table.history').innerText(), /refund · order PP-\d+\s+10\.00 USD/);
   await page.close();
 });

@@ -294,12 +294,17 @@ pub async fn redeem(p: Posted) -> Response {
     render_redeem(p.ctx, FormErrors::of(answer.error()))
 }
 
-/// What a Pocket line was, with what it was for: a hold, its release or a capture names its order.
+/// What a Pocket line was, with the order it was for when it was for one (a hold, its release, a
+/// capture, a refund): the number the buyer sees on My Orders, never an internal id.
 fn history_what(t: &Value) -> String {
     let what = words(t["type"].as_str().unwrap_or(""));
-    match t["reference"].as_str().filter(|r| !r.is_empty()) {
-        Some(r) if domain::checkout::parse_order_number(r).is_some() => format!("{what} · order {}", esc(r)),
-        Some(r) => format!("{what} · {}", esc(r)),
+    let order = t["reference"]
+        .as_str()
+        .unwrap_or("")
+        .split_whitespace()
+        .find(|w| domain::checkout::parse_order_number(w).is_some());
+    match order {
+        Some(number) => format!("{what} · order {}", esc(number)),
         None => what,
     }
 }
