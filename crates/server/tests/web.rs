@@ -386,3 +386,69 @@ async fn order_pages_show_what_was_bought_in_words_and_the_pocket_names_each_ord
     let pocket = browser.get("/pocket").await;
     assert!(pocket.html.contains(&format!("payment hold · order {number}")), "{}", pocket.html);
 }
+
+#[tokio::test]
+async fn sellers_land_on_their_shop_and_a_refused_refund_speaks_money_and_keeps_what_was_typed() {
+    let app = TestApp::spawn().await;
+    let (key, product) = app.seller("shopkeeper@example.com", "Keeper's", "Stool", 1500).await;
+    let buyer = app.buyer("stool@example.com").await;
+    let card = app.save_card(&buyer, "4242424242424242").await;
+    let order = app.new_order(&buyer, &product).await;
+    let paid = app
+        .post(
+            &format!("/v1/orders/{order}/pay"),
+            Some(&buyer),
+            json!({ "payment_method": { "type": "card", "card": card } }),
+        )
+        .await;
+    assert_eq!(paid.body["status"], "requires_capture", "{}", paid.body);
+    let shipped = app
+        .post(&format!("/v1/orders/{order}/ship"), Some(&key), json!({ "carrier": "UPS", "tracking_number": "1Z" }))
+        .await;
+    assert_eq!(shipped.body["status"], "shipped", "{}", shipped.body);
+
+    // Signing in, a seller lands on the shop's home; a buyer on the Pocket.
+    let mut seller = Browser::new(&app);
+    let form = seller.get("/login").await;
+    let csrf = form.csrf();
+    let done = seller
+        .post("/login", &[("csrf", &csrf), ("email", "shopkeeper@example.com"), ("password", PASSWORD), ("next", "")])
+        .await;
+    assert_eq!(done.location(), "/seller");
+    let mut shopper = Browser::new(&app);
+    let form = shopper.get("/login").await;
+    let csrf = form.csrf();
+    let done = shopper
+        .post("/login", &[("csrf", &csrf), ("email", "stool@example.com"), ("password", PASSWORD), ("next", "")])
+        .await;
+    assert_eq!(done.location(), "/pocket");
+
+    // Too much: the error is in money, and the reason typed is still there.
+    let page = seller.get(&format!("/seller/orders/{order}")).await;
+    let csrf = page.csrf();
+    let refused = seller
+        .post(
+            &format!("/seller/orders/{order}/refund"),
+            &[("csrf", &csrf), ("amount", "99.00"), ("reason", "Scratched leg"), ("destination", "pocket")],
+        )
+        .await;
+    assert!(refused.html.contains("At most 15.00 USD of this payment is left to refund."), "{}", refused.html);
+    assert!(!refused.html.contains("minor units"));
+    assert!(refused.html.contains(r#"value="Scratched leg""#), "the reason is kept: {}", refused.html);
+    assert!(refused.html.contains(r#"value="99.00""#), "the amount is kept");
+    assert!(refused.html.contains(r#"<option value="pocket" selected>"#), "the destination is kept");
+
+    // A claim's answer is not chosen for the seller.
+    app.post(&format!("/v1/orders/{order}/deliver"), Some(&key), json!({})).await;
+    let claim = app
+        .post(
+            &format!("/v1/orders/{order}/claims"),
+            Some(&buyer),
+            json!({ "reason": "damaged", "amount": 500, "description": "A leg is scratched." }),
+        )
+        .await;
+    assert_eq!(claim.status, StatusCode::CREATED, "{}", claim.body);
+    let claims = seller.get("/seller/claims").await;
+    assert!(claims.html.contains(r#"<option value="" selected>Choose your answer</option>"#), "{}", claims.html);
+    assert!(!claims.html.contains(r#"<option value="accept" selected>"#));
+}

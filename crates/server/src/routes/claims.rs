@@ -181,7 +181,9 @@ async fn open_claim(
             }
             let payment = tx.payment_by_order(&order.id)?.ok_or_else(ApiError::internal)?;
             let returned = crate::routes::refunds::returned_of(&tx.reads(), &payment)?;
-            returned.check_refund(Some(body.amount)).map_err(crate::routes::refunds::refund_error)?;
+            returned
+                .check_refund(Some(body.amount))
+                .map_err(|e| crate::routes::refunds::refund_error(e, &payment.currency))?;
             if tx.open_claims(&order.id)? > 0 {
                 return Err(ApiError::conflict("claim_exists", "This order already has an open claim."));
             }
@@ -250,7 +252,7 @@ async fn decide_for_buyer(
             let payment = tx.payment_by_order(&c.order_id)?.ok_or_else(ApiError::internal)?;
             let returned = crate::routes::refunds::returned_of(&tx.reads(), &payment)?;
             returned.check_refund(Some(amount)).map_err(|e| {
-                crate::routes::refunds::refund_error(e).with_param(if from == "under_review" {
+                crate::routes::refunds::refund_error(e, &payment.currency).with_param(if from == "under_review" {
                     "refund_amount"
                 } else {
                     "amount"

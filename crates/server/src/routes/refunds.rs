@@ -71,13 +71,19 @@ enum Planned {
     ToCard { refund: Box<RefundRecord>, authorization_id: String, claim: String },
 }
 
-fn exceeds(left: i64) -> ApiError {
-    refund_error(domain::refunds::RefundError::ExceedsCaptured { left_minor: left })
+fn exceeds(left: i64, currency: &str) -> ApiError {
+    refund_error(domain::refunds::RefundError::ExceedsCaptured { left_minor: left }, currency)
 }
 
-/// The API's answer to a refund the rules refuse.
-pub(crate) fn refund_error(e: domain::refunds::RefundError) -> ApiError {
-    ApiError::bad_request(e.code(), e.to_string()).with_param("amount")
+/// The API's answer to a refund the rules refuse, with amounts written as money in `currency`.
+pub(crate) fn refund_error(e: domain::refunds::RefundError, currency: &str) -> ApiError {
+    let message = match (e, domain::money::Currency::parse(currency)) {
+        (domain::refunds::RefundError::ExceedsCaptured { left_minor }, Ok(c)) => {
+            format!("At most {} of this payment is left to refund.", domain::money::Money::new(left_minor, c).format())
+        }
+        _ => e.to_string(),
+    };
+    ApiError::bad_request(e.code(), message).with_param("amount")
 }
 
 /// What has gone back to the buyer of a payment so far: refunds, and a reimbursement if it was
@@ -136,7 +142,7 @@ async fn create_refund(
         Some(_) => return Err(ApiError::invalid("destination", "destination is \"original\" or \"pocket\".")),
     };
     if body.amount.is_some_and(|a| a <= 0) {
-        return Err(refund_error(domain::refunds::RefundError::AmountNotPositive));
+        return Err(refund_error(domain::refunds::RefundError::AmountNotPositive, ""));
     }
     let idem = idem.map(|e| e.0);
     let refund = match idem.as_ref().and_then(|c| c.resume.clone()) {
@@ -219,14 +225,16 @@ pub async fn issue_refund(state: &AppState, spec: RefundSpec) -> Result<RefundRe
             if merchant_filter.as_ref().is_some_and(|m| *m != order.merchant_id) {
                 return Err(ApiError::not_found("order"));
             }
-            let mut payment = tx.payment_by_order(&order.id)?.ok_or_else(|| exceeds(0))?;
+            let mut payment = tx.payment_by_order(&order.id)?.ok_or_else(|| exceeds(0, &order.currency))?;
             if payment.status != domain::checkout::PaymentStatus::Succeeded.name() {
-                return Err(exceeds(0));
+                return Err(exceeds(0, &order.currency));
             }
             if payment.attempt_in_progress.is_some() {
                 return Err(ApiError::conflict("payment_busy", "The payment is being changed; try again in a moment."));
             }
-            let amount = returned_of(&tx.reads(), &payment)?.check_refund(body_amount).map_err(refund_error)?;
+            let amount = returned_of(&tx.reads(), &payment)?
+                .check_refund(body_amount)
+                .map_err(|e| refund_error(e, &payment.currency))?;
             if let Some(key) = &bind {
                 key.bind(tx, &refund_id, now).map_err(crate::routes::shop::bind_error)?;
             }

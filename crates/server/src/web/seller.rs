@@ -242,10 +242,19 @@ pub async fn order(ctx: Ctx, Path(id): Path<String>, Query(q): Q) -> Response {
         Err(r) => return r,
     };
     let notice = notice_from(&q);
-    render_order(ctx, &m, &id, FormErrors::none(), &notice).await
+    render_order(ctx, &m, &id, FormErrors::none(), &notice, &HashMap::new()).await
 }
 
-async fn render_order(mut ctx: Ctx, m: &MerchantRecord, id: &str, errors: FormErrors, notice: &str) -> Response {
+/// The seller's order page; `kept` is what the seller typed in a form that was refused, shown again.
+async fn render_order(
+    mut ctx: Ctx,
+    m: &MerchantRecord,
+    id: &str,
+    errors: FormErrors,
+    notice: &str,
+    kept: &HashMap<String, String>,
+) -> Response {
+    let typed = |k: &str| kept.get(k).cloned().unwrap_or_default();
     let answer = ctx.api_as(m, Method::GET, &format!("/v1/orders/{}", url_encode(id)), None, None).await;
     if !answer.ok() {
         return ctx.failure(&answer);
@@ -265,11 +274,17 @@ async fn render_order(mut ctx: Ctx, m: &MerchantRecord, id: &str, errors: FormEr
             r#"<h2>Ship</h2><form method="post" action="/seller/orders/{oid}/ship" class="panel">{hidden}{carrier}{tracking}<div class="actions"><button type="submit">Mark as shipped</button></div></form>
 <form method="post" action="/seller/orders/{oid}/cancel" class="panel">{hidden2}{reason}<button type="submit" class="danger">Cancel order</button></form>"#,
             hidden = form_hidden(&mut ctx),
-            carrier = field("Carrier", "carrier", Input { required: true, ..Input::default() }, &errors, &["carrier"]),
+            carrier = field(
+                "Carrier",
+                "carrier",
+                Input { value: &typed("carrier"), required: true, ..Input::default() },
+                &errors,
+                &["carrier"]
+            ),
             tracking = field(
                 "Tracking number",
                 "tracking_number",
-                Input { required: true, ..Input::default() },
+                Input { value: &typed("tracking_number"), required: true, ..Input::default() },
                 &errors,
                 &["tracking_number"]
             ),
@@ -277,7 +292,7 @@ async fn render_order(mut ctx: Ctx, m: &MerchantRecord, id: &str, errors: FormEr
             reason = field(
                 "Why cancel?",
                 "cancel_reason",
-                Input { value: "Out of stock", ..Input::default() },
+                Input { value: &typed("cancel_reason"), ..Input::default() },
                 &errors,
                 &[]
             ),
@@ -302,7 +317,7 @@ async fn render_order(mut ctx: Ctx, m: &MerchantRecord, id: &str, errors: FormEr
                 &format!("Amount ({currency})"),
                 "amount",
                 Input {
-                    value: &decimal(captured - refunded, &currency),
+                    value: &kept.get("amount").cloned().unwrap_or_else(|| decimal(captured - refunded, &currency)),
                     extra: r#"inputmode="decimal""#,
                     hint: &format!("Up to {} can still be refunded.", money(captured - refunded, &currency)),
                     ..Input::default()
@@ -310,7 +325,13 @@ async fn render_order(mut ctx: Ctx, m: &MerchantRecord, id: &str, errors: FormEr
                 &errors,
                 &["amount"]
             ),
-            reason = field("Reason", "reason", Input { required: true, ..Input::default() }, &errors, &["reason"]),
+            reason = field(
+                "Reason",
+                "reason",
+                Input { value: &typed("reason"), required: true, ..Input::default() },
+                &errors,
+                &["reason"]
+            ),
             destination = select(
                 "Refund to",
                 "destination",
@@ -318,7 +339,7 @@ async fn render_order(mut ctx: Ctx, m: &MerchantRecord, id: &str, errors: FormEr
                     ("original", "How the buyer paid (Pocket at once, card in a few days)"),
                     ("pocket", "The buyer's Pocket, at once")
                 ],
-                "original",
+                kept.get("destination").map(String::as_str).unwrap_or("original"),
                 &errors
             ),
         );
@@ -339,7 +360,8 @@ async fn order_action(id: &str, p: Posted, path: &str, body: Option<Value>, noti
     if matches!(answer.status, StatusCode::NOT_FOUND | StatusCode::FORBIDDEN) {
         return p.ctx.failure(&answer);
     }
-    render_order(p.ctx, &m, id, FormErrors::of(answer.error()), "").await
+    let kept = p.fields.clone();
+    render_order(p.ctx, &m, id, FormErrors::of(answer.error()), "", &kept).await
 }
 
 pub async fn ship(Path(id): Path<String>, p: Posted) -> Response {
@@ -374,7 +396,8 @@ pub async fn refund(Path(id): Path<String>, p: Posted) -> Response {
             Some(a) => body["amount"] = json!(a),
             None => {
                 let e = ErrorView::local("amount", &format!("Enter an amount in {currency}, such as 10.00."));
-                return render_order(p.ctx, &m, &id, FormErrors::of(e), "").await;
+                let kept = p.fields.clone();
+                return render_order(p.ctx, &m, &id, FormErrors::of(e), "", &kept).await;
             }
         }
     }
@@ -415,11 +438,12 @@ async fn render_claims(mut ctx: Ctx, m: &MerchantRecord, errors: FormErrors, not
                 by = c["respond_by"].as_i64().map(super::html::datetime).unwrap_or_default(),
                 cid = url_encode(c["id"].as_str().unwrap_or("")),
                 hidden = form_hidden(&mut ctx),
+                // Nothing that moves money is chosen for the seller.
                 action = select(
                     "Your answer",
                     "action",
-                    &[("accept", "Accept: refund the buyer now"), ("reject", "Reject")],
-                    "accept",
+                    &[("", "Choose your answer"), ("accept", "Accept: refund the buyer now"), ("reject", "Reject")],
+                    "",
                     &FormErrors::none()
                 ),
                 message = textarea("Message to the buyer", "message", "", true, &FormErrors::none()),

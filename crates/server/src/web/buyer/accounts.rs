@@ -170,7 +170,14 @@ pub async fn login(mut p: Posted) -> Response {
             } else if operator {
                 "/operator".to_owned()
             } else {
-                "/pocket".to_owned()
+                // A seller starts on their shop's home (what to ship, claims to answer), not on the
+                // buyer's Pocket.
+                p.ctx.user = Some(answer.body["user"].clone());
+                if p.ctx.merchant().await.is_some() {
+                    "/seller".to_owned()
+                } else {
+                    "/pocket".to_owned()
+                }
             };
             p.ctx.redirect(&to)
         }
