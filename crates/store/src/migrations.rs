@@ -553,6 +553,8 @@ const MIGRATIONS: &[&str] = &[
     include_str!("schema/sqlite_16_events_webhooks.sql"),
     // 17: security questions and document reviews; see the file's head.
     include_str!("schema/sqlite_17_verification.sql"),
+    // 18: password resets; see the file's head.
+    include_str!("schema/sqlite_18_password_resets.sql"),
 ];
 
 /// The schema version this program writes.
@@ -568,6 +570,7 @@ const PG_MIGRATIONS: &[(i64, &[&str])] = &[
     (15, &[PG_SELLERS_MONEY]),
     (16, &[include_str!("schema/pg_16_events_webhooks.sql")]),
     (17, &[include_str!("schema/pg_17_verification.sql")]),
+    (18, &[include_str!("schema/pg_18_password_resets.sql")]),
 ];
 
 /// Step 15 on PostgreSQL.

@@ -346,7 +346,7 @@ async fn create_session(
             return Err(ApiError::rate_limited(retry, "Too many failed sign-ins. Wait before trying again.")
                 .with_advice(&[
                     "Wait a few minutes, then try again.",
-                    "If you forgot your password, contact support.",
+                    "If you forgot your password, reset it with a code we email you.",
                 ]))
         }
     };

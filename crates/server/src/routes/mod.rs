@@ -7,6 +7,7 @@ pub mod claims;
 pub mod events;
 pub mod gift_cards;
 pub mod list;
+pub mod password_resets;
 pub mod payouts;
 pub mod refunds;
 pub mod security_questions;
@@ -26,6 +27,7 @@ use crate::{AppState, Mode};
 pub fn endpoints(state: &AppState) -> (Router<AppState>, Vec<Endpoint>) {
     let mut api = Api::new();
     api = accounts::register(api);
+    api = password_resets::register(api);
     api = cards::register(api);
     api = gift_cards::register(api);
     api = shop::register(api);

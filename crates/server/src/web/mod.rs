@@ -63,6 +63,8 @@ pub fn router(state: AppState, api: Router) -> Router {
         .route("/verify-email", get(buyer::verify_email_page).post(buyer::verify_email))
         .route("/login", get(buyer::login_page).post(buyer::login))
         .route("/logout", post(buyer::logout))
+        .route("/password-reset", get(buyer::reset_page).post(buyer::request_reset))
+        .route("/password-reset/confirm", get(buyer::reset_confirm_page).post(buyer::confirm_reset))
         .route("/pocket", get(buyer::pocket))
         .route("/gift-cards/buy", get(buyer::gift_cards_page).post(buyer::buy_gift_cards))
         .route("/gift-cards/redeem", get(buyer::redeem_page).post(buyer::redeem))
@@ -667,6 +669,8 @@ pub fn notice_text(key: &str) -> Option<&'static str> {
         "endpoint_disabled" => "The endpoint is disabled: nothing is sent to it.",
         "endpoint_deleted" => "The endpoint was deleted.",
         "redelivered" => "The event is being sent again.",
+        "reset_sent" => "If this email has an account, we sent it a code. It expires in 30 minutes.",
+        "password_reset" => "Your password was changed and every device was signed out. Log in with the new one.",
         "questions_saved" => "Your security questions were saved. We emailed you to confirm.",
         "document_sent" => "Thank you: your document was sent. Our team will check it, usually within a day.",
         "review_approved" => "The document was approved: the payment is being authorized.",

@@ -134,7 +134,7 @@ pub(super) fn render_login(mut ctx: Ctx, errors: FormErrors, email: &str, next: 
         r#"{notice}{top}<form method="post" action="/login" class="panel">{hidden}
 <input type="hidden" name="next" value="{next}">
 {email}{password}
-<div class="actions"><button type="submit">Log in</button> <a href="/signup">Create an account</a></div></form>"#,
+<div class="actions"><button type="submit">Log in</button> <a href="/signup">Create an account</a> <a href="/password-reset">Forgot your password?</a></div></form>"#,
         top = top_error(&errors, &["email", "password"]),
         hidden = form_hidden(&mut ctx),
         next = esc(next),
@@ -194,4 +194,90 @@ pub async fn logout(mut p: Posted) -> Response {
     }
     p.ctx.end_session();
     p.ctx.redirect("/")
+}
+
+pub async fn reset_page(ctx: Ctx, Query(q): Q) -> Response {
+    let email = q.get("email").cloned().unwrap_or_default();
+    render_reset(ctx, FormErrors::none(), &email)
+}
+
+fn render_reset(mut ctx: Ctx, errors: FormErrors, email: &str) -> Response {
+    let body = format!(
+        r#"<p>Enter the email of your account: we send it a code to choose a new password. It works even if your account is locked after wrong passwords.</p>
+{top}<form method="post" action="/password-reset" class="panel">{hidden}{email}
+<div class="actions"><button type="submit">Email me a code</button> <a href="/login">Back to log in</a></div></form>"#,
+        top = top_error(&errors, &["email"]),
+        hidden = form_hidden(&mut ctx),
+        email = field(
+            "Email",
+            "email",
+            Input { kind: "email", value: email, required: true, autocomplete: "username", ..Input::default() },
+            &errors,
+            &["email"]
+        ),
+    );
+    ctx.page("Reset your password", &body)
+}
+
+pub async fn request_reset(p: Posted) -> Response {
+    let email = p.get("email");
+    let answer =
+        p.ctx.api(Method::POST, "/v1/password_resets", Some(json!({ "email": email })), p.key().as_deref()).await;
+    if answer.ok() {
+        return p.ctx.redirect(&format!("/password-reset/confirm?notice=reset_sent&email={}", url_encode(&email)));
+    }
+    render_reset(p.ctx, FormErrors::of(answer.error()), &email)
+}
+
+pub async fn reset_confirm_page(ctx: Ctx, Query(q): Q) -> Response {
+    let notice = notice_from(&q);
+    let email = q.get("email").cloned().unwrap_or_default();
+    render_reset_confirm(ctx, FormErrors::none(), &email, &notice)
+}
+
+fn render_reset_confirm(mut ctx: Ctx, errors: FormErrors, email: &str, notice: &str) -> Response {
+    let body = format!(
+        r#"{notice}{top}<form method="post" action="/password-reset/confirm" class="panel">{hidden}{email}{code}{password}
+<p class="hint">Every device signed in to your account is signed out, and we email you to confirm.</p>
+<div class="actions"><button type="submit">Set my new password</button> <a href="/password-reset">Send a new code</a></div></form>"#,
+        top = top_error(&errors, &["email", "code", "password"]),
+        hidden = form_hidden(&mut ctx),
+        email = field(
+            "Email",
+            "email",
+            Input { kind: "email", value: email, required: true, autocomplete: "username", ..Input::default() },
+            &errors,
+            &["email"]
+        ),
+        code = field(
+            "Code",
+            "code",
+            Input {
+                autocomplete: "one-time-code",
+                required: true,
+                extra: r#"inputmode="numeric" maxlength="6""#,
+                ..Input::default()
+            },
+            &errors,
+            &["code"]
+        ),
+        password = field(
+            "New password",
+            "password",
+            Input { kind: "password", required: true, autocomplete: "new-password", ..Input::default() },
+            &errors,
+            &["password"]
+        ),
+    );
+    ctx.page("Choose a new password", &body)
+}
+
+pub async fn confirm_reset(p: Posted) -> Response {
+    let email = p.get("email");
+    let body = json!({ "email": email, "code": p.get("code"), "password": p.raw("password") });
+    let answer = p.ctx.api(Method::POST, "/v1/password_resets/confirm", Some(body), p.key().as_deref()).await;
+    if answer.ok() {
+        return p.ctx.redirect(&format!("/login?notice=password_reset&email={}", url_encode(&email)));
+    }
+    render_reset_confirm(p.ctx, FormErrors::of(answer.error()), &email, "")
 }
