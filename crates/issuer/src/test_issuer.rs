@@ -218,6 +218,15 @@ impl TestIssuer {
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir).map_err(|e| IssuerError::Unavailable(e.to_string()))?;
         }
+        // Created readable by its owner only (0600), as the server's own database.
+        let mut options = std::fs::OpenOptions::new();
+        options.create(true).truncate(false).write(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            options.mode(0o600);
+        }
+        options.open(path).map_err(|e| IssuerError::Unavailable(e.to_string()))?;
         let conn = Connection::open(path).map_err(db_error)?;
         conn.pragma_update(None, "journal_mode", "WAL").map_err(db_error)?;
         conn.pragma_update(None, "synchronous", "FULL").map_err(db_error)?;

@@ -6,6 +6,7 @@ mod bench_checkout;
 mod bench_floor;
 mod client;
 mod demo;
+mod settings;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -51,6 +52,8 @@ impl DataDir {
     }
 }
 
+// `serve`'s settings make its variant large; the command is parsed once.
+#[allow(clippy::large_enum_variant)]
 #[derive(Subcommand)]
 enum Command {
     /// Runs the API on embedded storage (SQLite in the data directory; no setup needed).
@@ -64,8 +67,10 @@ enum Command {
         #[arg(long, env = "POCKETPAY_MODE", value_enum, default_value = "test")]
         mode: ModeArg,
         /// Log format.
-        #[arg(long, env = "POCKETPAY_LOG_FORMAT", default_value = "text")]
-        log_format: String,
+        #[arg(long, env = "POCKETPAY_LOG_FORMAT", value_enum, default_value = "text")]
+        log_format: LogFormat,
+        #[command(flatten)]
+        settings: settings::Settings,
     },
     /// Creates or upgrades the database schema, then exits.
     Migrate {
@@ -209,9 +214,20 @@ enum BenchCommand {
     Floor(bench_floor::FloorBenchArgs),
 }
 
-fn init_logs(json: bool) {
-    let filter = tracing_subscriber::EnvFilter::try_from_env("POCKETPAY_LOG")
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+/// How logs are written.
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum LogFormat {
+    Text,
+    Json,
+}
+
+/// `POCKETPAY_LOG` for the commands other than `serve` (which checks it), else `info`.
+fn env_log_filter() -> tracing_subscriber::EnvFilter {
+    tracing_subscriber::EnvFilter::try_from_env("POCKETPAY_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"))
+}
+
+fn init_logs(filter: tracing_subscriber::EnvFilter, json: bool) {
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
@@ -237,112 +253,23 @@ async fn main() -> ExitCode {
 
 async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
-        Command::Serve { listen, data, mode, log_format } => {
-            init_logs(log_format == "json");
+        Command::Serve { listen, data, mode, log_format, settings } => {
+            init_logs(settings.log_filter()?, log_format == LogFormat::Json);
             let mode = match mode {
                 ModeArg::Test => Mode::Test,
                 ModeArg::Live => Mode::Live,
             };
             let mut config = ServerConfig::new(mode, data.data_dir.clone());
             config.database_url = data.url().map(str::to_owned);
-            config.secret_hex = std::env::var("POCKETPAY_SECRET").ok();
-            config.vault_keys = std::env::var("POCKETPAY_VAULT_KEYS").ok();
-            config.issuer_url = std::env::var("POCKETPAY_ISSUER_URL").ok().filter(|u| !u.is_empty());
-            if let Some(url) = std::env::var("POCKETPAY_MESSAGE_RELAY_URL").ok().filter(|u| !u.is_empty()) {
-                let secret = std::env::var("POCKETPAY_MESSAGE_RELAY_SECRET")
-                    .map_err(|_| anyhow::anyhow!("POCKETPAY_MESSAGE_RELAY_URL needs POCKETPAY_MESSAGE_RELAY_SECRET"))?;
-                config.message_relay = Some(server::relay::RelayConfig { url, secret });
-            }
-            // Risk rules and platform limits (minor units of USD, the limits' currency).
-            if let Some(v) = env_number::<i64>("POCKETPAY_STEP_UP_AMOUNT_MINOR")? {
-                config.risk.amount_threshold_minor = v;
-            }
-            if let Some(v) = env_number::<i64>("POCKETPAY_VELOCITY_WINDOW_S")? {
-                config.risk.velocity_window_s = v;
-            }
-            if let Some(v) = env_number::<u32>("POCKETPAY_VELOCITY_COUNT_MAX")? {
-                config.risk.velocity_count_max = v;
-            }
-            if let Some(v) = env_number::<u8>("POCKETPAY_STEP_UP_NEW_CARDS")? {
-                config.step_up_new_cards = v != 0;
-            }
-            if let Some(v) = env_number::<i64>("POCKETPAY_DAILY_LIMIT_MINOR")? {
-                config.spending_limits.daily_minor = v;
-            }
-            if let Some(v) = env_number::<i64>("POCKETPAY_MONTHLY_LIMIT_MINOR")? {
-                config.spending_limits.monthly_minor = v;
-            }
-            config.process_name = std::env::var("POCKETPAY_PROCESS_NAME").ok().filter(|n| !n.trim().is_empty());
-            if let Some(v) = env_number::<i64>("POCKETPAY_JOBS_LEASE_TTL_MS")? {
-                config.jobs_lease_ttl_ms = v.max(1_000);
-            }
-            if let Some(v) = env_number::<u64>("POCKETPAY_PG_ANSWER_WAIT_MS")? {
-                config.pg_answer_wait_ms = v;
-            }
-            if let Some(v) = env_number::<u32>("POCKETPAY_LOGIN_FAILURES_PER_ADDRESS_MAX")? {
-                config.login_failures_per_address_max = v.max(1);
-            }
-            config.test_bank_file =
-                std::env::var("POCKETPAY_TEST_BANK_FILE").ok().filter(|f| !f.trim().is_empty()).map(PathBuf::from);
-            if let Some(v) = env_number::<i64>("POCKETPAY_PLATFORM_FEE_BPS")? {
-                if !(0..=domain::payouts::BPS_MAX).contains(&v) {
-                    anyhow::bail!("POCKETPAY_PLATFORM_FEE_BPS is basis points, from 0 to 10000 (500 = 5 %)");
-                }
-                config.platform_fee_bps = v;
-            }
-            match std::env::var("POCKETPAY_DOCUMENT_REVIEW_AMOUNT_MINOR").ok().filter(|v| !v.trim().is_empty()) {
-                Some(v) if v.trim() == "off" => config.document_review_amount_minor = None,
-                Some(v) => match v.trim().parse::<i64>() {
-                    Ok(n) if n > 0 => config.document_review_amount_minor = Some(n),
-                    _ => anyhow::bail!(
-                        "POCKETPAY_DOCUMENT_REVIEW_AMOUNT_MINOR is a positive amount in minor units (150000 = 1,500.00), or off"
-                    ),
-                },
-                None => {}
-            }
-            if config.spending_limits.daily_minor > config.spending_limits.monthly_minor {
-                anyhow::bail!("POCKETPAY_DAILY_LIMIT_MINOR is above POCKETPAY_MONTHLY_LIMIT_MINOR");
-            }
-            if let Some(list) = std::env::var("POCKETPAY_FAILPOINTS").ok().filter(|l| !l.trim().is_empty()) {
-                if config.live_mode() {
-                    anyhow::bail!("POCKETPAY_FAILPOINTS stops the server on purpose, for crash tests: test mode only");
-                }
-                config.failpoints = server::failpoint::Failpoints::parse(&list)?;
-            }
-            if std::env::var("POCKETPAY_INSECURE_COOKIES").is_ok_and(|v| v == "1") {
-                if mode == Mode::Live {
-                    anyhow::bail!("POCKETPAY_INSECURE_COOKIES is for test setups only: live mode keeps cookies Secure");
-                }
-                config.web_secure_cookies = false;
-            }
-            if let Ok(list) = std::env::var("POCKETPAY_ACCEPTED_BRANDS") {
-                let mut brands = Vec::new();
-                for name in list.split(',').map(str::trim).filter(|n| !n.is_empty()) {
-                    let brand = domain::cards::Brand::parse(name)
-                        .ok_or_else(|| anyhow::anyhow!("POCKETPAY_ACCEPTED_BRANDS: unknown brand {name:?}"))?;
-                    brands.push(brand);
-                }
-                config.accepted_brands = domain::cards::AcceptedBrands::from_brands(brands);
-            }
-            if let Ok(years) = std::env::var("POCKETPAY_GIFT_CARD_EXPIRY_YEARS") {
-                let years: u32 =
-                    years.parse().map_err(|_| anyhow::anyhow!("POCKETPAY_GIFT_CARD_EXPIRY_YEARS must be a number"))?;
-                let rules = &config.gift_cards;
-                config.gift_cards = domain::gift_cards::GiftCardRules::new(
-                    rules.currency(),
-                    rules.denominations_minor().to_vec(),
-                    rules.purchase_cap_minor(),
-                    years,
-                )
-                .map_err(|e| anyhow::anyhow!("POCKETPAY_GIFT_CARD_EXPIRY_YEARS: {e}"))?;
-            }
-            if let (Ok(email), Ok(password)) =
-                (std::env::var("POCKETPAY_OPERATOR_EMAIL"), std::env::var("POCKETPAY_OPERATOR_PASSWORD"))
-            {
-                config.operator_bootstrap = Some((email, password));
-            }
+            settings.apply(&mut config)?;
+            // The data directory (its keys, and the database on SQLite) is made here, so that a
+            // parent that cannot be made is named.
+            std::fs::create_dir_all(&data.data_dir)
+                .map_err(|e| anyhow::anyhow!("cannot create the data directory {}: {e}", data.data_dir.display()))?;
             let app = server::build(config).await?;
-            let listener = tokio::net::TcpListener::bind(listen).await?;
+            let listener = tokio::net::TcpListener::bind(listen).await.map_err(|e| {
+                anyhow::anyhow!("cannot listen on {listen}: {e} (is another server using it? choose another --listen / POCKETPAY_LISTEN)")
+            })?;
             let addr = listener.local_addr()?;
             println!(
                 "pocketpay listening on http://{addr} ({} mode)",
@@ -495,19 +422,21 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Issuer { command: IssuerCommand::Serve { listen, data_dir } } => {
-            init_logs(false);
+            init_logs(env_log_filter(), false);
             let offset = std::sync::Arc::new(std::sync::atomic::AtomicI64::new(0));
             let now = issuer::http::service_clock(offset.clone());
             let test_issuer = issuer::TestIssuer::open(&data_dir.join("issuer.db"), now)
                 .map_err(|e| anyhow::anyhow!("opening the issuer database: {e}"))?;
             let router = issuer::http::router(std::sync::Arc::new(test_issuer), offset);
-            let listener = tokio::net::TcpListener::bind(listen).await?;
+            let listener = tokio::net::TcpListener::bind(listen).await.map_err(|e| {
+                anyhow::anyhow!("cannot listen on {listen}: {e} (is another server using it? choose another --listen)")
+            })?;
             println!("pocketpay test issuer listening on http://{}", listener.local_addr()?);
             axum::serve(listener, router).with_graceful_shutdown(shutdown_signal()).await?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Demo(args) => {
-            init_logs(false);
+            init_logs(env_log_filter(), false);
             demo::run(args, shutdown_signal()).await?;
             Ok(ExitCode::SUCCESS)
         }
@@ -570,17 +499,6 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     }
 }
 
-/// A positive number from the environment, if set; a clear error naming the variable otherwise.
-fn env_number<T: std::str::FromStr + PartialOrd + Default>(name: &str) -> anyhow::Result<Option<T>> {
-    match std::env::var(name) {
-        Err(_) => Ok(None),
-        Ok(text) => match text.trim().parse::<T>() {
-            Ok(v) if v >= T::default() => Ok(Some(v)),
-            _ => anyhow::bail!("{name} must be a whole number of at least 0 (got {text:?})"),
-        },
-    }
-}
-
 async fn shutdown_signal() {
     let ctrl_c = async {
         let _ = tokio::signal::ctrl_c().await;
@@ -600,5 +518,6 @@ async fn shutdown_signal() {
         _ = ctrl_c => {},
         _ = terminate => {},
     }
-    eprintln!("shutting down: finishing requests and the writer's last batch");
+    // Through the logs, so it is JSON when they are.
+    tracing::info!("shutting down: finishing requests and the writer's last batch");
 }

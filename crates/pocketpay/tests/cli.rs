@@ -332,3 +332,101 @@ fn a_bad_database_url_is_named_without_its_password() {
     assert!(out.contains("not a PostgreSQL URL"), "{out}");
     assert!(!out.contains("hunter2secret"), "the password leaked: {out}");
 }
+
+/// Every `POCKETPAY_*` variable the server's code reads, outside the other commands' own.
+fn variables_read_by_the_server() -> std::collections::BTreeSet<String> {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let mut names = std::collections::BTreeSet::new();
+    for dir in ["crates/pocketpay/src", "crates/server/src"] {
+        for entry in std::fs::read_dir(root.join(dir)).unwrap_or_else(|e| panic!("{dir}: {e}")).flatten() {
+            let text = std::fs::read_to_string(entry.path()).unwrap_or_default();
+            for (at, _) in text.match_indices("env = \"POCKETPAY_").chain(text.match_indices("var(\"POCKETPAY_")) {
+                let start = at + text[at..].find('"').unwrap_or(0) + 1;
+                let end = start + text[start..].find('"').unwrap_or(0);
+                names.insert(text[start..end].to_owned());
+            }
+        }
+    }
+    // The client commands' own (`operator`, `vault`), the issuer service's, and the bench's.
+    for other in ["POCKETPAY_URL", "POCKETPAY_ISSUER_LISTEN", "POCKETPAY_ISSUER_DATA_DIR"] {
+        names.remove(other);
+    }
+    names
+}
+
+#[test]
+fn serve_help_lists_every_setting_and_bad_settings_stop_it_with_a_message() {
+    let (code, help) = pocketpay(&["serve", "--help"]);
+    assert_eq!(code, 0, "{help}");
+    let names = variables_read_by_the_server();
+    assert!(names.len() >= 30, "{names:?}");
+    for name in &names {
+        assert!(help.contains(name.as_str()), "`serve --help` does not list {name}");
+    }
+    let dir = temp_dir("settings");
+    let serve = |vars: &[(&str, &str)], listen: &str, data: &str| {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_pocketpay"));
+        command.args(["serve", "--listen", listen, "--data-dir", data]);
+        for (k, v) in vars {
+            command.env(k, v);
+        }
+        let out = command.output().unwrap_or_else(|e| panic!("serve: {e}"));
+        (out.status.code().unwrap_or(-1), String::from_utf8_lossy(&out.stderr).into_owned())
+    };
+    let (code, text) = serve(&[("POCKETPAY_LOG", "pocketpay=[[nonsense")], "127.0.0.1:0", &dir);
+    assert_eq!(code, 2, "{text}");
+    assert!(text.contains("POCKETPAY_LOG") && text.contains("is not a log filter"), "{text}");
+    let (code, text) = serve(&[("POCKETPAY_LOG_FORMAT", "xml")], "127.0.0.1:0", &dir);
+    assert_ne!(code, 0, "{text}");
+    assert!(text.contains("possible values: text, json"), "{text}");
+    // A data directory whose parent cannot be made, and an address in use, are named.
+    let (code, text) = serve(&[], "127.0.0.1:0", "/proc/no-such-place/data");
+    assert_eq!(code, 2, "{text}");
+    assert!(text.contains("cannot create the data directory /proc/no-such-place/data"), "{text}");
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap_or_else(|e| panic!("{e}"));
+    let address = taken.local_addr().unwrap_or_else(|e| panic!("{e}")).to_string();
+    let (code, text) = serve(&[], &address, &dir);
+    assert_eq!(code, 2, "{text}");
+    assert!(text.contains(&format!("cannot listen on {address}")), "{text}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn json_logs_end_with_a_json_shutdown_line_and_database_files_are_private() {
+    use std::io::{BufRead, BufReader, Read};
+    use std::os::unix::fs::PermissionsExt;
+    let dir = temp_dir("json-logs");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_pocketpay"))
+        .args(["serve", "--listen", "127.0.0.1:0", "--data-dir", &dir])
+        .env("POCKETPAY_LOG_FORMAT", "json")
+        .env("POCKETPAY_DATABASE_URL", "")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("serve: {e}"));
+    let mut line = String::new();
+    if let Some(stdout) = child.stdout.take() {
+        BufReader::new(stdout).read_line(&mut line).unwrap_or_else(|e| panic!("{e}"));
+    }
+    assert!(line.contains("pocketpay listening on"), "{line}");
+    for file in ["pocketpay.db", "pocketpay.db-wal", "secret.key", "vault.keys"] {
+        let path = std::path::Path::new(&dir).join(file);
+        let mode = std::fs::metadata(&path).unwrap_or_else(|e| panic!("{file}: {e}")).permissions().mode();
+        assert_eq!(mode & 0o777, 0o600, "{file} is readable by others");
+    }
+    let term = Command::new("kill").args(["-TERM", &child.id().to_string()]).status();
+    assert!(term.is_ok_and(|s| s.success()), "SIGTERM to the server");
+    let mut logs = String::new();
+    if let Some(mut stderr) = child.stderr.take() {
+        stderr.read_to_string(&mut logs).unwrap_or_else(|e| panic!("{e}"));
+    }
+    assert!(child.wait().map(|s| s.success()).unwrap_or(false), "{logs}");
+    let last = logs.lines().rfind(|l| !l.trim().is_empty()).unwrap_or_default();
+    let parsed: serde_json::Value = serde_json::from_str(last).unwrap_or_else(|e| panic!("not JSON ({e}): {last}"));
+    assert!(logs.contains("shutting down"), "{logs}");
+    assert!(parsed.is_object(), "{last}");
+    for l in logs.lines().filter(|l| !l.trim().is_empty()) {
+        assert!(serde_json::from_str::<serde_json::Value>(l).is_ok(), "a log line is not JSON: {l}");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}

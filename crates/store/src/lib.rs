@@ -405,9 +405,22 @@ pub struct ReadTx<'c> {
     pub(crate) conn: &'c Db,
 }
 
+/// Opens a file for writing, creating it readable and writable by its owner only (0600, like the
+/// key files) when it does not exist; an existing file keeps its mode.
+fn private_file(path: &Path) -> std::io::Result<std::fs::File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.create(true).truncate(false).write(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    options.open(path)
+}
+
 /// Takes the lock beside the database file that one process holds while it has the file open.
 fn take_lock(db: &Path) -> Result<std::fs::File, StoreError> {
-    let lock = std::fs::OpenOptions::new().create(true).truncate(false).write(true).open(lock_path(db))?;
+    let lock = private_file(&lock_path(db))?;
     match lock.try_lock() {
         Ok(()) => Ok(lock),
         Err(std::fs::TryLockError::WouldBlock) => Err(StoreError::Locked),
@@ -430,6 +443,10 @@ fn open_connection(path: &Path, read_only: bool) -> Result<Connection, StoreErro
             | OpenFlags::SQLITE_OPEN_NO_MUTEX
             | OpenFlags::SQLITE_OPEN_URI
     };
+    if !read_only {
+        // A new database is created 0600 (SQLite gives its -wal and -shm files the same mode).
+        private_file(path)?;
+    }
     let conn = Connection::open_with_flags(path, flags)?;
     conn.busy_timeout(Duration::from_secs(5))?;
     if !read_only {
