@@ -452,3 +452,74 @@ async fn sellers_land_on_their_shop_and_a_refused_refund_speaks_money_and_keeps_
     assert!(claims.html.contains(r#"<option value="" selected>Choose your answer</option>"#), "{}", claims.html);
     assert!(!claims.html.contains(r#"<option value="accept" selected>"#));
 }
+
+#[tokio::test]
+async fn operators_search_orders_payments_claims_and_people_and_open_the_order() {
+    let app = TestApp::spawn().await;
+    let (key, product) = app.seller("search-owner@example.com", "Searchable", "Kettle", 1500).await;
+    let buyer = app.buyer("findme@example.com").await;
+    let card = app.save_card(&buyer, "4242424242424242").await;
+    let order = app.new_order(&buyer, &product).await;
+    let paid = app
+        .post(
+            &format!("/v1/orders/{order}/pay"),
+            Some(&buyer),
+            json!({ "payment_method": { "type": "card", "card": card } }),
+        )
+        .await;
+    let payment = paid.body["id"].as_str().unwrap_or_default().to_owned();
+    app.post(&format!("/v1/orders/{order}/ship"), Some(&key), json!({ "carrier": "UPS", "tracking_number": "1Z" }))
+        .await;
+    app.post(&format!("/v1/orders/{order}/deliver"), Some(&key), json!({})).await;
+    let claim = app
+        .post(
+            &format!("/v1/orders/{order}/claims"),
+            Some(&buyer),
+            json!({ "reason": "damaged", "amount": 500, "description": "Dented." }),
+        )
+        .await;
+    let claim = claim.body["id"].as_str().unwrap_or_default().to_owned();
+    let number = app.get(&format!("/v1/orders/{order}"), Some(&buyer)).await.body["number"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    let operator = app.login(common::OPERATOR_EMAIL, common::OPERATOR_PASSWORD).await;
+
+    // The API: each kind of query finds the order (or the person); others may not search.
+    for q in [number.as_str(), &number.to_lowercase(), &order, &payment, &claim] {
+        let found = app.get(&format!("/v1/search?q={q}"), Some(&operator)).await;
+        assert_eq!(found.body["orders"][0]["id"], order.as_str(), "{q}: {}", found.body);
+    }
+    let person = app.get("/v1/search?q=FindMe@example.com", Some(&operator)).await;
+    assert_eq!(person.body["users"][0]["email"], "findme@example.com", "{}", person.body);
+    let nothing = app.get("/v1/search?q=PP-999999999", Some(&operator)).await;
+    assert_eq!(nothing.body["orders"], json!([]), "{}", nothing.body);
+    app.get("/v1/search?q=", Some(&operator)).await.assert_error(400, "invalid_request_error", "parameter_invalid");
+    app.get("/v1/search?q=x&extra=1", Some(&operator)).await.assert_error(
+        400,
+        "invalid_request_error",
+        "parameter_invalid",
+    );
+    app.get(&format!("/v1/search?q={number}"), Some(&buyer)).await.assert_error(
+        403,
+        "authentication_error",
+        "forbidden",
+    );
+
+    // The pages: the search box finds it, and claim ids link to the order.
+    let mut ops = Browser::new(&app);
+    let form = ops.get("/login").await;
+    let csrf = form.csrf();
+    ops.post(
+        "/login",
+        &[("csrf", &csrf), ("email", common::OPERATOR_EMAIL), ("password", common::OPERATOR_PASSWORD), ("next", "")],
+    )
+    .await;
+    let results = ops.get(&format!("/operator/search?q={number}")).await;
+    assert!(results.html.contains(&format!(r#"<a href="/operator/orders/{order}">{number}</a>"#)), "{}", results.html);
+    let page = ops.get(&format!("/operator/orders/{order}")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.html.contains(&format!("payment {payment}")) && page.html.contains("Dented."), "{}", page.html);
+    let claims = ops.get("/operator").await;
+    assert!(claims.html.contains(&format!(r#"<a href="/operator/orders/{order}">{claim}</a>"#)), "{}", claims.html);
+}

@@ -10,6 +10,7 @@ pub mod list;
 pub mod password_resets;
 pub mod payouts;
 pub mod refunds;
+pub mod search;
 pub mod security_questions;
 pub mod shop;
 pub mod system;
@@ -39,6 +40,7 @@ pub fn endpoints(state: &AppState) -> (Router<AppState>, Vec<Endpoint>) {
     api = payouts::register(api);
     api = events::register(api);
     api = tickets::register(api);
+    api = search::register(api);
     api = system::register(api);
     if state.config.mode == Mode::Test {
         api = system::register_test_mode(api);

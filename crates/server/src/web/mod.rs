@@ -12,6 +12,7 @@
 mod buyer;
 mod html;
 mod operator;
+mod operator_search;
 mod operator_sellers;
 mod seller;
 mod seller_money;
@@ -127,6 +128,8 @@ pub fn router(state: AppState, api: Router) -> Router {
         .route("/operator/webhooks/{id}/disable", post(webhooks::operator_disable))
         .route("/operator/webhooks/{id}/delete", post(webhooks::operator_delete))
         .route("/operator/webhooks/{id}/redeliver", post(webhooks::operator_redeliver))
+        .route("/operator/search", get(operator_search::search))
+        .route("/operator/orders/{id}", get(operator_search::order))
         .route("/operator/reviews", get(verification::reviews))
         .route("/operator/reviews/{id}", get(verification::review))
         .route("/operator/reviews/{id}/document", get(verification::document))
@@ -428,6 +431,7 @@ impl Ctx {
         let links: Vec<(&str, &str)> = match self.role() {
             Some("operator") => vec![
                 ("/operator", "Claims"),
+                ("/operator/search", "Search"),
                 ("/tickets", "Tickets"),
                 ("/operator/fx", "FX rates"),
                 ("/operator/gift-cards", "Gift cards"),

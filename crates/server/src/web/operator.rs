@@ -46,9 +46,10 @@ async fn render_claims(mut ctx: Ctx, errors: FormErrors, notice: &str) -> Respon
         body.push_str(&claim_block(c, &currency));
         let _ = write!(
             body,
-            r#"<p class="muted">Order {number}: {total}, captured {captured}, refunded {refunded}.</p>
+            r#"<p class="muted">Order <a href="/operator/orders/{oid}">{number}</a>: {total}, captured {captured}, refunded {refunded}.</p>
 <form method="post" action="/operator/claims/{cid}/resolve" class="panel">{hidden}<input type="hidden" name="currency" value="{cur}">{outcome}{amount}<div class="actions"><button type="submit">Decide</button></div></form>"#,
             number = s(&order.body["number"]),
+            oid = url_encode(c["order"].as_str().unwrap_or("")),
             total = money_of(&order.body, "amount"),
             captured = money(order.body["payment"]["amount_captured"].as_i64().unwrap_or(0), &currency),
             refunded = money(order.body["payment"]["amount_refunded"].as_i64().unwrap_or(0), &currency),
@@ -83,7 +84,8 @@ async fn render_claims(mut ctx: Ctx, errors: FormErrors, notice: &str) -> Respon
         for c in others {
             let _ = write!(
                 body,
-                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                r#"<tr><td><a href="/operator/orders/{}">{}</a></td><td>{}</td><td>{}</td><td>{}</td></tr>"#,
+                url_encode(c["order"].as_str().unwrap_or("")),
                 s(&c["id"]),
                 super::html::words(c["reason"].as_str().unwrap_or("")),
                 badge(c["status"].as_str().unwrap_or("")),
