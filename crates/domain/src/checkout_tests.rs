@@ -2,6 +2,7 @@
 //! the Pocket and the card, limits, step-up reasons and one-time codes.
 
 use super::*;
+use crate::declines::PaymentFailure;
 
 const NOW: i64 = 1_750_000_000;
 

@@ -11,6 +11,7 @@ pub mod accounts;
 pub mod calendar;
 pub mod cards;
 pub mod checkout;
+pub mod codes;
 pub mod declines;
 pub mod gift_cards;
 pub mod ledger;
