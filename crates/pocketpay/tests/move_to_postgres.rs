@@ -176,6 +176,9 @@ async fn a_shop_moves_from_the_embedded_file_and_works_on_postgresql() {
         )
         .await;
     assert_eq!(asked.body["status"], "requires_action", "{}", asked.body);
+    // A password reset asked for and not yet used (its code only as a hash; the email in the outbox).
+    let reset = app.post("/v1/password_resets", None, json!({ "email": "dear@example.com" })).await;
+    assert_eq!(reset.status, StatusCode::ACCEPTED, "{}", reset.body);
     // Security questions, and a large payment whose ID document waits in review (sealed by the vault).
     let questions = app
         .put_json(
@@ -323,6 +326,23 @@ async fn a_shop_moves_from_the_embedded_file_and_works_on_postgresql() {
     assert_eq!(opened.bytes().await.unwrap_or_default().to_vec(), document);
     let approved = app.post(&format!("/v1/reviews/{review}/decide"), Some(&ops), json!({ "outcome": "approve" })).await;
     assert_eq!(approved.body["payment"]["status"], "requires_capture", "{}", approved.body);
+    // The reset asked for on the file is completed on PostgreSQL with the code emailed then.
+    let dear_inbox = app.get("/v1/test/inbox?to=dear@example.com", None).await.body;
+    let reset_code = dear_inbox["data"]
+        .as_array()
+        .and_then(|m| m.iter().find(|m| m["subject"] == "Reset your Pocketpay password"))
+        .and_then(|m| m["code"].as_str())
+        .unwrap_or_else(|| panic!("no reset code: {dear_inbox}"))
+        .to_owned();
+    let reset = app
+        .post(
+            "/v1/password_resets/confirm",
+            None,
+            json!({ "email": "dear@example.com", "code": reset_code, "password": "a moved new password" }),
+        )
+        .await;
+    assert_eq!(reset.status, StatusCode::OK, "{}", reset.body);
+    app.login("dear@example.com", "a moved new password").await;
     // New rows get new ids past the copied ones (the sequences moved on).
     let ticket = app.post("/v1/tickets", Some(&buyer), json!({ "subject": "Thanks", "message": "All good." })).await;
     assert_eq!(ticket.status, StatusCode::CREATED, "{}", ticket.body);
