@@ -196,22 +196,8 @@ async fn a_shop_moves_from_the_embedded_file_and_works_on_postgresql() {
     assert_eq!(waiting.body["next_action"]["type"], "document_review", "{}", waiting.body);
     let review = waiting.body["next_action"]["review"].as_str().unwrap_or_default().to_owned();
     let document = b"%PDF-1.7\n% an identity document\n".to_vec();
-    let boundary = "move-test-boundary";
-    let mut upload =
-        format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"id.pdf\"\r\n\r\n")
-            .into_bytes();
-    upload.extend_from_slice(&document);
-    upload.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
-    let sent = app
-        .client
-        .post(format!("{}/v1/payments/{}/documents", app.base, waiting.body["id"].as_str().unwrap_or_default()))
-        .bearer_auth(&buyer)
-        .header("content-type", format!("multipart/form-data; boundary={boundary}"))
-        .body(upload)
-        .send()
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(sent.status(), StatusCode::ACCEPTED);
+    let sent = app.upload_document(&buyer, waiting.body["id"].as_str().unwrap_or_default(), "id.pdf", &document).await;
+    assert_eq!(sent.status, StatusCode::ACCEPTED, "{}", sent.body);
     // Exchange rates set by an operator.
     let ops = app.login(OPERATOR_EMAIL, OPERATOR_PASSWORD).await;
     let rate = app.put_json("/v1/fx/rates/USD/EUR", Some(&ops), json!({ "rate": "0.92" })).await;

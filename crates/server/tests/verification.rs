@@ -22,29 +22,6 @@ fn png() -> Vec<u8> {
     bytes
 }
 
-async fn upload(app: &TestApp, token: &str, payment: &str, filename: &str, bytes: &[u8]) -> Answer {
-    let boundary = "pocketpay-test-boundary-5d1c";
-    let mut body = format!(
-        "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{filename}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
-    )
-    .into_bytes();
-    body.extend_from_slice(bytes);
-    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
-    let resp = app
-        .client
-        .post(format!("{}/v1/payments/{payment}/documents", app.base))
-        .bearer_auth(token)
-        .header("content-type", format!("multipart/form-data; boundary={boundary}"))
-        .body(body)
-        .send()
-        .await
-        .unwrap_or_else(|e| panic!("upload: {e}"));
-    let status = resp.status();
-    let headers = resp.headers().clone();
-    let text = resp.text().await.unwrap_or_default();
-    Answer { status, headers, body: serde_json::from_str(&text).unwrap_or(Value::Null) }
-}
-
 /// Everything the server stored: the files of its directory and, on PostgreSQL, a dump of its database.
 fn stored(dir: &std::path::Path) -> Vec<(String, Vec<u8>)> {
     let mut out = Vec::new();
@@ -267,33 +244,37 @@ async fn a_large_payment_waits_for_a_document_an_operator_approves_or_rejects() 
     );
 
     // Refused uploads: by content (a GIF named .png), by size, empty, and not multipart.
-    upload(&app, &buyer, &payment, "id.png", b"GIF89a\x01\0\x01\0").await.assert_error(
+    app.upload_document(&buyer, &payment, "id.png", b"GIF89a\x01\0\x01\0").await.assert_error(
         400,
         "invalid_request_error",
         "document_type_unsupported",
     );
     let mut big = b"%PDF-1.4\n".to_vec();
     big.resize(5 * 1024 * 1024 + 1, b' ');
-    upload(&app, &buyer, &payment, "id.pdf", &big).await.assert_error(
+    app.upload_document(&buyer, &payment, "id.pdf", &big).await.assert_error(
         413,
         "invalid_request_error",
         "document_too_large",
     );
-    upload(&app, &buyer, &payment, "id.png", b"").await.assert_error(400, "invalid_request_error", "parameter_invalid");
+    app.upload_document(&buyer, &payment, "id.png", b"").await.assert_error(
+        400,
+        "invalid_request_error",
+        "parameter_invalid",
+    );
     let json_body = app.post(&format!("/v1/payments/{payment}/documents"), Some(&buyer), json!({ "file": "x" })).await;
     json_body.assert_error(400, "invalid_request_error", "parameter_invalid");
     // Only the payment's buyer uploads.
     let stranger = app.buyer("stranger@example.com").await;
-    upload(&app, &stranger, &payment, "id.png", &png()).await.assert_error(
+    app.upload_document(&stranger, &payment, "id.png", &png()).await.assert_error(
         404,
         "invalid_request_error",
         "resource_missing",
     );
 
-    let sent = upload(&app, &buyer, &payment, "passport.png", &png()).await;
+    let sent = app.upload_document(&buyer, &payment, "passport.png", &png()).await;
     assert_eq!(sent.status, StatusCode::ACCEPTED, "{}", sent.body);
     assert_eq!(sent.body["next_action"]["status"], "in_review", "{}", sent.body);
-    upload(&app, &buyer, &payment, "again.png", &png()).await.assert_error(
+    app.upload_document(&buyer, &payment, "again.png", &png()).await.assert_error(
         409,
         "invalid_request_error",
         "document_already_submitted",
@@ -383,7 +364,7 @@ async fn a_large_payment_waits_for_a_document_an_operator_approves_or_rejects() 
     app.post(&format!("/v1/reviews/{review2}/decide"), Some(&operator), json!({ "outcome": "approve" }))
         .await
         .assert_error(409, "invalid_request_error", "review_awaiting_document");
-    let pdf = upload(&app, &buyer, &payment2, "licence.pdf", b"%PDF-1.7\n1 0 obj\n").await;
+    let pdf = app.upload_document(&buyer, &payment2, "licence.pdf", b"%PDF-1.7\n1 0 obj\n").await;
     assert_eq!(pdf.status, StatusCode::ACCEPTED, "{}", pdf.body);
     app.post(&format!("/v1/reviews/{review2}/decide"), Some(&operator), json!({ "outcome": "reject" }))
         .await
@@ -477,8 +458,9 @@ async fn a_high_risk_payment_whose_code_tries_ran_out_asks_for_a_document() {
         "invalid_request_error",
         "payment_not_awaiting_code",
     );
-    let sent =
-        upload(&app, &buyer, &payment, "id.jpg", &[0xFF, 0xD8, 0xFF, 0xE0, 0, 0x10, b'J', b'F', b'I', b'F']).await;
+    let sent = app
+        .upload_document(&buyer, &payment, "id.jpg", &[0xFF, 0xD8, 0xFF, 0xE0, 0, 0x10, b'J', b'F', b'I', b'F'])
+        .await;
     assert_eq!(sent.status, StatusCode::ACCEPTED, "{}", sent.body);
     let operator = app.login(OPERATOR_EMAIL, OPERATOR_PASSWORD).await;
     let review = action["review"].as_str().unwrap_or_default();

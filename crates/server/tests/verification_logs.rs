@@ -56,22 +56,9 @@ async fn answers_and_documents_never_reach_the_logs_but_views_and_erasures_do() 
     let review = waiting.body["next_action"]["review"].as_str().unwrap_or_default().to_owned();
     let mut document = b"\x89PNG\r\n\x1a\n".to_vec();
     document.extend_from_slice(PNG_MARKER);
-    let boundary = "logs-boundary";
-    let mut upload =
-        format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"id.png\"\r\n\r\n")
-            .into_bytes();
-    upload.extend_from_slice(&document);
-    upload.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
-    let sent = app
-        .client
-        .post(format!("{}/v1/payments/{}/documents", app.base, waiting.body["id"].as_str().unwrap_or_default()))
-        .bearer_auth(&buyer)
-        .header("content-type", format!("multipart/form-data; boundary={boundary}"))
-        .body(upload)
-        .send()
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(sent.status(), StatusCode::ACCEPTED);
+    let payment = waiting.body["id"].as_str().unwrap_or_default().to_owned();
+    let sent = app.upload_document(&buyer, &payment, "id.png", &document).await;
+    assert_eq!(sent.status, StatusCode::ACCEPTED, "{}", sent.body);
     let operator = app.login(OPERATOR_EMAIL, OPERATOR_PASSWORD).await;
     let viewed =
         app.client.get(format!("{}/v1/reviews/{review}/document", app.base)).bearer_auth(&operator).send().await;

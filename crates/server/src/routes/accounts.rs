@@ -118,7 +118,7 @@ pub fn user_json(u: &UserRecord) -> Value {
     })
 }
 
-fn rule_error(param: &str, e: domain::accounts::AccountRuleError) -> ApiError {
+pub(crate) fn rule_error(param: &str, e: domain::accounts::AccountRuleError) -> ApiError {
     let mut message = e.to_string();
     if let Some(first) = message.get(..1) {
         message = format!("{}{}.", first.to_uppercase(), &message[1..]);
@@ -126,7 +126,7 @@ fn rule_error(param: &str, e: domain::accounts::AccountRuleError) -> ApiError {
     ApiError::invalid(param, message)
 }
 
-fn email_param(raw: &str) -> Result<Email, ApiError> {
+pub(crate) fn email_param(raw: &str) -> Result<Email, ApiError> {
     Email::parse(raw).map_err(|e| rule_error("email", e))
 }
 

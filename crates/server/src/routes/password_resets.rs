@@ -6,7 +6,7 @@
 
 use axum::extract::{Extension, State};
 use axum::http::StatusCode;
-use domain::accounts::{is_one_time_code_shaped, one_time_code, Email, Password};
+use domain::accounts::{is_one_time_code_shaped, one_time_code, Password};
 use serde::Deserialize;
 use serde_json::json;
 use store::{NewOutboxMessage, PasswordResetRecord};
@@ -15,6 +15,7 @@ use crate::error::{ApiError, ApiResponse};
 use crate::extract::{ApiJson, PeerAddress};
 use crate::idempotency::IdempotencyContext;
 use crate::openapi::{object_schema, Access, Api, Endpoint, Verb};
+use crate::routes::accounts::{email_param, rule_error};
 use crate::secrets::{self, hash_password};
 use crate::AppState;
 use axum::response::Response;
@@ -63,10 +64,6 @@ pub(crate) fn register(api: Api) -> Api {
 #[serde(deny_unknown_fields)]
 struct RequestReset {
     email: String,
-}
-
-fn email_param(raw: &str) -> Result<Email, ApiError> {
-    Email::parse(raw).map_err(|e| ApiError::invalid("email", e.to_string()))
 }
 
 async fn request_reset(
@@ -148,7 +145,7 @@ async fn confirm_reset(
     if !is_one_time_code_shaped(&code) {
         return Err(ApiError::invalid("code", "The code is the 6 digits from the email we sent."));
     }
-    let password = Password::parse(&body.password).map_err(|e| ApiError::invalid("password", e.to_string()))?;
+    let password = Password::parse(&body.password).map_err(|e| rule_error("password", e))?;
     let password_hash = tokio::task::spawn_blocking(move || hash_password(password.expose()))
         .await
         .map_err(|_| ApiError::internal())?

@@ -203,6 +203,30 @@ impl TestApp {
         Answer { status, headers, body: serde_json::from_str(&text).unwrap_or(Value::Null) }
     }
 
+    /// Uploads `bytes` as the document of a payment waiting for one (`multipart/form-data`, field `file`).
+    pub async fn upload_document(&self, token: &str, payment: &str, filename: &str, bytes: &[u8]) -> Answer {
+        let boundary = "pocketpay-test-boundary-5d1c";
+        let mut body = format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{filename}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+        )
+        .into_bytes();
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+        let resp = self
+            .client
+            .post(format!("{}/v1/payments/{payment}/documents", self.base))
+            .bearer_auth(token)
+            .header("content-type", format!("multipart/form-data; boundary={boundary}"))
+            .body(body)
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("upload: {e}"));
+        let status = resp.status();
+        let headers = resp.headers().clone();
+        let text = resp.text().await.unwrap_or_default();
+        Answer { status, headers, body: serde_json::from_str(&text).unwrap_or(Value::Null) }
+    }
+
     pub async fn inbox_code(&self, to: &str) -> String {
         let inbox = self.get(&format!("/v1/test/inbox?to={to}"), None).await;
         inbox.body["data"][0]["code"].as_str().unwrap_or_else(|| panic!("no code for {to}: {}", inbox.body)).to_owned()
