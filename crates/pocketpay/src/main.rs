@@ -271,11 +271,12 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 anyhow::anyhow!("cannot listen on {listen}: {e} (is another server using it? choose another --listen / POCKETPAY_LISTEN)")
             })?;
             let addr = listener.local_addr()?;
+            let shutdown = shutdown_signal();
             println!(
                 "pocketpay listening on http://{addr} ({} mode)",
                 if mode == Mode::Test { "test" } else { "live" }
             );
-            app.serve(listener, shutdown_signal()).await?;
+            app.serve(listener, shutdown).await?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Migrate { data } => {
@@ -431,8 +432,9 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let listener = tokio::net::TcpListener::bind(listen).await.map_err(|e| {
                 anyhow::anyhow!("cannot listen on {listen}: {e} (is another server using it? choose another --listen)")
             })?;
+            let shutdown = shutdown_signal();
             println!("pocketpay test issuer listening on http://{}", listener.local_addr()?);
-            axum::serve(listener, router).with_graceful_shutdown(shutdown_signal()).await?;
+            axum::serve(listener, router).with_graceful_shutdown(shutdown).await?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Demo(args) => {
@@ -499,25 +501,32 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     }
 }
 
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
+/// Waits for Ctrl-C or SIGTERM. The SIGTERM handler is installed when this is called, not when the
+/// future is first polled: call it before announcing the address, so that a SIGTERM sent as soon as
+/// the server says it listens shuts it down gracefully instead of killing it.
+fn shutdown_signal() -> impl std::future::Future<Output = ()> {
     #[cfg(unix)]
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
+    let terminate = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok();
+    async move {
+        let ctrl_c = async {
+            let _ = tokio::signal::ctrl_c().await;
+        };
+        #[cfg(unix)]
+        let terminate = async move {
+            match terminate {
+                Some(mut s) => {
+                    s.recv().await;
+                }
+                None => std::future::pending::<()>().await,
             }
-            Err(_) => std::future::pending::<()>().await,
+        };
+        #[cfg(not(unix))]
+        let terminate = std::future::pending::<()>();
+        tokio::select! {
+            _ = ctrl_c => {},
+            _ = terminate => {},
         }
-    };
-    #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! {
-        _ = ctrl_c => {},
-        _ = terminate => {},
+        // Through the logs, so it is JSON when they are.
+        tracing::info!("shutting down: finishing requests and the writer's last batch");
     }
-    // Through the logs, so it is JSON when they are.
-    tracing::info!("shutting down: finishing requests and the writer's last batch");
 }
