@@ -74,12 +74,10 @@ impl<S: Send + Sync, T: DeserializeOwned> axum::extract::FromRequestParts<S> for
             let param = e.path().to_string();
             let param = if param.is_empty() || param == "." { "query".to_owned() } else { param };
             let why = e.inner().to_string();
-            let message = if why.starts_with("unknown field") {
-                format!("{} is not a parameter of this call.", why.split('`').nth(1).unwrap_or("a parameter"))
-            } else {
-                format!("A query parameter is not valid: {why}.")
-            };
-            ApiError::invalid(if why.starts_with("unknown field") { "query".to_owned() } else { param }, message)
+            match why.strip_prefix("unknown field `").and_then(|rest| rest.split('`').next()) {
+                Some(name) => crate::routes::list::unknown_parameter(name),
+                None => ApiError::invalid(param, format!("A query parameter is not valid: {why}.")),
+            }
         })
     }
 }
@@ -188,8 +186,14 @@ const NOT_FOUND_PAGE: &str = r#"<!doctype html>
 
 /// Answers a known path called with the wrong method.
 pub async fn method_not_allowed(req: Request<Body>) -> Response {
-    let mut e =
-        ApiError::bad_request("parameter_invalid", format!("{} is not allowed on {}.", req.method(), req.uri().path()));
+    let mut e = ApiError::bad_request(
+        "method_not_allowed",
+        format!(
+            "{} is not allowed on {}.",
+            req.method(),
+            req.uri().path().chars().take(ECHOED_PATH_CHARS_MAX).collect::<String>()
+        ),
+    );
     e.status = axum::http::StatusCode::METHOD_NOT_ALLOWED;
     e.into_response()
 }

@@ -191,7 +191,7 @@ async fn every_bad_input_answers_in_the_error_format_and_writes_nothing() {
         ),
         (Method::GET, "/v1/does-not-exist", None, Vec::new(), 404, "resource_missing", Some("GET /v1/does-not-exist")),
         (Method::GET, "/v2/users", None, Vec::new(), 404, "resource_missing", Some("GET /v2/users")),
-        (Method::PUT, "/v1/users", Some("application/json"), b"{}".to_vec(), 405, "parameter_invalid", None),
+        (Method::PUT, "/v1/users", Some("application/json"), b"{}".to_vec(), 405, "method_not_allowed", None),
         (Method::GET, "/v1/test/inbox", None, Vec::new(), 400, "parameter_missing", Some("to")),
         (Method::GET, "/v1/test/inbox?to=a@b.co&limit=0", None, Vec::new(), 400, "parameter_invalid", Some("limit")),
         (Method::GET, "/v1/test/inbox?to=a@b.co&limit=101", None, Vec::new(), 400, "parameter_invalid", Some("limit")),

@@ -498,7 +498,7 @@ async fn operators_search_orders_payments_claims_and_people_and_open_the_order()
     app.get("/v1/search?q=x&extra=1", Some(&operator)).await.assert_error(
         400,
         "invalid_request_error",
-        "parameter_invalid",
+        "parameter_unknown",
     );
     app.get(&format!("/v1/search?q={number}"), Some(&buyer)).await.assert_error(
         403,

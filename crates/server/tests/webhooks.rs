@@ -473,7 +473,7 @@ async fn forbidden_addresses_and_redirects_are_refused() {
         log.body
     );
     // Query parameters are checked in our error format.
-    app.get("/v1/events?nope=1", Some(&key)).await.assert_error(400, "invalid_request_error", "parameter_invalid");
+    app.get("/v1/events?nope=1", Some(&key)).await.assert_error(400, "invalid_request_error", "parameter_unknown");
     app.get("/v1/events?limit=x", Some(&key)).await.assert_error(400, "invalid_request_error", "parameter_invalid");
     app.get("/v1/events?type=order.nope", Some(&key)).await.assert_error(
         400,

@@ -2,6 +2,7 @@
 //! idempotency records. Secrets arrive here already hashed or sealed; this module never sees them.
 
 use crate::db::{params, DbResult, OptionalExtension, Row};
+use crate::paging::{Listed, Page};
 
 use crate::ledger::{duplicate_or, inserted_or_duplicate};
 use crate::{ReadTx, StoreError, WriteTx};
@@ -426,21 +427,22 @@ impl ReadTx<'_> {
     }
 
     /// Messages to a recipient, newest first, after the cursor id if given.
-    pub fn messages_to(
-        &self,
-        recipient: &str,
-        before_id: Option<i64>,
-        limit: u32,
-    ) -> Result<Vec<OutboxMessage>, StoreError> {
+    pub fn messages_to(&self, recipient: &str, page: &Page) -> Result<Listed<OutboxMessage>, StoreError> {
+        // A message's id is `msg_<n>` in the API, its row number here.
+        let b = page.bounds_with(|id| {
+            id.strip_prefix("msg_").and_then(|n| n.parse::<i64>().ok()).ok_or(StoreError::UnknownCursor)
+        })?;
+        let sql = format!(
+            "SELECT id, channel, recipient, subject, body, code, created_at, delivered_at, attempts FROM outbox
+              WHERE recipient = ?1 AND {}",
+            page.clause(2, "created_at").replace("rowid", "id")
+        );
         let rows = self
             .conn
-            .prepare_cached(
-                "SELECT id, channel, recipient, subject, body, code, created_at, delivered_at, attempts FROM outbox
-                  WHERE recipient = ?1 AND id < ?2 ORDER BY id DESC LIMIT ?3",
-            )?
-            .query_map(params![recipient, before_id.unwrap_or(i64::MAX), limit], outbox_from_row)?
+            .prepare_cached(&sql)?
+            .query_map(params![recipient, b.low, b.high, b.created_gte, b.created_lte, b.fetch], outbox_from_row)?
             .collect::<Result<Vec<_>, _>>()?;
-        Ok(rows)
+        Ok(page.arrange(rows))
     }
 
     /// Undelivered messages due for a (new) attempt at `now`, oldest first.

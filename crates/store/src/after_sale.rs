@@ -3,6 +3,7 @@
 
 use crate::db::{params, Db, DbResult, OptionalExtension, Row};
 
+use crate::paging::{Listed, Page};
 use crate::{ReadTx, StoreError, WriteTx};
 
 /// A claim as stored.
@@ -294,17 +295,28 @@ impl ReadTx<'_> {
     }
 
     /// Claims a viewer may see, newest first.
-    pub fn claims(&self, viewer: &Viewer<'_>, limit: u32) -> Result<Vec<ClaimRecord>, StoreError> {
+    pub fn claims(
+        &self,
+        viewer: &Viewer<'_>,
+        status: Option<&str>,
+        page: &Page,
+    ) -> Result<Listed<ClaimRecord>, StoreError> {
+        let b = page.bounds(self.conn, "claims")?;
         let (filter, who) = match viewer {
             Viewer::Buyer(u) => ("buyer_user_id = ?1", (*u).to_owned()),
             Viewer::Merchant(m) => ("merchant_id = ?1", (*m).to_owned()),
             Viewer::Operator => ("?1 = ?1", String::new()),
         };
-        Ok(self
+        let sql = format!(
+            "SELECT {CLAIM_COLUMNS} FROM claims WHERE {filter} AND (?2 IS NULL OR status = ?2) AND {}",
+            page.clause(3, "created_at")
+        );
+        let rows = self
             .conn
-            .prepare_cached(&format!("SELECT {CLAIM_COLUMNS} FROM claims WHERE {filter} ORDER BY rowid DESC LIMIT ?2"))?
-            .query_map(params![who, limit], claim_from_row)?
-            .collect::<Result<Vec<_>, _>>()?)
+            .prepare_cached(&sql)?
+            .query_map(params![who, status, b.low, b.high, b.created_gte, b.created_lte, b.fetch], claim_from_row)?
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(page.arrange(rows))
     }
 
     /// Claims on an order.
@@ -322,14 +334,23 @@ impl ReadTx<'_> {
     }
 
     /// Tickets a viewer may see (a buyer's own, or all for operators), newest first.
-    pub fn tickets(&self, user_id: Option<&str>, limit: u32) -> Result<Vec<TicketRecord>, StoreError> {
-        Ok(self
+    pub fn tickets(
+        &self,
+        user_id: Option<&str>,
+        status: Option<&str>,
+        page: &Page,
+    ) -> Result<Listed<TicketRecord>, StoreError> {
+        let b = page.bounds(self.conn, "tickets")?;
+        let sql = format!(
+            "SELECT {TICKET_COLUMNS} FROM tickets WHERE (?1 IS NULL OR user_id = ?1) AND (?2 IS NULL OR status = ?2) AND {}",
+            page.clause(3, "created_at")
+        );
+        let rows = self
             .conn
-            .prepare_cached(&format!(
-                "SELECT {TICKET_COLUMNS} FROM tickets WHERE (?1 IS NULL OR user_id = ?1) ORDER BY rowid DESC LIMIT ?2"
-            ))?
-            .query_map(params![user_id, limit], ticket_from_row)?
-            .collect::<Result<Vec<_>, _>>()?)
+            .prepare_cached(&sql)?
+            .query_map(params![user_id, status, b.low, b.high, b.created_gte, b.created_lte, b.fetch], ticket_from_row)?
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(page.arrange(rows))
     }
 
     /// A ticket's messages, oldest first.

@@ -9,6 +9,7 @@
 use domain::payouts::BalanceTxType;
 
 use crate::db::{params, Db, DbError, DbResult, OptionalExtension, Row};
+use crate::paging::{Listed, Page};
 use crate::{ReadTx, StoreError, WriteTx};
 
 /// Claims that still reserve their amount.
@@ -70,6 +71,8 @@ pub struct BalanceTxFilter {
     pub payout_id: Option<String>,
     pub created_gte: Option<i64>,
     pub created_lte: Option<i64>,
+    /// Only `pending` or only `available` lines.
+    pub status: Option<String>,
     /// Only what a payout paid out: without the payout's own `payout`, `payout_failure` and
     /// `payout_cancel` lines (its reconciliation).
     pub paid_out_only: bool,
@@ -174,32 +177,18 @@ fn balance_query(conn: &Db, merchant_id: &str) -> Result<Vec<BalanceSums>, Store
     Ok(sums)
 }
 
-pub(crate) fn cursor_rowid(conn: &Db, table: &str, id: Option<&str>) -> Result<i64, StoreError> {
-    match id {
-        None => Ok(i64::MAX),
-        Some(id) => conn
-            .prepare_cached(&format!("SELECT rowid FROM {table} WHERE id = ?1"))?
-            .query_row([id], |r| r.get(0))
-            .optional()?
-            .ok_or(StoreError::UnknownCursor),
-    }
-}
-
-fn btx_list_query(
-    conn: &Db,
-    filter: &BalanceTxFilter,
-    starting_after: Option<&str>,
-    limit: u32,
-) -> Result<Vec<BalanceTxRecord>, StoreError> {
-    let before = cursor_rowid(conn, "balance_transactions", starting_after)?;
-    Ok(conn
-        .prepare_cached(&format!(
-            "SELECT {BTX_COLUMNS} FROM balance_transactions
-              WHERE (?1 IS NULL OR merchant_id = ?1) AND (?2 IS NULL OR type = ?2) AND (?3 IS NULL OR payout_id = ?3)
-                AND (?4 IS NULL OR created_at >= ?4) AND (?5 IS NULL OR created_at <= ?5) AND rowid < ?6
-                AND (?8 = 0 OR type NOT IN ('payout', 'payout_failure', 'payout_cancel'))
-              ORDER BY rowid DESC LIMIT ?7"
-        ))?
+fn btx_list_query(conn: &Db, filter: &BalanceTxFilter, page: &Page) -> Result<Listed<BalanceTxRecord>, StoreError> {
+    let b = page.bounds(conn, "balance_transactions")?;
+    let sql = format!(
+        "SELECT {BTX_COLUMNS} FROM balance_transactions
+          WHERE (?1 IS NULL OR merchant_id = ?1) AND (?2 IS NULL OR type = ?2) AND (?3 IS NULL OR payout_id = ?3)
+            AND (?4 IS NULL OR created_at >= ?4) AND (?5 IS NULL OR created_at <= ?5)
+            AND (?6 = 0 OR type NOT IN ('payout', 'payout_failure', 'payout_cancel')) AND (?7 IS NULL OR status = ?7)
+            AND {}",
+        page.clause(8, "created_at")
+    );
+    let rows = conn
+        .prepare_cached(&sql)?
         .query_map(
             params![
                 filter.merchant_id,
@@ -207,13 +196,18 @@ fn btx_list_query(
                 filter.payout_id,
                 filter.created_gte,
                 filter.created_lte,
-                before,
-                limit,
-                i64::from(filter.paid_out_only)
+                i64::from(filter.paid_out_only),
+                filter.status,
+                b.low,
+                b.high,
+                b.created_gte,
+                b.created_lte,
+                b.fetch
             ],
             btx_from_row,
         )?
-        .collect::<Result<Vec<_>, _>>()?)
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(page.arrange(rows))
 }
 
 impl WriteTx<'_> {
@@ -360,10 +354,9 @@ impl ReadTx<'_> {
     pub fn balance_transactions(
         &self,
         filter: &BalanceTxFilter,
-        starting_after: Option<&str>,
-        limit: u32,
-    ) -> Result<Vec<BalanceTxRecord>, StoreError> {
-        btx_list_query(self.conn, filter, starting_after, limit)
+        page: &Page,
+    ) -> Result<Listed<BalanceTxRecord>, StoreError> {
+        btx_list_query(self.conn, filter, page)
     }
 
     /// A balance transaction.

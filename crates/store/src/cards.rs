@@ -2,6 +2,7 @@
 //! fingerprint, and what may be shown (brand, last 4, expiry, billing address, checks).
 
 use crate::db::{params, Db, DbResult, OptionalExtension, Row};
+use crate::paging::{Listed, Page};
 
 use crate::ledger::{duplicate_or, inserted_or_duplicate};
 use crate::{ReadTx, StoreError, WriteTx};
@@ -328,15 +329,48 @@ impl ReadTx<'_> {
     }
 
     /// Blocked cards (one user's, or everyone's), newest first.
-    pub fn blocked_cards(&self, user_id: Option<&str>, limit: u32) -> Result<Vec<BlockedCardRecord>, StoreError> {
-        Ok(self
+    ///
+    /// The table has no insertion order on PostgreSQL, so the list pages by `(blocked_at, id)`: the
+    /// cursor stands for that pair.
+    pub fn blocked_cards(&self, user_id: Option<&str>, page: &Page) -> Result<Listed<BlockedCardRecord>, StoreError> {
+        let at = |id: &Option<String>| -> Result<Option<(i64, String)>, StoreError> {
+            match id {
+                None => Ok(None),
+                Some(id) => self
+                    .conn
+                    .prepare_cached("SELECT blocked_at FROM blocked_cards WHERE id = ?1")?
+                    .query_row([id.as_str()], |r| r.get(0))
+                    .optional()?
+                    .map(|t: i64| Some((t, id.clone())))
+                    .ok_or(StoreError::UnknownCursor),
+            }
+        };
+        let (after, before) = (at(&page.after)?, at(&page.before)?);
+        let (order, cursor) = match (&after, &before) {
+            (_, Some(c)) => ("ASC", Some((c.clone(), ">"))),
+            (Some(c), None) => ("DESC", Some((c.clone(), "<"))),
+            (None, None) => ("DESC", None),
+        };
+        let op = cursor.as_ref().map_or("<", |c| c.1);
+        let ((t, id), has_cursor) = match cursor {
+            Some((c, _)) => (c, 1_i64),
+            None => ((0, String::new()), 0),
+        };
+        let sql = format!(
+            "SELECT {BLOCKED_CARD_COLUMNS} FROM blocked_cards WHERE (?1 IS NULL OR user_id = ?1)
+               AND (?2 = 0 OR (blocked_at, id) {op} (?3, ?4))
+               AND (?5 IS NULL OR blocked_at >= ?5) AND (?6 IS NULL OR blocked_at <= ?6)
+             ORDER BY blocked_at {order}, id {order} LIMIT ?7"
+        );
+        let rows = self
             .conn
-            .prepare_cached(&format!(
-                "SELECT {BLOCKED_CARD_COLUMNS} FROM blocked_cards WHERE (?1 IS NULL OR user_id = ?1)
-                 ORDER BY blocked_at DESC, id DESC LIMIT ?2"
-            ))?
-            .query_map(params![user_id, limit], blocked_card_from_row)?
-            .collect::<Result<Vec<_>, _>>()?)
+            .prepare_cached(&sql)?
+            .query_map(
+                params![user_id, has_cursor, t, id, page.created_gte, page.created_lte, i64::from(page.limit) + 1],
+                blocked_card_from_row,
+            )?
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(page.arrange(rows))
     }
 
     /// The fingerprint of the card a payment was made with: the saved card's, or the typed card's.
@@ -363,29 +397,24 @@ impl ReadTx<'_> {
     }
 
     /// The user's live cards, newest first, after the card `starting_after` if given.
-    pub fn cards(
-        &self,
-        user_id: &str,
-        starting_after: Option<&str>,
-        limit: u32,
-    ) -> Result<Vec<CardRecord>, StoreError> {
-        let before_rowid: i64 = match starting_after {
-            None => i64::MAX,
-            Some(id) => self
-                .conn
+    pub fn cards(&self, user_id: &str, page: &Page) -> Result<Listed<CardRecord>, StoreError> {
+        let b = page.bounds_with(|id| {
+            self.conn
                 .prepare_cached("SELECT rowid FROM cards WHERE id = ?1 AND user_id = ?2")?
                 .query_row(params![id, user_id], |r| r.get(0))
                 .optional()?
-                .ok_or(StoreError::UnknownCursor)?,
-        };
+                .ok_or(StoreError::UnknownCursor)
+        })?;
+        let sql = format!(
+            "SELECT {CARD_COLUMNS} FROM cards WHERE user_id = ?1 AND deleted_at IS NULL AND {}",
+            page.clause(2, "created_at")
+        );
         let rows = self
             .conn
-            .prepare_cached(&format!(
-                "SELECT {CARD_COLUMNS} FROM cards WHERE user_id = ?1 AND deleted_at IS NULL AND rowid < ?2 ORDER BY rowid DESC LIMIT ?3"
-            ))?
-            .query_map(params![user_id, before_rowid, limit], card_from_row)?
+            .prepare_cached(&sql)?
+            .query_map(params![user_id, b.low, b.high, b.created_gte, b.created_lte, b.fetch], card_from_row)?
             .collect::<Result<Vec<_>, _>>()?;
-        Ok(rows)
+        Ok(page.arrange(rows))
     }
 
     /// How many live cards are sealed under `key_id`.

@@ -3,8 +3,8 @@
 //! the delivery worker empties. Each delivery attempt is a row (`attempt` 1, 2, …), so an endpoint's
 //! log shows every try with its answer. Endpoint secrets are stored sealed by the server.
 
-use crate::balances::cursor_rowid;
 use crate::db::{params, Db, DbResult, OptionalExtension, Row};
+use crate::paging::{Listed, Page};
 use crate::{ReadTx, StoreError, WriteTx};
 
 /// An event as stored; `data` is the JSON of the object at the moment of the change.
@@ -73,7 +73,6 @@ pub struct EventFilter {
     /// A seller's events only (their own, never the operators' only).
     pub merchant_id: Option<String>,
     pub kind: Option<String>,
-    pub created_gte: Option<i64>,
 }
 
 const EVENT_COLUMNS: &str = "id, type, merchant_id, operators_only, data, created_at";
@@ -331,23 +330,22 @@ impl ReadTx<'_> {
     }
 
     /// A page of events, newest first.
-    pub fn events(
-        &self,
-        f: &EventFilter,
-        starting_after: Option<&str>,
-        limit: u32,
-    ) -> Result<Vec<EventRecord>, StoreError> {
-        let before = cursor_rowid(self.conn, "events", starting_after)?;
-        Ok(self
+    pub fn events(&self, f: &EventFilter, page: &Page) -> Result<Listed<EventRecord>, StoreError> {
+        let b = page.bounds(self.conn, "events")?;
+        let sql = format!(
+            "SELECT {EVENT_COLUMNS} FROM events
+              WHERE (?1 IS NULL OR (merchant_id = ?1 AND operators_only = 0)) AND (?2 IS NULL OR type = ?2) AND {}",
+            page.clause(3, "created_at")
+        );
+        let rows = self
             .conn
-            .prepare_cached(&format!(
-                "SELECT {EVENT_COLUMNS} FROM events
-                  WHERE (?1 IS NULL OR (merchant_id = ?1 AND operators_only = 0)) AND (?2 IS NULL OR type = ?2)
-                    AND (?3 IS NULL OR created_at >= ?3) AND rowid < ?4
-                  ORDER BY rowid DESC LIMIT ?5"
-            ))?
-            .query_map(params![f.merchant_id, f.kind, f.created_gte, before, limit], event_from_row)?
-            .collect::<Result<Vec<_>, _>>()?)
+            .prepare_cached(&sql)?
+            .query_map(
+                params![f.merchant_id, f.kind, b.low, b.high, b.created_gte, b.created_lte, b.fetch],
+                event_from_row,
+            )?
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(page.arrange(rows))
     }
 
     /// A webhook endpoint (not deleted).
@@ -372,18 +370,23 @@ impl ReadTx<'_> {
     pub fn deliveries(
         &self,
         endpoint_id: &str,
-        starting_after: Option<&str>,
-        limit: u32,
-    ) -> Result<Vec<DeliveryRecord>, StoreError> {
-        let before = cursor_rowid(self.conn, "webhook_deliveries", starting_after)?;
-        Ok(self
+        status: Option<&str>,
+        page: &Page,
+    ) -> Result<Listed<DeliveryRecord>, StoreError> {
+        let b = page.bounds(self.conn, "webhook_deliveries")?;
+        let sql = format!(
+            "SELECT {DELIVERY_COLUMNS} FROM webhook_deliveries WHERE endpoint_id = ?1 AND (?2 IS NULL OR status = ?2) AND {}",
+            page.clause(3, "created_at")
+        );
+        let rows = self
             .conn
-            .prepare_cached(&format!(
-                "SELECT {DELIVERY_COLUMNS} FROM webhook_deliveries WHERE endpoint_id = ?1 AND rowid < ?2
-                  ORDER BY rowid DESC LIMIT ?3"
-            ))?
-            .query_map(params![endpoint_id, before, limit], delivery_from_row)?
-            .collect::<Result<Vec<_>, _>>()?)
+            .prepare_cached(&sql)?
+            .query_map(
+                params![endpoint_id, status, b.low, b.high, b.created_gte, b.created_lte, b.fetch],
+                delivery_from_row,
+            )?
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(page.arrange(rows))
     }
 
     /// A delivery attempt.

@@ -4,8 +4,8 @@
 
 use domain::payouts::PayoutStatus;
 
-use crate::balances::cursor_rowid;
 use crate::db::{params, Db, DbError, DbResult, OptionalExtension, Row};
+use crate::paging::{Listed, Page};
 use crate::{ReadTx, StoreError, WriteTx};
 
 /// A merchant's payout schedule and pause.
@@ -388,17 +388,22 @@ impl ReadTx<'_> {
     pub fn payouts(
         &self,
         merchant_id: Option<&str>,
-        starting_after: Option<&str>,
-        limit: u32,
-    ) -> Result<Vec<PayoutRecord>, StoreError> {
-        let before = cursor_rowid(self.conn, "payouts", starting_after)?;
-        Ok(self
+        status: Option<&str>,
+        page: &Page,
+    ) -> Result<Listed<PayoutRecord>, StoreError> {
+        let b = page.bounds(self.conn, "payouts")?;
+        let sql = format!(
+            "SELECT {PAYOUT_COLUMNS} FROM payouts WHERE (?1 IS NULL OR merchant_id = ?1) AND (?2 IS NULL OR status = ?2) AND {}",
+            page.clause(3, "created_at")
+        );
+        let rows = self
             .conn
-            .prepare_cached(&format!(
-                "SELECT {PAYOUT_COLUMNS} FROM payouts WHERE (?1 IS NULL OR merchant_id = ?1) AND rowid < ?2
-                  ORDER BY rowid DESC LIMIT ?3"
-            ))?
-            .query_map(params![merchant_id, before, limit], payout_from_row)?
-            .collect::<Result<Vec<_>, _>>()?)
+            .prepare_cached(&sql)?
+            .query_map(
+                params![merchant_id, status, b.low, b.high, b.created_gte, b.created_lte, b.fetch],
+                payout_from_row,
+            )?
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(page.arrange(rows))
     }
 }

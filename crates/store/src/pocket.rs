@@ -2,6 +2,7 @@
 //! and of gift cards (purchases, cards, hashed codes, failed redemptions).
 
 use crate::db::{params, Db, DbResult, OptionalExtension, Row};
+use crate::paging::{Listed, Page};
 
 use crate::ledger::{duplicate_or, inserted_or_duplicate};
 use crate::{ReadTx, StoreError, WriteTx};
@@ -552,16 +553,20 @@ impl ReadTx<'_> {
     pub fn pocket_transactions(
         &self,
         user_id: &str,
-        before_id: Option<i64>,
-        limit: u32,
-    ) -> Result<Vec<PocketTransactionRecord>, StoreError> {
-        Ok(self
+        page: &Page,
+    ) -> Result<Listed<PocketTransactionRecord>, StoreError> {
+        // The id is the row's number (`txn_<id>` in the API).
+        let b = page.bounds_with(|id| id.parse::<i64>().map_err(|_| StoreError::UnknownCursor))?;
+        let sql = format!(
+            "SELECT {TXN_COLUMNS} FROM pocket_transactions WHERE user_id = ?1 AND {}",
+            page.clause(2, "created_at").replace("rowid", "id")
+        );
+        let rows = self
             .conn
-            .prepare_cached(&format!(
-                "SELECT {TXN_COLUMNS} FROM pocket_transactions WHERE user_id = ?1 AND id < ?2 ORDER BY id DESC LIMIT ?3"
-            ))?
-            .query_map(params![user_id, before_id.unwrap_or(i64::MAX), limit], txn_from_row)?
-            .collect::<Result<Vec<_>, _>>()?)
+            .prepare_cached(&sql)?
+            .query_map(params![user_id, b.low, b.high, b.created_gte, b.created_lte, b.fetch], txn_from_row)?
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(page.arrange(rows))
     }
 
     /// A purchase.
@@ -570,28 +575,24 @@ impl ReadTx<'_> {
     }
 
     /// The gift cards a buyer bought, newest first, before the card `starting_after` if given.
-    pub fn gift_cards_bought(
-        &self,
-        user_id: &str,
-        starting_after: Option<&str>,
-        limit: u32,
-    ) -> Result<Vec<GiftCardRecord>, StoreError> {
-        let before: i64 = match starting_after {
-            None => i64::MAX,
-            Some(id) => self
-                .conn
+    pub fn gift_cards_bought(&self, user_id: &str, page: &Page) -> Result<Listed<GiftCardRecord>, StoreError> {
+        let b = page.bounds_with(|id| {
+            self.conn
                 .prepare_cached("SELECT rowid FROM gift_cards WHERE id = ?1 AND buyer_user_id = ?2")?
                 .query_row(params![id, user_id], |r| r.get(0))
                 .optional()?
-                .ok_or(StoreError::UnknownCursor)?,
-        };
-        Ok(self
+                .ok_or(StoreError::UnknownCursor)
+        })?;
+        let sql = format!(
+            "SELECT {GIFT_CARD_COLUMNS} FROM gift_cards WHERE buyer_user_id = ?1 AND {}",
+            page.clause(2, "created_at")
+        );
+        let rows = self
             .conn
-            .prepare_cached(&format!(
-                "SELECT {GIFT_CARD_COLUMNS} FROM gift_cards WHERE buyer_user_id = ?1 AND rowid < ?2 ORDER BY rowid DESC LIMIT ?3"
-            ))?
-            .query_map(params![user_id, before, limit], gift_card_from_row)?
-            .collect::<Result<Vec<_>, _>>()?)
+            .prepare_cached(&sql)?
+            .query_map(params![user_id, b.low, b.high, b.created_gte, b.created_lte, b.fetch], gift_card_from_row)?
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(page.arrange(rows))
     }
 
     /// The cards of a purchase.

@@ -5,6 +5,7 @@ use crate::db::{params, Db, DbResult, OptionalExtension, Row};
 
 use crate::challenges::{challenge_query, ChallengeRecord};
 use crate::ledger::{duplicate_or, inserted_or_duplicate};
+use crate::paging::{Listed, Page};
 use crate::{ReadTx, StoreError, WriteTx};
 
 /// A product as stored.
@@ -565,24 +566,19 @@ impl ReadTx<'_> {
             .optional()?)
     }
 
-    /// Products, newest first.
-    pub fn products(&self, starting_after: Option<&str>, limit: u32) -> Result<Vec<ProductRecord>, StoreError> {
-        let before = match starting_after {
-            None => i64::MAX,
-            Some(id) => self
-                .conn
-                .prepare_cached("SELECT rowid FROM products WHERE id = ?1")?
-                .query_row([id], |r| r.get(0))
-                .optional()?
-                .ok_or(StoreError::UnknownCursor)?,
-        };
-        Ok(self
+    /// Products, newest first: a seller's own when `merchant_id` is given.
+    pub fn products(&self, merchant_id: Option<&str>, page: &Page) -> Result<Listed<ProductRecord>, StoreError> {
+        let b = page.bounds(self.conn, "products")?;
+        let sql = format!(
+            "SELECT {PRODUCT_COLUMNS} FROM products WHERE (?1 IS NULL OR merchant_id = ?1) AND {}",
+            page.clause(2, "created_at")
+        );
+        let rows = self
             .conn
-            .prepare_cached(&format!(
-                "SELECT {PRODUCT_COLUMNS} FROM products WHERE rowid < ?1 ORDER BY rowid DESC LIMIT ?2"
-            ))?
-            .query_map(params![before, limit], product_from_row)?
-            .collect::<Result<Vec<_>, _>>()?)
+            .prepare_cached(&sql)?
+            .query_map(params![merchant_id, b.low, b.high, b.created_gte, b.created_lte, b.fetch], product_from_row)?
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(page.arrange(rows))
     }
 
     /// An order.
@@ -595,34 +591,29 @@ impl ReadTx<'_> {
         items_query(self.conn, order_id)
     }
 
-    /// The orders a viewer may see, newest first.
+    /// The orders a viewer may see, newest first, in one status if given.
     pub fn orders(
         &self,
         viewer: &OrderViewer<'_>,
-        starting_after: Option<&str>,
-        limit: u32,
-    ) -> Result<Vec<OrderRecord>, StoreError> {
-        let before = match starting_after {
-            None => i64::MAX,
-            Some(id) => self
-                .conn
-                .prepare_cached("SELECT rowid FROM orders WHERE id = ?1")?
-                .query_row([id], |r| r.get(0))
-                .optional()?
-                .ok_or(StoreError::UnknownCursor)?,
-        };
+        status: Option<&str>,
+        page: &Page,
+    ) -> Result<Listed<OrderRecord>, StoreError> {
+        let b = page.bounds(self.conn, "orders")?;
         let (filter, who) = match viewer {
             OrderViewer::Buyer(u) => ("buyer_user_id = ?1", (*u).to_owned()),
             OrderViewer::Merchant(m) => ("merchant_id = ?1", (*m).to_owned()),
             OrderViewer::Operator => ("?1 = ?1", String::new()),
         };
-        Ok(self
+        let sql = format!(
+            "SELECT {ORDER_COLUMNS} FROM orders WHERE {filter} AND (?2 IS NULL OR status = ?2) AND {}",
+            page.clause(3, "created_at")
+        );
+        let rows = self
             .conn
-            .prepare_cached(&format!(
-                "SELECT {ORDER_COLUMNS} FROM orders WHERE {filter} AND rowid < ?2 ORDER BY rowid DESC LIMIT ?3"
-            ))?
-            .query_map(params![who, before, limit], order_from_row)?
-            .collect::<Result<Vec<_>, _>>()?)
+            .prepare_cached(&sql)?
+            .query_map(params![who, status, b.low, b.high, b.created_gte, b.created_lte, b.fetch], order_from_row)?
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(page.arrange(rows))
     }
 
     /// A payment.

@@ -2,8 +2,8 @@
 //! salted hashes, made by the caller) and document reviews (the document sealed by the vault; erased,
 //! never the row, once kept long enough).
 
-use crate::balances::cursor_rowid;
 use crate::db::{params, Db, OptionalExtension, Row};
+use crate::paging::{Listed, Page};
 use crate::{ReadTx, StoreError, WriteTx};
 
 /// One security question of a buyer. `answer_hash` is a PHC string of a slow salted hash.
@@ -148,19 +148,23 @@ impl ReadTx<'_> {
         &self,
         status: Option<&str>,
         buyer_user_id: Option<&str>,
-        starting_after: Option<&str>,
-        limit: u32,
-    ) -> Result<Vec<ReviewRecord>, StoreError> {
-        let before = cursor_rowid(self.conn, "document_reviews", starting_after)?;
-        Ok(self
+        page: &Page,
+    ) -> Result<Listed<ReviewRecord>, StoreError> {
+        let b = page.bounds(self.conn, "document_reviews")?;
+        let sql = format!(
+            "SELECT {REVIEW_COLUMNS} FROM document_reviews
+              WHERE (?1 IS NULL OR status = ?1) AND (?2 IS NULL OR buyer_user_id = ?2) AND {}",
+            page.clause(3, "created_at")
+        );
+        let rows = self
             .conn
-            .prepare_cached(&format!(
-                "SELECT {REVIEW_COLUMNS} FROM document_reviews
-                  WHERE (?1 IS NULL OR status = ?1) AND (?2 IS NULL OR buyer_user_id = ?2) AND rowid < ?3
-                  ORDER BY rowid DESC LIMIT ?4"
-            ))?
-            .query_map(params![status, buyer_user_id, before, limit], review_from_row)?
-            .collect::<Result<Vec<_>, _>>()?)
+            .prepare_cached(&sql)?
+            .query_map(
+                params![status, buyer_user_id, b.low, b.high, b.created_gte, b.created_lte, b.fetch],
+                review_from_row,
+            )?
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(page.arrange(rows))
     }
 }
 

@@ -15,7 +15,7 @@ use crate::error::{ApiError, ApiResponse};
 use crate::extract::{ApiJson, ApiQuery};
 use crate::idempotency::IdempotencyContext;
 use crate::openapi::{object_schema, Access, Api};
-use crate::routes::list::{list_limit, list_response};
+use crate::routes::list::{list_response, ListParams};
 use crate::routes::payouts::{currency_param, endpoint, may_see, scope};
 use crate::AppState;
 
@@ -210,13 +210,9 @@ async fn list_balances(
     Ok(axum::Json(json!({ "object": "list", "data": data, "has_more": false })).into_response())
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+/// The balance transaction filters a list and the CSV report share.
 struct TxQuery {
-    limit: Option<u32>,
-    starting_after: Option<String>,
     merchant: Option<String>,
-    #[serde(rename = "type")]
     kind: Option<String>,
     payout: Option<String>,
     created_gte: Option<i64>,
@@ -235,6 +231,7 @@ fn tx_filter(caller: &Caller, q: &TxQuery) -> Result<BalanceTxFilter, ApiError> 
         payout_id: q.payout.clone(),
         created_gte: q.created_gte,
         created_lte: q.created_lte,
+        status: None,
         paid_out_only: false,
     })
 }
@@ -242,13 +239,21 @@ fn tx_filter(caller: &Caller, q: &TxQuery) -> Result<BalanceTxFilter, ApiError> 
 async fn list_balance_transactions(
     State(state): State<AppState>,
     caller: Caller,
-    ApiQuery(q): ApiQuery<TxQuery>,
+    mut q: ListParams,
 ) -> Result<Response, ApiError> {
-    let filter = tx_filter(&caller, &q)?;
-    let limit = list_limit(q.limit)?;
-    let after = q.starting_after.clone();
-    let rows = state.store.read(move |tx| tx.balance_transactions(&filter, after.as_deref(), limit + 1)).await?;
-    Ok(list_response(rows, limit, balance_tx_json))
+    let query = TxQuery {
+        merchant: q.take("merchant"),
+        kind: q.take("type"),
+        payout: q.take("payout"),
+        created_gte: None,
+        created_lte: None,
+    };
+    let status = q.status(&["pending", "available"])?;
+    let page = q.page()?;
+    let mut filter = tx_filter(&caller, &query)?;
+    filter.status = status;
+    let rows = state.store.read(move |tx| tx.balance_transactions(&filter, &page)).await?;
+    Ok(list_response(rows, balance_tx_json))
 }
 
 async fn get_balance_transaction(
@@ -328,15 +333,7 @@ async fn balance_transactions_csv(
     caller: Caller,
     ApiQuery(q): ApiQuery<CsvQuery>,
 ) -> Result<Response, ApiError> {
-    let query = TxQuery {
-        limit: None,
-        starting_after: None,
-        merchant: q.merchant,
-        kind: q.kind,
-        payout: None,
-        created_gte: q.from,
-        created_lte: q.to,
-    };
+    let query = TxQuery { merchant: q.merchant, kind: q.kind, payout: None, created_gte: q.from, created_lte: q.to };
     let filter = tx_filter(&caller, &query)?;
     let body = csv_report(&state, filter).await?;
     let mut response = body.into_response();

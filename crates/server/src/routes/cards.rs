@@ -168,20 +168,13 @@ fn blocked_card_json(b: &store::BlockedCardRecord) -> Value {
 async fn list_blocked_cards(
     State(state): State<AppState>,
     caller: Caller,
-    axum::extract::Query(query): axum::extract::Query<std::collections::HashMap<String, String>>,
+    mut q: ListParams,
 ) -> Result<Response, ApiError> {
     caller.operator()?;
-    if let Some(unknown) = query.keys().find(|k| !["user", "limit"].contains(&k.as_str())) {
-        return Err(ApiError::invalid(unknown, "Unknown query parameter."));
-    }
-    let limit = match query.get("limit") {
-        None => None,
-        Some(l) => Some(l.parse().map_err(|_| ApiError::invalid("limit", "limit is a whole number from 1 to 100."))?),
-    };
-    let limit = crate::routes::list::list_limit(limit)?;
-    let user = query.get("user").cloned();
-    let rows = state.store.read(move |tx| tx.blocked_cards(user.as_deref(), limit + 1)).await?;
-    Ok(crate::routes::list::list_response(rows, limit, blocked_card_json))
+    let user = q.take("user");
+    let page = q.page()?;
+    let rows = state.store.read(move |tx| tx.blocked_cards(user.as_deref(), &page)).await?;
+    Ok(list_response(rows, blocked_card_json))
 }
 
 async fn unblock_card(
@@ -419,11 +412,11 @@ async fn add_card(
         .await)
 }
 
-async fn list_cards(State(state): State<AppState>, caller: Caller, page: ListParams) -> Result<Response, ApiError> {
+async fn list_cards(State(state): State<AppState>, caller: Caller, q: ListParams) -> Result<Response, ApiError> {
     let (user, _) = caller.buyer()?;
-    let (limit, fetch) = (page.limit, page.fetch());
-    let cards = state.store.read(move |tx| tx.cards(&user.id, page.starting_after.as_deref(), fetch)).await?;
-    Ok(list_response(cards, limit, card_json))
+    let page = q.page()?;
+    let cards = state.store.read(move |tx| tx.cards(&user.id, &page)).await?;
+    Ok(list_response(cards, card_json))
 }
 
 async fn load_card(state: &AppState, user_id: &str, id: &str) -> Result<CardRecord, ApiError> {

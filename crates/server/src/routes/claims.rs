@@ -588,13 +588,17 @@ fn may_see(caller: &Caller, c: &ClaimRecord) -> bool {
     }
 }
 
-async fn list_claims(State(state): State<AppState>, caller: Caller, page: ListParams) -> Result<Response, ApiError> {
+/// The states of a claim, as lists filter them.
+const CLAIM_STATUSES: [&str; 4] = ["awaiting_seller", "under_review", "refunding", "resolved"];
+
+async fn list_claims(State(state): State<AppState>, caller: Caller, mut q: ListParams) -> Result<Response, ApiError> {
+    let status = q.status(&CLAIM_STATUSES)?;
+    let page = q.page()?;
     let key = match &caller {
         Caller::User { user, role: domain::accounts::Role::Buyer, .. } => (0, user.id.clone()),
         Caller::User { .. } => (2, String::new()),
         Caller::Merchant { merchant } => (1, merchant.id.clone()),
     };
-    let limit = page.limit;
     let rows = state
         .store
         .read(move |tx| {
@@ -603,10 +607,10 @@ async fn list_claims(State(state): State<AppState>, caller: Caller, page: ListPa
                 1 => Viewer::Merchant(&key.1),
                 _ => Viewer::Operator,
             };
-            tx.claims(&viewer, limit + 1)
+            tx.claims(&viewer, status.as_deref(), &page)
         })
         .await?;
-    Ok(list_response(rows, limit, claim_json))
+    Ok(list_response(rows, claim_json))
 }
 
 async fn get_claim(

@@ -13,10 +13,10 @@ use store::{DeliveryRecord, EventFilter, WebhookEndpointRecord};
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiResponse};
 use crate::events::{event_json, EVENT_TYPES};
-use crate::extract::{ApiJson, ApiQuery};
+use crate::extract::ApiJson;
 use crate::idempotency::IdempotencyContext;
 use crate::openapi::{object_schema, Access, Api, Verb};
-use crate::routes::list::{list_limit, list_response, ListParams};
+use crate::routes::list::{list_response, ListParams};
 use crate::routes::payouts::endpoint;
 use crate::secrets::random_id;
 use crate::webhooks::{allowed_addresses, check_url, system_resolve, Refused};
@@ -101,32 +101,18 @@ fn owner(caller: &Caller) -> Result<Option<String>, ApiError> {
     }
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct EventQuery {
-    limit: Option<u32>,
-    starting_after: Option<String>,
-    #[serde(rename = "type")]
-    kind: Option<String>,
-    created_gte: Option<i64>,
-}
-
-async fn list_events(
-    State(state): State<AppState>,
-    caller: Caller,
-    ApiQuery(q): ApiQuery<EventQuery>,
-) -> Result<Response, ApiError> {
+async fn list_events(State(state): State<AppState>, caller: Caller, mut q: ListParams) -> Result<Response, ApiError> {
     let merchant_id = owner(&caller)?;
-    if let Some(kind) = &q.kind {
+    let kind = q.take("type");
+    if let Some(kind) = &kind {
         if !EVENT_TYPES.contains(&kind.as_str()) {
             return Err(ApiError::invalid("type", format!("{kind} is not an event type.")));
         }
     }
-    let limit = list_limit(q.limit)?;
-    let filter = EventFilter { merchant_id, kind: q.kind, created_gte: q.created_gte };
-    let after = q.starting_after;
-    let rows = state.store.read(move |tx| tx.events(&filter, after.as_deref(), limit + 1)).await?;
-    Ok(list_response(rows, limit, event_json))
+    let page = q.page()?;
+    let filter = EventFilter { merchant_id, kind };
+    let rows = state.store.read(move |tx| tx.events(&filter, &page)).await?;
+    Ok(list_response(rows, event_json))
 }
 
 async fn get_event(
@@ -346,12 +332,13 @@ async fn list_deliveries(
     State(state): State<AppState>,
     caller: Caller,
     Path(id): Path<String>,
-    page: ListParams,
+    mut q: ListParams,
 ) -> Result<Response, ApiError> {
+    let status = q.status(&["pending", "succeeded", "failed"])?;
+    let page = q.page()?;
     let w = load(&state, &caller, id).await?;
-    let (limit, fetch) = (page.limit, page.fetch());
-    let rows = state.store.read(move |tx| tx.deliveries(&w.id, page.starting_after.as_deref(), fetch)).await?;
-    Ok(list_response(rows, limit, delivery_json))
+    let rows = state.store.read(move |tx| tx.deliveries(&w.id, status.as_deref(), &page)).await?;
+    Ok(list_response(rows, delivery_json))
 }
 
 #[derive(Deserialize)]

@@ -14,11 +14,11 @@ use store::{BalanceTxFilter, BankAccountRecord, PayoutRecord, PayoutSettingsReco
 use crate::auth::Caller;
 use crate::balance::{self, NewPayout};
 use crate::error::{ApiError, ApiResponse};
-use crate::extract::{ApiJson, ApiQuery};
+use crate::extract::ApiJson;
 use crate::idempotency::IdempotencyContext;
 use crate::openapi::{object_schema, Access, Api, Endpoint, Verb};
 use crate::routes::balance::balance_tx_json;
-use crate::routes::list::{list_limit, list_response, ListParams};
+use crate::routes::list::{list_response, ListParams};
 use crate::secrets::random_id;
 use crate::AppState;
 
@@ -444,25 +444,12 @@ async fn create_payout(
         .await)
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct PayoutQuery {
-    limit: Option<u32>,
-    starting_after: Option<String>,
-    merchant: Option<String>,
-}
-
-async fn list_payouts(
-    State(state): State<AppState>,
-    caller: Caller,
-    ApiQuery(q): ApiQuery<PayoutQuery>,
-) -> Result<Response, ApiError> {
-    let merchant = scope(&caller, q.merchant)?;
-    let page = ListParams { limit: list_limit(q.limit)?, starting_after: q.starting_after };
-    let (limit, fetch) = (page.limit, page.fetch());
-    let rows =
-        state.store.read(move |tx| tx.payouts(merchant.as_deref(), page.starting_after.as_deref(), fetch)).await?;
-    Ok(list_response(rows, limit, payout_json))
+async fn list_payouts(State(state): State<AppState>, caller: Caller, mut q: ListParams) -> Result<Response, ApiError> {
+    let merchant = scope(&caller, q.take("merchant"))?;
+    let status = q.status(&["pending", "in_transit", "paid", "failed", "canceled"])?;
+    let page = q.page()?;
+    let rows = state.store.read(move |tx| tx.payouts(merchant.as_deref(), status.as_deref(), &page)).await?;
+    Ok(list_response(rows, payout_json))
 }
 
 async fn load_payout(state: &AppState, caller: &Caller, id: String) -> Result<PayoutRecord, ApiError> {
@@ -483,14 +470,13 @@ async fn payout_transactions(
     State(state): State<AppState>,
     caller: Caller,
     Path(id): Path<String>,
-    page: ListParams,
+    q: ListParams,
 ) -> Result<Response, ApiError> {
+    let page = q.page()?;
     let p = load_payout(&state, &caller, id).await?;
     let filter = BalanceTxFilter { payout_id: Some(p.id), paid_out_only: true, ..BalanceTxFilter::default() };
-    let (limit, fetch) = (page.limit, page.fetch());
-    let rows =
-        state.store.read(move |tx| tx.balance_transactions(&filter, page.starting_after.as_deref(), fetch)).await?;
-    Ok(list_response(rows, limit, balance_tx_json))
+    let rows = state.store.read(move |tx| tx.balance_transactions(&filter, &page)).await?;
+    Ok(list_response(rows, balance_tx_json))
 }
 
 async fn cancel_payout(

@@ -1,6 +1,6 @@
 //! Health, the ledger check, and the test-mode endpoints (inbox and clock).
 
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
@@ -10,7 +10,7 @@ use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::extract::ApiJson;
 use crate::openapi::{object_schema, Access, Api, Endpoint, Verb};
-use crate::routes::list::{list_limit, list_response};
+use crate::routes::list::{list_response, ListParams};
 use crate::{ApiResponse, AppState};
 use domain::ledger::{
     Account, AccountFlags, AccountId, LedgerError, Submitted, TransferId, TransferKind, TransferRequest,
@@ -296,32 +296,12 @@ async fn verify_ledger(State(state): State<AppState>, caller: Caller) -> Result<
     .into_response())
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct InboxQuery {
-    to: Option<String>,
-    limit: Option<u32>,
-    starting_after: Option<String>,
-}
-
-async fn test_inbox(
-    State(state): State<AppState>,
-    query: Result<Query<InboxQuery>, axum::extract::rejection::QueryRejection>,
-) -> Result<Response, ApiError> {
-    let Query(q) = query.map_err(|e| ApiError::invalid("query", e.body_text()))?;
-    let to = q.to.filter(|t| !t.trim().is_empty()).ok_or_else(|| ApiError::missing("to"))?;
+async fn test_inbox(State(state): State<AppState>, mut q: ListParams) -> Result<Response, ApiError> {
+    let to = q.take("to").filter(|t| !t.trim().is_empty()).ok_or_else(|| ApiError::missing("to"))?;
     let to = to.trim().to_ascii_lowercase();
-    let limit = list_limit(q.limit)?;
-    let before = match q.starting_after.as_deref() {
-        None => None,
-        Some(s) => Some(
-            s.strip_prefix("msg_")
-                .and_then(|n| n.parse::<i64>().ok())
-                .ok_or_else(|| ApiError::invalid("starting_after", "Unknown cursor."))?,
-        ),
-    };
-    let messages = state.store.read(move |tx| tx.messages_to(&to, before, limit + 1)).await?;
-    Ok(list_response(messages, limit, |m| {
+    let page = q.page()?;
+    let messages = state.store.read(move |tx| tx.messages_to(&to, &page)).await?;
+    Ok(list_response(messages, |m| {
         json!({ "id": format!("msg_{}", m.id), "object": "message", "to": m.recipient, "channel": m.channel,
                 "subject": m.subject, "body": m.body, "code": m.code, "created": m.created_at })
     }))

@@ -145,21 +145,19 @@ async fn open_ticket(
         .await)
 }
 
-async fn list_tickets(State(state): State<AppState>, caller: Caller, page: ListParams) -> Result<Response, ApiError> {
+async fn list_tickets(State(state): State<AppState>, caller: Caller, mut q: ListParams) -> Result<Response, ApiError> {
+    let status = q.status(&["open", "answered"])?;
+    let page = q.page()?;
     let (user, role, _) = caller.person()?;
     let owner = (role == domain::accounts::Role::Buyer).then_some(user.id);
-    let limit = page.limit;
     let rows = state
         .store
         .read(move |tx| {
-            let tickets = tx.tickets(owner.as_deref(), limit + 1)?;
-            tickets
-                .into_iter()
-                .map(|t| tx.ticket_messages(&t.id).map(|m| ticket_json(&t, &m)))
-                .collect::<Result<Vec<_>, _>>()
+            let tickets = tx.tickets(owner.as_deref(), status.as_deref(), &page)?;
+            tickets.try_map(|t| tx.ticket_messages(&t.id).map(|m| ticket_json(&t, &m)))
         })
         .await?;
-    Ok(list_response(rows, limit, Clone::clone))
+    Ok(list_response(rows, Clone::clone))
 }
 
 async fn get_ticket(

@@ -14,6 +14,7 @@ mod html;
 mod operator;
 mod operator_search;
 mod operator_sellers;
+mod paging;
 mod seller;
 mod seller_money;
 pub(crate) mod verification;
@@ -209,6 +210,10 @@ pub struct Ctx {
     /// Cookies to set with the answer.
     set_cookies: Vec<String>,
     secure_cookies: bool,
+    /// The page's path, to show the section's menu and mark where the person is.
+    here: String,
+    /// Set once [`Ctx::merchant`] found the person's shop: the seller's pages show its menu.
+    sells: std::sync::atomic::AtomicBool,
 }
 
 impl FromRequestParts<Web> for Ctx {
@@ -225,6 +230,8 @@ impl FromRequestParts<Web> for Ctx {
             anonymous_csrf: cookies.get(ANONYMOUS_CSRF_COOKIE).filter(|t| t.len() <= 100).cloned(),
             set_cookies: Vec::new(),
             secure_cookies: web.state.config.web_secure_cookies,
+            here: parts.uri.path().to_owned(),
+            sells: std::sync::atomic::AtomicBool::new(false),
         };
         if ctx.token.is_some() {
             let me = ctx.api(Method::GET, "/v1/me", None, None).await;
@@ -388,7 +395,9 @@ impl Ctx {
     pub async fn merchant(&self) -> Option<MerchantRecord> {
         let user_id = self.user.as_ref()?["id"].as_str()?.to_owned();
         let merchants = self.web.state.store.read(move |tx| tx.merchants_of_owner(&user_id)).await.ok()?;
-        merchants.into_iter().next()
+        let first = merchants.into_iter().next();
+        self.sells.store(first.is_some(), std::sync::atomic::Ordering::Relaxed);
+        first
     }
 
     /// A page in the site's frame.
@@ -462,6 +471,35 @@ impl Ctx {
                 html::s(&user["email"]),
                 html::button_form("/logout", &csrf, "Log out", "link")
             ));
+        }
+        out.push_str("</ul></nav>");
+        if self.sells.load(std::sync::atomic::Ordering::Relaxed)
+            && (self.here == "/seller" || self.here.starts_with("/seller/"))
+        {
+            out.push_str(&self.seller_menu());
+        }
+        out
+    }
+
+    /// The seller's menu, on every seller page, with the current section marked.
+    fn seller_menu(&self) -> String {
+        let links = [
+            ("/seller", "Home"),
+            ("/seller/orders", "Orders"),
+            ("/seller/claims", "Claims"),
+            ("/seller/products", "Products"),
+            ("/seller/balance", "Balance and payouts"),
+            ("/seller/webhooks", "Webhooks"),
+        ];
+        let mut out = String::from(r#"<nav class="seller-menu" aria-label="Selling"><ul>"#);
+        for (href, label) in links {
+            let current = if href == "/seller" {
+                self.here == "/seller"
+            } else {
+                self.here == href || self.here.starts_with(&format!("{href}/"))
+            };
+            let mark = if current { r#" aria-current="page""# } else { "" };
+            out.push_str(&format!(r#"<li><a href="{href}"{mark}>{label}</a></li>"#));
         }
         out.push_str("</ul></nav>");
         out

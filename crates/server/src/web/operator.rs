@@ -14,31 +14,37 @@ use super::html::{
     badge, date_of, datetime, decimal, esc, field, money, money_of, parse_amount, s, select, ErrorView, FormErrors,
     Input,
 };
+use super::paging::{Paging, PAGE_ROWS};
 use super::{form_hidden, notice_from, top_error, url_encode, Ctx, Posted};
 
 type Q = Query<HashMap<String, String>>;
+
+/// Claims to decide shown at once (each with its form and its order read).
+const CLAIMS_TO_DECIDE: u32 = 10;
 
 pub async fn claims(ctx: Ctx, Query(q): Q) -> Response {
     if let Err(r) = ctx.require_operator("/operator") {
         return r;
     }
     let notice = notice_from(&q);
-    render_claims(ctx, FormErrors::none(), &notice).await
+    render_claims(ctx, FormErrors::none(), &notice, &q).await
 }
 
-async fn render_claims(mut ctx: Ctx, errors: FormErrors, notice: &str) -> Response {
-    let answer = ctx.api(Method::GET, "/v1/claims?limit=100", None, None).await;
-    if !answer.ok() {
-        return ctx.failure(&answer);
+async fn render_claims(mut ctx: Ctx, errors: FormErrors, notice: &str, q: &HashMap<String, String>) -> Response {
+    let (decide_paging, all_paging) = (Paging::named(q, "decide_"), Paging::of(q));
+    let path = decide_paging.api_path("/v1/claims?status=under_review", CLAIMS_TO_DECIDE);
+    let decide = ctx.api(Method::GET, &path, None, None).await;
+    let all = ctx.api(Method::GET, &all_paging.api_path("/v1/claims", PAGE_ROWS), None, None).await;
+    if !decide.ok() || !all.ok() {
+        return ctx.failure(if decide.ok() { &all } else { &decide });
     }
-    let claims = answer.data();
+    let (to_decide, others) = (decide.data(), all.data());
     let mut body = format!("{notice}{}", top_error(&errors, &[]));
-    let (to_decide, others): (Vec<&Value>, Vec<&Value>) = claims.iter().partition(|c| c["status"] == "under_review");
     body.push_str("<h2>To decide</h2>");
     if to_decide.is_empty() {
         body.push_str("<p>Nothing to decide.</p>");
     }
-    for c in to_decide {
+    for c in &to_decide {
         let order = ctx
             .api(Method::GET, &format!("/v1/orders/{}", url_encode(c["order"].as_str().unwrap_or(""))), None, None)
             .await;
@@ -76,12 +82,13 @@ async fn render_claims(mut ctx: Ctx, errors: FormErrors, notice: &str) -> Respon
             ),
         );
     }
+    body.push_str(&decide_paging.links("/operator", &decide.body));
     body.push_str("<h2>All claims</h2>");
     if others.is_empty() {
         body.push_str("<p>None.</p>");
     } else {
         body.push_str(r#"<div class="table-wrap"><table><thead><tr><th>Claim</th><th>Reason</th><th>Status</th><th>Opened</th></tr></thead><tbody>"#);
-        for c in others {
+        for c in &others {
             let _ = write!(
                 body,
                 r#"<tr><td><a href="/operator/orders/{}">{}</a></td><td>{}</td><td>{}</td><td>{}</td></tr>"#,
@@ -94,6 +101,7 @@ async fn render_claims(mut ctx: Ctx, errors: FormErrors, notice: &str) -> Respon
         }
         body.push_str("</tbody></table></div>");
     }
+    body.push_str(&all_paging.links("/operator", &all.body));
     ctx.page("Claims", &body)
 }
 
@@ -109,7 +117,7 @@ pub async fn resolve_claim(Path(id): Path<String>, p: Posted) -> Response {
             Some(a) => body["refund_amount"] = json!(a),
             None => {
                 let e = ErrorView::local("refund_amount", &format!("Enter the refund in {currency}, such as 10.00."));
-                return render_claims(p.ctx, FormErrors::of(e), "").await;
+                return render_claims(p.ctx, FormErrors::of(e), "", &HashMap::new()).await;
             }
         }
     }
@@ -120,7 +128,7 @@ pub async fn resolve_claim(Path(id): Path<String>, p: Posted) -> Response {
     if answer.ok() {
         return p.ctx.redirect("/operator?notice=resolved");
     }
-    render_claims(p.ctx, FormErrors::of(answer.error()), "").await
+    render_claims(p.ctx, FormErrors::of(answer.error()), "", &HashMap::new()).await
 }
 
 pub async fn fx_page(ctx: Ctx, Query(q): Q) -> Response {

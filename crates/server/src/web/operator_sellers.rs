@@ -10,6 +10,7 @@ use axum::response::Response;
 use serde_json::{json, Value};
 
 use super::html::{badge, date, esc, field, money, ErrorView, FormErrors, Input};
+use super::paging::{Paging, PAGE_ROWS};
 use super::{form_hidden, notice_from, top_error, url_encode, Ctx, Posted};
 
 type Q = Query<HashMap<String, String>>;
@@ -52,10 +53,10 @@ pub async fn seller(ctx: Ctx, Path(id): Path<String>, Query(q): Q) -> Response {
         return r;
     }
     let notice = notice_from(&q);
-    render(ctx, &id, FormErrors::none(), &notice).await
+    render(ctx, &id, FormErrors::none(), &notice, &q).await
 }
 
-async fn render(mut ctx: Ctx, id: &str, errors: FormErrors, notice: &str) -> Response {
+async fn render(mut ctx: Ctx, id: &str, errors: FormErrors, notice: &str, q: &HashMap<String, String>) -> Response {
     let mid = url_encode(id);
     let merchant = ctx.api(Method::GET, &format!("/v1/merchants/{mid}"), None, None).await;
     if !merchant.ok() {
@@ -65,7 +66,10 @@ async fn render(mut ctx: Ctx, id: &str, errors: FormErrors, notice: &str) -> Res
     let currency = m["currency"].as_str().unwrap_or("USD").to_owned();
     let balance = ctx.api(Method::GET, &format!("/v1/balance?merchant={mid}"), None, None).await.body;
     let fees = ctx.api(Method::GET, &format!("/v1/merchants/{mid}/fees"), None, None).await.body;
-    let payouts = ctx.api(Method::GET, &format!("/v1/payouts?merchant={mid}&limit=20"), None, None).await.data();
+    let paging = Paging::of(q);
+    let payouts_list =
+        ctx.api(Method::GET, &paging.api_path(&format!("/v1/payouts?merchant={mid}"), PAGE_ROWS), None, None).await;
+    let payouts = payouts_list.data();
     let amount = |bucket: &str| {
         balance[bucket]
             .as_array()
@@ -135,6 +139,7 @@ async fn render(mut ctx: Ctx, id: &str, errors: FormErrors, notice: &str) -> Res
         }
         body.push_str("</tbody></table></div>");
     }
+    body.push_str(&paging.links(&format!("/operator/sellers/{mid}"), &payouts_list.body));
     ctx.page(&format!("Seller {}", m["name"].as_str().unwrap_or("")), &body)
 }
 
@@ -163,21 +168,21 @@ pub async fn save_fees(Path(id): Path<String>, p: Posted) -> Response {
     let currency = merchant.body["currency"].as_str().unwrap_or("USD").to_owned();
     let Some(bps) = basis_points(&p.get("percent")) else {
         let e = ErrorView::local("percent", "Enter the fee as a percent, such as 5 or 2.9.");
-        return render(p.ctx, &id, FormErrors::of(e), "").await;
+        return render(p.ctx, &id, FormErrors::of(e), "", &HashMap::new()).await;
     };
     let fixed_text = p.get("fixed_amount");
     let zero = fixed_text.bytes().all(|b| b == b'0' || b == b'.');
     let fixed = if zero { Some(0) } else { super::html::parse_amount(&fixed_text, &currency) };
     let Some(fixed) = fixed else {
         let e = ErrorView::local("fixed_amount", &format!("Enter the fixed part in {currency}, such as 0.30."));
-        return render(p.ctx, &id, FormErrors::of(e), "").await;
+        return render(p.ctx, &id, FormErrors::of(e), "", &HashMap::new()).await;
     };
     let body = json!({ "percent_bps": bps, "fixed_amount": fixed, "currency": currency });
     let answer = p.ctx.api(Method::PUT, &format!("/v1/merchants/{mid}/fees"), Some(body), p.key().as_deref()).await;
     if answer.ok() {
         return p.ctx.redirect(&format!("/operator/sellers/{mid}?notice=fees_saved"));
     }
-    render(p.ctx, &id, FormErrors::of(answer.error()), "").await
+    render(p.ctx, &id, FormErrors::of(answer.error()), "", &HashMap::new()).await
 }
 
 pub async fn pause(Path(id): Path<String>, p: Posted) -> Response {
@@ -199,7 +204,7 @@ async fn set_paused(id: String, p: Posted, paused: bool) -> Response {
         let notice = if paused { "payouts_paused" } else { "payouts_resumed" };
         return p.ctx.redirect(&format!("/operator/sellers/{mid}?notice={notice}"));
     }
-    render(p.ctx, &id, FormErrors::of(answer.error()), "").await
+    render(p.ctx, &id, FormErrors::of(answer.error()), "", &HashMap::new()).await
 }
 
 #[cfg(test)]

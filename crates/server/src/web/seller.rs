@@ -13,6 +13,7 @@ use store::MerchantRecord;
 
 use super::buyer::{claim_block, order_facts, orders_table};
 use super::html::{decimal, field, money, money_of, parse_amount, s, select, textarea, ErrorView, FormErrors, Input};
+use super::paging::{Paging, PAGE_ROWS};
 use super::{form_hidden, notice_from, top_error, url_encode, Ctx, Posted};
 
 type Q = Query<HashMap<String, String>>;
@@ -31,11 +32,42 @@ pub async fn home(ctx: Ctx, Query(q): Q) -> Response {
         None => render_start(ctx, FormErrors::none(), &HashMap::new()),
         Some(m) => {
             let balance = ctx.api_as(&m, Method::GET, "/v1/balance", None, None).await;
-            let orders = ctx.api_as(&m, Method::GET, "/v1/orders?limit=100", None, None).await.data();
-            let claims = ctx.api_as(&m, Method::GET, "/v1/claims?limit=100", None, None).await.data();
-            let to_ship = orders.iter().filter(|o| o["status"] == "paid").count();
-            let to_answer = claims.iter().filter(|c| c["status"] == "awaiting_seller").count();
+            let path = format!("/v1/orders?status=paid&limit={HOME_ROWS}");
+            let to_ship = ctx.api_as(&m, Method::GET, &path, None, None).await;
+            let path = format!("/v1/claims?status=awaiting_seller&limit={HOME_ROWS}");
+            let to_answer = ctx.api_as(&m, Method::GET, &path, None, None).await;
             let mut body = notice_from(&q);
+            body.push_str("<h2>To do</h2>");
+            let ship = to_ship.data();
+            if ship.is_empty() {
+                body.push_str(r#"<p class="todo-ship">No orders waiting to be shipped.</p>"#);
+            } else {
+                let _ = write!(
+                    body,
+                    r#"<h3 class="todo-ship">Orders to ship: {}</h3>{}"#,
+                    count(&to_ship.body),
+                    orders_table(&ship, "/seller/orders")
+                );
+                if to_ship.body["has_more"] == true {
+                    body.push_str(r#"<p><a href="/seller/orders?status=paid">All orders to ship</a></p>"#);
+                }
+            }
+            let answer = to_answer.data();
+            if answer.is_empty() {
+                body.push_str(r#"<p class="todo-claims">No claims waiting for your answer.</p>"#);
+            } else {
+                let _ =
+                    write!(body, r#"<h3 class="todo-claims">Claims to answer: {}</h3><ul>"#, count(&to_answer.body));
+                for c in &answer {
+                    let _ = write!(
+                        body,
+                        r#"<li><a href="/seller/claims?status=awaiting_seller">{} claimed</a>, answer by {}</li>"#,
+                        money_of(c, "amount"),
+                        c["respond_by"].as_i64().map(super::html::datetime).unwrap_or_default()
+                    );
+                }
+                body.push_str("</ul>");
+            }
             let _ = write!(body, "<section><h2>Balance</h2>");
             let amount_in = |bucket: &str| {
                 balance.body[bucket]
@@ -50,12 +82,22 @@ pub async fn home(ctx: Ctx, Query(q): Q) -> Response {
                 money(amount_in("available"), &m.currency),
                 money(amount_in("pending"), &m.currency)
             );
-            let _ = write!(
-                body,
-                r#"</section><ul><li><a href="/seller/products">Products</a></li><li><a href="/seller/orders">Orders</a> ({to_ship} to ship)</li><li><a href="/seller/claims">Claims</a> ({to_answer} to answer)</li><li><a href="/seller/balance">Balance and payouts</a></li><li><a href="/seller/webhooks">Webhooks</a></li></ul>"#
-            );
+            body.push_str("</section>");
             ctx.page(&format!("Selling as {}", m.name), &body)
         }
+    }
+}
+
+/// Rows of each to-do list on the seller's home.
+const HOME_ROWS: u32 = 10;
+
+/// "3", or "10 or more" when the list goes on.
+fn count(list: &serde_json::Value) -> String {
+    let n = list["data"].as_array().map_or(0, Vec::len);
+    if list["has_more"] == true {
+        format!("{n} or more")
+    } else {
+        n.to_string()
     }
 }
 
@@ -118,7 +160,7 @@ pub async fn products(ctx: Ctx, Query(q): Q) -> Response {
         Err(r) => return r,
     };
     let notice = notice_from(&q);
-    render_products(ctx, &m, FormErrors::none(), &HashMap::new(), &notice).await
+    render_products(ctx, &m, FormErrors::none(), &HashMap::new(), &notice, &Paging::of(&q)).await
 }
 
 async fn render_products(
@@ -127,15 +169,20 @@ async fn render_products(
     errors: FormErrors,
     values: &HashMap<String, String>,
     notice: &str,
+    paging: &Paging,
 ) -> Response {
-    let all = ctx.api(Method::GET, "/v1/products?limit=100", None, None).await.data();
-    let mine: Vec<&Value> = all.iter().filter(|p| p["merchant"] == m.id.as_str()).collect();
+    let path = paging.api_path(&format!("/v1/products?merchant={}", url_encode(&m.id)), PAGE_ROWS);
+    let answer = ctx.api(Method::GET, &path, None, None).await;
+    if !answer.ok() {
+        return ctx.failure(&answer);
+    }
+    let mine = answer.data();
     let mut body = notice.to_owned();
     if mine.is_empty() {
         body.push_str("<p>No products yet.</p>");
     } else {
         body.push_str(r#"<div class="table-wrap"><table><thead><tr><th>Product</th><th class="num">Price</th><th class="num">Stock</th></tr></thead><tbody>"#);
-        for p in mine {
+        for p in &mine {
             let _ = write!(
                 body,
                 r#"<tr><td>{}</td><td class="num">{}</td><td class="num">{}</td></tr>"#,
@@ -146,6 +193,7 @@ async fn render_products(
         }
         body.push_str("</tbody></table></div>");
     }
+    body.push_str(&paging.links("/seller/products", &answer.body));
     let v = |k: &str| values.get(k).cloned().unwrap_or_default();
     let _ = write!(
         body,
@@ -193,7 +241,7 @@ pub async fn create_product(p: Posted) -> Response {
     let values = p.fields.clone();
     let Some(amount) = parse_amount(&p.get("amount"), &m.currency) else {
         let e = ErrorView::local("amount", &format!("Enter the price in {}, such as 24.99.", m.currency));
-        return render_products(p.ctx, &m, FormErrors::of(e), &values, "").await;
+        return render_products(p.ctx, &m, FormErrors::of(e), &values, "", &Paging::of(&HashMap::new())).await;
     };
     let mut body = json!({ "name": p.get("name"), "amount": amount, "currency": m.currency });
     let description = p.get("description");
@@ -206,7 +254,7 @@ pub async fn create_product(p: Posted) -> Response {
             Ok(n) => body["stock"] = json!(n),
             Err(_) => {
                 let e = ErrorView::local("stock", "Enter the stock as a whole number, or leave it empty.");
-                return render_products(p.ctx, &m, FormErrors::of(e), &values, "").await;
+                return render_products(p.ctx, &m, FormErrors::of(e), &values, "", &Paging::of(&HashMap::new())).await;
             }
         }
     }
@@ -214,7 +262,7 @@ pub async fn create_product(p: Posted) -> Response {
     if answer.ok() {
         return p.ctx.redirect("/seller/products?notice=product_created");
     }
-    render_products(p.ctx, &m, FormErrors::of(answer.error()), &values, "").await
+    render_products(p.ctx, &m, FormErrors::of(answer.error()), &values, "", &Paging::of(&HashMap::new())).await
 }
 
 pub async fn orders(ctx: Ctx, Query(q): Q) -> Response {
@@ -222,18 +270,54 @@ pub async fn orders(ctx: Ctx, Query(q): Q) -> Response {
         Ok(m) => m,
         Err(r) => return r,
     };
-    let answer = ctx.api_as(&m, Method::GET, "/v1/orders?limit=100", None, None).await;
+    let status = q.get("status").filter(|s| ORDER_TABS.iter().any(|(v, _)| v == s)).cloned().unwrap_or_default();
+    let (api, here) = if status.is_empty() {
+        ("/v1/orders".to_owned(), "/seller/orders".to_owned())
+    } else {
+        (format!("/v1/orders?status={status}"), format!("/seller/orders?status={status}"))
+    };
+    let paging = Paging::of(&q);
+    let answer = ctx.api_as(&m, Method::GET, &paging.api_path(&api, PAGE_ROWS), None, None).await;
     if !answer.ok() {
         return ctx.failure(&answer);
     }
     let mut body = notice_from(&q);
+    body.push_str(&tabs("/seller/orders", &ORDER_TABS, &status));
     let orders = answer.data();
     if orders.is_empty() {
-        body.push_str("<p>No orders yet.</p>");
+        body.push_str(if status.is_empty() { "<p>No orders yet.</p>" } else { "<p>No orders here.</p>" });
     } else {
         body.push_str(&orders_table(&orders, "/seller/orders"));
     }
+    body.push_str(&paging.links(&here, &answer.body));
     ctx.page("Orders", &body)
+}
+
+/// The seller's order lists: all, or one status.
+const ORDER_TABS: [(&str, &str); 7] = [
+    ("", "All"),
+    ("paid", "To ship"),
+    ("shipped", "Shipped"),
+    ("delivered", "Delivered"),
+    ("completed", "Completed"),
+    ("awaiting_payment", "Awaiting payment"),
+    ("canceled", "Canceled"),
+];
+
+/// The seller's claim lists.
+const CLAIM_TABS: [(&str, &str); 3] =
+    [("", "All"), ("awaiting_seller", "To answer"), ("under_review", "With Pocketpay")];
+
+/// Links to a list's filters, the current one marked.
+fn tabs(page: &str, choices: &[(&str, &str)], current: &str) -> String {
+    let mut out = String::from(r#"<nav class="tabs" aria-label="Filter"><ul>"#);
+    for (value, label) in choices {
+        let href = if value.is_empty() { page.to_owned() } else { format!("{page}?status={value}") };
+        let mark = if *value == current { r#" aria-current="page""# } else { "" };
+        let _ = write!(out, r#"<li><a href="{href}"{mark}>{label}</a></li>"#);
+    }
+    out.push_str("</ul></nav>");
+    out
 }
 
 pub async fn order(ctx: Ctx, Path(id): Path<String>, Query(q): Q) -> Response {
@@ -411,15 +495,29 @@ pub async fn claims(ctx: Ctx, Query(q): Q) -> Response {
         Err(r) => return r,
     };
     let notice = notice_from(&q);
-    render_claims(ctx, &m, FormErrors::none(), &notice).await
+    render_claims(ctx, &m, FormErrors::none(), &notice, &q).await
 }
 
-async fn render_claims(mut ctx: Ctx, m: &MerchantRecord, errors: FormErrors, notice: &str) -> Response {
-    let answer = ctx.api_as(m, Method::GET, "/v1/claims?limit=100", None, None).await;
+async fn render_claims(
+    mut ctx: Ctx,
+    m: &MerchantRecord,
+    errors: FormErrors,
+    notice: &str,
+    q: &HashMap<String, String>,
+) -> Response {
+    let status = q.get("status").filter(|s| CLAIM_TABS.iter().any(|(v, _)| v == s)).cloned().unwrap_or_default();
+    let (api, here) = if status.is_empty() {
+        ("/v1/claims".to_owned(), "/seller/claims".to_owned())
+    } else {
+        (format!("/v1/claims?status={status}"), format!("/seller/claims?status={status}"))
+    };
+    let paging = Paging::of(q);
+    let answer = ctx.api_as(m, Method::GET, &paging.api_path(&api, PAGE_ROWS), None, None).await;
     if !answer.ok() {
         return ctx.failure(&answer);
     }
     let mut body = format!("{notice}{}", top_error(&errors, &[]));
+    body.push_str(&tabs("/seller/claims", &CLAIM_TABS, &status));
     let claims = answer.data();
     if claims.is_empty() {
         body.push_str("<p>No claims.</p>");
@@ -450,6 +548,7 @@ async fn render_claims(mut ctx: Ctx, m: &MerchantRecord, errors: FormErrors, not
             );
         }
     }
+    body.push_str(&paging.links(&here, &answer.body));
     ctx.page("Claims", &body)
 }
 
@@ -466,5 +565,5 @@ pub async fn respond_claim(Path(id): Path<String>, p: Posted) -> Response {
     if answer.ok() {
         return p.ctx.redirect("/seller/claims?notice=answered");
     }
-    render_claims(p.ctx, &m, FormErrors::of(answer.error()), "").await
+    render_claims(p.ctx, &m, FormErrors::of(answer.error()), "", &HashMap::new()).await
 }

@@ -12,6 +12,7 @@ use serde_json::{json, Value};
 use store::MerchantRecord;
 
 use super::html::{badge, date, esc, field, money, parse_amount, s, select, words, ErrorView, FormErrors, Input};
+use super::paging::{Paging, PAGE_ROWS};
 use super::{form_hidden, notice_from, top_error, url_encode, Ctx, Posted};
 
 type Q = Query<HashMap<String, String>>;
@@ -28,8 +29,8 @@ const FIELDS: [&str; 8] = [
     "payout_schedule[minimum_amount]",
 ];
 
-/// Transactions shown on the page (the CSV has all of them).
-const RECENT_TRANSACTIONS: u32 = 20;
+/// Payouts on one page of their list.
+const PAYOUT_ROWS: u32 = 10;
 
 async fn seller(ctx: &Ctx) -> Result<MerchantRecord, Response> {
     ctx.require_buyer("/seller/balance")?;
@@ -42,7 +43,7 @@ pub async fn page(ctx: Ctx, Query(q): Q) -> Response {
         Err(r) => return r,
     };
     let notice = notice_from(&q);
-    render(ctx, &m, FormErrors::none(), &HashMap::new(), &notice).await
+    render(ctx, &m, FormErrors::none(), &HashMap::new(), &notice, &q).await
 }
 
 fn bucket(balance: &Value, name: &str, currency: &str) -> i64 {
@@ -59,14 +60,16 @@ async fn render(
     errors: FormErrors,
     values: &HashMap<String, String>,
     notice: &str,
+    q: &HashMap<String, String>,
 ) -> Response {
     let balance = ctx.api_as(m, Method::GET, "/v1/balance", None, None).await;
     if !balance.ok() {
         return ctx.failure(&balance);
     }
-    let payouts = ctx.api_as(m, Method::GET, "/v1/payouts?limit=20", None, None).await.data();
-    let path = format!("/v1/balance_transactions?limit={RECENT_TRANSACTIONS}");
-    let transactions = ctx.api_as(m, Method::GET, &path, None, None).await.data();
+    let (payout_paging, tx_paging) = (Paging::named(q, "payouts_"), Paging::of(q));
+    let payouts = ctx.api_as(m, Method::GET, &payout_paging.api_path("/v1/payouts", PAYOUT_ROWS), None, None).await;
+    let path = tx_paging.api_path("/v1/balance_transactions", PAGE_ROWS);
+    let transactions = ctx.api_as(m, Method::GET, &path, None, None).await;
     let accounts = ctx.api_as(m, Method::GET, "/v1/payout_destinations", None, None).await.data();
     let merchant = ctx.api_as(m, Method::GET, &format!("/v1/merchants/{}", url_encode(&m.id)), None, None).await.body;
     let cur = m.currency.as_str();
@@ -111,9 +114,11 @@ async fn render(
             &["amount"]
         ),
     );
-    body.push_str(&payouts_table(&payouts, &accounts));
-    body.push_str(r#"<h2>Recent transactions</h2><p><a href="/seller/balance/transactions.csv" download>Download all transactions (CSV)</a></p>"#);
-    body.push_str(&transactions_table(&transactions));
+    body.push_str(&payouts_table(&payouts.data(), &accounts));
+    body.push_str(&payout_paging.links("/seller/balance", &payouts.body));
+    body.push_str(r#"<h2>Transactions</h2><p><a href="/seller/balance/transactions.csv" download>Download all transactions (CSV)</a></p>"#);
+    body.push_str(&transactions_table(&transactions.data()));
+    body.push_str(&tx_paging.links("/seller/balance", &transactions.body));
     body.push_str(&accounts_block(&mut ctx, &accounts, &errors, values));
     body.push_str(&schedule_form(&mut ctx, &merchant, &errors));
     ctx.page("Balance and payouts", &body)
@@ -311,14 +316,14 @@ pub async fn pay_out(p: Posted) -> Response {
     let values = p.fields.clone();
     let Some(amount) = parse_amount(&p.get("amount"), &m.currency) else {
         let e = ErrorView::local("amount", &format!("Enter the amount in {}, such as 120.50.", m.currency));
-        return render(p.ctx, &m, FormErrors::of(e), &values, "").await;
+        return render(p.ctx, &m, FormErrors::of(e), &values, "", &HashMap::new()).await;
     };
     let body = json!({ "amount": amount, "currency": m.currency });
     let answer = p.ctx.api_as(&m, Method::POST, "/v1/payouts", Some(body), p.key().as_deref()).await;
     if answer.ok() {
         return p.ctx.redirect("/seller/balance?notice=payout_created");
     }
-    render(p.ctx, &m, FormErrors::of(answer.error()), &values, "").await
+    render(p.ctx, &m, FormErrors::of(answer.error()), &values, "", &HashMap::new()).await
 }
 
 pub async fn add_account(p: Posted) -> Response {
@@ -346,7 +351,7 @@ pub async fn add_account(p: Posted) -> Response {
     if answer.ok() {
         return p.ctx.redirect("/seller/balance?notice=bank_account_added");
     }
-    render(p.ctx, &m, FormErrors::of(answer.error()), &values, "").await
+    render(p.ctx, &m, FormErrors::of(answer.error()), &values, "", &HashMap::new()).await
 }
 
 pub async fn remove_account(Path(id): Path<String>, p: Posted) -> Response {
@@ -374,7 +379,7 @@ async fn account_action(p: Posted, method: Method, path: &str, notice: &str) -> 
     if answer.ok() {
         return p.ctx.redirect(&format!("/seller/balance?notice={notice}"));
     }
-    render(p.ctx, &m, FormErrors::of(answer.error()), &HashMap::new(), "").await
+    render(p.ctx, &m, FormErrors::of(answer.error()), &HashMap::new(), "", &HashMap::new()).await
 }
 
 pub async fn save_schedule(p: Posted) -> Response {
@@ -390,7 +395,7 @@ pub async fn save_schedule(p: Posted) -> Response {
             "payout_schedule[minimum_amount]",
             &format!("Enter the minimum in {}, such as 50.00.", m.currency),
         );
-        return render(p.ctx, &m, FormErrors::of(e), &HashMap::new(), "").await;
+        return render(p.ctx, &m, FormErrors::of(e), &HashMap::new(), "", &HashMap::new()).await;
     };
     let interval = p.get("interval");
     let mut schedule = json!({ "interval": interval, "minimum_amount": minimum });
@@ -403,7 +408,7 @@ pub async fn save_schedule(p: Posted) -> Response {
     if answer.ok() {
         return p.ctx.redirect("/seller/balance?notice=schedule_saved");
     }
-    render(p.ctx, &m, FormErrors::of(answer.error()), &HashMap::new(), "").await
+    render(p.ctx, &m, FormErrors::of(answer.error()), &HashMap::new(), "", &HashMap::new()).await
 }
 
 /// Every balance transaction of the seller as CSV (the report the API serves, for the signed-in seller).

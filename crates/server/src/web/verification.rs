@@ -12,6 +12,7 @@ use axum::response::{IntoResponse, Response};
 use serde_json::{json, Value};
 
 use super::html::{datetime, esc, field, money_of, s, select, textarea, words, ErrorView, FormErrors, Input};
+use super::paging::{Paging, PAGE_ROWS};
 use super::{form_hidden, notice_from, same_origin, top_error, url_encode, Ctx, Posted, Web};
 
 type Q = Query<HashMap<String, String>>;
@@ -336,8 +337,10 @@ pub async fn reviews(mut ctx: Ctx, Query(q): Q) -> Response {
     if let Err(r) = ctx.require_operator("/operator/reviews") {
         return r;
     }
-    let queue = ctx.api(Method::GET, "/v1/reviews?status=in_review&limit=100", None, None).await;
-    let recent = ctx.api(Method::GET, "/v1/reviews?limit=50", None, None).await;
+    let (queue_paging, recent_paging) = (Paging::named(&q, "queue_"), Paging::of(&q));
+    let queue =
+        ctx.api(Method::GET, &queue_paging.api_path("/v1/reviews?status=in_review", PAGE_ROWS), None, None).await;
+    let recent = ctx.api(Method::GET, &recent_paging.api_path("/v1/reviews", PAGE_ROWS), None, None).await;
     if !queue.ok() || !recent.ok() {
         return ctx.failure(if queue.ok() { &recent } else { &queue });
     }
@@ -349,8 +352,10 @@ pub async fn reviews(mut ctx: Ctx, Query(q): Q) -> Response {
     } else {
         body.push_str(&review_table(&waiting));
     }
-    body.push_str("<h2>Recent reviews</h2>");
+    body.push_str(&queue_paging.links("/operator/reviews", &queue.body));
+    body.push_str("<h2>All reviews</h2>");
     body.push_str(&review_table(&recent.data()));
+    body.push_str(&recent_paging.links("/operator/reviews", &recent.body));
     let _ = &mut ctx;
     ctx.page("Document reviews", &body)
 }

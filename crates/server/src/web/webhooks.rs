@@ -12,6 +12,7 @@ use serde_json::{json, Value};
 use store::MerchantRecord;
 
 use super::html::{badge, checkbox, datetime, esc, field, s, ErrorView, FormErrors, Input};
+use super::paging::{Paging, PAGE_ROWS};
 use super::{form_hidden, notice_from, top_error, url_encode, Answer, Ctx, Posted};
 use crate::events::EVENT_TYPES;
 
@@ -184,17 +185,25 @@ async fn show(ctx: Ctx, Path(id): Path<String>, Query(q): Q, operator: bool) -> 
         Err(r) => return r,
     };
     let notice = notice_from(&q);
-    render_endpoint(ctx, &who, &id, FormErrors::none(), &notice).await
+    render_endpoint(ctx, &who, &id, FormErrors::none(), &notice, &q).await
 }
 
-async fn render_endpoint(mut ctx: Ctx, who: &Who, id: &str, errors: FormErrors, notice: &str) -> Response {
+async fn render_endpoint(
+    mut ctx: Ctx,
+    who: &Who,
+    id: &str,
+    errors: FormErrors,
+    notice: &str,
+    q: &HashMap<String, String>,
+) -> Response {
     let wid = url_encode(id);
     let w = who.call(&ctx, Method::GET, &format!("/v1/webhook_endpoints/{wid}"), None, None).await;
     if !w.ok() {
         return ctx.failure(&w);
     }
-    let log =
-        who.call(&ctx, Method::GET, &format!("/v1/webhook_endpoints/{wid}/deliveries?limit=50"), None, None).await;
+    let paging = Paging::of(q);
+    let path = paging.api_path(&format!("/v1/webhook_endpoints/{wid}/deliveries"), PAGE_ROWS);
+    let log = who.call(&ctx, Method::GET, &path, None, None).await;
     let base = who.base();
     let w = w.body;
     let enabled = w["status"] == "enabled";
@@ -244,6 +253,7 @@ async fn render_endpoint(mut ctx: Ctx, who: &Who, id: &str, errors: FormErrors, 
         }
         body.push_str("</tbody></table></div>");
     }
+    body.push_str(&paging.links(&format!("{base}/{wid}"), &log.body));
     ctx.page("Webhook endpoint", &body)
 }
 
@@ -285,7 +295,7 @@ async fn act(p: Posted, id: String, act: Act, operator: bool) -> Response {
     };
     let answer = who.call(&p.ctx, method, &path, body, key.as_deref()).await;
     if !answer.ok() {
-        return render_endpoint(p.ctx, &who, &id, FormErrors::of(answer.error()), "").await;
+        return render_endpoint(p.ctx, &who, &id, FormErrors::of(answer.error()), "", &HashMap::new()).await;
     }
     let to = if notice == "endpoint_deleted" {
         format!("{}?notice={notice}", who.base())

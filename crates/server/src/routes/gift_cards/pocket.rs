@@ -59,20 +59,22 @@ pub(super) async fn get_pocket(State(state): State<AppState>, caller: Caller) ->
 pub(super) async fn pocket_transactions(
     State(state): State<AppState>,
     caller: Caller,
-    page: ListParams,
+    q: ListParams,
 ) -> Result<Response, ApiError> {
     let (user, _) = caller.buyer()?;
-    let before = match page.starting_after.as_deref() {
-        None => None,
-        Some(s) => Some(
-            s.strip_prefix("txn_")
-                .and_then(|n| n.parse::<i64>().ok())
-                .ok_or_else(|| ApiError::invalid("starting_after", "starting_after names no object in this list."))?,
-        ),
-    };
-    let (limit, fetch) = (page.limit, page.fetch());
-    let rows = state.store.read(move |tx| tx.pocket_transactions(&user.id, before, fetch)).await?;
-    Ok(list_response(rows, limit, |t| {
+    // The API names a line `txn_<n>`; the store pages by its number.
+    let mut page = q.page()?;
+    for cursor in [&mut page.after, &mut page.before] {
+        if let Some(c) = cursor.take() {
+            let n = c
+                .strip_prefix("txn_")
+                .filter(|n| n.parse::<i64>().is_ok())
+                .ok_or_else(|| ApiError::invalid("starting_after", "starting_after names no object in this list."))?;
+            *cursor = Some(n.to_owned());
+        }
+    }
+    let rows = state.store.read(move |tx| tx.pocket_transactions(&user.id, &page)).await?;
+    Ok(list_response(rows, |t| {
         json!({ "id": format!("txn_{}", t.id), "object": "pocket_transaction", "type": t.kind, "amount": t.amount,
             "currency": t.currency, "balance_after": t.balance_after, "expires_at": t.expires_at,
             "reference": t.reference, "created": t.created_at })
@@ -82,13 +84,12 @@ pub(super) async fn pocket_transactions(
 pub(super) async fn list_gift_cards(
     State(state): State<AppState>,
     caller: Caller,
-    page: ListParams,
+    q: ListParams,
 ) -> Result<Response, ApiError> {
     let (user, _) = caller.buyer()?;
-    let (limit, fetch) = (page.limit, page.fetch());
-    let rows =
-        state.store.read(move |tx| tx.gift_cards_bought(&user.id, page.starting_after.as_deref(), fetch)).await?;
-    Ok(list_response(rows, limit, |g| gift_card_json(g, None)))
+    let page = q.page()?;
+    let rows = state.store.read(move |tx| tx.gift_cards_bought(&user.id, &page)).await?;
+    Ok(list_response(rows, |g| gift_card_json(g, None)))
 }
 
 pub(super) async fn get_purchase(

@@ -150,14 +150,16 @@ pub(super) fn may_see(caller: &Caller, order: &OrderRecord) -> bool {
 pub(super) async fn list_orders(
     State(state): State<AppState>,
     caller: Caller,
-    page: ListParams,
+    mut q: ListParams,
 ) -> Result<Response, ApiError> {
+    let statuses: Vec<&str> = domain::checkout::OrderStatus::ALL.iter().map(|s| s.name()).collect();
+    let status = q.status(&statuses)?;
+    let page = q.page()?;
     let viewer_key = match &caller {
         Caller::User { user, role: domain::accounts::Role::Buyer, .. } => (0, user.id.clone()),
         Caller::User { .. } => (2, String::new()),
         Caller::Merchant { merchant } => (1, merchant.id.clone()),
     };
-    let (limit, fetch) = (page.limit, page.fetch());
     let rows = state
         .store
         .read(move |tx| {
@@ -166,9 +168,8 @@ pub(super) async fn list_orders(
                 1 => OrderViewer::Merchant(&viewer_key.1),
                 _ => OrderViewer::Operator,
             };
-            let orders = tx.orders(&viewer, page.starting_after.as_deref(), fetch)?;
-            let mut out = Vec::with_capacity(orders.len());
-            for o in orders {
+            let orders = tx.orders(&viewer, status.as_deref(), &page)?;
+            orders.try_map(|o| {
                 let items = tx.order_items(&o.id)?;
                 let payment = match tx.payment_by_order(&o.id)? {
                     Some(p) => {
@@ -182,12 +183,11 @@ pub(super) async fn list_orders(
                     Value::Array(tx.refunds(&o.id)?.iter().map(crate::routes::refunds::refund_json).collect());
                 shown["claims"] =
                     Value::Array(tx.claims_of_order(&o.id)?.iter().map(crate::routes::claims::claim_json).collect());
-                out.push(shown);
-            }
-            Ok(out)
+                Ok::<_, store::StoreError>(shown)
+            })
         })
         .await?;
-    Ok(list_response(rows, limit, Clone::clone))
+    Ok(list_response(rows, Clone::clone))
 }
 
 pub(super) async fn load_order(state: &AppState, caller: &Caller, id: &str) -> Result<OrderRecord, ApiError> {

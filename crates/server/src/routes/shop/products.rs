@@ -72,14 +72,15 @@ pub(super) async fn create_product(
         .await)
 }
 
-pub(super) async fn list_products(State(state): State<AppState>, page: ListParams) -> Result<Response, ApiError> {
-    let (limit, fetch) = (page.limit, page.fetch());
+pub(super) async fn list_products(State(state): State<AppState>, mut q: ListParams) -> Result<Response, ApiError> {
+    let merchant = q.take("merchant");
+    let page = q.page()?;
     let (rows, names) = state
         .store
         .read(move |tx| {
-            let rows = tx.products(page.starting_after.as_deref(), fetch)?;
+            let rows = tx.products(merchant.as_deref(), &page)?;
             let mut names: std::collections::HashMap<String, String> = std::collections::HashMap::new();
-            for p in &rows {
+            for p in &rows.rows {
                 if !names.contains_key(&p.merchant_id) {
                     if let Some(m) = tx.merchant(&p.merchant_id)? {
                         names.insert(m.id, m.name);
@@ -89,7 +90,7 @@ pub(super) async fn list_products(State(state): State<AppState>, page: ListParam
             Ok((rows, names))
         })
         .await?;
-    Ok(list_response(rows, limit, |p| {
+    Ok(list_response(rows, |p| {
         let mut shown = product_json(p);
         shown["merchant_name"] = json!(names.get(&p.merchant_id));
         shown

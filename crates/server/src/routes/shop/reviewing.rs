@@ -15,8 +15,6 @@ use domain::verification::{
 use store::{NewOutboxMessage, ReviewRecord};
 
 use super::*;
-use crate::extract::ApiQuery;
-use crate::routes::list::list_limit;
 use crate::routes::payouts::endpoint;
 
 /// Largest upload request: the document and the form around it.
@@ -266,34 +264,19 @@ async fn upload_document(
         .await)
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(super) struct ReviewQuery {
-    status: Option<String>,
-    limit: Option<u32>,
-    starting_after: Option<String>,
-}
-
-async fn list_reviews(
-    State(state): State<AppState>,
-    caller: Caller,
-    ApiQuery(q): ApiQuery<ReviewQuery>,
-) -> Result<Response, ApiError> {
+async fn list_reviews(State(state): State<AppState>, caller: Caller, mut q: ListParams) -> Result<Response, ApiError> {
     caller.operator()?;
-    if let Some(s) = &q.status {
-        if ReviewStatus::parse(s).is_none() {
-            return Err(ApiError::invalid("status", format!("{s} is not a review status.")));
-        }
-    }
-    let limit = list_limit(q.limit)?;
+    let statuses: Vec<&str> = ReviewStatus::ALL.iter().map(|s| s.name()).collect();
+    let status = q.status(&statuses)?;
+    let page = q.page()?;
     let rows = state
         .store
         .read(move |tx| {
-            let rows = tx.reviews(q.status.as_deref(), None, q.starting_after.as_deref(), limit + 1)?;
-            rows.iter().map(|r| review_view(tx, r)).collect::<Result<Vec<_>, _>>()
+            let rows = tx.reviews(status.as_deref(), None, &page)?;
+            rows.try_map(|r| review_view(tx, &r))
         })
         .await?;
-    Ok(list_response(rows, limit, Value::clone))
+    Ok(list_response(rows, Value::clone))
 }
 
 async fn get_review(

@@ -14,6 +14,7 @@ use super::html::{
     field, money, money_of, parse_amount, payment_badge, radio, s, select, textarea, words, ErrorView, FormErrors,
     Input,
 };
+use super::paging::{Paging, PAGE_ROWS};
 use super::{form_hidden, notice_from, safe_next, top_error, url_encode, Ctx, Posted};
 
 type Q = Query<HashMap<String, String>>;

@@ -6,7 +6,8 @@ pub async fn orders_page(ctx: Ctx, Query(q): Q) -> Response {
     if let Err(r) = ctx.require_buyer("/orders") {
         return r;
     }
-    let answer = ctx.api(Method::GET, "/v1/orders?limit=100", None, None).await;
+    let paging = Paging::of(&q);
+    let answer = ctx.api(Method::GET, &paging.api_path("/v1/orders", PAGE_ROWS), None, None).await;
     if !answer.ok() {
         return ctx.failure(&answer);
     }
@@ -17,6 +18,7 @@ pub async fn orders_page(ctx: Ctx, Query(q): Q) -> Response {
     } else {
         body.push_str(&orders_table(&orders, "/orders"));
     }
+    body.push_str(&paging.links("/orders", &answer.body));
     ctx.page("My Orders", &body)
 }
 

@@ -10,7 +10,8 @@ pub async fn pocket(ctx: Ctx, Query(q): Q) -> Response {
     if !pocket.ok() {
         return ctx.failure(&pocket);
     }
-    let history = ctx.api(Method::GET, "/v1/pocket/transactions?limit=100", None, None).await;
+    let paging = Paging::of(&q);
+    let history = ctx.api(Method::GET, &paging.api_path("/v1/pocket/transactions", PAGE_ROWS), None, None).await;
     let mut body = notice_from(&q);
     let balances = pocket.body["balances"].as_array().cloned().unwrap_or_default();
     if balances.is_empty() {
@@ -60,6 +61,7 @@ pub async fn pocket(ctx: Ctx, Query(q): Q) -> Response {
         }
         body.push_str("</tbody></table></div>");
     }
+    body.push_str(&paging.links("/pocket", &history.body));
     ctx.page("My Pocket", &body)
 }
 

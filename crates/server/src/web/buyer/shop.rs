@@ -3,7 +3,8 @@
 use super::*;
 
 pub async fn shop(ctx: Ctx, Query(q): Q) -> Response {
-    let answer = ctx.api(Method::GET, "/v1/products?limit=100", None, None).await;
+    let paging = Paging::of(&q);
+    let answer = ctx.api(Method::GET, &paging.api_path("/v1/products", PAGE_ROWS), None, None).await;
     if !answer.ok() {
         return ctx.failure(&answer);
     }
@@ -30,6 +31,7 @@ pub async fn shop(ctx: Ctx, Query(q): Q) -> Response {
         );
     }
     body.push_str("</div>");
+    body.push_str(&paging.links("/", &answer.body));
     ctx.page("Shop", &body)
 }
 

@@ -8,11 +8,17 @@ pub async fn tickets_page(ctx: Ctx, Query(q): Q) -> Response {
     }
     let order_number = q.get("order").cloned().unwrap_or_default();
     let notice = notice_from(&q);
-    render_tickets(ctx, FormErrors::none(), &order_number, &notice).await
+    render_tickets(ctx, FormErrors::none(), &order_number, &notice, &Paging::of(&q)).await
 }
 
-pub(super) async fn render_tickets(mut ctx: Ctx, errors: FormErrors, order_number: &str, notice: &str) -> Response {
-    let answer = ctx.api(Method::GET, "/v1/tickets?limit=100", None, None).await;
+pub(super) async fn render_tickets(
+    mut ctx: Ctx,
+    errors: FormErrors,
+    order_number: &str,
+    notice: &str,
+    paging: &Paging,
+) -> Response {
+    let answer = ctx.api(Method::GET, &paging.api_path("/v1/tickets", PAGE_ROWS), None, None).await;
     if !answer.ok() {
         return ctx.failure(&answer);
     }
@@ -34,6 +40,7 @@ pub(super) async fn render_tickets(mut ctx: Ctx, errors: FormErrors, order_numbe
         }
         body.push_str("</tbody></table></div>");
     }
+    body.push_str(&paging.links("/tickets", &answer.body));
     if ctx.role() == Some("buyer") {
         let _ = write!(
             body,
@@ -68,7 +75,7 @@ pub async fn open_ticket(p: Posted) -> Response {
         let id = answer.body["id"].as_str().unwrap_or("");
         return p.ctx.redirect(&format!("/tickets/{}?notice=ticket_opened", url_encode(id)));
     }
-    render_tickets(p.ctx, FormErrors::of(answer.error()), &number, "").await
+    render_tickets(p.ctx, FormErrors::of(answer.error()), &number, "", &Paging::of(&HashMap::new())).await
 }
 
 pub async fn ticket_page(ctx: Ctx, Path(id): Path<String>, Query(q): Q) -> Response {
