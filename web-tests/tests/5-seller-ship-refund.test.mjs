@@ -22,7 +22,7 @@ test('a seller ships and refunds', async () => {
 
   await login(page, shop.base, SELLER);
   await page.goto(`${shop.base}/seller`);
-  assert.match(await page.locator('main').innerText(), /1 to ship/);
+  assert.match(await page.locator('main').innerText(), /Orders to ship: 1/);
   await shot(page, 'seller-home');
   await page.getByRole('link', { name: 'Orders', exact: true }).click();
   await shot(page, 'seller-orders');
