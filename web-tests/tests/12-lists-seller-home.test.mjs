@@ -84,6 +84,33 @@ test('150 products and 150 orders, paged through; the seller home says what to d
   assert.deepEqual(await page.locator('main tbody tr td:first-child').allInnerTexts(), [orders[0].number]);
   await shot(page, 'seller-orders-to-ship');
 
+  // API keys: make one (shown once), roll it with a grace period, revoke it.
+  await page.getByRole('navigation', { name: 'Selling' }).getByRole('link', { name: 'API keys' }).click();
+  await page.getByLabel('Name (what uses it)').fill('Warehouse system');
+  await page.getByRole('button', { name: 'Make a key' }).click();
+  const secret = (await page.locator('.new-key .secret').innerText()).trim();
+  assert.match(secret, /^sk_test_/);
+  const works = await fetch(`${shop.base}/v1/balance`, { headers: { authorization: `Bearer ${secret}` } });
+  assert.equal(works.status, 200);
+  const row = page.locator('table.api-keys tr', { hasText: 'Warehouse system' });
+  // The last use is written beside the request: reload until it shows.
+  for (let i = 0; i < 50; i += 1) {
+    await page.goto(`${shop.base}/seller/api-keys`);
+    if (!/never/.test(await row.locator('.last-used').innerText())) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  assert.ok(!(await page.content()).includes(secret), 'a key is shown once');
+  assert.doesNotMatch(await row.locator('.last-used').innerText(), /never/);
+  await row.getByLabel('Old key works for').selectOption('1');
+  await row.getByRole('button', { name: 'Roll' }).click();
+  assert.match(await page.locator('.new-key').innerText(), /Your new key: Warehouse system/);
+  assert.match(await page.locator('table.api-keys').innerText(), /expiring/);
+  await shot(page, 'seller-api-keys');
+  await page.locator('table.api-keys tr', { hasText: 'expiring' }).getByRole('button', { name: 'Revoke now' }).click();
+  await page.waitForURL(/notice=key_revoked/);
+  const refused = await fetch(`${shop.base}/v1/balance`, { headers: { authorization: `Bearer ${secret}` } });
+  assert.equal(refused.status, 401);
+
   // The buyer's orders page through too (the demo buyer had orders before these 150).
   await page.getByRole('button', { name: 'Log out' }).click();
   await login(page, shop.base, BUYER);

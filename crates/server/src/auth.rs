@@ -58,6 +58,9 @@ impl Caller {
     }
 }
 
+/// How often a key's "last used" time is written: at most once a minute per key.
+const KEY_USE_RECORDED_EVERY_S: i64 = 60;
+
 /// Set only by the web pages, on a request they hand to the API in process, after checking that the
 /// signed-in user owns this merchant. Extensions never come from the wire, so no client can set it.
 #[derive(Debug, Clone)]
@@ -90,8 +93,14 @@ impl FromRequestParts<AppState> for Caller {
             ) {
                 return Err(ApiError::forbidden("This call is for operators."));
             }
-            let merchant = state.store.read(move |tx| tx.merchant_by_key(&hash)).await?;
-            return merchant.map(|merchant| Caller::Merchant { merchant }).ok_or_else(ApiError::unauthenticated);
+            let found = state.store.read(move |tx| tx.merchant_by_key(&hash, now)).await?;
+            let (merchant, key) = found.ok_or_else(ApiError::unauthenticated)?;
+            if key.last_used_at.is_none_or(|t| t + KEY_USE_RECORDED_EVERY_S <= now) {
+                // Recorded off the request's path: a lost update only makes "last used" a minute older.
+                let store = state.store.clone();
+                tokio::spawn(async move { store.write(move |tx| tx.touch_api_key(&key.id, now)).await });
+            }
+            return Ok(Caller::Merchant { merchant });
         }
         let lookup = hash.clone();
         let found = state

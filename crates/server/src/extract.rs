@@ -60,6 +60,27 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
     }
 }
 
+/// A JSON body that may be left out: an empty body is `None`; anything else is read as [`ApiJson`].
+impl<S: Send + Sync, T: DeserializeOwned> axum::extract::OptionalFromRequest<S> for ApiJson<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Option<Self>, Self::Rejection> {
+        let (parts, body) = req.into_parts();
+        let bytes = Bytes::from_request(Request::from_parts(parts.clone(), body), state).await.map_err(|e| {
+            if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+                too_large()
+            } else {
+                ApiError::invalid("body", "The request body could not be read.")
+            }
+        })?;
+        if bytes.is_empty() {
+            return Ok(None);
+        }
+        let req = Request::from_parts(parts, Body::from(bytes));
+        <ApiJson<T> as FromRequest<S>>::from_request(req, state).await.map(Some)
+    }
+}
+
 /// Query parameters parsed into `T` (whose type rejects unknown fields); a failure is our 400 with
 /// the parameter named, never the framework's plain-text answer.
 pub struct ApiQuery<T>(pub T);

@@ -91,7 +91,7 @@ fn user_from_row(r: &Row<'_>) -> DbResult<UserRecord> {
     })
 }
 
-fn merchant_from_row(r: &Row<'_>) -> DbResult<MerchantRecord> {
+pub(crate) fn merchant_from_row(r: &Row<'_>) -> DbResult<MerchantRecord> {
     Ok(MerchantRecord {
         id: r.get(0)?,
         owner_user_id: r.get(1)?,
@@ -250,24 +250,6 @@ impl WriteTx<'_> {
         Ok(())
     }
 
-    /// Stores an API key by its hash.
-    pub fn insert_api_key(
-        &mut self,
-        key_hash: &[u8],
-        merchant_id: &str,
-        last4: &str,
-        mode: &str,
-        now: i64,
-    ) -> Result<(), StoreError> {
-        self.conn
-            .prepare_cached(
-                "INSERT INTO api_keys (key_hash, merchant_id, last4, mode, created_at) VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT DO NOTHING",
-            )?
-            .execute(params![key_hash, merchant_id, last4, mode, now])
-            .map_err(|e| duplicate_or(e, "api key")).and_then(|n| inserted_or_duplicate(n, "api key"))?;
-        Ok(())
-    }
-
     /// Queues a message for delivery; returns its id.
     pub fn enqueue_message(&mut self, m: &NewOutboxMessage<'_>, now: i64) -> Result<i64, StoreError> {
         Ok(self
@@ -411,19 +393,6 @@ impl ReadTx<'_> {
             )?
             .query_map([user_id], merchant_from_row)?
             .collect::<Result<Vec<_>, _>>()?)
-    }
-
-    /// The merchant a secret key belongs to, if the key is active.
-    pub fn merchant_by_key(&self, key_hash: &[u8]) -> Result<Option<MerchantRecord>, StoreError> {
-        Ok(self
-            .conn
-            .prepare_cached(
-                "SELECT m.id, m.owner_user_id, m.name, m.country, m.currency, m.created_at
-                   FROM api_keys k JOIN merchants m ON m.id = k.merchant_id
-                  WHERE k.key_hash = ?1 AND k.revoked_at IS NULL",
-            )?
-            .query_row([key_hash], merchant_from_row)
-            .optional()?)
     }
 
     /// Messages to a recipient, newest first, after the cursor id if given.

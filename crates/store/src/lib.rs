@@ -14,6 +14,7 @@
 
 mod accounts;
 mod after_sale;
+mod api_keys;
 mod backup;
 mod balances;
 mod cards;
@@ -47,6 +48,7 @@ use tokio::sync::{oneshot, Semaphore};
 
 pub use accounts::*;
 pub use after_sale::{ClaimRecord, TicketMessageRecord, TicketRecord, Viewer};
+pub use api_keys::{ApiKeyRecord, ENDED_KEYS_SHOWN_S};
 pub use backup::{backup_sqlite, restore_sqlite, BackupReport};
 pub use balances::{BalanceSums, BalanceTxFilter, BalanceTxRecord, FeeScheduleRecord};
 pub use cards::{AddressRecord, BlockedCardRecord, CardRecord};

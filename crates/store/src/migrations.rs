@@ -555,6 +555,8 @@ const MIGRATIONS: &[&str] = &[
     include_str!("schema/sqlite_17_verification.sql"),
     // 18: password resets; see the file's head.
     include_str!("schema/sqlite_18_password_resets.sql"),
+    // 19: API keys a seller manages; see the file's head.
+    include_str!("schema/sqlite_19_api_keys.sql"),
 ];
 
 /// The schema version this program writes.
@@ -571,6 +573,7 @@ const PG_MIGRATIONS: &[(i64, &[&str])] = &[
     (16, &[include_str!("schema/pg_16_events_webhooks.sql")]),
     (17, &[include_str!("schema/pg_17_verification.sql")]),
     (18, &[include_str!("schema/pg_18_password_resets.sql")]),
+    (19, &[include_str!("schema/pg_19_api_keys.sql")]),
 ];
 
 /// Step 15 on PostgreSQL.

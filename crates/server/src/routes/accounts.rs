@@ -435,11 +435,8 @@ async fn create_merchant(
         )
         .with_param("currency")
     })?;
-    let mode = if state.config.live_mode() { "live" } else { "test" };
-    let secret_key = random_token(&format!("sk_{mode}"));
-    let key_hash = token_hash(&secret_key);
-    let last4: String = secret_key.chars().rev().take(4).collect::<Vec<_>>().into_iter().rev().collect();
     let merchant_id = random_id("mer");
+    let (secret_key, mut key) = crate::routes::api_keys::new_key(&state, &merchant_id, "Secret key", 0);
     Ok(state
         .execute(idem.map(|e| e.0), move |tx, ctx| {
             let m = MerchantRecord {
@@ -451,7 +448,9 @@ async fn create_merchant(
                 created_at: ctx.now,
             };
             tx.insert_merchant(&m)?;
-            tx.insert_api_key(&key_hash, &m.id, &last4, mode, ctx.now)?;
+            key.merchant_id = m.id.clone();
+            key.created_at = ctx.now;
+            tx.insert_api_key(&key)?;
             Ok(ApiResponse::created(json!({
                 "id": m.id, "object": "merchant", "name": m.name, "country": m.country, "currency": m.currency,
                 "owner": m.owner_user_id, "secret_key": secret_key, "created": m.created_at,

@@ -1,6 +1,7 @@
 //! The API's routes, one module per area, registered in one place with their documentation.
 
 pub mod accounts;
+pub mod api_keys;
 pub mod balance;
 pub mod cards;
 pub mod claims;
@@ -28,6 +29,7 @@ use crate::{AppState, Mode};
 pub fn endpoints(state: &AppState) -> (Router<AppState>, Vec<Endpoint>) {
     let mut api = Api::new();
     api = accounts::register(api);
+    api = api_keys::register(api);
     api = password_resets::register(api);
     api = cards::register(api);
     api = gift_cards::register(api);

@@ -9,6 +9,7 @@
 //! The one read of the store is [`Ctx::merchant`]: which merchant the signed-in person owns. A seller
 //! then acts through the [`ActingMerchant`] extension, set only after that ownership check.
 
+mod api_keys;
 mod buyer;
 mod html;
 mod operator;
@@ -114,6 +115,9 @@ pub fn router(state: AppState, api: Router) -> Router {
         .route("/seller/webhooks/{id}/disable", post(webhooks::seller_disable))
         .route("/seller/webhooks/{id}/delete", post(webhooks::seller_delete))
         .route("/seller/webhooks/{id}/redeliver", post(webhooks::seller_redeliver))
+        .route("/seller/api-keys", get(api_keys::page).post(api_keys::create))
+        .route("/seller/api-keys/{id}/roll", post(api_keys::roll))
+        .route("/seller/api-keys/{id}/revoke", post(api_keys::revoke))
         .route("/seller/claims", get(seller::claims))
         .route("/seller/claims/{id}/respond", post(seller::respond_claim))
         .route("/operator", get(operator::claims))
@@ -490,6 +494,7 @@ impl Ctx {
             ("/seller/products", "Products"),
             ("/seller/balance", "Balance and payouts"),
             ("/seller/webhooks", "Webhooks"),
+            ("/seller/api-keys", "API keys"),
         ];
         let mut out = String::from(r#"<nav class="seller-menu" aria-label="Selling"><ul>"#);
         for (href, label) in links {
@@ -691,6 +696,7 @@ pub fn notice_text(key: &str) -> Option<&'static str> {
         "ticket_opened" => "Your message was sent to support.",
         "replied" => "Your reply was sent.",
         "product_created" => "The product is on sale.",
+        "key_revoked" => "The key is revoked: calls made with it are refused from now on.",
         "shipped" => "Shipped. The payment was captured.",
         "delivered" => "Marked as delivered.",
         "refunded" => "The refund was made.",
