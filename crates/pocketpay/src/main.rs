@@ -271,11 +271,27 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 anyhow::anyhow!("cannot listen on {listen}: {e} (is another server using it? choose another --listen / POCKETPAY_LISTEN)")
             })?;
             let addr = listener.local_addr()?;
+            let metrics = match (settings.metrics_listen, app.metrics_router()) {
+                (Some(at), Some(router)) => {
+                    let listener = tokio::net::TcpListener::bind(at).await.map_err(|e| {
+                        anyhow::anyhow!(
+                            "cannot listen on {at} for metrics: {e} (choose another POCKETPAY_METRICS_LISTEN)"
+                        )
+                    })?;
+                    Some((listener.local_addr()?, router, listener))
+                }
+                _ => None,
+            };
             let shutdown = shutdown_signal();
             println!(
                 "pocketpay listening on http://{addr} ({} mode)",
                 if mode == Mode::Test { "test" } else { "live" }
             );
+            if let Some((at, router, listener)) = metrics {
+                println!("metrics at http://{at}/metrics");
+                // Ends with the process; a scrape cut by the exit is simply retried by Prometheus.
+                tokio::spawn(async move { axum::serve(listener, router).await });
+            }
             app.serve(listener, shutdown).await?;
             Ok(ExitCode::SUCCESS)
         }

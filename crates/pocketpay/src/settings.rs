@@ -88,6 +88,10 @@ pub struct Settings {
     /// That operator's password.
     #[arg(long, env = "POCKETPAY_OPERATOR_PASSWORD", hide_env_values = true, value_name = "PASSWORD")]
     operator_password: Option<String>,
+    /// Serves Prometheus metrics at `http://<this address>/metrics`, apart from the API (off unless
+    /// set; keep it on a private address).
+    #[arg(long, env = "POCKETPAY_METRICS_LISTEN", value_name = "ADDRESS")]
+    pub metrics_listen: Option<std::net::SocketAddr>,
 }
 
 /// A whole number of at least 0 from a setting, if set; an error naming the variable otherwise.
@@ -122,6 +126,7 @@ impl Settings {
 
     /// Applies the settings to the server's configuration; the first bad one is an error naming it.
     pub fn apply(&self, config: &mut ServerConfig) -> anyhow::Result<()> {
+        config.metrics = self.metrics_listen.is_some();
         config.secret_hex = self.secret.clone();
         config.vault_keys = self.vault_keys.clone();
         config.issuer_url = text(&self.issuer_url);

@@ -393,22 +393,39 @@ fn serve_help_lists_every_setting_and_bad_settings_stop_it_with_a_message() {
 
 #[test]
 fn json_logs_end_with_a_json_shutdown_line_and_database_files_are_private() {
-    use std::io::{BufRead, BufReader, Read};
+    use std::io::{BufRead, BufReader, Read, Write};
     use std::os::unix::fs::PermissionsExt;
     let dir = temp_dir("json-logs");
     let mut child = Command::new(env!("CARGO_BIN_EXE_pocketpay"))
         .args(["serve", "--listen", "127.0.0.1:0", "--data-dir", &dir])
         .env("POCKETPAY_LOG_FORMAT", "json")
         .env("POCKETPAY_DATABASE_URL", "")
+        .env("POCKETPAY_METRICS_LISTEN", "127.0.0.1:0")
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap_or_else(|e| panic!("serve: {e}"));
-    let mut line = String::new();
+    let (mut line, mut metrics_line) = (String::new(), String::new());
     if let Some(stdout) = child.stdout.take() {
-        BufReader::new(stdout).read_line(&mut line).unwrap_or_else(|e| panic!("{e}"));
+        let mut out = BufReader::new(stdout);
+        out.read_line(&mut line).unwrap_or_else(|e| panic!("{e}"));
+        out.read_line(&mut metrics_line).unwrap_or_else(|e| panic!("{e}"));
     }
     assert!(line.contains("pocketpay listening on"), "{line}");
+    // Metrics, asked for, are served on their own address.
+    let at = metrics_line
+        .trim()
+        .strip_prefix("metrics at http://")
+        .and_then(|rest| rest.strip_suffix("/metrics"))
+        .unwrap_or_else(|| panic!("{metrics_line}"))
+        .to_owned();
+    let mut scrape = std::net::TcpStream::connect(&at).unwrap_or_else(|e| panic!("{at}: {e}"));
+    write!(scrape, "GET /metrics HTTP/1.1\r\nHost: {at}\r\nConnection: close\r\n\r\n")
+        .unwrap_or_else(|e| panic!("{e}"));
+    let mut answer = String::new();
+    scrape.read_to_string(&mut answer).unwrap_or_else(|e| panic!("{e}"));
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    assert!(answer.contains("pocketpay_store_batch_commands_count"), "{answer}");
     for file in ["pocketpay.db", "pocketpay.db-wal", "secret.key", "vault.keys"] {
         let path = std::path::Path::new(&dir).join(file);
         let mode = std::fs::metadata(&path).unwrap_or_else(|e| panic!("{file}: {e}")).permissions().mode();

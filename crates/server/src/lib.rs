@@ -15,6 +15,7 @@ pub mod events;
 pub mod extract;
 pub mod failpoint;
 pub mod idempotency;
+pub mod metrics;
 pub mod openapi;
 pub mod payment_method;
 pub mod pocket;
@@ -113,6 +114,8 @@ pub struct ServerConfig {
     /// document an operator reviews, whatever else they have (`POCKETPAY_DOCUMENT_REVIEW_AMOUNT_MINOR`,
     /// default 150000 = 1,500.00, below the test cards' daily limit of 2,000.00; `off` for never).
     pub document_review_amount_minor: Option<i64>,
+    /// Whether to keep metrics (set when `POCKETPAY_METRICS_LISTEN` is): see [`metrics`].
+    pub metrics: bool,
 }
 
 impl ServerConfig {
@@ -148,6 +151,7 @@ impl ServerConfig {
             platform_fee_bps: 500,
             test_bank_file: None,
             document_review_amount_minor: Some(150_000),
+            metrics: false,
         }
     }
 
@@ -194,6 +198,8 @@ pub struct AppState {
     pub(crate) jobs: Arc<tokio::sync::Mutex<()>>,
     /// This process's name in job leases (several processes may share a PostgreSQL database).
     pub(crate) process_id: Arc<str>,
+    /// The metrics, when they are kept.
+    pub metrics: Option<Arc<metrics::Metrics>>,
 }
 
 /// How a command run by [`AppState::execute`] ended when it did not commit: refused with an error
@@ -394,7 +400,10 @@ pub async fn build(config: ServerConfig) -> Result<App, StartError> {
         }
         None => None,
     };
-    let store = Store::open(config.store_config())?;
+    let metrics = config.metrics.then(|| Arc::new(metrics::Metrics::new()));
+    let mut store_config = config.store_config();
+    store_config.observer = metrics.clone().map(|m| m as Arc<dyn store::WriterObserver>);
+    let store = Store::open(store_config)?;
     let process_id: Arc<str> = config.process_name.clone().unwrap_or_else(|| secrets::random_id("proc")).into();
     let state = AppState {
         store,
@@ -409,6 +418,7 @@ pub async fn build(config: ServerConfig) -> Result<App, StartError> {
         relay,
         jobs: Arc::default(),
         process_id,
+        metrics,
     };
     // A number of its own among the processes on this database, for the keys it makes.
     let started = state.clock.now();
@@ -431,6 +441,11 @@ impl App {
     /// over HTTP passes.
     pub fn router(&self) -> axum::Router {
         self.router.clone()
+    }
+
+    /// The router of the metrics listener (`GET /metrics`), when metrics are kept.
+    pub fn metrics_router(&self) -> Option<axum::Router> {
+        metrics::router(self.state.clone())
     }
 
     /// Stops the background workers and drains the writer, for an application driven in process

@@ -398,3 +398,16 @@ impl ReadTx<'_> {
             .optional()?)
     }
 }
+
+impl ReadTx<'_> {
+    /// What waits to be sent: messages (emails, SMS) not yet delivered, and webhook deliveries not
+    /// yet settled (for metrics; both are read through their partial indexes' conditions).
+    pub fn outbox_backlog(&self) -> Result<(i64, i64), StoreError> {
+        let messages: i64 =
+            self.conn.query_row("SELECT count(*) FROM outbox WHERE delivered_at IS NULL", (), |r| r.get(0))?;
+        let deliveries: i64 =
+            self.conn
+                .query_row("SELECT count(*) FROM webhook_deliveries WHERE status = 'pending'", (), |r| r.get(0))?;
+        Ok((messages, deliveries))
+    }
+}

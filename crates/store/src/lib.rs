@@ -65,7 +65,7 @@ pub use pocket::{GiftCardRecord, HoldParts, HoldRecord, LotRecord, PocketTransac
 pub use refunds::RefundRecord;
 pub use shop::{AttemptRecord, OrderItemRecord, OrderRecord, OrderViewer, PaymentRecord, ProductRecord};
 pub use verification::{ReviewRecord, SecurityQuestionRecord};
-pub use writer::WriteTx;
+pub use writer::{WriteTx, WriterObserver};
 
 /// Why the store could not do what was asked.
 #[derive(Debug, Error)]
@@ -145,6 +145,14 @@ pub struct StoreConfig {
     /// stopped answering): a request never hangs past this bound. The command may still commit; a
     /// retry with the same idempotency key settles it.
     pub pg_answer_wait_max: Duration,
+    /// Told of every batch and log sync, for metrics.
+    pub observer: Option<Arc<dyn WriterObserver>>,
+}
+
+impl std::fmt::Debug for dyn WriterObserver {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("WriterObserver")
+    }
 }
 
 impl StoreConfig {
@@ -160,6 +168,7 @@ impl StoreConfig {
             read_connections: 4,
             account_cache_entries_max: 1_000_000,
             pg_answer_wait_max: Duration::from_secs(30),
+            observer: None,
         }
     }
 }
@@ -262,6 +271,11 @@ impl Store {
             let target = pg::Target::parse(url)?;
             migrations::migrate_pg(&target.connect("migrate")?)
         })
+    }
+
+    /// Commands waiting for the writer now (for metrics).
+    pub fn writer_queue_depth(&self) -> usize {
+        self.inner.writer.queue_depth()
     }
 
     /// Whether this store runs on PostgreSQL.

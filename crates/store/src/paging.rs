@@ -137,9 +137,9 @@ mod tests {
     #[test]
     fn cursors_become_rowid_bounds() {
         let page = Page { limit: 3, after: Some("a".into()), before: Some("b".into()), ..Page::default() };
-        let b = page.bounds_with(|id| Ok(if id == "a" { 10 } else { 4 })).unwrap();
+        let b = page.bounds_with(|id| Ok(if id == "a" { 10 } else { 4 })).unwrap_or_else(|e| panic!("{e:?}"));
         assert_eq!((b.low, b.high, b.fetch), (4, 10, 4));
-        let b = Page::first(1).bounds_with(|_| Err(StoreError::UnknownCursor)).unwrap();
+        let b = Page::first(1).bounds_with(|_| Err(StoreError::UnknownCursor)).unwrap_or_else(|e| panic!("{e:?}"));
         assert_eq!((b.low, b.high), (i64::MIN, i64::MAX));
         assert!(matches!(page.bounds_with(|_| Err(StoreError::UnknownCursor)), Err(StoreError::UnknownCursor)));
     }

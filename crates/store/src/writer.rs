@@ -88,12 +88,27 @@ enum Message {
     Shutdown(oneshot::Sender<()>),
 }
 
+/// What the writer tells as it works, for metrics (the server turns it into Prometheus series).
+/// Called on the writer's and the syncer's threads: keep it to a few atomic adds.
+pub trait WriterObserver: Send + Sync {
+    /// A batch of `commands` was applied and committed in `took` (on PostgreSQL the commit is
+    /// durable, and replicated to a synchronous standby, when it returns).
+    fn batch_committed(&self, commands: usize, took: Duration);
+    /// SQLite's log was made durable with one `fdatasync` in `took`, for `batches` batches.
+    fn log_synced(&self, batches: usize, took: Duration);
+}
+
 /// The submitting side of the writer.
 pub(crate) struct WriterHandle {
     queue: mpsc::Sender<Message>,
 }
 
 impl WriterHandle {
+    /// Commands waiting for the writer now.
+    pub(crate) fn queue_depth(&self) -> usize {
+        self.queue.max_capacity() - self.queue.capacity()
+    }
+
     pub(crate) async fn submit(&self, job: Box<dyn Job>) -> Result<(), StoreError> {
         self.queue.send(Message::Job(job)).await.map_err(|_| StoreError::WriterStopped)
     }
@@ -126,9 +141,10 @@ pub(crate) fn start(engine: Engine, conn: Db, config: &StoreConfig) -> Result<Wr
                 c.pragma_update(None, "synchronous", "NORMAL")?;
             }
             let (committed, to_sync) = std::sync::mpsc::sync_channel::<Vec<Box<dyn Job>>>(SYNC_QUEUE_BATCHES_MAX);
-            let syncer = std::thread::Builder::new()
-                .name("pocketpay-sync".into())
-                .spawn(move || sync_batches(&wal_path, &to_sync))?;
+            let syncer = std::thread::Builder::new().name("pocketpay-sync".into()).spawn({
+                let observer = config.observer.clone();
+                move || sync_batches(&wal_path, &to_sync, observer.as_deref())
+            })?;
             Sink::Syncer { committed, syncer }
         }
         Engine::Postgres { target } => {
@@ -136,7 +152,10 @@ pub(crate) fn start(engine: Engine, conn: Db, config: &StoreConfig) -> Result<Wr
             Sink::Postgres { target }
         }
     };
-    std::thread::Builder::new().name("pocketpay-writer".into()).spawn(move || run(conn, receiver, limits, sink))?;
+    let observer = config.observer.clone();
+    std::thread::Builder::new()
+        .name("pocketpay-writer".into())
+        .spawn(move || run(conn, receiver, limits, sink, observer.as_deref()))?;
     Ok(WriterHandle { queue })
 }
 
@@ -150,14 +169,23 @@ enum Sink {
 
 /// The syncer: waits for a committed batch, takes every other one already committed, makes the log
 /// durable once for all of them, then answers their commands (with an error if the disk failed).
-fn sync_batches(wal_path: &std::path::Path, to_sync: &std::sync::mpsc::Receiver<Vec<Box<dyn Job>>>) {
+fn sync_batches(
+    wal_path: &std::path::Path,
+    to_sync: &std::sync::mpsc::Receiver<Vec<Box<dyn Job>>>,
+    observer: Option<&dyn WriterObserver>,
+) {
     let mut wal: Option<std::fs::File> = None;
     while let Ok(first) = to_sync.recv() {
         let mut ready = vec![first];
         while let Ok(more) = to_sync.try_recv() {
             ready.push(more);
         }
-        let error = match sync_log(wal_path, &mut wal) {
+        let started = Instant::now();
+        let synced = sync_log(wal_path, &mut wal);
+        if let Some(o) = observer {
+            o.log_synced(ready.len(), started.elapsed());
+        }
+        let error = match synced {
             Ok(()) => None,
             Err(e) => {
                 tracing::error!(error = %e, "the log could not be made durable; the batches' commands fail");
@@ -189,7 +217,13 @@ struct Limits {
     account_cache_entries_max: usize,
 }
 
-fn run(mut conn: Db, mut receiver: mpsc::Receiver<Message>, limits: Limits, sink: Sink) {
+fn run(
+    mut conn: Db,
+    mut receiver: mpsc::Receiver<Message>,
+    limits: Limits,
+    sink: Sink,
+    observer: Option<&dyn WriterObserver>,
+) {
     let mut cache = LedgerCache::new(limits.account_cache_entries_max);
     let waiter = tokio::runtime::Builder::new_current_thread().enable_time().build().ok();
     let mut batch: Vec<Box<dyn Job>> = Vec::with_capacity(limits.batch_size_max);
@@ -226,9 +260,13 @@ fn run(mut conn: Db, mut receiver: mpsc::Receiver<Message>, limits: Limits, sink
                 }
             }
         }
+        let (commands, applying) = (batch.len(), Instant::now());
         match &sink {
             Sink::Syncer { committed, .. } => apply_batch(&conn, &mut cache, &mut batch, committed),
             Sink::Postgres { target } => crate::pg::apply_batch(&mut conn, target, &mut cache, &mut batch),
+        }
+        if let (Some(o), true) = (observer, commands > 0) {
+            o.batch_committed(commands, applying.elapsed());
         }
     }
     // Every committed batch is synced and answered before the store says it has stopped.

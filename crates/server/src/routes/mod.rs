@@ -69,8 +69,15 @@ pub fn router(state: AppState) -> Router {
         .layer(DefaultBodyLimit::max(BODY_BYTES_MAX))
         .layer(middleware::from_fn(request_context))
         .with_state(state.clone());
+    let metrics = state.metrics.clone();
     let pages = crate::web::router(state, api.clone())
         .layer(DefaultBodyLimit::max(BODY_BYTES_MAX))
         .layer(middleware::from_fn(request_context));
-    pages.merge(api)
+    let all = pages.merge(api);
+    match metrics {
+        // Wraps each route (after routing, so the route's template is known); the pages' in-process
+        // calls of the API go to `api` itself and are not counted twice.
+        Some(m) => all.layer(middleware::from_fn_with_state(m, crate::metrics::track)),
+        None => all,
+    }
 }

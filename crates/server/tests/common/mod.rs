@@ -69,6 +69,8 @@ pub struct TestApp {
     pub base: String,
     pub client: reqwest::Client,
     pub dir: std::path::PathBuf,
+    /// The metrics listener's address, when the server keeps metrics.
+    pub metrics_base: Option<String>,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
     task: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
 }
@@ -118,6 +120,12 @@ impl TestApp {
         config.worker_interval_ms = 50;
         adjust(&mut config);
         let app = server::build(config).await.unwrap_or_else(|e| panic!("build: {e}"));
+        let mut metrics_base = None;
+        if let Some(router) = app.metrics_router() {
+            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap_or_else(|e| panic!("bind: {e}"));
+            metrics_base = Some(format!("http://{}", listener.local_addr().unwrap_or_else(|e| panic!("{e}"))));
+            tokio::spawn(async move { axum::serve(listener, router).await });
+        }
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap_or_else(|e| panic!("bind: {e}"));
         let addr = listener.local_addr().unwrap_or_else(|e| panic!("{e}"));
         let (shutdown, stopped) = tokio::sync::oneshot::channel::<()>();
@@ -128,6 +136,7 @@ impl TestApp {
             base: format!("http://{addr}"),
             client: reqwest::Client::new(),
             dir,
+            metrics_base,
             shutdown: Some(shutdown),
             task: Some(task),
         }
@@ -135,7 +144,7 @@ impl TestApp {
 
     /// A client of a server that runs elsewhere (another process) on `dir`.
     pub fn at(base: String, dir: std::path::PathBuf) -> Self {
-        Self { base, client: reqwest::Client::new(), dir, shutdown: None, task: None }
+        Self { base, client: reqwest::Client::new(), dir, metrics_base: None, shutdown: None, task: None }
     }
 
     /// Stops the server gracefully (the writer drains and the database is released); returns its directory.

@@ -276,6 +276,17 @@ pub(super) async fn pay_order(
     let (payment_id, attempt_id, verified) = match claimed {
         Claimed::Answered(answer) => {
             state.failpoint("pay.answered");
+            if let Some(m) = &state.metrics {
+                let method = if split.card_minor > 0 { "card" } else { "pocket" };
+                let outcome = if !answer.status.is_success() {
+                    "declined"
+                } else if answer.body["status"] == PaymentStatus::RequiresAction.name() {
+                    "requires_action"
+                } else {
+                    "authorized"
+                };
+                m.payment_attempt(method, outcome);
+            }
             if answer.body["status"] == PaymentStatus::RequiresAction.name() {
                 if let Some(pid) = answer.body["id"].as_str() {
                     // A document review waits longer than a code.
@@ -356,6 +367,15 @@ pub(super) async fn authorize_attempt(
     let typed_fingerprint = card.saved.is_none().then(|| card.fingerprint.clone());
     let demanded = matches!(&outcome, AuthorizeOutcome::Failed { error, .. } if error.code == "authentication_required")
         && !verified;
+    let outcome_label = match &outcome {
+        AuthorizeOutcome::Approved(_) => "authorized",
+        AuthorizeOutcome::Failed { .. } if demanded => "requires_action",
+        AuthorizeOutcome::Failed { .. } => "declined",
+        AuthorizeOutcome::Unknown(_) => "unknown",
+    };
+    if let Some(m) = &state.metrics {
+        m.payment_attempt("card", outcome_label);
+    }
     let response = state
         .execute(idem.map(|e| e.0), move |tx, ctx| {
             let mut payment = tx.payment(&pid)?.ok_or_else(ApiError::internal)?;
