@@ -15,6 +15,7 @@ pub mod codes;
 pub mod declines;
 pub mod gift_cards;
 pub mod ledger;
+pub mod metadata;
 pub mod money;
 pub mod payouts;
 pub mod pocket;

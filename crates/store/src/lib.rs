@@ -63,7 +63,7 @@ pub use password_resets::PasswordResetRecord;
 pub use payouts::{BankAccountRecord, PayoutRecord, PayoutSettingsRecord};
 pub use pocket::{GiftCardRecord, HoldParts, HoldRecord, LotRecord, PocketTransactionRecord, PurchaseRecord};
 pub use refunds::RefundRecord;
-pub use shop::{AttemptRecord, OrderItemRecord, OrderRecord, OrderViewer, PaymentRecord, ProductRecord};
+pub use shop::{AttemptRecord, MetadataOf, OrderItemRecord, OrderRecord, OrderViewer, PaymentRecord, ProductRecord};
 pub use verification::{ReviewRecord, SecurityQuestionRecord};
 pub use writer::{WriteTx, WriterObserver};
 

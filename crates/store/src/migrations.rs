@@ -557,6 +557,8 @@ const MIGRATIONS: &[&str] = &[
     include_str!("schema/sqlite_18_password_resets.sql"),
     // 19: API keys a seller manages; see the file's head.
     include_str!("schema/sqlite_19_api_keys.sql"),
+    // 20: metadata on products, orders, payments and refunds; see the file's head.
+    include_str!("schema/sqlite_20_metadata.sql"),
 ];
 
 /// The schema version this program writes.
@@ -574,6 +576,7 @@ const PG_MIGRATIONS: &[(i64, &[&str])] = &[
     (17, &[include_str!("schema/pg_17_verification.sql")]),
     (18, &[include_str!("schema/pg_18_password_resets.sql")]),
     (19, &[include_str!("schema/pg_19_api_keys.sql")]),
+    (20, &[include_str!("schema/pg_20_metadata.sql")]),
 ];
 
 /// Step 15 on PostgreSQL.

@@ -23,10 +23,12 @@ pub struct RefundRecord {
     pub created_by: String,
     pub created_at: i64,
     pub settled_at: Option<i64>,
+    /// Integrators' metadata: a JSON object of up to 50 string keys (`{}` when none).
+    pub metadata: String,
 }
 
 const REFUND_COLUMNS: &str = "id, order_id, payment_id, amount, pocket_amount, card_amount, card_presentment_amount,
-    destination, status, issuer_refund_id, expected_at, reason, created_by, created_at, settled_at";
+    destination, status, issuer_refund_id, expected_at, reason, created_by, created_at, settled_at, metadata";
 
 fn refund_from_row(r: &Row<'_>) -> DbResult<RefundRecord> {
     Ok(RefundRecord {
@@ -45,6 +47,7 @@ fn refund_from_row(r: &Row<'_>) -> DbResult<RefundRecord> {
         created_by: r.get(12)?,
         created_at: r.get(13)?,
         settled_at: r.get(14)?,
+        metadata: r.get(15)?,
     })
 }
 
@@ -62,7 +65,7 @@ impl WriteTx<'_> {
     pub fn insert_refund(&mut self, r: &RefundRecord) -> Result<(), StoreError> {
         self.conn
             .prepare_cached(&format!(
-                "INSERT INTO refunds ({REFUND_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)"
+                "INSERT INTO refunds ({REFUND_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)"
             ))?
             .execute(params![
                 r.id,
@@ -79,7 +82,8 @@ impl WriteTx<'_> {
                 r.reason,
                 r.created_by,
                 r.created_at,
-                r.settled_at
+                r.settled_at,
+                r.metadata
             ])?;
         Ok(())
     }

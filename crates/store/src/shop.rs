@@ -19,6 +19,8 @@ pub struct ProductRecord {
     pub currency: String,
     pub stock: Option<i64>,
     pub created_at: i64,
+    /// Integrators' metadata: a JSON object of up to 50 string keys (`{}` when none).
+    pub metadata: String,
 }
 
 /// A line of an order.
@@ -56,6 +58,8 @@ pub struct OrderRecord {
     pub delivered_at: Option<i64>,
     pub completed_at: Option<i64>,
     pub canceled_at: Option<i64>,
+    /// Integrators' metadata: a JSON object of up to 50 string keys (`{}` when none).
+    pub metadata: String,
 }
 
 /// A payment as stored.
@@ -85,6 +89,8 @@ pub struct PaymentRecord {
     pub updated_at: i64,
     /// What the buyer pays in their own currency, when it differs from the order's: (amount, currency, rate).
     pub presentment: Option<(i64, String, String)>,
+    /// Integrators' metadata: a JSON object of up to 50 string keys (`{}` when none).
+    pub metadata: String,
 }
 
 /// One attempt to pay.
@@ -104,7 +110,16 @@ pub struct AttemptRecord {
     pub created_at: i64,
 }
 
-const PRODUCT_COLUMNS: &str = "id, merchant_id, name, description, amount, currency, stock, created_at";
+/// The objects that carry metadata.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MetadataOf {
+    Product,
+    Order,
+    Payment,
+    Refund,
+}
+
+const PRODUCT_COLUMNS: &str = "id, merchant_id, name, description, amount, currency, stock, created_at, metadata";
 
 fn product_from_row(r: &Row<'_>) -> DbResult<ProductRecord> {
     Ok(ProductRecord {
@@ -116,12 +131,13 @@ fn product_from_row(r: &Row<'_>) -> DbResult<ProductRecord> {
         currency: r.get(5)?,
         stock: r.get(6)?,
         created_at: r.get(7)?,
+        metadata: r.get(8)?,
     })
 }
 
 const ORDER_COLUMNS: &str = "id, number, buyer_user_id, merchant_id, status, amount, currency, ship_name, ship_line1,
     ship_line2, ship_city, ship_state, ship_postal_code, ship_country, carrier, tracking_number, cancel_reason, created_at,
-    paid_at, shipped_at, delivered_at, completed_at, canceled_at";
+    paid_at, shipped_at, delivered_at, completed_at, canceled_at, metadata";
 
 fn order_from_row(r: &Row<'_>) -> DbResult<OrderRecord> {
     Ok(OrderRecord {
@@ -148,6 +164,7 @@ fn order_from_row(r: &Row<'_>) -> DbResult<OrderRecord> {
         delivered_at: r.get(20)?,
         completed_at: r.get(21)?,
         canceled_at: r.get(22)?,
+        metadata: r.get(23)?,
     })
 }
 
@@ -155,7 +172,7 @@ const PAYMENT_COLUMNS: &str =
     "id, order_id, buyer_user_id, status, amount, currency, pocket_amount, card_amount, card_id,
     card_brand, card_last4, hold_id, authorization_id, authorization_expires_at, amount_captured, amount_refunded,
     attempt_in_progress, last_error_code, last_decline_code, last_error_message, created_at, updated_at,
-    presentment_amount, presentment_currency, fx_rate";
+    presentment_amount, presentment_currency, fx_rate, metadata";
 
 fn payment_from_row(r: &Row<'_>) -> DbResult<PaymentRecord> {
     Ok(PaymentRecord {
@@ -185,6 +202,7 @@ fn payment_from_row(r: &Row<'_>) -> DbResult<PaymentRecord> {
             (Some(a), Some(c), Some(rate)) => Some((a, c, rate)),
             _ => None,
         },
+        metadata: r.get(25)?,
     })
 }
 
@@ -266,9 +284,19 @@ impl WriteTx<'_> {
     pub fn insert_product(&mut self, p: &ProductRecord) -> Result<(), StoreError> {
         self.conn
             .prepare_cached(&format!(
-                "INSERT INTO products ({PRODUCT_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT DO NOTHING"
+                "INSERT INTO products ({PRODUCT_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) ON CONFLICT DO NOTHING"
             ))?
-            .execute(params![p.id, p.merchant_id, p.name, p.description, p.amount, p.currency, p.stock, p.created_at])
+            .execute(params![
+                p.id,
+                p.merchant_id,
+                p.name,
+                p.description,
+                p.amount,
+                p.currency,
+                p.stock,
+                p.created_at,
+                p.metadata
+            ])
             .map_err(|e| duplicate_or(e, "product")).and_then(|n| inserted_or_duplicate(n, "product"))?;
         Ok(())
     }
@@ -315,7 +343,7 @@ impl WriteTx<'_> {
         self.conn
             .prepare_cached(&format!(
                 "INSERT INTO orders ({ORDER_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15,
-                 ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23) ON CONFLICT DO NOTHING"
+                 ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24) ON CONFLICT DO NOTHING"
             ))?
             .execute(params![
                 o.id,
@@ -340,7 +368,8 @@ impl WriteTx<'_> {
                 o.shipped_at,
                 o.delivered_at,
                 o.completed_at,
-                o.canceled_at
+                o.canceled_at,
+                o.metadata
             ])
             .map_err(|e| duplicate_or(e, "order")).and_then(|n| inserted_or_duplicate(n, "order"))?;
         let mut item = self.conn.prepare_cached(
@@ -360,6 +389,22 @@ impl WriteTx<'_> {
     /// An order's items.
     pub fn order_items(&mut self, order_id: &str) -> Result<Vec<OrderItemRecord>, StoreError> {
         items_query(self.conn, order_id)
+    }
+
+    /// Replaces the metadata of a product, an order, a payment or a refund (a JSON object); false
+    /// when there is no such object.
+    pub fn set_metadata(&mut self, of: MetadataOf, id: &str, metadata: &str) -> Result<bool, StoreError> {
+        let table = match of {
+            MetadataOf::Product => "products",
+            MetadataOf::Order => "orders",
+            MetadataOf::Payment => "payments",
+            MetadataOf::Refund => "refunds",
+        };
+        let n = self
+            .conn
+            .prepare_cached(&format!("UPDATE {table} SET metadata = ?2 WHERE id = ?1"))?
+            .execute(params![id, metadata])?;
+        Ok(n == 1)
     }
 
     /// Writes an order's changing fields if it is still in `expected_status`; returns whether it was.
@@ -391,7 +436,7 @@ impl WriteTx<'_> {
         self.conn
             .prepare_cached(&format!(
                 "INSERT INTO payments ({PAYMENT_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14,
-                 ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25) ON CONFLICT DO NOTHING"
+                 ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26) ON CONFLICT DO NOTHING"
             ))?
             .execute(params![
                 p.id,
@@ -418,7 +463,8 @@ impl WriteTx<'_> {
                 p.updated_at,
                 p.presentment.as_ref().map(|x| x.0),
                 p.presentment.as_ref().map(|x| x.1.clone()),
-                p.presentment.as_ref().map(|x| x.2.clone())
+                p.presentment.as_ref().map(|x| x.2.clone()),
+                p.metadata
             ])
             .map_err(|e| duplicate_or(e, "payment")).and_then(|n| inserted_or_duplicate(n, "payment"))?;
         Ok(())

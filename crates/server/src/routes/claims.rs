@@ -320,6 +320,7 @@ async fn refund_and_resolve(
                     to_pocket: false,
                     created_by: creator,
                     bind: None,
+                    metadata: "{}".to_owned(),
                 },
             )
             .await

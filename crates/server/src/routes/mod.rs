@@ -8,6 +8,7 @@ pub mod claims;
 pub mod events;
 pub mod gift_cards;
 pub mod list;
+pub mod metadata;
 pub mod password_resets;
 pub mod payouts;
 pub mod refunds;
@@ -43,6 +44,7 @@ pub fn endpoints(state: &AppState) -> (Router<AppState>, Vec<Endpoint>) {
     api = events::register(api);
     api = tickets::register(api);
     api = search::register(api);
+    api = metadata::register(api);
     api = system::register(api);
     if state.config.mode == Mode::Test {
         api = system::register_test_mode(api);

@@ -54,6 +54,7 @@ pub fn refund_json(r: &RefundRecord) -> Value {
         "pocket_amount": r.pocket_amount, "card_amount": r.card_amount, "card_presentment_amount": r.card_presentment_amount,
         "status": r.status, "destination": r.destination, "expected_at": r.expected_at, "reason": r.reason,
         "created": r.created_at, "settled_at": r.settled_at,
+        "metadata": crate::routes::metadata::shown(&r.metadata),
     })
 }
 
@@ -63,6 +64,7 @@ struct RefundBody {
     amount: Option<i64>,
     reason: String,
     destination: Option<String>,
+    metadata: Option<Value>,
 }
 
 /// What step 1 decided.
@@ -144,6 +146,7 @@ async fn create_refund(
     if body.amount.is_some_and(|a| a <= 0) {
         return Err(refund_error(domain::refunds::RefundError::AmountNotPositive, ""));
     }
+    let metadata = crate::routes::metadata::initial(body.metadata.as_ref())?;
     let idem = idem.map(|e| e.0);
     let refund = match idem.as_ref().and_then(|c| c.resume.clone()) {
         // A retry of a refund whose answer was never recorded (a crash, a lost connection): the
@@ -158,6 +161,7 @@ async fn create_refund(
                 to_pocket,
                 created_by: who,
                 bind: idem.clone(),
+                metadata,
             };
             issue_refund(&state, spec).await?
         }
@@ -206,13 +210,15 @@ pub struct RefundSpec {
     pub created_by: String,
     /// The request's idempotency key, bound to the refund in its first step.
     pub bind: Option<IdempotencyContext>,
+    /// The refund's metadata (stored JSON text).
+    pub metadata: String,
 }
 
 /// Issues a refund in the three steps of every issuer call: (1) reserve the amount on the payment and
 /// pay the Pocket part (and, to the Pocket, the card part) at once; (2) ask the issuer to refund the
 /// card part, keyed by the refund id; (3) record its answer.
 pub async fn issue_refund(state: &AppState, spec: RefundSpec) -> Result<RefundRecord, ApiError> {
-    let RefundSpec { order_id: id, merchant_filter, amount, reason, to_pocket, created_by: who, bind } = spec;
+    let RefundSpec { order_id: id, merchant_filter, amount, reason, to_pocket, created_by: who, bind, metadata } = spec;
     let body_amount = amount;
     let now = state.clock.now();
     let refund_id = random_id("re");
@@ -265,6 +271,7 @@ pub async fn issue_refund(state: &AppState, spec: RefundSpec) -> Result<RefundRe
                 created_by: who.clone(),
                 created_at: now,
                 settled_at: Some(now),
+                metadata: metadata.clone(),
             };
             payment.amount_refunded = payment
                 .amount_refunded

@@ -55,6 +55,7 @@ pub(crate) use fulfilment::notify_buyer;
 pub use jobs::{heal_payments, reauthorize_expiring, ATTEMPT_HEAL_AFTER_S, REAUTH_MARGIN_S};
 pub(crate) use paying::bind_error;
 pub use paying::{PendingPayment, PENDING_PAYMENTS_MAX};
+pub(crate) use products::product_json as product_view;
 pub(crate) use reviewing::register as register_reviews;
 pub use reviewing::{expire_and_erase_reviews, UPLOAD_BYTES_MAX};
 pub use verifying::CODE_SENDS_MAX;
@@ -238,6 +239,7 @@ pub(super) fn payment_json(p: &PaymentRecord, attempts: &[AttemptRecord]) -> Val
         "next_action": Value::Null, "capture_before": p.authorization_expires_at,
         "amount_captured": p.amount_captured, "amount_refunded": p.amount_refunded,
         "last_error": last_error, "attempts": attempts, "created": p.created_at,
+        "metadata": crate::routes::metadata::shown(&p.metadata),
     })
 }
 
@@ -255,6 +257,7 @@ pub(super) fn order_json(o: &OrderRecord, items: &[OrderItemRecord], payment: Op
         "payment": payment, "refunds": [], "claims": [],
         "created": o.created_at, "paid_at": o.paid_at, "shipped_at": o.shipped_at, "delivered_at": o.delivered_at,
         "completed_at": o.completed_at, "canceled_at": o.canceled_at,
+        "metadata": crate::routes::metadata::shown(&o.metadata),
     })
 }
 

@@ -27,6 +27,7 @@ pub(super) struct CreateOrder {
     items: Vec<OrderItemBody>,
     shipping_address: ShippingAddress,
     coupon: Option<String>,
+    metadata: Option<Value>,
 }
 
 pub(super) async fn create_order(
@@ -36,6 +37,7 @@ pub(super) async fn create_order(
     ApiJson(body): ApiJson<CreateOrder>,
 ) -> Result<Response, ApiError> {
     let (user, _) = caller.buyer()?;
+    let metadata = crate::routes::metadata::initial(body.metadata.as_ref())?;
     if body.coupon.is_some() {
         return Err(ApiError::invalid("coupon", "This coupon is not valid."));
     }
@@ -83,6 +85,7 @@ pub(super) async fn create_order(
         delivered_at: None,
         completed_at: None,
         canceled_at: None,
+        metadata,
     };
     let wanted: Vec<(String, i64)> = body.items.iter().map(|i| (i.product.clone(), i.quantity)).collect();
     Ok(state

@@ -11,6 +11,7 @@ pub(super) struct PayBody {
     pocket_amount: Option<i64>,
     currency: Option<String>,
     fx_quote: Option<String>,
+    metadata: Option<Value>,
 }
 
 pub(super) fn not_payable(message: &str) -> ApiError {
@@ -79,6 +80,10 @@ pub(super) async fn pay_order(
         return Ok(resume_payment(&state, idem, &bound).await);
     }
     let order = load_order(&state, &caller, &id).await?;
+    let metadata = body.metadata.as_ref().map(crate::routes::metadata::parse).transpose()?;
+    if let Some(update) = &metadata {
+        crate::routes::metadata::merged("{}", update)?;
+    }
     let fx = match (&body.currency, &body.fx_quote) {
         (Some(c), _) if *c == order.currency => None,
         (None, None) => None,
@@ -157,7 +162,13 @@ pub(super) async fn pay_order(
                 }
             };
             let mut payment = match tx.payment_by_order(&order.id)? {
-                Some(p) => p,
+                Some(mut p) => {
+                    if let Some(update) = &metadata {
+                        p.metadata = crate::routes::metadata::merged(&p.metadata, update)?;
+                        tx.set_metadata(store::MetadataOf::Payment, &p.id, &p.metadata)?;
+                    }
+                    p
+                }
                 None => {
                     let p = PaymentRecord {
                         id: random_id("pay"),
@@ -183,6 +194,10 @@ pub(super) async fn pay_order(
                         created_at: now,
                         updated_at: now,
                         presentment: None,
+                        metadata: match &metadata {
+                            Some(update) => crate::routes::metadata::merged("{}", update)?,
+                            None => "{}".to_owned(),
+                        },
                     };
                     tx.insert_payment(&p)?;
                     p

@@ -13,9 +13,10 @@ pub(super) fn text(param: &str, value: &str, max: usize) -> Result<String, ApiEr
     Ok(v.to_owned())
 }
 
-pub(super) fn product_json(p: &ProductRecord) -> Value {
+pub(crate) fn product_json(p: &ProductRecord) -> Value {
     json!({ "id": p.id, "object": "product", "merchant": p.merchant_id, "name": p.name, "description": p.description,
-            "amount": p.amount, "currency": p.currency, "stock": p.stock, "created": p.created_at })
+            "amount": p.amount, "currency": p.currency, "stock": p.stock, "created": p.created_at,
+            "metadata": crate::routes::metadata::shown(&p.metadata) })
 }
 
 #[derive(Deserialize)]
@@ -26,6 +27,7 @@ pub(super) struct CreateProduct {
     amount: i64,
     currency: String,
     stock: Option<i64>,
+    metadata: Option<Value>,
 }
 
 pub(super) async fn create_product(
@@ -54,6 +56,7 @@ pub(super) async fn create_product(
     if body.stock.is_some_and(|s| s < 0) {
         return Err(ApiError::invalid("stock", "stock cannot be negative."));
     }
+    let metadata = crate::routes::metadata::initial(body.metadata.as_ref())?;
     let product = ProductRecord {
         id: random_id("prod"),
         merchant_id: merchant.id,
@@ -63,6 +66,7 @@ pub(super) async fn create_product(
         currency: body.currency,
         stock: body.stock,
         created_at: state.clock.now(),
+        metadata,
     };
     Ok(state
         .execute(idem.map(|e| e.0), move |tx, _| {

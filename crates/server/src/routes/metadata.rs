@@ -1,0 +1,184 @@
+//! Integrators' `metadata` (the rules are `domain::metadata`): given when a product, an order, a
+//! payment or a refund is made, changed later with `PATCH` on the object (merged: an empty value
+//! removes a key), shown on the object and in its events.
+
+use std::collections::BTreeMap;
+
+use axum::extract::{Path, State};
+use axum::response::Response;
+use domain::metadata::{merge, Metadata, MetadataError};
+use serde::Deserialize;
+use serde_json::Value;
+use store::MetadataOf;
+
+use crate::auth::Caller;
+use crate::error::{ApiError, ApiResponse};
+use crate::extract::ApiJson;
+use crate::openapi::{object_schema, Access, Api, Endpoint, Verb};
+use crate::AppState;
+
+pub(crate) fn register(api: Api) -> Api {
+    let body = object_schema(&[("metadata", "object", true)]);
+    let patch = |path: &'static str, summary: &'static str| Endpoint {
+        verb: Verb::Patch,
+        path,
+        summary,
+        access: Access::Seller,
+        body: Some(body.clone()),
+        success: 200,
+    };
+    api.add(patch("/v1/products/{id}", "Changes a product's metadata (the seller's own)"), patch_product)
+        .add(patch("/v1/orders/{id}", "Changes an order's metadata (its seller, or an operator)"), patch_order)
+        .add(patch("/v1/payments/{id}", "Changes a payment's metadata (its seller, or an operator)"), patch_payment)
+        .add(patch("/v1/refunds/{id}", "Changes a refund's metadata (its seller, or an operator)"), patch_refund)
+}
+
+/// A request's `metadata`: an object whose values are strings, or empty / `null` to remove the key.
+pub(crate) type MetadataUpdate = BTreeMap<String, Option<String>>;
+
+/// Reads `metadata` from a request body's value.
+pub(crate) fn parse(value: &Value) -> Result<MetadataUpdate, ApiError> {
+    let object = value
+        .as_object()
+        .ok_or_else(|| ApiError::invalid("metadata", "metadata is an object of keys and text values."))?;
+    let mut out = MetadataUpdate::new();
+    for (key, v) in object {
+        let value = match v {
+            Value::String(s) => Some(s.clone()),
+            Value::Null => None,
+            _ => {
+                return Err(ApiError::invalid(
+                    format!("metadata[{}]", shown_key(key)),
+                    "A metadata value is text (a number goes in quotes).",
+                ))
+            }
+        };
+        out.insert(key.clone(), value);
+    }
+    Ok(out)
+}
+
+fn shown_key(key: &str) -> String {
+    key.chars().filter(|c| !c.is_control()).take(domain::metadata::KEY_CHARS_MAX + 10).collect()
+}
+
+/// The stored metadata of an object (a JSON object), as a map.
+fn stored(text: &str) -> Metadata {
+    serde_json::from_str(text).unwrap_or_default()
+}
+
+/// The metadata to store once `update` is applied to `current` (stored text).
+pub(crate) fn merged(current: &str, update: &MetadataUpdate) -> Result<String, ApiError> {
+    let next = merge(&stored(current), update).map_err(|e| {
+        let param = match &e {
+            MetadataError::TooManyKeys => "metadata".to_owned(),
+            MetadataError::BadKey { key } | MetadataError::BadValue { key } => format!("metadata[{}]", shown_key(key)),
+        };
+        ApiError::invalid(param, format!("{}.", capitalised(&e.to_string())))
+    })?;
+    Ok(serde_json::to_string(&next).unwrap_or_else(|_| "{}".to_owned()))
+}
+
+fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
+}
+
+/// The metadata as objects show it.
+pub(crate) fn shown(text: &str) -> Value {
+    serde_json::from_str(text).unwrap_or_else(|_| Value::Object(Default::default()))
+}
+
+/// New metadata from a create request's optional `metadata`.
+pub(crate) fn initial(value: Option<&Value>) -> Result<String, ApiError> {
+    match value {
+        None => Ok("{}".to_owned()),
+        Some(v) => merged("{}", &parse(v)?),
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PatchBody {
+    metadata: Value,
+}
+
+/// Who may change an object's metadata: the merchant it belongs to, or an operator.
+fn may_change(caller: &Caller, merchant_id: &str) -> bool {
+    match caller {
+        Caller::Merchant { merchant } => merchant.id == merchant_id,
+        Caller::User { role, .. } => *role == domain::accounts::Role::Operator,
+    }
+}
+
+async fn patch_product(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<PatchBody>,
+) -> Result<Response, ApiError> {
+    let update = parse(&body.metadata)?;
+    Ok(state
+        .execute(None, move |tx, _| {
+            let p = tx.product(&id)?.filter(|p| may_change(&caller, &p.merchant_id));
+            let mut p = p.ok_or_else(|| ApiError::not_found("product"))?;
+            p.metadata = merged(&p.metadata, &update)?;
+            tx.set_metadata(MetadataOf::Product, &p.id, &p.metadata)?;
+            Ok(ApiResponse::ok(crate::routes::shop::product_view(&p)))
+        })
+        .await)
+}
+
+async fn patch_order(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<PatchBody>,
+) -> Result<Response, ApiError> {
+    let update = parse(&body.metadata)?;
+    Ok(state
+        .execute(None, move |tx, _| {
+            let o = tx.order(&id)?.filter(|o| may_change(&caller, &o.merchant_id));
+            let o = o.ok_or_else(|| ApiError::not_found("order"))?;
+            tx.set_metadata(MetadataOf::Order, &o.id, &merged(&o.metadata, &update)?)?;
+            Ok(ApiResponse::ok(crate::routes::shop::order_view(&tx.reads(), &o.id)?))
+        })
+        .await)
+}
+
+async fn patch_payment(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<PatchBody>,
+) -> Result<Response, ApiError> {
+    let update = parse(&body.metadata)?;
+    Ok(state
+        .execute(None, move |tx, _| {
+            let p = tx.payment(&id)?.ok_or_else(|| ApiError::not_found("payment"))?;
+            let order = tx.order(&p.order_id)?.filter(|o| may_change(&caller, &o.merchant_id));
+            order.ok_or_else(|| ApiError::not_found("payment"))?;
+            tx.set_metadata(MetadataOf::Payment, &p.id, &merged(&p.metadata, &update)?)?;
+            Ok(ApiResponse::ok(crate::routes::shop::payment_view(&tx.reads(), &p.id)?))
+        })
+        .await)
+}
+
+async fn patch_refund(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<PatchBody>,
+) -> Result<Response, ApiError> {
+    let update = parse(&body.metadata)?;
+    Ok(state
+        .execute(None, move |tx, _| {
+            let mut r = tx.reads().refund(&id)?.ok_or_else(|| ApiError::not_found("refund"))?;
+            let order = tx.order(&r.order_id)?.filter(|o| may_change(&caller, &o.merchant_id));
+            order.ok_or_else(|| ApiError::not_found("refund"))?;
+            r.metadata = merged(&r.metadata, &update)?;
+            tx.set_metadata(MetadataOf::Refund, &r.id, &r.metadata)?;
+            Ok(ApiResponse::ok(crate::routes::refunds::refund_json(&r)))
+        })
+        .await)
+}
