@@ -22,6 +22,9 @@ BASE="$(sed -n 's/^pocketpay listening on \(http[^ ]*\).*/\1/p' "$DATA/stdout")"
 [ -n "$BASE" ] || { echo "the server did not start:"; cat "$LOG"; exit 1; }
 
 json() { python3 -c "import json,sys; print(json.load(sys.stdin)$1)"; }
+
+echo "== the OpenAPI document is valid OpenAPI 3.1 (openapi-spec-validator)"
+curl -sf "$BASE/openapi.json" | python3 -c "import json,sys; from openapi_spec_validator import validate; validate(json.load(sys.stdin)); print('valid')"
 post() { curl -sf -X POST "$BASE$1" -H 'content-type: application/json' ${3:+-H "authorization: Bearer $3"} -d "$2"; }
 person() {
   post /v1/users "{\"email\":\"$1\",\"password\":\"a long password 1\"}" >/dev/null

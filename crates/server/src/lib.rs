@@ -17,6 +17,7 @@ pub mod failpoint;
 pub mod idempotency;
 pub mod metrics;
 pub mod openapi;
+mod openapi_schemas;
 pub mod payment_method;
 pub mod pocket;
 pub mod relay;

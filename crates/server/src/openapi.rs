@@ -51,6 +51,8 @@ pub struct RouteAccess(pub Access);
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Access {
     Anyone,
+    /// Anyone with a credential: a buyer, a seller's key or an operator (each sees their own).
+    SignedIn,
     Buyer,
     Operator,
     BuyerOrOperator,
@@ -61,6 +63,7 @@ impl Access {
     fn name(self) -> &'static str {
         match self {
             Access::Anyone => "anyone",
+            Access::SignedIn => "buyer, seller or operator",
             Access::Buyer => "buyer",
             Access::Operator => "operator",
             Access::BuyerOrOperator => "buyer or operator",
@@ -132,18 +135,23 @@ pub fn object_schema(fields: &[(&str, &str, bool)]) -> Value {
     json!({ "type": "object", "properties": properties, "required": required, "additionalProperties": false })
 }
 
-/// Lists that page with `limit` and `starting_after` (docs/API.md "Lists").
-const PAGED_LISTS: &[&str] = &[
-    "/v1/cards",
-    "/v1/claims",
-    "/v1/tickets",
-    "/v1/gift_cards",
-    "/v1/pocket/transactions",
-    "/v1/products",
-    "/v1/orders",
-    "/v1/payouts",
-    "/v1/payouts/{id}/transactions",
-    "/v1/webhook_endpoints/{id}/deliveries",
+/// Lists read with the shared paging and date filters (docs/API.md "Lists"), with their own filters.
+const PAGED_LISTS: &[(&str, &[&str])] = &[
+    ("/v1/cards", &[]),
+    ("/v1/claims", &["status"]),
+    ("/v1/tickets", &["status"]),
+    ("/v1/gift_cards", &[]),
+    ("/v1/pocket/transactions", &[]),
+    ("/v1/products", &["merchant"]),
+    ("/v1/orders", &["status"]),
+    ("/v1/payouts", &["merchant", "status"]),
+    ("/v1/payouts/{id}/transactions", &[]),
+    ("/v1/webhook_endpoints/{id}/deliveries", &["status"]),
+    ("/v1/events", &["type"]),
+    ("/v1/balance_transactions", &["merchant", "type", "payout", "status"]),
+    ("/v1/reviews", &["status"]),
+    ("/v1/blocked_cards", &["user"]),
+    ("/v1/test/inbox", &["to"]),
 ];
 
 fn text(name: &str) -> Value {
@@ -151,7 +159,21 @@ fn text(name: &str) -> Value {
 }
 
 fn integer(name: &str) -> Value {
-    json!({ "name": name, "in": "query", "required": false, "schema": { "type": "integer" } })
+    json!({ "name": name, "in": "query", "required": false, "schema": { "type": "integer", "minimum": 0 } })
+}
+
+/// The values a list's `status` takes.
+fn statuses(path: &str) -> Vec<&'static str> {
+    match path {
+        "/v1/orders" => domain::checkout::OrderStatus::ALL.iter().map(|s| s.name()).collect(),
+        "/v1/claims" => vec!["awaiting_seller", "under_review", "refunding", "resolved"],
+        "/v1/tickets" => vec!["open", "answered"],
+        "/v1/payouts" => vec!["pending", "in_transit", "paid", "failed", "canceled"],
+        "/v1/webhook_endpoints/{id}/deliveries" => vec!["pending", "succeeded", "failed"],
+        "/v1/balance_transactions" => vec!["pending", "available"],
+        "/v1/reviews" => domain::verification::ReviewStatus::ALL.iter().map(|s| s.name()).collect(),
+        _ => Vec::new(),
+    }
 }
 
 /// The query parameters an endpoint reads.
@@ -159,36 +181,62 @@ fn query_parameters(e: &Endpoint) -> Vec<Value> {
     if e.verb != Verb::Get {
         return Vec::new();
     }
-    let limit = json!({ "name": "limit", "in": "query", "required": false,
-        "schema": { "type": "integer", "minimum": 1, "maximum": 100, "default": 10 } });
-    let after = json!({ "name": "starting_after", "in": "query", "required": false, "schema": { "type": "string" } });
+    if let Some((_, own)) = PAGED_LISTS.iter().find(|(p, _)| *p == e.path) {
+        let mut out = vec![
+            json!({ "name": "limit", "in": "query", "required": false,
+                "schema": { "type": "integer", "minimum": 1, "maximum": 100, "default": 10 } }),
+            text("starting_after"),
+            text("ending_before"),
+            integer("created[gte]"),
+            integer("created[lte]"),
+        ];
+        for name in *own {
+            out.push(match *name {
+                "status" => json!({ "name": "status", "in": "query", "required": false,
+                    "schema": { "type": "string", "enum": statuses(e.path) } }),
+                "to" => json!({ "name": "to", "in": "query", "required": true, "schema": { "type": "string", "minLength": 1 } }),
+                other => text(other),
+            });
+        }
+        return out;
+    }
     match e.path {
-        p if PAGED_LISTS.contains(&p) => vec![limit, after],
-        "/v1/test/inbox" => vec![
-            json!({ "name": "to", "in": "query", "required": true, "schema": { "type": "string", "minLength": 1 } }),
-            limit,
-            after,
-        ],
-        "/v1/balance_transactions" => vec![
-            limit,
-            after,
-            text("merchant"),
-            text("type"),
-            text("payout"),
-            integer("created_gte"),
-            integer("created_lte"),
-        ],
         "/v1/reports/balance_transactions.csv" => vec![text("merchant"), text("type"), integer("from"), integer("to")],
-        "/v1/events" => vec![limit, after, text("type"), integer("created_gte")],
         "/v1/balance" => vec![text("merchant")],
+        "/v1/search" => {
+            vec![
+                json!({ "name": "q", "in": "query", "required": true, "schema": { "type": "string", "minLength": 1 } }),
+            ]
+        }
         "/v1/balances" => {
             vec![json!({ "name": "negative", "in": "query", "required": false, "schema": { "type": "boolean" } })]
         }
-        "/v1/blocked_cards" => {
-            vec![json!({ "name": "user", "in": "query", "required": false, "schema": { "type": "string" } }), limit]
-        }
         _ => Vec::new(),
     }
+}
+
+/// A request body's schema with the shared shapes in place: `payment_method` (one of its three
+/// forms), addresses, and `metadata` on the objects that carry it.
+fn request_schema(e: &Endpoint, schema: &Value) -> Value {
+    let mut schema = schema.clone();
+    if let Some(props) = schema["properties"].as_object_mut() {
+        for (name, target) in [
+            ("payment_method", "PaymentMethod"),
+            ("shipping_address", "Address"),
+            ("billing_address", "Address"),
+            ("metadata", "Metadata"),
+        ] {
+            if props.contains_key(name) {
+                props.insert(name.into(), json!({ "$ref": format!("#/components/schemas/{target}") }));
+            }
+        }
+        let takes_metadata = e.verb == Verb::Post
+            && matches!(e.path, "/v1/products" | "/v1/orders" | "/v1/orders/{id}/pay" | "/v1/orders/{id}/refunds");
+        if takes_metadata {
+            props.insert("metadata".into(), json!({ "$ref": "#/components/schemas/Metadata" }));
+        }
+    }
+    schema
 }
 
 /// The OpenAPI 3.1 document of the endpoints.
@@ -202,9 +250,9 @@ pub fn document(endpoints: &[Endpoint]) -> Value {
             json!(format!("{}_{}", e.verb.name(), e.path.trim_start_matches('/').replace(['/', '{', '}'], "_"))),
         );
         op.insert("x-access".into(), json!(e.access.name()));
-        if e.access != Access::Anyone {
-            op.insert("security".into(), json!([{ "bearer": [] }]));
-        }
+        // Per operation: none for anyone, the bearer credential (a session token or a seller's key) otherwise.
+        let security = if e.access == Access::Anyone { json!([]) } else { json!([{ "bearer": [] }]) };
+        op.insert("security".into(), security);
         let params: Vec<Value> = e
             .path
             .split('/')
@@ -224,18 +272,31 @@ pub fn document(endpoints: &[Endpoint]) -> Value {
             // A body with a binary field (a document upload) is a form, not JSON.
             let uploads = schema["properties"].as_object().is_some_and(|p| p.values().any(|v| v["format"] == "binary"));
             let media_type = if uploads { "multipart/form-data" } else { "application/json" };
+            let schema = if uploads { schema.clone() } else { request_schema(e, schema) };
             op.insert(
                 "requestBody".into(),
                 json!({ "required": true, "content": { media_type: { "schema": schema } } }),
             );
         }
-        op.insert(
-            "responses".into(),
-            json!({
-                e.success.to_string(): { "description": "Success" },
-                "default": { "description": "Error", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } } }
-            }),
+        let mut responses = Map::new();
+        let success = match (e.success, crate::openapi_schemas::non_json_response(e)) {
+            (204, _) => json!({ "description": "Done; no content" }),
+            (400.., _) => json!({ "description": "Always refused",
+                "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } } }),
+            (_, Some(content)) => json!({ "description": "Success", "content": content }),
+            (_, None) => json!({ "description": "Success",
+                "content": { "application/json": { "schema": crate::openapi_schemas::response(e) } } }),
+        };
+        if e.success == 201 {
+            // The same object when it existed already (a card saved twice, a repeated request).
+            responses.insert("200".into(), success.clone());
+        }
+        responses.insert(e.success.to_string(), success);
+        responses.insert(
+            "default".into(),
+            json!({ "description": "Error", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } } }),
         );
+        op.insert("responses".into(), Value::Object(responses));
         let entry = paths.entry(e.path.to_owned()).or_insert_with(|| json!({}));
         if let Some(map) = entry.as_object_mut() {
             map.insert(e.verb.name().into(), Value::Object(op));
@@ -246,16 +307,9 @@ pub fn document(endpoints: &[Endpoint]) -> Value {
         "info": { "title": "Pocketpay API", "version": env!("CARGO_PKG_VERSION") },
         "paths": paths,
         "components": {
-            "securitySchemes": { "bearer": { "type": "http", "scheme": "bearer" } },
-            "schemas": { "Error": {
-                "type": "object",
-                "properties": { "error": { "type": "object", "required": ["type", "code", "message", "request_id"], "properties": {
-                    "type": { "type": "string", "enum": ["invalid_request_error", "authentication_error", "card_error",
-                        "payment_error", "idempotency_error", "rate_limit_error", "api_error"] },
-                    "code": { "type": "string" }, "decline_code": { "type": ["string", "null"] },
-                    "message": { "type": "string" }, "advice": { "type": "array", "items": { "type": "string" } },
-                    "param": { "type": ["string", "null"] }, "request_id": { "type": "string" } } } }
-            } }
+            "securitySchemes": { "bearer": { "type": "http", "scheme": "bearer",
+                "description": "A buyer's or an operator's session token (POST /v1/sessions), or a seller's secret key" } },
+            "schemas": crate::openapi_schemas::components(),
         }
     })
 }

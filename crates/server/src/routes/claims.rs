@@ -73,8 +73,8 @@ pub(crate) fn register(api: Api) -> Api {
         },
         resolve,
     )
-    .add(Endpoint { verb: Verb::Get, path: "/v1/claims", summary: "Claims: the buyer's, the seller's, or all for operators", access: Access::Anyone, body: None, success: 200 }, list_claims)
-    .add(Endpoint { verb: Verb::Get, path: "/v1/claims/{id}", summary: "A claim", access: Access::Anyone, body: None, success: 200 }, get_claim)
+    .add(Endpoint { verb: Verb::Get, path: "/v1/claims", summary: "Claims: the buyer's, the seller's, or all for operators", access: Access::SignedIn, body: None, success: 200 }, list_claims)
+    .add(Endpoint { verb: Verb::Get, path: "/v1/claims/{id}", summary: "A claim", access: Access::SignedIn, body: None, success: 200 }, get_claim)
     .add(
         Endpoint {
             verb: Verb::Post,

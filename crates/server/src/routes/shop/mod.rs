@@ -107,11 +107,11 @@ pub(crate) fn register(api: Api) -> Api {
         create_order,
     )
     .add(
-        Endpoint { verb: Verb::Get, path: "/v1/orders", summary: "Orders: a buyer's own, a seller's, or all for operators", access: Access::Anyone, body: None, success: 200 },
+        Endpoint { verb: Verb::Get, path: "/v1/orders", summary: "Orders: a buyer's own, a seller's, or all for operators", access: Access::SignedIn, body: None, success: 200 },
         list_orders,
     )
     .add(
-        Endpoint { verb: Verb::Get, path: "/v1/orders/{id}", summary: "An order with its payment", access: Access::Anyone, body: None, success: 200 },
+        Endpoint { verb: Verb::Get, path: "/v1/orders/{id}", summary: "An order with its payment", access: Access::SignedIn, body: None, success: 200 },
         get_order,
     )
     .add(
@@ -128,7 +128,7 @@ pub(crate) fn register(api: Api) -> Api {
         pay_order,
     )
     .add(
-        Endpoint { verb: Verb::Get, path: "/v1/payments/{id}", summary: "A payment with every attempt", access: Access::Anyone, body: None, success: 200 },
+        Endpoint { verb: Verb::Get, path: "/v1/payments/{id}", summary: "A payment with every attempt", access: Access::SignedIn, body: None, success: 200 },
                 get_payment,
     )
     .add(
@@ -210,7 +210,7 @@ pub(crate) fn register(api: Api) -> Api {
             verb: Verb::Post,
             path: "/v1/orders/{id}/cancel",
             summary: "Cancels before shipping: the authorization is voided and Pocket holds released",
-            access: Access::Anyone,
+            access: Access::SignedIn,
             body: Some(object_schema(&[("reason", "string", false)])),
             success: 200,
         },

@@ -1,0 +1,234 @@
+//! The schemas of `/openapi.json`: every object the API answers with, the shapes a request's
+//! `payment_method`, addresses and `metadata` take, and which schema each operation answers with.
+//! Schemathesis (CI) checks every answer it gets against them, so they follow the code.
+
+use serde_json::{json, Map, Value};
+
+use crate::openapi::{Endpoint, Verb};
+
+fn s() -> Value {
+    json!({ "type": "string" })
+}
+fn s_or_null() -> Value {
+    json!({ "type": ["string", "null"] })
+}
+fn int() -> Value {
+    json!({ "type": "integer" })
+}
+fn int_or_null() -> Value {
+    json!({ "type": ["integer", "null"] })
+}
+fn boolean() -> Value {
+    json!({ "type": "boolean" })
+}
+fn refer(name: &str) -> Value {
+    json!({ "$ref": format!("#/components/schemas/{name}") })
+}
+fn ref_or_null(name: &str) -> Value {
+    json!({ "anyOf": [refer(name), { "type": "null" }] })
+}
+fn one_of(values: &[&str]) -> Value {
+    json!({ "type": "string", "enum": values })
+}
+
+/// An object the API answers with: `object` is `kind`; `required` names the properties always there.
+fn object(kind: &str, required: &[&str], properties: &[(&str, Value)]) -> Value {
+    let mut props = Map::new();
+    props.insert("id".into(), s());
+    props.insert("object".into(), json!({ "const": kind }));
+    for (name, schema) in properties {
+        props.insert((*name).to_owned(), schema.clone());
+    }
+    let mut needed = vec![json!("object")];
+    needed.extend(required.iter().map(|r| json!(r)));
+    json!({ "type": "object", "required": needed, "properties": props })
+}
+
+/// A page of a list of `item`.
+pub fn list_of(item: &str) -> Value {
+    json!({ "type": "object", "required": ["object", "data", "has_more"], "properties": {
+        "object": { "const": "list" }, "data": { "type": "array", "items": refer(item) }, "has_more": boolean() } })
+}
+
+/// The components: every schema the operations refer to.
+pub fn components() -> Value {
+    fn money(extra: &[(&'static str, Value)]) -> Vec<(&'static str, Value)> {
+        let mut v = vec![("amount", int()), ("currency", s())];
+        v.extend(extra.iter().cloned());
+        v
+    }
+    let order_statuses: Vec<&str> = domain::checkout::OrderStatus::ALL.iter().map(|s| s.name()).collect();
+    let payment_statuses: Vec<&str> = domain::checkout::PaymentStatus::ALL.iter().map(|s| s.name()).collect();
+    json!({
+        "Error": {
+            "type": "object", "required": ["error"],
+            "properties": { "error": { "type": "object", "required": ["type", "code", "message", "request_id"], "properties": {
+                "type": one_of(&["invalid_request_error", "authentication_error", "card_error", "payment_error",
+                    "idempotency_error", "rate_limit_error", "api_error"]),
+                "code": s(), "decline_code": s_or_null(), "message": s(),
+                "advice": { "type": "array", "items": s() }, "param": s_or_null(), "request_id": s() } } }
+        },
+        "Object": { "type": "object", "description": "An answer of this operation (see docs/API.md)" },
+        "Health": { "type": "object", "required": ["status"], "properties": { "status": s() } },
+        "Deleted": { "type": "object", "required": ["id", "object", "deleted"],
+            "properties": { "id": s(), "object": s(), "deleted": { "const": true } } },
+        "Metadata": { "type": "object", "maxProperties": domain::metadata::KEYS_MAX,
+            "additionalProperties": { "type": "string", "maxLength": domain::metadata::VALUE_CHARS_MAX },
+            "description": "Your own keys and text values; in an update, an empty value removes its key" },
+        "Address": { "type": "object", "required": ["line1", "city", "postal_code", "country"], "properties": {
+            "name": s(), "line1": s(), "line2": s_or_null(), "city": s(), "state": s_or_null(), "postal_code": s(),
+            "country": s() } },
+        "NewCard": { "type": "object", "additionalProperties": false,
+            "required": ["number", "exp_month", "exp_year", "cvc", "holder_name", "billing_address"], "properties": {
+            "number": s(), "exp_month": int(), "exp_year": int(), "cvc": s(), "holder_name": s(),
+            "billing_address": refer("Address") } },
+        "PaymentMethod": { "oneOf": [
+            { "title": "Pocket", "type": "object", "additionalProperties": false, "required": ["type"],
+              "properties": { "type": { "const": "pocket" } } },
+            { "title": "SavedCard", "type": "object", "additionalProperties": false, "required": ["type", "card"],
+              "properties": { "type": { "const": "card" }, "card": s() } },
+            { "title": "NewCard", "type": "object", "additionalProperties": false, "required": ["type", "new_card"],
+              "properties": { "type": { "const": "card" }, "new_card": refer("NewCard"), "save": boolean() } }
+        ] },
+        "User": object("user", &["id", "email", "role"], &[("email", s()), ("status", s()), ("role", s()),
+            ("phone", s_or_null()), ("country", s_or_null()), ("currency", s_or_null()), ("created", int())]),
+        "Session": { "type": "object", "required": ["token"], "properties": { "token": s(), "object": s() } },
+        "Merchant": object("merchant", &["id", "name", "currency"], &[("name", s()), ("country", s()),
+            ("currency", s()), ("secret_key", s()), ("created", int())]),
+        "ApiKey": object("api_key", &["id", "name", "last4", "status"], &[("name", s()), ("last4", s()),
+            ("mode", s()), ("status", one_of(&["active", "expiring", "expired", "revoked"])), ("created", int()),
+            ("expires_at", int_or_null()), ("revoked_at", int_or_null()), ("last_used_at", int_or_null()),
+            ("secret", s()), ("rolled_from", s())]),
+        "Card": object("card", &["id", "brand", "last4"], &[("brand", s()), ("last4", s()), ("exp_month", int()),
+            ("exp_year", int()), ("funding", s_or_null()), ("country", s_or_null()), ("fingerprint", s()),
+            ("default", boolean()), ("blocked", boolean()), ("created", int())]),
+        "BlockedCard": object("blocked_card", &["id"], &[("brand", s()), ("last4", s())]),
+        "Product": object("product", &["id", "merchant", "name", "amount", "currency"], &money(&[
+            ("merchant", s()), ("name", s()), ("description", s_or_null()), ("stock", int_or_null()),
+            ("created", int()), ("metadata", refer("Metadata"))])),
+        "Payment": object("payment", &["id", "order", "status", "amount", "currency"], &money(&[
+            ("order", s()), ("status", json!({ "type": "string", "enum": payment_statuses })),
+            ("pocket_amount", int()), ("card_amount", int()), ("amount_captured", int()), ("amount_refunded", int()),
+            ("capture_before", int_or_null()), ("attempts", json!({ "type": "array", "items": { "type": "object" } })),
+            ("created", int()), ("metadata", refer("Metadata"))])),
+        "Order": object("order", &["id", "number", "status", "amount", "currency", "items"], &money(&[
+            ("number", s()), ("merchant", s()), ("buyer", s()), ("status", json!({ "type": "string", "enum": order_statuses })),
+            ("items", json!({ "type": "array", "items": { "type": "object", "required": ["product", "quantity"],
+                "properties": { "product": s(), "name": s(), "unit_amount": int(), "quantity": int() } } })),
+            ("shipping_address", refer("Address")), ("payment", ref_or_null("Payment")),
+            ("refunds", json!({ "type": "array", "items": refer("Refund") })),
+            ("claims", json!({ "type": "array", "items": refer("Claim") })),
+            ("created", int()), ("metadata", refer("Metadata"))])),
+        "Refund": object("refund", &["id", "order", "amount", "status"], &[("order", s()), ("payment", s()),
+            ("amount", int()), ("pocket_amount", int()), ("card_amount", int()), ("status", s()), ("destination", s()),
+            ("reason", s()), ("created", int()), ("metadata", refer("Metadata"))]),
+        "Claim": object("claim", &["id", "order", "status", "amount"], &[("order", s()), ("reason", s()),
+            ("amount", int()), ("status", s()), ("outcome", s_or_null()), ("respond_by", int()), ("created", int())]),
+        "Ticket": object("ticket", &["id", "subject", "status"], &[("subject", s()), ("order", s_or_null()),
+            ("status", one_of(&["open", "answered"])), ("messages", json!({ "type": "array" })), ("created", int())]),
+        "Pocket": object("pocket", &["balances"], &[("balances", json!({ "type": "array" }))]),
+        "PocketTransaction": object("pocket_transaction", &["id", "type", "amount", "currency"], &money(&[
+            ("type", s()), ("balance_after", int()), ("reference", s()), ("created", int())])),
+        "GiftCard": object("gift_card", &["id"], &[("denomination", int()), ("state", s())]),
+        "GiftCardPurchase": object("gift_card_purchase", &["id", "status"], &[("status", s()), ("amount", int()),
+            ("gift_cards", json!({ "type": "array" }))]),
+        "FxRate": object("fx_rate", &[], &[]),
+        "FxQuote": object("fx_quote", &["id"], &[]),
+        "Event": object("event", &["id", "type", "data"], &[("type", s()), ("data", json!({ "type": "object" })),
+            ("created", int())]),
+        "WebhookEndpoint": object("webhook_endpoint", &["id", "url"], &[("url", s()), ("status", s())]),
+        "WebhookDelivery": object("webhook_delivery", &["id", "event", "status"], &[("event", s()), ("attempt", int()),
+            ("status", s())]),
+        "Balance": object("balance", &[], &[]),
+        "SellerBalance": object("seller_balance", &["merchant", "currency", "amount"], &[("merchant", s()),
+            ("currency", s()), ("amount", int())]),
+        "BalanceTransaction": object("balance_transaction", &["id", "type", "amount", "currency"], &money(&[
+            ("type", s()), ("fee", int()), ("net", int()), ("status", one_of(&["pending", "available"])),
+            ("available_on", int()), ("created", int())])),
+        "BankAccount": object("bank_account", &["id"], &[("last4", s())]),
+        "Payout": object("payout", &["id", "amount", "currency", "status"], &money(&[
+            ("status", one_of(&["pending", "in_transit", "paid", "failed", "canceled"])), ("destination", s()),
+            ("arrival_date", int_or_null()), ("created", int())])),
+        "FeeSchedule": object("fee_schedule", &[], &[]),
+        "Review": object("review", &["id", "status"], &[("status", s()), ("payment", s())]),
+        "SecurityQuestions": object("security_questions", &["questions"], &[("questions", json!({ "type": "array" }))]),
+        "SearchResult": object("search_result", &["orders", "payments", "users"], &[("orders", json!({ "type": "array" })),
+            ("payments", json!({ "type": "array" })), ("users", json!({ "type": "array" }))]),
+    })
+}
+
+/// The schema each operation answers a success with (a `$ref`, or a list of one), by its path.
+pub fn response(e: &Endpoint) -> Value {
+    use Verb::*;
+    if e.verb == Delete {
+        return refer("Deleted");
+    }
+    let one = |name: &str| refer(name);
+    let list = |name: &str| list_of(name);
+    let p = e.path;
+    match (e.verb, p) {
+        (_, "/healthz" | "/readyz") => one("Health"),
+        (Get, "/v1/api_keys") => list("ApiKey"),
+        (_, p) if p.starts_with("/v1/api_keys") => one("ApiKey"),
+        (Get, "/v1/balance") => one("Balance"),
+        (Get, "/v1/balance_transactions") | (Get, "/v1/payouts/{id}/transactions") => list("BalanceTransaction"),
+        (Get, "/v1/balance_transactions/{id}") => one("BalanceTransaction"),
+        (Get, "/v1/balances") => list("SellerBalance"),
+        (Get, "/v1/blocked_cards") => list("BlockedCard"),
+        (Get, "/v1/cards") => list("Card"),
+        (_, "/v1/cards" | "/v1/cards/{id}") => one("Card"),
+        (Get, "/v1/claims") => list("Claim"),
+        (_, p) if p.starts_with("/v1/claims/") || p == "/v1/orders/{id}/claims" => one("Claim"),
+        (Get, "/v1/events") => list("Event"),
+        (Get, "/v1/events/{id}") => one("Event"),
+        (Post, "/v1/fx/quotes") => one("FxQuote"),
+        (Get, "/v1/fx/rates") => list("FxRate"),
+        (Put, _) if p.starts_with("/v1/fx/rates/") => one("FxRate"),
+        (Get, "/v1/gift_cards") => list("GiftCard"),
+        (_, "/v1/gift_cards/purchase" | "/v1/gift_cards/purchases/{id}") => one("GiftCardPurchase"),
+        (Get, "/v1/me") | (Post, "/v1/users") => one("User"),
+        (_, "/v1/me/security_questions") => one("SecurityQuestions"),
+        (_, "/v1/merchants" | "/v1/merchants/{id}") => one("Merchant"),
+        (_, "/v1/merchants/{id}/fees") => one("FeeSchedule"),
+        (Get, "/v1/orders") => list("Order"),
+        (Post, "/v1/orders/{id}/pay") => one("Payment"),
+        (Post, "/v1/orders/{id}/refunds") | (Patch, "/v1/refunds/{id}") => one("Refund"),
+        (_, "/v1/orders" | "/v1/orders/{id}") => one("Order"),
+        (Post, "/v1/orders/{id}/cancel" | "/v1/orders/{id}/ship" | "/v1/orders/{id}/deliver") => one("Order"),
+        (Post, "/v1/orders/{id}/confirm_receipt") => one("Order"),
+        (_, "/v1/payments/{id}" | "/v1/payments/{id}/verify" | "/v1/payments/{id}/documents") => one("Payment"),
+        (Get, "/v1/payout_destinations") => list("BankAccount"),
+        (_, p) if p.starts_with("/v1/payout_destinations") => one("BankAccount"),
+        (Get, "/v1/payouts") => list("Payout"),
+        (_, "/v1/payouts" | "/v1/payouts/{id}" | "/v1/payouts/{id}/cancel") => one("Payout"),
+        (Get, "/v1/pocket") | (Post, "/v1/gift_cards/redeem") => one("Pocket"),
+        (Get, "/v1/pocket/transactions") => list("PocketTransaction"),
+        (Get, "/v1/products") => list("Product"),
+        (_, "/v1/products" | "/v1/products/{id}") => one("Product"),
+        (Get, "/v1/reviews") => list("Review"),
+        (_, "/v1/reviews/{id}" | "/v1/reviews/{id}/decide") => one("Review"),
+        (Get, "/v1/search") => one("SearchResult"),
+        (Post, "/v1/sessions") => one("Session"),
+        (Get, "/v1/tickets") => list("Ticket"),
+        (_, p) if p.starts_with("/v1/tickets") => one("Ticket"),
+        (Get, "/v1/webhook_endpoints") => list("WebhookEndpoint"),
+        (Get, "/v1/webhook_endpoints/{id}/deliveries") => list("WebhookDelivery"),
+        (Post, "/v1/webhook_endpoints/{id}/redeliver") => one("WebhookDelivery"),
+        (_, "/v1/webhook_endpoints" | "/v1/webhook_endpoints/{id}") => one("WebhookEndpoint"),
+        (Get, "/v1/security_questions" | "/v1/test/inbox") => list("Object"),
+        // The rest answer small objects of their own (docs/API.md): a verification, a report, a result.
+        _ => one("Object"),
+    }
+}
+
+/// The media types and schema of an operation's success that is not JSON, if it is one of those.
+pub fn non_json_response(e: &Endpoint) -> Option<Value> {
+    match e.path {
+        "/v1/reports/balance_transactions.csv" => Some(json!({ "text/csv": { "schema": { "type": "string" } } })),
+        "/v1/reviews/{id}/document" => {
+            let binary = json!({ "schema": { "type": "string", "format": "binary" } });
+            Some(json!({ "image/jpeg": binary, "image/png": binary, "application/pdf": binary }))
+        }
+        _ => None,
+    }
+}
