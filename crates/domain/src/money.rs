@@ -497,6 +497,12 @@ impl Money {
         format!("{} {}", self.to_decimal_string(), self.currency)
     }
 
+    /// `amount` minor units of the currency coded `currency` as [`Money::format`] writes them
+    /// (`"10.50 USD"`), or `None` for a code this program does not know.
+    pub fn format_minor(amount: i64, currency: &str) -> Option<String> {
+        Currency::parse(currency).ok().map(|c| Money::new(amount, c).format())
+    }
+
     /// Splits the amount into `weights.len()` parts proportional to
     /// `weights`, in the same order, whose sum is exactly `self`.
     ///

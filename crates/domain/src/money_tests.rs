@@ -244,6 +244,9 @@ fn render_table() {
         check(amount, currency, decimal);
     }
     assert_eq!(Money::new(1050, Currency::USD).format(), "10.50 USD");
+    assert_eq!(Money::format_minor(1050, "USD").as_deref(), Some("10.50 USD"));
+    assert_eq!(Money::format_minor(500, "JPY").as_deref(), Some("500 JPY"));
+    assert_eq!(Money::format_minor(1, "usd"), None);
 }
 
 // -------------------------------------------------------------- arithmetic

@@ -20,7 +20,7 @@ use sha2::{Digest, Sha256};
 use store::IdempotencyRecord;
 
 use crate::error::ApiError;
-use crate::extract::{too_large, BODY_BYTES_MAX};
+use crate::extract::too_large;
 use crate::secrets::{open_once, seal_once};
 use crate::AppState;
 
@@ -158,9 +158,8 @@ pub async fn layer(State(state): State<AppState>, req: Request, next: Next) -> R
         }
     };
     let (parts, body) = req.into_parts();
-    // A document upload is larger than any other body (its route sets its own limit).
-    let limit =
-        if parts.uri.path().ends_with("/documents") { crate::routes::shop::UPLOAD_BYTES_MAX } else { BODY_BYTES_MAX };
+    let route = parts.extensions.get::<axum::extract::MatchedPath>().map(axum::extract::MatchedPath::as_str);
+    let limit = crate::routes::body_limit(route);
     let Ok(bytes) = to_bytes(body, limit).await else {
         return too_large().into_response();
     };

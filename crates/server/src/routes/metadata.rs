@@ -111,74 +111,81 @@ fn may_change(caller: &Caller, merchant_id: &str) -> bool {
     }
 }
 
-async fn patch_product(
-    State(state): State<AppState>,
+fn noun(of: MetadataOf) -> &'static str {
+    match of {
+        MetadataOf::Product => "product",
+        MetadataOf::Order => "order",
+        MetadataOf::Payment => "payment",
+        MetadataOf::Refund => "refund",
+    }
+}
+
+/// `PATCH` of an object's metadata: the update merged into what it holds, in one command; the
+/// object answered as `GET` shows it. Another seller's object is 404, as one that does not exist.
+async fn patch(
+    state: AppState,
     caller: Caller,
-    Path(id): Path<String>,
-    ApiJson(body): ApiJson<PatchBody>,
+    id: String,
+    body: PatchBody,
+    of: MetadataOf,
 ) -> Result<Response, ApiError> {
     let update = parse(&body.metadata)?;
     Ok(state
         .execute(None, move |tx, _| {
-            let p = tx.product(&id)?.filter(|p| may_change(&caller, &p.merchant_id));
-            let mut p = p.ok_or_else(|| ApiError::not_found("product"))?;
-            p.metadata = merged(&p.metadata, &update)?;
-            tx.set_metadata(MetadataOf::Product, &p.id, &p.metadata)?;
-            Ok(ApiResponse::ok(crate::routes::shop::product_view(&p)))
+            let found = {
+                let reads = tx.reads();
+                // The object's seller (payments and refunds belong to their order's) and its metadata.
+                let owned = |order_id: &str, metadata: String| -> Result<Option<(String, String)>, ApiError> {
+                    Ok(reads.order(order_id)?.map(|o| (o.merchant_id, metadata)))
+                };
+                match of {
+                    MetadataOf::Product => reads.product(&id)?.map(|p| (p.merchant_id, p.metadata)),
+                    MetadataOf::Order => reads.order(&id)?.map(|o| (o.merchant_id, o.metadata)),
+                    MetadataOf::Payment => match reads.payment(&id)? {
+                        Some(p) => owned(&p.order_id, p.metadata)?,
+                        None => None,
+                    },
+                    MetadataOf::Refund => match reads.refund(&id)? {
+                        Some(r) => owned(&r.order_id, r.metadata)?,
+                        None => None,
+                    },
+                }
+            };
+            let (_, current) = found
+                .filter(|(merchant, _)| may_change(&caller, merchant))
+                .ok_or_else(|| ApiError::not_found(noun(of)))?;
+            tx.set_metadata(of, &id, &merged(&current, &update)?)?;
+            let reads = tx.reads();
+            let shown = match of {
+                MetadataOf::Product => {
+                    reads.product(&id)?.map(|p| crate::routes::shop::product_view(&p)).ok_or_else(ApiError::internal)?
+                }
+                MetadataOf::Order => crate::routes::shop::order_view(&reads, &id)?,
+                MetadataOf::Payment => crate::routes::shop::payment_view(&reads, &id)?,
+                MetadataOf::Refund => reads
+                    .refund(&id)?
+                    .map(|r| crate::routes::refunds::refund_json(&r))
+                    .ok_or_else(ApiError::internal)?,
+            };
+            Ok(ApiResponse::ok(shown))
         })
         .await)
 }
 
-async fn patch_order(
-    State(state): State<AppState>,
-    caller: Caller,
-    Path(id): Path<String>,
-    ApiJson(body): ApiJson<PatchBody>,
-) -> Result<Response, ApiError> {
-    let update = parse(&body.metadata)?;
-    Ok(state
-        .execute(None, move |tx, _| {
-            let o = tx.order(&id)?.filter(|o| may_change(&caller, &o.merchant_id));
-            let o = o.ok_or_else(|| ApiError::not_found("order"))?;
-            tx.set_metadata(MetadataOf::Order, &o.id, &merged(&o.metadata, &update)?)?;
-            Ok(ApiResponse::ok(crate::routes::shop::order_view(&tx.reads(), &o.id)?))
-        })
-        .await)
+macro_rules! patch_handler {
+    ($name:ident, $of:expr) => {
+        async fn $name(
+            State(state): State<AppState>,
+            caller: Caller,
+            Path(id): Path<String>,
+            ApiJson(body): ApiJson<PatchBody>,
+        ) -> Result<Response, ApiError> {
+            patch(state, caller, id, body, $of).await
+        }
+    };
 }
 
-async fn patch_payment(
-    State(state): State<AppState>,
-    caller: Caller,
-    Path(id): Path<String>,
-    ApiJson(body): ApiJson<PatchBody>,
-) -> Result<Response, ApiError> {
-    let update = parse(&body.metadata)?;
-    Ok(state
-        .execute(None, move |tx, _| {
-            let p = tx.payment(&id)?.ok_or_else(|| ApiError::not_found("payment"))?;
-            let order = tx.order(&p.order_id)?.filter(|o| may_change(&caller, &o.merchant_id));
-            order.ok_or_else(|| ApiError::not_found("payment"))?;
-            tx.set_metadata(MetadataOf::Payment, &p.id, &merged(&p.metadata, &update)?)?;
-            Ok(ApiResponse::ok(crate::routes::shop::payment_view(&tx.reads(), &p.id)?))
-        })
-        .await)
-}
-
-async fn patch_refund(
-    State(state): State<AppState>,
-    caller: Caller,
-    Path(id): Path<String>,
-    ApiJson(body): ApiJson<PatchBody>,
-) -> Result<Response, ApiError> {
-    let update = parse(&body.metadata)?;
-    Ok(state
-        .execute(None, move |tx, _| {
-            let mut r = tx.reads().refund(&id)?.ok_or_else(|| ApiError::not_found("refund"))?;
-            let order = tx.order(&r.order_id)?.filter(|o| may_change(&caller, &o.merchant_id));
-            order.ok_or_else(|| ApiError::not_found("refund"))?;
-            r.metadata = merged(&r.metadata, &update)?;
-            tx.set_metadata(MetadataOf::Refund, &r.id, &r.metadata)?;
-            Ok(ApiResponse::ok(crate::routes::refunds::refund_json(&r)))
-        })
-        .await)
-}
+patch_handler!(patch_product, MetadataOf::Product);
+patch_handler!(patch_order, MetadataOf::Order);
+patch_handler!(patch_payment, MetadataOf::Payment);
+patch_handler!(patch_refund, MetadataOf::Refund);

@@ -26,6 +26,15 @@ use crate::extract::{method_not_allowed, request_context, unknown_route, BODY_BY
 use crate::openapi::{Api, Endpoint};
 use crate::{AppState, Mode};
 
+/// The largest body a route takes: the document upload's, or [`BODY_BYTES_MAX`]. The route applies
+/// it itself; layers that read the body first (idempotency) ask here by the matched route.
+pub fn body_limit(route: Option<&str>) -> usize {
+    match route {
+        Some(shop::UPLOAD_ROUTE) => shop::UPLOAD_BYTES_MAX,
+        _ => BODY_BYTES_MAX,
+    }
+}
+
 /// Every endpoint of this server, in registration order.
 pub fn endpoints(state: &AppState) -> (Router<AppState>, Vec<Endpoint>) {
     let mut api = Api::new();

@@ -79,9 +79,12 @@ fn exceeds(left: i64, currency: &str) -> ApiError {
 
 /// The API's answer to a refund the rules refuse, with amounts written as money in `currency`.
 pub(crate) fn refund_error(e: domain::refunds::RefundError, currency: &str) -> ApiError {
-    let message = match (e, domain::money::Currency::parse(currency)) {
-        (domain::refunds::RefundError::ExceedsCaptured { left_minor }, Ok(c)) => {
-            format!("At most {} of this payment is left to refund.", domain::money::Money::new(left_minor, c).format())
+    let message = match e {
+        domain::refunds::RefundError::ExceedsCaptured { left_minor } => {
+            match domain::money::Money::format_minor(left_minor, currency) {
+                Some(left) => format!("At most {left} of this payment is left to refund."),
+                None => e.to_string(),
+            }
         }
         _ => e.to_string(),
     };

@@ -21,8 +21,7 @@ const GRACE_CHOICES: [(i64, &str); 5] =
     [(0, "Stop the old key now"), (1, "1 hour"), (24, "24 hours"), (72, "3 days"), (168, "7 days")];
 
 async fn seller(ctx: &Ctx) -> Result<MerchantRecord, Response> {
-    ctx.require_buyer("/seller/api-keys")?;
-    ctx.merchant().await.ok_or_else(|| ctx.redirect("/seller"))
+    super::seller::seller(ctx, "/seller/api-keys").await
 }
 
 pub async fn page(ctx: Ctx, Query(q): Q) -> Response {

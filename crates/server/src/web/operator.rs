@@ -65,8 +65,13 @@ async fn render_claims(mut ctx: Ctx, errors: FormErrors, notice: &str, q: &HashM
             outcome = select(
                 "Decision",
                 "outcome",
-                &[("buyer", "For the buyer: refund"), ("seller", "For the seller: no refund")],
-                "buyer",
+                // Nothing that moves money is chosen for the operator.
+                &[
+                    ("", "Choose a decision"),
+                    ("buyer", "For the buyer: refund"),
+                    ("seller", "For the seller: no refund")
+                ],
+                "",
                 &FormErrors::none()
             ),
             amount = field(

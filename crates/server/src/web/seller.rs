@@ -18,8 +18,8 @@ use super::{form_hidden, notice_from, top_error, url_encode, Ctx, Posted};
 
 type Q = Query<HashMap<String, String>>;
 
-/// The merchant of the signed-in person, or the page to go to instead.
-async fn seller(ctx: &Ctx, here: &str) -> Result<MerchantRecord, Response> {
+/// The merchant of the signed-in person, or the page to go to instead (sign-in, or starting to sell).
+pub(super) async fn seller(ctx: &Ctx, here: &str) -> Result<MerchantRecord, Response> {
     ctx.require_buyer(here)?;
     ctx.merchant().await.ok_or_else(|| ctx.redirect("/seller"))
 }

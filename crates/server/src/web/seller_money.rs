@@ -33,8 +33,7 @@ const FIELDS: [&str; 8] = [
 const PAYOUT_ROWS: u32 = 10;
 
 async fn seller(ctx: &Ctx) -> Result<MerchantRecord, Response> {
-    ctx.require_buyer("/seller/balance")?;
-    ctx.merchant().await.ok_or_else(|| ctx.redirect("/seller"))
+    super::seller::seller(ctx, "/seller/balance").await
 }
 
 pub async fn page(ctx: Ctx, Query(q): Q) -> Response {

@@ -57,7 +57,7 @@ pub(crate) use paying::bind_error;
 pub use paying::{PendingPayment, PENDING_PAYMENTS_MAX};
 pub(crate) use products::product_json as product_view;
 pub(crate) use reviewing::register as register_reviews;
-pub use reviewing::{expire_and_erase_reviews, UPLOAD_BYTES_MAX};
+pub use reviewing::{expire_and_erase_reviews, UPLOAD_BYTES_MAX, UPLOAD_ROUTE};
 pub use verifying::CODE_SENDS_MAX;
 
 type Idem = Option<Extension<IdempotencyContext>>;

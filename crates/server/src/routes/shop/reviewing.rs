@@ -19,6 +19,8 @@ use crate::routes::payouts::endpoint;
 
 /// Largest upload request: the document and the form around it.
 pub const UPLOAD_BYTES_MAX: usize = DOCUMENT_BYTES_MAX + 64 * 1024;
+/// The upload's route, the one route whose body may be larger than [`crate::extract::BODY_BYTES_MAX`].
+pub const UPLOAD_ROUTE: &str = "/v1/payments/{id}/documents";
 /// Reviews expired, or documents erased, per job run at most.
 const REVIEW_JOB_BATCH_MAX: u32 = 256;
 /// Longest operator's note.
@@ -32,7 +34,7 @@ pub(crate) fn register(api: Api) -> Api {
     let decide = object_schema(&[("outcome", "string", true), ("note", "string", false)]);
     let mut upload_endpoint = endpoint(
         Post,
-        "/v1/payments/{id}/documents",
+        UPLOAD_ROUTE,
         "Uploads a document (multipart/form-data `file`: JPEG, PNG or PDF, at most 5 MB) for a payment in document review",
         Buyer,
         Some(upload),
@@ -463,7 +465,7 @@ async fn review_with_payment(state: &AppState, id: String) -> Result<Value, ApiE
 }
 
 fn money_text(amount: i64, currency: &str) -> String {
-    Currency::parse(currency).map(|c| domain::money::Money::new(amount, c).format()).unwrap_or_default()
+    domain::money::Money::format_minor(amount, currency).unwrap_or_default()
 }
 
 /// The failure of a payment whose document was rejected.

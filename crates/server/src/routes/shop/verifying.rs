@@ -56,9 +56,7 @@ pub(super) fn start_challenge(
         reasons: names.join(","),
         sends,
     })?;
-    let amount = Currency::parse(&payment.currency)
-        .map(|c| domain::money::Money::new(payment.amount, c).format())
-        .unwrap_or_default();
+    let amount = domain::money::Money::format_minor(payment.amount, &payment.currency).unwrap_or_default();
     let text = format!(
         "Pocketpay: your code to approve a payment of {amount} is {code}. It expires in 10 minutes. Never share it."
     );
