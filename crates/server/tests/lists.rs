@@ -99,13 +99,7 @@ async fn orders_filter_by_status_and_creation_time_and_unknown_parameters_are_re
     }
     let mut paid = Vec::new();
     for id in [&orders[2], &orders[7], &orders[11]] {
-        let p = app
-            .post(
-                &format!("/v1/orders/{id}/pay"),
-                Some(&buyer),
-                json!({ "payment_method": { "type": "card", "card": card } }),
-            )
-            .await;
+        let p = app.pay_with_card(&buyer, id, &card).await;
         assert_eq!(p.body["status"], "requires_capture", "{}", p.body);
         paid.push(id.clone());
     }

@@ -6,7 +6,6 @@ mod common;
 
 use common::TestApp;
 use reqwest::StatusCode;
-use serde_json::json;
 
 /// The value of the one series whose line starts with `prefix` (name and labels).
 fn value(text: &str, prefix: &str) -> f64 {
@@ -23,25 +22,12 @@ async fn metrics_count_routes_batches_backlog_and_payments_on_their_own_listener
     let card = app.save_card(&buyer, "4242424242424242").await;
     for _ in 0..2 {
         let order = app.new_order(&buyer, &product).await;
-        let paid = app
-            .post(
-                &format!("/v1/orders/{order}/pay"),
-                Some(&buyer),
-                json!({ "payment_method": { "type": "card", "card": card } }),
-            )
-            .await;
+        let paid = app.pay_with_card(&buyer, &order, &card).await;
         assert_eq!(paid.body["status"], "requires_capture", "{}", paid.body);
     }
-    let declined_card = app.save_card(&buyer, "4000000000009995");
-    let declined_card = declined_card.await;
+    let declined_card = app.save_card(&buyer, "4000000000009995").await;
     let order = app.new_order(&buyer, &product).await;
-    let declined = app
-        .post(
-            &format!("/v1/orders/{order}/pay"),
-            Some(&buyer),
-            json!({ "payment_method": { "type": "card", "card": declined_card } }),
-        )
-        .await;
+    let declined = app.pay_with_card(&buyer, &order, &declined_card).await;
     assert_eq!(declined.status, StatusCode::PAYMENT_REQUIRED, "{}", declined.body);
     app.get("/v1/orders/ord_nothing", Some(&key)).await;
     app.get("/v1/no-such-thing", None).await;

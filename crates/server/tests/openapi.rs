@@ -205,13 +205,7 @@ async fn real_answers_match_their_documented_schemas() {
         .await;
     check(&doc, "post", "/v1/orders", &order);
     let oid = order.body["id"].as_str().unwrap_or_default().to_owned();
-    let paid = app
-        .post(
-            &format!("/v1/orders/{oid}/pay"),
-            Some(&buyer),
-            json!({ "payment_method": { "type": "card", "card": card_id } }),
-        )
-        .await;
+    let paid = app.pay_with_card(&buyer, &oid, &card_id).await;
     check(&doc, "post", "/v1/orders/{id}/pay", &paid);
     let declined_order = app.new_order(&buyer, &product).await;
     let declined = app
@@ -227,13 +221,7 @@ async fn real_answers_match_their_documented_schemas() {
     check(&doc, "post", "/v1/orders/{id}/pay", &declined);
     let poor = app.save_card(&buyer, "4000000000009995").await;
     let declined_order = app.new_order(&buyer, &product).await;
-    let declined = app
-        .post(
-            &format!("/v1/orders/{declined_order}/pay"),
-            Some(&buyer),
-            json!({ "payment_method": { "type": "card", "card": poor } }),
-        )
-        .await;
+    let declined = app.pay_with_card(&buyer, &declined_order, &poor).await;
     assert_eq!(declined.status.as_u16(), 402, "{}", declined.body);
     check(&doc, "post", "/v1/orders/{id}/pay", &declined);
     let shipped = app

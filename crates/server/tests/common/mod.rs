@@ -302,6 +302,16 @@ impl TestApp {
         o.body["id"].as_str().unwrap_or_default().to_owned()
     }
 
+    /// Pays an order with a saved card; returns the answer (the payment, or the error).
+    pub async fn pay_with_card(&self, token: &str, order: &str, card: &str) -> Answer {
+        self.post(
+            &format!("/v1/orders/{order}/pay"),
+            Some(token),
+            json!({ "payment_method": { "type": "card", "card": card } }),
+        )
+        .await
+    }
+
     pub async fn login(&self, email: &str, password: &str) -> String {
         let session = self.post("/v1/sessions", None, json!({ "email": email, "password": password })).await;
         assert_eq!(session.status, StatusCode::CREATED, "{}", session.body);
