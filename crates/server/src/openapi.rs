@@ -122,17 +122,19 @@ impl Api {
     }
 }
 
-/// A request-body schema: an object with these properties (name, JSON type, required), no others.
-pub fn object_schema(fields: &[(&str, &str, bool)]) -> Value {
-    let mut properties = Map::new();
-    let mut required = Vec::new();
-    for (name, kind, is_required) in fields {
-        properties.insert((*name).to_owned(), json!({ "type": kind }));
-        if *is_required {
-            required.push(json!(name));
-        }
+/// A request body's schema, derived by `schemars` from the type the handler parses it into, so the
+/// document cannot drift from the code: its fields, their types, which are required (not `Option`),
+/// and no others (`deny_unknown_fields`). Nested types are written in place.
+pub fn body_schema<T: schemars::JsonSchema>() -> Value {
+    let mut settings = schemars::generate::SchemaSettings::draft2020_12();
+    settings.inline_subschemas = true;
+    let schema = settings.into_generator().into_root_schema_for::<T>();
+    let mut value = serde_json::to_value(schema).unwrap_or_else(|_| json!({ "type": "object" }));
+    if let Some(map) = value.as_object_mut() {
+        map.remove("$schema");
+        map.remove("title");
     }
-    json!({ "type": "object", "properties": properties, "required": required, "additionalProperties": false })
+    value
 }
 
 /// Lists read with the shared paging and date filters (docs/API.md "Lists"), with their own filters.

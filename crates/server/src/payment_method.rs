@@ -19,7 +19,7 @@ use crate::AppState;
 pub const CAPTURE_ATTEMPTS_MAX: u32 = 3;
 
 /// `payment_method` as docs/API.md defines it.
-#[derive(Deserialize, serde::Serialize, Clone)]
+#[derive(Deserialize, serde::Serialize, Clone, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PaymentMethodBody {
     #[serde(rename = "type")]
@@ -30,7 +30,7 @@ pub struct PaymentMethodBody {
 }
 
 /// A card typed at checkout.
-#[derive(Deserialize, serde::Serialize, Clone)]
+#[derive(Deserialize, serde::Serialize, Clone, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewCardBody {
     pub number: String,

@@ -141,6 +141,11 @@ async fn every_operation_is_documented_for_a_generator() {
                     "{name}: {segment} undeclared"
                 );
             }
+            // Request bodies are derived from the types the handlers parse: their fields, and no others.
+            if let Some(schema) = op["requestBody"]["content"]["application/json"]["schema"].as_object() {
+                assert_eq!(schema.get("additionalProperties"), Some(&json!(false)), "{name}: a body open to any field");
+                assert!(schema.get("properties").is_some_and(Value::is_object), "{name}: a body without its fields");
+            }
             // Security per operation.
             let security = op["security"].as_array().unwrap_or_else(|| panic!("{name}: no security"));
             assert_eq!(security.is_empty(), op["x-access"] == "anyone", "{name}: security does not match its access");
@@ -166,6 +171,10 @@ async fn every_operation_is_documented_for_a_generator() {
     for name in ["limit", "starting_after", "ending_before", "created[gte]", "created[lte]", "status"] {
         assert!(params.iter().any(|p| p == name), "GET /v1/orders does not document {name}: {params:?}");
     }
+    // A card's body is AddCard's fields, required as the type requires them.
+    let card = &doc["paths"]["/v1/cards"]["post"]["requestBody"]["content"]["application/json"]["schema"];
+    assert_eq!(card["required"], json!(["number", "exp_month", "exp_year", "cvc", "holder_name", "billing_address"]));
+    assert_eq!(card["properties"]["default"]["type"], json!(["boolean", "null"]));
     // payment_method is one of its three forms.
     let pay = &doc["paths"]["/v1/orders/{id}/pay"]["post"]["requestBody"]["content"]["application/json"]["schema"];
     let method = resolve(&doc, &pay["properties"]["payment_method"]);

@@ -15,7 +15,7 @@ use crate::auth::{Caller, SESSION_TOKEN_PREFIX};
 use crate::error::{ApiError, ApiResponse};
 use crate::extract::{ApiJson, PeerAddress};
 use crate::idempotency::IdempotencyContext;
-use crate::openapi::{object_schema, Access, Api, Endpoint, Verb};
+use crate::openapi::{body_schema, Access, Api, Endpoint, Verb};
 use crate::secrets::{self, hash_password, random_id, random_token, token_hash, verify_password};
 use crate::AppState;
 
@@ -28,12 +28,7 @@ pub(crate) fn register(api: Api) -> Api {
             path: "/v1/users",
             summary: "Signs up a buyer; a 6-digit code is emailed",
             access: Access::Anyone,
-            body: Some(object_schema(&[
-                ("email", "string", true),
-                ("password", "string", true),
-                ("phone", "string", false),
-                ("country", "string", false),
-            ])),
+            body: Some(body_schema::<CreateUser>()),
             success: 201,
         },
         create_user,
@@ -44,7 +39,7 @@ pub(crate) fn register(api: Api) -> Api {
             path: "/v1/users/verify_email",
             summary: "Activates an account with the emailed code",
             access: Access::Anyone,
-            body: Some(object_schema(&[("email", "string", true), ("code", "string", true)])),
+            body: Some(body_schema::<VerifyEmail>()),
             success: 200,
         },
         verify_email,
@@ -55,7 +50,7 @@ pub(crate) fn register(api: Api) -> Api {
             path: "/v1/users/resend_verification",
             summary: "Emails a new code to an account that is not yet verified",
             access: Access::Anyone,
-            body: Some(object_schema(&[("email", "string", true)])),
+            body: Some(body_schema::<ResendVerification>()),
             success: 200,
         },
         resend_verification,
@@ -66,7 +61,7 @@ pub(crate) fn register(api: Api) -> Api {
             path: "/v1/sessions",
             summary: "Signs in; returns a session token",
             access: Access::Anyone,
-            body: Some(object_schema(&[("email", "string", true), ("password", "string", true)])),
+            body: Some(body_schema::<CreateSession>()),
             success: 201,
         },
         create_session,
@@ -99,11 +94,7 @@ pub(crate) fn register(api: Api) -> Api {
             path: "/v1/merchants",
             summary: "Makes the buyer a seller; the secret key is shown once",
             access: Access::Buyer,
-            body: Some(object_schema(&[
-                ("name", "string", true),
-                ("country", "string", true),
-                ("currency", "string", true),
-            ])),
+            body: Some(body_schema::<CreateMerchant>()),
             success: 201,
         },
         create_merchant,
@@ -164,7 +155,7 @@ fn send_email_code(
     Ok(())
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct CreateUser {
     email: String,
@@ -213,7 +204,7 @@ async fn create_user(
         .await)
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct VerifyEmail {
     email: String,
@@ -270,7 +261,7 @@ async fn verify_email(
         .await)
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct ResendVerification {
     email: String,
@@ -296,7 +287,7 @@ async fn resend_verification(
         .await)
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct CreateSession {
     email: String,
@@ -402,7 +393,7 @@ async fn me(caller: Caller) -> Result<Response, ApiError> {
     Ok(axum::Json(user_json(&user)).into_response())
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct CreateMerchant {
     name: String,

@@ -13,7 +13,7 @@ use crate::auth::Caller;
 use crate::error::{ApiError, ApiResponse};
 use crate::extract::{typed_text, ApiJson, ApiQuery};
 use crate::idempotency::IdempotencyContext;
-use crate::openapi::{object_schema, Access, Api, Verb};
+use crate::openapi::{body_schema, Access, Api, Verb};
 use crate::routes::payouts::endpoint;
 use crate::secrets::{random_id, random_token, token_hash};
 use crate::AppState;
@@ -30,8 +30,8 @@ pub const ROLL_GRACE_HOURS_DEFAULT: i64 = 24;
 const NAME_CHARS_MAX: usize = 100;
 
 pub(crate) fn register(api: Api) -> Api {
-    let name = object_schema(&[("name", "string", false)]);
-    let roll = object_schema(&[("name", "string", false), ("expires_in_hours", "integer", false)]);
+    let name = body_schema::<CreateBody>();
+    let roll = body_schema::<RollBody>();
     api.add(endpoint(Verb::Get, "/v1/api_keys", "The shop's API keys, with their last use", Access::Seller, None), list)
         .add(
             endpoint(
@@ -93,7 +93,7 @@ pub(crate) fn new_key(state: &AppState, merchant_id: &str, name: &str, now: i64)
     (secret, record)
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct NoQuery {}
 
@@ -109,13 +109,13 @@ async fn list(
     Ok(axum::Json(json!({ "object": "list", "data": data, "has_more": false })).into_response())
 }
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct CreateBody {
     name: Option<String>,
 }
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct RollBody {
     name: Option<String>,

@@ -14,7 +14,7 @@ use crate::auth::Caller;
 use crate::error::{ApiError, ApiResponse};
 use crate::extract::{ApiJson, ApiQuery};
 use crate::idempotency::IdempotencyContext;
-use crate::openapi::{object_schema, Access, Api};
+use crate::openapi::{body_schema, Access, Api};
 use crate::routes::list::{list_response, ListParams};
 use crate::routes::payouts::{currency_param, endpoint, may_see, scope};
 use crate::AppState;
@@ -24,11 +24,7 @@ type Idem = Option<Extension<IdempotencyContext>>;
 pub(crate) fn register(api: Api) -> Api {
     use crate::openapi::Verb::{Get, Put};
     use Access::{Operator, Seller};
-    let fees = object_schema(&[
-        ("percent_bps", "integer", true),
-        ("fixed_amount", "integer", false),
-        ("currency", "string", false),
-    ]);
+    let fees = body_schema::<FeeBody>();
     api.add(
         endpoint(Put, "/v1/merchants/{id}/fees", "Sets a merchant's fee schedule (operators)", Operator, Some(fees)),
         put_fees,
@@ -87,7 +83,7 @@ pub fn balance_tx_json(b: &BalanceTxRecord) -> Value {
     })
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct FeeBody {
     percent_bps: i64,
@@ -149,7 +145,7 @@ async fn get_fees(State(state): State<AppState>, caller: Caller, Path(id): Path<
     Ok(axum::Json(fee_json(&id, fees.as_ref(), state.config.platform_fee_bps)).into_response())
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct MerchantQuery {
     merchant: Option<String>,
@@ -187,7 +183,7 @@ pub fn balance_json(merchant_id: &str, sums: &[store::BalanceSums]) -> Value {
     })
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct BalancesQuery {
     negative: Option<bool>,
@@ -266,7 +262,7 @@ async fn get_balance_transaction(
     Ok(axum::Json(balance_tx_json(&b)).into_response())
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct CsvQuery {
     merchant: Option<String>,

@@ -19,7 +19,7 @@ use crate::auth::Caller;
 use crate::error::{ApiError, ApiResponse};
 use crate::extract::ApiJson;
 use crate::idempotency::IdempotencyContext;
-use crate::openapi::{Access, Api, Endpoint, Verb};
+use crate::openapi::{body_schema, Access, Api, Endpoint, Verb};
 use crate::routes::list::{list_response, ListParams};
 use crate::secrets::random_id;
 use crate::AppState;
@@ -34,16 +34,8 @@ const TEXT_LENGTH_MAX: usize = 100;
 pub const CARDS_PER_USER_MAX: u32 = 20;
 
 pub(crate) fn register(api: Api) -> Api {
-    let address = json!({ "type": "object", "additionalProperties": false, "required": ["line1", "city", "postal_code", "country"],
-        "properties": { "line1": {"type": "string"}, "line2": {"type": "string"}, "city": {"type": "string"},
-            "state": {"type": "string"}, "postal_code": {"type": "string"}, "country": {"type": "string"} } });
-    let add = json!({ "type": "object", "additionalProperties": false,
-        "required": ["number", "exp_month", "exp_year", "cvc", "holder_name", "billing_address"],
-        "properties": { "number": {"type": "string"}, "exp_month": {"type": "integer"}, "exp_year": {"type": "integer"},
-            "cvc": {"type": "string"}, "holder_name": {"type": "string"}, "billing_address": address.clone(), "default": {"type": "boolean"} } });
-    let update = json!({ "type": "object", "additionalProperties": false,
-        "properties": { "exp_month": {"type": "integer"}, "exp_year": {"type": "integer"}, "billing_address": address,
-            "default": {"type": "boolean"} } });
+    let add = body_schema::<AddCard>();
+    let update = body_schema::<UpdateCard>();
     api.add(
         Endpoint {
             verb: Verb::Post,
@@ -244,7 +236,7 @@ pub fn today(state: &AppState) -> (i32, u32) {
     (i32::try_from(y).unwrap_or(i32::MAX), m)
 }
 
-#[derive(Deserialize, serde::Serialize, Clone)]
+#[derive(Deserialize, serde::Serialize, Clone, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AddressBody {
     line1: String,
@@ -288,7 +280,7 @@ pub fn parse_address(a: &AddressBody) -> Result<AddressRecord, ApiError> {
     })
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct AddCard {
     number: String,
@@ -429,7 +421,7 @@ async fn get_card(State(state): State<AppState>, caller: Caller, Path(id): Path<
     Ok(axum::Json(card_json(&load_card(&state, &user.id, &id).await?)).into_response())
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct UpdateCard {
     exp_month: Option<i64>,

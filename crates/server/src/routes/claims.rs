@@ -15,7 +15,7 @@ use crate::auth::Caller;
 use crate::error::{ApiError, ApiResponse};
 use crate::extract::ApiJson;
 use crate::idempotency::IdempotencyContext;
-use crate::openapi::{object_schema, Access, Api, Endpoint, Verb};
+use crate::openapi::{body_schema, Access, Api, Endpoint, Verb};
 use crate::pocket::{self, codes, platform_account, Credit};
 use crate::routes::list::{list_response, ListParams};
 use crate::routes::refunds::{issue_refund, RefundSpec};
@@ -42,7 +42,7 @@ pub(crate) fn register(api: Api) -> Api {
             path: "/v1/orders/{id}/claims",
             summary: "Opens a claim about an order (from shipping until 20 days after delivery, within 90 days of payment)",
             access: Access::Buyer,
-            body: Some(object_schema(&[("reason", "string", true), ("amount", "integer", true), ("description", "string", true)])),
+            body: Some(body_schema::<OpenClaim>()),
             success: 201,
         },
         open_claim,
@@ -53,7 +53,7 @@ pub(crate) fn register(api: Api) -> Api {
             path: "/v1/claims/{id}/respond",
             summary: "The seller accepts (refund at once) or rejects a claim",
             access: Access::Seller,
-            body: Some(object_schema(&[("action", "string", true), ("message", "string", true)])),
+            body: Some(body_schema::<Respond>()),
             success: 200,
         },
         respond,
@@ -68,7 +68,7 @@ pub(crate) fn register(api: Api) -> Api {
             path: "/v1/claims/{id}/resolve",
             summary: "An operator decides a claim for the buyer (with a refund) or the seller",
             access: Access::Operator,
-            body: Some(object_schema(&[("outcome", "string", true), ("refund_amount", "integer", false)])),
+            body: Some(body_schema::<Resolve>()),
             success: 200,
         },
         resolve,
@@ -81,7 +81,7 @@ pub(crate) fn register(api: Api) -> Api {
             path: "/v1/payments/{id}/report_unauthorized",
             summary: "Reports a payment the buyer did not make: reimbursed in full at once, card blocked, other sessions ended",
             access: Access::Buyer,
-            body: Some(object_schema(&[("description", "string", true)])),
+            body: Some(body_schema::<ReportBody>()),
             success: 201,
         },
         report_unauthorized,
@@ -127,7 +127,7 @@ fn tell_both(tx: &mut WriteTx<'_>, claim: &ClaimRecord, subject: &str, text: &st
     Ok(())
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct OpenClaim {
     reason: String,
@@ -413,7 +413,7 @@ pub async fn finish_interrupted_claim_refunds(state: &AppState) {
     }
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct Respond {
     action: String,
@@ -501,7 +501,7 @@ async fn escalate(
         .await)
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct Resolve {
     outcome: String,
@@ -628,7 +628,7 @@ async fn get_claim(
     Ok(axum::Json(claim_json(&claim)).into_response())
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct ReportBody {
     description: String,

@@ -15,7 +15,7 @@ use crate::error::{ApiError, ApiResponse};
 use crate::events::{event_json, EVENT_TYPES};
 use crate::extract::ApiJson;
 use crate::idempotency::IdempotencyContext;
-use crate::openapi::{object_schema, Access, Api, Verb};
+use crate::openapi::{body_schema, Access, Api, Verb};
 use crate::routes::list::{list_response, ListParams};
 use crate::routes::payouts::endpoint;
 use crate::secrets::random_id;
@@ -30,15 +30,9 @@ const ENDPOINTS_MAX: usize = 16;
 pub(crate) fn register(api: Api) -> Api {
     use Access::Seller;
     use Verb::{Delete, Get, Patch, Post};
-    let create =
-        object_schema(&[("url", "string", true), ("enabled_events", "array", true), ("description", "string", false)]);
-    let update = object_schema(&[
-        ("url", "string", false),
-        ("enabled_events", "array", false),
-        ("description", "string", false),
-        ("status", "string", false),
-    ]);
-    let redeliver_body = object_schema(&[("event", "string", true)]);
+    let create = body_schema::<CreateBody>();
+    let update = body_schema::<UpdateBody>();
+    let redeliver_body = body_schema::<RedeliverBody>();
     api.add(
         endpoint(Get, "/v1/events", "Events: a seller's own, or everyone's for operators (kept 30 days)", Seller, None),
         list_events,
@@ -184,7 +178,7 @@ fn description(text: Option<String>) -> Result<Option<String>, ApiError> {
     text.map(|d| crate::extract::typed_text("description", &d, 200, false)).transpose()
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct CreateBody {
     url: String,
@@ -260,7 +254,7 @@ async fn get_endpoint(
     Ok(axum::Json(endpoint_json(&w, None)).into_response())
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct UpdateBody {
     url: Option<String>,
@@ -341,7 +335,7 @@ async fn list_deliveries(
     Ok(list_response(rows, delivery_json))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct RedeliverBody {
     event: String,

@@ -14,11 +14,11 @@ use store::MetadataOf;
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiResponse};
 use crate::extract::ApiJson;
-use crate::openapi::{object_schema, Access, Api, Endpoint, Verb};
+use crate::openapi::{body_schema, Access, Api, Endpoint, Verb};
 use crate::AppState;
 
 pub(crate) fn register(api: Api) -> Api {
-    let body = object_schema(&[("metadata", "object", true)]);
+    let body = body_schema::<PatchBody>();
     let patch = |path: &'static str, summary: &'static str| Endpoint {
         verb: Verb::Patch,
         path,
@@ -97,7 +97,7 @@ pub(crate) fn initial(value: Option<&Value>) -> Result<String, ApiError> {
     }
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct PatchBody {
     metadata: Value,

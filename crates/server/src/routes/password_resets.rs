@@ -14,7 +14,7 @@ use store::{NewOutboxMessage, PasswordResetRecord};
 use crate::error::{ApiError, ApiResponse};
 use crate::extract::{ApiJson, PeerAddress};
 use crate::idempotency::IdempotencyContext;
-use crate::openapi::{object_schema, Access, Api, Endpoint, Verb};
+use crate::openapi::{body_schema, Access, Api, Endpoint, Verb};
 use crate::routes::accounts::{email_param, rule_error};
 use crate::secrets::{self, hash_password};
 use crate::AppState;
@@ -38,7 +38,7 @@ pub(crate) fn register(api: Api) -> Api {
             path: "/v1/password_resets",
             summary: "Emails a code to reset a forgotten password (the same answer whether or not the account exists)",
             access: Access::Anyone,
-            body: Some(object_schema(&[("email", "string", true)])),
+            body: Some(body_schema::<RequestReset>()),
             success: 202,
         },
         request_reset,
@@ -49,18 +49,14 @@ pub(crate) fn register(api: Api) -> Api {
             path: "/v1/password_resets/confirm",
             summary: "Sets a new password with the emailed code; ends every session and lifts a sign-in lock-out",
             access: Access::Anyone,
-            body: Some(object_schema(&[
-                ("email", "string", true),
-                ("code", "string", true),
-                ("password", "string", true),
-            ])),
+            body: Some(body_schema::<ConfirmReset>()),
             success: 200,
         },
         confirm_reset,
     )
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct RequestReset {
     email: String,
@@ -127,7 +123,7 @@ async fn request_reset(
         .await)
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct ConfirmReset {
     email: String,

@@ -16,7 +16,7 @@ use crate::balance::{self, NewPayout};
 use crate::error::{ApiError, ApiResponse};
 use crate::extract::ApiJson;
 use crate::idempotency::IdempotencyContext;
-use crate::openapi::{object_schema, Access, Api, Endpoint, Verb};
+use crate::openapi::{body_schema, Access, Api, Endpoint, Verb};
 use crate::routes::balance::balance_tx_json;
 use crate::routes::list::{list_response, ListParams};
 use crate::secrets::random_id;
@@ -39,18 +39,9 @@ pub(crate) fn endpoint(
 pub(crate) fn register(api: Api) -> Api {
     use Access::Seller;
     use Verb::{Delete, Get, Patch, Post};
-    let destination = object_schema(&[
-        ("country", "string", true),
-        ("currency", "string", true),
-        ("account_holder_name", "string", true),
-        ("account_number", "string", false),
-        ("routing_number", "string", false),
-        ("iban", "string", false),
-        ("default", "boolean", false),
-    ]);
-    let merchant = object_schema(&[("payout_schedule", "object", false), ("payouts_paused", "boolean", false)]);
-    let payout =
-        object_schema(&[("amount", "integer", true), ("currency", "string", true), ("destination", "string", false)]);
+    let destination = body_schema::<DestinationBody>();
+    let merchant = body_schema::<MerchantPatch>();
+    let payout = body_schema::<PayoutBody>();
     api.add(
         endpoint(
             Patch,
@@ -164,7 +155,7 @@ fn settings_json(s: &PayoutSettingsRecord) -> Value {
     json!({ "interval": s.interval, "weekly_anchor": s.weekly_anchor, "minimum_amount": s.minimum_amount })
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct ScheduleBody {
     interval: String,
@@ -172,7 +163,7 @@ struct ScheduleBody {
     minimum_amount: Option<i64>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct MerchantPatch {
     payout_schedule: Option<ScheduleBody>,
@@ -253,7 +244,7 @@ async fn get_merchant(
     Ok(axum::Json(merchant_json(&merchant, &settings)).into_response())
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct DestinationBody {
     country: String,
@@ -413,7 +404,7 @@ async fn make_default(
         .await)
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct PayoutBody {
     amount: i64,

@@ -17,7 +17,7 @@ use crate::auth::Caller;
 use crate::error::{ApiError, ApiResponse};
 use crate::extract::ApiJson;
 use crate::idempotency::IdempotencyContext;
-use crate::openapi::{object_schema, Access, Api, Endpoint, Verb};
+use crate::openapi::{body_schema, Access, Api, Endpoint, Verb};
 use crate::pocket::{self, codes, platform_account, post, Credit};
 use crate::secrets::random_id;
 use crate::AppState;
@@ -36,11 +36,7 @@ pub(crate) fn register(api: Api) -> Api {
             path: "/v1/orders/{id}/refunds",
             summary: "Refunds all or part of a captured payment (seller or operator)",
             access: Access::Seller,
-            body: Some(object_schema(&[
-                ("amount", "integer", false),
-                ("reason", "string", true),
-                ("destination", "string", false),
-            ])),
+            body: Some(body_schema::<RefundBody>()),
             success: 201,
         },
         create_refund,
@@ -58,7 +54,7 @@ pub fn refund_json(r: &RefundRecord) -> Value {
     })
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct RefundBody {
     amount: Option<i64>,

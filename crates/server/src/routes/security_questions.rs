@@ -14,7 +14,7 @@ use crate::auth::Caller;
 use crate::error::{ApiError, ApiResponse};
 use crate::extract::ApiJson;
 use crate::idempotency::IdempotencyContext;
-use crate::openapi::{object_schema, Access, Api, Verb};
+use crate::openapi::{body_schema, Access, Api, Verb};
 use crate::routes::payouts::endpoint;
 use crate::secrets::{hash_password, random_id, verify_password};
 use crate::AppState;
@@ -25,7 +25,7 @@ type Idem = Option<Extension<IdempotencyContext>>;
 const FIELD_CHARS_MAX: usize = 500;
 
 pub(crate) fn register(api: Api) -> Api {
-    let body = object_schema(&[("password", "string", true), ("questions", "array", true)]);
+    let body = body_schema::<SetBody>();
     api.add(
         endpoint(
             Verb::Get,
@@ -75,14 +75,14 @@ async fn mine(State(state): State<AppState>, caller: Caller) -> Result<Response,
     Ok(axum::Json(questions_json(&questions)).into_response())
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct QuestionBody {
     question: String,
     answer: String,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct SetBody {
     password: String,

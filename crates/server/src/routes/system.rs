@@ -9,7 +9,7 @@ use serde_json::json;
 use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::extract::ApiJson;
-use crate::openapi::{object_schema, Access, Api, Endpoint, Verb};
+use crate::openapi::{body_schema, Access, Api, Endpoint, Verb};
 use crate::routes::list::{list_response, ListParams};
 use crate::{ApiResponse, AppState};
 use domain::ledger::{
@@ -71,7 +71,7 @@ pub(crate) fn register_test_mode(api: Api) -> Api {
             path: "/v1/test/clock",
             summary: "Moves the server's clock forward and runs every job that falls due (test mode only)",
             access: Access::Anyone,
-            body: Some(object_schema(&[("advance_seconds", "integer", true)])),
+            body: Some(body_schema::<ClockBody>()),
             success: 200,
         },
         test_clock,
@@ -82,11 +82,7 @@ pub(crate) fn register_test_mode(api: Api) -> Api {
             path: "/v1/test/ledger/accounts",
             summary: "Opens a raw ledger account of its own kind (`test`), for load and crash tests (operator, test mode only)",
             access: Access::Operator,
-            body: Some(object_schema(&[
-                ("id", "integer", true),
-                ("currency", "string", true),
-                ("no_overdraft", "boolean", false),
-            ])),
+            body: Some(body_schema::<TestAccountBody>()),
             success: 201,
         },
         test_ledger_open_account,
@@ -108,13 +104,7 @@ pub(crate) fn register_test_mode(api: Api) -> Api {
             path: "/v1/test/ledger/transfers",
             summary: "Submits a raw transfer between two raw test accounts, with a client-chosen id, for load and crash tests (operator, test mode only)",
             access: Access::Operator,
-            body: Some(object_schema(&[
-                ("id", "integer", true),
-                ("debit_account", "integer", true),
-                ("credit_account", "integer", true),
-                ("amount", "integer", true),
-                ("currency", "string", true),
-            ])),
+            body: Some(body_schema::<TestTransferBody>()),
             success: 201,
         },
         test_ledger_transfer,
@@ -149,7 +139,7 @@ fn ledger_error(e: LedgerError) -> ApiError {
     }
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct TestAccountBody {
     id: i64,
@@ -221,7 +211,7 @@ async fn test_ledger_account(
     Ok(axum::Json(account_json(&account)).into_response())
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct TestTransferBody {
     id: i64,
@@ -307,7 +297,7 @@ async fn test_inbox(State(state): State<AppState>, mut q: ListParams) -> Result<
     }))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct ClockBody {
     advance_seconds: i64,

@@ -12,7 +12,7 @@ use crate::auth::Caller;
 use crate::error::{ApiError, ApiResponse};
 use crate::extract::ApiJson;
 use crate::idempotency::IdempotencyContext;
-use crate::openapi::{object_schema, Access, Api, Endpoint, Verb};
+use crate::openapi::{body_schema, Access, Api, Endpoint, Verb};
 use crate::routes::claims::text;
 use crate::routes::list::{list_response, ListParams};
 use crate::secrets::random_id;
@@ -27,11 +27,7 @@ pub(crate) fn register(api: Api) -> Api {
             path: "/v1/tickets",
             summary: "Opens a support ticket, about an order by its number if given",
             access: Access::Buyer,
-            body: Some(object_schema(&[
-                ("order_number", "string", false),
-                ("subject", "string", true),
-                ("message", "string", true),
-            ])),
+            body: Some(body_schema::<OpenTicket>()),
             success: 201,
         },
         open_ticket,
@@ -64,7 +60,7 @@ pub(crate) fn register(api: Api) -> Api {
             path: "/v1/tickets/{id}/messages",
             summary: "Adds a message to a ticket (the buyer or an operator)",
             access: Access::BuyerOrOperator,
-            body: Some(object_schema(&[("message", "string", true)])),
+            body: Some(body_schema::<MessageBody>()),
             success: 200,
         },
         add_message,
@@ -80,7 +76,7 @@ fn ticket_json(t: &TicketRecord, messages: &[TicketMessageRecord]) -> Value {
             "messages": messages, "created": t.created_at, "updated": t.updated_at })
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct OpenTicket {
     order_number: Option<String>,
@@ -181,7 +177,7 @@ async fn get_ticket(
     Ok(axum::Json(shown).into_response())
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct MessageBody {
     message: String,

@@ -14,7 +14,7 @@ use crate::auth::Caller;
 use crate::error::{ApiError, ApiResponse};
 use crate::extract::{ApiJson, PeerAddress};
 use crate::idempotency::IdempotencyContext;
-use crate::openapi::{object_schema, Access, Api, Endpoint, Verb};
+use crate::openapi::{body_schema, Access, Api, Endpoint, Verb};
 use crate::payment_method::{charge_now, resolve_card, ChargeOutcome, PaymentMethodBody};
 use crate::pocket::{codes, credit, platform_account, post, Credit};
 use crate::routes::list::{list_response, ListParams};
@@ -46,14 +46,7 @@ const GIFT_MESSAGE_LENGTH_MAX: usize = 500;
 pub const PURCHASE_HEAL_AFTER_S: i64 = 60;
 
 pub(crate) fn register(api: Api) -> Api {
-    let purchase_schema = json!({ "type": "object", "additionalProperties": false, "required": ["currency", "items", "payment_method"],
-        "properties": {
-            "currency": { "type": "string" },
-            "items": { "type": "array", "items": { "type": "object", "required": ["denomination", "quantity"],
-                "properties": { "denomination": { "type": "integer" }, "quantity": { "type": "integer" } } } },
-            "payment_method": { "type": "object" }, "coupon": { "type": "string" },
-            "gift": { "type": "object", "required": ["recipient_email"],
-                "properties": { "recipient_email": { "type": "string" }, "message": { "type": "string" } } } } });
+    let purchase_schema = body_schema::<purchase::PurchaseBody>();
     api.add(
         Endpoint {
             verb: Verb::Post,
@@ -71,7 +64,7 @@ pub(crate) fn register(api: Api) -> Api {
             path: "/v1/gift_cards/redeem",
             summary: "Loads a gift code into the caller's Pocket, once",
             access: Access::Buyer,
-            body: Some(object_schema(&[("code", "string", true)])),
+            body: Some(body_schema::<RedeemBody>()),
             success: 200,
         },
         redeem,
@@ -137,7 +130,7 @@ pub(crate) fn register(api: Api) -> Api {
             path: "/v1/gift_cards/lookup",
             summary: "Finds a gift card by its code (operators; the code is sent in the body, never in a URL)",
             access: Access::Operator,
-            body: Some(object_schema(&[("code", "string", true)])),
+            body: Some(body_schema::<LookupBody>()),
             success: 200,
         },
         lookup_gift_card,
@@ -148,7 +141,7 @@ pub(crate) fn register(api: Api) -> Api {
             path: "/v1/gift_cards/{id}/block",
             summary: "Blocks an unredeemed gift code so that nobody can redeem it (operators)",
             access: Access::Operator,
-            body: Some(object_schema(&[("reason", "string", true)])),
+            body: Some(body_schema::<BlockBody>()),
             success: 200,
         },
         block_gift_card,

@@ -2,7 +2,7 @@
 
 use super::*;
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(super) struct LookupBody {
     code: String,
@@ -35,7 +35,7 @@ pub(super) async fn lookup_gift_card(
     Ok(axum::Json(operator_gift_card_json(&card)).into_response())
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(super) struct BlockBody {
     reason: String,

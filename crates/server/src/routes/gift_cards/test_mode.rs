@@ -9,7 +9,7 @@ pub(crate) fn register_test_mode(api: Api) -> Api {
             path: "/v1/test/pocket/holds",
             summary: "Holds Pocket money of the calling buyer as checkout will (test mode only)",
             access: Access::Buyer,
-            body: Some(object_schema(&[("amount", "integer", true), ("currency", "string", true)])),
+            body: Some(body_schema::<TestHoldBody>()),
             success: 201,
         },
         test_hold,
@@ -20,7 +20,7 @@ pub(crate) fn register_test_mode(api: Api) -> Api {
             path: "/v1/test/pocket/holds/{id}/capture",
             summary: "Charges a test hold, in full or part (test mode only)",
             access: Access::Buyer,
-            body: Some(object_schema(&[("amount", "integer", true)])),
+            body: Some(body_schema::<TestCaptureBody>()),
             success: 200,
         },
         test_capture,
@@ -42,7 +42,7 @@ pub(crate) fn register_test_mode(api: Api) -> Api {
             path: "/v1/test/pocket/holds/{id}/refund",
             summary: "Refunds part of a captured test hold into the Pocket (test mode only)",
             access: Access::Buyer,
-            body: Some(object_schema(&[("amount", "integer", true)])),
+            body: Some(body_schema::<TestCaptureBody>()),
             success: 200,
         },
         test_refund,
@@ -69,7 +69,7 @@ pub(super) async fn test_refund(
         .await)
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(super) struct TestHoldBody {
     amount: i64,
@@ -109,7 +109,7 @@ pub(super) async fn test_hold(
         .await)
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(super) struct TestCaptureBody {
     amount: i64,

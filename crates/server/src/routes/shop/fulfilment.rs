@@ -3,7 +3,7 @@
 
 use super::*;
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(super) struct ShipBody {
     carrier: String,
@@ -192,7 +192,7 @@ pub(super) async fn confirm_receipt(
         .await)
 }
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(super) struct CancelBody {
     reason: Option<String>,

@@ -2,7 +2,7 @@
 
 use super::*;
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(super) struct RateBody {
     rate: String,
@@ -47,7 +47,7 @@ pub(super) async fn list_rates(State(state): State<AppState>) -> Result<Response
     Ok(axum::Json(json!({ "object": "list", "data": data, "has_more": false })).into_response())
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(super) struct QuoteBody {
     from: String,

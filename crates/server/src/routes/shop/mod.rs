@@ -25,7 +25,7 @@ use crate::auth::Caller;
 use crate::error::{ApiError, ApiResponse};
 use crate::extract::ApiJson;
 use crate::idempotency::IdempotencyContext;
-use crate::openapi::{object_schema, Access, Api, Endpoint, Verb};
+use crate::openapi::{body_schema, Access, Api, Endpoint, Verb};
 use crate::payment_method::{
     authorize_card, resolve_card, AuthorizeOutcome, AuthorizeSpec, ChargeableCard, PaymentMethodBody,
 };
@@ -70,48 +70,70 @@ const PRODUCT_NAME_LENGTH_MAX: usize = 200;
 const PRODUCT_DESCRIPTION_LENGTH_MAX: usize = 5_000;
 
 pub(crate) fn register(api: Api) -> Api {
-    let address = json!({ "type": "object", "required": ["line1", "city", "postal_code", "country"],
-        "properties": { "name": {"type": "string"}, "line1": {"type": "string"}, "line2": {"type": "string"},
-            "city": {"type": "string"}, "state": {"type": "string"}, "postal_code": {"type": "string"}, "country": {"type": "string"} } });
     api.add(
         Endpoint {
             verb: Verb::Post,
             path: "/v1/products",
             summary: "Lists a product for sale, priced in the seller's currency",
             access: Access::Seller,
-            body: Some(object_schema(&[
-                ("name", "string", true),
-                ("description", "string", false),
-                ("amount", "integer", true),
-                ("currency", "string", true),
-                ("stock", "integer", false),
-            ])),
+            body: Some(body_schema::<CreateProduct>()),
             success: 201,
         },
         create_product,
     )
-    .add(Endpoint { verb: Verb::Get, path: "/v1/products", summary: "Products for sale, newest first", access: Access::Anyone, body: None, success: 200 }, list_products)
-    .add(Endpoint { verb: Verb::Get, path: "/v1/products/{id}", summary: "A product", access: Access::Anyone, body: None, success: 200 }, get_product)
+    .add(
+        Endpoint {
+            verb: Verb::Get,
+            path: "/v1/products",
+            summary: "Products for sale, newest first",
+            access: Access::Anyone,
+            body: None,
+            success: 200,
+        },
+        list_products,
+    )
+    .add(
+        Endpoint {
+            verb: Verb::Get,
+            path: "/v1/products/{id}",
+            summary: "A product",
+            access: Access::Anyone,
+            body: None,
+            success: 200,
+        },
+        get_product,
+    )
     .add(
         Endpoint {
             verb: Verb::Post,
             path: "/v1/orders",
             summary: "Orders products of one seller; stock is reserved",
             access: Access::Buyer,
-            body: Some(json!({ "type": "object", "additionalProperties": false, "required": ["items", "shipping_address"],
-                "properties": { "items": { "type": "array", "items": { "type": "object", "required": ["product", "quantity"],
-                    "properties": { "product": {"type": "string"}, "quantity": {"type": "integer"} } } },
-                    "shipping_address": address, "coupon": {"type": "string"} } })),
+            body: Some(body_schema::<CreateOrder>()),
             success: 201,
         },
         create_order,
     )
     .add(
-        Endpoint { verb: Verb::Get, path: "/v1/orders", summary: "Orders: a buyer's own, a seller's, or all for operators", access: Access::SignedIn, body: None, success: 200 },
+        Endpoint {
+            verb: Verb::Get,
+            path: "/v1/orders",
+            summary: "Orders: a buyer's own, a seller's, or all for operators",
+            access: Access::SignedIn,
+            body: None,
+            success: 200,
+        },
         list_orders,
     )
     .add(
-        Endpoint { verb: Verb::Get, path: "/v1/orders/{id}", summary: "An order with its payment", access: Access::SignedIn, body: None, success: 200 },
+        Endpoint {
+            verb: Verb::Get,
+            path: "/v1/orders/{id}",
+            summary: "An order with its payment",
+            access: Access::SignedIn,
+            body: None,
+            success: 200,
+        },
         get_order,
     )
     .add(
@@ -120,16 +142,21 @@ pub(crate) fn register(api: Api) -> Api {
             path: "/v1/orders/{id}/pay",
             summary: "Pays an order: authorizes the card and holds Pocket money; nothing is charged until shipping",
             access: Access::Buyer,
-            body: Some(json!({ "type": "object", "additionalProperties": false, "required": ["payment_method"],
-                "properties": { "payment_method": {"type": "object"}, "pocket_amount": {"type": "integer"},
-                    "currency": {"type": "string"}, "fx_quote": {"type": "string"} } })),
+            body: Some(body_schema::<PayBody>()),
             success: 200,
         },
         pay_order,
     )
     .add(
-        Endpoint { verb: Verb::Get, path: "/v1/payments/{id}", summary: "A payment with every attempt", access: Access::SignedIn, body: None, success: 200 },
-                get_payment,
+        Endpoint {
+            verb: Verb::Get,
+            path: "/v1/payments/{id}",
+            summary: "A payment with every attempt",
+            access: Access::SignedIn,
+            body: None,
+            success: 200,
+        },
+        get_payment,
     )
     .add(
         Endpoint {
@@ -137,7 +164,7 @@ pub(crate) fn register(api: Api) -> Api {
             path: "/v1/fx/rates/{from}/{to}",
             summary: "Sets an exchange rate (units of `to` per one `from`), as an exact decimal string",
             access: Access::Operator,
-            body: Some(object_schema(&[("rate", "string", true)])),
+            body: Some(body_schema::<RateBody>()),
             success: 200,
         },
         put_rate,
@@ -159,7 +186,7 @@ pub(crate) fn register(api: Api) -> Api {
             path: "/v1/fx/quotes",
             summary: "Locks a rate for 15 minutes: what an amount costs in the buyer's currency",
             access: Access::Buyer,
-            body: Some(object_schema(&[("from", "string", true), ("to", "string", true), ("amount", "integer", true)])),
+            body: Some(body_schema::<QuoteBody>()),
             success: 201,
         },
         create_quote,
@@ -170,7 +197,7 @@ pub(crate) fn register(api: Api) -> Api {
             path: "/v1/payments/{id}/verify",
             summary: "Confirms a payment with the one-time code sent by SMS or email",
             access: Access::Buyer,
-            body: Some(object_schema(&[("code", "string", true)])),
+            body: Some(body_schema::<VerifyBody>()),
             success: 200,
         },
         verify_payment,
@@ -181,7 +208,7 @@ pub(crate) fn register(api: Api) -> Api {
             path: "/v1/payments/{id}/resend_code",
             summary: "Sends a new one-time code (at most once a minute)",
             access: Access::Buyer,
-            body: Some(object_schema(&[("channel", "string", false)])),
+            body: Some(body_schema::<ResendBody>()),
             success: 200,
         },
         resend_code,
@@ -192,17 +219,31 @@ pub(crate) fn register(api: Api) -> Api {
             path: "/v1/orders/{id}/ship",
             summary: "Ships an order: the payment is captured",
             access: Access::Seller,
-            body: Some(object_schema(&[("carrier", "string", true), ("tracking_number", "string", true)])),
+            body: Some(body_schema::<ShipBody>()),
             success: 200,
         },
         ship_order,
     )
     .add(
-        Endpoint { verb: Verb::Post, path: "/v1/orders/{id}/deliver", summary: "Marks an order delivered (starts the claim window)", access: Access::Seller, body: None, success: 200 },
+        Endpoint {
+            verb: Verb::Post,
+            path: "/v1/orders/{id}/deliver",
+            summary: "Marks an order delivered (starts the claim window)",
+            access: Access::Seller,
+            body: None,
+            success: 200,
+        },
         deliver_order,
     )
     .add(
-        Endpoint { verb: Verb::Post, path: "/v1/orders/{id}/confirm_receipt", summary: "The buyer confirms receipt: the order is completed", access: Access::Buyer, body: None, success: 200 },
+        Endpoint {
+            verb: Verb::Post,
+            path: "/v1/orders/{id}/confirm_receipt",
+            summary: "The buyer confirms receipt: the order is completed",
+            access: Access::Buyer,
+            body: None,
+            success: 200,
+        },
         confirm_receipt,
     )
     .add(
@@ -211,7 +252,7 @@ pub(crate) fn register(api: Api) -> Api {
             path: "/v1/orders/{id}/cancel",
             summary: "Cancels before shipping: the authorization is voided and Pocket holds released",
             access: Access::SignedIn,
-            body: Some(object_schema(&[("reason", "string", false)])),
+            body: Some(body_schema::<CancelBody>()),
             success: 200,
         },
         cancel_order,

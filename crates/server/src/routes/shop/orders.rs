@@ -2,14 +2,14 @@
 
 use super::*;
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(super) struct OrderItemBody {
     product: String,
     quantity: i64,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(super) struct ShippingAddress {
     name: Option<String>,
@@ -21,7 +21,7 @@ pub(super) struct ShippingAddress {
     country: String,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(super) struct CreateOrder {
     items: Vec<OrderItemBody>,

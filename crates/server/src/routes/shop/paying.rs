@@ -4,7 +4,7 @@
 
 use super::*;
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(super) struct PayBody {
     payment_method: PaymentMethodBody,
@@ -532,7 +532,7 @@ pub(super) async fn user_id_of(state: &AppState, payment_id: &str) -> Result<Str
         .ok_or_else(|| ApiError::not_found("payment"))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(super) struct ResendBody {
     channel: Option<String>,

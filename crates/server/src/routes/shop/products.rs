@@ -19,7 +19,7 @@ pub(crate) fn product_json(p: &ProductRecord) -> Value {
             "metadata": crate::routes::metadata::shown(&p.metadata) })
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(super) struct CreateProduct {
     name: String,

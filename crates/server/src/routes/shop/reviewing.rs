@@ -31,7 +31,7 @@ pub(crate) fn register(api: Api) -> Api {
     use Verb::{Get, Post};
     let upload = json!({ "type": "object", "required": ["file"],
         "properties": { "file": { "type": "string", "format": "binary" } } });
-    let decide = object_schema(&[("outcome", "string", true), ("note", "string", false)]);
+    let decide = body_schema::<DecideBody>();
     let mut upload_endpoint = endpoint(
         Post,
         UPLOAD_ROUTE,
@@ -342,7 +342,7 @@ async fn get_document(
     Ok(response)
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(super) struct DecideBody {
     outcome: String,

@@ -78,14 +78,14 @@ pub(super) fn start_challenge(
     crate::events::payment_event(tx, "payment.requires_action", &payment.id, now)
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(super) struct VerifyBody {
     code: Option<String>,
     answers: Option<Vec<AnswerBody>>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(super) struct AnswerBody {
     question: String,
