@@ -395,16 +395,13 @@ impl ReadTx<'_> {
             .collect::<Result<Vec<_>, _>>()?)
     }
 
-    /// Messages to a recipient, newest first, after the cursor id if given.
+    /// Messages to a recipient, newest first, one page (cursors are the API's `msg_<n>`).
     pub fn messages_to(&self, recipient: &str, page: &Page) -> Result<Listed<OutboxMessage>, StoreError> {
-        // A message's id is `msg_<n>` in the API, its row number here.
-        let b = page.bounds_with(|id| {
-            id.strip_prefix("msg_").and_then(|n| n.parse::<i64>().ok()).ok_or(StoreError::UnknownCursor)
-        })?;
+        let b = page.numbered_bounds("msg_")?;
         let sql = format!(
             "SELECT id, channel, recipient, subject, body, code, created_at, delivered_at, attempts FROM outbox
               WHERE recipient = ?1 AND {}",
-            page.clause(2, "created_at").replace("rowid", "id")
+            page.clause_by("id", 2, "created_at")
         );
         let rows = self
             .conn

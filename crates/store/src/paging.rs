@@ -65,10 +65,15 @@ impl Page {
     /// The end of a list query's `WHERE`, with its order and limit, binding five values from
     /// placeholder `?{n}` on (see [`Bounds`]). The creation time is read from `created_column`.
     pub fn clause(&self, n: usize, created_column: &str) -> String {
-        let order = if self.before.is_some() { "ASC" } else { "DESC" };
+        self.clause_by("rowid", n, created_column)
+    }
+
+    /// [`Page::clause`] for a table ordered by a column of its own (an integer id).
+    pub fn clause_by(&self, order_column: &str, n: usize, created_column: &str) -> String {
+        let (o, order) = (order_column, if self.before.is_some() { "ASC" } else { "DESC" });
         format!(
-            "rowid > ?{n} AND rowid < ?{} AND (?{} IS NULL OR {created_column} >= ?{}) \
-             AND (?{} IS NULL OR {created_column} <= ?{}) ORDER BY rowid {order} LIMIT ?{}",
+            "{o} > ?{n} AND {o} < ?{} AND (?{} IS NULL OR {created_column} >= ?{}) \
+             AND (?{} IS NULL OR {created_column} <= ?{}) ORDER BY {o} {order} LIMIT ?{}",
             n + 1,
             n + 2,
             n + 2,
@@ -87,6 +92,11 @@ impl Page {
                 .optional()?
                 .ok_or(StoreError::UnknownCursor)
         })
+    }
+
+    /// The bound values of a list whose API ids are `{prefix}<number>` (the row's own number).
+    pub fn numbered_bounds(&self, prefix: &str) -> Result<Bounds, StoreError> {
+        self.bounds_with(|id| id.strip_prefix(prefix).and_then(|n| n.parse().ok()).ok_or(StoreError::UnknownCursor))
     }
 
     /// The bound values, with the cursors read by `rowid_of`.

@@ -549,17 +549,16 @@ impl ReadTx<'_> {
         lots_query(self.conn, user_id)
     }
 
-    /// The user's history, newest first, before the line `before_id` if given.
+    /// The user's history, newest first, one page (cursors are the API's `txn_<n>`).
     pub fn pocket_transactions(
         &self,
         user_id: &str,
         page: &Page,
     ) -> Result<Listed<PocketTransactionRecord>, StoreError> {
-        // The id is the row's number (`txn_<id>` in the API).
-        let b = page.bounds_with(|id| id.parse::<i64>().map_err(|_| StoreError::UnknownCursor))?;
+        let b = page.numbered_bounds("txn_")?;
         let sql = format!(
             "SELECT {TXN_COLUMNS} FROM pocket_transactions WHERE user_id = ?1 AND {}",
-            page.clause(2, "created_at").replace("rowid", "id")
+            page.clause_by("id", 2, "created_at")
         );
         let rows = self
             .conn

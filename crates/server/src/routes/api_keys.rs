@@ -93,7 +93,7 @@ pub(crate) fn new_key(state: &AppState, merchant_id: &str, name: &str, now: i64)
     (secret, record)
 }
 
-#[derive(Deserialize, schemars::JsonSchema)]
+#[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct NoQuery {}
 

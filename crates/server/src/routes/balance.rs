@@ -145,7 +145,7 @@ async fn get_fees(State(state): State<AppState>, caller: Caller, Path(id): Path<
     Ok(axum::Json(fee_json(&id, fees.as_ref(), state.config.platform_fee_bps)).into_response())
 }
 
-#[derive(Deserialize, schemars::JsonSchema)]
+#[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct MerchantQuery {
     merchant: Option<String>,
@@ -183,7 +183,7 @@ pub fn balance_json(merchant_id: &str, sums: &[store::BalanceSums]) -> Value {
     })
 }
 
-#[derive(Deserialize, schemars::JsonSchema)]
+#[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct BalancesQuery {
     negative: Option<bool>,
@@ -262,7 +262,7 @@ async fn get_balance_transaction(
     Ok(axum::Json(balance_tx_json(&b)).into_response())
 }
 
-#[derive(Deserialize, schemars::JsonSchema)]
+#[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct CsvQuery {
     merchant: Option<String>,

@@ -30,7 +30,7 @@ pub(crate) fn register(api: Api) -> Api {
     )
 }
 
-#[derive(Deserialize, schemars::JsonSchema)]
+#[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct SearchQuery {
     q: String,

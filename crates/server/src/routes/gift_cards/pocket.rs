@@ -62,17 +62,7 @@ pub(super) async fn pocket_transactions(
     q: ListParams,
 ) -> Result<Response, ApiError> {
     let (user, _) = caller.buyer()?;
-    // The API names a line `txn_<n>`; the store pages by its number.
-    let mut page = q.page()?;
-    for cursor in [&mut page.after, &mut page.before] {
-        if let Some(c) = cursor.take() {
-            let n = c
-                .strip_prefix("txn_")
-                .filter(|n| n.parse::<i64>().is_ok())
-                .ok_or_else(|| ApiError::invalid("starting_after", "starting_after names no object in this list."))?;
-            *cursor = Some(n.to_owned());
-        }
-    }
+    let page = q.page()?;
     let rows = state.store.read(move |tx| tx.pocket_transactions(&user.id, &page)).await?;
     Ok(list_response(rows, |t| {
         json!({ "id": format!("txn_{}", t.id), "object": "pocket_transaction", "type": t.kind, "amount": t.amount,
