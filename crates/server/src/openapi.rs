@@ -168,11 +168,11 @@ fn integer(name: &str) -> Value {
 fn statuses(path: &str) -> Vec<&'static str> {
     match path {
         "/v1/orders" => domain::checkout::OrderStatus::ALL.iter().map(|s| s.name()).collect(),
-        "/v1/claims" => vec!["awaiting_seller", "under_review", "refunding", "resolved"],
-        "/v1/tickets" => vec!["open", "answered"],
-        "/v1/payouts" => vec!["pending", "in_transit", "paid", "failed", "canceled"],
-        "/v1/webhook_endpoints/{id}/deliveries" => vec!["pending", "succeeded", "failed"],
-        "/v1/balance_transactions" => vec!["pending", "available"],
+        "/v1/claims" => crate::routes::claims::CLAIM_STATUSES.to_vec(),
+        "/v1/tickets" => crate::routes::tickets::TICKET_STATUSES.to_vec(),
+        "/v1/payouts" => domain::payouts::PayoutStatus::ALL.iter().map(|s| s.name()).collect(),
+        "/v1/webhook_endpoints/{id}/deliveries" => crate::routes::events::DELIVERY_STATUSES.to_vec(),
+        "/v1/balance_transactions" => crate::routes::balance::BTX_STATUSES.to_vec(),
         "/v1/reviews" => domain::verification::ReviewStatus::ALL.iter().map(|s| s.name()).collect(),
         _ => Vec::new(),
     }

@@ -59,6 +59,7 @@ pub fn components() -> Value {
     }
     let order_statuses: Vec<&str> = domain::checkout::OrderStatus::ALL.iter().map(|s| s.name()).collect();
     let payment_statuses: Vec<&str> = domain::checkout::PaymentStatus::ALL.iter().map(|s| s.name()).collect();
+    let payout_statuses: Vec<&str> = domain::payouts::PayoutStatus::ALL.iter().map(|s| s.name()).collect();
     let mut schemas = json!({
         "Error": {
             "type": "object", "required": ["error"],
@@ -125,7 +126,7 @@ pub fn components() -> Value {
         "Claim": object("claim", &["id", "order", "status", "amount"], &[("order", s()), ("reason", s()),
             ("amount", int()), ("status", s()), ("outcome", s_or_null()), ("respond_by", int()), ("created", int())]),
         "Ticket": object("ticket", &["id", "subject", "status"], &[("subject", s()), ("order", s_or_null()),
-            ("status", one_of(&["open", "answered"])), ("messages", json!({ "type": "array" })), ("created", int())]),
+            ("status", one_of(&crate::routes::tickets::TICKET_STATUSES)), ("messages", json!({ "type": "array" })), ("created", int())]),
         "Pocket": object("pocket", &["balances"], &[("balances", json!({ "type": "array" }))]),
         "PocketTransaction": object("pocket_transaction", &["id", "type", "amount", "currency"], &money(&[
             ("type", s()), ("balance_after", int()), ("reference", s()), ("created", int())])),
@@ -143,11 +144,11 @@ pub fn components() -> Value {
         "SellerBalance": object("seller_balance", &["merchant", "currency", "amount"], &[("merchant", s()),
             ("currency", s()), ("amount", int())]),
         "BalanceTransaction": object("balance_transaction", &["id", "type", "amount", "currency"], &money(&[
-            ("type", s()), ("fee", int()), ("net", int()), ("status", one_of(&["pending", "available"])),
+            ("type", s()), ("fee", int()), ("net", int()), ("status", one_of(&crate::routes::balance::BTX_STATUSES)),
             ("available_on", int()), ("created", int())])),
         "BankAccount": object("bank_account", &["id"], &[("last4", s())]),
         "Payout": object("payout", &["id", "amount", "currency", "status"], &money(&[
-            ("status", one_of(&["pending", "in_transit", "paid", "failed", "canceled"])), ("destination", s()),
+            ("status", json!({ "type": "string", "enum": payout_statuses })), ("destination", s()),
             ("arrival_date", int_or_null()), ("created", int())])),
         "FeeSchedule": object("fee_schedule", &[], &[]),
         "Review": object("review", &["id", "status"], &[("status", s()), ("payment", s())]),

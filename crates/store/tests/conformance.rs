@@ -84,6 +84,7 @@ async fn concurrent_spends_never_overdraw_and_survive_restart() {
         }
     }
     assert_eq!((accepted, refused), (142, 158));
+    assert_eq!(store.writer_queue_depth(), 0, "every command was answered: none waits for the writer");
     assert_balanced(&store).await;
     store.shutdown().await;
     drop(store);

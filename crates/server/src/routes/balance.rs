@@ -232,6 +232,9 @@ fn tx_filter(caller: &Caller, q: &TxQuery) -> Result<BalanceTxFilter, ApiError> 
     })
 }
 
+/// A balance transaction is pending (buyers may still claim) or available (payable).
+pub(crate) const BTX_STATUSES: [&str; 2] = ["pending", "available"];
+
 async fn list_balance_transactions(
     State(state): State<AppState>,
     caller: Caller,
@@ -244,7 +247,7 @@ async fn list_balance_transactions(
         created_gte: None,
         created_lte: None,
     };
-    let status = q.status(&["pending", "available"])?;
+    let status = q.status(&BTX_STATUSES)?;
     let page = q.page()?;
     let mut filter = tx_filter(&caller, &query)?;
     filter.status = status;

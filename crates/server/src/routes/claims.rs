@@ -590,7 +590,7 @@ fn may_see(caller: &Caller, c: &ClaimRecord) -> bool {
 }
 
 /// The states of a claim, as lists filter them.
-const CLAIM_STATUSES: [&str; 4] = ["awaiting_seller", "under_review", "refunding", "resolved"];
+pub(crate) const CLAIM_STATUSES: [&str; 4] = ["awaiting_seller", "under_review", "refunding", "resolved"];
 
 async fn list_claims(State(state): State<AppState>, caller: Caller, mut q: ListParams) -> Result<Response, ApiError> {
     let status = q.status(&CLAIM_STATUSES)?;

@@ -322,13 +322,16 @@ async fn delete_endpoint(
         .await)
 }
 
+/// The states of a webhook delivery attempt.
+pub(crate) const DELIVERY_STATUSES: [&str; 3] = ["pending", "succeeded", "failed"];
+
 async fn list_deliveries(
     State(state): State<AppState>,
     caller: Caller,
     Path(id): Path<String>,
     mut q: ListParams,
 ) -> Result<Response, ApiError> {
-    let status = q.status(&["pending", "succeeded", "failed"])?;
+    let status = q.status(&DELIVERY_STATUSES)?;
     let page = q.page()?;
     let w = load(&state, &caller, id).await?;
     let rows = state.store.read(move |tx| tx.deliveries(&w.id, status.as_deref(), &page)).await?;

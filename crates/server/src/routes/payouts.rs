@@ -437,7 +437,8 @@ async fn create_payout(
 
 async fn list_payouts(State(state): State<AppState>, caller: Caller, mut q: ListParams) -> Result<Response, ApiError> {
     let merchant = scope(&caller, q.take("merchant"))?;
-    let status = q.status(&["pending", "in_transit", "paid", "failed", "canceled"])?;
+    let statuses: Vec<&str> = domain::payouts::PayoutStatus::ALL.iter().map(|s| s.name()).collect();
+    let status = q.status(&statuses)?;
     let page = q.page()?;
     let rows = state.store.read(move |tx| tx.payouts(merchant.as_deref(), status.as_deref(), &page)).await?;
     Ok(list_response(rows, payout_json))

@@ -141,8 +141,11 @@ async fn open_ticket(
         .await)
 }
 
+/// The states of a ticket: waiting for an operator, or answered.
+pub(crate) const TICKET_STATUSES: [&str; 2] = ["open", "answered"];
+
 async fn list_tickets(State(state): State<AppState>, caller: Caller, mut q: ListParams) -> Result<Response, ApiError> {
-    let status = q.status(&["open", "answered"])?;
+    let status = q.status(&TICKET_STATUSES)?;
     let page = q.page()?;
     let (user, role, _) = caller.person()?;
     let owner = (role == domain::accounts::Role::Buyer).then_some(user.id);

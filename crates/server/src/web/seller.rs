@@ -270,12 +270,7 @@ pub async fn orders(ctx: Ctx, Query(q): Q) -> Response {
         Ok(m) => m,
         Err(r) => return r,
     };
-    let status = q.get("status").filter(|s| ORDER_TABS.iter().any(|(v, _)| v == s)).cloned().unwrap_or_default();
-    let (api, here) = if status.is_empty() {
-        ("/v1/orders".to_owned(), "/seller/orders".to_owned())
-    } else {
-        (format!("/v1/orders?status={status}"), format!("/seller/orders?status={status}"))
-    };
+    let (status, api, here) = chosen_tab(&q, &ORDER_TABS, "/v1/orders", "/seller/orders");
     let paging = Paging::of(&q);
     let answer = ctx.api_as(&m, Method::GET, &paging.api_path(&api, PAGE_ROWS), None, None).await;
     if !answer.ok() {
@@ -307,6 +302,23 @@ const ORDER_TABS: [(&str, &str); 7] = [
 /// The seller's claim lists.
 const CLAIM_TABS: [(&str, &str); 3] =
     [("", "All"), ("awaiting_seller", "To answer"), ("under_review", "With Pocketpay")];
+
+/// The tab a page's address chooses (`status=`, one of `choices`; none is "All"): the status, the
+/// API list to read, and the page's own address with it.
+fn chosen_tab(
+    q: &HashMap<String, String>,
+    choices: &[(&str, &str)],
+    api: &str,
+    page: &str,
+) -> (String, String, String) {
+    let status = q.get("status").filter(|s| choices.iter().any(|(v, _)| v == s)).cloned().unwrap_or_default();
+    if status.is_empty() {
+        (status, api.to_owned(), page.to_owned())
+    } else {
+        let (api, page) = (format!("{api}?status={status}"), format!("{page}?status={status}"));
+        (status, api, page)
+    }
+}
 
 /// Links to a list's filters, the current one marked.
 fn tabs(page: &str, choices: &[(&str, &str)], current: &str) -> String {
@@ -505,12 +517,7 @@ async fn render_claims(
     notice: &str,
     q: &HashMap<String, String>,
 ) -> Response {
-    let status = q.get("status").filter(|s| CLAIM_TABS.iter().any(|(v, _)| v == s)).cloned().unwrap_or_default();
-    let (api, here) = if status.is_empty() {
-        ("/v1/claims".to_owned(), "/seller/claims".to_owned())
-    } else {
-        (format!("/v1/claims?status={status}"), format!("/seller/claims?status={status}"))
-    };
+    let (status, api, here) = chosen_tab(q, &CLAIM_TABS, "/v1/claims", "/seller/claims");
     let paging = Paging::of(q);
     let answer = ctx.api_as(m, Method::GET, &paging.api_path(&api, PAGE_ROWS), None, None).await;
     if !answer.ok() {
