@@ -641,6 +641,36 @@ pub fn parse_order_number(s: &str) -> Option<u64> {
     (canonical.get(prefix_len..) == Some(digits)).then_some(sequence)
 }
 
+/// A checkout's payment split into each order's part: the Pocket part is shared out in proportion
+/// to the orders' amounts (largest remainder, so no part is off by a cent or more from its exact
+/// share and the parts sum to the whole), and each order's card part is the rest of its amount.
+/// `None` when the amounts are not positive or the split is not of their sum.
+pub fn split_across_orders(split: Split, order_amounts: &[i64]) -> Option<Vec<Split>> {
+    let total = order_amounts.iter().try_fold(0i64, |sum, a| if *a > 0 { sum.checked_add(*a) } else { None })?;
+    if order_amounts.is_empty() || split.pocket_minor + split.card_minor != total {
+        return None;
+    }
+    let pocket = share_out(split.pocket_minor, order_amounts)?;
+    Some(
+        order_amounts
+            .iter()
+            .zip(pocket)
+            .map(|(amount, pocket_minor)| Split { pocket_minor, card_minor: amount - pocket_minor })
+            .collect(),
+    )
+}
+
+/// `total` (non-negative) shared out in proportion to positive `weights` by largest remainder (an
+/// amount in the buyer's currency shared out over the orders, for example).
+pub fn share_out(total: i64, weights: &[i64]) -> Option<Vec<i64>> {
+    let weights: Vec<u64> = weights.iter().map(|w| u64::try_from(*w).ok().filter(|w| *w > 0)).collect::<Option<_>>()?;
+    if total < 0 {
+        return None;
+    }
+    let parts = Money::new(total, Currency::parse("USD").ok()?).allocate(&weights).ok()?;
+    Some(parts.iter().map(Money::amount_minor).collect())
+}
+
 #[cfg(test)]
 #[path = "checkout_tests.rs"]
 mod tests;

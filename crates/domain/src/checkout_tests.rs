@@ -544,3 +544,26 @@ fn every_single_digit_error_is_caught() {
         }
     }
 }
+
+#[test]
+fn a_checkout_split_is_shared_out_over_its_orders_to_the_cent() {
+    // 100.00 from the Pocket over orders of 30.00, 20.00 and 50.00; the card pays the other 0.00.
+    let whole = Split { pocket_minor: 10_000, card_minor: 0 };
+    let parts = split_across_orders(whole, &[3_000, 2_000, 5_000]).unwrap_or_else(|| panic!("splits"));
+    assert_eq!(parts.iter().map(|p| p.pocket_minor).collect::<Vec<_>>(), vec![3_000, 2_000, 5_000]);
+    // Half and half over three orders that do not divide evenly: shares differ by less than a cent
+    // from the exact ones and sum to the whole.
+    let half = Split { pocket_minor: 5_000, card_minor: 5_001 };
+    let parts = split_across_orders(half, &[3_333, 3_334, 3_334]).unwrap_or_else(|| panic!("splits"));
+    assert_eq!(parts.iter().map(|p| p.pocket_minor).sum::<i64>(), 5_000);
+    assert_eq!(parts.iter().map(|p| p.card_minor).sum::<i64>(), 5_001);
+    for (p, amount) in parts.iter().zip([3_333, 3_334, 3_334]) {
+        assert_eq!(p.pocket_minor + p.card_minor, amount);
+        assert!((p.pocket_minor as f64 - 5_000.0 * amount as f64 / 10_001.0).abs() < 1.0);
+    }
+    assert_eq!(split_across_orders(half, &[3_333, 3_334]), None, "the split must be of the orders' sum");
+    assert_eq!(split_across_orders(half, &[]), None);
+    assert_eq!(split_across_orders(Split { pocket_minor: 0, card_minor: 0 }, &[0]), None);
+    assert_eq!(share_out(7, &[1, 1, 1]), Some(vec![3, 2, 2]));
+    assert_eq!(share_out(-1, &[1]), None);
+}

@@ -65,6 +65,8 @@ pub fn router(issuer: Arc<TestIssuer>, clock_offset_s: Arc<AtomicI64>) -> Router
         .route("/v1/authorizations/{id}", get(authorization))
         .route("/v1/authorizations/{id}/capture", post(capture))
         .route("/v1/authorizations/{id}/void", post(void))
+        .route("/v1/authorizations/{id}/capture_part", post(capture_part))
+        .route("/v1/authorizations/{id}/release_part", post(release_part))
         .route("/v1/authorizations/{id}/refund", post(refund))
         .route("/v1/refunds/{id}", get(refund_status))
         .route("/v1/faults", post(set_faults))
@@ -165,6 +167,14 @@ async fn capture(State(s): State<ServiceState>, Path(id): Path<String>, Json(b):
     answer(s.issuer.capture(&id, b.amount_minor, &b.key).await)
 }
 
+async fn capture_part(State(s): State<ServiceState>, Path(id): Path<String>, Json(b): Json<AmountBody>) -> Response {
+    answer(s.issuer.capture_part(&id, b.amount_minor, &b.key).await)
+}
+
+async fn release_part(State(s): State<ServiceState>, Path(id): Path<String>, Json(b): Json<AmountBody>) -> Response {
+    answer(s.issuer.release_part(&id, b.amount_minor, &b.key).await)
+}
+
 async fn void(State(s): State<ServiceState>, Path(id): Path<String>, Json(b): Json<KeyBody>) -> Response {
     answer(s.issuer.void(&id, &b.key).await)
 }
@@ -259,6 +269,26 @@ impl HttpIssuerClient {
     pub(crate) async fn capture(&self, id: &str, amount_minor: i64, key: &str) -> Result<Authorization, IssuerError> {
         let body = AmountBody { amount_minor, key: key.to_owned() };
         self.send(self.client.post(format!("{}/v1/authorizations/{id}/capture", self.base)).json(&body)).await
+    }
+
+    pub(crate) async fn capture_part(
+        &self,
+        id: &str,
+        amount_minor: i64,
+        key: &str,
+    ) -> Result<Authorization, IssuerError> {
+        let body = AmountBody { amount_minor, key: key.to_owned() };
+        self.send(self.client.post(format!("{}/v1/authorizations/{id}/capture_part", self.base)).json(&body)).await
+    }
+
+    pub(crate) async fn release_part(
+        &self,
+        id: &str,
+        amount_minor: i64,
+        key: &str,
+    ) -> Result<Authorization, IssuerError> {
+        let body = AmountBody { amount_minor, key: key.to_owned() };
+        self.send(self.client.post(format!("{}/v1/authorizations/{id}/release_part", self.base)).json(&body)).await
     }
 
     pub(crate) async fn void(&self, id: &str, key: &str) -> Result<Authorization, IssuerError> {

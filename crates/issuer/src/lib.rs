@@ -163,6 +163,9 @@ pub struct Authorization {
     pub expires_at: i64,
     pub checks: Checks,
     pub facts: CardFacts,
+    /// What partial releases gave back (an authorization paying several orders, one cancelled).
+    #[serde(default)]
+    pub released_minor: i64,
 }
 
 impl Authorization {
@@ -318,6 +321,33 @@ impl Connector {
         match self {
             Connector::InProcess(t) => t.capture(authorization_id, amount_minor, key).await,
             Connector::Http(c) => c.capture(authorization_id, amount_minor, key).await,
+        }
+    }
+
+    /// Captures `amount_minor` of an authorization and keeps the rest for later captures (one
+    /// authorization paying several orders); final once everything is captured or released.
+    pub async fn capture_part(
+        &self,
+        authorization_id: &str,
+        amount_minor: i64,
+        key: &str,
+    ) -> Result<Authorization, IssuerError> {
+        match self {
+            Connector::InProcess(t) => t.capture_part(authorization_id, amount_minor, key).await,
+            Connector::Http(c) => c.capture_part(authorization_id, amount_minor, key).await,
+        }
+    }
+
+    /// Releases `amount_minor` of an authorization and keeps the rest.
+    pub async fn release_part(
+        &self,
+        authorization_id: &str,
+        amount_minor: i64,
+        key: &str,
+    ) -> Result<Authorization, IssuerError> {
+        match self {
+            Connector::InProcess(t) => t.release_part(authorization_id, amount_minor, key).await,
+            Connector::Http(c) => c.release_part(authorization_id, amount_minor, key).await,
         }
     }
 

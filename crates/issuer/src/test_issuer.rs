@@ -188,7 +188,8 @@ fn refund_status_name(s: RefundStatus) -> &'static str {
 }
 
 const AUTH_COLUMNS: &str =
-    "id, idempotency_key, status, refusal, amount, currency, captured, refunded, created_at, expires_at, checks, facts";
+    "id, idempotency_key, status, refusal, amount, currency, captured, refunded, created_at, expires_at, checks, facts,
+     released";
 
 fn auth_from_row(r: &Row<'_>) -> rusqlite::Result<Authorization> {
     let refusal: Option<String> = r.get(3)?;
@@ -208,6 +209,7 @@ fn auth_from_row(r: &Row<'_>) -> rusqlite::Result<Authorization> {
         expires_at: r.get(9)?,
         checks: serde_json::from_str(&checks).map_err(|_| unreadable(10))?,
         facts: serde_json::from_str(&facts).map_err(|_| unreadable(11))?,
+        released_minor: r.get(12)?,
     })
 }
 
@@ -232,6 +234,7 @@ impl TestIssuer {
         conn.pragma_update(None, "synchronous", "FULL").map_err(db_error)?;
         conn.busy_timeout(std::time::Duration::from_secs(5)).map_err(db_error)?;
         conn.execute_batch(SCHEMA).map_err(db_error)?;
+        add_released_column(&conn)?;
         let (jobs, queue) = tokio::sync::mpsc::channel::<Job>(QUEUE_DEPTH_MAX);
         let writer_now = now.clone();
         std::thread::Builder::new()
@@ -390,6 +393,7 @@ impl TestIssuer {
                 amount_minor: req.amount_minor,
                 currency: req.currency.clone(),
                 captured_minor: 0,
+                released_minor: 0,
                 refunded_minor: 0,
                 created_at: now,
                 expires_at: now + b.authorization_days * 86_400,
@@ -461,15 +465,62 @@ impl TestIssuer {
                     return Err(IssuerError::InvalidState(format!("cannot capture an authorization that is {other:?}")))
                 }
             }
-            if amount_minor <= 0 || amount_minor > a.amount_minor {
+            if amount_minor <= 0 || amount_minor > a.amount_minor - a.captured_minor - a.released_minor {
                 return Err(IssuerError::AmountTooLarge);
             }
             tx.execute(
-                "UPDATE authorizations SET status = 'captured', captured = ?2 WHERE id = ?1",
+                "UPDATE authorizations SET status = 'captured', captured = captured + ?2 WHERE id = ?1",
                 params![id, amount_minor],
             )
             .map_err(db_error)?;
             record_operation(tx, key, "capture", id, amount_minor, None)?;
+            load(tx, id)
+        })
+    }
+
+    /// Captures part of an authorization and keeps the rest authorized for later captures (one
+    /// authorization paying several orders); idempotently by key. When nothing is left to capture or
+    /// release, the authorization is final.
+    pub fn capture_part(&self, id: &str, amount_minor: i64, key: &str) -> Pending<Authorization> {
+        let (id, key) = (id.to_owned(), key.to_owned());
+        self.with_tx(move |tx, now| {
+            let (id, key) = (id.as_str(), key.as_str());
+            if operation(tx, key, "capture_part", id, amount_minor)?.is_some() {
+                return Ok(refresh(load(tx, id)?, now));
+            }
+            let a = open_for_parts(refresh(load(tx, id)?, now))?;
+            if amount_minor <= 0 || amount_minor > a.amount_minor - a.captured_minor - a.released_minor {
+                return Err(IssuerError::AmountTooLarge);
+            }
+            tx.execute("UPDATE authorizations SET captured = captured + ?2 WHERE id = ?1", params![id, amount_minor])
+                .map_err(db_error)?;
+            settle_if_done(tx, id)?;
+            record_operation(tx, key, "capture_part", id, amount_minor, None)?;
+            load(tx, id)
+        })
+    }
+
+    /// Releases part of an authorization (an order of several cancelled before shipping), keeping the
+    /// rest; idempotently by key. An expired authorization holds nothing any more: releasing it is a no-op.
+    pub fn release_part(&self, id: &str, amount_minor: i64, key: &str) -> Pending<Authorization> {
+        let (id, key) = (id.to_owned(), key.to_owned());
+        self.with_tx(move |tx, now| {
+            let (id, key) = (id.as_str(), key.as_str());
+            if operation(tx, key, "release", id, amount_minor)?.is_some() {
+                return Ok(refresh(load(tx, id)?, now));
+            }
+            let a = refresh(load(tx, id)?, now);
+            if a.status == AuthorizationStatus::Expired {
+                return Ok(a);
+            }
+            let a = open_for_parts(a)?;
+            if amount_minor <= 0 || amount_minor > a.amount_minor - a.captured_minor - a.released_minor {
+                return Err(IssuerError::AmountTooLarge);
+            }
+            tx.execute("UPDATE authorizations SET released = released + ?2 WHERE id = ?1", params![id, amount_minor])
+                .map_err(db_error)?;
+            settle_if_done(tx, id)?;
+            record_operation(tx, key, "release", id, amount_minor, None)?;
             load(tx, id)
         })
     }
@@ -504,7 +555,7 @@ impl TestIssuer {
                 return load_refund(tx, &refund_id, now);
             }
             let a = load(tx, id)?;
-            if a.status != AuthorizationStatus::Captured {
+            if a.captured_minor == 0 {
                 return Err(IssuerError::InvalidState("only captured money can be refunded".into()));
             }
             if amount_minor <= 0 || amount_minor > a.captured_minor - a.refunded_minor {
@@ -645,7 +696,8 @@ fn payment_refusal(
     }
     let (held, captured): (i64, i64) = tx
         .query_row(
-            "SELECT COALESCE(SUM(CASE WHEN status = 'authorized' AND expires_at > ?2 THEN amount_usd_cents ELSE 0 END), 0),
+            "SELECT COALESCE(SUM(CASE WHEN status = 'authorized' AND expires_at > ?2
+                                      THEN amount_usd_cents * (amount - released) / amount ELSE 0 END), 0),
                     COALESCE(SUM(CASE WHEN status = 'captured' THEN amount_usd_cents * captured / amount ELSE 0 END), 0)
                FROM authorizations WHERE card_ref = ?1",
             params![reference, now],
@@ -690,6 +742,43 @@ fn load(tx: &Connection, id: &str) -> Result<Authorization, IssuerError> {
 }
 
 /// An authorization past its validity reads `expired`.
+/// An authorization that partial captures and releases may still change.
+fn open_for_parts(a: Authorization) -> Result<Authorization, IssuerError> {
+    match a.status {
+        AuthorizationStatus::Authorized => Ok(a),
+        AuthorizationStatus::Expired => Err(IssuerError::AuthorizationExpired),
+        other => Err(IssuerError::InvalidState(format!(
+            "cannot capture or release part of an authorization that is {other:?}"
+        ))),
+    }
+}
+
+/// Nothing left to capture or release: the authorization is final (captured if anything was).
+fn settle_if_done(tx: &Connection, id: &str) -> Result<(), IssuerError> {
+    tx.execute(
+        "UPDATE authorizations SET status = CASE WHEN captured > 0 THEN 'captured' ELSE 'voided' END
+          WHERE id = ?1 AND status = 'authorized' AND captured + released >= amount",
+        [id],
+    )
+    .map_err(db_error)?;
+    Ok(())
+}
+
+/// Issuer files made before partial captures gain the `released` column.
+fn add_released_column(conn: &Connection) -> Result<(), IssuerError> {
+    let has: bool = conn
+        .query_row("SELECT count(*) FROM pragma_table_info('authorizations') WHERE name = 'released'", [], |r| {
+            r.get::<_, i64>(0)
+        })
+        .map_err(db_error)?
+        > 0;
+    if !has {
+        conn.execute_batch("ALTER TABLE authorizations ADD COLUMN released INTEGER NOT NULL DEFAULT 0")
+            .map_err(db_error)?;
+    }
+    Ok(())
+}
+
 fn refresh(mut a: Authorization, now: i64) -> Authorization {
     if a.status == AuthorizationStatus::Authorized && now >= a.expires_at {
         a.status = AuthorizationStatus::Expired;

@@ -446,6 +446,39 @@ fn captures_are_partial_at_most_and_voids_are_final() {
 }
 
 #[test]
+fn one_authorization_pays_several_orders_by_partial_captures_and_releases() {
+    let h = Harness::new("parts");
+    let card = "4242424242424242";
+    let a = h.issuer.authorize(&request("cart", card, 9_000)).wait().expect("authorize");
+    // Seller A ships (3,000), seller B cancels (2,000), seller C ships (4,000).
+    let after_a = h.issuer.capture_part(&a.id, 3_000, "a:capture").wait().expect("capture A");
+    assert_eq!((after_a.status, after_a.captured_minor), (AuthorizationStatus::Authorized, 3_000));
+    assert_eq!(h.issuer.capture_part(&a.id, 3_000, "a:capture").wait().expect("replayed"), after_a, "idempotent");
+    let after_b = h.issuer.release_part(&a.id, 2_000, "b:release").wait().expect("release B");
+    assert_eq!((after_b.status, after_b.released_minor), (AuthorizationStatus::Authorized, 2_000));
+    assert_eq!(
+        h.issuer.capture_part(&a.id, 4_001, "c:too-much").wait(),
+        Err(IssuerError::AmountTooLarge),
+        "never more than what is left"
+    );
+    // Refunds of what was captured work while the rest is still authorized.
+    let early = h.issuer.refund(&a.id, 1_000, "a:refund").wait().expect("refund part of A");
+    assert_eq!(early.amount_minor, 1_000);
+    let last = h.issuer.capture_part(&a.id, 4_000, "c:capture").wait().expect("capture C");
+    assert_eq!(
+        (last.status, last.captured_minor, last.released_minor, last.refunded_minor),
+        (AuthorizationStatus::Captured, 7_000, 2_000, 1_000),
+        "final once everything is captured or released"
+    );
+    assert!(matches!(h.issuer.release_part(&a.id, 1, "late").wait(), Err(IssuerError::InvalidState(_))));
+    // Everything released: the authorization is voided.
+    let b = h.issuer.authorize(&request("cart-2", card, 500)).wait().expect("authorize");
+    h.issuer.release_part(&b.id, 200, "b1").wait().expect("release");
+    let voided = h.issuer.release_part(&b.id, 300, "b2").wait().expect("release the rest");
+    assert_eq!(voided.status, AuthorizationStatus::Voided);
+}
+
+#[test]
 fn authorize_is_idempotent_by_key_and_counts_once_against_limits() {
     let h = Harness::new("idempotent-authorize");
     let card = "4000000000000226";

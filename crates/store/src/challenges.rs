@@ -62,13 +62,14 @@ impl WriteTx<'_> {
         Ok(())
     }
 
-    /// How many payments the buyer authorized since `since` (for the velocity rule).
+    /// How many payments the buyer authorized since `since` (for the velocity rule; a checkout's
+    /// payment counts once, not once per order).
     pub fn recent_payments(&mut self, buyer_user_id: &str, since: i64) -> Result<u32, StoreError> {
         Ok(self
             .conn
             .prepare_cached(
                 "SELECT count(*) FROM payments WHERE buyer_user_id = ?1 AND created_at >= ?2
-                   AND status IN ('requires_capture', 'succeeded')",
+                   AND status IN ('requires_capture', 'succeeded') AND (checkout_id IS NULL OR order_id IS NULL)",
             )?
             .query_row(params![buyer_user_id, since], |r| r.get(0))?)
     }

@@ -559,6 +559,8 @@ const MIGRATIONS: &[&str] = &[
     include_str!("schema/sqlite_19_api_keys.sql"),
     // 20: metadata on products, orders, payments and refunds; see the file's head.
     include_str!("schema/sqlite_20_metadata.sql"),
+    // 21: carts with several sellers (rebuilds `payments`); see the file's head.
+    include_str!("schema/sqlite_21_checkouts.sql"),
 ];
 
 /// The schema version this program writes.
@@ -577,6 +579,7 @@ const PG_MIGRATIONS: &[(i64, &[&str])] = &[
     (18, &[include_str!("schema/pg_18_password_resets.sql")]),
     (19, &[include_str!("schema/pg_19_api_keys.sql")]),
     (20, &[include_str!("schema/pg_20_metadata.sql")]),
+    (21, &[include_str!("schema/pg_21_checkouts.sql")]),
 ];
 
 /// Step 15 on PostgreSQL.
@@ -671,6 +674,18 @@ fn begin_immediate(conn: &Connection) -> Result<rusqlite::Transaction<'_>, Store
 
 /// Brings the database to [`SCHEMA_VERSION`]; returns it. Refuses a database from a newer program.
 pub fn migrate(conn: &mut Connection) -> Result<i64, StoreError> {
+    // A step that rebuilds a table (SQLite's procedure for changes ALTER TABLE cannot make) must run
+    // with foreign keys off; each step checks them itself before it commits.
+    let enforced: bool = conn.pragma_query_value(None, "foreign_keys", |r| r.get(0))?;
+    conn.pragma_update(None, "foreign_keys", "OFF")?;
+    let migrated = migrate_steps(conn, enforced);
+    if enforced {
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+    }
+    migrated
+}
+
+fn migrate_steps(conn: &mut Connection, check_keys: bool) -> Result<i64, StoreError> {
     loop {
         // The version is read inside the step's write transaction: of two processes migrating at
         // once, the second waits for the first's step and then finds it done.
@@ -681,6 +696,17 @@ pub fn migrate(conn: &mut Connection) -> Result<i64, StoreError> {
         }
         let Some(sql) = MIGRATIONS.get(found as usize) else { break };
         tx.execute_batch(sql)?;
+        let broken: i64 = if check_keys {
+            tx.query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| r.get(0))?
+        } else {
+            0
+        };
+        if broken > 0 {
+            return Err(StoreError::Corrupt(format!(
+                "migration {} would leave {broken} rows pointing at rows that do not exist",
+                found + 1
+            )));
+        }
         tx.pragma_update(None, "user_version", found + 1)?;
         tx.commit()?;
     }

@@ -60,13 +60,17 @@ pub struct OrderRecord {
     pub canceled_at: Option<i64>,
     /// Integrators' metadata: a JSON object of up to 50 string keys (`{}` when none).
     pub metadata: String,
+    /// The checkout (a cart with several sellers) this order is part of.
+    pub checkout_id: Option<String>,
 }
 
 /// A payment as stored.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PaymentRecord {
     pub id: String,
-    pub order_id: String,
+    /// The order it pays; none for a checkout's payment, which pays every order of its checkout
+    /// through their parts (payments with both an order and a `checkout_id`).
+    pub order_id: Option<String>,
     pub buyer_user_id: String,
     pub status: String,
     pub amount: i64,
@@ -91,6 +95,20 @@ pub struct PaymentRecord {
     pub presentment: Option<(i64, String, String)>,
     /// Integrators' metadata: a JSON object of up to 50 string keys (`{}` when none).
     pub metadata: String,
+    /// The checkout this payment pays (as a whole, or, with an order, that order's part).
+    pub checkout_id: Option<String>,
+}
+
+impl PaymentRecord {
+    /// One order's part of a checkout's payment.
+    pub fn is_part(&self) -> bool {
+        self.checkout_id.is_some() && self.order_id.is_some()
+    }
+
+    /// The order it pays (`""` for a checkout's payment, which pays several).
+    pub fn order(&self) -> &str {
+        self.order_id.as_deref().unwrap_or("")
+    }
 }
 
 /// One attempt to pay.
@@ -135,11 +153,11 @@ fn product_from_row(r: &Row<'_>) -> DbResult<ProductRecord> {
     })
 }
 
-const ORDER_COLUMNS: &str = "id, number, buyer_user_id, merchant_id, status, amount, currency, ship_name, ship_line1,
+pub(crate) const ORDER_COLUMNS: &str = "id, number, buyer_user_id, merchant_id, status, amount, currency, ship_name, ship_line1,
     ship_line2, ship_city, ship_state, ship_postal_code, ship_country, carrier, tracking_number, cancel_reason, created_at,
-    paid_at, shipped_at, delivered_at, completed_at, canceled_at, metadata";
+    paid_at, shipped_at, delivered_at, completed_at, canceled_at, metadata, checkout_id";
 
-fn order_from_row(r: &Row<'_>) -> DbResult<OrderRecord> {
+pub(crate) fn order_from_row(r: &Row<'_>) -> DbResult<OrderRecord> {
     Ok(OrderRecord {
         id: r.get(0)?,
         number: r.get(1)?,
@@ -165,16 +183,17 @@ fn order_from_row(r: &Row<'_>) -> DbResult<OrderRecord> {
         completed_at: r.get(21)?,
         canceled_at: r.get(22)?,
         metadata: r.get(23)?,
+        checkout_id: r.get(24)?,
     })
 }
 
-const PAYMENT_COLUMNS: &str =
+pub(crate) const PAYMENT_COLUMNS: &str =
     "id, order_id, buyer_user_id, status, amount, currency, pocket_amount, card_amount, card_id,
     card_brand, card_last4, hold_id, authorization_id, authorization_expires_at, amount_captured, amount_refunded,
     attempt_in_progress, last_error_code, last_decline_code, last_error_message, created_at, updated_at,
-    presentment_amount, presentment_currency, fx_rate, metadata";
+    presentment_amount, presentment_currency, fx_rate, metadata, checkout_id";
 
-fn payment_from_row(r: &Row<'_>) -> DbResult<PaymentRecord> {
+pub(crate) fn payment_from_row(r: &Row<'_>) -> DbResult<PaymentRecord> {
     Ok(PaymentRecord {
         id: r.get(0)?,
         order_id: r.get(1)?,
@@ -203,6 +222,7 @@ fn payment_from_row(r: &Row<'_>) -> DbResult<PaymentRecord> {
             _ => None,
         },
         metadata: r.get(25)?,
+        checkout_id: r.get(26)?,
     })
 }
 
@@ -343,7 +363,7 @@ impl WriteTx<'_> {
         self.conn
             .prepare_cached(&format!(
                 "INSERT INTO orders ({ORDER_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15,
-                 ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24) ON CONFLICT DO NOTHING"
+                 ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25) ON CONFLICT DO NOTHING"
             ))?
             .execute(params![
                 o.id,
@@ -369,7 +389,8 @@ impl WriteTx<'_> {
                 o.delivered_at,
                 o.completed_at,
                 o.canceled_at,
-                o.metadata
+                o.metadata,
+                o.checkout_id
             ])
             .map_err(|e| duplicate_or(e, "order")).and_then(|n| inserted_or_duplicate(n, "order"))?;
         let mut item = self.conn.prepare_cached(
@@ -436,7 +457,7 @@ impl WriteTx<'_> {
         self.conn
             .prepare_cached(&format!(
                 "INSERT INTO payments ({PAYMENT_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14,
-                 ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26) ON CONFLICT DO NOTHING"
+                 ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27) ON CONFLICT DO NOTHING"
             ))?
             .execute(params![
                 p.id,
@@ -464,7 +485,8 @@ impl WriteTx<'_> {
                 p.presentment.as_ref().map(|x| x.0),
                 p.presentment.as_ref().map(|x| x.1.clone()),
                 p.presentment.as_ref().map(|x| x.2.clone()),
-                p.metadata
+                p.metadata,
+                p.checkout_id
             ])
             .map_err(|e| duplicate_or(e, "payment")).and_then(|n| inserted_or_duplicate(n, "payment"))?;
         Ok(())
@@ -573,13 +595,14 @@ impl WriteTx<'_> {
             .collect::<Result<Vec<_>, _>>()?)
     }
 
-    /// Authorized payments whose card authorization expires before `before`.
+    /// Authorized payments whose card authorization expires before `before` (a checkout's parts are
+    /// renewed with their checkout's payment, never alone).
     pub fn payments_expiring(&mut self, before: i64, limit: u32) -> Result<Vec<PaymentRecord>, StoreError> {
         Ok(self
             .conn
             .prepare_cached(&format!(
                 "SELECT {PAYMENT_COLUMNS} FROM payments WHERE status = 'requires_capture' AND authorization_expires_at < ?1
-                 AND attempt_in_progress IS NULL LIMIT ?2"
+                 AND attempt_in_progress IS NULL AND (checkout_id IS NULL OR order_id IS NULL) LIMIT ?2"
             ))?
             .query_map(params![before, limit], payment_from_row)?
             .collect::<Result<Vec<_>, _>>()?)

@@ -652,7 +652,14 @@ async fn report_unauthorized(
                     "This payment has not been charged: cancel the order and nothing will be.",
                 ));
             }
-            let order = tx.order(&payment.order_id)?.ok_or_else(ApiError::internal)?;
+            let Some(order_id) = payment.order_id.clone() else {
+                return Err(ApiError::conflict(
+                    "payment_of_several_orders",
+                    "This payment paid several sellers' orders: report the payment shown on the order concerned.",
+                )
+                .with_advice(&["Open My Orders, choose the order, and report its payment."]));
+            };
+            let order = tx.order(&order_id)?.ok_or_else(ApiError::internal)?;
             if order.paid_at.is_some_and(|p| ctx.now > p + PROTECTION_S) {
                 return Err(ApiError::bad_request("protection_expired", "Buyer protection ends 90 days after payment."));
             }

@@ -142,7 +142,11 @@ async fn patch(
                     MetadataOf::Product => reads.product(&id)?.map(|p| (p.merchant_id, p.metadata)),
                     MetadataOf::Order => reads.order(&id)?.map(|o| (o.merchant_id, o.metadata)),
                     MetadataOf::Payment => match reads.payment(&id)? {
-                        Some(p) => owned(&p.order_id, p.metadata)?,
+                        // A checkout's payment belongs to its buyer, not to one seller.
+                        Some(p) => match &p.order_id {
+                            Some(order_id) => owned(order_id, p.metadata)?,
+                            None => None,
+                        },
                         None => None,
                     },
                     MetadataOf::Refund => match reads.refund(&id)? {

@@ -61,7 +61,7 @@ async fn search(
                 order_ids.extend(tx.claim(&q)?.map(|c| c.order_id));
             } else if q.starts_with("pay_") {
                 if let Some(p) = tx.payment(&q)? {
-                    order_ids.push(p.order_id.clone());
+                    order_ids.extend(p.order_id.clone());
                     payments.push(json!({ "id": p.id, "object": "payment", "order": p.order_id, "status": p.status,
                         "amount": p.amount, "currency": p.currency }));
                 }

@@ -46,7 +46,14 @@ pub(super) async fn ship_order(
     let mut capture_error = None;
     let capture_amount = payment.presentment.as_ref().map(|p| p.0).unwrap_or(payment.card_amount);
     if let (Some(auth_id), true) = (&payment.authorization_id, payment.card_amount > 0) {
-        if let Err(e) = state.issuer.capture(auth_id, capture_amount, &format!("{}:capture", payment.id)).await {
+        let key = format!("{}:capture", payment.id);
+        // An order of a checkout captures its part of the one authorization; the rest stays for the others.
+        let captured = if payment.is_part() {
+            state.issuer.capture_part(auth_id, capture_amount, &key).await
+        } else {
+            state.issuer.capture(auth_id, capture_amount, &key).await
+        };
+        if let Err(e) = captured {
             tracing::warn!(error = %e, payment = %payment.id, "capture at the issuer failed");
             capture_error = Some(e);
         }
@@ -71,7 +78,7 @@ pub(super) async fn ship_order(
                 };
                 return Ok(ctx.error_response(error));
             }
-            let mut order = tx.order(&payment.order_id)?.ok_or_else(ApiError::internal)?;
+            let mut order = tx.order(payment.order())?.ok_or_else(ApiError::internal)?;
             let currency = Currency::parse(&p.currency).map_err(|_| ApiError::internal())?;
             if let Some(hold_id) = &p.hold_id {
                 pocket::capture(tx, hold_id, p.pocket_amount, ctx.now)?;
@@ -100,6 +107,7 @@ pub(super) async fn ship_order(
             p.updated_at = ctx.now;
             tx.update_payment(&p)?;
             crate::balance::book_capture(tx, &order, &p, fee_bps, ctx.now)?;
+            super::checkouts::settle_checkout_payment(tx, &p, ctx.now)?;
             order.status = OrderStatus::Shipped.name().into();
             order.carrier = Some(carrier);
             order.tracking_number = Some(tracking);
@@ -214,10 +222,17 @@ pub(super) async fn cancel_order(
     status.cancel().map_err(|e| ApiError::conflict(e.code(), e.to_string()))?;
     // Step 1: claim the payment (if any) so that nothing captures meanwhile.
     let oid = order.id.clone();
+    let now = state.clock.now();
     let payment = state
         .store
         .write(move |tx| -> Result<Option<PaymentRecord>, ApiError> {
             let Some(mut p) = tx.payment_by_order(&oid)? else { return Ok(None) };
+            if p.is_part() {
+                // One order of a checkout: the checkout's payment may be waiting for the buyer's code
+                // for every order, this one included; that attempt is abandoned (the buyer pays the
+                // rest again), as for an order of its own.
+                abandon_checkout_attempt(tx, &p, now)?;
+            }
             if p.status == PaymentStatus::RequiresAction.name() {
                 // Waiting for the buyer's code, nothing authorized yet: the attempt is abandoned.
                 if let Some(waiting) = p.attempt_in_progress.take() {
@@ -237,7 +252,14 @@ pub(super) async fn cancel_order(
     // Step 2: void the card authorization at the issuer.
     if let Some(p) = &payment {
         if let (Some(auth_id), "requires_capture") = (&p.authorization_id, p.status.as_str()) {
-            if let Err(e) = state.issuer.void(auth_id, &format!("{}:void", p.id)).await {
+            let voided = if p.is_part() {
+                // Only this order's part of the checkout's authorization is released.
+                let amount = p.presentment.as_ref().map(|x| x.0).unwrap_or(p.card_amount);
+                state.issuer.release_part(auth_id, amount, &format!("{}:release", p.id)).await.map(|_| ())
+            } else {
+                state.issuer.void(auth_id, &format!("{}:void", p.id)).await.map(|_| ())
+            };
+            if let Err(e) = voided {
                 // An authorization that cannot be voided now still expires at the bank; the buyer is never charged.
                 tracing::warn!(error = %e, payment = %p.id, "voiding at the issuer failed; the authorization will lapse");
             }
@@ -276,6 +298,7 @@ pub(super) fn cancel_in(
         p.attempt_in_progress = None;
         p.updated_at = now;
         tx.update_payment(&p)?;
+        super::checkouts::settle_checkout_payment(tx, &p, now)?;
     }
     for item in tx.order_items(order_id)? {
         tx.return_stock(&item.product_id, item.quantity)?;
@@ -298,4 +321,29 @@ pub(super) fn cancel_in(
         &format!("Order {} was cancelled.{why} {note}", order.number),
         now,
     )
+}
+
+/// Before one order of a checkout is cancelled: a checkout payment's attempt waiting for the buyer's
+/// code (or a document) for every order is abandoned; one being authorized right now makes the
+/// cancel wait.
+fn abandon_checkout_attempt(tx: &mut WriteTx<'_>, part: &PaymentRecord, now: i64) -> Result<(), ApiError> {
+    let Some(checkout) = &part.checkout_id else { return Ok(()) };
+    let Some(mut payment) =
+        tx.checkout(checkout)?.and_then(|c| c.payment_id).map(|p| tx.payment(&p)).transpose()?.flatten()
+    else {
+        return Ok(());
+    };
+    if payment.status == PaymentStatus::RequiresAction.name() {
+        if let Some(waiting) = payment.attempt_in_progress.take() {
+            tx.finish_attempt(&waiting, "abandoned", None, None, None)?;
+        }
+        tx.delete_challenge(&payment.id)?;
+        cancel_open_review(tx, &payment.id, now)?;
+        payment.status = PaymentStatus::RequiresPaymentMethod.name().into();
+        payment.updated_at = now;
+        tx.update_payment(&payment)?;
+    } else if payment.attempt_in_progress.is_some() {
+        return Err(ApiError::conflict("payment_busy", "The payment is being changed; try again in a moment."));
+    }
+    Ok(())
 }

@@ -18,33 +18,43 @@ pub async fn reauthorize_expiring(state: &AppState) {
         }
         let claim = format!("reauth:{}", random_id("re"));
         let (pid, c) = (p.id.clone(), claim.clone());
+        // The payment is claimed, and for a checkout every part still to capture with it (so no seller
+        // captures on the old authorization meanwhile); `remaining` is what the new one must cover.
         let claimed = state
             .store
-            .write(move |tx| -> Result<bool, ApiError> {
-                let Some(mut p) = tx.payment(&pid)? else { return Ok(false) };
+            .write(move |tx| -> Result<Option<(i64, String)>, ApiError> {
+                let Some(mut p) = tx.payment(&pid)? else { return Ok(None) };
                 if p.attempt_in_progress.is_some() || p.status != PaymentStatus::RequiresCapture.name() {
-                    return Ok(false);
+                    return Ok(None);
                 }
+                let remaining = match &p.checkout_id.clone().filter(|_| p.order_id.is_none()) {
+                    None => p.presentment.as_ref().map(|x| x.0).unwrap_or(p.card_amount),
+                    Some(checkout) => {
+                        let open: Vec<PaymentRecord> = tx
+                            .checkout_parts(checkout)?
+                            .into_iter()
+                            .filter(|part| part.status == PaymentStatus::RequiresCapture.name() && part.card_amount > 0)
+                            .collect();
+                        if open.iter().any(|part| part.attempt_in_progress.is_some()) {
+                            return Ok(None);
+                        }
+                        for mut part in open.clone() {
+                            part.attempt_in_progress = Some(c.clone());
+                            tx.update_payment(&part)?;
+                        }
+                        open.iter().map(|part| part.presentment.as_ref().map(|x| x.0).unwrap_or(part.card_amount)).sum()
+                    }
+                };
+                if remaining == 0 {
+                    return Ok(None);
+                }
+                let merchant = issuer_merchant(tx, &p)?;
                 p.attempt_in_progress = Some(c);
                 tx.update_payment(&p)?;
-                Ok(true)
+                Ok(Some((remaining, merchant)))
             })
             .await;
-        if !matches!(claimed, Ok(true)) {
-            continue;
-        }
-        let order = match state
-            .store
-            .read({
-                let oid = p.order_id.clone();
-                move |tx| tx.order(&oid)
-            })
-            .await
-        {
-            Ok(Some(o)) => o,
-            _ => continue,
-        };
-        let mid = order.merchant_id.clone();
+        let Ok(Some((remaining, mid))) = claimed else { continue };
         let merchant_country = state
             .store
             .read(move |tx| tx.merchant(&mid))
@@ -64,10 +74,11 @@ pub async fn reauthorize_expiring(state: &AppState) {
         let attempt_id = random_id("att");
         let renewed = match &saved {
             Some(card) => {
-                let (amount, currency) = match &p.presentment {
-                    Some((a, c, _)) => (*a, c.clone()),
-                    None => (p.card_amount, p.currency.clone()),
+                let currency = match &p.presentment {
+                    Some((_, c, _)) => c.clone(),
+                    None => p.currency.clone(),
                 };
+                let amount = remaining;
                 let spec = AuthorizeSpec {
                     attempt_id: &attempt_id,
                     amount_minor: amount,
@@ -83,7 +94,13 @@ pub async fn reauthorize_expiring(state: &AppState) {
             None => None,
         };
         if let Some(old) = &p.authorization_id {
-            if let Err(e) = state.issuer.void(old, &format!("{}:void:{}", p.id, old)).await {
+            let ended = if p.order_id.is_none() {
+                // A checkout's authorization may already have paid shipped orders: only what is left goes.
+                state.issuer.release_part(old, remaining, &format!("{}:release:{}", p.id, old)).await.map(|_| ())
+            } else {
+                state.issuer.void(old, &format!("{}:void:{}", p.id, old)).await.map(|_| ())
+            };
+            if let Err(e) = ended {
                 tracing::warn!(error = %e, payment = %p.id, "voiding the old authorization failed; it will lapse");
             }
         }
@@ -111,20 +128,46 @@ pub async fn reauthorize_expiring(state: &AppState) {
                             decline_code: None,
                             created_at: now,
                         })?;
-                        payment.authorization_id = Some(a.id);
+                        payment.authorization_id = Some(a.id.clone());
                         payment.authorization_expires_at = Some(a.expires_at);
                         payment.attempt_in_progress = None;
                         payment.updated_at = now;
                         tx.update_payment(&payment)?;
+                        for mut part in claimed_parts(tx, &payment, &claim)? {
+                            part.authorization_id = Some(a.id.clone());
+                            part.authorization_expires_at = Some(a.expires_at);
+                            part.attempt_in_progress = None;
+                            part.updated_at = now;
+                            tx.update_payment(&part)?;
+                        }
                         Ok(())
                     }
-                    None => cancel_in(
-                        tx,
-                        &payment.order_id,
-                        Some("the card authorization expired before shipping and could not be renewed".into()),
-                        "You have not been charged; you can order again and pay with another card or your Pocket.",
-                        now,
-                    ),
+                    None => {
+                        let orders: Vec<String> = match &payment.order_id {
+                            Some(order_id) => vec![order_id.clone()],
+                            None => {
+                                payment.attempt_in_progress = None;
+                                tx.update_payment(&payment)?;
+                                let mut orders = Vec::new();
+                                for mut part in claimed_parts(tx, &payment, &claim)? {
+                                    part.attempt_in_progress = None;
+                                    tx.update_payment(&part)?;
+                                    orders.push(part.order().to_owned());
+                                }
+                                orders
+                            }
+                        };
+                        for order_id in orders {
+                            cancel_in(
+                                tx,
+                                &order_id,
+                                Some("the card authorization expired before shipping and could not be renewed".into()),
+                                "You have not been charged; you can order again and pay with another card or your Pocket.",
+                                now,
+                            )?;
+                        }
+                        Ok(())
+                    }
                 }
             })
             .await;
@@ -132,6 +175,12 @@ pub async fn reauthorize_expiring(state: &AppState) {
             tracing::warn!(code = e.code, "renewing an authorization failed; retrying on the next tick");
         }
     }
+}
+
+/// The parts of a checkout's payment that a renewal claimed.
+fn claimed_parts(tx: &mut WriteTx<'_>, payment: &PaymentRecord, claim: &str) -> Result<Vec<PaymentRecord>, ApiError> {
+    let Some(checkout) = payment.checkout_id.as_ref().filter(|_| payment.order_id.is_none()) else { return Ok(vec![]) };
+    Ok(tx.checkout_parts(checkout)?.into_iter().filter(|p| p.attempt_in_progress.as_deref() == Some(claim)).collect())
 }
 
 /// An attempt open this long is settled by the healer.

@@ -34,6 +34,7 @@ use crate::routes::list::{list_response, ListParams};
 use crate::secrets::random_id;
 use crate::AppState;
 
+mod checkouts;
 mod fulfilment;
 mod fx;
 mod jobs;
@@ -43,6 +44,7 @@ mod products;
 mod reviewing;
 mod verifying;
 
+use checkouts::*;
 use fulfilment::*;
 use fx::*;
 use orders::*;
@@ -146,6 +148,39 @@ pub(crate) fn register(api: Api) -> Api {
             success: 200,
         },
         pay_order,
+    )
+    .add(
+        Endpoint {
+            verb: Verb::Post,
+            path: "/v1/checkouts",
+            summary: "A cart of several sellers' products: one order per seller, paid once",
+            access: Access::Buyer,
+            body: Some(body_schema::<CreateCheckout>()),
+            success: 201,
+        },
+        create_checkout,
+    )
+    .add(
+        Endpoint {
+            verb: Verb::Get,
+            path: "/v1/checkouts/{id}",
+            summary: "A checkout with its orders and its payment",
+            access: Access::SignedIn,
+            body: None,
+            success: 200,
+        },
+        get_checkout,
+    )
+    .add(
+        Endpoint {
+            verb: Verb::Post,
+            path: "/v1/checkouts/{id}/pay",
+            summary: "Pays every order of a checkout at once: one code at most, one Pocket hold per order, one card authorization",
+            access: Access::Buyer,
+            body: Some(body_schema::<PayBody>()),
+            success: 200,
+        },
+        pay_checkout,
     )
     .add(
         Endpoint {
@@ -273,7 +308,8 @@ pub(super) fn payment_json(p: &PaymentRecord, attempts: &[AttemptRecord]) -> Val
         .as_ref()
         .map(|code| json!({ "code": code, "decline_code": p.last_decline_code, "message": p.last_error_message }));
     json!({
-        "id": p.id, "object": "payment", "order": p.order_id, "status": p.status, "amount": p.amount, "currency": p.currency,
+        "id": p.id, "object": "payment", "order": p.order_id, "checkout": p.checkout_id, "status": p.status,
+        "amount": p.amount, "currency": p.currency,
         "pocket_amount": p.pocket_amount, "card_amount": p.card_amount,
         "card": p.card_brand.as_ref().map(|b| json!({ "brand": b, "last4": p.card_last4 })),
         "presentment": p.presentment.as_ref().map(|(amount, currency, rate)| json!({ "amount": amount, "currency": currency, "rate": rate })),
@@ -321,6 +357,12 @@ pub(crate) fn payment_view(tx: &ReadTx<'_>, payment_id: &str) -> Result<Value, A
     let p = tx.payment(payment_id)?.ok_or_else(|| ApiError::not_found("payment"))?;
     let attempts = tx.attempts(payment_id)?;
     let mut shown = payment_json(&p, &attempts);
+    if let (None, Some(checkout)) = (&p.order_id, &p.checkout_id) {
+        // A checkout's payment: how much of it belongs to each order.
+        shown["orders"] = parts_json(tx, checkout)?;
+        let parts = tx.checkout_parts(checkout)?;
+        shown["amount_refunded"] = json!(parts.iter().map(|p| p.amount_refunded).sum::<i64>());
+    }
     if p.status == PaymentStatus::RequiresAction.name() {
         if let Some(c) = tx.challenge(payment_id)? {
             // Security questions the buyer set up may be answered instead of the code.

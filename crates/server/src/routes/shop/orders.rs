@@ -5,8 +5,8 @@ use super::*;
 #[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(super) struct OrderItemBody {
-    product: String,
-    quantity: i64,
+    pub(super) product: String,
+    pub(super) quantity: i64,
 }
 
 #[derive(Deserialize, schemars::JsonSchema)]
@@ -41,10 +41,34 @@ pub(super) async fn create_order(
     if body.coupon.is_some() {
         return Err(ApiError::invalid("coupon", "This coupon is not valid."));
     }
-    if body.items.is_empty() || body.items.len() > ORDER_ITEMS_MAX {
+    let draft = draft_order(&user, &body.items, &body.shipping_address, metadata, state.clock.now())?;
+    let wanted: Vec<(String, i64)> = body.items.iter().map(|i| (i.product.clone(), i.quantity)).collect();
+    Ok(state
+        .execute(idem.map(|e| e.0), move |tx, ctx| {
+            let indexed: Vec<(usize, String, i64)> =
+                wanted.iter().enumerate().map(|(i, (p, q))| (i, p.clone(), *q)).collect();
+            let (order, items) = fill_order(tx, draft, &indexed)?;
+            // A new order has no payment, refund or claim: this is its view, for the event and the answer.
+            let shown = order_json(&order, &items, None);
+            crate::events::emit(tx, "order.created", Some(&order.merchant_id), shown.clone(), ctx.now)?;
+            Ok(ApiResponse::created(shown))
+        })
+        .await)
+}
+
+/// A new order's draft from a request's items and address (checked here; stock is reserved by
+/// [`fill_order`]).
+pub(super) fn draft_order(
+    user: &store::UserRecord,
+    items: &[OrderItemBody],
+    address: &ShippingAddress,
+    metadata: String,
+    now: i64,
+) -> Result<OrderRecord, ApiError> {
+    if items.is_empty() || items.len() > ORDER_ITEMS_MAX {
         return Err(ApiError::invalid("items", format!("An order has 1 to {ORDER_ITEMS_MAX} items.")));
     }
-    for (i, item) in body.items.iter().enumerate() {
+    for (i, item) in items.iter().enumerate() {
         if !(1..=ITEM_QUANTITY_MAX).contains(&item.quantity) {
             return Err(ApiError::invalid(
                 format!("items[{i}].quantity"),
@@ -52,7 +76,7 @@ pub(super) async fn create_order(
             ));
         }
     }
-    let a = &body.shipping_address;
+    let a = address;
     let country = domain::accounts::Country::parse(&a.country)
         .map_err(|_| ApiError::invalid("shipping_address.country", "Enter a two-letter country code, such as US."))?;
     let optional = |param: &str, v: &Option<String>| -> Result<Option<String>, ApiError> {
@@ -79,66 +103,66 @@ pub(super) async fn create_order(
         carrier: None,
         tracking_number: None,
         cancel_reason: None,
-        created_at: state.clock.now(),
+        created_at: now,
         paid_at: None,
         shipped_at: None,
         delivered_at: None,
         completed_at: None,
         canceled_at: None,
         metadata,
+        checkout_id: None,
     };
-    let wanted: Vec<(String, i64)> = body.items.iter().map(|i| (i.product.clone(), i.quantity)).collect();
-    Ok(state
-        .execute(idem.map(|e| e.0), move |tx, ctx| {
-            let mut order = draft;
-            let mut items = Vec::with_capacity(wanted.len());
-            let mut total: i64 = 0;
-            for (i, (product_id, quantity)) in wanted.iter().enumerate() {
-                let product = tx
-                    .product(product_id)?
-                    .ok_or_else(|| ApiError::not_found("product").with_param(format!("items[{i}].product")))?;
-                if items.iter().any(|it: &OrderItemRecord| it.product_id == product.id) {
-                    return Err(ApiError::invalid(
-                        format!("items[{i}].product"),
-                        "List each product once, with its quantity.",
-                    ));
-                }
-                if order.merchant_id.is_empty() {
-                    order.merchant_id = product.merchant_id.clone();
-                    order.currency = product.currency.clone();
-                } else if order.merchant_id != product.merchant_id {
-                    return Err(ApiError::invalid(
-                        format!("items[{i}].product"),
-                        "All products of one order belong to one seller.",
-                    ));
-                }
-                if !tx.take_stock(&product.id, *quantity)? {
-                    return Err(ApiError::conflict("out_of_stock", format!("Not enough of {} is left.", product.name))
-                        .with_param(format!("items[{i}].quantity")));
-                }
-                let line = product
-                    .amount
-                    .checked_mul(*quantity)
-                    .ok_or_else(|| ApiError::bad_request("amount_invalid", "The order total is too large."))?;
-                total = total
-                    .checked_add(line)
-                    .ok_or_else(|| ApiError::bad_request("amount_invalid", "The order total is too large."))?;
-                items.push(OrderItemRecord {
-                    product_id: product.id,
-                    name: product.name,
-                    unit_amount: product.amount,
-                    quantity: *quantity,
-                });
-            }
-            order.amount = total;
-            order.number = domain::checkout::order_number(tx.next_counter("order_number")?);
-            tx.insert_order(&order, &items)?;
-            // A new order has no payment, refund or claim: this is its view, for the event and the answer.
-            let shown = order_json(&order, &items, None);
-            crate::events::emit(tx, "order.created", Some(&order.merchant_id), shown.clone(), ctx.now)?;
-            Ok(ApiResponse::created(shown))
-        })
-        .await)
+    Ok(draft)
+}
+
+/// Fills a draft order with its items (each `(index in the request, product, quantity)`), reserving
+/// their stock, numbers it and records it.
+pub(super) fn fill_order(
+    tx: &mut WriteTx<'_>,
+    draft: OrderRecord,
+    wanted: &[(usize, String, i64)],
+) -> Result<(OrderRecord, Vec<OrderItemRecord>), ApiError> {
+    let mut order = draft;
+    let mut items = Vec::with_capacity(wanted.len());
+    let mut total: i64 = 0;
+    for (i, product_id, quantity) in wanted {
+        let product = tx
+            .product(product_id)?
+            .ok_or_else(|| ApiError::not_found("product").with_param(format!("items[{i}].product")))?;
+        if items.iter().any(|it: &OrderItemRecord| it.product_id == product.id) {
+            return Err(ApiError::invalid(format!("items[{i}].product"), "List each product once, with its quantity."));
+        }
+        if order.merchant_id.is_empty() {
+            order.merchant_id = product.merchant_id.clone();
+            order.currency = product.currency.clone();
+        } else if order.merchant_id != product.merchant_id {
+            return Err(ApiError::invalid(
+                format!("items[{i}].product"),
+                "All products of one order belong to one seller.",
+            ));
+        }
+        if !tx.take_stock(&product.id, *quantity)? {
+            return Err(ApiError::conflict("out_of_stock", format!("Not enough of {} is left.", product.name))
+                .with_param(format!("items[{i}].quantity")));
+        }
+        let line = product
+            .amount
+            .checked_mul(*quantity)
+            .ok_or_else(|| ApiError::bad_request("amount_invalid", "The order total is too large."))?;
+        total = total
+            .checked_add(line)
+            .ok_or_else(|| ApiError::bad_request("amount_invalid", "The order total is too large."))?;
+        items.push(OrderItemRecord {
+            product_id: product.id,
+            name: product.name,
+            unit_amount: product.amount,
+            quantity: *quantity,
+        });
+    }
+    order.amount = total;
+    order.number = domain::checkout::order_number(tx.next_counter("order_number")?);
+    tx.insert_order(&order, &items)?;
+    Ok((order, items))
 }
 
 /// Who may see an order: its buyer, its seller, operators. Others get 404.
@@ -216,7 +240,22 @@ pub(super) async fn get_payment(
 ) -> Result<Response, ApiError> {
     let pid = id.clone();
     let payment = state.store.read(move |tx| tx.payment(&pid)).await?.ok_or_else(|| ApiError::not_found("payment"))?;
-    load_order(&state, &caller, &payment.order_id).await.map_err(|_| ApiError::not_found("payment"))?;
+    match (&payment.order_id, &payment.checkout_id) {
+        (Some(order_id), _) => {
+            load_order(&state, &caller, order_id).await.map_err(|_| ApiError::not_found("payment"))?;
+        }
+        // A checkout's payment: its buyer and operators see it.
+        (None, _) => {
+            let mine = match &caller {
+                Caller::User { user, role: domain::accounts::Role::Buyer, .. } => user.id == payment.buyer_user_id,
+                Caller::User { role: domain::accounts::Role::Operator, .. } => true,
+                Caller::Merchant { .. } => false,
+            };
+            if !mine {
+                return Err(ApiError::not_found("payment"));
+            }
+        }
+    }
     // With its `next_action` (the code's channel, masked recipient, expiry and tries left).
     let shown = state.store.read(move |tx| Ok(payment_view(tx, &id))).await??;
     Ok(axum::Json(shown).into_response())

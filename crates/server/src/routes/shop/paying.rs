@@ -80,6 +80,41 @@ pub(super) async fn pay_order(
         return Ok(resume_payment(&state, idem, &bound).await);
     }
     let order = load_order(&state, &caller, &id).await?;
+    if let Some(checkout) = &order.checkout_id {
+        return Err(not_payable(&format!(
+            "This order is part of checkout {checkout}: pay the checkout, which pays all its orders at once."
+        )));
+    }
+    let due = Due { amount: order.amount, currency: order.currency.clone(), merchant_id: order.merchant_id.clone() };
+    pay(&state, idem, user, PayTarget::Order(order.id), due, body).await
+}
+
+/// What is being paid: one order, or the open orders of a checkout.
+#[derive(Clone)]
+pub(super) enum PayTarget {
+    Order(String),
+    Checkout(String),
+}
+
+/// What the buyer was shown to pay, checked again inside the command.
+pub(super) struct Due {
+    pub amount: i64,
+    pub currency: String,
+    /// The seller whose country the issuer sees (a checkout's first order's).
+    pub merchant_id: String,
+}
+
+/// Pays an order or a checkout: one risk decision, at most one code, the Pocket held and the card
+/// authorized once for the whole amount.
+pub(super) async fn pay(
+    state: &AppState,
+    idem: Idem,
+    user: store::UserRecord,
+    target: PayTarget,
+    due: Due,
+    body: PayBody,
+) -> Result<Response, ApiError> {
+    let order = due;
     let metadata = body.metadata.as_ref().map(crate::routes::metadata::parse).transpose()?;
     if let Some(update) = &metadata {
         crate::routes::metadata::merged("{}", update)?;
@@ -116,7 +151,7 @@ pub(super) async fn pay_order(
     let risk_facts = card
         .as_ref()
         .map(|c| (c.saved.is_none(), c.saved.as_ref().map(|s| s.country.clone()).filter(|c| !c.is_empty())));
-    let order_id = order.id.clone();
+    let expected_amount = order.amount;
     let secret = state.secret.clone();
     let config = state.config.clone();
     let buyer_country = user.country.clone();
@@ -124,9 +159,13 @@ pub(super) async fn pay_order(
     let claimed = state
         .store
         .write(move |tx| -> Result<Claimed, ApiError> {
-            let order = tx.order(&order_id)?.ok_or_else(|| ApiError::not_found("order"))?;
-            let status = OrderStatus::parse(&order.status).ok_or_else(ApiError::internal)?;
-            status.pay().map_err(|_| not_payable("This order is not awaiting payment."))?;
+            let (order, existing, open_orders) = super::checkouts::payable_now(tx, &target)?;
+            if order.amount != expected_amount {
+                return Err(ApiError::conflict(
+                    "checkout_changed",
+                    "What this checkout pays has changed (an order was cancelled): look at it again and pay.",
+                ));
+            }
             if order.currency == config.spending_limits.currency.code() {
                 let (y, m) = domain::calendar::year_month_of(now);
                 let first_of_month = domain::calendar::days_from_civil(y, m, 1);
@@ -161,8 +200,12 @@ pub(super) async fn pay_order(
                     Some((q.to_amount, q.to_currency, q.rate))
                 }
             };
-            let mut payment = match tx.payment_by_order(&order.id)? {
+            let mut payment = match existing {
                 Some(mut p) => {
+                    if p.amount != order.amount {
+                        // An order of the checkout was cancelled since the last attempt.
+                        p.amount = order.amount;
+                    }
                     if let Some(update) = &metadata {
                         p.metadata = crate::routes::metadata::merged(&p.metadata, update)?;
                         tx.set_metadata(store::MetadataOf::Payment, &p.id, &p.metadata)?;
@@ -172,7 +215,14 @@ pub(super) async fn pay_order(
                 None => {
                     let p = PaymentRecord {
                         id: random_id("pay"),
-                        order_id: order.id.clone(),
+                        order_id: match &target {
+                            PayTarget::Order(id) => Some(id.clone()),
+                            PayTarget::Checkout(_) => None,
+                        },
+                        checkout_id: match &target {
+                            PayTarget::Order(_) => None,
+                            PayTarget::Checkout(id) => Some(id.clone()),
+                        },
                         buyer_user_id: order.buyer_user_id.clone(),
                         status: PaymentStatus::RequiresPaymentMethod.name().into(),
                         amount: order.amount,
@@ -200,9 +250,15 @@ pub(super) async fn pay_order(
                         },
                     };
                     tx.insert_payment(&p)?;
+                    if let Some(checkout) = &p.checkout_id {
+                        tx.set_checkout_payment(checkout, &p.id)?;
+                    }
                     p
                 }
             };
+            if payment.checkout_id.is_some() {
+                super::checkouts::ensure_parts(tx, &payment, &open_orders, now)?;
+            }
             if payment.status == PaymentStatus::RequiresAction.name() {
                 // The buyer pays another way instead of typing the code: the waiting attempt is abandoned.
                 if let Some(waiting) = payment.attempt_in_progress.take() {
@@ -413,8 +469,7 @@ pub(super) async fn authorize_attempt(
                     if let Some(fingerprint) = &typed_fingerprint {
                         tx.record_payment_card_fingerprint(&pid, fingerprint)?;
                     }
-                    let order = tx.order(&payment.order_id)?.ok_or_else(ApiError::internal)?;
-                    mark_paid(tx, &order, ctx.now)?;
+                    paid(tx, &payment, Some((a.id.as_str(), a.expires_at)), ctx.now)?;
                     if let Some(mut c) = to_save {
                         c.funding = a.facts.funding.clone();
                         c.country = a.facts.country.clone();
@@ -433,9 +488,7 @@ pub(super) async fn authorize_attempt(
                 }
                 AuthorizeOutcome::Failed { .. } if demanded => {
                     // The bank wants a code: release the hold, send a code, and try again once it is confirmed.
-                    if let Some(hold_id) = payment.hold_id.take() {
-                        pocket::release(tx, &hold_id, ctx.now)?;
-                    }
+                    release_holds(tx, &mut payment, ctx.now)?;
                     start_challenge(tx, &secret, &mut payment, &aid, &[StepUpReason::IssuerDemand], None, ctx.now)?;
                     Ok(ApiResponse::ok(payment_view(&tx.reads(), &pid)?))
                 }
@@ -478,9 +531,17 @@ pub(super) fn hold_pocket_part(
     if payment.attempt_in_progress.as_deref() != Some(aid) {
         return Err(not_payable("This payment attempt is no longer open."));
     }
-    let order = tx.order(&payment.order_id)?.ok_or_else(ApiError::internal)?;
     let currency = Currency::parse(&payment.currency).map_err(|_| ApiError::internal())?;
-    if split.pocket_minor > 0 {
+    if payment.order_id.is_none() {
+        // A checkout: each order's part holds its share.
+        if let Err(e) = super::checkouts::hold_parts(tx, &payment, aid, split, now)? {
+            let code = e.code;
+            fail_attempt(tx, &mut payment, aid, &e, code, None, now)?;
+            let shown = payment_view(&tx.reads(), pid)?;
+            return Ok(Some(ApiResponse { status: e.status, body: e.with_object("payment", shown).body(request_id) }));
+        }
+    } else if split.pocket_minor > 0 {
+        let order = tx.order(payment.order())?.ok_or_else(ApiError::internal)?;
         let destination = crate::pocket::seller_payable(tx, &order.merchant_id, currency, now)?;
         let held = tx.savepoint(|tx| {
             pocket::hold(
@@ -515,7 +576,7 @@ pub(super) fn hold_pocket_part(
         payment.last_error_message = None;
         tx.update_payment(&payment)?;
         tx.finish_attempt(aid, "succeeded", None, None, None)?;
-        mark_paid(tx, &order, now)?;
+        paid(tx, &payment, None, now)?;
         return Ok(Some(ApiResponse::ok(payment_view(&tx.reads(), pid)?)));
     }
     tx.update_payment(&payment)?;
@@ -609,9 +670,7 @@ pub(super) fn fail_attempt(
     authorization_id: Option<&str>,
     now: i64,
 ) -> Result<(), ApiError> {
-    if let Some(hold_id) = payment.hold_id.take() {
-        pocket::release(tx, &hold_id, now)?;
-    }
+    release_holds(tx, payment, now)?;
     let decline = error.decline_code;
     tracing::info!(attempt = attempt_id, failure = failure_code, "payment attempt failed");
     tx.finish_attempt(attempt_id, "failed", authorization_id, Some(error.code), decline)?;
@@ -625,6 +684,37 @@ pub(super) fn fail_attempt(
     payment.updated_at = now;
     tx.update_payment(payment)?;
     crate::events::payment_event(tx, "payment.failed", &payment.id, now)
+}
+
+/// Releases what an attempt held in the Pocket (for a checkout, every open order's part).
+pub(super) fn release_holds(tx: &mut WriteTx<'_>, payment: &mut PaymentRecord, now: i64) -> Result<(), ApiError> {
+    if let Some(hold_id) = payment.hold_id.take() {
+        pocket::release(tx, &hold_id, now)?;
+    }
+    if payment.order_id.is_none() {
+        super::checkouts::release_parts(tx, payment, now)?;
+    }
+    Ok(())
+}
+
+/// A payment was authorized (`authorization`: the card's id and expiry, none when the Pocket pays
+/// everything): its order is paid, or for a checkout every open order's part and order.
+pub(super) fn paid(
+    tx: &mut WriteTx<'_>,
+    payment: &PaymentRecord,
+    authorization: Option<(&str, i64)>,
+    now: i64,
+) -> Result<(), ApiError> {
+    match &payment.order_id {
+        Some(order_id) => {
+            let order = tx.order(order_id)?.ok_or_else(ApiError::internal)?;
+            mark_paid(tx, &order, now)
+        }
+        None => {
+            super::checkouts::authorize_parts(tx, payment, authorization, now)?;
+            crate::events::payment_event(tx, "payment.authorized", &payment.id, now)
+        }
+    }
 }
 
 pub(super) fn mark_paid(tx: &mut WriteTx<'_>, order: &OrderRecord, now: i64) -> Result<(), ApiError> {

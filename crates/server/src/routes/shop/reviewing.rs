@@ -153,8 +153,12 @@ pub(crate) fn review_json(r: &ReviewRecord) -> Value {
 pub(crate) fn review_view(tx: &ReadTx<'_>, r: &ReviewRecord) -> Result<Value, store::StoreError> {
     let mut shown = review_json(r);
     if let Some(payment) = tx.payment(&r.payment_id)? {
-        if let Some(order) = tx.order(&payment.order_id)? {
+        if let Some(order) = tx.order(payment.order())? {
             shown["order"] = json!({ "id": order.id, "number": order.number });
+        }
+        if let Some(checkout) = payment.checkout_id.as_ref().filter(|_| payment.order_id.is_none()) {
+            let numbers: Vec<String> = tx.checkout_orders(checkout)?.into_iter().map(|o| o.number).collect();
+            shown["checkout"] = json!({ "id": checkout, "numbers": numbers });
         }
     }
     shown["buyer_email"] = tx.user(&r.buyer_user_id)?.map(|u| Value::String(u.email)).unwrap_or(Value::Null);
@@ -408,13 +412,13 @@ async fn decide_review(
                 return Err(ApiError::internal());
             }
             let buyer = tx.user(&payment.buyer_user_id)?.ok_or_else(ApiError::internal)?;
-            let order = tx.order(&payment.order_id)?.ok_or_else(ApiError::internal)?;
+            let what = paid_for(tx, &payment)?;
             let amount = money_text(payment.amount, &payment.currency);
             let (subject, text, decided) = if approve {
                 let proceed = proceed_after_verification(tx, payment, &review.attempt_id, now)?;
                 (
                     "Your document was accepted",
-                    format!("We checked your document: your payment of {amount} for order {} is being completed.", order.number),
+                    format!("We checked your document: your payment of {amount} for {} is being completed.", what),
                     Decided::Approved(proceed),
                 )
             } else {
@@ -423,8 +427,8 @@ async fn decide_review(
                 (
                     "We could not accept your document",
                     format!(
-                        "We could not verify your identity for your payment of {amount} for order {}: {}. Nothing was charged. You can pay again with another document, pay with your Pocket or another card, or contact support.",
-                        order.number,
+                        "We could not verify your identity for your payment of {amount} for {}: {}. Nothing was charged. You can pay again with another document, pay with your Pocket or another card, or contact support.",
+                        what,
                         note.as_deref().unwrap_or_default()
                     ),
                     Decided::Rejected,

@@ -134,8 +134,8 @@ pub(super) fn proceed_after_verification(
     payment.updated_at = now;
     tx.update_payment(&payment)?;
     let split = Split { pocket_minor: payment.pocket_amount, card_minor: payment.card_amount };
-    let order = tx.order(&payment.order_id)?.ok_or_else(ApiError::internal)?;
-    Ok(Proceed { attempt_id: attempt.id, card_id: payment.card_id.clone(), split, merchant_id: order.merchant_id })
+    let merchant_id = super::checkouts::issuer_merchant(tx, &payment)?;
+    Ok(Proceed { attempt_id: attempt.id, card_id: payment.card_id.clone(), split, merchant_id })
 }
 
 /// Checks the buyer's answers to their security questions off the async threads: every answer is

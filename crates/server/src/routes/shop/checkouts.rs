@@ -1,0 +1,426 @@
+//! Carts with several sellers: a checkout splits the buyer's items into one order per seller (each
+//! with its own number, stock and shipping) and is paid once — one risk decision, at most one code,
+//! one card authorization for the total. The checkout's payment has no order of its own; each order
+//! has its **part** (a payment with its order and the checkout's id) carrying its share of the Pocket
+//! and card amounts and its own Pocket hold, so that each seller ships (captures part of the one
+//! authorization), cancels (releases its part) and refunds its own order, never beyond its part.
+
+use super::*;
+use store::CheckoutRecord;
+
+#[derive(Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub(super) struct CreateCheckout {
+    items: Vec<OrderItemBody>,
+    shipping_address: ShippingAddress,
+    metadata: Option<Value>,
+}
+
+/// How a checkout stands: some order still awaits payment, every order is paid (or beyond), or
+/// every order was cancelled.
+fn checkout_status(orders: &[OrderRecord]) -> &'static str {
+    let awaiting = OrderStatus::AwaitingPayment.name();
+    let canceled = OrderStatus::Canceled.name();
+    if orders.iter().all(|o| o.status == canceled) {
+        "canceled"
+    } else if orders.iter().any(|o| o.status == awaiting) {
+        "awaiting_payment"
+    } else {
+        "paid"
+    }
+}
+
+/// The checkout as the API shows it: its orders (each with its part of the payment) and its payment.
+pub(crate) fn checkout_view(tx: &ReadTx<'_>, id: &str) -> Result<Value, ApiError> {
+    let c = tx.checkout(id)?.ok_or_else(|| ApiError::not_found("checkout"))?;
+    let orders = tx.checkout_orders(id)?;
+    let shown: Vec<Value> = orders.iter().map(|o| order_view(tx, &o.id)).collect::<Result<_, _>>()?;
+    let payment = match &c.payment_id {
+        Some(p) => payment_view(tx, p)?,
+        None => Value::Null,
+    };
+    // What is left to pay: the orders still awaiting payment (a cancelled one is no longer due).
+    let due: i64 = orders.iter().filter(|o| o.status == OrderStatus::AwaitingPayment.name()).map(|o| o.amount).sum();
+    Ok(json!({
+        "id": c.id, "object": "checkout", "status": checkout_status(&orders), "amount": c.amount,
+        "amount_due": due, "currency": c.currency, "orders": shown, "payment": payment, "created": c.created_at,
+    }))
+}
+
+pub(super) async fn create_checkout(
+    State(state): State<AppState>,
+    idem: Idem,
+    caller: Caller,
+    ApiJson(body): ApiJson<CreateCheckout>,
+) -> Result<Response, ApiError> {
+    let (user, _) = caller.buyer()?;
+    let metadata = crate::routes::metadata::initial(body.metadata.as_ref())?;
+    let now = state.clock.now();
+    let draft = draft_order(&user, &body.items, &body.shipping_address, metadata, now)?;
+    let wanted: Vec<(usize, String, i64)> =
+        body.items.iter().enumerate().map(|(i, item)| (i, item.product.clone(), item.quantity)).collect();
+    Ok(state
+        .execute(idem.map(|e| e.0), move |tx, ctx| {
+            // Group the items by seller, in the order the buyer listed them.
+            let mut groups: Vec<(String, Vec<(usize, String, i64)>)> = Vec::new();
+            let mut currency: Option<String> = None;
+            for (i, product_id, quantity) in &wanted {
+                let product = tx
+                    .product(product_id)?
+                    .ok_or_else(|| ApiError::not_found("product").with_param(format!("items[{i}].product")))?;
+                match &currency {
+                    None => currency = Some(product.currency.clone()),
+                    Some(c) if *c != product.currency => {
+                        return Err(ApiError::invalid(
+                            format!("items[{i}].product"),
+                            format!(
+                                "This product is priced in {}, the others in {c}: one checkout pays in one currency.",
+                                product.currency
+                            ),
+                        )
+                        .with_advice(&["Check out the products of each currency separately."]));
+                    }
+                    Some(_) => {}
+                }
+                match groups.iter_mut().find(|(m, _)| *m == product.merchant_id) {
+                    Some((_, items)) => items.push((*i, product_id.clone(), *quantity)),
+                    None => groups.push((product.merchant_id.clone(), vec![(*i, product_id.clone(), *quantity)])),
+                }
+            }
+            let checkout_id = random_id("chk");
+            let mut checkout = CheckoutRecord {
+                id: checkout_id.clone(),
+                buyer_user_id: draft.buyer_user_id.clone(),
+                amount: 0,
+                currency: currency.unwrap_or_default(),
+                payment_id: None,
+                created_at: ctx.now,
+            };
+            tx.insert_checkout(&checkout)?;
+            let mut total: i64 = 0;
+            for (_, items) in &groups {
+                let order_draft =
+                    OrderRecord { id: random_id("ord"), checkout_id: Some(checkout_id.clone()), ..draft.clone() };
+                let (order, lines) = fill_order(tx, order_draft, items)?;
+                total = total
+                    .checked_add(order.amount)
+                    .ok_or_else(|| ApiError::bad_request("amount_invalid", "The checkout total is too large."))?;
+                let shown = order_json(&order, &lines, None);
+                crate::events::emit(tx, "order.created", Some(&order.merchant_id), shown, ctx.now)?;
+            }
+            checkout.amount = total;
+            tx.set_checkout_amount(&checkout_id, total)?;
+            Ok(ApiResponse::created(checkout_view(&tx.reads(), &checkout_id)?))
+        })
+        .await)
+}
+
+/// The checkout, for its buyer or an operator.
+async fn load_checkout(state: &AppState, caller: &Caller, id: &str) -> Result<CheckoutRecord, ApiError> {
+    let cid = id.to_owned();
+    let found = state.store.read(move |tx| tx.checkout(&cid)).await?;
+    found
+        .filter(|c| match caller {
+            Caller::User { user, role: domain::accounts::Role::Buyer, .. } => user.id == c.buyer_user_id,
+            Caller::User { role: domain::accounts::Role::Operator, .. } => true,
+            Caller::Merchant { .. } => false,
+        })
+        .ok_or_else(|| ApiError::not_found("checkout"))
+}
+
+pub(super) async fn get_checkout(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    load_checkout(&state, &caller, &id).await?;
+    let shown = state.store.read(move |tx| Ok(checkout_view(tx, &id))).await??;
+    Ok(axum::Json(shown).into_response())
+}
+
+pub(super) async fn pay_checkout(
+    State(state): State<AppState>,
+    idem: Idem,
+    caller: Caller,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<PayBody>,
+) -> Result<Response, ApiError> {
+    let (user, _) = caller.clone().buyer()?;
+    if let Some(bound) = idem.as_ref().and_then(|e| e.0.resume.clone()) {
+        return Ok(resume_payment(&state, idem, &bound).await);
+    }
+    let checkout = load_checkout(&state, &caller, &id).await?;
+    let cid = checkout.id.clone();
+    let open = state.store.read(move |tx| tx.checkout_orders(&cid)).await?;
+    let open: Vec<OrderRecord> = open.into_iter().filter(|o| o.status == OrderStatus::AwaitingPayment.name()).collect();
+    let Some(first) = open.first() else {
+        return Err(not_payable("Nothing in this checkout is awaiting payment."));
+    };
+    let due = Due {
+        amount: open.iter().map(|o| o.amount).sum(),
+        currency: checkout.currency.clone(),
+        merchant_id: first.merchant_id.clone(),
+    };
+    pay(&state, idem, user, PayTarget::Checkout(checkout.id), due, body).await
+}
+
+/// What a pay command pays now: the amount, currency and buyer; the payment made by an earlier
+/// attempt, if any; and the orders it pays.
+pub(super) struct PayableNow {
+    pub amount: i64,
+    pub currency: String,
+    pub buyer_user_id: String,
+}
+
+/// Reads, inside the pay command, what `target` pays: an order awaiting payment, or a checkout's
+/// orders still awaiting payment.
+pub(super) fn payable_now(
+    tx: &mut WriteTx<'_>,
+    target: &PayTarget,
+) -> Result<(PayableNow, Option<PaymentRecord>, Vec<OrderRecord>), ApiError> {
+    match target {
+        PayTarget::Order(id) => {
+            let order = tx.order(id)?.ok_or_else(|| ApiError::not_found("order"))?;
+            let status = OrderStatus::parse(&order.status).ok_or_else(ApiError::internal)?;
+            status.pay().map_err(|_| not_payable("This order is not awaiting payment."))?;
+            let payment = tx.payment_by_order(id)?;
+            let now = PayableNow {
+                amount: order.amount,
+                currency: order.currency.clone(),
+                buyer_user_id: order.buyer_user_id.clone(),
+            };
+            Ok((now, payment, vec![order]))
+        }
+        PayTarget::Checkout(id) => {
+            let checkout = tx.checkout(id)?.ok_or_else(|| ApiError::not_found("checkout"))?;
+            let open: Vec<OrderRecord> = tx
+                .checkout_orders(id)?
+                .into_iter()
+                .filter(|o| o.status == OrderStatus::AwaitingPayment.name())
+                .collect();
+            if open.is_empty() {
+                return Err(not_payable("Nothing in this checkout is awaiting payment."));
+            }
+            let payment = match &checkout.payment_id {
+                Some(p) => tx.payment(p)?,
+                None => None,
+            };
+            let now = PayableNow {
+                amount: open.iter().map(|o| o.amount).sum(),
+                currency: checkout.currency,
+                buyer_user_id: checkout.buyer_user_id,
+            };
+            Ok((now, payment, open))
+        }
+    }
+}
+
+/// Makes sure each open order of a checkout has its part of the checkout's payment.
+pub(super) fn ensure_parts(
+    tx: &mut WriteTx<'_>,
+    payment: &PaymentRecord,
+    open_orders: &[OrderRecord],
+    now: i64,
+) -> Result<(), ApiError> {
+    for order in open_orders {
+        if tx.payment_by_order(&order.id)?.is_some() {
+            continue;
+        }
+        tx.insert_payment(&PaymentRecord {
+            id: random_id("pay"),
+            order_id: Some(order.id.clone()),
+            checkout_id: payment.checkout_id.clone(),
+            buyer_user_id: order.buyer_user_id.clone(),
+            status: PaymentStatus::RequiresPaymentMethod.name().into(),
+            amount: order.amount,
+            currency: order.currency.clone(),
+            pocket_amount: 0,
+            card_amount: 0,
+            card_id: None,
+            card_brand: None,
+            card_last4: None,
+            hold_id: None,
+            authorization_id: None,
+            authorization_expires_at: None,
+            amount_captured: 0,
+            amount_refunded: 0,
+            attempt_in_progress: None,
+            last_error_code: None,
+            last_decline_code: None,
+            last_error_message: None,
+            created_at: now,
+            updated_at: now,
+            presentment: None,
+            metadata: "{}".into(),
+        })?;
+    }
+    Ok(())
+}
+
+/// The parts of a checkout's payment whose orders still await payment, with their orders.
+fn open_parts(tx: &mut WriteTx<'_>, payment: &PaymentRecord) -> Result<Vec<(PaymentRecord, OrderRecord)>, ApiError> {
+    let Some(checkout) = &payment.checkout_id else { return Ok(vec![]) };
+    let mut open = Vec::new();
+    for part in tx.checkout_parts(checkout)? {
+        let order = tx.order(part.order())?.ok_or_else(ApiError::internal)?;
+        if order.status == OrderStatus::AwaitingPayment.name() {
+            open.push((part, order));
+        }
+    }
+    Ok(open)
+}
+
+/// Step 2 for a checkout: each open order's part holds its share of the Pocket part (one hold per
+/// order, all in this one command: all or none), and records its shares of the card part and of
+/// the amount in the buyer's currency. Answers the refusal when the Pocket cannot hold it all.
+pub(super) fn hold_parts(
+    tx: &mut WriteTx<'_>,
+    payment: &PaymentRecord,
+    attempt_id: &str,
+    split: Split,
+    now: i64,
+) -> Result<Result<(), ApiError>, ApiError> {
+    let open = open_parts(tx, payment)?;
+    let amounts: Vec<i64> = open.iter().map(|(_, o)| o.amount).collect();
+    let shares = domain::checkout::split_across_orders(split, &amounts).ok_or_else(ApiError::internal)?;
+    let presentment = match &payment.presentment {
+        Some((amount, currency, rate)) => {
+            let cards: Vec<i64> = shares.iter().map(|s| s.card_minor).collect();
+            let shared = domain::checkout::share_out(*amount, &cards).ok_or_else(ApiError::internal)?;
+            shared.into_iter().map(|a| Some((a, currency.clone(), rate.clone()))).collect()
+        }
+        None => vec![None; open.len()],
+    };
+    let currency = Currency::parse(&payment.currency).map_err(|_| ApiError::internal())?;
+    let held = tx.savepoint(|tx| -> Result<(), ApiError> {
+        for (n, (((mut part, order), share), shown)) in open.into_iter().zip(shares).zip(presentment).enumerate() {
+            part.hold_id = None;
+            if share.pocket_minor > 0 {
+                let hold_id = format!("{attempt_id}.{n}");
+                let destination = crate::pocket::seller_payable(tx, &order.merchant_id, currency, now)?;
+                pocket::hold(
+                    tx,
+                    &HoldSpec {
+                        hold_id: &hold_id,
+                        user_id: &order.buyer_user_id,
+                        amount: share.pocket_minor,
+                        currency,
+                        destination,
+                        timeout_at: None,
+                        reference: &order.number,
+                    },
+                    now,
+                )?;
+                part.hold_id = Some(hold_id);
+            }
+            part.pocket_amount = share.pocket_minor;
+            part.card_amount = share.card_minor;
+            part.presentment = shown;
+            part.updated_at = now;
+            tx.update_payment(&part)?;
+        }
+        Ok(())
+    });
+    Ok(held)
+}
+
+/// A checkout's payment is authorized (by the card, or the Pocket alone): each open order's part is
+/// authorized with it and each order is paid.
+pub(super) fn authorize_parts(
+    tx: &mut WriteTx<'_>,
+    payment: &PaymentRecord,
+    authorization: Option<(&str, i64)>,
+    now: i64,
+) -> Result<(), ApiError> {
+    for (mut part, order) in open_parts(tx, payment)? {
+        part.status = PaymentStatus::RequiresCapture.name().into();
+        part.authorization_id = authorization.filter(|_| part.card_amount > 0).map(|(id, _)| id.to_owned());
+        part.authorization_expires_at = authorization.filter(|_| part.card_amount > 0).map(|(_, at)| at);
+        part.card_id = payment.card_id.clone();
+        part.card_brand = payment.card_brand.clone().filter(|_| part.card_amount > 0);
+        part.card_last4 = payment.card_last4.clone().filter(|_| part.card_amount > 0);
+        part.last_error_code = None;
+        part.last_decline_code = None;
+        part.last_error_message = None;
+        part.updated_at = now;
+        tx.update_payment(&part)?;
+        mark_paid(tx, &order, now)?;
+    }
+    Ok(())
+}
+
+/// A checkout's attempt failed (or waits for a code): the Pocket held for its open orders goes back.
+pub(super) fn release_parts(tx: &mut WriteTx<'_>, payment: &PaymentRecord, now: i64) -> Result<(), ApiError> {
+    for (mut part, _) in open_parts(tx, payment)? {
+        if let Some(hold_id) = part.hold_id.take() {
+            pocket::release(tx, &hold_id, now)?;
+        }
+        part.pocket_amount = 0;
+        part.card_amount = 0;
+        part.presentment = None;
+        part.updated_at = now;
+        tx.update_payment(&part)?;
+    }
+    Ok(())
+}
+
+/// After one order's part was captured, released or re-authorized: the checkout's payment shows what
+/// its parts add up to, and ends (`succeeded`, or `canceled` when nothing was captured) once none is
+/// left to capture.
+pub(crate) fn settle_checkout_payment(tx: &mut WriteTx<'_>, part: &PaymentRecord, now: i64) -> Result<(), ApiError> {
+    let Some(checkout_id) = part.checkout_id.clone().filter(|_| part.is_part()) else { return Ok(()) };
+    let Some(payment_id) = tx.checkout(&checkout_id)?.and_then(|c| c.payment_id) else { return Ok(()) };
+    let Some(mut payment) = tx.payment(&payment_id)? else { return Ok(()) };
+    let parts = tx.checkout_parts(&checkout_id)?;
+    let captured: i64 = parts.iter().map(|p| p.amount_captured).sum();
+    let open = parts.iter().any(|p| p.status == PaymentStatus::RequiresCapture.name());
+    payment.amount_captured = captured.min(payment.amount);
+    if !open && payment.status == PaymentStatus::RequiresCapture.name() {
+        payment.status = if captured > 0 { PaymentStatus::Succeeded } else { PaymentStatus::Canceled }.name().into();
+        let kind = if captured > 0 { "payment.captured" } else { "payment.voided" };
+        payment.updated_at = now;
+        tx.update_payment(&payment)?;
+        return crate::events::payment_event(tx, kind, &payment.id, now);
+    }
+    payment.updated_at = now;
+    tx.update_payment(&payment)?;
+    Ok(())
+}
+
+/// What each order's part of a checkout's payment stands at, for the payment's view.
+pub(super) fn parts_json(tx: &ReadTx<'_>, checkout_id: &str) -> Result<Value, ApiError> {
+    let mut shown = Vec::new();
+    for p in tx.checkout_parts(checkout_id)? {
+        let order = tx.order(p.order())?.ok_or_else(ApiError::internal)?;
+        shown.push(json!({
+            "order": order.id, "number": order.number, "merchant": order.merchant_id, "payment": p.id,
+            "status": p.status, "amount": p.amount, "pocket_amount": p.pocket_amount, "card_amount": p.card_amount,
+            "amount_captured": p.amount_captured, "amount_refunded": p.amount_refunded,
+        }));
+    }
+    Ok(Value::Array(shown))
+}
+
+/// What a payment pays, in words for the buyer: "order 1001-7", or "orders 1001-7 and 1002-3".
+pub(super) fn paid_for(tx: &mut WriteTx<'_>, payment: &PaymentRecord) -> Result<String, ApiError> {
+    let numbers: Vec<String> = match (&payment.order_id, &payment.checkout_id) {
+        (Some(order_id), _) => tx.order(order_id)?.map(|o| o.number).into_iter().collect(),
+        (None, Some(checkout)) => tx.checkout_orders(checkout)?.into_iter().map(|o| o.number).collect(),
+        (None, None) => vec![],
+    };
+    Ok(match numbers.as_slice() {
+        [one] => format!("order {one}"),
+        [first @ .., last] => format!("orders {} and {last}", first.join(", ")),
+        [] => "your order".to_owned(),
+    })
+}
+
+/// The seller whose country the issuer is told: the order's, or a checkout's first order's.
+pub(super) fn issuer_merchant(tx: &mut WriteTx<'_>, payment: &PaymentRecord) -> Result<String, ApiError> {
+    let order = match (&payment.order_id, &payment.checkout_id) {
+        (Some(order_id), _) => tx.order(order_id)?,
+        (None, Some(checkout)) => tx.checkout_orders(checkout)?.into_iter().next(),
+        (None, None) => None,
+    };
+    order.map(|o| o.merchant_id).ok_or_else(ApiError::internal)
+}
