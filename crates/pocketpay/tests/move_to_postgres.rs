@@ -10,7 +10,7 @@ mod common;
 use std::path::Path;
 use std::process::{Command, Output};
 
-use common::{new_card, TestApp, OPERATOR_EMAIL, OPERATOR_PASSWORD, PASSWORD};
+use common::{address, new_card, TestApp, OPERATOR_EMAIL, OPERATOR_PASSWORD, PASSWORD};
 use reqwest::StatusCode;
 use serde_json::json;
 
@@ -202,6 +202,32 @@ async fn a_shop_moves_from_the_embedded_file_and_works_on_postgresql() {
     let ops = app.login(OPERATOR_EMAIL, OPERATOR_PASSWORD).await;
     let rate = app.put_json("/v1/fx/rates/USD/EUR", Some(&ops), json!({ "rate": "0.92" })).await;
     assert!(rate.status.is_success(), "{}", rate.body);
+    // A cart of two sellers paid once from another buyer's Pocket: a payment of no single order.
+    let (_, mug) = app.seller("mugs@example.com", "Mugs", "Mug", 1_500).await;
+    let shopper = app.buyer("cart@example.com").await;
+    let loaded = app
+        .post(
+            "/v1/gift_cards/purchase",
+            Some(&shopper),
+            json!({ "currency": "USD", "items": [{ "denomination": 5_000, "quantity": 1 }],
+                "payment_method": new_card("5555555555554444") }),
+        )
+        .await;
+    assert_eq!(loaded.status, StatusCode::CREATED, "{}", loaded.body);
+    let cart = app
+        .post(
+            "/v1/checkouts",
+            Some(&shopper),
+            json!({ "items": [{ "product": product, "quantity": 1 }, { "product": mug, "quantity": 1 }],
+                "shipping_address": address() }),
+        )
+        .await;
+    assert_eq!(cart.status, StatusCode::CREATED, "{}", cart.body);
+    let cart_id = cart.body["id"].as_str().unwrap_or_default().to_owned();
+    let cart_paid = app
+        .post(&format!("/v1/checkouts/{cart_id}/pay"), Some(&shopper), json!({ "payment_method": { "type": "pocket" } }))
+        .await;
+    assert_eq!(cart_paid.body["status"], "requires_capture", "{}", cart_paid.body);
     let pocket_before = app.get("/v1/pocket", Some(&buyer)).await.body;
 
     // Every table that holds a shop has rows, but those this shop has no reason to fill.
@@ -272,6 +298,19 @@ async fn a_shop_moves_from_the_embedded_file_and_works_on_postgresql() {
         )
         .await;
     assert_eq!(paid.body["status"], "requires_capture", "{}", paid.body);
+    // The cart moved whole: the lamp's seller ships its order and captures its part of the payment.
+    let cart = app.get(&format!("/v1/checkouts/{cart_id}"), Some(&shopper)).await.body;
+    assert_eq!(cart["status"], "paid", "{cart}");
+    let lamp = cart["orders"]
+        .as_array()
+        .and_then(|o| o.iter().find(|o| o["items"][0]["product"] == product.as_str()))
+        .and_then(|o| o["id"].as_str())
+        .unwrap_or_default()
+        .to_owned();
+    let shipped = app
+        .post(&format!("/v1/orders/{lamp}/ship"), Some(&key), json!({ "carrier": "UPS", "tracking_number": "1Z9" }))
+        .await;
+    assert_eq!(shipped.body["payment"]["amount_captured"], 2_500, "{}", shipped.body);
     // Refunding the old order.
     let refund = app.post(&format!("/v1/orders/{old}/refunds"), Some(&key), json!({ "reason": "late" })).await;
     assert_eq!(refund.status, StatusCode::CREATED, "{}", refund.body);
