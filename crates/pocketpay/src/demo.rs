@@ -31,6 +31,8 @@ pub struct DemoArgs {
 pub const BUYER_EMAIL: &str = "buyer@demo.pocketpay.test";
 pub const SELLER_EMAIL: &str = "seller@demo.pocketpay.test";
 pub const SELLER_EUR_EMAIL: &str = "atelier@demo.pocketpay.test";
+/// A second seller in USD, so that a cart can hold two sellers' products and be paid once.
+pub const SELLER_TWO_EMAIL: &str = "pine@demo.pocketpay.test";
 pub const OPERATOR_EMAIL: &str = "operator@demo.pocketpay.test";
 pub const PASSWORD: &str = "demo-password";
 
@@ -71,6 +73,7 @@ fn print_welcome(base: &str, data_dir: &Path) {
   buyer     {BUYER_EMAIL} / {PASSWORD}  (Pocket 150.00 USD, two saved cards)
   seller    {SELLER_EMAIL} / {PASSWORD}  (Harbor Goods, USD)
   seller    {SELLER_EUR_EMAIL} / {PASSWORD}  (Atelier Lumiere, EUR)
+  seller    {SELLER_TWO_EMAIL} / {PASSWORD}  (North Pine Outfitters, USD)
   operator  {OPERATOR_EMAIL} / {PASSWORD}
   test cards: 4242 4242 4242 4242 pays; 4000 0000 0000 9995 is declined for insufficient funds;
               4000 0027 6000 3184 asks for a code. Codes sent by email or SMS: {base}/v1/test/inbox?to=<email>
@@ -95,7 +98,7 @@ async fn seed(client: &Client) -> anyhow::Result<()> {
         anyhow::ensure!(status == 200, "setting a rate answered {status}: {answer}");
     }
 
-    let shops: [(&str, &str, &str, &str, &[DemoProduct]); 2] = [
+    let shops: [(&str, &str, &str, &str, &[DemoProduct]); 3] = [
         (
             SELLER_EMAIL,
             "Harbor Goods",
@@ -117,6 +120,16 @@ async fn seed(client: &Client) -> anyhow::Result<()> {
             &[
                 ("Linen table runner", "Stonewashed Belgian linen, 40 x 180 cm.", 3900, Some(20)),
                 ("Beeswax candles, pair", "Hand dipped in Normandy.", 1800, None),
+            ],
+        ),
+        (
+            SELLER_TWO_EMAIL,
+            "North Pine Outfitters",
+            "US",
+            "USD",
+            &[
+                ("Enamel camp mug", "350 ml, speckled blue.", 1600, Some(30)),
+                ("Trail headlamp", "200 lumens, USB-C rechargeable.", 3400, Some(15)),
             ],
         ),
     ];

@@ -225,7 +225,11 @@ async fn a_shop_moves_from_the_embedded_file_and_works_on_postgresql() {
     assert_eq!(cart.status, StatusCode::CREATED, "{}", cart.body);
     let cart_id = cart.body["id"].as_str().unwrap_or_default().to_owned();
     let cart_paid = app
-        .post(&format!("/v1/checkouts/{cart_id}/pay"), Some(&shopper), json!({ "payment_method": { "type": "pocket" } }))
+        .post(
+            &format!("/v1/checkouts/{cart_id}/pay"),
+            Some(&shopper),
+            json!({ "payment_method": { "type": "pocket" } }),
+        )
         .await;
     assert_eq!(cart_paid.body["status"], "requires_capture", "{}", cart_paid.body);
     let pocket_before = app.get("/v1/pocket", Some(&buyer)).await.body;

@@ -126,7 +126,7 @@ pub fn components() -> Value {
             ("number", s()), ("merchant", s()), ("buyer", s()), ("status", json!({ "type": "string", "enum": order_statuses })),
             ("items", json!({ "type": "array", "items": { "type": "object", "required": ["product", "quantity"],
                 "properties": { "product": s(), "name": s(), "unit_amount": int(), "quantity": int() } } })),
-            ("shipping_address", refer("Address")), ("payment", ref_or_null("Payment")),
+            ("shipping_address", refer("Address")), ("payment", ref_or_null("Payment")), ("checkout", s_or_null()),
             ("refunds", json!({ "type": "array", "items": refer("Refund") })),
             ("claims", json!({ "type": "array", "items": refer("Claim") })),
             ("created", int()), ("metadata", refer("Metadata"))])),

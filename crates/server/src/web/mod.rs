@@ -76,6 +76,12 @@ pub fn router(state: AppState, api: Router) -> Router {
         .route("/cards/{id}/expiry", post(buyer::card_expiry))
         .route("/cards/{id}/remove", post(buyer::card_remove))
         .route("/products/{id}", get(buyer::product_page).post(buyer::create_order))
+        .route("/cart", get(buyer::cart_page))
+        .route("/cart/add", post(buyer::cart_add))
+        .route("/cart/update", post(buyer::cart_update))
+        .route("/cart/checkout", post(buyer::cart_checkout))
+        .route("/checkouts/{id}", get(buyer::checkout_summary))
+        .route("/checkouts/{id}/pay", get(buyer::cart_pay_page).post(buyer::cart_pay))
         .route("/orders", get(buyer::orders_page))
         .route("/orders/{id}", get(buyer::order_page))
         .route("/orders/{id}/pay", get(buyer::checkout_page).post(buyer::pay))
@@ -218,6 +224,8 @@ pub struct Ctx {
     here: String,
     /// Set once [`Ctx::merchant`] found the person's shop: the seller's pages show its menu.
     sells: std::sync::atomic::AtomicBool,
+    /// The shopping cart's cookie (`product:quantity` pairs; see `buyer::cart`).
+    cart: String,
 }
 
 impl FromRequestParts<Web> for Ctx {
@@ -236,6 +244,7 @@ impl FromRequestParts<Web> for Ctx {
             secure_cookies: web.state.config.web_secure_cookies,
             here: parts.uri.path().to_owned(),
             sells: std::sync::atomic::AtomicBool::new(false),
+            cart: cookies.get(buyer::CART_COOKIE).filter(|c| c.len() <= 4_000).cloned().unwrap_or_default(),
         };
         if ctx.token.is_some() {
             let me = ctx.api(Method::GET, "/v1/me", None, None).await;
@@ -362,6 +371,18 @@ impl Ctx {
         )
     }
 
+    /// The cart's cookie as the request brought it (or as this answer sets it).
+    pub fn cart(&self) -> &str {
+        &self.cart
+    }
+
+    /// Keeps the cart in its cookie (30 days; empty removes it).
+    pub fn set_cart(&mut self, value: &str) {
+        let age = if value.is_empty() { 0 } else { 30 * 86_400 };
+        self.set_cookies.push(self.cookie(buyer::CART_COOKIE, value, age, "Lax"));
+        self.cart = value.to_owned();
+    }
+
     /// Signs in: the session token goes into the cookie.
     fn start_session(&mut self, token: &str) {
         let ttl = self.web.state.config.session_ttl_s;
@@ -455,6 +476,7 @@ impl Ctx {
             ],
             Some(_) => vec![
                 ("/", "Shop"),
+                ("/cart", "Cart"),
                 ("/pocket", "My Pocket"),
                 ("/cards", "My cards"),
                 ("/orders", "My Orders"),
@@ -687,6 +709,8 @@ pub fn notice_text(key: &str) -> Option<&'static str> {
         "card_updated" => "Your card was updated.",
         "card_removed" => "The card was removed. It can no longer pay.",
         "paid" => "Payment authorized. You will be charged when the seller ships.",
+        "added" => "Added to your cart.",
+        "cart_updated" => "Your cart was updated.",
         "canceled" => "The order was canceled. Nothing was charged and any held Pocket money was released.",
         "confirmed" => "Thank you for confirming receipt.",
         "claim_opened" => "Your claim was opened. The seller has 3 days to answer.",

@@ -34,7 +34,12 @@ fn checkout_status(orders: &[OrderRecord]) -> &'static str {
 pub(crate) fn checkout_view(tx: &ReadTx<'_>, id: &str) -> Result<Value, ApiError> {
     let c = tx.checkout(id)?.ok_or_else(|| ApiError::not_found("checkout"))?;
     let orders = tx.checkout_orders(id)?;
-    let shown: Vec<Value> = orders.iter().map(|o| order_view(tx, &o.id)).collect::<Result<_, _>>()?;
+    let mut shown = Vec::with_capacity(orders.len());
+    for o in &orders {
+        let mut view = order_view(tx, &o.id)?;
+        view["merchant_name"] = tx.merchant(&o.merchant_id)?.map(|m| Value::String(m.name)).unwrap_or(Value::Null);
+        shown.push(view);
+    }
     let payment = match &c.payment_id {
         Some(p) => payment_view(tx, p)?,
         None => Value::Null,

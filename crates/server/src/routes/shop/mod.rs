@@ -331,7 +331,7 @@ pub(super) fn order_json(o: &OrderRecord, items: &[OrderItemRecord], payment: Op
         "shipping_address": { "name": o.ship_name, "line1": o.ship_line1, "line2": o.ship_line2, "city": o.ship_city,
             "state": o.ship_state, "postal_code": o.ship_postal_code, "country": o.ship_country },
         "carrier": o.carrier, "tracking_number": o.tracking_number, "cancel_reason": o.cancel_reason,
-        "payment": payment, "refunds": [], "claims": [],
+        "checkout": o.checkout_id, "payment": payment, "refunds": [], "claims": [],
         "created": o.created_at, "paid_at": o.paid_at, "shipped_at": o.shipped_at, "delivered_at": o.delivered_at,
         "completed_at": o.completed_at, "canceled_at": o.canceled_at,
         "metadata": crate::routes::metadata::shown(&o.metadata),

@@ -9,13 +9,41 @@ pub async fn checkout_page(ctx: Ctx, Path(id): Path<String>) -> Response {
     render_checkout(ctx, &id, FormErrors::none(), &HashMap::new()).await
 }
 
+/// What a checkout page pays: one order (`/orders/{id}`), or a cart of several sellers'
+/// (`/checkouts/{id}`), each with its page, its API object and its pay call under the same path.
+#[derive(Clone, Copy)]
+pub(crate) enum Paying {
+    Order,
+    Cart,
+}
+
+impl Paying {
+    /// The page (and, under `/v1`, the API object) of the thing paid.
+    pub(crate) fn path(self, id: &str) -> String {
+        match self {
+            Paying::Order => format!("/orders/{}", url_encode(id)),
+            Paying::Cart => format!("/checkouts/{}", url_encode(id)),
+        }
+    }
+}
+
 pub(super) async fn render_checkout(
-    mut ctx: Ctx,
+    ctx: Ctx,
     id: &str,
     errors: FormErrors,
     values: &HashMap<String, String>,
 ) -> Response {
-    let order = ctx.api(Method::GET, &format!("/v1/orders/{}", url_encode(id)), None, None).await;
+    render_paying(ctx, Paying::Order, id, errors, values).await
+}
+
+pub(crate) async fn render_paying(
+    mut ctx: Ctx,
+    what: Paying,
+    id: &str,
+    errors: FormErrors,
+    values: &HashMap<String, String>,
+) -> Response {
+    let order = ctx.api(Method::GET, &format!("/v1{}", what.path(id)), None, None).await;
     if !order.ok() {
         return ctx.failure(&order);
     }
@@ -25,10 +53,11 @@ pub(super) async fn render_checkout(
         return ctx.redirect(&format!("/payments/{}/verify", url_encode(payment["id"].as_str().unwrap_or(""))));
     }
     if order["status"] != "awaiting_payment" {
-        return ctx.redirect(&format!("/orders/{}", url_encode(id)));
+        return ctx.redirect(&what.path(id));
     }
     let currency = order["currency"].as_str().unwrap_or("").to_owned();
-    let amount = order["amount"].as_i64().unwrap_or(0);
+    // A cart pays what is still due (an order cancelled since no longer is).
+    let amount = order["amount_due"].as_i64().or(order["amount"].as_i64()).unwrap_or(0);
     let pocket = ctx.api(Method::GET, "/v1/pocket", None, None).await.body;
     let available = pocket["balances"]
         .as_array()
@@ -98,7 +127,10 @@ pub(super) async fn render_checkout(
     }
     methods.push_str(&radio("method", "new", "Another card", chosen == "new"));
 
-    let shipping = order["shipping_address"].clone();
+    let shipping = match what {
+        Paying::Order => order["shipping_address"].clone(),
+        Paying::Cart => order["orders"][0]["shipping_address"].clone(),
+    };
     let card_fields = [
         "number",
         "exp_month",
@@ -137,36 +169,63 @@ pub(super) async fn render_checkout(
     } else {
         String::new()
     };
-    let items: String = order["items"]
-        .as_array()
-        .map(|items| {
-            items
+    let lines = |order: &Value| -> String {
+        order["items"]
+            .as_array()
+            .map(|items| {
+                items
+                    .iter()
+                    .map(|i| {
+                        format!(
+                            "<tr><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
+                            s(&i["name"]),
+                            s(&i["quantity"]),
+                            money(i["unit_amount"].as_i64().unwrap_or(0), &currency)
+                        )
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let (heading, items) = match what {
+        Paying::Order => (format!("Order {}", s(&order["number"])), lines(&order)),
+        Paying::Cart => {
+            // One order per seller, each shipped and charged on its own.
+            let open: Vec<&Value> = order["orders"]
+                .as_array()
+                .map(|o| o.iter().filter(|o| o["status"] == "awaiting_payment").collect())
+                .unwrap_or_default();
+            let rows = open
                 .iter()
-                .map(|i| {
+                .map(|o| {
                     format!(
-                        "<tr><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
-                        s(&i["name"]),
-                        s(&i["quantity"]),
-                        money(i["unit_amount"].as_i64().unwrap_or(0), &currency)
+                        "<tr class=\"group\"><th colspan=\"3\">Order {} <span class=\"muted\">from {}</span></th></tr>{}",
+                        s(&o["number"]),
+                        esc(&merchant_name(o)),
+                        lines(o)
                     )
                 })
-                .collect()
-        })
-        .unwrap_or_default();
+                .collect();
+            (format!("Your cart: {} orders, one payment", open.len()), rows)
+        }
+    };
     let body = format!(
-        r#"<section><h2>Order {number}</h2><div class="table-wrap"><table><thead><tr><th>Item</th><th class="num">Qty</th><th class="num">Price</th></tr></thead><tbody>{items}</tbody></table></div>
+        r#"<section><h2>{heading}</h2><div class="table-wrap"><table><thead><tr><th>Item</th><th class="num">Qty</th><th class="num">Price</th></tr></thead><tbody>{items}</tbody></table></div>
 <p>Total: <strong class="total">{total}</strong></p><p class="muted">Ships to {ship}</p>
 <p class="muted">Paying authorizes the amount; you are charged only when the seller ships.</p></section>
-<form method="post" action="/orders/{id}/pay" class="panel">{hidden}
+<form method="post" action="{path}/pay" class="panel">{hidden}
 <fieldset><legend>Pay with</legend>{method_error}{methods}</fieldset>
 {pocket_part}
 <fieldset id="new-card"><legend>Another card</legend><p class="hint">Fill this in if you chose "Another card".</p>{card}{save}</fieldset>
 {fx}
-<div class="actions"><button type="submit">Pay {total}</button> <a href="/orders/{id}">Back to the order</a></div></form>"#,
-        number = s(&order["number"]),
+<div class="actions"><button type="submit">Pay {total}</button> <a href="{path}">{back}</a></div></form>"#,
         total = money(amount, &currency),
         ship = address_line(&shipping),
-        id = url_encode(id),
+        path = what.path(id),
+        back = match what {
+            Paying::Order => "Back to the order",
+            Paying::Cart => "Back to the cart's orders",
+        },
         hidden = form_hidden(&mut ctx),
         card = new_card_fields(&errors, values, Some(("same as shipping", &shipping))),
         save =
@@ -176,16 +235,23 @@ pub(super) async fn render_checkout(
 }
 
 pub async fn pay(Path(id): Path<String>, p: Posted) -> Response {
-    if let Err(r) = p.ctx.require_buyer(&format!("/orders/{id}/pay")) {
+    pay_for(Paying::Order, id, p).await
+}
+
+pub(crate) async fn pay_for(what: Paying, id: String, p: Posted) -> Response {
+    if let Err(r) = p.ctx.require_buyer(&format!("{}/pay", what.path(&id))) {
         return r;
     }
     let values = p.values_without_card_secrets();
-    let order = p.ctx.api(Method::GET, &format!("/v1/orders/{}", url_encode(&id)), None, None).await;
+    let order = p.ctx.api(Method::GET, &format!("/v1{}", what.path(&id)), None, None).await;
     if !order.ok() {
         return p.ctx.failure(&order);
     }
     let currency = order.body["currency"].as_str().unwrap_or("").to_owned();
-    let shipping = order.body["shipping_address"].clone();
+    let shipping = match what {
+        Paying::Order => order.body["shipping_address"].clone(),
+        Paying::Cart => order.body["orders"][0]["shipping_address"].clone(),
+    };
     let method = p.get("method");
     let payment_method = if method == "pocket" {
         json!({ "type": "pocket" })
@@ -194,11 +260,11 @@ pub async fn pay(Path(id): Path<String>, p: Posted) -> Response {
     } else if method == "new" {
         match posted_new_card(&p, Some(&shipping)) {
             Ok(card) => json!({ "type": "card", "new_card": card, "save": p.checked("save_card") }),
-            Err(e) => return render_checkout(p.ctx, &id, FormErrors::of(e), &values).await,
+            Err(e) => return render_paying(p.ctx, what, &id, FormErrors::of(e), &values).await,
         }
     } else {
         let e = ErrorView::local("method", "Choose how to pay.");
-        return render_checkout(p.ctx, &id, FormErrors::of(e), &values).await;
+        return render_paying(p.ctx, what, &id, FormErrors::of(e), &values).await;
     };
     let mut body = json!({ "payment_method": payment_method });
     let pocket_text = p.get("pocket_amount");
@@ -207,7 +273,7 @@ pub async fn pay(Path(id): Path<String>, p: Posted) -> Response {
             Some(a) => body["pocket_amount"] = json!(a),
             None => {
                 let e = ErrorView::local("pocket_amount", &format!("Enter an amount in {currency}, such as 20.00."));
-                return render_checkout(p.ctx, &id, FormErrors::of(e), &values).await;
+                return render_paying(p.ctx, what, &id, FormErrors::of(e), &values).await;
             }
         }
     }
@@ -215,16 +281,15 @@ pub async fn pay(Path(id): Path<String>, p: Posted) -> Response {
         body["currency"] = json!(p.ctx.user()["currency"].as_str().unwrap_or(""));
         body["fx_quote"] = json!(p.get("fx_quote"));
     }
-    let answer =
-        p.ctx.api(Method::POST, &format!("/v1/orders/{}/pay", url_encode(&id)), Some(body), p.key().as_deref()).await;
+    let answer = p.ctx.api(Method::POST, &format!("/v1{}/pay", what.path(&id)), Some(body), p.key().as_deref()).await;
     if answer.ok() {
         if answer.body["status"] == "requires_action" {
             let pid = answer.body["id"].as_str().unwrap_or("");
             return p.ctx.redirect(&format!("/payments/{}/verify", url_encode(pid)));
         }
-        return p.ctx.redirect(&format!("/orders/{}?notice=paid", url_encode(&id)));
+        return p.ctx.redirect(&format!("{}?notice=paid", what.path(&id)));
     }
-    render_checkout(p.ctx, &id, FormErrors::of(answer.error()), &values).await
+    render_paying(p.ctx, what, &id, FormErrors::of(answer.error()), &values).await
 }
 
 pub async fn verify_page(ctx: Ctx, Path(id): Path<String>, Query(q): Q) -> Response {
@@ -241,15 +306,15 @@ pub(crate) async fn render_verify(mut ctx: Ctx, id: &str, errors: FormErrors, no
         return ctx.failure(&payment);
     }
     let payment = payment.body;
-    let order = payment["order"].as_str().unwrap_or("").to_owned();
+    let (what, order) = paid_by(&payment);
     if payment["status"] != "requires_action" {
         if errors.error.is_some() {
             // The code failed for good (too many tries or expired): back to checkout with the reason.
             let mut values = HashMap::new();
             values.insert("method".to_owned(), "new".to_owned());
-            return render_checkout(ctx, &order, errors, &values).await;
+            return render_paying(ctx, what, &order, errors, &values).await;
         }
-        return ctx.redirect(&format!("/orders/{}", url_encode(&order)));
+        return ctx.redirect(&what.path(&order));
     }
     let action = &payment["next_action"];
     if action["type"] == "document_review" {
@@ -333,8 +398,8 @@ pub async fn verify(Path(id): Path<String>, p: Posted) -> Response {
         .api(Method::POST, &format!("/v1/payments/{}/verify", url_encode(&id)), Some(body), p.key().as_deref())
         .await;
     if answer.ok() {
-        let order = answer.body["order"].as_str().unwrap_or("");
-        return p.ctx.redirect(&format!("/orders/{}?notice=paid", url_encode(order)));
+        let (what, paid) = paid_by(&answer.body);
+        return p.ctx.redirect(&format!("{}?notice=paid", what.path(&paid)));
     }
     render_verify(p.ctx, &id, FormErrors::of(answer.error()), "").await
 }
@@ -349,4 +414,18 @@ pub async fn resend_code(Path(id): Path<String>, p: Posted) -> Response {
         return p.ctx.redirect(&format!("/payments/{}/verify?notice=code_sent", url_encode(&id)));
     }
     render_verify(p.ctx, &id, FormErrors::of(answer.error()), "").await
+}
+
+/// What a payment pays, for its pages: its order, or its cart (a checkout's payment has no order).
+pub(crate) fn paid_by(payment: &Value) -> (Paying, String) {
+    match (payment["order"].as_str(), payment["checkout"].as_str()) {
+        (Some(order), _) => (Paying::Order, order.to_owned()),
+        (None, Some(checkout)) => (Paying::Cart, checkout.to_owned()),
+        (None, None) => (Paying::Order, String::new()),
+    }
+}
+
+/// The seller's shop name an order carries (`merchant_name`), or its id.
+pub(crate) fn merchant_name(order: &Value) -> String {
+    order["merchant_name"].as_str().or(order["merchant"].as_str()).unwrap_or("").to_owned()
 }

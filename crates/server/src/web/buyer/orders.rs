@@ -35,7 +35,30 @@ pub(in crate::web) fn orders_table(orders: &[Value], page: &str) -> String {
     let mut out = String::from(
         r#"<div class="table-wrap"><table><thead><tr><th>Order</th><th>Date</th><th class="num">Total</th><th>Status</th></tr></thead><tbody>"#,
     );
+    // The orders of one cart (a checkout: one payment, an order per seller) are shown together, under
+    // a line that leads to the cart; the buyer's list only (a seller sees their own order alone).
+    let mut ordered: Vec<&Value> = Vec::with_capacity(orders.len());
     for o in orders {
+        if ordered.iter().any(|x| x["id"] == o["id"]) {
+            continue;
+        }
+        match o["checkout"].as_str().filter(|_| page == "/orders") {
+            Some(c) => ordered.extend(orders.iter().filter(|x| x["checkout"].as_str() == Some(c))),
+            None => ordered.push(o),
+        }
+    }
+    let mut group: Option<&str> = None;
+    for o in ordered {
+        let checkout = o["checkout"].as_str().filter(|_| page == "/orders");
+        if let Some(c) = checkout.filter(|c| group != Some(*c)) {
+            let together = orders.iter().filter(|x| x["checkout"].as_str() == Some(c)).count();
+            let _ = write!(
+                out,
+                r#"<tr class="group"><th colspan="4"><a href="/checkouts/{}">One payment, {together} sellers' orders</a></th></tr>"#,
+                url_encode(c)
+            );
+        }
+        group = checkout;
         let _ = write!(
             out,
             r#"<tr><td><a href="{page}/{}">{}</a></td><td>{}</td><td class="num">{}</td><td>{}</td></tr>"#,

@@ -2,7 +2,7 @@
 
 use super::*;
 
-pub async fn shop(ctx: Ctx, Query(q): Q) -> Response {
+pub async fn shop(mut ctx: Ctx, Query(q): Q) -> Response {
     let paging = Paging::of(&q);
     let answer = ctx.api(Method::GET, &paging.api_path("/v1/products", PAGE_ROWS), None, None).await;
     if !answer.ok() {
@@ -14,6 +14,7 @@ pub async fn shop(ctx: Ctx, Query(q): Q) -> Response {
         body.push_str("<p>Nothing is for sale yet. Sellers add products from their Sell page.</p>");
     }
     body.push_str(r#"<div class="grid">"#);
+    let hidden = form_hidden(&mut ctx);
     for p in &products {
         let stock = match p["stock"].as_i64() {
             Some(0) => r#"<p class="muted">Sold out</p>"#.to_owned(),
@@ -22,12 +23,14 @@ pub async fn shop(ctx: Ctx, Query(q): Q) -> Response {
         };
         let _ = write!(
             body,
-            r#"<section class="product"><h2>{}</h2><p class="muted">Sold by {}</p><p>{}</p><p class="big">{}</p>{stock}<a class="button" href="/products/{}">Buy</a></section>"#,
+            r#"<section class="product"><h2>{}</h2><p class="muted">Sold by {}</p><p>{}</p><p class="big">{}</p>{stock}<a class="button" href="/products/{}">Buy</a>
+<form method="post" action="/cart/add" class="inline">{hidden}<input type="hidden" name="product" value="{}"><button type="submit" class="secondary">Add to cart</button></form></section>"#,
             s(&p["name"]),
             s(&p["merchant_name"]),
             s(&p["description"]),
             money_of(p, "amount"),
-            url_encode(p["id"].as_str().unwrap_or(""))
+            url_encode(p["id"].as_str().unwrap_or("")),
+            esc(p["id"].as_str().unwrap_or(""))
         );
     }
     body.push_str("</div>");
@@ -67,7 +70,12 @@ pub(super) async fn render_product(
 <form method="post" action="/products/{id}" class="panel">{hidden}
 {qty}
 <fieldset><legend>Shipping address</legend>{address}</fieldset>
-<div class="actions"><button type="submit">Continue to payment</button></div></form>"#,
+<div class="actions"><button type="submit">Continue to payment</button></div></form>
+<form method="post" action="/cart/add" class="panel">{hidden}<input type="hidden" name="product" value="{id_attr}">
+<label for="f-cart-quantity">How many to add to the cart</label><input id="f-cart-quantity" type="number" name="quantity" value="1" {bounds}>
+<div class="actions"><button type="submit" class="secondary">Add to cart</button> <span class="hint">Buy from several sellers and pay once.</span></div></form>"#,
+        id_attr = esc(id),
+        bounds = QUANTITY_BOUNDS,
         seller = s(&product["merchant_name"]),
         desc = s(&product["description"]),
         price = money_of(&product, "amount"),
