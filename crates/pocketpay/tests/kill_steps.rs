@@ -1,7 +1,7 @@
 //! Kill at every step: a real `pocketpay serve` is stopped (as a crash would stop it) at each named
 //! step of each multi-step operation (`server::failpoint::STEPS`: pay with the Pocket and by card,
-//! a one-time code, capture, cancel, refund to the card and to the Pocket, a claim decision, a
-//! gift-card purchase). After the restart, the healers (the test clock moved on) and the client's
+//! a one-time code, capture, cancel — of an order and of a cart's order —, refund to the card and to
+//! the Pocket, a claim decision, a gift-card purchase). After the restart, the healers (the test clock moved on) and the client's
 //! retry with the same `Idempotency-Key`, each operation has had exactly one effect: the Pocket moved
 //! once, no object is left stuck, no authorization is live at the issuer without a payment that holds
 //! it, the issuer saw each capture and refund once, and the ledger verifies.
@@ -14,6 +14,10 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
+
+#[path = "kill_steps/payouts.rs"]
+mod payouts;
+use payouts::{payout_cases, PAYOUT_STEPS};
 
 const OPERATOR_EMAIL: &str = "steps-ops@pocketpay.test";
 const OPERATOR_PASSWORD: &str = "steps-operator-password";
@@ -270,6 +274,24 @@ async fn paid_order(s: &Server, w: &World, ship: bool) -> String {
     id
 }
 
+/// A cart (a checkout) of a kettle; the path that pays it.
+async fn cart(s: &Server, w: &World) -> String {
+    let items = json!([{ "product": w.product, "quantity": 1 }]);
+    let (status, c) =
+        s.call("POST", "/v1/checkouts", &w.buyer, None, json!({ "items": items, "shipping_address": address() })).await;
+    assert_eq!(status, 201, "{c}");
+    format!("/v1/checkouts/{}/pay", c["id"].as_str().expect("a checkout"))
+}
+
+/// A cart's order, paid as [`paid_order`] pays one (5.00 from the Pocket, the rest by card).
+async fn paid_in_cart(s: &Server, w: &World) -> String {
+    let path = cart(s, w).await;
+    let body = json!({ "pocket_amount": 500, "payment_method": { "type": "card", "card": w.card } });
+    let (_, paid) = s.call("POST", &path, &w.buyer, None, body).await;
+    assert_eq!(paid["status"], "requires_capture", "{paid}");
+    paid["orders"][0]["order"].as_str().expect("the cart's order").to_owned()
+}
+
 /// One operation stopped at one step.
 struct Case {
     step: &'static str,
@@ -288,7 +310,8 @@ enum Expect {
     Done(&'static str, &'static str),
     /// The operation went through: the retry answers 2xx with an object whose id has this prefix.
     Made(&'static str),
-    /// The operation failed with nothing charged: the retry answers 402, and the order can be paid again.
+    /// The operation failed with nothing charged: the retry answers 402, and the order (or cart) can
+    /// be paid again at this path.
     FailedPayAgain(String),
     /// A purchase that failed with nothing charged.
     Failed,
@@ -298,7 +321,8 @@ enum Expect {
 }
 
 async fn run_case(dir: &Path, w: &World, case: Case, expect: Expect) {
-    let key = format!("key-{}", case.step);
+    // Unique per case: a step is killed at for an order and for a cart.
+    let key = format!("key-{}-{}", case.step, case.path);
     let s = Server::start(dir, Some(case.step)).await;
     let before = pocket(&s, w).await;
     let answer = s.send(case.method, &case.path, &case.token, Some(&key), case.body.clone()).await;
@@ -328,13 +352,13 @@ async fn run_case(dir: &Path, w: &World, case: Case, expect: Expect) {
             assert!((200..300).contains(&status), "{}: the retry answered {status}: {retried}", case.step);
             assert!(retried["id"].as_str().is_some_and(|id| id.starts_with(prefix)), "{}: {retried}", case.step);
         }
-        Expect::FailedPayAgain(order) => {
+        Expect::FailedPayAgain(path) => {
             assert_eq!(status, 402, "{}: the retry answered {status}: {retried}", case.step);
             assert_eq!(retried["error"]["payment"]["status"], "requires_payment_method", "{}: {retried}", case.step);
             let (_, paid) = s
                 .call(
                     "POST",
-                    &format!("/v1/orders/{order}/pay"),
+                    path,
                     &w.buyer,
                     Some(&format!("{key}-again")),
                     json!({ "payment_method": { "type": "card", "card": w.card } }),
@@ -392,19 +416,15 @@ async fn every_step_of_every_operation_settles_to_one_effect() {
     let w = world(&s).await;
     let mut cases: Vec<(Case, Expect)> = Vec::new();
 
-    // Paying by card (5.00 of it from the Pocket): stopped before and after the issuer's answer.
-    for step in ["pay.claimed", "pay.authorized"] {
-        let id = order(&s, &w).await;
+    // Paying by card (5.00 of it from the Pocket), an order and a cart: stopped before and after the
+    // issuer's answer.
+    for (step, in_cart) in
+        [("pay.claimed", false), ("pay.authorized", false), ("pay.claimed", true), ("pay.authorized", true)]
+    {
+        let path = if in_cart { cart(&s, &w).await } else { format!("/v1/orders/{}/pay", order(&s, &w).await) };
         let body = json!({ "pocket_amount": 500, "payment_method": { "type": "card", "card": w.card } });
-        let case = Case {
-            step,
-            method: "POST",
-            path: format!("/v1/orders/{id}/pay"),
-            token: w.buyer.clone(),
-            body,
-            pocket_delta: 0,
-        };
-        cases.push((case, Expect::FailedPayAgain(id)));
+        let case = Case { step, method: "POST", path: path.clone(), token: w.buyer.clone(), body, pocket_delta: 0 };
+        cases.push((case, Expect::FailedPayAgain(path)));
     }
     // Paying with the Pocket alone: complete before its answer is recorded.
     let id = order(&s, &w).await;
@@ -436,7 +456,7 @@ async fn every_step_of_every_operation_settles_to_one_effect() {
         body: json!({ "code": code }),
         pocket_delta: 0,
     };
-    cases.push((case, Expect::FailedPayAgain(id)));
+    cases.push((case, Expect::FailedPayAgain(format!("/v1/orders/{id}/pay"))));
     // A document review approved, before the issuer is asked: the healer fails the cut-short attempt,
     // the retry answers the decision, and the buyer pays again with no second review.
     let id = order_of(&s, &w, 2).await;
@@ -475,9 +495,10 @@ async fn every_step_of_every_operation_settles_to_one_effect() {
         pocket_delta: 0,
     };
     cases.push((case, Expect::ApprovedPayAgain(id)));
-    // Shipping (capture) and cancelling.
-    for step in ["capture.claimed", "capture.captured"] {
-        let id = paid_order(&s, &w, false).await;
+    // Shipping (capture) and cancelling, an order and a cart's order (its part of one authorization).
+    let both = |a: &'static str, b: &'static str| [(a, false), (b, false), (a, true), (b, true)];
+    for (step, in_cart) in both("capture.claimed", "capture.captured") {
+        let id = if in_cart { paid_in_cart(&s, &w).await } else { paid_order(&s, &w, false).await };
         let body = json!({ "carrier": "UPS", "tracking_number": "1Z" });
         let case = Case {
             step,
@@ -489,8 +510,8 @@ async fn every_step_of_every_operation_settles_to_one_effect() {
         };
         cases.push((case, Expect::Done("status", "shipped")));
     }
-    for step in ["cancel.claimed", "cancel.voided"] {
-        let id = paid_order(&s, &w, false).await;
+    for (step, in_cart) in both("cancel.claimed", "cancel.voided") {
+        let id = if in_cart { paid_in_cart(&s, &w).await } else { paid_order(&s, &w, false).await };
         let case = Case {
             step,
             method: "POST",
@@ -580,92 +601,9 @@ async fn every_step_of_every_operation_settles_to_one_effect() {
     eprintln!(
         "kill at every step: {} steps of {} operations, each settled to one effect",
         count + PAYOUT_STEPS.len(),
-        10
+        13
     );
     keep.done();
-}
-
-/// The steps of paying a seller out, which the payout job (not a request) passes.
-const PAYOUT_STEPS: [&str; 2] = ["payout.recorded", "payout.sent"];
-
-/// Paying a seller out, stopped by the payout job after the attempt is recorded and after the bank
-/// answered: after the restart the job sends the same payout id again, the bank answers it as the
-/// same payout, and the seller is paid once.
-async fn payout_cases(dir: &Path, w: &World) {
-    let s = Server::start(dir, None).await;
-    let merchant = s.get("/v1/balance", &w.seller_key).await["merchant"].as_str().expect("a merchant").to_owned();
-    let (status, m) = s
-        .call(
-            "PATCH",
-            &format!("/v1/merchants/{merchant}"),
-            &w.seller_key,
-            None,
-            json!({ "payout_schedule": { "interval": "manual" } }),
-        )
-        .await;
-    assert_eq!(status, 200, "{m}");
-    let (status, b) = s
-        .call(
-            "POST",
-            "/v1/payout_destinations",
-            &w.seller_key,
-            None,
-            json!({ "country": "US", "currency": "USD", "account_holder_name": "Steps LLC",
-                "account_number": "000123456789", "routing_number": "110000000" }),
-        )
-        .await;
-    assert_eq!(status, 201, "{b}");
-    for _ in 0..2 {
-        let id = paid_order(&s, w, true).await;
-        let (_, delivered) = s.call("POST", &format!("/v1/orders/{id}/deliver"), &w.seller_key, None, json!({})).await;
-        assert_eq!(delivered["status"], "delivered", "{delivered}");
-        let (_, done) = s.call("POST", &format!("/v1/orders/{id}/confirm_receipt"), &w.buyer, None, json!({})).await;
-        assert_eq!(done["status"], "completed", "{done}");
-    }
-    let (status, clock) = s.call("POST", "/v1/test/clock", "", None, json!({ "advance_seconds": 1 })).await;
-    assert_eq!(status, 200, "{clock}");
-    let available = s.get("/v1/balance", &w.seller_key).await["available"][0]["amount"].as_i64().unwrap_or(0);
-    assert!(available >= 2_000, "money to pay out: {available}");
-    s.stop();
-    let mut paid = Vec::new();
-    for step in PAYOUT_STEPS {
-        let s = Server::start(dir, Some(step)).await;
-        let (status, p) = s
-            .call(
-                "POST",
-                "/v1/payouts",
-                &w.seller_key,
-                Some(&format!("key-{step}")),
-                json!({ "amount": 1000, "currency": "USD" }),
-            )
-            .await;
-        assert_eq!(status, 201, "{step}: {p}");
-        let id = p["id"].as_str().expect("a payout").to_owned();
-        // The job picks the payout up on its next tick and stops at the step.
-        s.expect_stopped_at(step);
-        let s = Server::start(dir, None).await;
-        for seconds in [HEAL_AFTER_S, 5 * 86_400] {
-            let (status, clock) =
-                s.call("POST", "/v1/test/clock", "", None, json!({ "advance_seconds": seconds })).await;
-            assert_eq!(status, 200, "{clock}");
-        }
-        let p = s.get(&format!("/v1/payouts/{id}"), &w.seller_key).await;
-        assert_eq!(p["status"], "paid", "{step}: {p}");
-        s.stop();
-        eprintln!("{step}: settled (the payout paid once)");
-        paid.push((step, id));
-    }
-    // The bank holds one order per payout: sent once, or twice when the answer was lost with the process.
-    let bank = rusqlite::Connection::open(dir.join("bank.db")).expect("the test bank's database");
-    for (step, id) in paid {
-        let (rows, sends): (i64, i64) = bank
-            .query_row("SELECT count(*), COALESCE(max(sends), 0) FROM payouts WHERE payout_id = ?1", [&id], |r| {
-                Ok((r.get(0)?, r.get(1)?))
-            })
-            .expect("the bank's payouts");
-        let expected_sends = if step == "payout.sent" { 2 } else { 1 };
-        assert_eq!((rows, sends), (1, expected_sends), "{step}: the bank's orders of {id}");
-    }
 }
 
 /// No object left stuck; no authorization live at the issuer without a payment holding it; every

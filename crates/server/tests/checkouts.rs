@@ -345,3 +345,55 @@ async fn checkouts_refuse_what_they_cannot_pay_and_show_only_to_their_buyer() {
     .await
     .assert_error(409, "invalid_request_error", "order_not_payable");
 }
+
+#[tokio::test]
+async fn a_lapsing_authorization_is_renewed_for_what_is_left_to_ship() {
+    let app = TestApp::spawn_with(|c| c.step_up_new_cards = false).await;
+    let (key_a, product_a) = app.seller("la@example.com", "Shop A", "Lamp", 2_000).await;
+    let (key_b, product_b) = app.seller("lb@example.com", "Shop B", "Rug", 3_000).await;
+    let buyer = app.buyer("lapse@example.com").await;
+    // A saved card whose authorizations last one day.
+    let card = app.save_card(&buyer, "4000000000000242").await;
+    let created = checkout(&app, &buyer, &[(&product_a, 1), (&product_b, 1)]).await;
+    let checkout_id = id(&created.body);
+    let (order_a, order_b) = (id(order_of(&created.body, &product_a)), id(order_of(&created.body, &product_b)));
+    let paid = app
+        .post(
+            &format!("/v1/checkouts/{checkout_id}/pay"),
+            Some(&buyer),
+            json!({ "payment_method": { "type": "card", "card": card } }),
+        )
+        .await;
+    assert_eq!(paid.body["status"], "requires_capture", "{}", paid.body);
+    let payment = id(&paid.body);
+    let first = {
+        let db = rusqlite::Connection::open(app.dir.join("issuer.db")).unwrap_or_else(|e| panic!("{e}"));
+        db.query_row("SELECT id FROM authorizations WHERE amount = 5000", [], |r| r.get::<_, String>(0))
+            .unwrap_or_else(|e| panic!("{e}"))
+    };
+    // A ships at once; B has not shipped nineteen hours later, within six hours of the lapse.
+    let ship = json!({ "carrier": "UPS", "tracking_number": "1Z" });
+    let shipped = app.post(&format!("/v1/orders/{order_a}/ship"), Some(&key_a), ship.clone()).await;
+    assert_eq!(shipped.status, StatusCode::OK, "{}", shipped.body);
+    app.post("/v1/test/clock", None, json!({ "advance_seconds": 19 * 3600 })).await;
+    let buyer = app.login("lapse@example.com", common::PASSWORD).await;
+    // The old authorization kept A's capture and gave back the rest; a new one holds B's part only.
+    assert_eq!(issuer_authorization(&app, &first), (5_000, 2_000, 3_000, 0, "captured".into()));
+    let renewed = app.get(&format!("/v1/payments/{payment}"), Some(&buyer)).await.body;
+    assert!(
+        renewed["attempts"].as_array().is_some_and(|a| a.iter().any(|x| x["status"] == "reauthorized")),
+        "{renewed}"
+    );
+    let second = {
+        let db = rusqlite::Connection::open(app.dir.join("issuer.db")).unwrap_or_else(|e| panic!("{e}"));
+        db.query_row("SELECT id FROM authorizations WHERE amount = 3000", [], |r| r.get::<_, String>(0))
+            .unwrap_or_else(|e| panic!("a renewal of 30.00: {e}"))
+    };
+    let shipped = app.post(&format!("/v1/orders/{order_b}/ship"), Some(&key_b), ship).await;
+    assert_eq!(shipped.status, StatusCode::OK, "{}", shipped.body);
+    assert_eq!(shipped.body["payment"]["amount_captured"], 3_000);
+    assert_eq!(issuer_authorization(&app, &second), (3_000, 3_000, 0, 0, "captured".into()));
+    let whole = app.get(&format!("/v1/payments/{payment}"), Some(&buyer)).await.body;
+    assert_eq!((whole["status"].as_str(), whole["amount_captured"].as_i64()), (Some("succeeded"), Some(5_000)));
+    app.assert_ledger_balanced().await;
+}
