@@ -14,7 +14,7 @@ use std::process::Command;
 
 use common::{address, new_card, TestApp, OPERATOR_EMAIL, OPERATOR_PASSWORD};
 use reqwest::StatusCode;
-use serde_json::json;
+use serde_json::{json, Value};
 use support::Process;
 
 /// The jobs' lease in this test: short, so a takeover is seen within seconds.
@@ -121,6 +121,26 @@ async fn two_processes_on_one_database_behave_as_one_server() {
         .post(&format!("/v1/orders/{order}/ship"), Some(&key), json!({ "carrier": "UPS", "tracking_number": "1Z" }))
         .await;
     assert_eq!(shipped.body["status"], "shipped", "{}", shipped.body);
+    // The same for a cart of two orders: one pay wins, and each process ships one order's part.
+    let (other_key, other) = a.seller("second-shop@example.com", "Second", "Mug", 1_500).await;
+    let items = json!([{ "product": product, "quantity": 1 }, { "product": other, "quantity": 1 }]);
+    let cart = a.post("/v1/checkouts", Some(&carded), json!({ "items": items, "shipping_address": address() })).await;
+    assert_eq!(cart.status.as_u16(), 201, "{}", cart.body);
+    let path = format!("/v1/checkouts/{}/pay", cart.body["id"].as_str().unwrap_or_default());
+    let attempts = (0..10).map(|i| {
+        let (app, path, body, carded) = (both[i % 2], path.clone(), body.clone(), carded.clone());
+        async move { app.post(&path, Some(&carded), body).await }
+    });
+    let answers = futures_join_all(attempts).await;
+    let paid: Vec<&Value> = answers.iter().map(|a| &a.body).filter(|b| b["status"] == "requires_capture").collect();
+    assert_eq!(paid.len(), 1, "{:?}", answers.iter().map(|a| a.body.to_string()).collect::<Vec<_>>());
+    for (part, app) in both.iter().enumerate() {
+        let order = paid[0]["orders"][part]["order"].as_str().unwrap_or_default();
+        let ship = json!({ "carrier": "UPS", "tracking_number": "1Z" });
+        let seller = if paid[0]["orders"][part]["merchant"] == shipped.body["merchant"] { &key } else { &other_key };
+        let part_shipped = app.post(&format!("/v1/orders/{order}/ship"), Some(seller), ship).await;
+        assert_eq!(part_shipped.body["status"], "shipped", "{}", part_shipped.body);
+    }
 
     // 3. One Idempotency-Key sent to both at once: one order, and both callers get it.
     let body = json!({ "items": [{ "product": product, "quantity": 1 }], "shipping_address": address() });
