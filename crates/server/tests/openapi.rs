@@ -218,6 +218,24 @@ async fn real_answers_match_their_documented_schemas() {
     let oid = order.body["id"].as_str().unwrap_or_default().to_owned();
     let paid = app.pay_with_card(&buyer, &oid, &card_id).await;
     check(&doc, "post", "/v1/orders/{id}/pay", &paid);
+    let cart = app
+        .post(
+            "/v1/checkouts",
+            Some(&buyer),
+            json!({ "items": [{ "product": product, "quantity": 1 }], "shipping_address": common::address() }),
+        )
+        .await;
+    check(&doc, "post", "/v1/checkouts", &cart);
+    let cart_id = cart.body["id"].as_str().unwrap_or_default().to_owned();
+    let cart_paid = app
+        .post(
+            &format!("/v1/checkouts/{cart_id}/pay"),
+            Some(&buyer),
+            json!({ "payment_method": { "type": "card", "card": card_id } }),
+        )
+        .await;
+    check(&doc, "post", "/v1/checkouts/{id}/pay", &cart_paid);
+    check(&doc, "get", "/v1/checkouts/{id}", &app.get(&format!("/v1/checkouts/{cart_id}"), Some(&buyer)).await);
     let declined_order = app.new_order(&buyer, &product).await;
     let declined = app
         .post(

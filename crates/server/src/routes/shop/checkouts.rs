@@ -16,6 +16,9 @@ pub(super) struct CreateCheckout {
     metadata: Option<Value>,
 }
 
+/// An item as the buyer listed it: (its index in the request, the product, the quantity).
+type Wanted = (usize, String, i64);
+
 /// How a checkout stands: some order still awaits payment, every order is paid (or beyond), or
 /// every order was cancelled.
 fn checkout_status(orders: &[OrderRecord]) -> &'static str {
@@ -67,7 +70,7 @@ pub(super) async fn create_checkout(
     Ok(state
         .execute(idem.map(|e| e.0), move |tx, ctx| {
             // Group the items by seller, in the order the buyer listed them.
-            let mut groups: Vec<(String, Vec<(usize, String, i64)>)> = Vec::new();
+            let mut groups: Vec<(String, Vec<Wanted>)> = Vec::new();
             let mut currency: Option<String> = None;
             for (i, product_id, quantity) in &wanted {
                 let product = tx

@@ -134,7 +134,7 @@ pub(super) async fn pay(
     let split = split_payment(order.amount, body.pocket_amount, method_is_pocket)
         .map_err(|e| ApiError::bad_request(e.code(), e.to_string()).with_param("pocket_amount"))?;
     let card: Option<ChargeableCard> =
-        if split.card_minor > 0 { Some(resolve_card(&state, &user.id, &body.payment_method).await?) } else { None };
+        if split.card_minor > 0 { Some(resolve_card(state, &user.id, &body.payment_method).await?) } else { None };
     let typed_method =
         (split.card_minor > 0 && body.payment_method.new_card.is_some()).then(|| body.payment_method.clone());
     let mid = order.merchant_id.clone();
@@ -368,19 +368,19 @@ pub(super) async fn pay(
                     };
                     let pending =
                         PendingPayment { card, typed_method: None, split, merchant_country, expires_at: now + wait };
-                    remember_pending(&state, pid, pending, now);
+                    remember_pending(state, pid, pending, now);
                     if let Some(method) = &typed_method {
-                        crate::payment_method::keep_checkout_card(&state, pid, method, now + wait).await;
+                        crate::payment_method::keep_checkout_card(state, pid, method, now + wait).await;
                     }
                 }
             }
-            return Ok(record_answer(&state, idem, answer).await);
+            return Ok(record_answer(state, idem, answer).await);
         }
         Claimed::Claimed { payment_id, attempt_id, verified } => (payment_id, attempt_id, verified),
     };
     state.failpoint("pay.claimed");
     let pending = PendingPayment { card, typed_method, split, merchant_country, expires_at: now + CODE_TTL_S };
-    Ok(authorize_attempt(&state, idem, &payment_id, &attempt_id, pending, verified, true).await)
+    Ok(authorize_attempt(state, idem, &payment_id, &attempt_id, pending, verified, true).await)
 }
 
 /// Steps 2 and 3 of paying, for a claimed attempt: hold the Pocket part, authorize the card part at

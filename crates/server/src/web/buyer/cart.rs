@@ -20,10 +20,12 @@ fn lines_of(cookie: &str) -> Vec<(String, i64)> {
             && product.len() <= 64
             && product.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
         let quantity: i64 = quantity.parse().unwrap_or(0);
-        if well_formed && (1..=crate::routes::shop::ITEM_QUANTITY_MAX).contains(&quantity) {
-            if !lines.iter().any(|(p, _)| p == product) && lines.len() < CART_PRODUCTS_MAX {
-                lines.push((product.to_owned(), quantity));
-            }
+        if well_formed
+            && (1..=crate::routes::shop::ITEM_QUANTITY_MAX).contains(&quantity)
+            && !lines.iter().any(|(p, _)| p == product)
+            && lines.len() < CART_PRODUCTS_MAX
+        {
+            lines.push((product.to_owned(), quantity));
         }
     }
     lines
