@@ -397,3 +397,60 @@ async fn a_lapsing_authorization_is_renewed_for_what_is_left_to_ship() {
     assert_eq!((whole["status"].as_str(), whole["amount_captured"].as_i64()), (Some("succeeded"), Some(5_000)));
     app.assert_ledger_balanced().await;
 }
+
+#[tokio::test]
+async fn a_cart_is_paid_in_the_buyers_currency_at_one_locked_quote() {
+    let app = TestApp::spawn().await;
+    let (key_a, product_a) = app.seller("fa@example.com", "Shop A", "Lamp", 2_000).await;
+    let (_, product_b) = app.seller("fb@example.com", "Shop B", "Rug", 1_000).await;
+    let operator = app.login(common::OPERATOR_EMAIL, common::OPERATOR_PASSWORD).await;
+    let rate = app.put_json("/v1/fx/rates/USD/EUR", Some(&operator), json!({ "rate": "0.9235" })).await;
+    assert_eq!(rate.status, StatusCode::OK, "{}", rate.body);
+    let buyer = app.buyer_from("fx-cart@example.com", "FR").await;
+    let card = app.save_card(&buyer, "4000002500000003").await;
+    let created = checkout(&app, &buyer, &[(&product_a, 1), (&product_b, 1)]).await;
+    let checkout_id = id(&created.body);
+    let order_a = id(order_of(&created.body, &product_a));
+    // 30.00 USD × 0.9235 = 27.705 → 27.71 EUR for the whole cart, one quote.
+    let quote = app.post("/v1/fx/quotes", Some(&buyer), json!({ "from": "USD", "to": "EUR", "amount": 3_000 })).await;
+    assert_eq!(quote.status, StatusCode::CREATED, "{}", quote.body);
+    let total_eur = quote.body["to_amount"].as_i64().unwrap_or(-1);
+    let pay = app
+        .post(
+            &format!("/v1/checkouts/{checkout_id}/pay"),
+            Some(&buyer),
+            json!({ "payment_method": { "type": "card", "card": card }, "currency": "EUR", "fx_quote": quote.body["id"] }),
+        )
+        .await;
+    let payment = id(&pay.body);
+    let paid = if pay.body["status"] == "requires_action" {
+        let code = app.inbox_code("fx-cart@example.com").await;
+        app.post(&format!("/v1/payments/{payment}/verify"), Some(&buyer), json!({ "code": code })).await
+    } else {
+        pay
+    };
+    assert_eq!(paid.body["status"], "requires_capture", "{}", paid.body);
+    assert_eq!(paid.body["presentment"]["amount"].as_i64(), Some(total_eur), "{}", paid.body);
+    // Each order's part carries its share of the euros, and the shares sum to the quote.
+    let a = app.get(&format!("/v1/orders/{order_a}"), Some(&buyer)).await.body;
+    let share_a = a["payment"]["presentment"]["amount"].as_i64().unwrap_or(-1);
+    let parts: Vec<String> =
+        paid.body["orders"].as_array().into_iter().flatten().filter_map(|p| p["order"].as_str().map(str::to_owned)).collect();
+    let mut sum = 0;
+    for order in &parts {
+        let o = app.get(&format!("/v1/orders/{order}"), Some(&buyer)).await.body;
+        sum += o["payment"]["presentment"]["amount"].as_i64().unwrap_or(-1);
+    }
+    assert_eq!(sum, total_eur);
+    // Shipping A captures A's share of the euros at the issuer.
+    let shipped = app
+        .post(&format!("/v1/orders/{order_a}/ship"), Some(&key_a), json!({ "carrier": "DHL", "tracking_number": "D1" }))
+        .await;
+    assert_eq!(shipped.status, StatusCode::OK, "{}", shipped.body);
+    let db = rusqlite::Connection::open(app.dir.join("issuer.db")).unwrap_or_else(|e| panic!("{e}"));
+    let captured: i64 = db
+        .query_row("SELECT captured FROM authorizations WHERE amount = ?1 AND currency = 'EUR'", [total_eur], |r| r.get(0))
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(captured, share_a);
+    app.assert_ledger_balanced().await;
+}
