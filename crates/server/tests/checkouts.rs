@@ -434,8 +434,12 @@ async fn a_cart_is_paid_in_the_buyers_currency_at_one_locked_quote() {
     // Each order's part carries its share of the euros, and the shares sum to the quote.
     let a = app.get(&format!("/v1/orders/{order_a}"), Some(&buyer)).await.body;
     let share_a = a["payment"]["presentment"]["amount"].as_i64().unwrap_or(-1);
-    let parts: Vec<String> =
-        paid.body["orders"].as_array().into_iter().flatten().filter_map(|p| p["order"].as_str().map(str::to_owned)).collect();
+    let parts: Vec<String> = paid.body["orders"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|p| p["order"].as_str().map(str::to_owned))
+        .collect();
     let mut sum = 0;
     for order in &parts {
         let o = app.get(&format!("/v1/orders/{order}"), Some(&buyer)).await.body;
@@ -449,7 +453,9 @@ async fn a_cart_is_paid_in_the_buyers_currency_at_one_locked_quote() {
     assert_eq!(shipped.status, StatusCode::OK, "{}", shipped.body);
     let db = rusqlite::Connection::open(app.dir.join("issuer.db")).unwrap_or_else(|e| panic!("{e}"));
     let captured: i64 = db
-        .query_row("SELECT captured FROM authorizations WHERE amount = ?1 AND currency = 'EUR'", [total_eur], |r| r.get(0))
+        .query_row("SELECT captured FROM authorizations WHERE amount = ?1 AND currency = 'EUR'", [total_eur], |r| {
+            r.get(0)
+        })
         .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(captured, share_a);
     app.assert_ledger_balanced().await;

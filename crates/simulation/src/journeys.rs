@@ -70,7 +70,95 @@ impl Sim {
             refunded: 0,
             reimbursed: false,
             claims: Vec::new(),
+            in_cart: false,
         });
+        Ok(())
+    }
+
+    /// A cart of two products (of two shops, or of one), checked out and paid at once with the Pocket,
+    /// half Pocket and half the good card, or the good card: each shop's order then lives on its own.
+    pub(crate) async fn cart(&mut self, b: usize) -> Outcome {
+        let n = self.products.len();
+        let first = self.rng.gen_range(0..n);
+        let second = (first + self.rng.gen_range(1..n)) % n;
+        let picked = [self.products[first].clone(), self.products[second].clone()];
+        // One order per shop, in the order the shops were first listed (the orders' numbers follow it).
+        let mut shops: Vec<(usize, i64)> = Vec::new();
+        for (_, price, seller) in &picked {
+            match shops.iter_mut().find(|(s, _)| s == seller) {
+                Some((_, amount)) => *amount += price,
+                None => shops.push((*seller, *price)),
+            }
+        }
+        let total: i64 = shops.iter().map(|(_, a)| a).sum();
+        let how = self.rng.gen_range(0..4);
+        let (good, declining) = (self.buyers[b].good_card.clone(), self.buyers[b].declining_card.clone());
+        let (body, pocket_part, what) = match how {
+            0 => (json!({ "payment_method": { "type": "pocket" } }), total, "the Pocket"),
+            1 => (
+                json!({ "pocket_amount": total / 2, "payment_method": { "type": "card", "card": good } }),
+                total / 2,
+                "half Pocket, half the good card",
+            ),
+            2 => (json!({ "payment_method": { "type": "card", "card": good } }), 0, "the good card"),
+            _ => (json!({ "payment_method": { "type": "card", "card": declining } }), 0, "the declining card"),
+        };
+        self.log(format!("buyer {b} checks out a cart of {total} from {} shop(s), paid with {what}", shops.len()));
+        let token = self.buyers[b].token.clone();
+        let items: Vec<Value> = picked.iter().map(|(p, _, _)| json!({ "product": p, "quantity": 1 })).collect();
+        let (s, c) = self
+            .api
+            .post("/v1/checkouts", Some(&token), json!({ "items": items, "shipping_address": address() }))
+            .await;
+        expect_status(s, 201, &c, "checking out a cart")?;
+        let orders = c["orders"].as_array().cloned().unwrap_or_default();
+        if orders.len() != shops.len() || orders.iter().zip(&shops).any(|(o, (_, a))| o["amount"] != *a) {
+            return Err(format!("a cart of {shops:?}: expected an order per shop, got {c}"));
+        }
+        let first_order = self.orders.len();
+        for (o, (seller, amount)) in orders.iter().zip(&shops) {
+            self.orders.push(Order {
+                id: o["id"].as_str().unwrap_or_default().to_owned(),
+                buyer: b,
+                seller: *seller,
+                amount: *amount,
+                state: OrderState::AwaitingPayment,
+                pocket_paid: 0,
+                pocket_refunded: 0,
+                card: None,
+                refunded: 0,
+                reimbursed: false,
+                claims: Vec::new(),
+                in_cart: true,
+            });
+        }
+        let path = format!("/v1/checkouts/{}/pay", c["id"].as_str().unwrap_or_default());
+        let (s, r) = self.api.post(&path, Some(&token), body).await;
+        if how == 3 {
+            // Every order of the cart stays payable; nothing is held.
+            return self.refused(s, &r, 402, "card_declined", "paying a cart with the declining card");
+        }
+        if how > 0 && self.buyers[b].blocked.contains(&GOOD_CARD) {
+            return self.refused(s, &r, 402, "card_declined", "paying a cart with a blocked card");
+        }
+        if self.buyers[b].pocket < pocket_part {
+            return self.refused(s, &r, 402, "insufficient_pocket_balance", "a cart's Pocket part beyond the Pocket");
+        }
+        expect_status(s, 200, &r, "paying a cart")?;
+        if r["status"] != "requires_capture" {
+            return Err(format!("paying a cart: expected requires_capture, got {r}"));
+        }
+        // The Pocket part is shared over the orders in proportion to their amounts.
+        let split = domain::checkout::Split { pocket_minor: pocket_part, card_minor: total - pocket_part };
+        let amounts: Vec<i64> = shops.iter().map(|(_, a)| *a).collect();
+        let shares = domain::checkout::split_across_orders(split, &amounts).ok_or("a cart that cannot be split")?;
+        self.buyers[b].pocket -= pocket_part;
+        for (k, share) in shares.iter().enumerate() {
+            let order = &mut self.orders[first_order + k];
+            order.state = OrderState::Paid;
+            order.pocket_paid = share.pocket_minor;
+            order.card = (share.card_minor > 0).then_some(GOOD_CARD);
+        }
         Ok(())
     }
 
@@ -79,6 +167,13 @@ impl Sim {
             let order = &self.orders[o];
             (order.buyer, order.amount, order.state, order.id.clone())
         };
+        if self.orders[o].in_cart {
+            self.log(format!("buyer {b} pays order {o} of a cart on its own"));
+            let token = self.buyers[b].token.clone();
+            let body = json!({ "payment_method": { "type": "pocket" } });
+            let (s, r) = self.api.post(&format!("/v1/orders/{id}/pay"), Some(&token), body).await;
+            return self.refused(s, &r, 409, "order_not_payable", "paying a cart's order on its own");
+        }
         let how = self.rng.gen_range(0..6);
         let fault = match self.rng.gen_range(0..10) {
             0 => Some(issuer::test_issuer::SimulatedFault::Unavailable),

@@ -254,7 +254,8 @@ impl Sim {
         };
         match (roll, chosen) {
             (0..=9, _) => self.buy_gift_card(buyer).await,
-            (10..=19, _) => self.create_order(buyer).await,
+            (10..=16, _) => self.create_order(buyer).await,
+            (17..=19, _) => self.cart(buyer).await,
             (20..=90, None) => self.buy_gift_card(buyer).await,
             (20..=37, Some(o)) => self.pay(o).await,
             (38..=44, Some(o)) => self.verify(o).await,

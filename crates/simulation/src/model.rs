@@ -72,6 +72,8 @@ pub(crate) struct Order {
     pub(crate) refunded: i64,
     pub(crate) reimbursed: bool,
     pub(crate) claims: Vec<Claim>,
+    /// One of a cart's orders: paid with its cart only.
+    pub(crate) in_cart: bool,
 }
 
 impl Order {

@@ -48,7 +48,8 @@ fn orders_query(conn: &Db, checkout_id: &str) -> Result<Vec<OrderRecord>, StoreE
 fn parts_query(conn: &Db, checkout_id: &str) -> Result<Vec<PaymentRecord>, StoreError> {
     Ok(conn
         .prepare_cached(&format!(
-            "SELECT {PAYMENT_COLUMNS} FROM payments WHERE checkout_id = ?1 AND order_id IS NOT NULL ORDER BY id"
+            "SELECT {PAYMENT_COLUMNS} FROM payments WHERE checkout_id = ?1 AND order_id IS NOT NULL
+              ORDER BY (SELECT number FROM orders WHERE orders.id = payments.order_id)"
         ))?
         .query_map([checkout_id], payment_from_row)?
         .collect::<Result<Vec<_>, _>>()?)
@@ -94,7 +95,8 @@ impl WriteTx<'_> {
         orders_query(self.conn, checkout_id)
     }
 
-    /// The parts of a checkout's payment, one per order that has one.
+    /// The parts of a checkout's payment, one per order that has one, in the order of the orders'
+    /// numbers (so that shares split over them are the same every time).
     pub fn checkout_parts(&mut self, checkout_id: &str) -> Result<Vec<PaymentRecord>, StoreError> {
         parts_query(self.conn, checkout_id)
     }

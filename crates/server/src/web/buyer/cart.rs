@@ -239,3 +239,18 @@ pub async fn checkout_summary(ctx: Ctx, Path(id): Path<String>, Query(q): Q) -> 
     );
     ctx.page("Your cart's orders", &body)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_cart_cookie_keeps_only_well_formed_lines() {
+        let lines = lines_of("prod_a~2.prod_b~1.prod_a~5.bad id~1.prod_c~0.prod_d~1001.prod_e~x.~3.prod_f");
+        assert_eq!(lines, vec![("prod_a".to_owned(), 2), ("prod_b".to_owned(), 1)]);
+        assert_eq!(cookie_of(&lines), "prod_a~2.prod_b~1");
+        assert_eq!(lines_of(""), vec![]);
+        let many: Vec<String> = (0..80).map(|i| format!("prod_{i}~1")).collect();
+        assert_eq!(lines_of(&many.join(".")).len(), CART_PRODUCTS_MAX, "no more products than one checkout takes");
+    }
+}

@@ -55,6 +55,10 @@ pub(crate) async fn render_paying(
     if order["status"] != "awaiting_payment" {
         return ctx.redirect(&what.path(id));
     }
+    if let (Paying::Order, Some(cart)) = (what, order["checkout"].as_str()) {
+        // An order of a cart is paid with the rest of its cart.
+        return ctx.redirect(&format!("{}/pay", Paying::Cart.path(cart)));
+    }
     let currency = order["currency"].as_str().unwrap_or("").to_owned();
     // A cart pays what is still due (an order cancelled since no longer is).
     let amount = order["amount_due"].as_i64().or(order["amount"].as_i64()).unwrap_or(0);

@@ -199,8 +199,15 @@ pub(super) async fn render_order(mut ctx: Ctx, id: &str, errors: FormErrors, not
         }
     }
     let mut actions = String::new();
-    if status == "awaiting_payment" {
-        let _ = write!(actions, r#"<a class="button" href="/orders/{oid}/pay">Pay</a> "#);
+    match order["checkout"].as_str() {
+        // An order of a cart is paid with the rest of its cart, once.
+        Some(c) if status == "awaiting_payment" => {
+            let _ = write!(actions, r#"<a class="button" href="/checkouts/{}/pay">Pay the cart</a> "#, url_encode(c));
+        }
+        None if status == "awaiting_payment" => {
+            let _ = write!(actions, r#"<a class="button" href="/orders/{oid}/pay">Pay</a> "#);
+        }
+        _ => {}
     }
     if status == "awaiting_payment" || status == "paid" {
         let _ = write!(
