@@ -9,24 +9,6 @@ use common::{address, new_card, Answer, TestApp};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 
-async fn load_pocket(app: &TestApp, token: &str, denomination: i64) {
-    let a = app
-        .post(
-            "/v1/gift_cards/purchase",
-            Some(token),
-            json!({ "currency": "USD", "items": [{ "denomination": denomination, "quantity": 1 }],
-            "payment_method": new_card("5555555555554444") }),
-        )
-        .await;
-    assert_eq!(a.status, StatusCode::CREATED, "{}", a.body);
-}
-
-async fn pocket(app: &TestApp, token: &str) -> (i64, i64) {
-    let p = app.get("/v1/pocket", Some(token)).await.body;
-    let b = &p["balances"][0];
-    (b["available"].as_i64().unwrap_or(0), b["held"].as_i64().unwrap_or(0))
-}
-
 async fn checkout(app: &TestApp, token: &str, items: &[(&str, i64)]) -> Answer {
     let items: Vec<Value> = items.iter().map(|(p, q)| json!({ "product": p, "quantity": q })).collect();
     app.post("/v1/checkouts", Some(token), json!({ "items": items, "shipping_address": address() })).await
@@ -53,22 +35,22 @@ fn issuer_authorization(app: &TestApp, id: &str) -> (i64, i64, i64, i64, String)
     .unwrap_or_else(|e| panic!("authorization {id}: {e}"))
 }
 
+/// One value the test issuer's database answers `sql` with.
+fn issuer_value<T: rusqlite::types::FromSql>(app: &TestApp, sql: &str, params: impl rusqlite::Params) -> T {
+    let db = rusqlite::Connection::open(app.dir.join("issuer.db")).unwrap_or_else(|e| panic!("issuer db: {e}"));
+    db.query_row(sql, params, |r| r.get(0)).unwrap_or_else(|e| panic!("{sql}: {e}"))
+}
+
 /// How many operations of `kind` the issuer recorded on an authorization, and how many
 /// authorizations the card of that authorization has.
 fn issuer_counts(app: &TestApp, id: &str, kind: &str) -> (i64, i64) {
-    let db = rusqlite::Connection::open(app.dir.join("issuer.db")).unwrap_or_else(|e| panic!("issuer db: {e}"));
-    let operations: i64 = db
-        .query_row("SELECT count(*) FROM operations WHERE authorization_id = ?1 AND kind = ?2", [id, kind], |r| {
-            r.get(0)
-        })
-        .unwrap_or_else(|e| panic!("{e}"));
-    let authorizations: i64 = db
-        .query_row(
-            "SELECT count(*) FROM authorizations WHERE card_ref = (SELECT card_ref FROM authorizations WHERE id = ?1)",
-            [id],
-            |r| r.get(0),
-        )
-        .unwrap_or_else(|e| panic!("{e}"));
+    let operations =
+        issuer_value(app, "SELECT count(*) FROM operations WHERE authorization_id = ?1 AND kind = ?2", [id, kind]);
+    let authorizations = issuer_value(
+        app,
+        "SELECT count(*) FROM authorizations WHERE card_ref = (SELECT card_ref FROM authorizations WHERE id = ?1)",
+        [id],
+    );
     (operations, authorizations)
 }
 
@@ -79,8 +61,8 @@ async fn three_sellers_are_paid_once_and_each_ships_cancels_or_refunds_its_own_p
     let (key_b, product_b) = app.seller("b@example.com", "Shop B", "Rug", 2_000).await;
     let (key_c, product_c) = app.seller("c@example.com", "Shop C", "Chair", 5_000).await;
     let buyer = app.buyer("cart@example.com").await;
-    load_pocket(&app, &buyer, 5_000).await;
-    assert_eq!(pocket(&app, &buyer).await, (5_000, 0));
+    app.load_pocket(&buyer, 5_000, 1).await;
+    assert_eq!(app.pocket(&buyer).await, (5_000, 0));
 
     let created = checkout(&app, &buyer, &[(&product_a, 1), (&product_b, 1), (&product_c, 1)]).await;
     assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
@@ -129,20 +111,15 @@ async fn three_sellers_are_paid_once_and_each_ships_cancels_or_refunds_its_own_p
     assert_eq!((share(&order_b, "pocket_amount"), share(&order_b, "card_amount")), (1_000, 1_000));
     assert_eq!((share(&order_c, "pocket_amount"), share(&order_c, "card_amount")), (2_500, 2_500));
     assert_eq!(parts.iter().filter_map(|p| p["amount"].as_i64()).sum::<i64>(), 10_000);
-    assert_eq!(pocket(&app, &buyer).await, (0, 5_000), "the Pocket part is held");
+    assert_eq!(app.pocket(&buyer).await, (0, 5_000), "the Pocket part is held");
     let viewed = app.get(&format!("/v1/checkouts/{checkout_id}"), Some(&buyer)).await;
     assert_eq!(viewed.body["status"], "paid", "{}", viewed.body);
     for o in viewed.body["orders"].as_array().into_iter().flatten() {
         assert_eq!(o["status"], "paid");
         assert_eq!(o["payment"]["checkout"].as_str(), Some(checkout_id.as_str()));
     }
-    let authorization = {
-        let db = rusqlite::Connection::open(app.dir.join("issuer.db")).unwrap_or_else(|e| panic!("{e}"));
-        db.query_row("SELECT id FROM authorizations WHERE amount = 5000 AND status = 'authorized'", [], |r| {
-            r.get::<_, String>(0)
-        })
-        .unwrap_or_else(|e| panic!("one authorization of 50.00: {e}"))
-    };
+    let authorization: String =
+        issuer_value(&app, "SELECT id FROM authorizations WHERE amount = 5000 AND status = 'authorized'", []);
 
     // A ships: its part is captured; the rest stays authorized.
     let ship = json!({ "carrier": "UPS", "tracking_number": "1Z999" });
@@ -162,7 +139,7 @@ async fn three_sellers_are_paid_once_and_each_ships_cancels_or_refunds_its_own_p
     assert_eq!(canceled.status, StatusCode::OK, "{}", canceled.body);
     assert_eq!(canceled.body["payment"]["status"], "canceled");
     assert_eq!(issuer_authorization(&app, &authorization), (5_000, 1_500, 1_000, 0, "authorized".into()));
-    assert_eq!(pocket(&app, &buyer).await, (1_000, 2_500), "B's Pocket part is back");
+    assert_eq!(app.pocket(&buyer).await, (1_000, 2_500), "B's Pocket part is back");
     let mail = app.get("/v1/test/inbox?to=cart@example.com", None).await;
     assert!(mail.body.to_string().contains("was cancelled"), "{}", mail.body);
     // C ships, then refunds 10.00 of its 50.00.
@@ -187,7 +164,7 @@ async fn three_sellers_are_paid_once_and_each_ships_cancels_or_refunds_its_own_p
     let (_, captured, released, refunded, status) = issuer_authorization(&app, &authorization);
     assert_eq!((captured, released, refunded, status.as_str()), (4_000, 1_000, refund_card, "captured"));
     // The Pocket: 50.00 loaded, 15.00 (A) and 25.00 (C) spent, B's 10.00 back, and C's refund's Pocket part.
-    assert_eq!(pocket(&app, &buyer).await, (1_000 + refund_pocket, 0));
+    assert_eq!(app.pocket(&buyer).await, (1_000 + refund_pocket, 0));
     let history = app.get("/v1/pocket/transactions", Some(&buyer)).await;
     let lines = history.body["data"].as_array().cloned().unwrap_or_default();
     let sum_of =
@@ -231,7 +208,7 @@ async fn a_decline_leaves_every_order_payable_and_holds_nothing() {
     let (_, product_a) = app.seller("da@example.com", "Shop A", "Lamp", 1_000).await;
     let (_, product_b) = app.seller("db@example.com", "Shop B", "Rug", 2_000).await;
     let buyer = app.buyer("decline@example.com").await;
-    load_pocket(&app, &buyer, 2_000).await;
+    app.load_pocket(&buyer, 2_000, 1).await;
     let declined_card = app.save_card(&buyer, "4000000000000341").await;
     let created = checkout(&app, &buyer, &[(&product_a, 1), (&product_b, 1)]).await;
     let checkout_id = id(&created.body);
@@ -244,14 +221,14 @@ async fn a_decline_leaves_every_order_payable_and_holds_nothing() {
         .await;
     assert_eq!(pay.status, StatusCode::PAYMENT_REQUIRED, "{}", pay.body);
     assert_eq!(pay.body["error"]["payment"]["status"], "requires_payment_method");
-    assert_eq!(pocket(&app, &buyer).await, (2_000, 0), "nothing stays held");
+    assert_eq!(app.pocket(&buyer).await, (2_000, 0), "nothing stays held");
     let viewed = app.get(&format!("/v1/checkouts/{checkout_id}"), Some(&buyer)).await.body;
     assert_eq!(viewed["status"], "awaiting_payment");
     for o in viewed["orders"].as_array().into_iter().flatten() {
         assert_eq!(o["status"], "awaiting_payment", "{o}");
     }
     // The Pocket alone pays both once it can.
-    load_pocket(&app, &buyer, 1_000).await;
+    app.load_pocket(&buyer, 1_000, 1).await;
     let paid = app
         .post(
             &format!("/v1/checkouts/{checkout_id}/pay"),
@@ -261,7 +238,7 @@ async fn a_decline_leaves_every_order_payable_and_holds_nothing() {
         .await;
     assert_eq!(paid.status, StatusCode::OK, "{}", paid.body);
     assert_eq!(paid.body["status"], "requires_capture");
-    assert_eq!(pocket(&app, &buyer).await, (0, 3_000));
+    assert_eq!(app.pocket(&buyer).await, (0, 3_000));
     let viewed = app.get(&format!("/v1/checkouts/{checkout_id}"), Some(&buyer)).await.body;
     assert_eq!(viewed["status"], "paid", "{viewed}");
     app.post(
@@ -290,10 +267,7 @@ async fn two_pays_of_one_checkout_at_once_make_one_authorization() {
     let statuses = [first.status, second.status];
     assert_eq!(statuses.iter().filter(|s| **s == StatusCode::OK).count(), 1, "{} / {}", first.body, second.body);
     assert_eq!(statuses.iter().filter(|s| **s == StatusCode::CONFLICT).count(), 1, "{} / {}", first.body, second.body);
-    let db = rusqlite::Connection::open(app.dir.join("issuer.db")).unwrap_or_else(|e| panic!("{e}"));
-    let authorized: i64 = db
-        .query_row("SELECT count(*) FROM authorizations WHERE amount = 4000", [], |r| r.get(0))
-        .unwrap_or_else(|e| panic!("{e}"));
+    let authorized: i64 = issuer_value(&app, "SELECT count(*) FROM authorizations WHERE amount = 4000", []);
     assert_eq!(authorized, 1, "one authorization for the cart");
     app.assert_ledger_balanced().await;
 }
@@ -366,11 +340,7 @@ async fn a_lapsing_authorization_is_renewed_for_what_is_left_to_ship() {
         .await;
     assert_eq!(paid.body["status"], "requires_capture", "{}", paid.body);
     let payment = id(&paid.body);
-    let first = {
-        let db = rusqlite::Connection::open(app.dir.join("issuer.db")).unwrap_or_else(|e| panic!("{e}"));
-        db.query_row("SELECT id FROM authorizations WHERE amount = 5000", [], |r| r.get::<_, String>(0))
-            .unwrap_or_else(|e| panic!("{e}"))
-    };
+    let first: String = issuer_value(&app, "SELECT id FROM authorizations WHERE amount = 5000", []);
     // A ships at once; B has not shipped nineteen hours later, within six hours of the lapse.
     let ship = json!({ "carrier": "UPS", "tracking_number": "1Z" });
     let shipped = app.post(&format!("/v1/orders/{order_a}/ship"), Some(&key_a), ship.clone()).await;
@@ -384,11 +354,8 @@ async fn a_lapsing_authorization_is_renewed_for_what_is_left_to_ship() {
         renewed["attempts"].as_array().is_some_and(|a| a.iter().any(|x| x["status"] == "reauthorized")),
         "{renewed}"
     );
-    let second = {
-        let db = rusqlite::Connection::open(app.dir.join("issuer.db")).unwrap_or_else(|e| panic!("{e}"));
-        db.query_row("SELECT id FROM authorizations WHERE amount = 3000", [], |r| r.get::<_, String>(0))
-            .unwrap_or_else(|e| panic!("a renewal of 30.00: {e}"))
-    };
+    // A renewal of 30.00.
+    let second: String = issuer_value(&app, "SELECT id FROM authorizations WHERE amount = 3000", []);
     let shipped = app.post(&format!("/v1/orders/{order_b}/ship"), Some(&key_b), ship).await;
     assert_eq!(shipped.status, StatusCode::OK, "{}", shipped.body);
     assert_eq!(shipped.body["payment"]["amount_captured"], 3_000);
@@ -451,12 +418,8 @@ async fn a_cart_is_paid_in_the_buyers_currency_at_one_locked_quote() {
         .post(&format!("/v1/orders/{order_a}/ship"), Some(&key_a), json!({ "carrier": "DHL", "tracking_number": "D1" }))
         .await;
     assert_eq!(shipped.status, StatusCode::OK, "{}", shipped.body);
-    let db = rusqlite::Connection::open(app.dir.join("issuer.db")).unwrap_or_else(|e| panic!("{e}"));
-    let captured: i64 = db
-        .query_row("SELECT captured FROM authorizations WHERE amount = ?1 AND currency = 'EUR'", [total_eur], |r| {
-            r.get(0)
-        })
-        .unwrap_or_else(|e| panic!("{e}"));
+    let captured: i64 =
+        issuer_value(&app, "SELECT captured FROM authorizations WHERE amount = ?1 AND currency = 'EUR'", [total_eur]);
     assert_eq!(captured, share_a);
     app.assert_ledger_balanced().await;
 }

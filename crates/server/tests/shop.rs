@@ -41,24 +41,6 @@ async fn order(app: &TestApp, token: &str, product: &str, quantity: i64) -> Answ
     .await
 }
 
-async fn load_pocket(app: &TestApp, token: &str, denomination: i64, quantity: i64) {
-    let a = app
-        .post(
-            "/v1/gift_cards/purchase",
-            Some(token),
-            json!({ "currency": "USD", "items": [{ "denomination": denomination, "quantity": quantity }],
-            "payment_method": new_card("5555555555554444") }),
-        )
-        .await;
-    assert_eq!(a.status, StatusCode::CREATED, "{}", a.body);
-}
-
-async fn pocket(app: &TestApp, token: &str) -> (i64, i64) {
-    let p = app.get("/v1/pocket", Some(token)).await.body;
-    let b = &p["balances"][0];
-    (b["available"].as_i64().unwrap_or(0), b["held"].as_i64().unwrap_or(0))
-}
-
 #[tokio::test]
 async fn products_and_orders_with_stock() {
     let app = TestApp::spawn().await;
@@ -134,7 +116,7 @@ async fn pay_by_pocket_card_and_both_then_ship_captures() {
     let app = TestApp::spawn().await;
     let (key, product) = seller(&app, "seller@example.com", "US", 3000, None).await;
     let buyer = app.buyer("payer@example.com").await;
-    load_pocket(&app, &buyer, 5000, 1).await;
+    app.load_pocket(&buyer, 5000, 1).await;
 
     // The Pocket alone.
     let o1 = order(&app, &buyer, &product, 1).await.body["id"].as_str().unwrap_or_default().to_owned();
@@ -146,7 +128,7 @@ async fn pay_by_pocket_card_and_both_then_ship_captures() {
         (paid.body["status"].as_str(), paid.body["pocket_amount"].as_i64()),
         (Some("requires_capture"), Some(3000))
     );
-    assert_eq!(pocket(&app, &buyer).await, (2000, 3000), "held, not charged");
+    assert_eq!(app.pocket(&buyer).await, (2000, 3000), "held, not charged");
     app.post(&format!("/v1/orders/{o1}/pay"), Some(&buyer), json!({ "payment_method": { "type": "pocket" } }))
         .await
         .assert_error(409, "invalid_request_error", "order_not_payable");
@@ -185,7 +167,7 @@ async fn pay_by_pocket_card_and_both_then_ship_captures() {
         .await;
     assert_eq!(split.status, StatusCode::OK, "{}", split.body);
     assert_eq!((split.body["pocket_amount"].as_i64(), split.body["card_amount"].as_i64()), (Some(1500), Some(1500)));
-    assert_eq!(pocket(&app, &buyer).await, (500, 4500));
+    assert_eq!(app.pocket(&buyer).await, (500, 4500));
 
     // Shipping captures; the Pocket part is charged, the rest of the holds untouched.
     let shipped = app
@@ -197,7 +179,7 @@ async fn pay_by_pocket_card_and_both_then_ship_captures() {
         (shipped.body["payment"]["status"].as_str(), shipped.body["payment"]["amount_captured"].as_i64()),
         (Some("succeeded"), Some(3000))
     );
-    assert_eq!(pocket(&app, &buyer).await, (500, 3000));
+    assert_eq!(app.pocket(&buyer).await, (500, 3000));
     app.post(&format!("/v1/orders/{o3}/cancel"), Some(&buyer), json!({})).await.assert_error(
         409,
         "invalid_request_error",
@@ -218,7 +200,7 @@ async fn pay_by_pocket_card_and_both_then_ship_captures() {
         (canceled.body["status"].as_str(), canceled.body["payment"]["status"].as_str()),
         (Some("canceled"), Some("canceled"))
     );
-    assert_eq!(pocket(&app, &buyer).await, (3500, 0));
+    assert_eq!(app.pocket(&buyer).await, (3500, 0));
     let payment = canceled.body["payment"]["id"].as_str().unwrap_or_default().to_owned();
     let seen = app.get(&format!("/v1/payments/{payment}"), Some(&buyer)).await;
     assert_eq!(seen.body["status"], "canceled");
@@ -237,7 +219,7 @@ async fn every_decline_explains_itself_and_leaves_the_order_payable() {
     let app = TestApp::spawn_with(|c| c.step_up_new_cards = false).await;
     let (_key, product) = seller(&app, "fr-shop@example.com", "FR", 2000, None).await;
     let buyer = app.buyer("decline-walker@example.com").await;
-    load_pocket(&app, &buyer, 1000, 1).await;
+    app.load_pocket(&buyer, 1000, 1).await;
     let o = order(&app, &buyer, &product, 1).await.body["id"].as_str().unwrap_or_default().to_owned();
     // (card, code, shown decline code)
     let rows = [
@@ -270,7 +252,7 @@ async fn every_decline_explains_itself_and_leaves_the_order_payable() {
         if *code != "incorrect_number" {
             assert_eq!(a.body["error"]["payment"]["status"], "requires_payment_method", "{number}: {}", a.body);
         }
-        assert_eq!(pocket(&app, &buyer).await, (1000, 0), "{number}: nothing stays held");
+        assert_eq!(app.pocket(&buyer).await, (1000, 0), "{number}: nothing stays held");
     }
     let order_now = app.get(&format!("/v1/orders/{o}"), Some(&buyer)).await;
     assert_eq!(order_now.body["status"], "awaiting_payment");
@@ -285,7 +267,7 @@ async fn every_decline_explains_itself_and_leaves_the_order_payable() {
         )
         .await;
     assert_eq!(ok.status, StatusCode::OK, "{}", ok.body);
-    assert_eq!(pocket(&app, &buyer).await, (500, 500));
+    assert_eq!(app.pocket(&buyer).await, (500, 500));
     app.assert_ledger_balanced().await;
 }
 
@@ -294,7 +276,7 @@ async fn concurrent_pays_stock_and_one_pocket() {
     let app = TestApp::spawn().await;
     let (_key, product) = seller(&app, "busy-shop@example.com", "US", 1000, Some(10)).await;
     let buyer = app.buyer("busy-buyer@example.com").await;
-    load_pocket(&app, &buyer, 15000, 1).await;
+    app.load_pocket(&buyer, 15000, 1).await;
 
     // Thirty concurrent orders for ten in stock: exactly ten.
     let mut tasks = Vec::new();
@@ -349,7 +331,7 @@ async fn concurrent_pays_stock_and_one_pocket() {
         }
     }
     assert_eq!(ok, 1);
-    assert_eq!(pocket(&app, &buyer).await, (14000, 1000), "held once");
+    assert_eq!(app.pocket(&buyer).await, (14000, 1000), "held once");
 
     // The other nine paid at once from one Pocket holding 140.00: all fit; then a tenth order does not.
     let mut tasks = Vec::new();
@@ -369,7 +351,7 @@ async fn concurrent_pays_stock_and_one_pocket() {
     for t in tasks {
         assert_eq!(t.await.unwrap_or(0), 200);
     }
-    assert_eq!(pocket(&app, &buyer).await, (5000, 10000));
+    assert_eq!(app.pocket(&buyer).await, (5000, 10000));
     app.assert_ledger_balanced().await;
 }
 

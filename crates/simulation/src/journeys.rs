@@ -58,20 +58,7 @@ impl Sim {
             )
             .await;
         expect_status(s, 201, &o, "creating an order")?;
-        self.orders.push(Order {
-            id: o["id"].as_str().unwrap_or_default().to_owned(),
-            buyer: b,
-            seller,
-            amount: price,
-            state: OrderState::AwaitingPayment,
-            pocket_paid: 0,
-            pocket_refunded: 0,
-            card: None,
-            refunded: 0,
-            reimbursed: false,
-            claims: Vec::new(),
-            in_cart: false,
-        });
+        self.orders.push(Order::new(o["id"].as_str().unwrap_or_default().to_owned(), b, seller, price, false));
         Ok(())
     }
 
@@ -117,20 +104,7 @@ impl Sim {
         }
         let first_order = self.orders.len();
         for (o, (seller, amount)) in orders.iter().zip(&shops) {
-            self.orders.push(Order {
-                id: o["id"].as_str().unwrap_or_default().to_owned(),
-                buyer: b,
-                seller: *seller,
-                amount: *amount,
-                state: OrderState::AwaitingPayment,
-                pocket_paid: 0,
-                pocket_refunded: 0,
-                card: None,
-                refunded: 0,
-                reimbursed: false,
-                claims: Vec::new(),
-                in_cart: true,
-            });
+            self.orders.push(Order::new(o["id"].as_str().unwrap_or_default().to_owned(), b, *seller, *amount, true));
         }
         let path = format!("/v1/checkouts/{}/pay", c["id"].as_str().unwrap_or_default());
         let (s, r) = self.api.post(&path, Some(&token), body).await;

@@ -77,6 +77,24 @@ pub(crate) struct Order {
 }
 
 impl Order {
+    /// A new order awaiting payment.
+    pub(crate) fn new(id: String, buyer: usize, seller: usize, amount: i64, in_cart: bool) -> Self {
+        Order {
+            id,
+            buyer,
+            seller,
+            amount,
+            state: OrderState::AwaitingPayment,
+            pocket_paid: 0,
+            pocket_refunded: 0,
+            card: None,
+            refunded: 0,
+            reimbursed: false,
+            claims: Vec::new(),
+            in_cart,
+        }
+    }
+
     pub(crate) fn left(&self) -> i64 {
         if self.reimbursed || !self.state.captured() {
             0

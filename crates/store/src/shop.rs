@@ -100,6 +100,37 @@ pub struct PaymentRecord {
 }
 
 impl PaymentRecord {
+    /// A payment nothing has been tried for yet (of no order and no checkout until the caller says).
+    pub fn unpaid(id: String, buyer_user_id: String, amount: i64, currency: String, now: i64) -> Self {
+        PaymentRecord {
+            id,
+            order_id: None,
+            buyer_user_id,
+            status: domain::checkout::PaymentStatus::RequiresPaymentMethod.name().into(),
+            amount,
+            currency,
+            pocket_amount: 0,
+            card_amount: 0,
+            card_id: None,
+            card_brand: None,
+            card_last4: None,
+            hold_id: None,
+            authorization_id: None,
+            authorization_expires_at: None,
+            amount_captured: 0,
+            amount_refunded: 0,
+            attempt_in_progress: None,
+            last_error_code: None,
+            last_decline_code: None,
+            last_error_message: None,
+            created_at: now,
+            updated_at: now,
+            presentment: None,
+            metadata: "{}".into(),
+            checkout_id: None,
+        }
+    }
+
     /// One order's part of a checkout's payment.
     pub fn is_part(&self) -> bool {
         self.checkout_id.is_some() && self.order_id.is_some()

@@ -312,6 +312,26 @@ impl TestApp {
         .await
     }
 
+    /// Buys `quantity` gift cards of `denomination` with a new card, loaded into the buyer's Pocket.
+    pub async fn load_pocket(&self, token: &str, denomination: i64, quantity: i64) {
+        let a = self
+            .post(
+                "/v1/gift_cards/purchase",
+                Some(token),
+                json!({ "currency": "USD", "items": [{ "denomination": denomination, "quantity": quantity }],
+                "payment_method": new_card("5555555555554444") }),
+            )
+            .await;
+        assert_eq!(a.status, StatusCode::CREATED, "{}", a.body);
+    }
+
+    /// The buyer's Pocket in its first currency: (available, held).
+    pub async fn pocket(&self, token: &str) -> (i64, i64) {
+        let p = self.get("/v1/pocket", Some(token)).await.body;
+        let b = &p["balances"][0];
+        (b["available"].as_i64().unwrap_or(0), b["held"].as_i64().unwrap_or(0))
+    }
+
     pub async fn login(&self, email: &str, password: &str) -> String {
         let session = self.post("/v1/sessions", None, json!({ "email": email, "password": password })).await;
         assert_eq!(session.status, StatusCode::CREATED, "{}", session.body);

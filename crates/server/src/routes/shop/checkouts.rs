@@ -235,31 +235,15 @@ pub(super) fn ensure_parts(
             continue;
         }
         tx.insert_payment(&PaymentRecord {
-            id: random_id("pay"),
             order_id: Some(order.id.clone()),
             checkout_id: payment.checkout_id.clone(),
-            buyer_user_id: order.buyer_user_id.clone(),
-            status: PaymentStatus::RequiresPaymentMethod.name().into(),
-            amount: order.amount,
-            currency: order.currency.clone(),
-            pocket_amount: 0,
-            card_amount: 0,
-            card_id: None,
-            card_brand: None,
-            card_last4: None,
-            hold_id: None,
-            authorization_id: None,
-            authorization_expires_at: None,
-            amount_captured: 0,
-            amount_refunded: 0,
-            attempt_in_progress: None,
-            last_error_code: None,
-            last_decline_code: None,
-            last_error_message: None,
-            created_at: now,
-            updated_at: now,
-            presentment: None,
-            metadata: "{}".into(),
+            ..PaymentRecord::unpaid(
+                random_id("pay"),
+                order.buyer_user_id.clone(),
+                order.amount,
+                order.currency.clone(),
+                now,
+            )
         })?;
     }
     Ok(())

@@ -334,13 +334,7 @@ fn abandon_checkout_attempt(tx: &mut WriteTx<'_>, part: &PaymentRecord, now: i64
         return Ok(());
     };
     if payment.status == PaymentStatus::RequiresAction.name() {
-        if let Some(waiting) = payment.attempt_in_progress.take() {
-            tx.finish_attempt(&waiting, "abandoned", None, None, None)?;
-        }
-        tx.delete_challenge(&payment.id)?;
-        cancel_open_review(tx, &payment.id, now)?;
-        payment.status = PaymentStatus::RequiresPaymentMethod.name().into();
-        payment.updated_at = now;
+        abandon_waiting(tx, &mut payment, now)?;
         tx.update_payment(&payment)?;
     } else if payment.attempt_in_progress.is_some() {
         return Err(ApiError::conflict("payment_busy", "The payment is being changed; try again in a moment."));

@@ -214,7 +214,6 @@ pub(super) async fn pay(
                 }
                 None => {
                     let p = PaymentRecord {
-                        id: random_id("pay"),
                         order_id: match &target {
                             PayTarget::Order(id) => Some(id.clone()),
                             PayTarget::Checkout(_) => None,
@@ -223,31 +222,17 @@ pub(super) async fn pay(
                             PayTarget::Order(_) => None,
                             PayTarget::Checkout(id) => Some(id.clone()),
                         },
-                        buyer_user_id: order.buyer_user_id.clone(),
-                        status: PaymentStatus::RequiresPaymentMethod.name().into(),
-                        amount: order.amount,
-                        currency: order.currency.clone(),
-                        pocket_amount: 0,
-                        card_amount: 0,
-                        card_id: None,
-                        card_brand: None,
-                        card_last4: None,
-                        hold_id: None,
-                        authorization_id: None,
-                        authorization_expires_at: None,
-                        amount_captured: 0,
-                        amount_refunded: 0,
-                        attempt_in_progress: None,
-                        last_error_code: None,
-                        last_decline_code: None,
-                        last_error_message: None,
-                        created_at: now,
-                        updated_at: now,
-                        presentment: None,
                         metadata: match &metadata {
                             Some(update) => crate::routes::metadata::merged("{}", update)?,
                             None => "{}".to_owned(),
                         },
+                        ..PaymentRecord::unpaid(
+                            random_id("pay"),
+                            order.buyer_user_id.clone(),
+                            order.amount,
+                            order.currency.clone(),
+                            now,
+                        )
                     };
                     tx.insert_payment(&p)?;
                     if let Some(checkout) = &p.checkout_id {
@@ -259,15 +244,8 @@ pub(super) async fn pay(
             if payment.checkout_id.is_some() {
                 super::checkouts::ensure_parts(tx, &payment, &open_orders, now)?;
             }
-            if payment.status == PaymentStatus::RequiresAction.name() {
-                // The buyer pays another way instead of typing the code: the waiting attempt is abandoned.
-                if let Some(waiting) = payment.attempt_in_progress.take() {
-                    tx.finish_attempt(&waiting, "abandoned", None, None, None)?;
-                }
-                tx.delete_challenge(&payment.id)?;
-                cancel_open_review(tx, &payment.id, now)?;
-                payment.status = PaymentStatus::RequiresPaymentMethod.name().into();
-            }
+            // The buyer pays another way instead of typing the code: the waiting attempt is abandoned.
+            abandon_waiting(tx, &mut payment, now)?;
             if payment.attempt_in_progress.is_some() {
                 return Err(not_payable("A payment attempt for this order is in progress; wait for its answer."));
             }
@@ -684,6 +662,22 @@ pub(super) fn fail_attempt(
     payment.updated_at = now;
     tx.update_payment(payment)?;
     crate::events::payment_event(tx, "payment.failed", &payment.id, now)
+}
+
+/// A payment waiting for the buyer's code or document: that attempt is abandoned (its challenge or
+/// review ends) and the payment can be paid again. Nothing was held while it waited.
+pub(super) fn abandon_waiting(tx: &mut WriteTx<'_>, payment: &mut PaymentRecord, now: i64) -> Result<(), ApiError> {
+    if payment.status != PaymentStatus::RequiresAction.name() {
+        return Ok(());
+    }
+    if let Some(waiting) = payment.attempt_in_progress.take() {
+        tx.finish_attempt(&waiting, "abandoned", None, None, None)?;
+    }
+    tx.delete_challenge(&payment.id)?;
+    cancel_open_review(tx, &payment.id, now)?;
+    payment.status = PaymentStatus::RequiresPaymentMethod.name().into();
+    payment.updated_at = now;
+    Ok(())
 }
 
 /// Releases what an attempt held in the Pocket (for a checkout, every open order's part).

@@ -143,14 +143,7 @@ async fn render_cart(
     } else {
         ""
     };
-    let v = |k: &str| posted.and_then(|f| f.get(k)).cloned().unwrap_or_default();
-    let mut address = json!({ "country": ctx.user()["country"].as_str().unwrap_or("") });
-    for k in ["name", "line1", "line2", "city", "state", "postal_code", "country"] {
-        let typed = v(&format!("ship_{k}"));
-        if !typed.is_empty() {
-            address[k] = json!(typed);
-        }
-    }
+    let address = super::shop::shipping_prefill(&ctx, posted);
     let body = format!(
         r#"{notice}{groups}<p>Total: <strong class="total">{total}</strong> from {count} seller(s), paid once.</p>{mixed}
 <form method="post" action="/cart/checkout" class="panel">{hidden}{top}

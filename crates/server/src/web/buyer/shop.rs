@@ -57,13 +57,7 @@ pub(super) async fn render_product(
     }
     let product = answer.body;
     let v = |k: &str| posted.and_then(|f| f.get(k)).cloned().unwrap_or_default();
-    let mut address = json!({ "country": ctx.user()["country"].as_str().unwrap_or("") });
-    for k in ["name", "line1", "line2", "city", "state", "postal_code", "country"] {
-        let typed = v(&format!("ship_{k}"));
-        if !typed.is_empty() {
-            address[k] = json!(typed);
-        }
-    }
+    let address = shipping_prefill(&ctx, posted);
     let quantity = if v("quantity").is_empty() { "1".to_owned() } else { v("quantity") };
     let body = format!(
         r#"<p class="muted">Sold by {seller}</p><p>{desc}</p><p class="big">{price}</p>{top}
@@ -100,6 +94,18 @@ pub(super) async fn render_product(
     );
     let title = product["name"].as_str().unwrap_or("Product").to_owned();
     ctx.page(&title, &body)
+}
+
+/// A shipping address form's values: what the buyer typed (`ship_…`), else their country.
+pub(super) fn shipping_prefill(ctx: &Ctx, posted: Option<&HashMap<String, String>>) -> Value {
+    let mut address = json!({ "country": ctx.user()["country"].as_str().unwrap_or("") });
+    for k in ["name", "line1", "line2", "city", "state", "postal_code", "country"] {
+        let typed = posted.and_then(|f| f.get(&format!("ship_{k}"))).cloned().unwrap_or_default();
+        if !typed.is_empty() {
+            address[k] = json!(typed);
+        }
+    }
+    address
 }
 
 /// The address fields `{prefix}line1`… of a form, as the API's address object.
