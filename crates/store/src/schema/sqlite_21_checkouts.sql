@@ -64,7 +64,8 @@ DROP TABLE payments;
 ALTER TABLE payments_rebuilt RENAME TO payments;
 CREATE INDEX payments_open_attempts ON payments(updated_at) WHERE attempt_in_progress IS NOT NULL;
 CREATE INDEX payments_authorization_expiry ON payments(authorization_expires_at) WHERE status = 'requires_capture';
-CREATE INDEX payments_buyer ON payments(buyer_user_id, created_at, currency, status, amount);
+-- The velocity rule counts a checkout's payment once (not its parts): the index keeps covering it.
+CREATE INDEX payments_buyer ON payments(buyer_user_id, created_at, currency, status, amount, checkout_id, order_id);
 CREATE INDEX payments_checkout ON payments(checkout_id) WHERE checkout_id IS NOT NULL;
 
 CREATE TRIGGER payment_spending_insert AFTER INSERT ON payments
