@@ -199,6 +199,12 @@ async fn three_sellers_are_paid_once_and_each_ships_cancels_or_refunds_its_own_p
         "invalid_request_error",
         "resource_missing",
     );
+    // Operators find the cart's orders by the cart or by its payment.
+    let operator = app.login(common::OPERATOR_EMAIL, common::OPERATOR_PASSWORD).await;
+    for q in [checkout_id.as_str(), payment.as_str()] {
+        let found = app.get(&format!("/v1/search?q={q}"), Some(&operator)).await;
+        assert_eq!(found.body["orders"].as_array().map(Vec::len), Some(3), "{}", found.body);
+    }
     app.assert_ledger_balanced().await;
 }
 

@@ -44,7 +44,10 @@ async fn search(
     caller.operator()?;
     let q = query.q.trim().to_owned();
     if q.is_empty() || q.chars().count() > QUERY_CHARS_MAX {
-        return Err(ApiError::invalid("q", "Search for an order number (PP-…), an id (ord_, pay_, clm_) or an email."));
+        return Err(ApiError::invalid(
+            "q",
+            "Search for an order number (PP-…), an id (ord_, pay_, clm_, chk_) or an email.",
+        ));
     }
     let found = state
         .store
@@ -59,9 +62,16 @@ async fn search(
                 order_ids.extend(tx.order(&q)?.map(|o| o.id));
             } else if q.starts_with("clm_") {
                 order_ids.extend(tx.claim(&q)?.map(|c| c.order_id));
+            } else if q.starts_with("chk_") {
+                // A cart: every order it made.
+                order_ids.extend(tx.checkout_orders(&q)?.into_iter().map(|o| o.id));
             } else if q.starts_with("pay_") {
                 if let Some(p) = tx.payment(&q)? {
                     order_ids.extend(p.order_id.clone());
+                    if let (None, Some(checkout)) = (&p.order_id, &p.checkout_id) {
+                        // A cart's payment pays each of the cart's orders.
+                        order_ids.extend(tx.checkout_orders(checkout)?.into_iter().map(|o| o.id));
+                    }
                     payments.push(json!({ "id": p.id, "object": "payment", "order": p.order_id, "status": p.status,
                         "amount": p.amount, "currency": p.currency }));
                 }

@@ -21,7 +21,7 @@ pub async fn search(ctx: Ctx, Query(q): Q) -> Response {
     }
     let query = q.get("q").map(|v| v.trim().to_owned()).unwrap_or_default();
     let mut body = format!(
-        r#"<form method="get" action="/operator/search" class="panel" role="search"><div class="field"><label for="f-q">Order number, id (ord_, pay_, clm_) or email</label><input id="f-q" name="q" type="search" value="{}"></div><div class="actions"><button type="submit">Search</button></div></form>"#,
+        r#"<form method="get" action="/operator/search" class="panel" role="search"><div class="field"><label for="f-q">Order number, id (ord_, pay_, clm_, chk_) or email</label><input id="f-q" name="q" type="search" value="{}"></div><div class="actions"><button type="submit">Search</button></div></form>"#,
         esc(&query)
     );
     if !query.is_empty() {
