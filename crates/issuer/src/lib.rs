@@ -16,6 +16,7 @@
 
 pub mod behaviours;
 pub mod http;
+mod refusals;
 pub mod test_issuer;
 
 use std::sync::Arc;
