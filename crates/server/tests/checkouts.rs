@@ -429,3 +429,34 @@ async fn a_cart_is_paid_in_the_buyers_currency_at_one_locked_quote() {
     assert_eq!(captured, share_a);
     app.assert_ledger_balanced().await;
 }
+
+#[tokio::test]
+async fn an_order_cancelled_before_the_cart_is_paid_leaves_the_rest_to_pay() {
+    let app = TestApp::spawn().await;
+    let (_, product_a) = app.seller("ca2@example.com", "Shop A", "Lamp", 1_000).await;
+    let (_, product_b) = app.seller("cb2@example.com", "Shop B", "Rug", 2_000).await;
+    let buyer = app.buyer("shrink@example.com").await;
+    app.load_pocket(&buyer, 5_000, 1).await;
+    let declined_card = app.save_card(&buyer, "4000000000000341").await;
+    let created = checkout(&app, &buyer, &[(&product_a, 1), (&product_b, 1)]).await;
+    let checkout_id = id(&created.body);
+    let order_a = id(order_of(&created.body, &product_a));
+    // A first attempt fails: the cart's payment exists, for 30.00.
+    let path = format!("/v1/checkouts/{checkout_id}/pay");
+    let declined =
+        app.post(&path, Some(&buyer), json!({ "payment_method": { "type": "card", "card": declined_card } })).await;
+    assert_eq!(declined.status, StatusCode::PAYMENT_REQUIRED, "{}", declined.body);
+    assert_eq!(declined.body["error"]["payment"]["amount"], 3_000);
+    // The buyer drops the lamp; the rug is what is left to pay, and the payment says so.
+    let canceled = app.post(&format!("/v1/orders/{order_a}/cancel"), Some(&buyer), json!({})).await;
+    assert_eq!(canceled.status, StatusCode::OK, "{}", canceled.body);
+    let viewed = app.get(&format!("/v1/checkouts/{checkout_id}"), Some(&buyer)).await.body;
+    assert_eq!((viewed["status"].as_str(), viewed["amount_due"].as_i64()), (Some("awaiting_payment"), Some(2_000)));
+    let paid = app.post(&path, Some(&buyer), json!({ "payment_method": { "type": "pocket" } })).await;
+    assert_eq!(paid.body["status"], "requires_capture", "{}", paid.body);
+    let payment = id(&paid.body);
+    let stored = app.get(&format!("/v1/payments/{payment}"), Some(&buyer)).await.body;
+    assert_eq!((stored["amount"].as_i64(), stored["pocket_amount"].as_i64()), (Some(2_000), Some(2_000)), "{stored}");
+    assert_eq!(app.pocket(&buyer).await, (3_000, 2_000));
+    app.assert_ledger_balanced().await;
+}

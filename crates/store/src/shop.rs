@@ -523,14 +523,16 @@ impl WriteTx<'_> {
         Ok(())
     }
 
-    /// Writes every changing field of a payment.
+    /// Writes every changing field of a payment (the amount changes only for a checkout's payment, when
+    /// one of its orders was cancelled before it was paid).
     pub fn update_payment(&mut self, p: &PaymentRecord) -> Result<(), StoreError> {
         self.conn
             .prepare_cached(
                 "UPDATE payments SET status = ?2, pocket_amount = ?3, card_amount = ?4, card_id = ?5, card_brand = ?6,
                  card_last4 = ?7, hold_id = ?8, authorization_id = ?9, authorization_expires_at = ?10, amount_captured = ?11,
                  amount_refunded = ?12, attempt_in_progress = ?13, last_error_code = ?14, last_decline_code = ?15,
-                 last_error_message = ?16, updated_at = ?17, presentment_amount = ?18, presentment_currency = ?19, fx_rate = ?20
+                 last_error_message = ?16, updated_at = ?17, presentment_amount = ?18, presentment_currency = ?19, fx_rate = ?20,
+                 amount = ?21
                  WHERE id = ?1",
             )?
             .execute(params![
@@ -553,7 +555,8 @@ impl WriteTx<'_> {
                 p.updated_at,
                 p.presentment.as_ref().map(|x| x.0),
                 p.presentment.as_ref().map(|x| x.1.clone()),
-                p.presentment.as_ref().map(|x| x.2.clone())
+                p.presentment.as_ref().map(|x| x.2.clone()),
+                p.amount
             ])?;
         Ok(())
     }
