@@ -19,6 +19,15 @@ pub(super) struct CreateCheckout {
 /// An item as the buyer listed it: (its index in the request, the product, the quantity).
 type Wanted = (usize, String, i64);
 
+/// The orders still awaiting payment (what a checkout still has to pay for).
+fn awaiting_payment(orders: Vec<OrderRecord>) -> Vec<OrderRecord> {
+    orders.into_iter().filter(awaits_payment).collect()
+}
+
+fn awaits_payment(order: &OrderRecord) -> bool {
+    order.status == OrderStatus::AwaitingPayment.name()
+}
+
 /// How a checkout stands: some order still awaits payment, every order is paid (or beyond), or
 /// every order was cancelled.
 fn checkout_status(orders: &[OrderRecord]) -> &'static str {
@@ -48,7 +57,7 @@ pub(crate) fn checkout_view(tx: &ReadTx<'_>, id: &str) -> Result<Value, ApiError
         None => Value::Null,
     };
     // What is left to pay: the orders still awaiting payment (a cancelled one is no longer due).
-    let due: i64 = orders.iter().filter(|o| o.status == OrderStatus::AwaitingPayment.name()).map(|o| o.amount).sum();
+    let due: i64 = orders.iter().filter(|o| awaits_payment(o)).map(|o| o.amount).sum();
     Ok(json!({
         "id": c.id, "object": "checkout", "status": checkout_status(&orders), "amount": c.amount,
         "amount_due": due, "currency": c.currency, "orders": shown, "payment": payment, "created": c.created_at,
@@ -96,7 +105,7 @@ pub(super) async fn create_checkout(
                 }
             }
             let checkout_id = random_id("chk");
-            let mut checkout = CheckoutRecord {
+            let checkout = CheckoutRecord {
                 id: checkout_id.clone(),
                 buyer_user_id: draft.buyer_user_id.clone(),
                 amount: 0,
@@ -116,7 +125,6 @@ pub(super) async fn create_checkout(
                 let shown = order_json(&order, &lines, None);
                 crate::events::emit(tx, "order.created", Some(&order.merchant_id), shown, ctx.now)?;
             }
-            checkout.amount = total;
             tx.set_checkout_amount(&checkout_id, total)?;
             Ok(ApiResponse::created(checkout_view(&tx.reads(), &checkout_id)?))
         })
@@ -159,16 +167,14 @@ pub(super) async fn pay_checkout(
     }
     let checkout = load_checkout(&state, &caller, &id).await?;
     let cid = checkout.id.clone();
-    let open = state.store.read(move |tx| tx.checkout_orders(&cid)).await?;
-    let open: Vec<OrderRecord> = open.into_iter().filter(|o| o.status == OrderStatus::AwaitingPayment.name()).collect();
-    let Some(first) = open.first() else {
+    let orders = state.store.read(move |tx| tx.checkout_orders(&cid)).await?;
+    // The issuer is told the cart's first seller, as when the payment is authorized after a code.
+    let merchant_id = orders.first().map(|o| o.merchant_id.clone()).unwrap_or_default();
+    let open = awaiting_payment(orders);
+    if open.is_empty() {
         return Err(not_payable("Nothing in this checkout is awaiting payment."));
-    };
-    let due = Due {
-        amount: open.iter().map(|o| o.amount).sum(),
-        currency: checkout.currency.clone(),
-        merchant_id: first.merchant_id.clone(),
-    };
+    }
+    let due = Due { amount: open.iter().map(|o| o.amount).sum(), currency: checkout.currency.clone(), merchant_id };
     pay(&state, idem, user, PayTarget::Checkout(checkout.id), due, body).await
 }
 
@@ -201,11 +207,7 @@ pub(super) fn payable_now(
         }
         PayTarget::Checkout(id) => {
             let checkout = tx.checkout(id)?.ok_or_else(|| ApiError::not_found("checkout"))?;
-            let open: Vec<OrderRecord> = tx
-                .checkout_orders(id)?
-                .into_iter()
-                .filter(|o| o.status == OrderStatus::AwaitingPayment.name())
-                .collect();
+            let open = awaiting_payment(tx.checkout_orders(id)?);
             if open.is_empty() {
                 return Err(not_payable("Nothing in this checkout is awaiting payment."));
             }
@@ -255,7 +257,7 @@ fn open_parts(tx: &mut WriteTx<'_>, payment: &PaymentRecord) -> Result<Vec<(Paym
     let mut open = Vec::new();
     for part in tx.checkout_parts(checkout)? {
         let order = tx.order(part.order())?.ok_or_else(ApiError::internal)?;
-        if order.status == OrderStatus::AwaitingPayment.name() {
+        if awaits_payment(&order) {
             open.push((part, order));
         }
     }
@@ -367,15 +369,16 @@ pub(crate) fn settle_checkout_payment(tx: &mut WriteTx<'_>, part: &PaymentRecord
     let captured: i64 = parts.iter().map(|p| p.amount_captured).sum();
     let open = parts.iter().any(|p| p.status == PaymentStatus::RequiresCapture.name());
     payment.amount_captured = captured.min(payment.amount);
-    if !open && payment.status == PaymentStatus::RequiresCapture.name() {
-        payment.status = if captured > 0 { PaymentStatus::Succeeded } else { PaymentStatus::Canceled }.name().into();
-        let kind = if captured > 0 { "payment.captured" } else { "payment.voided" };
-        payment.updated_at = now;
-        tx.update_payment(&payment)?;
-        return crate::events::payment_event(tx, kind, &payment.id, now);
-    }
     payment.updated_at = now;
+    let ends = !open && payment.status == PaymentStatus::RequiresCapture.name();
+    if ends {
+        payment.status = if captured > 0 { PaymentStatus::Succeeded } else { PaymentStatus::Canceled }.name().into();
+    }
     tx.update_payment(&payment)?;
+    if ends {
+        let kind = if captured > 0 { "payment.captured" } else { "payment.voided" };
+        crate::events::payment_event(tx, kind, &payment.id, now)?;
+    }
     Ok(())
 }
 

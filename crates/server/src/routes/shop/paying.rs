@@ -114,13 +114,12 @@ pub(super) async fn pay(
     due: Due,
     body: PayBody,
 ) -> Result<Response, ApiError> {
-    let order = due;
     let metadata = body.metadata.as_ref().map(crate::routes::metadata::parse).transpose()?;
     if let Some(update) = &metadata {
         crate::routes::metadata::merged("{}", update)?;
     }
     let fx = match (&body.currency, &body.fx_quote) {
-        (Some(c), _) if *c == order.currency => None,
+        (Some(c), _) if *c == due.currency => None,
         (None, None) => None,
         (Some(_), None) => return Err(ApiError::missing("fx_quote")),
         (_, Some(q)) => {
@@ -131,13 +130,13 @@ pub(super) async fn pay(
         }
     };
     let method_is_pocket = body.payment_method.kind == "pocket";
-    let split = split_payment(order.amount, body.pocket_amount, method_is_pocket)
+    let split = split_payment(due.amount, body.pocket_amount, method_is_pocket)
         .map_err(|e| ApiError::bad_request(e.code(), e.to_string()).with_param("pocket_amount"))?;
     let card: Option<ChargeableCard> =
         if split.card_minor > 0 { Some(resolve_card(state, &user.id, &body.payment_method).await?) } else { None };
     let typed_method =
         (split.card_minor > 0 && body.payment_method.new_card.is_some()).then(|| body.payment_method.clone());
-    let mid = order.merchant_id.clone();
+    let mid = due.merchant_id.clone();
     let merchant_country =
         state.store.read(move |tx| tx.merchant(&mid)).await?.map(|m| m.country).unwrap_or_else(|| "US".into());
     let now = state.clock.now();
@@ -151,7 +150,7 @@ pub(super) async fn pay(
     let risk_facts = card
         .as_ref()
         .map(|c| (c.saved.is_none(), c.saved.as_ref().map(|s| s.country.clone()).filter(|c| !c.is_empty())));
-    let expected_amount = order.amount;
+    let expected_amount = due.amount;
     let secret = state.secret.clone();
     let config = state.config.clone();
     let buyer_country = user.country.clone();
@@ -202,10 +201,8 @@ pub(super) async fn pay(
             };
             let mut payment = match existing {
                 Some(mut p) => {
-                    if p.amount != order.amount {
-                        // An order of the checkout was cancelled since the last attempt.
-                        p.amount = order.amount;
-                    }
+                    // What a checkout pays shrinks when one of its orders is cancelled before it is paid.
+                    p.amount = order.amount;
                     if let Some(update) = &metadata {
                         p.metadata = crate::routes::metadata::merged(&p.metadata, update)?;
                         tx.set_metadata(store::MetadataOf::Payment, &p.id, &p.metadata)?;
