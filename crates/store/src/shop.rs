@@ -131,6 +131,16 @@ impl PaymentRecord {
         }
     }
 
+    /// A checkout's own payment (which pays its orders through their parts): the checkout's id.
+    pub fn paying_checkout(&self) -> Option<&str> {
+        self.checkout_id.as_deref().filter(|_| self.order_id.is_none())
+    }
+
+    /// The card part as the card network sees it: in the buyer's currency when they paid in it.
+    pub fn card_amount_charged(&self) -> i64 {
+        self.presentment.as_ref().map(|p| p.0).unwrap_or(self.card_amount)
+    }
+
     /// One order's part of a checkout's payment.
     pub fn is_part(&self) -> bool {
         self.checkout_id.is_some() && self.order_id.is_some()

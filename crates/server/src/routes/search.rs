@@ -68,7 +68,7 @@ async fn search(
             } else if q.starts_with("pay_") {
                 if let Some(p) = tx.payment(&q)? {
                     order_ids.extend(p.order_id.clone());
-                    if let (None, Some(checkout)) = (&p.order_id, &p.checkout_id) {
+                    if let Some(checkout) = p.paying_checkout() {
                         // A cart's payment pays each of the cart's orders.
                         order_ids.extend(tx.checkout_orders(checkout)?.into_iter().map(|o| o.id));
                     }

@@ -44,7 +44,7 @@ pub(super) async fn ship_order(
     state.failpoint("capture.claimed");
     // Step 2: capture the card part at the issuer (the key makes a retry safe).
     let mut capture_error = None;
-    let capture_amount = payment.presentment.as_ref().map(|p| p.0).unwrap_or(payment.card_amount);
+    let capture_amount = payment.card_amount_charged();
     if let (Some(auth_id), true) = (&payment.authorization_id, payment.card_amount > 0) {
         let key = format!("{}:capture", payment.id);
         // An order of a checkout captures its part of the one authorization; the rest stays for the others.
@@ -254,8 +254,11 @@ pub(super) async fn cancel_order(
         if let (Some(auth_id), "requires_capture") = (&p.authorization_id, p.status.as_str()) {
             let voided = if p.is_part() {
                 // Only this order's part of the checkout's authorization is released.
-                let amount = p.presentment.as_ref().map(|x| x.0).unwrap_or(p.card_amount);
-                state.issuer.release_part(auth_id, amount, &format!("{}:release", p.id)).await.map(|_| ())
+                state
+                    .issuer
+                    .release_part(auth_id, p.card_amount_charged(), &format!("{}:release", p.id))
+                    .await
+                    .map(|_| ())
             } else {
                 state.issuer.void(auth_id, &format!("{}:void", p.id)).await.map(|_| ())
             };

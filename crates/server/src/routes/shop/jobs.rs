@@ -27,11 +27,11 @@ pub async fn reauthorize_expiring(state: &AppState) {
                 if p.attempt_in_progress.is_some() || p.status != PaymentStatus::RequiresCapture.name() {
                     return Ok(None);
                 }
-                let remaining = match &p.checkout_id.clone().filter(|_| p.order_id.is_none()) {
-                    None => p.presentment.as_ref().map(|x| x.0).unwrap_or(p.card_amount),
+                let remaining = match p.paying_checkout().map(str::to_owned) {
+                    None => p.card_amount_charged(),
                     Some(checkout) => {
                         let open: Vec<PaymentRecord> = tx
-                            .checkout_parts(checkout)?
+                            .checkout_parts(&checkout)?
                             .into_iter()
                             .filter(|part| part.status == PaymentStatus::RequiresCapture.name() && part.card_amount > 0)
                             .collect();
@@ -42,7 +42,7 @@ pub async fn reauthorize_expiring(state: &AppState) {
                             part.attempt_in_progress = Some(c.clone());
                             tx.update_payment(&part)?;
                         }
-                        open.iter().map(|part| part.presentment.as_ref().map(|x| x.0).unwrap_or(part.card_amount)).sum()
+                        open.iter().map(PaymentRecord::card_amount_charged).sum()
                     }
                 };
                 if remaining == 0 {
@@ -94,7 +94,7 @@ pub async fn reauthorize_expiring(state: &AppState) {
             None => None,
         };
         if let Some(old) = &p.authorization_id {
-            let ended = if p.order_id.is_none() {
+            let ended = if p.paying_checkout().is_some() {
                 // A checkout's authorization may already have paid shipped orders: only what is left goes.
                 state.issuer.release_part(old, remaining, &format!("{}:release:{}", p.id, old)).await.map(|_| ())
             } else {
@@ -179,7 +179,7 @@ pub async fn reauthorize_expiring(state: &AppState) {
 
 /// The parts of a checkout's payment that a renewal claimed.
 fn claimed_parts(tx: &mut WriteTx<'_>, payment: &PaymentRecord, claim: &str) -> Result<Vec<PaymentRecord>, ApiError> {
-    let Some(checkout) = payment.checkout_id.as_ref().filter(|_| payment.order_id.is_none()) else { return Ok(vec![]) };
+    let Some(checkout) = payment.paying_checkout() else { return Ok(vec![]) };
     Ok(tx.checkout_parts(checkout)?.into_iter().filter(|p| p.attempt_in_progress.as_deref() == Some(claim)).collect())
 }
 

@@ -357,7 +357,7 @@ pub(crate) fn payment_view(tx: &ReadTx<'_>, payment_id: &str) -> Result<Value, A
     let p = tx.payment(payment_id)?.ok_or_else(|| ApiError::not_found("payment"))?;
     let attempts = tx.attempts(payment_id)?;
     let mut shown = payment_json(&p, &attempts);
-    if let (None, Some(checkout)) = (&p.order_id, &p.checkout_id) {
+    if let Some(checkout) = p.paying_checkout() {
         // A checkout's payment: how much of it belongs to each order.
         shown["orders"] = parts_json(tx, checkout)?;
         let parts = tx.checkout_parts(checkout)?;

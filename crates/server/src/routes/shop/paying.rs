@@ -507,7 +507,7 @@ pub(super) fn hold_pocket_part(
         return Err(not_payable("This payment attempt is no longer open."));
     }
     let currency = Currency::parse(&payment.currency).map_err(|_| ApiError::internal())?;
-    if payment.order_id.is_none() {
+    if payment.paying_checkout().is_some() {
         // A checkout: each order's part holds its share.
         if let Err(e) = super::checkouts::hold_parts(tx, &payment, aid, split, now)? {
             let code = e.code;
@@ -682,7 +682,7 @@ pub(super) fn release_holds(tx: &mut WriteTx<'_>, payment: &mut PaymentRecord, n
     if let Some(hold_id) = payment.hold_id.take() {
         pocket::release(tx, &hold_id, now)?;
     }
-    if payment.order_id.is_none() {
+    if payment.paying_checkout().is_some() {
         super::checkouts::release_parts(tx, payment, now)?;
     }
     Ok(())

@@ -156,7 +156,7 @@ pub(crate) fn review_view(tx: &ReadTx<'_>, r: &ReviewRecord) -> Result<Value, st
         if let Some(order) = tx.order(payment.order())? {
             shown["order"] = json!({ "id": order.id, "number": order.number });
         }
-        if let Some(checkout) = payment.checkout_id.as_ref().filter(|_| payment.order_id.is_none()) {
+        if let Some(checkout) = payment.paying_checkout() {
             let numbers: Vec<String> = tx.checkout_orders(checkout)?.into_iter().map(|o| o.number).collect();
             shown["checkout"] = json!({ "id": checkout, "numbers": numbers });
         }
