@@ -3,7 +3,7 @@
 //! once on the checkout page. Nothing in the cookie is trusted: the API prices and checks every item.
 
 use super::*;
-use crate::web::buyer::checkout::{merchant_name, pay_for, render_paying, Paying};
+use crate::web::buyer::checkout::{merchant_name, pay_for, paying_page, Paying};
 
 /// The cart's cookie.
 pub const CART_COOKIE: &str = "pp_cart";
@@ -176,10 +176,7 @@ pub async fn cart_checkout(mut p: Posted) -> Response {
 }
 
 pub async fn cart_pay_page(ctx: Ctx, Path(id): Path<String>) -> Response {
-    if let Err(r) = ctx.require_buyer(&format!("/checkouts/{id}/pay")) {
-        return r;
-    }
-    render_paying(ctx, Paying::Cart, &id, FormErrors::none(), &HashMap::new()).await
+    paying_page(ctx, Paying::Cart, &id).await
 }
 
 pub async fn cart_pay(Path(id): Path<String>, p: Posted) -> Response {

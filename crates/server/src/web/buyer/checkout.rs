@@ -3,10 +3,15 @@
 use super::*;
 
 pub async fn checkout_page(ctx: Ctx, Path(id): Path<String>) -> Response {
-    if let Err(r) = ctx.require_buyer(&format!("/orders/{id}/pay")) {
+    paying_page(ctx, Paying::Order, &id).await
+}
+
+/// The page that pays an order or a cart.
+pub(crate) async fn paying_page(ctx: Ctx, what: Paying, id: &str) -> Response {
+    if let Err(r) = ctx.require_buyer(&format!("{}/pay", what.path(id))) {
         return r;
     }
-    render_checkout(ctx, &id, FormErrors::none(), &HashMap::new()).await
+    render_paying(ctx, what, id, FormErrors::none(), &HashMap::new()).await
 }
 
 /// What a checkout page pays: one order (`/orders/{id}`), or a cart of several sellers'
@@ -25,15 +30,14 @@ impl Paying {
             Paying::Cart => format!("/checkouts/{}", url_encode(id)),
         }
     }
-}
 
-pub(super) async fn render_checkout(
-    ctx: Ctx,
-    id: &str,
-    errors: FormErrors,
-    values: &HashMap<String, String>,
-) -> Response {
-    render_paying(ctx, Paying::Order, id, errors, values).await
+    /// Where it ships, from its API object (a cart's orders all ship to the address it was given).
+    fn shipping(self, object: &Value) -> Value {
+        match self {
+            Paying::Order => object["shipping_address"].clone(),
+            Paying::Cart => object["orders"][0]["shipping_address"].clone(),
+        }
+    }
 }
 
 pub(crate) async fn render_paying(
@@ -131,10 +135,7 @@ pub(crate) async fn render_paying(
     }
     methods.push_str(&radio("method", "new", "Another card", chosen == "new"));
 
-    let shipping = match what {
-        Paying::Order => order["shipping_address"].clone(),
-        Paying::Cart => order["orders"][0]["shipping_address"].clone(),
-    };
+    let shipping = what.shipping(&order);
     let card_fields = [
         "number",
         "exp_month",
@@ -252,10 +253,7 @@ pub(crate) async fn pay_for(what: Paying, id: String, p: Posted) -> Response {
         return p.ctx.failure(&order);
     }
     let currency = order.body["currency"].as_str().unwrap_or("").to_owned();
-    let shipping = match what {
-        Paying::Order => order.body["shipping_address"].clone(),
-        Paying::Cart => order.body["orders"][0]["shipping_address"].clone(),
-    };
+    let shipping = what.shipping(&order.body);
     let method = p.get("method");
     let payment_method = if method == "pocket" {
         json!({ "type": "pocket" })
