@@ -5,6 +5,8 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde_json::{json, Value};
 
+use crate::i18n::{self, Locale, Msg};
+
 tokio::task_local! {
     /// The id of the request being served, for error bodies and logs.
     pub static REQUEST_ID: String;
@@ -55,6 +57,27 @@ pub struct ApiError {
     pub retry_after_s: Option<u64>,
     /// The object the failure is about, shown inside the error (`payment`, `purchase`), as it is now.
     pub object: Option<(&'static str, Value)>,
+    /// The catalogue's words for `message` and `advice`, written in the reader's language when the
+    /// error is answered (`message` and `advice` above are the English).
+    pub words: Option<Words>,
+}
+
+/// Where an error's message and advice come from in the catalogue.
+#[derive(Debug, Clone, Default)]
+pub struct Words {
+    /// The message (`None`: the English `message` as it is).
+    pub message: Option<Said>,
+    /// The advice lines (`None`: the message's own advice, or the English `advice` as it is).
+    pub advice: Option<Vec<Msg>>,
+}
+
+/// A message of the catalogue.
+#[derive(Debug, Clone)]
+pub enum Said {
+    /// A message with its values.
+    Msg(Msg),
+    /// A payment failure's row of the declines table (message and advice).
+    Failure(domain::declines::PaymentFailure, domain::cards::AcceptedBrands),
 }
 
 impl ApiError {
@@ -69,7 +92,27 @@ impl ApiError {
             param: None,
             retry_after_s: None,
             object: None,
+            words: None,
         }
+    }
+
+    /// An error whose message comes from the catalogue.
+    pub(crate) fn new_msg(status: StatusCode, kind: ErrorType, code: &'static str, message: Msg) -> Self {
+        Self::new(status, kind, code, String::new()).with_message(message)
+    }
+
+    /// The message, from the catalogue.
+    pub fn with_message(mut self, message: Msg) -> Self {
+        self.message = message.text_in(Locale::En);
+        self.words.get_or_insert_with(Words::default).message = Some(Said::Msg(message));
+        self
+    }
+
+    /// Next steps for a person, from the catalogue (instead of any the message brings).
+    pub fn with_advice_msgs(mut self, advice: Vec<Msg>) -> Self {
+        self.advice = advice.iter().map(|m| m.text_in(Locale::En)).collect();
+        self.words.get_or_insert_with(Words::default).advice = Some(advice);
+        self
     }
 
     /// 400 `parameter_invalid` about `param`.
@@ -80,11 +123,11 @@ impl ApiError {
     /// 400 `parameter_missing` about `param`.
     pub fn missing(param: impl Into<String>) -> Self {
         let param = param.into();
-        Self::new(
+        Self::new_msg(
             StatusCode::BAD_REQUEST,
             ErrorType::InvalidRequest,
             "parameter_missing",
-            format!("Missing required parameter: {param}."),
+            crate::msg!("error-missing", param = param.clone()),
         )
         .with_param(param)
     }
@@ -96,7 +139,12 @@ impl ApiError {
 
     /// 404 `resource_missing`: unknown objects and other people's objects alike.
     pub fn not_found(what: &str) -> Self {
-        Self::new(StatusCode::NOT_FOUND, ErrorType::InvalidRequest, "resource_missing", format!("No such {what}."))
+        Self::new_msg(
+            StatusCode::NOT_FOUND,
+            ErrorType::InvalidRequest,
+            "resource_missing",
+            crate::msg!("error-not-found", what = what),
+        )
     }
 
     /// 409 for a state that does not allow the action.
@@ -106,11 +154,11 @@ impl ApiError {
 
     /// 401 `unauthenticated`.
     pub fn unauthenticated() -> Self {
-        Self::new(
+        Self::new_msg(
             StatusCode::UNAUTHORIZED,
             ErrorType::Authentication,
             "unauthenticated",
-            "Sign in, or send a valid token in the Authorization header as `Bearer <token>`.",
+            crate::msg!("error-unauthenticated"),
         )
     }
 
@@ -138,22 +186,13 @@ impl ApiError {
 
     /// 5xx: our fault; the body says nothing internal. Log the cause before calling this.
     pub fn internal() -> Self {
-        Self::new(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            ErrorType::Api,
-            "api_error",
-            "Something went wrong on our side. Nothing was changed; please try again.",
-        )
+        Self::new_msg(StatusCode::INTERNAL_SERVER_ERROR, ErrorType::Api, "api_error", crate::msg!("error-internal"))
     }
 
     /// 503: the service cannot take the request now.
     pub fn unavailable() -> Self {
-        let mut e = Self::new(
-            StatusCode::SERVICE_UNAVAILABLE,
-            ErrorType::Api,
-            "api_error",
-            "The service is unavailable; try again shortly with the same Idempotency-Key.",
-        );
+        let mut e =
+            Self::new_msg(StatusCode::SERVICE_UNAVAILABLE, ErrorType::Api, "api_error", crate::msg!("error-unavailable"));
         e.retry_after_s = Some(1);
         e
     }
@@ -171,6 +210,7 @@ impl ApiError {
         let mut e = Self::new(StatusCode::PAYMENT_REQUIRED, kind, text.code, text.message);
         e.decline_code = text.decline_code;
         e.advice = text.advice;
+        e.words = Some(Words { message: Some(Said::Failure(*failure, *accepted)), advice: None });
         e
     }
 
@@ -186,14 +226,41 @@ impl ApiError {
         self
     }
 
-    /// The JSON body, stamped with a request id.
+    /// The message and advice in `locale`. English advice set by [`ApiError::with_advice`] after a
+    /// catalogue message stays as it is: new code uses [`ApiError::with_advice_msgs`].
+    pub fn texts_in(&self, locale: Locale) -> (String, Vec<String>) {
+        let Some(words) = &self.words else { return (self.message.clone(), self.advice.clone()) };
+        let (message, own_advice) = match &words.message {
+            Some(Said::Failure(failure, accepted)) => {
+                let (m, a) = i18n::failure_text(locale, failure, accepted);
+                let english = i18n::failure_text(Locale::En, failure, accepted).1;
+                // Advice the handler replaced stays the handler's.
+                (m, if english == self.advice { Some(a) } else { None })
+            }
+            Some(Said::Msg(m)) => (m.text_in(locale), None),
+            None => (self.message.clone(), None),
+        };
+        let advice = match &words.advice {
+            Some(lines) => lines.iter().map(|m| m.text_in(locale)).collect(),
+            None => own_advice.unwrap_or_else(|| self.advice.clone()),
+        };
+        (message, advice)
+    }
+
+    /// The JSON body in the request's language, stamped with a request id.
     pub fn body(&self, request_id: &str) -> Value {
+        self.body_in(request_id, i18n::current())
+    }
+
+    /// The JSON body in `locale`, stamped with a request id.
+    pub fn body_in(&self, request_id: &str, locale: Locale) -> Value {
+        let (message, advice) = self.texts_in(locale);
         let mut body = json!({ "error": {
             "type": self.kind.name(),
             "code": self.code,
             "decline_code": self.decline_code,
-            "message": self.message,
-            "advice": self.advice,
+            "message": message,
+            "advice": advice,
             "param": self.param,
             "request_id": request_id,
         }});

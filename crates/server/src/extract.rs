@@ -159,7 +159,22 @@ pub async fn request_context(req: Request<Body>, next: Next) -> Response {
     let method = req.method().clone();
     let path = req.uri().path().to_owned();
     let started = std::time::Instant::now();
-    let mut response = REQUEST_ID.scope(id.clone(), next.run(req)).await;
+    let reader = crate::i18n::Reader { locale: request_locale(req.headers()), time_zone: "UTC".to_owned() };
+    let (mut response, locale) = REQUEST_ID
+        .scope(
+            id.clone(),
+            crate::i18n::scope(reader, async move {
+                let response = next.run(req).await;
+                (response, crate::i18n::current())
+            }),
+        )
+        .await;
+    // The language the answer is written in (a signed-in person's saved one, once known).
+    if !response.headers().contains_key(axum::http::header::CONTENT_LANGUAGE) {
+        response
+            .headers_mut()
+            .insert(axum::http::header::CONTENT_LANGUAGE, HeaderValue::from_static(locale.code()));
+    }
     let status = response.status().as_u16();
     let elapsed_us = started.elapsed().as_micros() as u64;
     if status >= 500 {
@@ -171,6 +186,31 @@ pub async fn request_context(req: Request<Body>, next: Next) -> Response {
         response.headers_mut().insert("request-id", v);
     }
     response
+}
+
+/// The cookie the pages' language switcher sets before sign-in.
+pub const LANGUAGE_COOKIE: &str = "pocketpay_lang";
+
+/// The language a request asks for: the switcher's cookie, else `Accept-Language`, else English.
+pub fn request_locale(headers: &axum::http::HeaderMap) -> crate::i18n::Locale {
+    let from_cookie = headers.get_all(axum::http::header::COOKIE).iter().filter_map(|v| v.to_str().ok()).find_map(|c| {
+        c.split(';').find_map(|pair| {
+            let (k, v) = pair.trim().split_once('=')?;
+            if k == LANGUAGE_COOKIE {
+                crate::i18n::Locale::parse(v)
+            } else {
+                None
+            }
+        })
+    });
+    from_cookie
+        .or_else(|| {
+            headers
+                .get(axum::http::header::ACCEPT_LANGUAGE)
+                .and_then(|v| v.to_str().ok())
+                .and_then(crate::i18n::Locale::negotiate)
+        })
+        .unwrap_or_default()
 }
 
 /// Answers unknown routes in our error format.

@@ -14,6 +14,7 @@ pub mod error;
 pub mod events;
 pub mod extract;
 pub mod failpoint;
+pub mod i18n;
 pub mod idempotency;
 pub mod metrics;
 pub mod openapi;
@@ -220,12 +221,14 @@ impl From<StoreError> for Answer {
 pub struct CommandContext {
     pub now: i64,
     pub request_id: String,
+    /// The language the answer is written in.
+    pub locale: i18n::Locale,
 }
 
 impl CommandContext {
     /// An error answer that still commits what the command wrote (for example a counted failed attempt).
     pub fn error_response(&self, e: ApiError) -> ApiResponse {
-        ApiResponse { status: e.status, body: e.body(&self.request_id) }
+        ApiResponse { status: e.status, body: e.body_in(&self.request_id, self.locale) }
     }
 }
 
@@ -243,7 +246,8 @@ impl AppState {
     where
         F: FnOnce(&mut WriteTx<'_>, &CommandContext) -> Result<ApiResponse, ApiError> + Send + 'static,
     {
-        let ctx = CommandContext { now: self.clock.now(), request_id: error::current_request_id() };
+        let ctx =
+            CommandContext { now: self.clock.now(), request_id: error::current_request_id(), locale: i18n::current() };
         let context = idempotency.clone();
         let outcome = self
             .store
@@ -262,7 +266,7 @@ impl AppState {
                         Ok(r) => Ok((r.status, bytes_of(r.status, &r.body), None)),
                         Err(e) => Err(Answer::Refused((
                             e.status,
-                            bytes_of(e.status, &e.body(&ctx.request_id)),
+                            bytes_of(e.status, &e.body_in(&ctx.request_id, ctx.locale)),
                             e.retry_after_s,
                         ))),
                     };
@@ -270,7 +274,7 @@ impl AppState {
                 // The record commits even when the command's effects roll back (its inner savepoint).
                 let (status, body, retry_after) = match tx.savepoint(|tx| command(tx, &ctx)) {
                     Ok(r) => (r.status, r.body, None),
-                    Err(e) => (e.status, e.body(&ctx.request_id), e.retry_after_s),
+                    Err(e) => (e.status, e.body_in(&ctx.request_id, ctx.locale), e.retry_after_s),
                 };
                 let bytes = bytes_of(status, &body);
                 if !status.is_server_error() && status != StatusCode::TOO_MANY_REQUESTS {

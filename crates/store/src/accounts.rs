@@ -19,6 +19,10 @@ pub struct UserRecord {
     pub country: String,
     pub currency: String,
     pub created_at: i64,
+    /// The language the person reads: `en`, `ru` or `es`.
+    pub locale: String,
+    /// The IANA time zone times are shown in.
+    pub time_zone: String,
 }
 
 /// A session as stored (the token itself is never stored).
@@ -75,7 +79,7 @@ pub struct IdempotencyRecord {
     pub created_at: i64,
 }
 
-const USER_COLUMNS: &str = "id, email, password_hash, status, role, phone, country, currency, created_at";
+const USER_COLUMNS: &str = "id, email, password_hash, status, role, phone, country, currency, created_at, locale, time_zone";
 
 fn user_from_row(r: &Row<'_>) -> DbResult<UserRecord> {
     Ok(UserRecord {
@@ -88,6 +92,8 @@ fn user_from_row(r: &Row<'_>) -> DbResult<UserRecord> {
         country: r.get(6)?,
         currency: r.get(7)?,
         created_at: r.get(8)?,
+        locale: r.get(9)?,
+        time_zone: r.get(10)?,
     })
 }
 
@@ -121,7 +127,7 @@ impl WriteTx<'_> {
     pub fn insert_user(&mut self, user: &UserRecord) -> Result<(), StoreError> {
         self.conn
             .prepare_cached(&format!(
-                "INSERT INTO users ({USER_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) ON CONFLICT DO NOTHING"
+                "INSERT INTO users ({USER_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) ON CONFLICT DO NOTHING"
             ))?
             .execute(params![
                 user.id,
@@ -132,7 +138,9 @@ impl WriteTx<'_> {
                 user.phone,
                 user.country,
                 user.currency,
-                user.created_at
+                user.created_at,
+                user.locale,
+                user.time_zone
             ])
             .map_err(|e| duplicate_or(e, "email"))
             .and_then(|n| inserted_or_duplicate(n, "email"))?;
@@ -146,6 +154,20 @@ impl WriteTx<'_> {
             .prepare_cached(&format!("SELECT {USER_COLUMNS} FROM users WHERE email = ?1"))?
             .query_row([email], user_from_row)
             .optional()?)
+    }
+
+    /// Saves a person's preferences: language, time zone and phone.
+    pub fn set_user_preferences(
+        &mut self,
+        user_id: &str,
+        locale: &str,
+        time_zone: &str,
+        phone: Option<&str>,
+    ) -> Result<(), StoreError> {
+        self.conn
+            .prepare_cached("UPDATE users SET locale = ?2, time_zone = ?3, phone = ?4 WHERE id = ?1")?
+            .execute(params![user_id, locale, time_zone, phone])?;
+        Ok(())
     }
 
     /// Sets a user's status.

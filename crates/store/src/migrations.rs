@@ -561,6 +561,8 @@ const MIGRATIONS: &[&str] = &[
     include_str!("schema/sqlite_20_metadata.sql"),
     // 21: carts with several sellers (rebuilds `payments`); see the file's head.
     include_str!("schema/sqlite_21_checkouts.sql"),
+    // 22: a person's language and time zone; see the file's head.
+    include_str!("schema/sqlite_22_preferences.sql"),
 ];
 
 /// The schema version this program writes.
@@ -580,6 +582,7 @@ const PG_MIGRATIONS: &[(i64, &[&str])] = &[
     (19, &[include_str!("schema/pg_19_api_keys.sql")]),
     (20, &[include_str!("schema/pg_20_metadata.sql")]),
     (21, &[include_str!("schema/pg_21_checkouts.sql")]),
+    (22, &[include_str!("schema/pg_22_preferences.sql")]),
 ];
 
 /// Step 15 on PostgreSQL.

@@ -213,6 +213,8 @@ async fn the_checker_compares_pocket_lots_with_the_ledger() {
                 country: "US".into(),
                 currency: "USD".into(),
                 created_at: 0,
+                locale: "en".into(),
+                time_zone: "UTC".into(),
             })?;
             let meta = AccountMeta { kind: "pocket".into(), owner: Some("usr_lots".into()) };
             tx.open_account(

@@ -13,6 +13,7 @@ use store::{MerchantRecord, NewOutboxMessage, SessionRecord, Store, StoreError, 
 
 use crate::auth::{Caller, SESSION_TOKEN_PREFIX};
 use crate::error::{ApiError, ApiResponse};
+use crate::i18n::Locale;
 use crate::extract::{ApiJson, PeerAddress};
 use crate::idempotency::IdempotencyContext;
 use crate::openapi::{body_schema, Access, Api, Endpoint, Verb};
@@ -90,6 +91,17 @@ pub(crate) fn register(api: Api) -> Api {
     )
     .add(
         Endpoint {
+            verb: Verb::Patch,
+            path: "/v1/me",
+            summary: "Changes the signed-in user's language, time zone or phone",
+            access: Access::BuyerOrOperator,
+            body: Some(body_schema::<UpdateMe>()),
+            success: 200,
+        },
+        update_me,
+    )
+    .add(
+        Endpoint {
             verb: Verb::Post,
             path: "/v1/merchants",
             summary: "Makes the buyer a seller; the secret key is shown once",
@@ -106,6 +118,7 @@ pub fn user_json(u: &UserRecord) -> Value {
     json!({
         "id": u.id, "object": "user", "email": u.email, "status": u.status, "role": u.role,
         "phone": u.phone, "country": u.country, "currency": u.currency, "created": u.created_at,
+        "locale": u.locale, "time_zone": u.time_zone,
     })
 }
 
@@ -142,12 +155,13 @@ fn send_email_code(
     now: i64,
 ) -> Result<(), StoreError> {
     tx.put_email_verification(&user.id, code_hash, expires_at)?;
-    let text =
-        format!("Your Pocketpay code is {code}. It expires in 30 minutes. If you did not sign up, ignore this email.");
+    let locale = Locale::parse(&user.locale).unwrap_or_default();
+    let text = crate::tr_in!(locale, "email-code-body", code = code);
+    let subject = crate::tr_in!(locale, "email-code-subject");
     let message = NewOutboxMessage {
         channel: "email",
         recipient: &user.email,
-        subject: "Your Pocketpay verification code",
+        subject: &subject,
         body: &text,
         code: Some(code),
     };
@@ -162,6 +176,10 @@ struct CreateUser {
     password: String,
     phone: Option<String>,
     country: Option<String>,
+    /// The language emails, SMS and pages are written in; the request's language when absent.
+    locale: Option<String>,
+    /// The IANA time zone times are shown in; `UTC` when absent.
+    time_zone: Option<String>,
 }
 
 async fn create_user(
@@ -173,6 +191,8 @@ async fn create_user(
     let password = Password::parse(&body.password).map_err(|e| rule_error("password", e))?;
     let phone = body.phone.as_deref().map(Phone::parse).transpose().map_err(|e| rule_error("phone", e))?;
     let country = Country::parse(body.country.as_deref().unwrap_or("US")).map_err(|e| rule_error("country", e))?;
+    let locale = locale_param(body.locale.as_deref())?.unwrap_or_else(crate::i18n::current);
+    let time_zone = time_zone_param(body.time_zone.as_deref())?.unwrap_or_else(|| "UTC".to_owned());
     let password_hash = hash_off_thread(password).await?;
     let code = one_time_code(secrets::random_u64());
     let code_hash = state.secret.keyed_hash("email-code", code.as_bytes());
@@ -190,6 +210,8 @@ async fn create_user(
                 country: country.as_str().to_owned(),
                 currency: default_currency_for(country).code().to_owned(),
                 created_at: ctx.now,
+                locale: locale.code().to_owned(),
+                time_zone,
             };
             tx.insert_user(&user).map_err(|e| match e {
                 StoreError::Duplicate(_) => {
@@ -393,6 +415,79 @@ async fn me(caller: Caller) -> Result<Response, ApiError> {
     Ok(axum::Json(user_json(&user)).into_response())
 }
 
+/// A submitted `locale`: `en`, `ru` or `es`.
+fn locale_param(raw: Option<&str>) -> Result<Option<Locale>, ApiError> {
+    raw.map(|l| Locale::parse(l).ok_or_else(|| ApiError::invalid("locale", "").with_message(crate::msg!("error-invalid-locale"))))
+        .transpose()
+}
+
+/// A submitted IANA time zone.
+fn time_zone_param(raw: Option<&str>) -> Result<Option<String>, ApiError> {
+    raw.map(|z| {
+        if crate::i18n::format::time_zone_exists(z) {
+            Ok(z.to_owned())
+        } else {
+            Err(ApiError::invalid("time_zone", "").with_message(crate::msg!("error-invalid-time-zone")))
+        }
+    })
+    .transpose()
+}
+
+#[derive(Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+struct UpdateMe {
+    /// `en`, `ru` or `es`: the language of pages, errors, emails and SMS.
+    locale: Option<String>,
+    /// An IANA time zone (`Europe/Madrid`), for times on pages.
+    time_zone: Option<String>,
+    /// A phone number for one-time codes by SMS; `null` removes it.
+    #[serde(default, deserialize_with = "present")]
+    #[schemars(with = "Option<String>")]
+    phone: Option<Option<String>>,
+}
+
+/// A field that may be sent as `null` (to remove) or left out (to keep).
+fn present<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Option<String>>, D::Error> {
+    Ok(Some(Option::deserialize(d)?))
+}
+
+/// `PATCH /v1/me`: the signed-in person's language, time zone and phone.
+async fn update_me(
+    State(state): State<AppState>,
+    idem: Idem,
+    caller: Caller,
+    ApiJson(body): ApiJson<UpdateMe>,
+) -> Result<Response, ApiError> {
+    let (user, _, _) = caller.person()?;
+    let locale = locale_param(body.locale.as_deref())?;
+    let time_zone = time_zone_param(body.time_zone.as_deref())?;
+    let phone = match &body.phone {
+        Some(Some(p)) => Some(Some(Phone::parse(p).map_err(|e| rule_error("phone", e))?.as_str().to_owned())),
+        Some(None) => Some(None),
+        None => None,
+    };
+    if let Some(l) = locale {
+        // The answer is already in the language just chosen.
+        crate::i18n::set_current(l, time_zone.as_deref().unwrap_or(&user.time_zone));
+    }
+    Ok(state
+        .execute(idem.map(|e| e.0), move |tx, _| {
+            let mut user = tx.user(&user.id)?.ok_or_else(ApiError::unauthenticated)?;
+            if let Some(l) = locale {
+                user.locale = l.code().to_owned();
+            }
+            if let Some(z) = time_zone {
+                user.time_zone = z;
+            }
+            if let Some(p) = phone {
+                user.phone = p;
+            }
+            tx.set_user_preferences(&user.id, &user.locale, &user.time_zone, user.phone.as_deref())?;
+            Ok(ApiResponse::ok(user_json(&user)))
+        })
+        .await)
+}
+
 #[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct CreateMerchant {
@@ -484,6 +579,8 @@ pub async fn create_operator(
         country: "US".into(),
         currency: "USD".into(),
         created_at: now,
+        locale: "en".into(),
+        time_zone: "UTC".into(),
     };
     let id = user.id.clone();
     store.write(move |tx| tx.insert_user(&user)).await.map_err(|e| {

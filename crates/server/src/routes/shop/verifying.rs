@@ -198,6 +198,7 @@ pub(super) async fn verify_payment(
     };
     let now = state.clock.now();
     let request_id = crate::error::current_request_id();
+    let locale = crate::i18n::current();
     let pid = id.clone();
     let bind = idem.as_ref().map(|e| e.0.clone());
     let checked = state
@@ -283,7 +284,7 @@ pub(super) async fn verify_payment(
                     let retry = error.retry_after_s;
                     let mut answer = ApiResponse {
                         status: error.status,
-                        body: error.with_object("payment", shown).body(&request_id),
+                        body: error.with_object("payment", shown).body_in(&request_id, locale),
                     };
                     if retry.is_some() {
                         answer.status = axum::http::StatusCode::TOO_MANY_REQUESTS;

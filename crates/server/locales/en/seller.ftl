@@ -1,0 +1,1 @@
+# Seller pages (web/seller.rs, seller_money.rs, webhooks.rs, api_keys.rs)

@@ -1,0 +1,1 @@
+# Operator pages (web/operator.rs, operator_search.rs, operator_sellers.rs, verification.rs)
