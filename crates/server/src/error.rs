@@ -229,7 +229,16 @@ impl ApiError {
     /// The message and advice in `locale`. English advice set by [`ApiError::with_advice`] after a
     /// catalogue message stays as it is: new code uses [`ApiError::with_advice_msgs`].
     pub fn texts_in(&self, locale: Locale) -> (String, Vec<String>) {
-        let Some(words) = &self.words else { return (self.message.clone(), self.advice.clone()) };
+        // An error in the handler's own English: in another language, its code's general message.
+        let by_code = || {
+            if locale == Locale::En {
+                return None;
+            }
+            i18n::code_text(locale, self.code, self.param.as_deref())
+        };
+        let Some(words) = &self.words else {
+            return by_code().unwrap_or_else(|| (self.message.clone(), self.advice.clone()));
+        };
         let (message, own_advice) = match &words.message {
             Some(Said::Failure(failure, accepted)) => {
                 let (m, a) = i18n::failure_text(locale, failure, accepted);
@@ -238,7 +247,10 @@ impl ApiError {
                 (m, if english == self.advice { Some(a) } else { None })
             }
             Some(Said::Msg(m)) => (m.text_in(locale), None),
-            None => (self.message.clone(), None),
+            None => match by_code() {
+                Some((m, a)) => (m, Some(a)),
+                None => (self.message.clone(), None),
+            },
         };
         let advice = match &words.advice {
             Some(lines) => lines.iter().map(|m| m.text_in(locale)).collect(),

@@ -70,8 +70,6 @@ error-not-found = No such { $what }.
 error-unauthenticated = Sign in, or send a valid token in the Authorization header as `Bearer <token>`.
 error-internal = Something went wrong on our side. Nothing was changed; please try again.
 error-unavailable = The service is unavailable; try again shortly with the same Idempotency-Key.
-error-forbidden = You are not allowed to do this.
-error-too-many-attempts = Too many attempts.
 error-invalid-locale = The locale must be en, ru or es.
 error-invalid-time-zone = The time zone must be an IANA name such as Europe/Madrid or UTC.
 
@@ -79,3 +77,63 @@ error-invalid-time-zone = The time zone must be an IANA name such as Europe/Madr
 
 email-code-subject = Your Pocketpay verification code
 email-code-body = Your Pocketpay code is { $code }. It expires in 30 minutes. If you did not sign up, ignore this email.
+
+## Account rules
+
+error-email-invalid = Enter a valid email address.
+error-password-too-short = The password must be at least { $count } characters long.
+error-password-too-long = The password must be at most { $count } characters long.
+error-phone-invalid = Enter a phone number in international format, such as +14155550123.
+error-country-invalid = Enter a two-letter ISO 3166 country code, such as US.
+
+## An error's general message by its code (other languages; English shows the handler's own sentence)
+
+code-parameter-invalid = The value of { $param } is not valid: check it and try again.
+code-parameter-unknown = This request does not take { $param }.
+code-request-malformed = The request could not be read.
+code-amount-invalid = The amount is not valid.
+code-currency-not-supported = This currency is not accepted.
+code-out-of-stock = There is not enough of this product in stock.
+    .advice = Lower the quantity, or come back later.
+code-order-not-payable = This order cannot be paid now.
+code-order-not-paid = This order has not been paid.
+code-order-not-cancelable = This order can no longer be canceled.
+code-order-already-shipped = This order has already shipped.
+code-email-taken = An account with this email already exists. Sign in instead.
+code-invalid-credentials = The email or password is incorrect.
+    .advice = Check them and try again, or reset your password.
+code-email-not-verified = Confirm your email first with the code we sent you.
+code-verification-failed.advice = Check the latest message we sent you, or ask for a new code.
+code-invalid-denomination = Gift cards come in 10, 20, 50, 100 and 150 USD.
+code-load-limit-exceeded = One purchase of gift cards can be worth at most 700 USD.
+code-coupon-not-allowed = Coupons cannot be used on gift cards.
+code-gift-card-invalid = This gift card code is not valid, or it was already used.
+code-gift-card-not-refundable = Gift cards cannot be refunded.
+code-claim-window-closed = The time to open a claim on this order has passed.
+code-protection-expired = The purchase protection of this order has ended.
+code-claim-exists = This order already has a claim.
+code-claim-not-open = This claim is no longer open.
+code-already-reported = This payment was already reported.
+code-payment-busy = This payment is being processed. Wait a moment and try again.
+code-refund-exceeds-captured = The refund is larger than what was charged.
+code-fx-quote-expired = The exchange rate quote has expired. Get a new one.
+code-forbidden = You are not allowed to do this.
+code-idempotency-error = This request repeats an earlier one with other details, or the earlier one is still running.
+code-document-too-large = The document is too large.
+code-document-type-unsupported = This type of document is not accepted. Send a PDF, JPEG or PNG.
+code-document-already-submitted = A document was already sent for this payment.
+code-payment-not-awaiting-code = This payment is not waiting for a code.
+code-payment-not-awaiting-document = This payment is not waiting for a document.
+
+## Emails and SMS to buyers
+
+message-payment-code-subject = Approve your payment
+message-payment-code-body = Pocketpay: your code to approve a payment of { $amount } is { $code }. It expires in 10 minutes. Never share it.
+message-reset-code-subject = Reset your Pocketpay password
+message-reset-code-body = Your Pocketpay code to reset your password is { $code }. It expires in 30 minutes. If you did not ask for it, ignore this email: your password stays as it is.
+message-password-changed-subject = Your Pocketpay password was changed
+message-password-changed-body = Your Pocketpay password was just changed with a code sent to this address, and every device was signed out. If you did not do this, reset your password again now and contact support.
+message-gift-subject = You received a Pocketpay gift card
+message-gift-intro = You have received a Pocketpay gift card.
+message-gift-redeem = Redeem each code in your Pocket (My Pocket → Redeem). Codes are valid until their expiry, three years after purchase.
+message-gift-note = Message from the sender:

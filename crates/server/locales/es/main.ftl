@@ -69,8 +69,6 @@ error-not-found = No existe ese objeto.
 error-unauthenticated = Inicia sesión o envía un token válido en la cabecera Authorization como `Bearer <token>`.
 error-internal = Algo falló de nuestro lado. No se cambió nada; vuelve a intentarlo.
 error-unavailable = El servicio no está disponible; vuelve a intentarlo en breve con la misma Idempotency-Key.
-error-forbidden = No tienes permiso para hacer esto.
-error-too-many-attempts = Demasiados intentos.
 error-invalid-locale = El idioma debe ser en, ru o es.
 error-invalid-time-zone = La zona horaria debe ser un nombre IANA, como Europe/Madrid o UTC.
 
@@ -78,3 +76,63 @@ error-invalid-time-zone = La zona horaria debe ser un nombre IANA, como Europe/M
 
 email-code-subject = Tu código de verificación de Pocketpay
 email-code-body = Tu código de Pocketpay es { $code }. Caduca en 30 minutos. Si no te registraste, ignora este correo.
+
+## Reglas de la cuenta
+
+error-email-invalid = Escribe una dirección de correo válida.
+error-password-too-short = La contraseña debe tener al menos { $count } caracteres.
+error-password-too-long = La contraseña debe tener como máximo { $count } caracteres.
+error-phone-invalid = Escribe un teléfono en formato internacional, como +34612345678.
+error-country-invalid = Escribe un código de país ISO 3166 de dos letras, como ES.
+
+## Mensajes generales por código de error
+
+code-parameter-invalid = El valor de { $param } no es válido: revísalo y vuelve a intentarlo.
+code-parameter-unknown = Esta solicitud no admite { $param }.
+code-request-malformed = No se pudo leer la solicitud.
+code-amount-invalid = El importe no es válido.
+code-currency-not-supported = No se acepta esta moneda.
+code-out-of-stock = No hay suficiente existencia de este producto.
+    .advice = Reduce la cantidad o vuelve más tarde.
+code-order-not-payable = Este pedido no se puede pagar ahora.
+code-order-not-paid = Este pedido no está pagado.
+code-order-not-cancelable = Este pedido ya no se puede cancelar.
+code-order-already-shipped = Este pedido ya se envió.
+code-email-taken = Ya existe una cuenta con este correo. Inicia sesión.
+code-invalid-credentials = El correo o la contraseña son incorrectos.
+    .advice = Revísalos y vuelve a intentarlo, o restablece tu contraseña.
+code-email-not-verified = Primero confirma tu correo con el código que te enviamos.
+code-verification-failed.advice = Revisa el último mensaje que te enviamos o pide un código nuevo.
+code-invalid-denomination = Las tarjetas regalo son de 10, 20, 50, 100 y 150 USD.
+code-load-limit-exceeded = Una compra de tarjetas regalo puede ser de 700 USD como máximo.
+code-coupon-not-allowed = No se pueden usar cupones en tarjetas regalo.
+code-gift-card-invalid = Este código de tarjeta regalo no es válido o ya se usó.
+code-gift-card-not-refundable = Las tarjetas regalo no son reembolsables.
+code-claim-window-closed = Ya pasó el plazo para abrir una reclamación sobre este pedido.
+code-protection-expired = La protección de compra de este pedido terminó.
+code-claim-exists = Este pedido ya tiene una reclamación.
+code-claim-not-open = Esta reclamación ya no está abierta.
+code-already-reported = Este pago ya se denunció.
+code-payment-busy = Este pago se está procesando. Espera un momento y vuelve a intentarlo.
+code-refund-exceeds-captured = El reembolso supera lo cobrado.
+code-fx-quote-expired = La cotización del tipo de cambio caducó. Pide una nueva.
+code-forbidden = No tienes permiso para hacer esto.
+code-idempotency-error = Esta solicitud repite una anterior con otros datos, o la anterior aún está en curso.
+code-document-too-large = El documento es demasiado grande.
+code-document-type-unsupported = No se acepta este tipo de documento. Envía un PDF, JPEG o PNG.
+code-document-already-submitted = Ya se envió un documento para este pago.
+code-payment-not-awaiting-code = Este pago no está esperando un código.
+code-payment-not-awaiting-document = Este pago no está esperando un documento.
+
+## Correos y SMS a compradores
+
+message-payment-code-subject = Aprueba tu pago
+message-payment-code-body = Pocketpay: tu código para aprobar un pago de { $amount } es { $code }. Caduca en 10 minutos. No lo compartas nunca.
+message-reset-code-subject = Restablece tu contraseña de Pocketpay
+message-reset-code-body = Tu código de Pocketpay para restablecer la contraseña es { $code }. Caduca en 30 minutos. Si no lo pediste, ignora este correo: tu contraseña no cambia.
+message-password-changed-subject = Tu contraseña de Pocketpay cambió
+message-password-changed-body = Tu contraseña de Pocketpay se acaba de cambiar con un código enviado a esta dirección y se cerró la sesión en todos los dispositivos. Si no fuiste tú, restablécela de nuevo ahora y contacta con soporte.
+message-gift-subject = Recibiste una tarjeta regalo de Pocketpay
+message-gift-intro = Has recibido una tarjeta regalo de Pocketpay.
+message-gift-redeem = Canjea cada código en tu Pocket (Mi Pocket → Canjear). Los códigos valen hasta su caducidad, tres años después de la compra.
+message-gift-note = Mensaje del remitente:

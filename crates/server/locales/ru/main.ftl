@@ -70,8 +70,6 @@ error-not-found = Такой объект не найден.
 error-unauthenticated = Войдите в аккаунт или передайте действующий токен в заголовке Authorization как `Bearer <token>`.
 error-internal = У нас что-то пошло не так. Ничего не изменено; попробуйте ещё раз.
 error-unavailable = Сервис временно недоступен; повторите запрос чуть позже с тем же Idempotency-Key.
-error-forbidden = У вас нет прав на это действие.
-error-too-many-attempts = Слишком много попыток.
 error-invalid-locale = Язык должен быть en, ru или es.
 error-invalid-time-zone = Часовой пояс указывается по названию IANA, например Europe/Moscow или UTC.
 
@@ -79,3 +77,69 @@ error-invalid-time-zone = Часовой пояс указывается по н
 
 email-code-subject = Ваш код подтверждения Pocketpay
 email-code-body = Ваш код Pocketpay: { $code }. Он действует 30 минут. Если вы не регистрировались, просто проигнорируйте это письмо.
+
+## Правила аккаунта
+
+error-email-invalid = Введите правильный адрес email.
+error-password-too-short = { $count ->
+    [one] Пароль должен быть не короче { $count } символа.
+   *[other] Пароль должен быть не короче { $count } символов.
+}
+error-password-too-long = { $count ->
+    [one] Пароль должен быть не длиннее { $count } символа.
+   *[other] Пароль должен быть не длиннее { $count } символов.
+}
+error-phone-invalid = Введите номер телефона в международном формате, например +79161234567.
+error-country-invalid = Введите двухбуквенный код страны ISO 3166, например RU.
+
+## Общие сообщения по коду ошибки
+
+code-parameter-invalid = Неверное значение { $param }: проверьте его и попробуйте снова.
+code-parameter-unknown = Этот запрос не принимает { $param }.
+code-request-malformed = Не удалось прочитать запрос.
+code-amount-invalid = Сумма указана неверно.
+code-currency-not-supported = Эта валюта не принимается.
+code-out-of-stock = Этого товара недостаточно на складе.
+    .advice = Уменьшите количество или загляните позже.
+code-order-not-payable = Этот заказ сейчас нельзя оплатить.
+code-order-not-paid = Этот заказ не оплачен.
+code-order-not-cancelable = Этот заказ уже нельзя отменить.
+code-order-already-shipped = Этот заказ уже отправлен.
+code-email-taken = Аккаунт с этим email уже есть. Войдите в него.
+code-invalid-credentials = Email или пароль указаны неверно.
+    .advice = Проверьте их и попробуйте снова или сбросьте пароль.
+code-email-not-verified = Сначала подтвердите email кодом, который мы прислали.
+code-verification-failed.advice = Проверьте последнее сообщение от нас или запросите новый код.
+code-invalid-denomination = Подарочные карты бывают номиналом 10, 20, 50, 100 и 150 USD.
+code-load-limit-exceeded = Одна покупка подарочных карт — не больше чем на 700 USD.
+code-coupon-not-allowed = К подарочным картам нельзя применять купоны.
+code-gift-card-invalid = Код подарочной карты недействителен или уже использован.
+code-gift-card-not-refundable = Подарочные карты не возвращаются.
+code-claim-window-closed = Срок для претензии по этому заказу прошёл.
+code-protection-expired = Защита покупки по этому заказу закончилась.
+code-claim-exists = По этому заказу уже есть претензия.
+code-claim-not-open = Эта претензия уже закрыта.
+code-already-reported = Об этом платеже уже сообщили.
+code-payment-busy = Платёж обрабатывается. Подождите немного и попробуйте снова.
+code-refund-exceeds-captured = Возврат больше списанной суммы.
+code-fx-quote-expired = Курс обмена устарел. Запросите новый.
+code-forbidden = У вас нет прав на это действие.
+code-idempotency-error = Этот запрос повторяет предыдущий с другими данными, или предыдущий ещё выполняется.
+code-document-too-large = Документ слишком большой.
+code-document-type-unsupported = Такой тип документа не принимается. Пришлите PDF, JPEG или PNG.
+code-document-already-submitted = Документ для этого платежа уже отправлен.
+code-payment-not-awaiting-code = Этот платёж не ждёт кода.
+code-payment-not-awaiting-document = Этот платёж не ждёт документа.
+
+## Письма и SMS покупателям
+
+message-payment-code-subject = Подтвердите платёж
+message-payment-code-body = Pocketpay: код для подтверждения платежа на { $amount }: { $code }. Он действует 10 минут. Никому его не сообщайте.
+message-reset-code-subject = Сброс пароля Pocketpay
+message-reset-code-body = Ваш код Pocketpay для сброса пароля: { $code }. Он действует 30 минут. Если вы его не запрашивали, проигнорируйте это письмо: пароль останется прежним.
+message-password-changed-subject = Пароль Pocketpay изменён
+message-password-changed-body = Ваш пароль Pocketpay только что изменён с помощью кода, отправленного на этот адрес, и все устройства вышли из аккаунта. Если это были не вы, сразу сбросьте пароль ещё раз и обратитесь в поддержку.
+message-gift-subject = Вам подарили подарочную карту Pocketpay
+message-gift-intro = Вы получили подарочную карту Pocketpay.
+message-gift-redeem = Активируйте каждый код в своём Pocket (Мой Pocket → Активировать код). Коды действуют до окончания срока — три года с момента покупки.
+message-gift-note = Сообщение от отправителя:

@@ -79,6 +79,56 @@ fn accepted_brands_advice(locale: Locale, accepted: &AcceptedBrands) -> String {
     text_in(locale, "decline-brand-not-supported.advice", &[("brands", Arg::Text(list))])
 }
 
+/// An error's general message by its `code`, for an error whose own words the catalogue does not
+/// have yet (in English the handler's own sentence is shown): the message, and advice if any.
+pub fn code_text(locale: Locale, code: &str, param: Option<&str>) -> Option<(String, Vec<String>)> {
+    let t = |id: &str| text_in(locale, id, &[]);
+    let with_param = |id: &str| text_in(locale, id, &[("param", Arg::from(param.unwrap_or("—")))]);
+    let (message, advice) = match code {
+        "parameter_invalid" => (with_param("code-parameter-invalid"), None),
+        "parameter_unknown" => (with_param("code-parameter-unknown"), None),
+        "request_malformed" => (t("code-request-malformed"), None),
+        "amount_invalid" => (t("code-amount-invalid"), None),
+        "currency_not_supported" => (t("code-currency-not-supported"), None),
+        "out_of_stock" => (t("code-out-of-stock"), Some(t("code-out-of-stock.advice"))),
+        "order_not_payable" => (t("code-order-not-payable"), None),
+        "order_not_paid" => (t("code-order-not-paid"), None),
+        "order_not_cancelable" => (t("code-order-not-cancelable"), None),
+        "order_already_shipped" => (t("code-order-already-shipped"), None),
+        "email_taken" => (t("code-email-taken"), None),
+        "invalid_credentials" => (t("code-invalid-credentials"), Some(t("code-invalid-credentials.advice"))),
+        "email_not_verified" => (t("code-email-not-verified"), None),
+        "verification_failed" => (t("decline-verification-failed"), Some(t("code-verification-failed.advice"))),
+        "verification_expired" => (t("decline-verification-expired"), Some(t("decline-verification-expired.advice"))),
+        "too_many_attempts" => (t("decline-too-many-attempts"), Some(t("decline-too-many-attempts.advice"))),
+        "invalid_denomination" => (t("code-invalid-denomination"), None),
+        "load_limit_exceeded" => (t("code-load-limit-exceeded"), None),
+        "coupon_not_allowed" => (t("code-coupon-not-allowed"), None),
+        "gift_card_invalid" => (t("code-gift-card-invalid"), None),
+        "gift_card_not_refundable" => (t("code-gift-card-not-refundable"), None),
+        "insufficient_pocket_balance" => {
+            (t("decline-insufficient-pocket-balance"), Some(t("decline-insufficient-pocket-balance.advice")))
+        }
+        "claim_window_closed" => (t("code-claim-window-closed"), None),
+        "protection_expired" => (t("code-protection-expired"), None),
+        "claim_exists" => (t("code-claim-exists"), None),
+        "claim_not_open" => (t("code-claim-not-open"), None),
+        "already_reported" => (t("code-already-reported"), None),
+        "payment_busy" => (t("code-payment-busy"), None),
+        "refund_exceeds_captured" => (t("code-refund-exceeds-captured"), None),
+        "fx_quote_expired" => (t("code-fx-quote-expired"), None),
+        "forbidden" => (t("code-forbidden"), None),
+        "idempotency_error" => (t("code-idempotency-error"), None),
+        "document_too_large" => (t("code-document-too-large"), None),
+        "document_type_unsupported" => (t("code-document-type-unsupported"), None),
+        "document_already_submitted" => (t("code-document-already-submitted"), None),
+        "payment_not_awaiting_code" => (t("code-payment-not-awaiting-code"), None),
+        "payment_not_awaiting_document" => (t("code-payment-not-awaiting-document"), None),
+        _ => return None,
+    };
+    Some((message, advice.into_iter().collect()))
+}
+
 /// The message id of a notice shown after a redirect (`?notice=…`; never text from the URL).
 pub fn notice_id(key: &str) -> Option<&'static str> {
     Some(match key {

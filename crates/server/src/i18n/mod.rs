@@ -18,7 +18,7 @@ use std::sync::LazyLock;
 use fluent_bundle::concurrent::FluentBundle;
 use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
 
-pub use messages::{failure_text, notice_id};
+pub use messages::{code_text, failure_text, notice_id};
 
 /// A language the product is written in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -289,18 +289,24 @@ pub fn sources(locale: Locale) -> &'static [(&'static str, &'static str)] {
             ("en/main.ftl", include_str!("../../locales/en/main.ftl")),
             ("en/pages.ftl", include_str!("../../locales/en/pages.ftl")),
             ("en/seller.ftl", include_str!("../../locales/en/seller.ftl")),
+            ("en/shop.ftl", include_str!("../../locales/en/shop.ftl")),
+            ("en/buyer.ftl", include_str!("../../locales/en/buyer.ftl")),
             ("en/operator.ftl", include_str!("../../locales/en/operator.ftl")),
         ],
         Locale::Ru => &[
             ("ru/main.ftl", include_str!("../../locales/ru/main.ftl")),
             ("ru/pages.ftl", include_str!("../../locales/ru/pages.ftl")),
             ("ru/seller.ftl", include_str!("../../locales/ru/seller.ftl")),
+            ("ru/shop.ftl", include_str!("../../locales/ru/shop.ftl")),
+            ("ru/buyer.ftl", include_str!("../../locales/ru/buyer.ftl")),
             ("ru/operator.ftl", include_str!("../../locales/ru/operator.ftl")),
         ],
         Locale::Es => &[
             ("es/main.ftl", include_str!("../../locales/es/main.ftl")),
             ("es/pages.ftl", include_str!("../../locales/es/pages.ftl")),
             ("es/seller.ftl", include_str!("../../locales/es/seller.ftl")),
+            ("es/shop.ftl", include_str!("../../locales/es/shop.ftl")),
+            ("es/buyer.ftl", include_str!("../../locales/es/buyer.ftl")),
             ("es/operator.ftl", include_str!("../../locales/es/operator.ftl")),
         ],
     }

@@ -123,11 +123,15 @@ pub fn user_json(u: &UserRecord) -> Value {
 }
 
 pub(crate) fn rule_error(param: &str, e: domain::accounts::AccountRuleError) -> ApiError {
-    let mut message = e.to_string();
-    if let Some(first) = message.get(..1) {
-        message = format!("{}{}.", first.to_uppercase(), &message[1..]);
-    }
-    ApiError::invalid(param, message)
+    use domain::accounts::{AccountRuleError as E, PASSWORD_LENGTH_MAX, PASSWORD_LENGTH_MIN};
+    let message = match e {
+        E::EmailInvalid => crate::msg!("error-email-invalid"),
+        E::PasswordTooShort => crate::msg!("error-password-too-short", count = PASSWORD_LENGTH_MIN),
+        E::PasswordTooLong => crate::msg!("error-password-too-long", count = PASSWORD_LENGTH_MAX),
+        E::PhoneInvalid => crate::msg!("error-phone-invalid"),
+        E::CountryInvalid => crate::msg!("error-country-invalid"),
+    };
+    ApiError::invalid(param, "").with_message(message)
 }
 
 pub(crate) fn email_param(raw: &str) -> Result<Email, ApiError> {

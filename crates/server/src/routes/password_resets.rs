@@ -99,14 +99,14 @@ async fn request_reset(
                         failed_attempts: 0,
                         sent_at: ctx.now,
                     })?;
-                    let text = format!(
-                        "Your Pocketpay code to reset your password is {code}. It expires in 30 minutes. If you did not ask for it, ignore this email: your password stays as it is."
-                    );
+                    let locale = crate::i18n::Locale::parse(&user.locale).unwrap_or_default();
+                    let text = crate::tr_in!(locale, "message-reset-code-body", code = code.as_str());
+                    let subject = crate::tr_in!(locale, "message-reset-code-subject");
                     tx.enqueue_message(
                         &NewOutboxMessage {
                             channel: "email",
                             recipient: &user.email,
-                            subject: "Reset your Pocketpay password",
+                            subject: &subject,
                             body: &text,
                             code: Some(&code),
                         },
@@ -179,12 +179,15 @@ async fn confirm_reset(
                 // The code came to this address: it is verified.
                 tx.set_user_status(&user.id, "active")?;
             }
+            let locale = crate::i18n::Locale::parse(&user.locale).unwrap_or_default();
+            let subject = crate::tr_in!(locale, "message-password-changed-subject");
+            let body = crate::tr_in!(locale, "message-password-changed-body");
             tx.enqueue_message(
                 &NewOutboxMessage {
                     channel: "email",
                     recipient: &user.email,
-                    subject: "Your Pocketpay password was changed",
-                    body: "Your Pocketpay password was just changed with a code sent to this address, and every device was signed out. If you did not do this, reset your password again now and contact support.",
+                    subject: &subject,
+                    body: &body,
                     code: None,
                 },
                 ctx.now,

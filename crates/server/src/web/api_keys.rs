@@ -13,12 +13,21 @@ use store::MerchantRecord;
 
 use super::html::{badge, datetime, esc, field, s, FormErrors, Input};
 use super::{form_hidden, notice_from, top_error, url_encode, Ctx, Posted};
+use crate::tr;
 
 type Q = Query<HashMap<String, String>>;
 
-/// The grace periods a seller may choose when rolling a key (hours, label).
-const GRACE_CHOICES: [(i64, &str); 5] =
-    [(0, "Stop the old key now"), (1, "1 hour"), (24, "24 hours"), (72, "3 days"), (168, "7 days")];
+/// The grace periods a seller may choose when rolling a key, in hours.
+const GRACE_CHOICES: [i64; 5] = [0, 1, 24, 72, 168];
+
+/// A grace period as the seller reads it: "Stop the old key now", "24 hours", "3 days".
+fn grace_label(hours: i64) -> String {
+    match hours {
+        0 => tr!("apikeys-grace-none"),
+        h if h % 24 == 0 && h > 24 => tr!("apikeys-grace-days", count = h / 24),
+        h => tr!("apikeys-grace-hours", count = h),
+    }
+}
 
 async fn seller(ctx: &Ctx) -> Result<MerchantRecord, Response> {
     super::seller::seller(ctx, "/seller/api-keys").await
@@ -43,33 +52,45 @@ async fn render(mut ctx: Ctx, m: &MerchantRecord, errors: FormErrors, notice: &s
     if let Some(k) = shown {
         let _ = write!(
             body,
-            r#"<section class="panel new-key" role="status"><h2>Your new key: {name}</h2><p>Copy it now into your systems. It is shown this once; Pocketpay keeps only a fingerprint of it.</p><p class="secret">{secret}</p></section>"#,
-            name = s(&k["name"]),
+            r#"<section class="panel new-key" role="status"><h2>{heading}</h2><p>{copy}</p><p class="secret">{secret}</p></section>"#,
+            heading = esc(&tr!("apikeys-new-key-heading", name = k["name"].as_str().unwrap_or(""))),
+            copy = esc(&tr!("apikeys-new-key-copy")),
             secret = s(&k["secret"])
         );
     }
-    body.push_str(
-        r#"<p>Your systems call the API with these keys. Rolling a key makes a new one and keeps the old one working for a while, so you can switch without an outage.</p>"#,
+    let _ = write!(body, "<p>{}</p>", esc(&tr!("apikeys-intro")));
+    let _ = write!(
+        body,
+        r#"<div class="table-wrap"><table class="api-keys"><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>"#,
+        esc(&tr!("apikeys-column-name")),
+        esc(&tr!("apikeys-column-key")),
+        esc(&tr!("apikeys-column-status")),
+        esc(&tr!("apikeys-column-created")),
+        esc(&tr!("apikeys-column-last-used")),
+        esc(&tr!("apikeys-column-actions")),
     );
-    body.push_str(r#"<div class="table-wrap"><table class="api-keys"><thead><tr><th>Name</th><th>Key</th><th>Status</th><th>Created</th><th>Last used</th><th>Actions</th></tr></thead><tbody>"#);
     for k in keys.data() {
         let id = k["id"].as_str().unwrap_or("");
         let status = k["status"].as_str().unwrap_or("");
         let until = match (status, k["expires_at"].as_i64()) {
-            ("expiring", Some(t)) => format!("<br><small>works until {}</small>", datetime(t)),
+            ("expiring", Some(t)) => {
+                format!("<br><small>{}</small>", esc(&tr!("apikeys-works-until", time = datetime(t))))
+            }
             _ => String::new(),
         };
         let actions = if status == "active" || status == "expiring" {
             let options: String = GRACE_CHOICES
                 .iter()
-                .map(|(h, label)| {
+                .map(|h| {
                     let chosen = if *h == 24 { " selected" } else { "" };
-                    format!(r#"<option value="{h}"{chosen}>{label}</option>"#)
+                    format!(r#"<option value="{h}"{chosen}>{}</option>"#, esc(&grace_label(*h)))
                 })
                 .collect();
             let roll = if status == "active" {
                 format!(
-                    r#"<form method="post" action="/seller/api-keys/{kid}/roll" class="inline">{hidden}<label for="grace-{kid}">Old key works for</label> <select id="grace-{kid}" name="expires_in_hours">{options}</select> <button type="submit" class="secondary">Roll</button></form>"#,
+                    r#"<form method="post" action="/seller/api-keys/{kid}/roll" class="inline">{hidden}<label for="grace-{kid}">{label}</label> <select id="grace-{kid}" name="expires_in_hours">{options}</select> <button type="submit" class="secondary">{button}</button></form>"#,
+                    label = esc(&tr!("apikeys-grace-label")),
+                    button = esc(&tr!("apikeys-roll")),
                     kid = url_encode(id),
                     hidden = form_hidden(&mut ctx),
                 )
@@ -77,7 +98,8 @@ async fn render(mut ctx: Ctx, m: &MerchantRecord, errors: FormErrors, notice: &s
                 String::new()
             };
             format!(
-                r#"{roll}<form method="post" action="/seller/api-keys/{kid}/revoke" class="inline">{hidden}<button type="submit" class="secondary">Revoke now</button></form>"#,
+                r#"{roll}<form method="post" action="/seller/api-keys/{kid}/revoke" class="inline">{hidden}<button type="submit" class="secondary">{button}</button></form>"#,
+                button = esc(&tr!("apikeys-revoke")),
                 kid = url_encode(id),
                 hidden = form_hidden(&mut ctx),
             )
@@ -92,23 +114,25 @@ async fn render(mut ctx: Ctx, m: &MerchantRecord, errors: FormErrors, notice: &s
             last4 = s(&k["last4"]),
             badge = badge(status),
             created = datetime(k["created"].as_i64().unwrap_or(0)),
-            used = k["last_used_at"].as_i64().map(datetime).unwrap_or_else(|| "never".into()),
+            used = k["last_used_at"].as_i64().map(datetime).unwrap_or_else(|| esc(&tr!("apikeys-never"))),
         );
     }
     body.push_str("</tbody></table></div>");
     let _ = write!(
         body,
-        r#"<h2>New key</h2><form method="post" action="/seller/api-keys" class="panel">{hidden}{name}<div class="actions"><button type="submit">Make a key</button></div></form>"#,
+        r#"<h2>{heading}</h2><form method="post" action="/seller/api-keys" class="panel">{hidden}{name}<div class="actions"><button type="submit">{button}</button></div></form>"#,
+        heading = esc(&tr!("apikeys-new-heading")),
+        button = esc(&tr!("apikeys-make-key")),
         hidden = form_hidden(&mut ctx),
         name = field(
-            "Name (what uses it)",
+            &tr!("apikeys-name-label"),
             "name",
-            Input { required: true, hint: "Such as “Warehouse system”.", ..Input::default() },
+            Input { required: true, hint: &tr!("apikeys-name-hint"), ..Input::default() },
             &errors,
             &["name"]
         ),
     );
-    ctx.page("API keys", &body)
+    ctx.page(&tr!("apikeys-title"), &body)
 }
 
 pub async fn create(p: Posted) -> Response {

@@ -4,6 +4,8 @@
 use std::fmt::Write as _;
 
 use domain::money::{Currency, Money, Sign};
+
+use crate::i18n;
 use serde_json::Value;
 
 /// Escapes text for HTML content and quoted attribute values.
@@ -31,11 +33,12 @@ pub fn s(v: &Value) -> String {
     }
 }
 
-/// An amount in minor units of a currency, as people read it: "12.50 USD".
+/// An amount in minor units of a currency, as the reader's language writes it: "12.50 USD",
+/// "12,50 $" (ru), "12,50 US$" (es).
 pub fn money(amount_minor: i64, currency: &str) -> String {
-    match Currency::parse(currency) {
-        Ok(c) => esc(&Money::new(amount_minor, c).format()),
-        Err(_) => format!("{amount_minor} {}", esc(currency)),
+    match i18n::format::money(i18n::current(), amount_minor, currency) {
+        Some(text) => esc(&text),
+        None => format!("{amount_minor} {}", esc(currency)),
     }
 }
 
@@ -47,7 +50,14 @@ pub fn money_of(v: &Value, amount_field: &str) -> String {
 /// Decimal text typed by a person ("12.5", "12.50") to minor units of the currency.
 pub fn parse_amount(text: &str, currency: &str) -> Option<i64> {
     let currency = Currency::parse(currency).ok()?;
-    let m = Money::parse_decimal(text.trim(), currency, Sign::Positive).ok()?;
+    // Russian and Spanish write a decimal comma ("12,50"), and may group with spaces or dots.
+    let typed: String = text.trim().chars().filter(|c| !matches!(c, ' ' | '\u{a0}' | '\u{202f}')).collect();
+    let typed = match i18n::current() {
+        i18n::Locale::En => typed,
+        _ if typed.contains(',') => typed.replace('.', "").replace(',', "."),
+        _ => typed,
+    };
+    let m = Money::parse_decimal(&typed, currency, Sign::Positive).ok()?;
     Some(m.amount_minor())
 }
 
@@ -59,16 +69,14 @@ pub fn decimal(amount_minor: i64, currency: &str) -> String {
     }
 }
 
-/// Unix seconds as a UTC date: "2026-11-22".
+/// Unix seconds as a date in the reader's language and time zone: "2026-11-22", "22 ноября 2026 г.".
 pub fn date(unix_s: i64) -> String {
-    let (y, m, d) = domain::calendar::civil_from_days(unix_s.div_euclid(86_400));
-    format!("{y:04}-{m:02}-{d:02}")
+    esc(&i18n::format::date(i18n::current(), &i18n::current_time_zone(), unix_s))
 }
 
-/// Unix seconds as a UTC date and time: "2026-11-22 14:05 UTC".
+/// Unix seconds as a date and time in the reader's time zone, naming it: "2026-11-22 14:05 UTC".
 pub fn datetime(unix_s: i64) -> String {
-    let second_of_day = unix_s.rem_euclid(86_400);
-    format!("{} {:02}:{:02} UTC", date(unix_s), second_of_day / 3600, (second_of_day % 3600) / 60)
+    esc(&i18n::format::datetime(i18n::current(), &i18n::current_time_zone(), unix_s))
 }
 
 /// A JSON time field as [`date`], or "—".
@@ -76,9 +84,53 @@ pub fn date_of(v: &Value) -> String {
     v.as_i64().map(date).unwrap_or_else(|| "—".into())
 }
 
-/// Words for a status code: "awaiting_payment" → "awaiting payment".
+/// Words for a status code in the reader's language: "awaiting_payment" → "awaiting payment".
 pub fn words(code: &str) -> String {
-    esc(&code.replace('_', " "))
+    match status_id(code) {
+        Some(id) => esc(&i18n::text_in(i18n::current(), id, &[])),
+        None => esc(&code.replace('_', " ")),
+    }
+}
+
+/// The catalogue's words for a status a page shows.
+fn status_id(code: &str) -> Option<&'static str> {
+    Some(match code {
+        "active" => "status-active",
+        "unverified" => "status-unverified",
+        "awaiting_payment" => "status-awaiting-payment",
+        "paid" => "status-paid",
+        "shipped" => "status-shipped",
+        "delivered" => "status-delivered",
+        "completed" => "status-completed",
+        "canceled" => "status-canceled",
+        "refunded" => "status-refunded",
+        "partially_refunded" => "status-partially-refunded",
+        "open" => "status-open",
+        "answered" => "status-answered",
+        "closed" => "status-closed",
+        "escalated" => "status-escalated",
+        "resolved" => "status-resolved",
+        "seller_responded" => "status-seller-responded",
+        "pending" => "status-pending",
+        "in_transit" => "status-in-transit",
+        "failed" => "status-failed",
+        "succeeded" => "status-succeeded",
+        "redeemed" => "status-redeemed",
+        "blocked" => "status-blocked",
+        "expired" => "status-expired",
+        "enabled" => "status-enabled",
+        "disabled" => "status-disabled",
+        "awaiting_document" => "status-awaiting-document",
+        "in_review" => "status-in-review",
+        "approved" => "status-approved",
+        "rejected" => "status-rejected",
+        "sent" => "status-sent",
+        "posted" => "status-posted",
+        "voided" => "status-voided",
+        "negative" => "status-negative",
+        "paused" => "status-paused",
+        _ => return None,
+    })
 }
 
 /// A status shown as a badge.
@@ -89,14 +141,15 @@ pub fn badge(code: &str) -> String {
 /// A payment's status as a badge, in the words a buyer or seller uses (the API's `requires_capture`
 /// means "authorized, charged when it ships").
 pub fn payment_badge(code: &str) -> String {
-    let text = match code {
-        "requires_payment_method" => "not paid",
-        "requires_action" => "waiting for confirmation",
-        "requires_capture" => "authorized, charged when shipped",
-        "succeeded" => "charged",
-        "canceled" => "canceled, nothing charged",
+    let id = match code {
+        "requires_payment_method" => "payment-status-requires-payment-method",
+        "requires_action" => "payment-status-requires-action",
+        "requires_capture" => "payment-status-requires-capture",
+        "succeeded" => "payment-status-succeeded",
+        "canceled" => "payment-status-canceled",
         other => return badge(other),
     };
+    let text = esc(&i18n::text_in(i18n::current(), id, &[]));
     format!(r#"<span class="badge badge-{}" data-status="{}">{text}</span>"#, esc(code), esc(code))
 }
 
@@ -118,7 +171,7 @@ impl ErrorView {
         ErrorView {
             code: e["code"].as_str().unwrap_or("error").to_owned(),
             decline_code: e["decline_code"].as_str().map(str::to_owned),
-            message: e["message"].as_str().unwrap_or("Something went wrong. Please try again.").to_owned(),
+            message: e["message"].as_str().map(str::to_owned).unwrap_or_else(|| crate::tr!("error-internal")),
             advice: e["advice"]
                 .as_array()
                 .map(|a| a.iter().filter_map(|x| x.as_str().map(str::to_owned)).collect())
@@ -335,24 +388,24 @@ pub fn address_fields(prefix: &str, values: &Value, errors: &FormErrors, with_na
     let mut out = String::new();
     if with_name {
         out.push_str(&field(
-            "Full name",
+            &crate::tr!("address-name"),
             &format!("{prefix}name"),
             Input { value: &v("name"), required: true, autocomplete: "name", ..Input::default() },
             errors,
             &["name"],
         ));
     }
-    let rows: [(&str, &str, bool, &str); 6] = [
-        ("Address line 1", "line1", true, "address-line1"),
-        ("Address line 2 (optional)", "line2", false, "address-line2"),
-        ("City", "city", true, "address-level2"),
-        ("State or region (optional)", "state", false, "address-level1"),
-        ("Postal code", "postal_code", true, "postal-code"),
-        ("Country (two letters, such as US)", "country", true, "country"),
+    let rows: [(String, &str, bool, &str); 6] = [
+        (crate::tr!("address-line1"), "line1", true, "address-line1"),
+        (crate::tr!("address-line2"), "line2", false, "address-line2"),
+        (crate::tr!("address-city"), "city", true, "address-level2"),
+        (crate::tr!("address-state"), "state", false, "address-level1"),
+        (crate::tr!("address-postal-code"), "postal_code", true, "postal-code"),
+        (crate::tr!("address-country"), "country", true, "country"),
     ];
     for (label, key, required, autocomplete) in rows {
         out.push_str(&field(
-            label,
+            &label,
             &format!("{prefix}{key}"),
             // Billing fields may sit in a closed "use another address": the server checks them.
             Input { value: &v(key), required: required && with_name, autocomplete, ..Input::default() },
@@ -374,10 +427,20 @@ pub fn address_line(a: &Value) -> String {
 
 /// A card as "Visa •••• 4242".
 pub fn card_label(card: &Value) -> String {
-    let brand = card["brand"].as_str().unwrap_or("card");
+    let fallback = crate::tr!("card-word");
+    let brand = card["brand"].as_str().unwrap_or(&fallback);
     let mut brand = brand.to_owned();
     if let Some(first) = brand.get(0..1) {
         brand = first.to_uppercase() + &brand[1..];
     }
     format!("{} •••• {}", esc(&brand), s(&card["last4"]))
+}
+
+/// A marker to put where a message's value is shown in bold (see [`strong_in`]).
+pub const MARK: &str = "\u{E000}";
+
+/// A message with one value shown in bold: `strong_in(&tr!("id", email = MARK), email)`. The message
+/// and the value are both escaped; only the `<strong>` is markup.
+pub fn strong_in(text: &str, value: &str) -> String {
+    esc(text).replace(MARK, &format!("<strong>{}</strong>", esc(value)))
 }

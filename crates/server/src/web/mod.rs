@@ -16,6 +16,7 @@ mod operator;
 mod operator_search;
 mod operator_sellers;
 mod paging;
+mod preferences;
 mod seller;
 mod seller_money;
 pub(crate) mod verification;
@@ -62,6 +63,8 @@ pub fn router(state: AppState, api: Router) -> Router {
     Router::new()
         .route("/", get(buyer::shop))
         .route("/static/app.css", get(stylesheet))
+        .route("/language", get(preferences::choose_language).post(preferences::save_language))
+        .route("/settings", get(preferences::page).post(preferences::save))
         .route("/signup", get(buyer::signup_page).post(buyer::signup))
         .route("/verify-email", get(buyer::verify_email_page).post(buyer::verify_email))
         .route("/login", get(buyer::login_page).post(buyer::login))
@@ -249,6 +252,10 @@ impl FromRequestParts<Web> for Ctx {
         if ctx.token.is_some() {
             let me = ctx.api(Method::GET, "/v1/me", None, None).await;
             if me.ok() {
+                // The signed-in person's saved language and time zone beat the cookie and the header.
+                if let Some(locale) = me.body["locale"].as_str().and_then(crate::i18n::Locale::parse) {
+                    crate::i18n::set_current(locale, me.body["time_zone"].as_str().unwrap_or("UTC"));
+                }
                 ctx.user = Some(me.body);
             } else {
                 // An expired or revoked session: forget the cookie.
@@ -315,6 +322,7 @@ impl Ctx {
         if let Some(content_type) = content_type {
             builder = builder.header(header::CONTENT_TYPE, content_type);
         }
+        builder = builder.header(header::ACCEPT_LANGUAGE, crate::i18n::current().code());
         let Ok(mut request) = builder.body(Body::from(bytes)) else {
             return (StatusCode::BAD_REQUEST, HeaderMap::new(), axum::body::Bytes::new());
         };
@@ -402,7 +410,7 @@ impl Ctx {
     pub fn require_buyer(&self, here: &str) -> Result<(), Response> {
         match self.role() {
             Some("buyer") => Ok(()),
-            Some(_) => Err(self.forbidden("This page is for buyers.")),
+            Some(_) => Err(self.forbidden(&crate::tr!("page-for-buyers"))),
             None => Err(self.redirect(&format!("/login?next={}", url_encode(here)))),
         }
     }
@@ -411,7 +419,7 @@ impl Ctx {
     pub fn require_operator(&self, here: &str) -> Result<(), Response> {
         match self.role() {
             Some("operator") => Ok(()),
-            Some(_) => Err(self.forbidden("This page is for operators.")),
+            Some(_) => Err(self.forbidden(&crate::tr!("page-for-operators"))),
             None => Err(self.redirect(&format!("/login?next={}", url_encode(here)))),
         }
     }
@@ -433,9 +441,15 @@ impl Ctx {
     /// A page with a status other than 200.
     pub fn page_with_status(&self, status: StatusCode, title: &str, body: &str) -> Response {
         let nav = self.nav();
+        let locale = crate::i18n::current();
+        let mode = if self.web.state.config.mode == crate::Mode::Test {
+            format!(" · {}", esc(&crate::tr!("footer-test-mode")))
+        } else {
+            String::new()
+        };
         let html = format!(
             r##"<!doctype html>
-<html lang="en">
+<html lang="{lang}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -443,18 +457,19 @@ impl Ctx {
 <link rel="stylesheet" href="/static/app.css">
 </head>
 <body>
-<a class="skip" href="#main">Skip to content</a>
+<a class="skip" href="#main">{skip}</a>
 <header class="top"><a class="brand" href="/">Pocketpay</a>{nav}</header>
 <main id="main">
 <h1>{title}</h1>
 {body}
 </main>
-<footer><p>Pocketpay{mode}</p></footer>
+<footer><p>Pocketpay{mode}</p>{switcher}</footer>
 </body>
 </html>"##,
+            lang = locale.code(),
             title = esc(title),
-            mode =
-                if self.web.state.config.mode == crate::Mode::Test { " · test mode: no real money moves" } else { "" },
+            skip = esc(&crate::tr!("skip-to-content")),
+            switcher = self.language_switcher(),
         );
         let mut response = (status, [(header::CONTENT_TYPE, "text/html; charset=utf-8")], html).into_response();
         self.add_cookies(&mut response);
@@ -462,40 +477,42 @@ impl Ctx {
     }
 
     fn nav(&self) -> String {
-        let links: Vec<(&str, &str)> = match self.role() {
+        let links: Vec<(&str, String)> = match self.role() {
             Some("operator") => vec![
-                ("/operator", "Claims"),
-                ("/operator/search", "Search"),
-                ("/tickets", "Tickets"),
-                ("/operator/fx", "FX rates"),
-                ("/operator/gift-cards", "Gift cards"),
-                ("/operator/ledger", "Ledger"),
-                ("/operator/reviews", "Reviews"),
-                ("/operator/sellers", "Sellers"),
-                ("/operator/webhooks", "Webhooks"),
+                ("/operator", crate::tr!("nav-claims")),
+                ("/operator/search", crate::tr!("nav-search")),
+                ("/tickets", crate::tr!("nav-tickets")),
+                ("/operator/fx", crate::tr!("nav-fx-rates")),
+                ("/operator/gift-cards", crate::tr!("nav-gift-cards")),
+                ("/operator/ledger", crate::tr!("nav-ledger")),
+                ("/operator/reviews", crate::tr!("nav-reviews")),
+                ("/operator/sellers", crate::tr!("nav-sellers")),
+                ("/operator/webhooks", crate::tr!("nav-webhooks")),
+                ("/settings", crate::tr!("nav-settings")),
             ],
             Some(_) => vec![
-                ("/", "Shop"),
-                ("/cart", "Cart"),
-                ("/pocket", "My Pocket"),
-                ("/cards", "My cards"),
-                ("/orders", "My Orders"),
-                ("/tickets", "Support"),
-                ("/security-questions", "Security"),
-                ("/seller", "Sell"),
+                ("/", crate::tr!("nav-shop")),
+                ("/cart", crate::tr!("nav-cart")),
+                ("/pocket", crate::tr!("nav-pocket")),
+                ("/cards", crate::tr!("nav-cards")),
+                ("/orders", crate::tr!("nav-orders")),
+                ("/tickets", crate::tr!("nav-support")),
+                ("/security-questions", crate::tr!("nav-security")),
+                ("/settings", crate::tr!("nav-settings")),
+                ("/seller", crate::tr!("nav-sell")),
             ],
-            None => vec![("/", "Shop"), ("/login", "Log in"), ("/signup", "Sign up")],
+            None => vec![("/", crate::tr!("nav-shop")), ("/login", crate::tr!("nav-log-in")), ("/signup", crate::tr!("nav-sign-up"))],
         };
-        let mut out = String::from(r#"<nav aria-label="Main"><ul>"#);
+        let mut out = format!(r#"<nav aria-label="{}"><ul>"#, esc(&crate::tr!("nav-main-label")));
         for (href, label) in links {
-            out.push_str(&format!(r#"<li><a href="{href}">{label}</a></li>"#));
+            out.push_str(&format!(r#"<li><a href="{href}">{}</a></li>"#, esc(&label)));
         }
         if let Some(user) = &self.user {
             let csrf = self.token.as_ref().map(|t| self.session_csrf(t)).unwrap_or_default();
             out.push_str(&format!(
                 r#"<li class="who">{}</li><li>{}</li>"#,
                 html::s(&user["email"]),
-                html::button_form("/logout", &csrf, "Log out", "link")
+                html::button_form("/logout", &csrf, &crate::tr!("nav-log-out"), "link")
             ));
         }
         out.push_str("</ul></nav>");
@@ -507,19 +524,63 @@ impl Ctx {
         out
     }
 
+    /// The language switcher at the foot of every page: links that set the language cookie before
+    /// sign-in; after sign-in, buttons that also save the person's `locale`.
+    fn language_switcher(&self) -> String {
+        let current = crate::i18n::current();
+        let here = self.here.clone();
+        let mut out = format!(r#"<nav class="languages" aria-label="{}">"#, esc(&crate::tr!("language-switcher-label")));
+        if let Some(token) = &self.token {
+            let csrf = self.session_csrf(token);
+            out.push_str(r#"<form method="post" action="/language" class="inline">"#);
+            out.push_str(&hidden(&csrf));
+            out.push_str(&format!(r#"<input type="hidden" name="next" value="{}">"#, esc(&here)));
+            for locale in crate::i18n::Locale::ALL {
+                let mark = if locale == current { r#" aria-current="true""# } else { "" };
+                out.push_str(&format!(
+                    r#"<button type="submit" class="link" name="locale" value="{code}" lang="{code}"{mark}>{}</button> "#,
+                    locale.own_name(),
+                    code = locale.code()
+                ));
+            }
+            out.push_str("</form>");
+        } else {
+            for locale in crate::i18n::Locale::ALL {
+                let mark = if locale == current { r#" aria-current="true""# } else { "" };
+                out.push_str(&format!(
+                    r#"<a href="/language?locale={code}&amp;next={}" lang="{code}" hreflang="{code}"{mark}>{}</a> "#,
+                    url_encode(&here),
+                    locale.own_name(),
+                    code = locale.code()
+                ));
+            }
+        }
+        out.push_str("</nav>");
+        out
+    }
+
+    /// Remembers the language chosen before sign-in (a year).
+    fn set_language_cookie(&mut self, locale: crate::i18n::Locale) {
+        let cookie = self.cookie(crate::extract::LANGUAGE_COOKIE, locale.code(), 365 * 86_400, "Lax");
+        self.set_cookies.push(cookie);
+        crate::i18n::set_current(locale, &crate::i18n::current_time_zone());
+    }
+
     /// The seller's menu, on every seller page, with the current section marked.
     fn seller_menu(&self) -> String {
         let links = [
-            ("/seller", "Home"),
-            ("/seller/orders", "Orders"),
-            ("/seller/claims", "Claims"),
-            ("/seller/products", "Products"),
-            ("/seller/balance", "Balance and payouts"),
-            ("/seller/webhooks", "Webhooks"),
-            ("/seller/api-keys", "API keys"),
+            ("/seller", crate::tr!("menu-seller-home")),
+            ("/seller/orders", crate::tr!("menu-seller-orders")),
+            ("/seller/claims", crate::tr!("menu-seller-claims")),
+            ("/seller/products", crate::tr!("menu-seller-products")),
+            ("/seller/balance", crate::tr!("menu-seller-balance")),
+            ("/seller/webhooks", crate::tr!("menu-seller-webhooks")),
+            ("/seller/api-keys", crate::tr!("menu-seller-api-keys")),
         ];
-        let mut out = String::from(r#"<nav class="seller-menu" aria-label="Selling"><ul>"#);
+        let mut out =
+            format!(r#"<nav class="seller-menu" aria-label="{}"><ul>"#, esc(&crate::tr!("menu-seller-label")));
         for (href, label) in links {
+            let label = esc(&label);
             let current = if href == "/seller" {
                 self.here == "/seller"
             } else {
@@ -552,18 +613,18 @@ impl Ctx {
 
     /// A 403 page.
     pub fn forbidden(&self, why: &str) -> Response {
-        self.page_with_status(StatusCode::FORBIDDEN, "Not allowed", &format!("<p>{}</p>", esc(why)))
+        self.page_with_status(StatusCode::FORBIDDEN, &crate::tr!("page-not-allowed"), &format!("<p>{}</p>", esc(why)))
     }
 
     /// A page for an API answer that is not a form error (404, 403, 5xx).
     pub fn failure(&self, answer: &Answer) -> Response {
         let status = if answer.status.is_success() { StatusCode::INTERNAL_SERVER_ERROR } else { answer.status };
         let title = match status {
-            StatusCode::NOT_FOUND => "Not found",
-            StatusCode::FORBIDDEN | StatusCode::UNAUTHORIZED => "Not allowed",
-            _ => "Something went wrong",
+            StatusCode::NOT_FOUND => crate::tr!("page-not-found"),
+            StatusCode::FORBIDDEN | StatusCode::UNAUTHORIZED => crate::tr!("page-not-allowed"),
+            _ => crate::tr!("page-went-wrong"),
         };
-        self.page_with_status(status, title, &answer.error().render("page-error"))
+        self.page_with_status(status, &title, &answer.error().render("page-error"))
     }
 }
 
@@ -612,13 +673,13 @@ impl FromRequest<Web> for Posted {
         let (mut parts, body) = req.into_parts();
         let mut ctx = Ctx::from_request_parts(&mut parts, web).await?;
         if !same_origin(&parts.headers) {
-            return Err(ctx.forbidden("This form was sent from another site, so it was refused."));
+            return Err(ctx.forbidden(&crate::tr!("form-other-site")));
         }
         let Ok(bytes) = to_bytes(body, FORM_BYTES_MAX).await else {
             return Err(ctx.page_with_status(
                 StatusCode::PAYLOAD_TOO_LARGE,
-                "Too large",
-                "<p>This form is too large.</p>",
+                &crate::tr!("form-too-large-title"),
+                &format!("<p>{}</p>", esc(&crate::tr!("form-too-large"))),
             ));
         };
         let fields: HashMap<String, String> = match serde_urlencoded_pairs(&bytes) {
@@ -626,8 +687,8 @@ impl FromRequest<Web> for Posted {
             None => {
                 return Err(ctx.page_with_status(
                     StatusCode::BAD_REQUEST,
-                    "Bad form",
-                    "<p>This form could not be read.</p>",
+                    &crate::tr!("form-unreadable-title"),
+                    &format!("<p>{}</p>", esc(&crate::tr!("form-unreadable"))),
                 ))
             }
         };
@@ -637,8 +698,8 @@ impl FromRequest<Web> for Posted {
         if !valid {
             return Err(ctx.page_with_status(
                 StatusCode::FORBIDDEN,
-                "This form has expired",
-                r#"<p>For your safety this form could not be sent. Go back, reload the page and try again.</p>"#,
+                &crate::tr!("form-expired-title"),
+                &format!("<p>{}</p>", esc(&crate::tr!("form-expired"))),
             ));
         }
         Ok(Posted { ctx, fields })
@@ -699,61 +760,14 @@ pub fn safe_next(next: &str) -> String {
     }
 }
 
-/// Notices shown after a redirect, by key (never text from the URL).
-pub fn notice_text(key: &str) -> Option<&'static str> {
-    Some(match key {
-        "signed_up" => "Your email is verified. Log in to start.",
-        "loaded" => "Your gift cards were bought and loaded into your Pocket.",
-        "redeemed" => "The gift card was loaded into your Pocket.",
-        "card_added" => "Your card was saved.",
-        "card_updated" => "Your card was updated.",
-        "card_removed" => "The card was removed. It can no longer pay.",
-        "paid" => "Payment authorized. You will be charged when the seller ships.",
-        "added" => "Added to your cart.",
-        "cart_updated" => "Your cart was updated.",
-        "canceled" => "The order was canceled. Nothing was charged and any held Pocket money was released.",
-        "confirmed" => "Thank you for confirming receipt.",
-        "claim_opened" => "Your claim was opened. The seller has 3 days to answer.",
-        "escalated" => "An operator will review your claim.",
-        "reported" => "We reimbursed the payment and blocked the card.",
-        "code_sent" => "A new code was sent.",
-        "ticket_opened" => "Your message was sent to support.",
-        "replied" => "Your reply was sent.",
-        "product_created" => "The product is on sale.",
-        "key_revoked" => "The key is revoked: calls made with it are refused from now on.",
-        "shipped" => "Shipped. The payment was captured.",
-        "delivered" => "Marked as delivered.",
-        "refunded" => "The refund was made.",
-        "answered" => "Your answer was sent.",
-        "resolved" => "The claim was decided.",
-        "rate_set" => "The rate was saved.",
-        "blocked" => "The gift card was blocked.",
-        "unblocked" => "The gift card can be redeemed again.",
-        "payout_created" => "The payout is on its way to your bank account.",
-        "bank_account_added" => "The bank account was added.",
-        "bank_account_removed" => "The bank account was removed.",
-        "bank_account_default" => "Payouts go to this bank account from now on.",
-        "schedule_saved" => "Your payout schedule was saved.",
-        "fees_saved" => "The fee schedule was saved.",
-        "payouts_paused" => "This seller's payouts are paused.",
-        "payouts_resumed" => "This seller's payouts are resumed.",
-        "endpoint_enabled" => "The endpoint is enabled: new events are sent to it.",
-        "endpoint_disabled" => "The endpoint is disabled: nothing is sent to it.",
-        "endpoint_deleted" => "The endpoint was deleted.",
-        "redelivered" => "The event is being sent again.",
-        "reset_sent" => "If this email has an account, we sent it a code. It expires in 30 minutes.",
-        "password_reset" => "Your password was changed and every device was signed out. Log in with the new one.",
-        "questions_saved" => "Your security questions were saved. We emailed you to confirm.",
-        "document_sent" => "Thank you: your document was sent. Our team will check it, usually within a day.",
-        "review_approved" => "The document was approved: the payment is being authorized.",
-        "review_rejected" => "The document was rejected: the buyer was told why.",
-        _ => return None,
-    })
+/// A notice shown after a redirect, by key (never text from the URL), in the reader's language.
+pub fn notice_words(key: &str) -> Option<String> {
+    crate::i18n::notice_id(key).map(|id| crate::i18n::text_in(crate::i18n::current(), id, &[]))
 }
 
 /// The notice for `?notice=…`, as HTML.
 pub fn notice_from(query: &HashMap<String, String>) -> String {
-    query.get("notice").and_then(|k| notice_text(k)).map(html::notice).unwrap_or_default()
+    query.get("notice").and_then(|k| notice_words(k)).map(|t| html::notice(&t)).unwrap_or_default()
 }
 
 /// The hidden fields of a form of this person.

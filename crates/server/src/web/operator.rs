@@ -16,8 +16,28 @@ use super::html::{
 };
 use super::paging::{Paging, PAGE_ROWS};
 use super::{form_hidden, notice_from, top_error, url_encode, Ctx, Posted};
+use crate::tr;
 
 type Q = Query<HashMap<String, String>>;
+
+/// Marks standing for the HTML values of a catalogue message (a link, a formatted amount): the message
+/// is written with these marks as its values, escaped, then [`with_html`] puts each piece in its place,
+/// so the catalogue holds text only and the markup stays here.
+pub(super) const MARKS: [&str; 4] = ["\u{E000}", "\u{E001}", "\u{E002}", "\u{E003}"];
+
+/// `message` (written with [`MARKS`] for its values) escaped, with `pieces` of HTML in the marks' places.
+/// (One pass, so a piece holding a mark is never rewritten.)
+pub(super) fn with_html(message: &str, pieces: &[&str]) -> String {
+    let escaped = esc(message);
+    let mut out = String::with_capacity(escaped.len() + pieces.iter().map(|p| p.len()).sum::<usize>());
+    for c in escaped.chars() {
+        match MARKS.iter().position(|m| m.chars().eq([c])).and_then(|i| pieces.get(i)) {
+            Some(piece) => out.push_str(piece),
+            None => out.push(c),
+        }
+    }
+    out
+}
 
 /// Claims to decide shown at once (each with its form and its order read).
 const CLAIMS_TO_DECIDE: u32 = 10;
@@ -40,9 +60,9 @@ async fn render_claims(mut ctx: Ctx, errors: FormErrors, notice: &str, q: &HashM
     }
     let (to_decide, others) = (decide.data(), all.data());
     let mut body = format!("{notice}{}", top_error(&errors, &[]));
-    body.push_str("<h2>To decide</h2>");
+    let _ = write!(body, "<h2>{}</h2>", esc(&tr!("operator-claims-to-decide")));
     if to_decide.is_empty() {
-        body.push_str("<p>Nothing to decide.</p>");
+        let _ = write!(body, "<p>{}</p>", esc(&tr!("operator-claims-nothing-to-decide")));
     }
     for c in &to_decide {
         let order = ctx
@@ -50,32 +70,47 @@ async fn render_claims(mut ctx: Ctx, errors: FormErrors, notice: &str, q: &HashM
             .await;
         let currency = order.body["currency"].as_str().unwrap_or("USD").to_owned();
         body.push_str(&claim_block(c, &currency));
+        let link = format!(
+            r#"<a href="/operator/orders/{}">{}</a>"#,
+            url_encode(c["order"].as_str().unwrap_or("")),
+            s(&order.body["number"])
+        );
+        let line = tr!(
+            "operator-claim-order-line",
+            number = MARKS[0],
+            total = MARKS[1],
+            captured = MARKS[2],
+            refunded = MARKS[3]
+        );
+        let (choose, buyer, seller) =
+            (tr!("operator-decision-choose"), tr!("operator-decision-buyer"), tr!("operator-decision-seller"));
         let _ = write!(
             body,
-            r#"<p class="muted">Order <a href="/operator/orders/{oid}">{number}</a>: {total}, captured {captured}, refunded {refunded}.</p>
-<form method="post" action="/operator/claims/{cid}/resolve" class="panel">{hidden}<input type="hidden" name="currency" value="{cur}">{outcome}{amount}<div class="actions"><button type="submit">Decide</button></div></form>"#,
-            number = s(&order.body["number"]),
-            oid = url_encode(c["order"].as_str().unwrap_or("")),
-            total = money_of(&order.body, "amount"),
-            captured = money(order.body["payment"]["amount_captured"].as_i64().unwrap_or(0), &currency),
-            refunded = money(order.body["payment"]["amount_refunded"].as_i64().unwrap_or(0), &currency),
+            r#"<p class="muted">{line}</p>
+<form method="post" action="/operator/claims/{cid}/resolve" class="panel">{hidden}<input type="hidden" name="currency" value="{cur}">{outcome}{amount}<div class="actions"><button type="submit">{decide}</button></div></form>"#,
+            line = with_html(
+                &line,
+                &[
+                    &link,
+                    &money_of(&order.body, "amount"),
+                    &money(order.body["payment"]["amount_captured"].as_i64().unwrap_or(0), &currency),
+                    &money(order.body["payment"]["amount_refunded"].as_i64().unwrap_or(0), &currency),
+                ]
+            ),
             cid = url_encode(c["id"].as_str().unwrap_or("")),
             hidden = form_hidden(&mut ctx),
             cur = esc(&currency),
+            decide = esc(&tr!("operator-decide")),
             outcome = select(
-                "Decision",
+                &tr!("operator-decision"),
                 "outcome",
                 // Nothing that moves money is chosen for the operator.
-                &[
-                    ("", "Choose a decision"),
-                    ("buyer", "For the buyer: refund"),
-                    ("seller", "For the seller: no refund")
-                ],
+                &[("", &choose), ("buyer", &buyer), ("seller", &seller)],
                 "",
                 &FormErrors::none()
             ),
             amount = field(
-                &format!("Refund amount ({currency})"),
+                &tr!("operator-refund-amount", currency = &currency),
                 "refund_amount",
                 Input {
                     value: &decimal(c["amount"].as_i64().unwrap_or(0), &currency),
@@ -88,11 +123,18 @@ async fn render_claims(mut ctx: Ctx, errors: FormErrors, notice: &str, q: &HashM
         );
     }
     body.push_str(&decide_paging.links("/operator", &decide.body));
-    body.push_str("<h2>All claims</h2>");
+    let _ = write!(body, "<h2>{}</h2>", esc(&tr!("operator-claims-all")));
     if others.is_empty() {
-        body.push_str("<p>None.</p>");
+        let _ = write!(body, "<p>{}</p>", esc(&tr!("operator-claims-none")));
     } else {
-        body.push_str(r#"<div class="table-wrap"><table><thead><tr><th>Claim</th><th>Reason</th><th>Status</th><th>Opened</th></tr></thead><tbody>"#);
+        let _ = write!(
+            body,
+            r#"<div class="table-wrap"><table><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>"#,
+            esc(&tr!("operator-col-claim")),
+            esc(&tr!("operator-col-reason")),
+            esc(&tr!("operator-col-status")),
+            esc(&tr!("operator-col-opened"))
+        );
         for c in &others {
             let _ = write!(
                 body,
@@ -107,7 +149,7 @@ async fn render_claims(mut ctx: Ctx, errors: FormErrors, notice: &str, q: &HashM
         body.push_str("</tbody></table></div>");
     }
     body.push_str(&all_paging.links("/operator", &all.body));
-    ctx.page("Claims", &body)
+    ctx.page(&tr!("operator-claims-title"), &body)
 }
 
 pub async fn resolve_claim(Path(id): Path<String>, p: Posted) -> Response {
@@ -121,7 +163,7 @@ pub async fn resolve_claim(Path(id): Path<String>, p: Posted) -> Response {
         match parse_amount(&p.get("refund_amount"), &currency) {
             Some(a) => body["refund_amount"] = json!(a),
             None => {
-                let e = ErrorView::local("refund_amount", &format!("Enter the refund in {currency}, such as 10.00."));
+                let e = ErrorView::local("refund_amount", &tr!("operator-refund-amount-invalid", currency = &currency));
                 return render_claims(p.ctx, FormErrors::of(e), "", &HashMap::new()).await;
             }
         }
@@ -148,9 +190,16 @@ async fn render_fx(mut ctx: Ctx, errors: FormErrors, values: &HashMap<String, St
     let rates = ctx.api(Method::GET, "/v1/fx/rates", None, None).await.data();
     let mut body = notice.to_owned();
     if rates.is_empty() {
-        body.push_str("<p>No rates yet: buyers pay in the seller's currency.</p>");
+        let _ = write!(body, "<p>{}</p>", esc(&tr!("operator-fx-none")));
     } else {
-        body.push_str(r#"<div class="table-wrap"><table><thead><tr><th>From</th><th>To</th><th class="num">Rate</th><th>Updated</th></tr></thead><tbody>"#);
+        let _ = write!(
+            body,
+            r#"<div class="table-wrap"><table><thead><tr><th>{}</th><th>{}</th><th class="num">{}</th><th>{}</th></tr></thead><tbody>"#,
+            esc(&tr!("operator-col-from")),
+            esc(&tr!("operator-col-to")),
+            esc(&tr!("operator-col-rate")),
+            esc(&tr!("operator-col-updated"))
+        );
         for r in &rates {
             let _ = write!(
                 body,
@@ -164,29 +213,37 @@ async fn render_fx(mut ctx: Ctx, errors: FormErrors, values: &HashMap<String, St
         body.push_str("</tbody></table></div>");
     }
     let v = |k: &str| values.get(k).cloned().unwrap_or_default();
+    let rate_hint = tr!("operator-fx-rate-hint");
     let _ = write!(
         body,
-        r#"<h2>Set a rate</h2>{top}<form method="post" action="/operator/fx" class="panel">{hidden}<div class="grid">{from}{to}{rate}</div><div class="actions"><button type="submit">Save rate</button></div></form>"#,
+        r#"<h2>{heading}</h2>{top}<form method="post" action="/operator/fx" class="panel">{hidden}<div class="grid">{from}{to}{rate}</div><div class="actions"><button type="submit">{save}</button></div></form>"#,
+        heading = esc(&tr!("operator-fx-set-heading")),
+        save = esc(&tr!("operator-fx-save")),
         top = top_error(&errors, &["from", "to", "rate"]),
         hidden = form_hidden(&mut ctx),
         from = field(
-            "From currency",
+            &tr!("operator-fx-from-currency"),
             "from",
             Input { value: &v("from"), required: true, ..Input::default() },
             &errors,
             &["from"]
         ),
-        to =
-            field("To currency", "to", Input { value: &v("to"), required: true, ..Input::default() }, &errors, &["to"]),
+        to = field(
+            &tr!("operator-fx-to-currency"),
+            "to",
+            Input { value: &v("to"), required: true, ..Input::default() },
+            &errors,
+            &["to"]
+        ),
         rate = field(
-            "Units of To for one From",
+            &tr!("operator-fx-rate"),
             "rate",
-            Input { value: &v("rate"), required: true, hint: "A decimal such as 0.9215.", ..Input::default() },
+            Input { value: &v("rate"), required: true, hint: &rate_hint, ..Input::default() },
             &errors,
             &["rate"]
         ),
     );
-    ctx.page("FX rates", &body)
+    ctx.page(&tr!("operator-fx-title"), &body)
 }
 
 pub async fn put_rate(p: Posted) -> Response {
@@ -213,11 +270,12 @@ pub async fn gift_cards_page(ctx: Ctx, Query(q): Q) -> Response {
 
 fn render_gift_cards(mut ctx: Ctx, errors: FormErrors, found: Option<&Value>, notice: &str) -> Response {
     let mut body = format!(
-        r#"{notice}{top}<form method="post" action="/operator/gift-cards" class="panel">{hidden}{code}<div class="actions"><button type="submit">Look up</button></div></form>"#,
+        r#"{notice}{top}<form method="post" action="/operator/gift-cards" class="panel">{hidden}{code}<div class="actions"><button type="submit">{look_up}</button></div></form>"#,
+        look_up = esc(&tr!("operator-gift-look-up")),
         top = top_error(&errors, &["code", "reason"]),
         hidden = form_hidden(&mut ctx),
         code = field(
-            "Gift card code",
+            &tr!("operator-gift-code"),
             "code",
             Input { required: true, autocomplete: "off", ..Input::default() },
             &errors,
@@ -228,34 +286,47 @@ fn render_gift_cards(mut ctx: Ctx, errors: FormErrors, found: Option<&Value>, no
         let gid = url_encode(g["id"].as_str().unwrap_or(""));
         let _ = write!(
             body,
-            r#"<section class="gift-card"><h2>Gift card •••• {last4}</h2><dl class="facts"><dt>State</dt><dd>{state}</dd><dt>Value</dt><dd>{value}</dd><dt>Bought</dt><dd>{bought} by {buyer}</dd><dt>Expires</dt><dd>{expires}</dd><dt>Redeemed by</dt><dd>{redeemed}</dd></dl>"#,
-            last4 = s(&g["last4"]),
+            r#"<section class="gift-card"><h2>{heading}</h2><dl class="facts"><dt>{t_state}</dt><dd>{state}</dd><dt>{t_value}</dt><dd>{value}</dd><dt>{t_bought}</dt><dd>{bought}</dd><dt>{t_expires}</dt><dd>{expires}</dd><dt>{t_redeemed}</dt><dd>{redeemed}</dd></dl>"#,
+            heading = esc(&tr!("operator-gift-heading", last4 = g["last4"].as_str().unwrap_or(""))),
+            t_state = esc(&tr!("operator-gift-state")),
+            t_value = esc(&tr!("operator-gift-value")),
+            t_bought = esc(&tr!("operator-gift-bought")),
+            t_expires = esc(&tr!("operator-gift-expires")),
+            t_redeemed = esc(&tr!("operator-gift-redeemed-by")),
             state = badge(g["state"].as_str().unwrap_or("")),
             value = money_of(g, "denomination"),
-            bought = date_of(&g["created"]),
-            buyer = s(&g["buyer"]),
+            bought = with_html(
+                &tr!("operator-gift-bought-by", date = MARKS[0], buyer = MARKS[1]),
+                &[&date_of(&g["created"]), &s(&g["buyer"])]
+            ),
             expires = date_of(&g["expires_at"]),
             redeemed = g["redeemed_by"].as_str().map(esc).unwrap_or_else(|| "—".into()),
         );
         if g["state"] == "active" {
             let _ = write!(
                 body,
-                r#"<form method="post" action="/operator/gift-cards/{gid}/block" class="panel">{hidden}{reason}<button type="submit" class="danger">Block this code</button></form>"#,
+                r#"<form method="post" action="/operator/gift-cards/{gid}/block" class="panel">{hidden}{reason}<button type="submit" class="danger">{block}</button></form>"#,
+                block = esc(&tr!("operator-gift-block")),
                 hidden = form_hidden(&mut ctx),
-                reason =
-                    field("Why?", "reason", Input { required: true, ..Input::default() }, &FormErrors::none(), &[]),
+                reason = field(
+                    &tr!("operator-gift-block-why"),
+                    "reason",
+                    Input { required: true, ..Input::default() },
+                    &FormErrors::none(),
+                    &[]
+                ),
             );
         } else if g["state"] == "blocked" {
             body.push_str(&super::html::button_form(
                 &format!("/operator/gift-cards/{gid}/unblock"),
                 &ctx.csrf(),
-                "Unblock",
+                &tr!("operator-gift-unblock"),
                 "secondary",
             ));
         }
         body.push_str("</section>");
     }
-    ctx.page("Gift cards", &body)
+    ctx.page(&tr!("operator-gift-title"), &body)
 }
 
 pub async fn lookup_gift_card(p: Posted) -> Response {
@@ -276,8 +347,9 @@ async fn block_change(id: &str, p: Posted, action: &str, body: Option<Value>) ->
     let answer =
         p.ctx.api(Method::POST, &format!("/v1/gift_cards/{}/{action}", url_encode(id)), body, p.key().as_deref()).await;
     if answer.ok() {
-        let notice = super::notice_text(if action == "block" { "blocked" } else { "unblocked" }).unwrap_or("");
-        return render_gift_cards(p.ctx, FormErrors::none(), Some(&answer.body), &super::html::notice(notice));
+        let key = if action == "block" { "blocked" } else { "unblocked" };
+        let notice = notice_from(&HashMap::from([("notice".to_owned(), key.to_owned())]));
+        return render_gift_cards(p.ctx, FormErrors::none(), Some(&answer.body), &notice);
     }
     render_gift_cards(p.ctx, FormErrors::of(answer.error()), None, "")
 }
@@ -302,18 +374,21 @@ pub async fn ledger(ctx: Ctx) -> Response {
     let report = answer.body;
     let balanced = report["balanced"] == true;
     let mut body = format!(
-        r#"<section><p class="big ledger-result">{}</p><p>{} accounts, {} transactions checked: every balance is the sum of its postings, every currency sums to zero, no protected account is below zero, captured ≤ authorized, refunded ≤ captured, Pocket lots match their accounts.</p></section>"#,
-        if balanced { "Balanced" } else { "Problems found" },
-        s(&report["accounts"]),
-        s(&report["transactions"]),
+        r#"<section><p class="big ledger-result">{}</p><p>{}</p></section>"#,
+        esc(&if balanced { tr!("operator-ledger-balanced") } else { tr!("operator-ledger-problems-found") }),
+        esc(&tr!(
+            "operator-ledger-checked",
+            accounts = report["accounts"].as_i64().unwrap_or(0),
+            transactions = report["transactions"].as_i64().unwrap_or(0)
+        )),
     );
     if let Some(problems) = report["problems"].as_array().filter(|p| !p.is_empty()) {
-        body.push_str("<h2>Problems</h2><ul>");
+        let _ = write!(body, "<h2>{}</h2><ul>", esc(&tr!("operator-ledger-problems")));
         for p in problems {
             let text = p.as_str().map(esc).unwrap_or_else(|| esc(&p.to_string()));
             let _ = write!(body, "<li>{text}</li>");
         }
         body.push_str("</ul>");
     }
-    ctx.page("Ledger check", &body)
+    ctx.page(&tr!("operator-ledger-title"), &body)
 }

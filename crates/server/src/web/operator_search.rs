@@ -11,7 +11,9 @@ use serde_json::Value;
 
 use super::buyer::{claim_block, order_facts};
 use super::html::{badge, date_of, esc, money_of, s};
+use super::operator::{with_html, MARKS};
 use super::{url_encode, Ctx};
+use crate::tr;
 
 type Q = Query<HashMap<String, String>>;
 
@@ -21,23 +23,37 @@ pub async fn search(ctx: Ctx, Query(q): Q) -> Response {
     }
     let query = q.get("q").map(|v| v.trim().to_owned()).unwrap_or_default();
     let mut body = format!(
-        r#"<form method="get" action="/operator/search" class="panel" role="search"><div class="field"><label for="f-q">Order number, id (ord_, pay_, clm_, chk_) or email</label><input id="f-q" name="q" type="search" value="{}"></div><div class="actions"><button type="submit">Search</button></div></form>"#,
-        esc(&query)
+        r#"<form method="get" action="/operator/search" class="panel" role="search"><div class="field"><label for="f-q">{}</label><input id="f-q" name="q" type="search" value="{}"></div><div class="actions"><button type="submit">{}</button></div></form>"#,
+        esc(&tr!("operator-search-label")),
+        esc(&query),
+        esc(&tr!("operator-search-button"))
     );
     if !query.is_empty() {
         let answer = ctx.api(Method::GET, &format!("/v1/search?q={}", url_encode(&query)), None, None).await;
         if !answer.ok() {
             body.push_str(&answer.error().render("search-error"));
-            return ctx.page("Search", &body);
+            return ctx.page(&tr!("operator-search-title"), &body);
         }
         let found = answer.body;
         let orders = found["orders"].as_array().cloned().unwrap_or_default();
         let users = found["users"].as_array().cloned().unwrap_or_default();
         if orders.is_empty() && users.is_empty() {
-            let _ = write!(body, "<p>Nothing found for <strong>{}</strong>.</p>", esc(&query));
+            let found = with_html(
+                &tr!("operator-search-nothing-found", query = MARKS[0]),
+                &[&format!("<strong>{}</strong>", esc(&query))],
+            );
+            let _ = write!(body, "<p>{found}</p>");
         }
         if !orders.is_empty() {
-            body.push_str(r#"<h2>Orders</h2><div class="table-wrap"><table class="results"><thead><tr><th>Order</th><th>Date</th><th class="num">Total</th><th>Status</th></tr></thead><tbody>"#);
+            let _ = write!(
+                body,
+                r#"<h2>{}</h2><div class="table-wrap"><table class="results"><thead><tr><th>{}</th><th>{}</th><th class="num">{}</th><th>{}</th></tr></thead><tbody>"#,
+                esc(&tr!("operator-search-orders")),
+                esc(&tr!("operator-col-order")),
+                esc(&tr!("operator-col-date")),
+                esc(&tr!("operator-col-total")),
+                esc(&tr!("operator-col-status"))
+            );
             for o in &orders {
                 let _ = write!(
                     body,
@@ -52,14 +68,23 @@ pub async fn search(ctx: Ctx, Query(q): Q) -> Response {
             body.push_str("</tbody></table></div>");
         }
         if !users.is_empty() {
-            body.push_str(r#"<h2>People</h2><div class="table-wrap"><table class="results"><thead><tr><th>Email</th><th>Id</th><th>Role</th><th>Status</th><th>Country</th></tr></thead><tbody>"#);
+            let _ = write!(
+                body,
+                r#"<h2>{}</h2><div class="table-wrap"><table class="results"><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>"#,
+                esc(&tr!("operator-search-people")),
+                esc(&tr!("operator-col-email")),
+                esc(&tr!("operator-col-id")),
+                esc(&tr!("operator-col-role")),
+                esc(&tr!("operator-col-status")),
+                esc(&tr!("operator-col-country"))
+            );
             for u in &users {
                 let _ = write!(
                     body,
                     "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
                     s(&u["email"]),
                     s(&u["id"]),
-                    s(&u["role"]),
+                    role(u["role"].as_str().unwrap_or("")),
                     badge(u["status"].as_str().unwrap_or("")),
                     s(&u["country"])
                 );
@@ -67,7 +92,16 @@ pub async fn search(ctx: Ctx, Query(q): Q) -> Response {
             body.push_str("</tbody></table></div>");
         }
     }
-    ctx.page("Search", &body)
+    ctx.page(&tr!("operator-search-title"), &body)
+}
+
+/// A person's role in words (the API's `role` code when it is not one of ours).
+fn role(code: &str) -> String {
+    esc(&match code {
+        "buyer" => tr!("operator-role-buyer"),
+        "operator" => tr!("operator-role-operator"),
+        other => other.to_owned(),
+    })
 }
 
 pub async fn order(ctx: Ctx, Path(id): Path<String>) -> Response {
@@ -81,23 +115,32 @@ pub async fn order(ctx: Ctx, Path(id): Path<String>) -> Response {
     let order = answer.body;
     let currency = order["currency"].as_str().unwrap_or("").to_owned();
     let mut body = order_facts(&order);
-    let _ = write!(
-        body,
-        r#"<p class="muted">Order id {} · buyer {} · seller {}{}</p>"#,
-        s(&order["id"]),
-        s(&order["buyer"]),
-        s(&order["merchant"]),
-        order["payment"]["id"].as_str().map(|p| format!(" · payment {}", esc(p))).unwrap_or_default()
-    );
+    let text = |v: &Value| v.as_str().unwrap_or("").to_owned();
+    let ids = match order["payment"]["id"].as_str() {
+        Some(payment) => tr!(
+            "operator-order-ids-paid",
+            order = text(&order["id"]),
+            buyer = text(&order["buyer"]),
+            seller = text(&order["merchant"]),
+            payment = payment
+        ),
+        None => tr!(
+            "operator-order-ids",
+            order = text(&order["id"]),
+            buyer = text(&order["buyer"]),
+            seller = text(&order["merchant"])
+        ),
+    };
+    let _ = write!(body, r#"<p class="muted">{}</p>"#, esc(&ids));
     let claims: Vec<Value> = order["claims"].as_array().cloned().unwrap_or_default();
     if !claims.is_empty() {
-        body.push_str("<h2>Claims</h2>");
+        let _ = write!(body, "<h2>{}</h2>", esc(&tr!("operator-order-claims")));
         for c in &claims {
             body.push_str(&claim_block(c, &currency));
         }
-        body.push_str(r#"<p><a href="/operator">Decide claims under review</a></p>"#);
+        let _ = write!(body, r#"<p><a href="/operator">{}</a></p>"#, esc(&tr!("operator-order-decide-claims")));
     }
-    body.push_str(r#"<p><a href="/operator/search">Search again</a></p>"#);
-    let title = format!("Order {}", order["number"].as_str().unwrap_or(""));
+    let _ = write!(body, r#"<p><a href="/operator/search">{}</a></p>"#, esc(&tr!("operator-order-search-again")));
+    let title = tr!("operator-order-title", number = order["number"].as_str().unwrap_or(""));
     ctx.page(&title, &body)
 }

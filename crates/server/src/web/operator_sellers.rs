@@ -9,9 +9,10 @@ use axum::http::Method;
 use axum::response::Response;
 use serde_json::{json, Value};
 
-use super::html::{badge, date, esc, field, money, ErrorView, FormErrors, Input};
+use super::html::{badge, date, esc, field, money, words, ErrorView, FormErrors, Input};
 use super::paging::{Paging, PAGE_ROWS};
 use super::{form_hidden, notice_from, top_error, url_encode, Ctx, Posted};
+use crate::tr;
 
 type Q = Query<HashMap<String, String>>;
 
@@ -25,11 +26,16 @@ pub async fn sellers(ctx: Ctx, Query(q): Q) -> Response {
     }
     let rows = answer.data();
     let mut body = notice_from(&q);
-    body.push_str(r#"<p class="muted">What the platform owes each seller (pending and available together). A balance below zero is a refund or claim paid after a payout; the seller's next sales repay it.</p>"#);
+    let _ = write!(body, r#"<p class="muted">{}</p>"#, esc(&tr!("operator-sellers-intro")));
     if rows.is_empty() {
-        body.push_str("<p>No seller has sold yet.</p>");
+        let _ = write!(body, "<p>{}</p>", esc(&tr!("operator-sellers-none")));
     } else {
-        body.push_str(r#"<div class="table-wrap"><table class="balances"><thead><tr><th>Seller</th><th class="num">Balance</th><th></th></tr></thead><tbody>"#);
+        let _ = write!(
+            body,
+            r#"<div class="table-wrap"><table class="balances"><thead><tr><th>{}</th><th class="num">{}</th><th></th></tr></thead><tbody>"#,
+            esc(&tr!("operator-col-seller")),
+            esc(&tr!("operator-col-balance"))
+        );
         for b in &rows {
             let amount = b["amount"].as_i64().unwrap_or(0);
             let id = b["merchant"].as_str().unwrap_or("");
@@ -45,7 +51,7 @@ pub async fn sellers(ctx: Ctx, Query(q): Q) -> Response {
         }
         body.push_str("</tbody></table></div>");
     }
-    ctx.page("Sellers' balances", &body)
+    ctx.page(&tr!("operator-sellers-title"), &body)
 }
 
 pub async fn seller(ctx: Ctx, Path(id): Path<String>, Query(q): Q) -> Response {
@@ -81,53 +87,65 @@ async fn render(mut ctx: Ctx, id: &str, errors: FormErrors, notice: &str, q: &Ha
     let mut body = format!("{notice}{}", top_error(&errors, &["percent", "fixed_amount"]));
     let _ = write!(
         body,
-        r#"<dl class="facts"><dt>Seller</dt><dd>{name} ({id})</dd><dt>Available</dt><dd>{avail}</dd><dt>Pending</dt><dd>{pending}</dd><dt>Reserved</dt><dd>{reserved}</dd><dt>Payouts</dt><dd class="payouts-state">{state}</dd><dt>Schedule</dt><dd>{interval}</dd></dl>"#,
+        r#"<dl class="facts"><dt>{t_seller}</dt><dd>{name} ({id})</dd><dt>{t_available}</dt><dd>{avail}</dd><dt>{t_pending}</dt><dd>{pending}</dd><dt>{t_reserved}</dt><dd>{reserved}</dd><dt>{t_payouts}</dt><dd class="payouts-state">{state}</dd><dt>{t_schedule}</dt><dd>{interval}</dd></dl>"#,
+        t_seller = esc(&tr!("operator-seller-seller")),
+        t_available = esc(&tr!("operator-seller-available")),
+        t_pending = esc(&tr!("operator-seller-pending")),
+        t_reserved = esc(&tr!("operator-seller-reserved")),
+        t_payouts = esc(&tr!("operator-seller-payouts")),
+        t_schedule = esc(&tr!("operator-seller-schedule")),
         name = esc(m["name"].as_str().unwrap_or("")),
         id = esc(id),
         avail = money(amount("available"), &currency),
         pending = money(amount("pending"), &currency),
         reserved = money(amount("reserved"), &currency),
-        state = if paused { "paused" } else { "active" },
-        interval = esc(m["payout_schedule"]["interval"].as_str().unwrap_or("daily")),
+        state = words(if paused { "paused" } else { "active" }),
+        interval = interval(m["payout_schedule"]["interval"].as_str().unwrap_or("daily")),
     );
-    let (action, label) = if paused { ("resume", "Resume payouts") } else { ("pause", "Pause payouts") };
+    let (action, label) =
+        if paused { ("resume", tr!("operator-seller-resume")) } else { ("pause", tr!("operator-seller-pause")) };
     let _ = write!(
         body,
-        r#"<form method="post" action="/operator/sellers/{mid}/{action}" class="panel">{}<div class="actions"><button type="submit">{label}</button></div></form>"#,
-        form_hidden(&mut ctx)
+        r#"<form method="post" action="/operator/sellers/{mid}/{action}" class="panel">{}<div class="actions"><button type="submit">{}</button></div></form>"#,
+        form_hidden(&mut ctx),
+        esc(&label)
     );
     let bps = fees["percent_bps"].as_i64().unwrap_or(0);
     let percent = format!("{}.{:02}", bps / 100, bps % 100);
     let fixed = super::html::decimal(fees["fixed_amount"].as_i64().unwrap_or(0), &currency);
     let _ = write!(
         body,
-        r#"<h2>Fee schedule</h2><p class="muted">{which}</p><form method="post" action="/operator/sellers/{mid}/fees" class="panel">{hidden}{percent}{fixed}<div class="actions"><button type="submit">Save fees</button></div></form>"#,
-        which = if fees["default"] == true {
-            "The platform's default applies."
-        } else {
-            "This seller's own schedule applies."
-        },
+        r#"<h2>{heading}</h2><p class="muted">{which}</p><form method="post" action="/operator/sellers/{mid}/fees" class="panel">{hidden}{percent}{fixed}<div class="actions"><button type="submit">{save}</button></div></form>"#,
+        heading = esc(&tr!("operator-fees-heading")),
+        save = esc(&tr!("operator-fees-save")),
+        which = esc(&if fees["default"] == true { tr!("operator-fees-default") } else { tr!("operator-fees-own") }),
         hidden = form_hidden(&mut ctx),
         percent = field(
-            "Fee (percent of each sale)",
+            &tr!("operator-fees-percent"),
             "percent",
             Input { value: &percent, required: true, extra: r#"inputmode="decimal""#, ..Input::default() },
             &errors,
             &["percent", "percent_bps"]
         ),
         fixed = field(
-            &format!("Fixed part per sale ({currency})"),
+            &tr!("operator-fees-fixed", currency = &currency),
             "fixed_amount",
             Input { value: &fixed, extra: r#"inputmode="decimal""#, ..Input::default() },
             &errors,
             &["fixed_amount"]
         ),
     );
-    body.push_str("<h2>Payouts</h2>");
+    let _ = write!(body, "<h2>{}</h2>", esc(&tr!("operator-payouts-heading")));
     if payouts.is_empty() {
-        body.push_str("<p>None yet.</p>");
+        let _ = write!(body, "<p>{}</p>", esc(&tr!("operator-payouts-none")));
     } else {
-        body.push_str(r#"<div class="table-wrap"><table><thead><tr><th>Created</th><th class="num">Amount</th><th>Status</th></tr></thead><tbody>"#);
+        let _ = write!(
+            body,
+            r#"<div class="table-wrap"><table><thead><tr><th>{}</th><th class="num">{}</th><th>{}</th></tr></thead><tbody>"#,
+            esc(&tr!("operator-col-created")),
+            esc(&tr!("operator-col-amount")),
+            esc(&tr!("operator-col-status"))
+        );
         for p in &payouts {
             let _ = write!(
                 body,
@@ -140,7 +158,17 @@ async fn render(mut ctx: Ctx, id: &str, errors: FormErrors, notice: &str, q: &Ha
         body.push_str("</tbody></table></div>");
     }
     body.push_str(&paging.links(&format!("/operator/sellers/{mid}"), &payouts_list.body));
-    ctx.page(&format!("Seller {}", m["name"].as_str().unwrap_or("")), &body)
+    ctx.page(&tr!("operator-seller-title", name = m["name"].as_str().unwrap_or("")), &body)
+}
+
+/// A payout schedule's interval in words (the API's code when it is not one of ours).
+fn interval(code: &str) -> String {
+    esc(&match code {
+        "daily" => tr!("operator-interval-daily"),
+        "weekly" => tr!("operator-interval-weekly"),
+        "manual" => tr!("operator-interval-manual"),
+        other => other.to_owned(),
+    })
 }
 
 /// "5", "5.5" or "2.90" percent as basis points.
@@ -167,14 +195,14 @@ pub async fn save_fees(Path(id): Path<String>, p: Posted) -> Response {
     let merchant = p.ctx.api(Method::GET, &format!("/v1/merchants/{mid}"), None, None).await;
     let currency = merchant.body["currency"].as_str().unwrap_or("USD").to_owned();
     let Some(bps) = basis_points(&p.get("percent")) else {
-        let e = ErrorView::local("percent", "Enter the fee as a percent, such as 5 or 2.9.");
+        let e = ErrorView::local("percent", &tr!("operator-fees-percent-invalid"));
         return render(p.ctx, &id, FormErrors::of(e), "", &HashMap::new()).await;
     };
     let fixed_text = p.get("fixed_amount");
     let zero = fixed_text.bytes().all(|b| b == b'0' || b == b'.');
     let fixed = if zero { Some(0) } else { super::html::parse_amount(&fixed_text, &currency) };
     let Some(fixed) = fixed else {
-        let e = ErrorView::local("fixed_amount", &format!("Enter the fixed part in {currency}, such as 0.30."));
+        let e = ErrorView::local("fixed_amount", &tr!("operator-fees-fixed-invalid", currency = &currency));
         return render(p.ctx, &id, FormErrors::of(e), "", &HashMap::new()).await;
     };
     let body = json!({ "percent_bps": bps, "fixed_amount": fixed, "currency": currency });

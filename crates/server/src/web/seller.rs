@@ -12,11 +12,22 @@ use serde_json::{json, Value};
 use store::MerchantRecord;
 
 use super::buyer::{claim_block, order_facts, orders_table};
-use super::html::{decimal, field, money, money_of, parse_amount, s, select, textarea, ErrorView, FormErrors, Input};
+use super::html::{
+    decimal, esc, field, money, money_of, parse_amount, s, select, textarea, ErrorView, FormErrors, Input,
+};
 use super::paging::{Paging, PAGE_ROWS};
 use super::{form_hidden, notice_from, top_error, url_encode, Ctx, Posted};
+use crate::tr;
 
 type Q = Query<HashMap<String, String>>;
+
+/// Where a piece of markup goes in a translated sentence (a character no catalogue text has).
+pub(super) const SLOT: &str = "\u{e000}";
+
+/// A translated sentence, escaped, with `html` where its [`SLOT`] is.
+pub(super) fn with_html(text: &str, html: &str) -> String {
+    esc(text).replace(SLOT, html)
+}
 
 /// The merchant of the signed-in person, or the page to go to instead (sign-in, or starting to sell).
 pub(super) async fn seller(ctx: &Ctx, here: &str) -> Result<MerchantRecord, Response> {
@@ -37,38 +48,43 @@ pub async fn home(ctx: Ctx, Query(q): Q) -> Response {
             let path = format!("/v1/claims?status=awaiting_seller&limit={HOME_ROWS}");
             let to_answer = ctx.api_as(&m, Method::GET, &path, None, None).await;
             let mut body = notice_from(&q);
-            body.push_str("<h2>To do</h2>");
+            let _ = write!(body, "<h2>{}</h2>", esc(&tr!("seller-home-todo")));
             let ship = to_ship.data();
             if ship.is_empty() {
-                body.push_str(r#"<p class="todo-ship">No orders waiting to be shipped.</p>"#);
+                let _ = write!(body, r#"<p class="todo-ship">{}</p>"#, esc(&tr!("seller-home-nothing-to-ship")));
             } else {
                 let _ = write!(
                     body,
-                    r#"<h3 class="todo-ship">Orders to ship: {}</h3>{}"#,
-                    count(&to_ship.body),
+                    r#"<h3 class="todo-ship">{}</h3>{}"#,
+                    esc(&tr!("seller-home-orders-to-ship", count = count(&to_ship.body))),
                     orders_table(&ship, "/seller/orders")
                 );
                 if to_ship.body["has_more"] == true {
-                    body.push_str(r#"<p><a href="/seller/orders?status=paid">All orders to ship</a></p>"#);
+                    let _ = write!(
+                        body,
+                        r#"<p><a href="/seller/orders?status=paid">{}</a></p>"#,
+                        esc(&tr!("seller-home-all-to-ship"))
+                    );
                 }
             }
             let answer = to_answer.data();
             if answer.is_empty() {
-                body.push_str(r#"<p class="todo-claims">No claims waiting for your answer.</p>"#);
+                let _ = write!(body, r#"<p class="todo-claims">{}</p>"#, esc(&tr!("seller-home-no-claims")));
             } else {
-                let _ =
-                    write!(body, r#"<h3 class="todo-claims">Claims to answer: {}</h3><ul>"#, count(&to_answer.body));
+                let heading = tr!("seller-home-claims-to-answer", count = count(&to_answer.body));
+                let _ = write!(body, r#"<h3 class="todo-claims">{}</h3><ul>"#, esc(&heading));
                 for c in &answer {
-                    let _ = write!(
-                        body,
-                        r#"<li><a href="/seller/claims?status=awaiting_seller">{} claimed</a>, answer by {}</li>"#,
-                        money_of(c, "amount"),
-                        c["respond_by"].as_i64().map(super::html::datetime).unwrap_or_default()
+                    let link = format!(
+                        r#"<a href="/seller/claims?status=awaiting_seller">{}</a>"#,
+                        esc(&tr!("seller-home-claimed", amount = money_of(c, "amount")))
                     );
+                    let by = c["respond_by"].as_i64().map(super::html::datetime).unwrap_or_default();
+                    let line = tr!("seller-home-claim-answer-by", claim = SLOT, time = by);
+                    let _ = write!(body, "<li>{}</li>", with_html(&line, &link));
                 }
                 body.push_str("</ul>");
             }
-            let _ = write!(body, "<section><h2>Balance</h2>");
+            let _ = write!(body, "<section><h2>{}</h2>", esc(&tr!("seller-home-balance")));
             let amount_in = |bucket: &str| {
                 balance.body[bucket]
                     .as_array()
@@ -78,12 +94,12 @@ pub async fn home(ctx: Ctx, Query(q): Q) -> Response {
             };
             let _ = write!(
                 body,
-                r#"<p class="big payable">{}</p><p class="muted">Available to pay out; {} pending until buyers can no longer claim.</p>"#,
+                r#"<p class="big payable">{}</p><p class="muted">{}</p>"#,
                 money(amount_in("available"), &m.currency),
-                money(amount_in("pending"), &m.currency)
+                esc(&tr!("seller-home-pending", pending = money(amount_in("pending"), &m.currency)))
             );
             body.push_str("</section>");
-            ctx.page(&format!("Selling as {}", m.name), &body)
+            ctx.page(&tr!("seller-home-title", name = &m.name), &body)
         }
     }
 }
@@ -95,7 +111,7 @@ const HOME_ROWS: u32 = 10;
 fn count(list: &serde_json::Value) -> String {
     let n = list["data"].as_array().map_or(0, Vec::len);
     if list["has_more"] == true {
-        format!("{n} or more")
+        tr!("seller-count-or-more", count = n)
     } else {
         n.to_string()
     }
@@ -105,32 +121,34 @@ fn render_start(mut ctx: Ctx, errors: FormErrors, values: &HashMap<String, Strin
     let v = |k: &str| values.get(k).cloned().unwrap_or_default();
     let currency = if v("currency").is_empty() { "USD".to_owned() } else { v("currency") };
     let body = format!(
-        r#"<p>Sell in the marketplace: you are paid when you ship, less refunds.</p>{top}<form method="post" action="/seller" class="panel">{hidden}{name}{country}{currency}<div class="actions"><button type="submit">Start selling</button></div></form>"#,
+        r#"<p>{intro}</p>{top}<form method="post" action="/seller" class="panel">{hidden}{name}{country}{currency}<div class="actions"><button type="submit">{button}</button></div></form>"#,
+        intro = esc(&tr!("seller-start-intro")),
+        button = esc(&tr!("seller-start-button")),
         top = top_error(&errors, &["name", "country", "currency"]),
         hidden = form_hidden(&mut ctx),
         name = field(
-            "Shop name",
+            &tr!("seller-start-shop-name"),
             "name",
             Input { value: &v("name"), required: true, ..Input::default() },
             &errors,
             &["name"]
         ),
         country = field(
-            "Country (two letters)",
+            &tr!("seller-country-label"),
             "country",
             Input { value: &v("country"), required: true, ..Input::default() },
             &errors,
             &["country"]
         ),
         currency = field(
-            "Currency you sell in",
+            &tr!("seller-start-currency"),
             "currency",
             Input { value: &currency, required: true, ..Input::default() },
             &errors,
             &["currency"]
         ),
     );
-    ctx.page("Start selling", &body)
+    ctx.page(&tr!("seller-start-title"), &body)
 }
 
 pub async fn start_selling(p: Posted) -> Response {
@@ -146,12 +164,16 @@ pub async fn start_selling(p: Posted) -> Response {
         let values = p.fields.clone();
         return render_start(p.ctx, FormErrors::of(answer.error()), &values);
     }
+    let products = format!(r#"<a href="/seller/products">{}</a>"#, esc(&tr!("seller-opened-products-link")));
     let body = format!(
-        r#"<p>Your shop is open. Add products from the <a href="/seller/products">Products</a> page.</p>
-<p>For your own systems, this is your secret API key. It is shown this once; keep it safe:</p><p class="secret">{}</p><p><a href="/seller">Go to my shop</a></p>"#,
-        s(&answer.body["secret_key"])
+        r#"<p>{opened}</p>
+<p>{key}</p><p class="secret">{secret}</p><p><a href="/seller">{go}</a></p>"#,
+        opened = with_html(&tr!("seller-opened-add-products", products = SLOT), &products),
+        key = esc(&tr!("seller-opened-secret-key")),
+        secret = s(&answer.body["secret_key"]),
+        go = esc(&tr!("seller-opened-go-to-shop")),
     );
-    p.ctx.page("Your shop is open", &body)
+    p.ctx.page(&tr!("seller-opened-title"), &body)
 }
 
 pub async fn products(ctx: Ctx, Query(q): Q) -> Response {
@@ -179,16 +201,22 @@ async fn render_products(
     let mine = answer.data();
     let mut body = notice.to_owned();
     if mine.is_empty() {
-        body.push_str("<p>No products yet.</p>");
+        let _ = write!(body, "<p>{}</p>", esc(&tr!("seller-products-empty")));
     } else {
-        body.push_str(r#"<div class="table-wrap"><table><thead><tr><th>Product</th><th class="num">Price</th><th class="num">Stock</th></tr></thead><tbody>"#);
+        let _ = write!(
+            body,
+            r#"<div class="table-wrap"><table><thead><tr><th>{}</th><th class="num">{}</th><th class="num">{}</th></tr></thead><tbody>"#,
+            esc(&tr!("seller-products-product")),
+            esc(&tr!("seller-products-price")),
+            esc(&tr!("seller-products-stock"))
+        );
         for p in &mine {
             let _ = write!(
                 body,
                 r#"<tr><td>{}</td><td class="num">{}</td><td class="num">{}</td></tr>"#,
                 s(&p["name"]),
                 money_of(p, "amount"),
-                p["stock"].as_i64().map(|n| n.to_string()).unwrap_or_else(|| "no limit".into())
+                p["stock"].as_i64().map(|n| n.to_string()).unwrap_or_else(|| esc(&tr!("seller-products-no-limit")))
             );
         }
         body.push_str("</tbody></table></div>");
@@ -197,40 +225,47 @@ async fn render_products(
     let v = |k: &str| values.get(k).cloned().unwrap_or_default();
     let _ = write!(
         body,
-        r#"<h2>New product</h2>{top}<form method="post" action="/seller/products" class="panel">{hidden}{name}{desc}{price}{stock}<div class="actions"><button type="submit">Put on sale</button></div></form>"#,
+        r#"<h2>{heading}</h2>{top}<form method="post" action="/seller/products" class="panel">{hidden}{name}{desc}{price}{stock}<div class="actions"><button type="submit">{button}</button></div></form>"#,
+        heading = esc(&tr!("seller-products-new")),
+        button = esc(&tr!("seller-products-put-on-sale")),
         top = top_error(&errors, &["name", "description", "amount", "stock"]),
         hidden = form_hidden(&mut ctx),
-        name =
-            field("Name", "name", Input { value: &v("name"), required: true, ..Input::default() }, &errors, &["name"]),
-        desc = textarea("Description (optional)", "description", &v("description"), false, &errors),
+        name = field(
+            &tr!("seller-products-name"),
+            "name",
+            Input { value: &v("name"), required: true, ..Input::default() },
+            &errors,
+            &["name"]
+        ),
+        desc = textarea(&tr!("seller-products-description"), "description", &v("description"), false, &errors),
         price = field(
-            &format!("Price ({})", m.currency),
+            &tr!("seller-products-price-in", currency = &m.currency),
             "amount",
             Input {
                 value: &v("amount"),
                 required: true,
                 extra: r#"inputmode="decimal""#,
-                hint: "Such as 24.99.",
+                hint: &tr!("seller-products-price-hint"),
                 ..Input::default()
             },
             &errors,
             &["amount"]
         ),
         stock = field(
-            "Stock (optional)",
+            &tr!("seller-products-stock-optional"),
             "stock",
             Input {
                 kind: "number",
                 value: &v("stock"),
                 extra: r#"min="0""#,
-                hint: "Leave empty for no limit.",
+                hint: &tr!("seller-products-stock-hint"),
                 ..Input::default()
             },
             &errors,
             &["stock"]
         ),
     );
-    ctx.page("Products", &body)
+    ctx.page(&tr!("seller-products-title"), &body)
 }
 
 pub async fn create_product(p: Posted) -> Response {
@@ -240,7 +275,7 @@ pub async fn create_product(p: Posted) -> Response {
     };
     let values = p.fields.clone();
     let Some(amount) = parse_amount(&p.get("amount"), &m.currency) else {
-        let e = ErrorView::local("amount", &format!("Enter the price in {}, such as 24.99.", m.currency));
+        let e = ErrorView::local("amount", &tr!("seller-products-price-invalid", currency = &m.currency));
         return render_products(p.ctx, &m, FormErrors::of(e), &values, "", &Paging::of(&HashMap::new())).await;
     };
     let mut body = json!({ "name": p.get("name"), "amount": amount, "currency": m.currency });
@@ -253,7 +288,7 @@ pub async fn create_product(p: Posted) -> Response {
         match stock.parse::<i64>() {
             Ok(n) => body["stock"] = json!(n),
             Err(_) => {
-                let e = ErrorView::local("stock", "Enter the stock as a whole number, or leave it empty.");
+                let e = ErrorView::local("stock", &tr!("seller-products-stock-invalid"));
                 return render_products(p.ctx, &m, FormErrors::of(e), &values, "", &Paging::of(&HashMap::new())).await;
             }
         }
@@ -277,41 +312,43 @@ pub async fn orders(ctx: Ctx, Query(q): Q) -> Response {
         return ctx.failure(&answer);
     }
     let mut body = notice_from(&q);
-    body.push_str(&tabs("/seller/orders", &ORDER_TABS, &status));
+    body.push_str(&tabs("/seller/orders", &ORDER_TABS, &status, &tr!("seller-tab-all-orders")));
     let orders = answer.data();
     if orders.is_empty() {
-        body.push_str(if status.is_empty() { "<p>No orders yet.</p>" } else { "<p>No orders here.</p>" });
+        let empty = if status.is_empty() { tr!("seller-orders-empty") } else { tr!("seller-orders-empty-here") };
+        let _ = write!(body, "<p>{}</p>", esc(&empty));
     } else {
         body.push_str(&orders_table(&orders, "/seller/orders"));
     }
     body.push_str(&paging.links(&here, &answer.body));
-    ctx.page("Orders", &body)
+    ctx.page(&tr!("seller-orders-title"), &body)
 }
 
 /// The seller's order lists: all, or one status.
-const ORDER_TABS: [(&str, &str); 7] = [
-    ("", "All"),
-    ("paid", "To ship"),
-    ("shipped", "Shipped"),
-    ("delivered", "Delivered"),
-    ("completed", "Completed"),
-    ("awaiting_payment", "Awaiting payment"),
-    ("canceled", "Canceled"),
-];
+const ORDER_TABS: [&str; 7] = ["", "paid", "shipped", "delivered", "completed", "awaiting_payment", "canceled"];
 
 /// The seller's claim lists.
-const CLAIM_TABS: [(&str, &str); 3] =
-    [("", "All"), ("awaiting_seller", "To answer"), ("under_review", "With Pocketpay")];
+const CLAIM_TABS: [&str; 3] = ["", "awaiting_seller", "under_review"];
+
+/// The name of a list's tab: an order's or a claim's status, or `all` for "".
+fn tab_label(status: &str, all: &str) -> String {
+    match status {
+        "paid" => tr!("seller-tab-to-ship"),
+        "shipped" => tr!("seller-tab-shipped"),
+        "delivered" => tr!("seller-tab-delivered"),
+        "completed" => tr!("seller-tab-completed"),
+        "awaiting_payment" => tr!("seller-tab-awaiting-payment"),
+        "canceled" => tr!("seller-tab-canceled"),
+        "awaiting_seller" => tr!("seller-tab-to-answer"),
+        "under_review" => tr!("seller-tab-under-review"),
+        _ => all.to_owned(),
+    }
+}
 
 /// The tab a page's address chooses (`status=`, one of `choices`; none is "All"): the status, the
 /// API list to read, and the page's own address with it.
-fn chosen_tab(
-    q: &HashMap<String, String>,
-    choices: &[(&str, &str)],
-    api: &str,
-    page: &str,
-) -> (String, String, String) {
-    let status = q.get("status").filter(|s| choices.iter().any(|(v, _)| v == s)).cloned().unwrap_or_default();
+fn chosen_tab(q: &HashMap<String, String>, choices: &[&str], api: &str, page: &str) -> (String, String, String) {
+    let status = q.get("status").filter(|s| choices.contains(&s.as_str())).cloned().unwrap_or_default();
     if status.is_empty() {
         (status, api.to_owned(), page.to_owned())
     } else {
@@ -320,13 +357,13 @@ fn chosen_tab(
     }
 }
 
-/// Links to a list's filters, the current one marked.
-fn tabs(page: &str, choices: &[(&str, &str)], current: &str) -> String {
-    let mut out = String::from(r#"<nav class="tabs" aria-label="Filter"><ul>"#);
-    for (value, label) in choices {
+/// Links to a list's filters, the current one marked; `all` names the unfiltered list.
+fn tabs(page: &str, choices: &[&str], current: &str, all: &str) -> String {
+    let mut out = format!(r#"<nav class="tabs" aria-label="{}"><ul>"#, esc(&tr!("seller-tabs-filter")));
+    for value in choices {
         let href = if value.is_empty() { page.to_owned() } else { format!("{page}?status={value}") };
         let mark = if *value == current { r#" aria-current="page""# } else { "" };
-        let _ = write!(out, r#"<li><a href="{href}"{mark}>{label}</a></li>"#);
+        let _ = write!(out, r#"<li><a href="{href}"{mark}>{}</a></li>"#, esc(&tab_label(value, all)));
     }
     out.push_str("</ul></nav>");
     out
@@ -367,18 +404,21 @@ async fn render_order(
     if status == "paid" {
         let _ = write!(
             body,
-            r#"<h2>Ship</h2><form method="post" action="/seller/orders/{oid}/ship" class="panel">{hidden}{carrier}{tracking}<div class="actions"><button type="submit">Mark as shipped</button></div></form>
-<form method="post" action="/seller/orders/{oid}/cancel" class="panel">{hidden2}{reason}<button type="submit" class="danger">Cancel order</button></form>"#,
+            r#"<h2>{heading}</h2><form method="post" action="/seller/orders/{oid}/ship" class="panel">{hidden}{carrier}{tracking}<div class="actions"><button type="submit">{shipped}</button></div></form>
+<form method="post" action="/seller/orders/{oid}/cancel" class="panel">{hidden2}{reason}<button type="submit" class="danger">{cancel}</button></form>"#,
+            heading = esc(&tr!("seller-order-ship")),
+            shipped = esc(&tr!("seller-order-mark-shipped")),
+            cancel = esc(&tr!("seller-order-cancel")),
             hidden = form_hidden(&mut ctx),
             carrier = field(
-                "Carrier",
+                &tr!("seller-order-carrier"),
                 "carrier",
                 Input { value: &typed("carrier"), required: true, ..Input::default() },
                 &errors,
                 &["carrier"]
             ),
             tracking = field(
-                "Tracking number",
+                &tr!("seller-order-tracking-number"),
                 "tracking_number",
                 Input { value: &typed("tracking_number"), required: true, ..Input::default() },
                 &errors,
@@ -386,7 +426,7 @@ async fn render_order(
             ),
             hidden2 = form_hidden(&mut ctx),
             reason = field(
-                "Why cancel?",
+                &tr!("seller-order-why-cancel"),
                 "cancel_reason",
                 Input { value: &typed("cancel_reason"), ..Input::default() },
                 &errors,
@@ -398,7 +438,7 @@ async fn render_order(
         body.push_str(&super::html::button_form(
             &format!("/seller/orders/{oid}/deliver"),
             &ctx.csrf(),
-            "Mark as delivered",
+            &tr!("seller-order-mark-delivered"),
             "",
         ));
     }
@@ -407,40 +447,42 @@ async fn render_order(
     if captured > refunded {
         let _ = write!(
             body,
-            r#"<h2>Refund</h2><form method="post" action="/seller/orders/{oid}/refund" class="panel">{hidden}{amount}{reason}{destination}<div class="actions"><button type="submit">Refund</button></div></form>"#,
+            r#"<h2>{heading}</h2><form method="post" action="/seller/orders/{oid}/refund" class="panel">{hidden}{amount}{reason}{destination}<div class="actions"><button type="submit">{button}</button></div></form>"#,
+            heading = esc(&tr!("seller-refund-heading")),
+            button = esc(&tr!("seller-refund-button")),
             hidden = form_hidden(&mut ctx),
             amount = field(
-                &format!("Amount ({currency})"),
+                &tr!("seller-amount-in", currency = &currency),
                 "amount",
                 Input {
                     value: &kept.get("amount").cloned().unwrap_or_else(|| decimal(captured - refunded, &currency)),
                     extra: r#"inputmode="decimal""#,
-                    hint: &format!("Up to {} can still be refunded.", money(captured - refunded, &currency)),
+                    hint: &tr!("seller-refund-hint", amount = money(captured - refunded, &currency)),
                     ..Input::default()
                 },
                 &errors,
                 &["amount"]
             ),
             reason = field(
-                "Reason",
+                &tr!("seller-refund-reason"),
                 "reason",
                 Input { value: &typed("reason"), required: true, ..Input::default() },
                 &errors,
                 &["reason"]
             ),
             destination = select(
-                "Refund to",
+                &tr!("seller-refund-to"),
                 "destination",
                 &[
-                    ("original", "How the buyer paid (Pocket at once, card in a few days)"),
-                    ("pocket", "The buyer's Pocket, at once")
+                    ("original", tr!("seller-refund-to-original").as_str()),
+                    ("pocket", tr!("seller-refund-to-pocket").as_str())
                 ],
                 kept.get("destination").map(String::as_str).unwrap_or("original"),
                 &errors
             ),
         );
     }
-    let title = format!("Order {}", order["number"].as_str().unwrap_or(""));
+    let title = tr!("seller-order-title", number = order["number"].as_str().unwrap_or(""));
     ctx.page(&title, &body)
 }
 
@@ -491,7 +533,7 @@ pub async fn refund(Path(id): Path<String>, p: Posted) -> Response {
         match parse_amount(&amount, &currency) {
             Some(a) => body["amount"] = json!(a),
             None => {
-                let e = ErrorView::local("amount", &format!("Enter an amount in {currency}, such as 10.00."));
+                let e = ErrorView::local("amount", &tr!("seller-refund-amount-invalid", currency = &currency));
                 let kept = p.fields.clone();
                 return render_order(p.ctx, &m, &id, FormErrors::of(e), "", &kept).await;
             }
@@ -524,39 +566,48 @@ async fn render_claims(
         return ctx.failure(&answer);
     }
     let mut body = format!("{notice}{}", top_error(&errors, &[]));
-    body.push_str(&tabs("/seller/claims", &CLAIM_TABS, &status));
+    body.push_str(&tabs("/seller/claims", &CLAIM_TABS, &status, &tr!("seller-tab-all-claims")));
     let claims = answer.data();
     if claims.is_empty() {
-        body.push_str("<p>No claims.</p>");
+        let _ = write!(body, "<p>{}</p>", esc(&tr!("seller-claims-empty")));
     }
     for c in &claims {
         body.push_str(&claim_block(c, &m.currency));
         let _ = write!(
             body,
-            r#"<p><a href="/seller/orders/{}">The order</a></p>"#,
-            url_encode(c["order"].as_str().unwrap_or(""))
+            r#"<p><a href="/seller/orders/{}">{}</a></p>"#,
+            url_encode(c["order"].as_str().unwrap_or("")),
+            esc(&tr!("seller-claims-the-order"))
         );
         if c["status"] == "awaiting_seller" {
             let _ = write!(
                 body,
-                r#"<p>Answer by {by}.</p><form method="post" action="/seller/claims/{cid}/respond" class="panel">{hidden}{action}{message}<div class="actions"><button type="submit">Send answer</button></div></form>"#,
-                by = c["respond_by"].as_i64().map(super::html::datetime).unwrap_or_default(),
+                r#"<p>{by}</p><form method="post" action="/seller/claims/{cid}/respond" class="panel">{hidden}{action}{message}<div class="actions"><button type="submit">{send}</button></div></form>"#,
+                by = esc(&tr!(
+                    "seller-claims-answer-by",
+                    time = c["respond_by"].as_i64().map(super::html::datetime).unwrap_or_default()
+                )),
+                send = esc(&tr!("seller-claims-send")),
                 cid = url_encode(c["id"].as_str().unwrap_or("")),
                 hidden = form_hidden(&mut ctx),
                 // Nothing that moves money is chosen for the seller.
                 action = select(
-                    "Your answer",
+                    &tr!("seller-claims-your-answer"),
                     "action",
-                    &[("", "Choose your answer"), ("accept", "Accept: refund the buyer now"), ("reject", "Reject")],
+                    &[
+                        ("", tr!("seller-claims-choose").as_str()),
+                        ("accept", tr!("seller-claims-accept").as_str()),
+                        ("reject", tr!("seller-claims-reject").as_str())
+                    ],
                     "",
                     &FormErrors::none()
                 ),
-                message = textarea("Message to the buyer", "message", "", true, &FormErrors::none()),
+                message = textarea(&tr!("seller-claims-message"), "message", "", true, &FormErrors::none()),
             );
         }
     }
     body.push_str(&paging.links(&here, &answer.body));
-    ctx.page("Claims", &body)
+    ctx.page(&tr!("seller-claims-title"), &body)
 }
 
 pub async fn respond_claim(Path(id): Path<String>, p: Posted) -> Response {

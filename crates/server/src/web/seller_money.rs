@@ -14,6 +14,7 @@ use store::MerchantRecord;
 use super::html::{badge, date, esc, field, money, parse_amount, s, select, words, ErrorView, FormErrors, Input};
 use super::paging::{Paging, PAGE_ROWS};
 use super::{form_hidden, notice_from, top_error, url_encode, Ctx, Posted};
+use crate::tr;
 
 type Q = Query<HashMap<String, String>>;
 
@@ -78,35 +79,37 @@ async fn render(
     let mut body = format!("{notice}{}", top_error(&errors, &FIELDS));
     let _ = write!(
         body,
-        r#"<section aria-labelledby="balance-h"><h2 id="balance-h">Balance</h2><dl class="facts">
-<dt>Available to pay out</dt><dd class="big available">{avail}</dd>
-<dt>Pending</dt><dd class="pending">{pending}</dd>
-<dt>Reserved for open claims</dt><dd class="reserved">{reserved}</dd></dl>
-<p class="muted">A sale is yours, less the platform's fee, once the buyer confirms receipt or 20 days after delivery (90 days after payment at the latest). Until then it is pending.</p></section>"#,
+        r#"<section aria-labelledby="balance-h"><h2 id="balance-h">{heading}</h2><dl class="facts">
+<dt>{avail_label}</dt><dd class="big available">{avail}</dd>
+<dt>{pending_label}</dt><dd class="pending">{pending}</dd>
+<dt>{reserved_label}</dt><dd class="reserved">{reserved}</dd></dl>
+<p class="muted">{note}</p></section>"#,
+        heading = esc(&tr!("seller-balance-heading")),
+        avail_label = esc(&tr!("seller-balance-available")),
+        pending_label = esc(&tr!("seller-balance-pending")),
+        reserved_label = esc(&tr!("seller-balance-reserved")),
+        note = esc(&tr!("seller-balance-note")),
         avail = money(available, cur),
         pending = money(bucket(&balance.body, "pending", cur), cur),
         reserved = money(bucket(&balance.body, "reserved", cur), cur),
     );
     if merchant["payouts_paused"] == true {
-        body.push_str(
-            r#"<p class="form-error" role="alert">Your payouts are paused by the platform. Contact support.</p>"#,
-        );
+        let _ = write!(body, r#"<p class="form-error" role="alert">{}</p>"#, esc(&tr!("seller-payouts-paused")));
     }
     let _ = write!(
         body,
-        r#"<h2>Pay out now</h2><form method="post" action="/seller/balance/payout" class="panel">{hidden}{amount}<div class="actions"><button type="submit">Pay out</button></div></form>"#,
+        r#"<h2>{heading}</h2><form method="post" action="/seller/balance/payout" class="panel">{hidden}{amount}<div class="actions"><button type="submit">{button}</button></div></form>"#,
+        heading = esc(&tr!("seller-pay-out-now")),
+        button = esc(&tr!("seller-pay-out-button")),
         hidden = form_hidden(&mut ctx),
         amount = field(
-            &format!("Amount ({cur})"),
+            &tr!("seller-amount-in", currency = cur),
             "amount",
             Input {
                 value: &v("amount"),
                 required: true,
                 extra: r#"inputmode="decimal""#,
-                hint: &format!(
-                    "Up to {} is available. It goes to your default bank account.",
-                    money(available.max(0), cur)
-                ),
+                hint: &tr!("seller-pay-out-hint", amount = money(available.max(0), cur)),
                 ..Input::default()
             },
             &errors,
@@ -115,28 +118,41 @@ async fn render(
     );
     body.push_str(&payouts_table(&payouts.data(), &accounts));
     body.push_str(&payout_paging.links("/seller/balance", &payouts.body));
-    body.push_str(r#"<h2>Transactions</h2><p><a href="/seller/balance/transactions.csv" download>Download all transactions (CSV)</a></p>"#);
+    let _ = write!(
+        body,
+        r#"<h2>{}</h2><p><a href="/seller/balance/transactions.csv" download>{}</a></p>"#,
+        esc(&tr!("seller-transactions-heading")),
+        esc(&tr!("seller-transactions-download"))
+    );
     body.push_str(&transactions_table(&transactions.data()));
     body.push_str(&tx_paging.links("/seller/balance", &transactions.body));
     body.push_str(&accounts_block(&mut ctx, &accounts, &errors, values));
     body.push_str(&schedule_form(&mut ctx, &merchant, &errors));
-    ctx.page("Balance and payouts", &body)
+    ctx.page(&tr!("seller-balance-title"), &body)
 }
 
 fn payouts_table(payouts: &[Value], accounts: &[Value]) -> String {
-    let mut out = String::from("<h2>Payouts</h2>");
+    let mut out = format!("<h2>{}</h2>", esc(&tr!("seller-payouts-heading")));
     if payouts.is_empty() {
-        out.push_str("<p>No payouts yet.</p>");
+        let _ = write!(out, "<p>{}</p>", esc(&tr!("seller-payouts-empty")));
         return out;
     }
-    out.push_str(r#"<div class="table-wrap"><table class="payouts"><thead><tr><th>Created</th><th class="num">Amount</th><th>Status</th><th>Arrives</th><th>Bank account</th></tr></thead><tbody>"#);
+    let _ = write!(
+        out,
+        r#"<div class="table-wrap"><table class="payouts"><thead><tr><th>{}</th><th class="num">{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>"#,
+        esc(&tr!("seller-payouts-created")),
+        esc(&tr!("seller-column-amount")),
+        esc(&tr!("seller-column-status")),
+        esc(&tr!("seller-payouts-arrives")),
+        esc(&tr!("seller-payouts-bank-account")),
+    );
     for p in payouts {
         let currency = p["currency"].as_str().unwrap_or("");
         let last4 = accounts
             .iter()
             .find(|a| a["id"] == p["destination"])
-            .map(|a| format!("ending {}", s(&a["last4"])))
-            .unwrap_or_else(|| "a removed account".into());
+            .map(|a| esc(&tr!("seller-payouts-account-ending", last4 = a["last4"].as_str().unwrap_or(""))))
+            .unwrap_or_else(|| esc(&tr!("seller-payouts-removed-account")));
         let status = p["status"].as_str().unwrap_or("");
         let why = p["failure_message"]
             .as_str()
@@ -157,10 +173,16 @@ fn payouts_table(payouts: &[Value], accounts: &[Value]) -> String {
 
 fn transactions_table(rows: &[Value]) -> String {
     if rows.is_empty() {
-        return "<p>No transactions yet. Sales appear here when you ship.</p>".into();
+        return format!("<p>{}</p>", esc(&tr!("seller-transactions-empty")));
     }
-    let mut out = String::from(
-        r#"<div class="table-wrap"><table class="transactions"><thead><tr><th>Date</th><th>What</th><th class="num">Amount</th><th class="num">Fee</th><th class="num">Net</th><th>Status</th></tr></thead><tbody>"#,
+    let mut out = format!(
+        r#"<div class="table-wrap"><table class="transactions"><thead><tr><th>{}</th><th>{}</th><th class="num">{}</th><th class="num">{}</th><th class="num">{}</th><th>{}</th></tr></thead><tbody>"#,
+        esc(&tr!("seller-transactions-date")),
+        esc(&tr!("seller-transactions-what")),
+        esc(&tr!("seller-column-amount")),
+        esc(&tr!("seller-transactions-fee")),
+        esc(&tr!("seller-transactions-net")),
+        esc(&tr!("seller-column-status")),
     );
     for t in rows {
         let currency = t["currency"].as_str().unwrap_or("");
@@ -183,76 +205,88 @@ fn transactions_table(rows: &[Value]) -> String {
 
 fn accounts_block(ctx: &mut Ctx, accounts: &[Value], errors: &FormErrors, values: &HashMap<String, String>) -> String {
     let v = |k: &str| values.get(k).cloned().unwrap_or_default();
-    let mut out = String::from("<h2>Bank accounts</h2>");
+    let mut out = format!("<h2>{}</h2>", esc(&tr!("seller-accounts-heading")));
     if accounts.is_empty() {
-        out.push_str("<p>Add a bank account to receive payouts.</p>");
+        let _ = write!(out, "<p>{}</p>", esc(&tr!("seller-accounts-empty")));
     }
     for a in accounts {
         let id = url_encode(a["id"].as_str().unwrap_or(""));
+        let last4 = a["last4"].as_str().unwrap_or("");
         let _ = write!(
             out,
-            r#"<div class="panel bank-account"><p><strong>{kind} ending {last4}</strong> · {currency} · {holder}{default} {status}</p><div class="actions">"#,
-            kind = if a["type"] == "iban" { "IBAN" } else { "US account" },
-            last4 = s(&a["last4"]),
+            r#"<div class="panel bank-account"><p><strong>{name}</strong> · {currency} · {holder}{default} {status}</p><div class="actions">"#,
+            name = esc(&if a["type"] == "iban" {
+                tr!("seller-accounts-iban-ending", last4 = last4)
+            } else {
+                tr!("seller-accounts-us-ending", last4 = last4)
+            }),
             currency = s(&a["currency"]),
             holder = s(&a["account_holder_name"]),
-            default = if a["default"] == true { " · <em>default for payouts</em>" } else { "" },
+            default = if a["default"] == true {
+                format!(" · <em>{}</em>", esc(&tr!("seller-accounts-default")))
+            } else {
+                String::new()
+            },
             status = if a["status"] == "disabled" { badge("disabled") } else { String::new() },
         );
         if a["default"] != true && a["status"] != "disabled" {
             let _ = write!(
                 out,
-                r#"<form method="post" action="/seller/balance/accounts/{id}/default">{}<button type="submit" class="secondary">Make default</button></form>"#,
-                form_hidden(ctx)
+                r#"<form method="post" action="/seller/balance/accounts/{id}/default">{}<button type="submit" class="secondary">{}</button></form>"#,
+                form_hidden(ctx),
+                esc(&tr!("seller-accounts-make-default"))
             );
         }
         let _ = write!(
             out,
-            r#"<form method="post" action="/seller/balance/accounts/{id}/remove">{}<button type="submit" class="secondary">Remove</button></form></div></div>"#,
-            form_hidden(ctx)
+            r#"<form method="post" action="/seller/balance/accounts/{id}/remove">{}<button type="submit" class="secondary">{}</button></form></div></div>"#,
+            form_hidden(ctx),
+            esc(&tr!("seller-accounts-remove"))
         );
     }
     let _ = write!(
         out,
-        r#"<h3>Add a bank account</h3><form method="post" action="/seller/balance/accounts" class="panel">{hidden}{holder}{country}{currency}{number}{routing}{iban}<div class="actions"><button type="submit">Add bank account</button></div></form>"#,
+        r#"<h3>{heading}</h3><form method="post" action="/seller/balance/accounts" class="panel">{hidden}{holder}{country}{currency}{number}{routing}{iban}<div class="actions"><button type="submit">{button}</button></div></form>"#,
+        heading = esc(&tr!("seller-accounts-add-heading")),
+        button = esc(&tr!("seller-accounts-add-button")),
         hidden = form_hidden(ctx),
         holder = field(
-            "Account holder",
+            &tr!("seller-accounts-holder"),
             "account_holder_name",
             Input { value: &v("account_holder_name"), required: true, ..Input::default() },
             errors,
             &["account_holder_name"]
         ),
         country = field(
-            "Country (two letters)",
+            &tr!("seller-country-label"),
             "country",
             Input { value: &v("country"), required: true, ..Input::default() },
             errors,
             &["country"]
         ),
         currency = field(
-            "Currency",
+            &tr!("seller-accounts-currency"),
             "currency",
             Input { value: &v("currency"), required: true, ..Input::default() },
             errors,
             &["currency"]
         ),
         number = field(
-            "Account number (US)",
+            &tr!("seller-accounts-number"),
             "account_number",
             Input { value: "", autocomplete: "off", extra: r#"inputmode="numeric""#, ..Input::default() },
             errors,
             &["account_number"]
         ),
         routing = field(
-            "Routing number (US)",
+            &tr!("seller-accounts-routing"),
             "routing_number",
             Input { value: &v("routing_number"), extra: r#"inputmode="numeric""#, ..Input::default() },
             errors,
             &["routing_number"]
         ),
         iban = field(
-            "IBAN (instead of a US account)",
+            &tr!("seller-accounts-iban"),
             "iban",
             Input { value: "", autocomplete: "off", ..Input::default() },
             errors,
@@ -266,39 +300,46 @@ fn schedule_form(ctx: &mut Ctx, merchant: &Value, errors: &FormErrors) -> String
     let schedule = &merchant["payout_schedule"];
     let currency = merchant["currency"].as_str().unwrap_or("USD");
     let days = [
-        ("monday", "Monday"),
-        ("tuesday", "Tuesday"),
-        ("wednesday", "Wednesday"),
-        ("thursday", "Thursday"),
-        ("friday", "Friday"),
-        ("saturday", "Saturday"),
-        ("sunday", "Sunday"),
+        ("monday", tr!("seller-day-monday")),
+        ("tuesday", tr!("seller-day-tuesday")),
+        ("wednesday", tr!("seller-day-wednesday")),
+        ("thursday", tr!("seller-day-thursday")),
+        ("friday", tr!("seller-day-friday")),
+        ("saturday", tr!("seller-day-saturday")),
+        ("sunday", tr!("seller-day-sunday")),
     ];
+    let days: Vec<(&str, &str)> = days.iter().map(|(value, label)| (*value, label.as_str())).collect();
     let minimum = super::html::decimal(schedule["minimum_amount"].as_i64().unwrap_or(0), currency);
     format!(
-        r#"<h2>Payout schedule</h2><form method="post" action="/seller/balance/schedule" class="panel">{hidden}{interval}{anchor}{minimum}<div class="actions"><button type="submit">Save schedule</button></div></form>"#,
+        r#"<h2>{heading}</h2><form method="post" action="/seller/balance/schedule" class="panel">{hidden}{interval}{anchor}{minimum}<div class="actions"><button type="submit">{button}</button></div></form>"#,
+        heading = esc(&tr!("seller-schedule-heading")),
+        button = esc(&tr!("seller-schedule-save")),
         hidden = form_hidden(ctx),
         interval = select(
-            "Pay out",
+            &tr!("seller-schedule-interval"),
             "interval",
-            &[("daily", "Every day"), ("weekly", "Every week"), ("manual", "Only when I ask")],
+            &[
+                ("daily", tr!("seller-schedule-daily").as_str()),
+                ("weekly", tr!("seller-schedule-weekly").as_str()),
+                ("manual", tr!("seller-schedule-manual").as_str())
+            ],
             schedule["interval"].as_str().unwrap_or("daily"),
             errors
         ),
         anchor = select(
-            "Day of the week (weekly)",
+            &tr!("seller-schedule-anchor"),
             "weekly_anchor",
             &days,
             schedule["weekly_anchor"].as_str().unwrap_or("monday"),
             errors
         ),
         minimum = field(
-            &format!("Minimum payout ({currency})"),
+            &tr!("seller-schedule-minimum", currency = currency),
             "minimum_amount",
             Input {
                 value: &minimum,
                 extra: r#"inputmode="decimal""#,
-                hint: "Scheduled payouts wait until at least this much is available.",
+                hint: &tr!("seller-schedule-minimum-hint"),
                 ..Input::default()
             },
             errors,
@@ -314,7 +355,7 @@ pub async fn pay_out(p: Posted) -> Response {
     };
     let values = p.fields.clone();
     let Some(amount) = parse_amount(&p.get("amount"), &m.currency) else {
-        let e = ErrorView::local("amount", &format!("Enter the amount in {}, such as 120.50.", m.currency));
+        let e = ErrorView::local("amount", &tr!("seller-pay-out-amount-invalid", currency = &m.currency));
         return render(p.ctx, &m, FormErrors::of(e), &values, "", &HashMap::new()).await;
     };
     let body = json!({ "amount": amount, "currency": m.currency });
@@ -392,7 +433,7 @@ pub async fn save_schedule(p: Posted) -> Response {
     let Some(minimum) = minimum else {
         let e = ErrorView::local(
             "payout_schedule[minimum_amount]",
-            &format!("Enter the minimum in {}, such as 50.00.", m.currency),
+            &tr!("seller-schedule-minimum-invalid", currency = &m.currency),
         );
         return render(p.ctx, &m, FormErrors::of(e), &HashMap::new(), "", &HashMap::new()).await;
     };
@@ -430,8 +471,8 @@ pub async fn transactions_csv(ctx: Ctx) -> Response {
         }
         Err(_) => ctx.page_with_status(
             axum::http::StatusCode::SERVICE_UNAVAILABLE,
-            "Try again",
-            "<p>The report could not be made just now. Try again in a moment.</p>",
+            &tr!("seller-report-failed-title"),
+            &format!("<p>{}</p>", esc(&tr!("seller-report-failed"))),
         ),
     }
 }

@@ -12,8 +12,10 @@ use axum::response::{IntoResponse, Response};
 use serde_json::{json, Value};
 
 use super::html::{datetime, esc, field, money_of, s, select, textarea, words, ErrorView, FormErrors, Input};
+use super::operator::{with_html, MARKS};
 use super::paging::{Paging, PAGE_ROWS};
 use super::{form_hidden, notice_from, same_origin, top_error, url_encode, Ctx, Posted, Web};
+use crate::tr;
 
 type Q = Query<HashMap<String, String>>;
 
@@ -45,60 +47,62 @@ async fn render_questions(
     }
     let current = mine.body["questions"].as_array().cloned().unwrap_or_default();
     let mut body = String::from(notice);
-    body.push_str(
-        "<p>When a payment needs a check and you cannot get our code (no phone at hand, no email), you can answer \
-         these questions instead. Answers are compared without case, spaces or accents, and we keep only a \
-         scrambled form of them: nobody at Pocketpay can read them.</p>",
-    );
+    let _ = write!(body, "<p>{}</p>", esc(&tr!("verification-questions-intro")));
     if current.is_empty() {
-        body.push_str("<p>You have not set up security questions yet.</p>");
+        let _ = write!(body, "<p>{}</p>", esc(&tr!("verification-questions-none")));
     } else {
-        body.push_str("<h2>Your questions</h2><ol>");
+        let _ = write!(body, "<h2>{}</h2><ol>", esc(&tr!("verification-questions-yours")));
         for q in &current {
-            let _ = write!(body, "<li>{}</li>", s(&q["question"]));
+            let text = q["question"].as_str().unwrap_or("");
+            let _ = write!(body, "<li>{}</li>", esc(&preset_text(text).unwrap_or_else(|| text.to_owned())));
         }
-        body.push_str("</ol><h2>Change them</h2>");
+        let _ = write!(body, "</ol><h2>{}</h2>", esc(&tr!("verification-questions-change")));
     }
     let presets = presets.data();
-    let mut options: Vec<(String, String)> = vec![(String::new(), "Choose a question".into())];
-    // `select` escapes its texts itself.
-    options.extend(
-        presets
-            .iter()
-            .map(|p| (p["id"].as_str().unwrap_or("").to_owned(), p["question"].as_str().unwrap_or("").to_owned())),
-    );
-    options.push(("own".into(), "Write my own question".into()));
+    let mut options: Vec<(String, String)> = vec![(String::new(), tr!("verification-question-choose"))];
+    // `select` escapes its texts itself. The value sent stays the preset's id; only its label is translated.
+    options.extend(presets.iter().map(|p| {
+        let id = p["id"].as_str().unwrap_or("");
+        (id.to_owned(), preset_text(id).unwrap_or_else(|| p["question"].as_str().unwrap_or("").to_owned()))
+    }));
+    options.push(("own".into(), tr!("verification-question-write-own")));
     let _ = write!(
         body,
-        r#"<form method="post" action="/security-questions" class="panel">{hidden}{top}<p class="hint">Set 2 or 3 questions. Each answer must be different.</p>"#,
+        r#"<form method="post" action="/security-questions" class="panel">{hidden}{top}<p class="hint">{hint}</p>"#,
         hidden = form_hidden(&mut ctx),
         top = top_error(&errors, &["questions", "password"]),
+        hint = esc(&tr!("verification-questions-hint")),
     );
+    let own_hint = tr!("verification-question-own-hint");
     for i in 0..QUESTION_ROWS {
         let pairs: Vec<(&str, &str)> = options.iter().map(|(v, t)| (v.as_str(), t.as_str())).collect();
         let chosen = values.get(&format!("q{i}")).map(String::as_str).unwrap_or("");
-        let label = if i + 1 == QUESTION_ROWS {
-            format!("Question {} (optional)", i + 1)
+        let number = i + 1;
+        let label = if number == QUESTION_ROWS {
+            tr!("verification-question-number-optional", number = number)
         } else {
-            format!("Question {}", i + 1)
+            tr!("verification-question-number", number = number)
         };
         let _ = write!(body, r#"<fieldset><legend>{}</legend>"#, esc(&label));
-        body.push_str(
-            &select("Question", &format!("q{i}"), &pairs, chosen, &FormErrors::none())
-                .replace(&format!(r#"for="f-q{i}">Question"#), &format!(r#"for="f-q{i}">Question {}"#, i + 1)),
-        );
+        body.push_str(&select(
+            &tr!("verification-question-number", number = number),
+            &format!("q{i}"),
+            &pairs,
+            chosen,
+            &FormErrors::none(),
+        ));
         let question_param = format!("questions[{i}].question");
         let answer_param = format!("questions[{i}].answer");
         let own = values.get(&format!("own{i}")).cloned().unwrap_or_default();
         body.push_str(&field(
-            "Or your own question",
+            &tr!("verification-question-own"),
             &format!("own{i}"),
-            Input { value: &own, hint: "Used when \"Write my own question\" is chosen.", ..Input::default() },
+            Input { value: &own, hint: &own_hint, ..Input::default() },
             &errors,
             &[&question_param],
         ));
         body.push_str(&field(
-            &format!("Answer {}", i + 1),
+            &tr!("verification-answer-number", number = number),
             &format!("a{i}"),
             Input { autocomplete: "off", ..Input::default() },
             &errors,
@@ -107,14 +111,34 @@ async fn render_questions(
         body.push_str("</fieldset>");
     }
     body.push_str(&field(
-        "Your password",
+        &tr!("verification-your-password"),
         "password",
         Input { kind: "password", required: true, autocomplete: "current-password", ..Input::default() },
         &errors,
         &["password"],
     ));
-    body.push_str(r#"<div class="actions"><button type="submit">Save my questions</button></div></form>"#);
-    ctx.page("Security questions", &body)
+    let _ = write!(
+        body,
+        r#"<div class="actions"><button type="submit">{}</button></div></form>"#,
+        esc(&tr!("verification-questions-save"))
+    );
+    ctx.page(&tr!("verification-questions-title"), &body)
+}
+
+/// A preset question in the reader's language, found by its id or by the English text the API keeps;
+/// `None` for a question the buyer wrote (shown as they wrote it).
+fn preset_text(id_or_text: &str) -> Option<String> {
+    let (id, _) =
+        domain::verification::PRESET_QUESTIONS.iter().find(|(id, text)| *id == id_or_text || *text == id_or_text)?;
+    Some(match *id {
+        "first_school" => tr!("verification-preset-first-school"),
+        "childhood_street" => tr!("verification-preset-childhood-street"),
+        "first_pet" => tr!("verification-preset-first-pet"),
+        "parents_meeting_city" => tr!("verification-preset-parents-meeting-city"),
+        "childhood_friend" => tr!("verification-preset-childhood-friend"),
+        "first_job" => tr!("verification-preset-first-job"),
+        _ => return None,
+    })
 }
 
 pub async fn save_questions(p: Posted) -> Response {
@@ -152,22 +176,28 @@ pub(super) async fn answers_form(ctx: &mut Ctx, payment_id: &str) -> String {
         return String::new();
     }
     let mut out = format!(
-        r#"<h2>No code? Answer your security questions</h2>
+        r#"<h2>{heading}</h2>
 <form method="post" action="/payments/{id}/verify" class="panel">{hidden}<input type="hidden" name="method" value="answers">"#,
+        heading = esc(&tr!("verification-answers-heading")),
         id = url_encode(payment_id),
         hidden = form_hidden(ctx),
     );
     for q in &questions {
         let qid = s(&q["id"]);
+        let text = q["question"].as_str().unwrap_or("");
         out.push_str(&field(
-            q["question"].as_str().unwrap_or(""),
+            &preset_text(text).unwrap_or_else(|| text.to_owned()),
             &format!("answer_{qid}"),
             Input { autocomplete: "off", required: true, ..Input::default() },
             &FormErrors::none(),
             &[],
         ));
     }
-    out.push_str(r#"<div class="actions"><button type="submit">Confirm with my answers</button></div></form>"#);
+    let _ = write!(
+        out,
+        r#"<div class="actions"><button type="submit">{}</button></div></form>"#,
+        esc(&tr!("verification-answers-confirm"))
+    );
     out
 }
 
@@ -188,39 +218,51 @@ pub(super) fn document_step(ctx: &mut Ctx, payment: &Value, errors: &FormErrors,
     let id = s(&payment["id"]);
     let order = s(&payment["order"]);
     let reasons: Vec<String> = action["reasons"].as_array().map(|r| reason_list(r)).unwrap_or_default();
-    let mut body = format!(
-        "{notice}<p>Before this payment of <strong>{amount}</strong> goes through, we need to check that it is really you \
-         ({why}).</p>",
-        amount = money_of(payment, "amount"),
-        why = esc(&reasons.join("; ")),
+    let check = with_html(
+        &tr!("verification-document-why", amount = MARKS[0], why = MARKS[1]),
+        &[&format!("<strong>{}</strong>", money_of(payment, "amount")), &esc(&reasons.join("; "))],
     );
+    let mut body = format!("{notice}<p>{check}</p>");
     if action["status"] == "in_review" {
+        let expires = action["expires_at"].as_i64().map(datetime).unwrap_or_default();
         let _ = write!(
             body,
-            r#"<div class="panel" role="status"><p><strong>Your document is being reviewed.</strong> Our team usually answers within a day; we will email you either way.</p>
-<p>Nothing is charged meanwhile. If we have not decided by {expires}, the payment is cancelled and you can pay again.</p></div>
-<p><a href="/orders/{order}">Back to the order</a></p>"#,
-            expires = action["expires_at"].as_i64().map(datetime).unwrap_or_default(),
+            r#"<div class="panel" role="status"><p><strong>{reviewed}</strong> {answer}</p>
+<p>{meanwhile}</p></div>
+<p><a href="/orders/{order}">{back}</a></p>"#,
+            reviewed = esc(&tr!("verification-document-in-review")),
+            answer = esc(&tr!("verification-document-in-review-answer")),
+            meanwhile = with_html(&tr!("verification-document-in-review-meanwhile", expires = MARKS[0]), &[&expires]),
+            back = esc(&tr!("verification-back-to-order")),
             order = url_encode(&order),
         );
-        return ctx.page("Your document is being reviewed", &body);
+        return ctx.page(&tr!("verification-document-in-review-title"), &body);
     }
+    let pay_link = format!(
+        r#"<a href="/orders/{}/pay">{}</a>"#,
+        url_encode(&order),
+        esc(&tr!("verification-pay-another-way-link"))
+    );
     let _ = write!(
         body,
-        r#"<p>Upload a photo or scan of an ID with your name: a passport, an identity card or a driving licence. JPEG, PNG or PDF, at most 5 MB.
-Only our review team sees it, and we delete it 30 days after our decision.</p>
+        r#"<p>{upload}
+{kept}</p>
 <form method="post" action="/payments/{pid}/document" enctype="multipart/form-data" class="panel">{hidden}{top}
-<div class="field{error_class}"><label for="f-file">Your document</label>{file_error}<input id="f-file" name="file" type="file" accept="image/jpeg,image/png,application/pdf" required></div>
-<div class="actions"><button type="submit">Send my document</button></div></form>
-<p>Or <a href="/orders/{order}/pay">pay another way</a>, for example with your Pocket.</p>"#,
+<div class="field{error_class}"><label for="f-file">{label}</label>{file_error}<input id="f-file" name="file" type="file" accept="image/jpeg,image/png,application/pdf" required></div>
+<div class="actions"><button type="submit">{send}</button></div></form>
+<p>{another}</p>"#,
+        upload = esc(&tr!("verification-document-upload")),
+        kept = esc(&tr!("verification-document-kept")),
+        label = esc(&tr!("verification-document-label")),
+        send = esc(&tr!("verification-document-send")),
+        another = with_html(&tr!("verification-pay-another-way", link = MARKS[0]), &[&pay_link]),
         pid = url_encode(&id),
         hidden = form_hidden(ctx),
         top = top_error(errors, &["file"]),
         error_class = if errors.for_field(&["file"]).is_some() { " has-error" } else { "" },
         file_error = errors.for_field(&["file"]).map(|e| e.render("f-file-error")).unwrap_or_default(),
-        order = url_encode(&order),
     );
-    ctx.page("Verify your identity", &body)
+    ctx.page(&tr!("verification-document-title"), &body)
 }
 
 /// The reasons in words, each once.
@@ -236,13 +278,13 @@ fn reason_list(reasons: &[Value]) -> Vec<String> {
 
 fn reason_words(reason: &str) -> String {
     match reason {
-        "document_amount" => "an amount above our review limit".into(),
-        "code_tries_used" => "the code was typed wrong too many times".into(),
-        "new_card" => "a card not used here before".into(),
-        "large_amount" => "a large amount".into(),
-        "foreign_card" => "a card from another country".into(),
-        "velocity" => "many payments in a short time".into(),
-        "issuer_demand" => "your bank asked for it".into(),
+        "document_amount" => tr!("verification-reason-document-amount"),
+        "code_tries_used" => tr!("verification-reason-code-tries-used"),
+        "new_card" => tr!("verification-reason-new-card"),
+        "large_amount" => tr!("verification-reason-large-amount"),
+        "foreign_card" => tr!("verification-reason-foreign-card"),
+        "velocity" => tr!("verification-reason-velocity"),
+        "issuer_demand" => tr!("verification-reason-issuer-demand"),
         other => words(other),
     }
 }
@@ -259,12 +301,13 @@ pub async fn upload_document(State(web): State<Web>, Path(id): Path<String>, req
         return r;
     }
     if !same_origin(&parts.headers) {
-        return ctx.forbidden("This form was sent from another site, so it was refused.");
+        return ctx.forbidden(&tr!("verification-form-other-site"));
     }
     let mut multipart = match Multipart::from_request(Request::from_parts(parts, body), &web).await {
         Ok(m) => m,
         Err(_) => {
-            return ctx.page_with_status(StatusCode::BAD_REQUEST, "Bad form", "<p>This form could not be read.</p>")
+            let body = format!("<p>{}</p>", esc(&tr!("verification-form-unreadable")));
+            return ctx.page_with_status(StatusCode::BAD_REQUEST, &tr!("verification-form-bad-title"), &body);
         }
     };
     let (mut csrf, mut key, mut file) = (String::new(), String::new(), None);
@@ -295,18 +338,15 @@ pub async fn upload_document(State(web): State<Web>, Path(id): Path<String>, req
     }
     let expected = ctx.csrf();
     if !crate::secrets::constant_time_eq(expected.as_bytes(), csrf.as_bytes()) {
-        return ctx.page_with_status(
-            StatusCode::FORBIDDEN,
-            "This form has expired",
-            "<p>For your safety this form could not be sent. Go back, reload the page and try again.</p>",
-        );
+        let body = format!("<p>{}</p>", esc(&tr!("verification-form-expired")));
+        return ctx.page_with_status(StatusCode::FORBIDDEN, &tr!("verification-form-expired-title"), &body);
     }
     let errors = if too_large {
-        let mut e = ErrorView::local("file", "The file is larger than 5 MB.");
-        e.advice = vec!["Send a smaller photo or scan.".into()];
+        let mut e = ErrorView::local("file", &tr!("verification-file-too-large"));
+        e.advice = vec![tr!("verification-file-too-large-advice")];
         Some(FormErrors::of(e))
     } else if file.as_ref().is_none_or(|f| f.is_empty()) {
-        Some(FormErrors::of(ErrorView::local("file", "Choose the file of your document.")))
+        Some(FormErrors::of(ErrorView::local("file", &tr!("verification-file-missing"))))
     } else {
         None
     };
@@ -345,25 +385,34 @@ pub async fn reviews(mut ctx: Ctx, Query(q): Q) -> Response {
         return ctx.failure(if queue.ok() { &recent } else { &queue });
     }
     let mut body = notice_from(&q);
-    body.push_str("<h2>To decide</h2>");
+    let _ = write!(body, "<h2>{}</h2>", esc(&tr!("verification-reviews-to-decide")));
     let waiting = queue.data();
     if waiting.is_empty() {
-        body.push_str("<p>No document waits for a decision.</p>");
+        let _ = write!(body, "<p>{}</p>", esc(&tr!("verification-reviews-none-waiting")));
     } else {
         body.push_str(&review_table(&waiting));
     }
     body.push_str(&queue_paging.links("/operator/reviews", &queue.body));
-    body.push_str("<h2>All reviews</h2>");
+    let _ = write!(body, "<h2>{}</h2>", esc(&tr!("verification-reviews-all")));
     body.push_str(&review_table(&recent.data()));
     body.push_str(&recent_paging.links("/operator/reviews", &recent.body));
     let _ = &mut ctx;
-    ctx.page("Document reviews", &body)
+    ctx.page(&tr!("verification-reviews-title"), &body)
 }
 
 fn review_table(rows: &[Value]) -> String {
-    let mut out = String::from(
-        r#"<table><thead><tr><th scope="col">Review</th><th scope="col">Buyer</th><th scope="col">Amount</th><th scope="col">Why</th><th scope="col">Status</th><th scope="col">Sent</th></tr></thead><tbody>"#,
-    );
+    let mut out = String::from("<table><thead><tr>");
+    for heading in [
+        tr!("verification-col-review"),
+        tr!("verification-col-buyer"),
+        tr!("verification-col-amount"),
+        tr!("verification-col-why"),
+        tr!("verification-col-status"),
+        tr!("verification-col-sent"),
+    ] {
+        let _ = write!(out, r#"<th scope="col">{}</th>"#, esc(&heading));
+    }
+    out.push_str("</tr></thead><tbody>");
     for r in rows {
         let reasons: Vec<String> = r["reasons"].as_array().map(|a| reason_list(a)).unwrap_or_default();
         let _ = write!(
@@ -399,8 +448,15 @@ async fn render_review(mut ctx: Ctx, id: &str, errors: FormErrors, notice: &str)
     let document_url = format!("/operator/reviews/{}/document", url_encode(id));
     let reasons: Vec<String> = r["reasons"].as_array().map(|a| reason_list(a)).unwrap_or_default();
     let mut body = format!(
-        r#"{notice}<dl class="facts"><dt>Buyer</dt><dd>{buyer}</dd><dt>Order</dt><dd>{order}</dd><dt>Payment</dt><dd>{payment}</dd><dt>Amount</dt><dd>{amount}</dd><dt>Why</dt><dd>{why}</dd>
-<dt>Status</dt><dd>{status}</dd><dt>Decide by</dt><dd>{expires}</dd></dl>"#,
+        r#"{notice}<dl class="facts"><dt>{t_buyer}</dt><dd>{buyer}</dd><dt>{t_order}</dt><dd>{order}</dd><dt>{t_payment}</dt><dd>{payment}</dd><dt>{t_amount}</dt><dd>{amount}</dd><dt>{t_why}</dt><dd>{why}</dd>
+<dt>{t_status}</dt><dd>{status}</dd><dt>{t_decide_by}</dt><dd>{expires}</dd></dl>"#,
+        t_buyer = esc(&tr!("verification-col-buyer")),
+        t_order = esc(&tr!("verification-review-order")),
+        t_payment = esc(&tr!("verification-review-payment")),
+        t_amount = esc(&tr!("verification-col-amount")),
+        t_why = esc(&tr!("verification-col-why")),
+        t_status = esc(&tr!("verification-col-status")),
+        t_decide_by = esc(&tr!("verification-review-decide-by")),
         buyer = s(&r["buyer_email"]),
         order = s(&r["order"]["number"]),
         payment = s(&r["payment"]),
@@ -411,37 +467,48 @@ async fn render_review(mut ctx: Ctx, id: &str, errors: FormErrors, notice: &str)
     );
     let kind = r["document"]["type"].as_str().unwrap_or("");
     if r["document"]["deleted"] == true {
+        let deleted = r["document_deleted_at"].as_i64().map(datetime).unwrap_or_default();
         let _ = write!(
             body,
-            "<p>The document was deleted on {}, 30 days after the decision.</p>",
-            r["document_deleted_at"].as_i64().map(datetime).unwrap_or_default()
+            "<p>{}</p>",
+            with_html(&tr!("verification-review-document-deleted", date = MARKS[0]), &[&deleted])
         );
     } else if kind == "application/pdf" {
         let _ = write!(
             body,
-            r#"<iframe class="document" src="{document_url}" title="The buyer's document (PDF)"></iframe><p><a href="{document_url}">Open the PDF</a></p>"#
+            r#"<iframe class="document" src="{document_url}" title="{}"></iframe><p><a href="{document_url}">{}</a></p>"#,
+            esc(&tr!("verification-review-document-pdf")),
+            esc(&tr!("verification-review-open-pdf"))
         );
     } else if !kind.is_empty() {
-        let _ = write!(body, r#"<p><img class="document" src="{document_url}" alt="The buyer's document"></p>"#);
+        let _ = write!(
+            body,
+            r#"<p><img class="document" src="{document_url}" alt="{}"></p>"#,
+            esc(&tr!("verification-review-document"))
+        );
     } else {
-        body.push_str("<p>The buyer has not sent a document yet.</p>");
+        let _ = write!(body, "<p>{}</p>", esc(&tr!("verification-review-no-document")));
     }
     if r["status"] == "in_review" {
         let _ = write!(
             body,
             r#"<form method="post" action="/operator/reviews/{rid}/decide" class="panel">{hidden}{top}{note}
-<p class="hint">Approving authorizes the payment. Rejecting fails it; the buyer reads the note.</p>
-<div class="actions"><button type="submit" name="outcome" value="approve">Approve</button> <button type="submit" name="outcome" value="reject" class="secondary">Reject</button></div></form>"#,
+<p class="hint">{hint}</p>
+<div class="actions"><button type="submit" name="outcome" value="approve">{approve}</button> <button type="submit" name="outcome" value="reject" class="secondary">{reject}</button></div></form>"#,
+            hint = esc(&tr!("verification-review-decide-hint")),
+            approve = esc(&tr!("verification-review-approve")),
+            reject = esc(&tr!("verification-review-reject")),
             rid = url_encode(id),
             hidden = form_hidden(&mut ctx),
             top = top_error(&errors, &["note", "outcome"]),
-            note = textarea("Note (required to reject)", "note", "", false, &errors),
+            note = textarea(&tr!("verification-review-note"), "note", "", false, &errors),
         );
     } else if let Some(decided) = r["decided_at"].as_i64() {
-        let _ = write!(body, "<p>Decided on {}. {}</p>", datetime(decided), s(&r["note"]));
+        let on = with_html(&tr!("verification-review-decided-on", date = MARKS[0]), &[&datetime(decided)]);
+        let _ = write!(body, "<p>{on} {}</p>", s(&r["note"]));
     }
-    body.push_str(r#"<p><a href="/operator/reviews">All reviews</a></p>"#);
-    let mut response = ctx.page("Document review", &body);
+    let _ = write!(body, r#"<p><a href="/operator/reviews">{}</a></p>"#, esc(&tr!("verification-reviews-all")));
+    let mut response = ctx.page(&tr!("verification-review-title"), &body);
     // This page alone may frame our own document (a PDF).
     if let Ok(v) = HeaderValue::from_str(&format!("{}; frame-src 'self'", super::PAGE_CSP)) {
         response.headers_mut().insert(header::CONTENT_SECURITY_POLICY, v);

@@ -11,10 +11,12 @@ use axum::response::Response;
 use serde_json::{json, Value};
 use store::MerchantRecord;
 
-use super::html::{badge, checkbox, datetime, esc, field, s, ErrorView, FormErrors, Input};
+use super::html::{badge, checkbox, datetime, esc, field, s, words, ErrorView, FormErrors, Input};
 use super::paging::{Paging, PAGE_ROWS};
+use super::seller::{with_html, SLOT};
 use super::{form_hidden, notice_from, top_error, url_encode, Answer, Ctx, Posted};
 use crate::events::EVENT_TYPES;
+use crate::tr;
 
 type Q = Query<HashMap<String, String>>;
 
@@ -79,14 +81,21 @@ async fn render_list(
     }
     let base = who.base();
     let mut body = format!(
-        "{notice}{}<p class=\"muted\">Pocketpay sends each event to these URLs as a signed <code>POST</code>; see the README for how to check the signature.</p>",
-        top_error(&errors, &["url", "enabled_events"])
+        "{notice}{}<p class=\"muted\">{}</p>",
+        top_error(&errors, &["url", "enabled_events"]),
+        with_html(&tr!("webhooks-intro", method = SLOT), "<code>POST</code>")
     );
     let endpoints = answer.data();
     if endpoints.is_empty() {
-        body.push_str("<p>No webhook endpoints yet.</p>");
+        let _ = write!(body, "<p>{}</p>", esc(&tr!("webhooks-empty")));
     } else {
-        body.push_str(r#"<div class="table-wrap"><table class="endpoints"><thead><tr><th>URL</th><th>Events</th><th>Status</th></tr></thead><tbody>"#);
+        let _ = write!(
+            body,
+            r#"<div class="table-wrap"><table class="endpoints"><thead><tr><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>"#,
+            esc(&tr!("webhooks-url")),
+            esc(&tr!("webhooks-events")),
+            esc(&tr!("webhooks-status")),
+        );
         for w in &endpoints {
             let events: Vec<String> =
                 w["enabled_events"].as_array().map(|a| a.iter().map(s).collect()).unwrap_or_default();
@@ -95,7 +104,7 @@ async fn render_list(
                 r#"<tr><td><a href="{base}/{id}">{url}</a></td><td>{events}</td><td>{status}</td></tr>"#,
                 id = url_encode(w["id"].as_str().unwrap_or("")),
                 url = s(&w["url"]),
-                events = if events == ["*"] { "all".to_owned() } else { events.join(", ") },
+                events = if events == ["*"] { esc(&tr!("webhooks-events-all")) } else { events.join(", ") },
                 status = badge(w["status"].as_str().unwrap_or("")),
             );
         }
@@ -109,25 +118,28 @@ async fn render_list(
     }
     let _ = write!(
         body,
-        r#"<h2>Add an endpoint</h2><form method="post" action="{base}" class="panel">{hidden}{url}{all}<fieldset><legend>Or only these events</legend>{boxes}</fieldset><div class="actions"><button type="submit">Add endpoint</button></div></form>"#,
+        r#"<h2>{heading}</h2><form method="post" action="{base}" class="panel">{hidden}{url}{all}<fieldset><legend>{legend}</legend>{boxes}</fieldset><div class="actions"><button type="submit">{button}</button></div></form>"#,
+        heading = esc(&tr!("webhooks-add-heading")),
+        legend = esc(&tr!("webhooks-only-these")),
+        button = esc(&tr!("webhooks-add-button")),
         hidden = form_hidden(&mut ctx),
         url = field(
-            "URL",
+            &tr!("webhooks-url"),
             "url",
             Input {
                 value: &v("url"),
                 required: true,
                 kind: "url",
-                hint: "Such as https://example.com/pocketpay/webhooks.",
+                hint: &tr!("webhooks-url-hint"),
                 ..Input::default()
             },
             &errors,
             &["url"]
         ),
-        all = checkbox("All events", "all", all),
+        all = checkbox(&tr!("webhooks-all-events"), "all", all),
     );
-    let title = if operator_page(who) { "Webhooks (operators)" } else { "Webhooks" };
-    ctx.page(title, &body)
+    let title = if operator_page(who) { tr!("webhooks-title-operators") } else { tr!("webhooks-title") };
+    ctx.page(&title, &body)
 }
 
 fn operator_page(who: &Who) -> bool {
@@ -154,7 +166,7 @@ async fn create(p: Posted, operator: bool) -> Response {
         EVENT_TYPES.iter().filter(|t| p.checked(&format!("event.{t}"))).map(|t| (*t).to_owned()).collect()
     };
     if events.is_empty() {
-        let e = ErrorView::local("enabled_events", "Choose the events to receive, or all of them.");
+        let e = ErrorView::local("enabled_events", &tr!("webhooks-choose-events"));
         return render_list(p.ctx, &who, FormErrors::of(e), &values, "").await;
     }
     let body = json!({ "url": p.get("url"), "enabled_events": events });
@@ -164,11 +176,13 @@ async fn create(p: Posted, operator: bool) -> Response {
     }
     let id = url_encode(answer.body["id"].as_str().unwrap_or(""));
     let body = format!(
-        r#"<p>The endpoint was added. This is its signing secret; it is shown this once, so keep it with your receiver now:</p><p class="secret">{}</p><p><a href="{}/{id}">Go to the endpoint</a></p>"#,
+        r#"<p>{}</p><p class="secret">{}</p><p><a href="{}/{id}">{}</a></p>"#,
+        esc(&tr!("webhooks-secret-intro")),
         s(&answer.body["secret"]),
-        who.base()
+        who.base(),
+        esc(&tr!("webhooks-go-to-endpoint")),
     );
-    p.ctx.page("Your webhook signing secret", &body)
+    p.ctx.page(&tr!("webhooks-secret-title"), &body)
 }
 
 pub async fn seller_endpoint(ctx: Ctx, path: Path<String>, q: Q) -> Response {
@@ -210,34 +224,55 @@ async fn render_endpoint(
     let mut body = format!("{notice}{}", top_error(&errors, &[]));
     let _ = write!(
         body,
-        r#"<dl class="facts"><dt>URL</dt><dd>{url}</dd><dt>Status</dt><dd class="endpoint-status">{status}</dd></dl><div class="actions">"#,
+        r#"<dl class="facts"><dt>{url_label}</dt><dd>{url}</dd><dt>{status_label}</dt><dd class="endpoint-status">{status}</dd></dl><div class="actions">"#,
+        url_label = esc(&tr!("webhooks-url")),
         url = s(&w["url"]),
-        status = esc(w["status"].as_str().unwrap_or("")),
+        status_label = esc(&tr!("webhooks-status")),
+        status = words(w["status"].as_str().unwrap_or("")),
     );
-    let (action, label) = if enabled { ("disable", "Disable") } else { ("enable", "Enable") };
+    let (action, label) =
+        if enabled { ("disable", tr!("webhooks-disable")) } else { ("enable", tr!("webhooks-enable")) };
     let _ = write!(
         body,
-        r#"<form method="post" action="{base}/{wid}/{action}">{}<button type="submit" class="secondary">{label}</button></form><form method="post" action="{base}/{wid}/delete">{}<button type="submit" class="secondary">Delete</button></form></div>"#,
+        r#"<form method="post" action="{base}/{wid}/{action}">{}<button type="submit" class="secondary">{}</button></form><form method="post" action="{base}/{wid}/delete">{}<button type="submit" class="secondary">{}</button></form></div>"#,
         form_hidden(&mut ctx),
-        form_hidden(&mut ctx)
+        esc(&label),
+        form_hidden(&mut ctx),
+        esc(&tr!("webhooks-delete")),
     );
-    body.push_str("<h2>Deliveries</h2>");
+    let _ = write!(body, "<h2>{}</h2>", esc(&tr!("webhooks-deliveries")));
     let rows = log.data();
     if rows.is_empty() {
-        body.push_str("<p>Nothing was sent yet.</p>");
+        let _ = write!(body, "<p>{}</p>", esc(&tr!("webhooks-deliveries-empty")));
     } else {
-        body.push_str(r#"<div class="table-wrap"><table class="deliveries"><thead><tr><th>When</th><th>Event</th><th>Attempt</th><th>Status</th><th>Answer</th><th></th></tr></thead><tbody>"#);
+        let _ = write!(
+            body,
+            r#"<div class="table-wrap"><table class="deliveries"><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th></th></tr></thead><tbody>"#,
+            esc(&tr!("webhooks-when")),
+            esc(&tr!("webhooks-event")),
+            esc(&tr!("webhooks-attempt")),
+            esc(&tr!("webhooks-status")),
+            esc(&tr!("webhooks-answer")),
+        );
         for d in &rows {
             let answer = match (d["response_status"].as_i64(), d["error"].as_str()) {
-                (Some(code), _) => format!("HTTP {code} in {} ms", d["duration_ms"].as_i64().unwrap_or(0)),
+                (Some(code), _) => esc(&tr!(
+                    "webhooks-answer-http",
+                    code = code.to_string(),
+                    ms = d["duration_ms"].as_i64().unwrap_or(0).to_string()
+                )),
                 (None, Some(e)) => esc(e),
-                _ => d["next_attempt_at"].as_i64().map(|t| format!("next try {}", datetime(t))).unwrap_or_default(),
+                _ => d["next_attempt_at"]
+                    .as_i64()
+                    .map(|t| esc(&tr!("webhooks-next-try", time = datetime(t))))
+                    .unwrap_or_default(),
             };
             let redeliver = if enabled {
                 format!(
-                    r#"<form method="post" action="{base}/{wid}/redeliver">{}<input type="hidden" name="event" value="{}"><button type="submit" class="secondary">Send again</button></form>"#,
+                    r#"<form method="post" action="{base}/{wid}/redeliver">{}<input type="hidden" name="event" value="{}"><button type="submit" class="secondary">{}</button></form>"#,
                     form_hidden(&mut ctx),
-                    s(&d["event"])
+                    s(&d["event"]),
+                    esc(&tr!("webhooks-send-again"))
                 )
             } else {
                 String::new()
@@ -254,7 +289,7 @@ async fn render_endpoint(
         body.push_str("</tbody></table></div>");
     }
     body.push_str(&paging.links(&format!("{base}/{wid}"), &log.body));
-    ctx.page("Webhook endpoint", &body)
+    ctx.page(&tr!("webhooks-endpoint-title"), &body)
 }
 
 /// What a button on an endpoint's page does.

@@ -311,17 +311,26 @@ pub fn complete_purchase(
         cards.push(card);
     }
     if let Some(recipient) = &p.gift_recipient {
-        let note = p.gift_message.as_deref().map(|m| format!("\n\nMessage from the sender:\n{m}")).unwrap_or_default();
+        // The recipient may have no account: the email speaks the sender's language.
+        let locale =
+            tx.user(&p.user_id)?.and_then(|u| crate::i18n::Locale::parse(&u.locale)).unwrap_or_default();
+        let note = p
+            .gift_message
+            .as_deref()
+            .map(|m| format!("\n\n{}\n{m}", crate::tr_in!(locale, "message-gift-note")))
+            .unwrap_or_default();
         let body = format!(
-            "You have received a Pocketpay gift card.\n\n{}\n\nRedeem each code in your Pocket (My Pocket → Redeem). \
-             Codes are valid until their expiry, three years after purchase.{note}",
-            lines.join("\n")
+            "{}\n\n{}\n\n{}{note}",
+            crate::tr_in!(locale, "message-gift-intro"),
+            lines.join("\n"),
+            crate::tr_in!(locale, "message-gift-redeem")
         );
+        let subject = crate::tr_in!(locale, "message-gift-subject");
         tx.enqueue_message(
             &NewOutboxMessage {
                 channel: "email",
                 recipient,
-                subject: "You received a Pocketpay gift card",
+                subject: &subject,
                 body: &body,
                 code: None,
             },

@@ -56,15 +56,16 @@ pub(super) fn start_challenge(
         reasons: names.join(","),
         sends,
     })?;
-    let amount = domain::money::Money::format_minor(payment.amount, &payment.currency).unwrap_or_default();
-    let text = format!(
-        "Pocketpay: your code to approve a payment of {amount} is {code}. It expires in 10 minutes. Never share it."
-    );
+    // In the buyer's saved language, whatever language the request came in.
+    let locale = crate::i18n::Locale::parse(&user.locale).unwrap_or_default();
+    let amount = crate::i18n::format::money(locale, payment.amount, &payment.currency).unwrap_or_default();
+    let text = crate::tr_in!(locale, "message-payment-code-body", amount = amount, code = code.as_str());
+    let subject = crate::tr_in!(locale, "message-payment-code-subject");
     tx.enqueue_message(
         &store::NewOutboxMessage {
             channel,
             recipient: &recipient,
-            subject: "Approve your payment",
+            subject: &subject,
             body: &text,
             code: Some(&code),
         },

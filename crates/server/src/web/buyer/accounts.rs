@@ -12,51 +12,53 @@ pub(super) fn render_signup(mut ctx: Ctx, errors: FormErrors, values: &HashMap<S
     let body = format!(
         r#"{top}<form method="post" action="/signup" class="panel">{hidden}
 {email}{password}{phone}{country}
-<div class="actions"><button type="submit">Create account</button> <a href="/login">I have an account</a></div></form>"#,
+<div class="actions"><button type="submit">{create}</button> <a href="/login">{have}</a></div></form>"#,
+        create = esc(&crate::tr!("signup-create")),
+        have = esc(&crate::tr!("signup-have-account")),
         top = top_error(&errors, &fields),
         hidden = form_hidden(&mut ctx),
         email = field(
-            "Email",
+            &crate::tr!("account-email"),
             "email",
             Input { kind: "email", value: &v("email"), required: true, autocomplete: "email", ..Input::default() },
             &errors,
             &["email"]
         ),
         password = field(
-            "Password",
+            &crate::tr!("account-password"),
             "password",
             Input {
                 kind: "password",
                 required: true,
                 autocomplete: "new-password",
-                hint: "At least 10 characters.",
+                hint: &crate::tr!("signup-password-hint"),
                 ..Input::default()
             },
             &errors,
             &["password"]
         ),
         phone = field(
-            "Mobile phone (optional, for codes by SMS)",
+            &crate::tr!("signup-phone"),
             "phone",
             Input {
                 kind: "tel",
                 value: &v("phone"),
                 autocomplete: "tel",
-                hint: "With the country code, such as +15551234567.",
+                hint: &crate::tr!("signup-phone-hint"),
                 ..Input::default()
             },
             &errors,
             &["phone"]
         ),
         country = field(
-            "Country (two letters, such as US)",
+            &crate::tr!("address-country"),
             "country",
             Input { value: &v("country"), autocomplete: "country", ..Input::default() },
             &errors,
             &["country"]
         ),
     );
-    ctx.page("Create your account", &body)
+    ctx.page(&crate::tr!("signup-title"), &body)
 }
 
 pub async fn signup(p: Posted) -> Response {
@@ -82,25 +84,28 @@ pub async fn verify_email_page(ctx: Ctx, Query(q): Q) -> Response {
 
 pub(super) fn render_verify_email(mut ctx: Ctx, errors: FormErrors, email: &str, notice: &str) -> Response {
     let body = format!(
-        r#"{notice}<p>We emailed a 6-digit code to <strong>{email_shown}</strong>. Type it here to confirm your address.</p>
+        r#"{notice}<p>{sent}</p>
 {top}<form method="post" action="/verify-email" class="panel">{hidden}
 <input type="hidden" name="email" value="{email_shown}">
 {code}
-<div class="actions"><button type="submit" name="action" value="verify">Verify my email</button>
-<button type="submit" name="action" value="resend" class="secondary" formnovalidate>Send a new code</button></div></form>"#,
+<div class="actions"><button type="submit" name="action" value="verify">{verify}</button>
+<button type="submit" name="action" value="resend" class="secondary" formnovalidate>{resend}</button></div></form>"#,
+        sent = crate::web::html::strong_in(&crate::tr!("verify-email-sent", email = crate::web::html::MARK), email),
+        verify = esc(&crate::tr!("verify-email-button")),
+        resend = esc(&crate::tr!("verify-email-resend")),
         notice = if notice.is_empty() { String::new() } else { crate::web::html::notice(notice) },
         email_shown = esc(email),
         top = top_error(&errors, &["code"]),
         hidden = form_hidden(&mut ctx),
         code = field(
-            "Code",
+            &crate::tr!("account-code"),
             "code",
             Input { autocomplete: "one-time-code", extra: r#"inputmode="numeric" maxlength="6""#, ..Input::default() },
             &errors,
             &["code"]
         ),
     );
-    ctx.page("Check your email", &body)
+    ctx.page(&crate::tr!("verify-email-title"), &body)
 }
 
 pub async fn verify_email(p: Posted) -> Response {
@@ -111,8 +116,8 @@ pub async fn verify_email(p: Posted) -> Response {
             .api(Method::POST, "/v1/users/resend_verification", Some(json!({ "email": email })), p.key().as_deref())
             .await;
         let errors = if answer.ok() { FormErrors::none() } else { FormErrors::of(answer.error()) };
-        let notice = if answer.ok() { "A new code is on its way." } else { "" };
-        return render_verify_email(p.ctx, errors, &email, notice);
+        let notice = if answer.ok() { crate::tr!("verify-email-resent") } else { String::new() };
+        return render_verify_email(p.ctx, errors, &email, &notice);
     }
     let body = json!({ "email": email, "code": p.get("code") });
     let answer = p.ctx.api(Method::POST, "/v1/users/verify_email", Some(body), p.key().as_deref()).await;
@@ -134,26 +139,29 @@ pub(super) fn render_login(mut ctx: Ctx, errors: FormErrors, email: &str, next: 
         r#"{notice}{top}<form method="post" action="/login" class="panel">{hidden}
 <input type="hidden" name="next" value="{next}">
 {email}{password}
-<div class="actions"><button type="submit">Log in</button> <a href="/signup">Create an account</a> <a href="/password-reset">Forgot your password?</a></div></form>"#,
+<div class="actions"><button type="submit">{log_in}</button> <a href="/signup">{create}</a> <a href="/password-reset">{forgot}</a></div></form>"#,
+        log_in = esc(&crate::tr!("login-button")),
+        create = esc(&crate::tr!("login-create-account")),
+        forgot = esc(&crate::tr!("login-forgot")),
         top = top_error(&errors, &["email", "password"]),
         hidden = form_hidden(&mut ctx),
         next = esc(next),
         email = field(
-            "Email",
+            &crate::tr!("account-email"),
             "email",
             Input { kind: "email", value: email, required: true, autocomplete: "username", ..Input::default() },
             &errors,
             &["email"]
         ),
         password = field(
-            "Password",
+            &crate::tr!("account-password"),
             "password",
             Input { kind: "password", required: true, autocomplete: "current-password", ..Input::default() },
             &errors,
             &["password"]
         ),
     );
-    ctx.page("Log in", &body)
+    ctx.page(&crate::tr!("login-title"), &body)
 }
 
 pub async fn login(mut p: Posted) -> Response {
@@ -203,20 +211,23 @@ pub async fn reset_page(ctx: Ctx, Query(q): Q) -> Response {
 
 fn render_reset(mut ctx: Ctx, errors: FormErrors, email: &str) -> Response {
     let body = format!(
-        r#"<p>Enter the email of your account: we send it a code to choose a new password. It works even if your account is locked after wrong passwords.</p>
+        r#"<p>{intro}</p>
 {top}<form method="post" action="/password-reset" class="panel">{hidden}{email}
-<div class="actions"><button type="submit">Email me a code</button> <a href="/login">Back to log in</a></div></form>"#,
+<div class="actions"><button type="submit">{send}</button> <a href="/login">{back}</a></div></form>"#,
+        intro = esc(&crate::tr!("reset-intro")),
+        send = esc(&crate::tr!("reset-send")),
+        back = esc(&crate::tr!("reset-back")),
         top = top_error(&errors, &["email"]),
         hidden = form_hidden(&mut ctx),
         email = field(
-            "Email",
+            &crate::tr!("account-email"),
             "email",
             Input { kind: "email", value: email, required: true, autocomplete: "username", ..Input::default() },
             &errors,
             &["email"]
         ),
     );
-    ctx.page("Reset your password", &body)
+    ctx.page(&crate::tr!("reset-title"), &body)
 }
 
 pub async fn request_reset(p: Posted) -> Response {
@@ -238,19 +249,22 @@ pub async fn reset_confirm_page(ctx: Ctx, Query(q): Q) -> Response {
 fn render_reset_confirm(mut ctx: Ctx, errors: FormErrors, email: &str, notice: &str) -> Response {
     let body = format!(
         r#"{notice}{top}<form method="post" action="/password-reset/confirm" class="panel">{hidden}{email}{code}{password}
-<p class="hint">Every device signed in to your account is signed out, and we email you to confirm.</p>
-<div class="actions"><button type="submit">Set my new password</button> <a href="/password-reset">Send a new code</a></div></form>"#,
+<p class="hint">{hint}</p>
+<div class="actions"><button type="submit">{set}</button> <a href="/password-reset">{resend}</a></div></form>"#,
+        hint = esc(&crate::tr!("reset-confirm-hint")),
+        set = esc(&crate::tr!("reset-confirm-button")),
+        resend = esc(&crate::tr!("verify-email-resend")),
         top = top_error(&errors, &["email", "code", "password"]),
         hidden = form_hidden(&mut ctx),
         email = field(
-            "Email",
+            &crate::tr!("account-email"),
             "email",
             Input { kind: "email", value: email, required: true, autocomplete: "username", ..Input::default() },
             &errors,
             &["email"]
         ),
         code = field(
-            "Code",
+            &crate::tr!("account-code"),
             "code",
             Input {
                 autocomplete: "one-time-code",
@@ -262,14 +276,14 @@ fn render_reset_confirm(mut ctx: Ctx, errors: FormErrors, email: &str, notice: &
             &["code"]
         ),
         password = field(
-            "New password",
+            &crate::tr!("reset-new-password"),
             "password",
             Input { kind: "password", required: true, autocomplete: "new-password", ..Input::default() },
             &errors,
             &["password"]
         ),
     );
-    ctx.page("Choose a new password", &body)
+    ctx.page(&crate::tr!("reset-confirm-title"), &body)
 }
 
 pub async fn confirm_reset(p: Posted) -> Response {

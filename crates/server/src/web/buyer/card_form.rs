@@ -12,7 +12,7 @@ pub(super) fn new_card_fields(
     let v = |k: &str| values.get(k).cloned().unwrap_or_default();
     let mut out = String::new();
     out.push_str(&field(
-        "Card number",
+        &crate::tr!("shop-card-number"),
         "number",
         Input { required: false, autocomplete: "cc-number", extra: r#"inputmode="numeric""#, ..Input::default() },
         errors,
@@ -20,7 +20,7 @@ pub(super) fn new_card_fields(
     ));
     out.push_str(r#"<div class="grid">"#);
     out.push_str(&field(
-        "Expiry month (MM)",
+        &crate::tr!("shop-card-exp-month"),
         "exp_month",
         Input {
             value: &v("exp_month"),
@@ -32,7 +32,7 @@ pub(super) fn new_card_fields(
         &["exp_month"],
     ));
     out.push_str(&field(
-        "Expiry year (YYYY)",
+        &crate::tr!("shop-card-exp-year"),
         "exp_year",
         Input {
             value: &v("exp_year"),
@@ -44,12 +44,12 @@ pub(super) fn new_card_fields(
         &["exp_year"],
     ));
     out.push_str(&field(
-        "Security code (CVC)",
+        &crate::tr!("shop-card-cvc"),
         "cvc",
         Input {
             autocomplete: "cc-csc",
             extra: r#"inputmode="numeric" maxlength="4""#,
-            hint: "3 or 4 digits on the card.",
+            hint: &crate::tr!("shop-card-cvc-hint"),
             ..Input::default()
         },
         errors,
@@ -57,7 +57,7 @@ pub(super) fn new_card_fields(
     ));
     out.push_str("</div>");
     out.push_str(&field(
-        "Name on the card",
+        &crate::tr!("shop-card-holder-name"),
         "holder_name",
         Input { value: &v("holder_name"), autocomplete: "cc-name", ..Input::default() },
         errors,
@@ -74,18 +74,22 @@ pub(super) fn new_card_fields(
                 || errors.for_field(&["line1", "city", "postal_code", "country"]).is_some();
             let _ = write!(
                 out,
-                r#"<p>Billing address: {label}: {line}</p>{address_error}<details{open}><summary>Use another address</summary>{check}{fields}</details>"#,
-                label = esc(label),
-                line = address_line(address),
+                r#"<p>{billing}</p>{address_error}<details{open}><summary>{other}</summary>{check}{fields}</details>"#,
+                billing = super::shop::html_of(
+                    &crate::tr!("shop-billing-address-is", label = label, address = super::shop::slot("address")),
+                    &[("address", &address_line(address))]
+                ),
+                other = esc(&crate::tr!("shop-billing-use-other")),
                 open = if open { " open" } else { "" },
-                check = checkbox("Bill to the address below", "use_other_address", open),
+                check = checkbox(&crate::tr!("shop-billing-bill-below"), "use_other_address", open),
                 fields = address_fields("bill_", &typed, errors, false),
             );
         }
         None => {
             let _ = write!(
                 out,
-                r#"<fieldset><legend>Billing address</legend>{address_error}{}</fieldset>"#,
+                r#"<fieldset><legend>{}</legend>{address_error}{}</fieldset>"#,
+                esc(&crate::tr!("shop-billing-address")),
                 address_fields("bill_", &typed, errors, false)
             );
         }
@@ -98,9 +102,11 @@ pub(super) fn posted_new_card(p: &Posted, fallback: Option<&Value>) -> Result<Va
     let month: i64 = p
         .get("exp_month")
         .parse()
-        .map_err(|_| ErrorView::local("exp_month", "Enter the expiry month as a number, 1 to 12."))?;
-    let year: i64 =
-        p.get("exp_year").parse().map_err(|_| ErrorView::local("exp_year", "Enter the expiry year with 4 digits."))?;
+        .map_err(|_| ErrorView::local("exp_month", &crate::tr!("shop-card-exp-month-invalid")))?;
+    let year: i64 = p
+        .get("exp_year")
+        .parse()
+        .map_err(|_| ErrorView::local("exp_year", &crate::tr!("shop-card-exp-year-invalid")))?;
     let billing = match fallback {
         Some(a) if !p.checked("use_other_address") => {
             let mut a = a.clone();

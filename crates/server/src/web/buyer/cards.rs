@@ -1,5 +1,6 @@
 //! Buyers' pages: the card manager.
 
+use super::pocket::{fill_html, html_slot};
 use super::*;
 
 pub async fn cards_page(ctx: Ctx, Query(q): Q) -> Response {
@@ -24,7 +25,7 @@ pub(super) async fn render_cards(
     let card_error_for = values.get("card").cloned().unwrap_or_default();
     let mut body = notice.to_owned();
     if cards.is_empty() {
-        body.push_str("<p>No saved cards yet.</p>");
+        let _ = write!(body, "<p>{}</p>", esc(&crate::tr!("cards-empty")));
     }
     for c in &cards {
         let id = c["id"].as_str().unwrap_or("");
@@ -33,26 +34,43 @@ pub(super) async fn render_cards(
         let _ = write!(
             body,
             r#"<section class="saved-card" data-card="{id_attr}"><h2>{label}{default}</h2>
-<p>Expires {month:02}/{year} · {funding} · billing address {address}</p>{err}
+<p>{facts}</p>{err}
 <div class="actions">{make_default}{remove}</div>
-<details><summary>Update expiry</summary><form method="post" action="/cards/{cid}/expiry" class="panel">{hidden}<div class="grid">{m}{y}</div><button type="submit">Save expiry</button></form></details></section>"#,
+<details><summary>{update_expiry}</summary><form method="post" action="/cards/{cid}/expiry" class="panel">{hidden}<div class="grid">{m}{y}</div><button type="submit">{save_expiry}</button></form></details></section>"#,
             id_attr = esc(id),
             label = card_label(c),
-            default = if c["default"] == true { r#" <span class="badge">default</span>"# } else { "" },
-            month = c["exp_month"].as_i64().unwrap_or(0),
-            year = c["exp_year"].as_i64().unwrap_or(0),
-            funding = words(c["funding"].as_str().unwrap_or("")),
-            address = address_line(&c["billing_address"]),
+            default = if c["default"] == true {
+                format!(r#" <span class="badge">{}</span>"#, esc(&crate::tr!("cards-default-badge")))
+            } else {
+                String::new()
+            },
+            facts = fill_html(
+                &crate::tr!(
+                    "cards-facts",
+                    month = format!("{:02}", c["exp_month"].as_i64().unwrap_or(0)),
+                    year = c["exp_year"].as_i64().unwrap_or(0).to_string(),
+                    funding = html_slot(0),
+                    address = html_slot(1)
+                ),
+                &[&words(c["funding"].as_str().unwrap_or("")), &address_line(&c["billing_address"])]
+            ),
+            update_expiry = esc(&crate::tr!("cards-update-expiry")),
+            save_expiry = esc(&crate::tr!("cards-save-expiry")),
             err = top_error(&this_errors, &[]),
             make_default = if c["default"] == true {
                 String::new()
             } else {
-                button_form(&format!("/cards/{cid}/default"), &ctx.csrf(), "Make default", "secondary")
+                button_form(
+                    &format!("/cards/{cid}/default"),
+                    &ctx.csrf(),
+                    &crate::tr!("cards-make-default"),
+                    "secondary",
+                )
             },
-            remove = button_form(&format!("/cards/{cid}/remove"), &ctx.csrf(), "Remove", "danger"),
+            remove = button_form(&format!("/cards/{cid}/remove"), &ctx.csrf(), &crate::tr!("cards-remove"), "danger"),
             hidden = form_hidden(&mut ctx),
             m = field(
-                "Month (MM)",
+                &crate::tr!("cards-exp-month"),
                 "exp_month",
                 Input {
                     value: &format!("{:02}", c["exp_month"].as_i64().unwrap_or(0)),
@@ -63,7 +81,7 @@ pub(super) async fn render_cards(
                 &[]
             ),
             y = field(
-                "Year (YYYY)",
+                &crate::tr!("cards-exp-year"),
                 "exp_year",
                 Input {
                     value: &c["exp_year"].as_i64().unwrap_or(0).to_string(),
@@ -77,19 +95,23 @@ pub(super) async fn render_cards(
     }
     let add_errors = if card_error_for.is_empty() { errors.clone() } else { FormErrors::none() };
     let fallback = default_card(&cards).map(|c| c["billing_address"].clone());
+    let same_as_default = crate::tr!("cards-billing-same-as-default");
     let _ = write!(
         body,
-        r#"<h2>Add a card</h2>{top}<form method="post" action="/cards" class="panel" id="add-card">{hidden}{fields}{default}<div class="actions"><button type="submit">Save card</button></div></form>
-<p class="muted">We check the card with your bank without charging it. The security code is never stored.</p>"#,
+        r#"<h2>{add}</h2>{top}<form method="post" action="/cards" class="panel" id="add-card">{hidden}{fields}{default}<div class="actions"><button type="submit">{save}</button></div></form>
+<p class="muted">{check_note}</p>"#,
+        add = esc(&crate::tr!("cards-add-title")),
+        save = esc(&crate::tr!("cards-save-card")),
+        check_note = esc(&crate::tr!("cards-check-note")),
         top = top_error(
             &add_errors,
             &["number", "exp_month", "exp_year", "cvc", "holder_name", "line1", "city", "postal_code", "country"]
         ),
         hidden = form_hidden(&mut ctx),
-        fields = new_card_fields(&add_errors, values, fallback.as_ref().map(|a| ("the same as your default card", a))),
-        default = checkbox("Make this my default card", "default", false),
+        fields = new_card_fields(&add_errors, values, fallback.as_ref().map(|a| (same_as_default.as_str(), a))),
+        default = checkbox(&crate::tr!("cards-make-default-check"), "default", false),
     );
-    ctx.page("My cards", &body)
+    ctx.page(&crate::tr!("cards-title"), &body)
 }
 
 pub async fn add_card(p: Posted) -> Response {
@@ -134,7 +156,7 @@ pub async fn card_expiry(Path(id): Path<String>, p: Posted) -> Response {
     let (Ok(month), Ok(year)) = (p.get("exp_month").parse::<i64>(), p.get("exp_year").parse::<i64>()) else {
         let mut values = HashMap::new();
         values.insert("card".to_owned(), id.clone());
-        let e = ErrorView::local("exp_month", "Enter the month (1 to 12) and the year (4 digits) as numbers.");
+        let e = ErrorView::local("exp_month", &crate::tr!("cards-error-expiry"));
         return render_cards(p.ctx, FormErrors::of(e), &values, "").await;
     };
     card_change(&id, p, Method::PATCH, Some(json!({ "exp_month": month, "exp_year": year })), "card_updated").await

@@ -4,6 +4,7 @@
 
 use super::*;
 use crate::web::buyer::checkout::{merchant_name, pay_for, paying_page, Paying};
+use crate::web::buyer::shop::{html_of, plain, slot};
 
 /// The cart's cookie.
 pub const CART_COOKIE: &str = "pp_cart";
@@ -97,10 +98,13 @@ async fn render_cart(
         }
     }
     if sellers.is_empty() {
+        let browse = format!(r#"<a href="/">{}</a>"#, esc(&crate::tr!("shop-cart-empty-browse-link")));
         let body = format!(
-            r#"{notice}<p>Your cart is empty.</p><p><a href="/">Browse the shop</a> and add products from any seller: you pay for them all at once.</p>"#
+            r#"{notice}<p>{}</p><p>{}</p>"#,
+            esc(&crate::tr!("shop-cart-empty")),
+            html_of(&crate::tr!("shop-cart-empty-browse", shop = slot("shop")), &[("shop", &browse)]),
         );
-        return ctx.page("Cart", &body);
+        return ctx.page(&crate::tr!("shop-cart-title"), &body);
     }
     let csrf = ctx.csrf();
     let mut totals: Vec<(String, i64)> = Vec::new();
@@ -120,11 +124,14 @@ async fn render_cart(
                 rows,
                 r#"<tr><td><a href="/products/{link}">{name}</a></td><td class="num">{price}</td>
 <td><form method="post" action="/cart/update" class="inline">{hidden}<input type="hidden" name="product" value="{id_attr}">
-<label for="{qty_id}" class="visually-hidden">Quantity of {name}</label><input id="{qty_id}" type="number" name="quantity" value="{quantity}" min="0" max="1000" class="qty">
-<button type="submit" class="secondary">Update</button> <button type="submit" name="remove" value="1" class="secondary">Remove</button></form></td>
+<label for="{qty_id}" class="visually-hidden">{quantity_of}</label><input id="{qty_id}" type="number" name="quantity" value="{quantity}" min="0" max="1000" class="qty">
+<button type="submit" class="secondary">{update}</button> <button type="submit" name="remove" value="1" class="secondary">{remove}</button></form></td>
 <td class="num">{line}</td></tr>"#,
                 link = url_encode(id),
                 name = s(&product["name"]),
+                quantity_of = esc(&crate::tr!("shop-cart-quantity-of", name = plain(&product["name"]))),
+                update = esc(&crate::tr!("shop-cart-update")),
+                remove = esc(&crate::tr!("shop-cart-remove")),
                 price = money_of(product, "amount"),
                 hidden = super::super::html::hidden(&csrf),
                 id_attr = esc(id),
@@ -133,29 +140,39 @@ async fn render_cart(
         }
         let _ = write!(
             groups,
-            r#"<section class="seller-group"><h2>From {seller}</h2><p class="muted">Shipped and charged by {seller} on its own.</p>
-<div class="table-wrap"><table><thead><tr><th>Product</th><th class="num">Price</th><th>Quantity</th><th class="num">Total</th></tr></thead><tbody>{rows}</tbody></table></div></section>"#
+            r#"<section class="seller-group"><h2>{from}</h2><p class="muted">{note}</p>
+<div class="table-wrap"><table><thead><tr><th>{product}</th><th class="num">{price}</th><th>{quantity}</th><th class="num">{total}</th></tr></thead><tbody>{rows}</tbody></table></div></section>"#,
+            from = html_of(&crate::tr!("shop-cart-from-seller", seller = slot("seller")), &[("seller", seller)]),
+            note = html_of(&crate::tr!("shop-cart-seller-note", seller = slot("seller")), &[("seller", seller)]),
+            product = esc(&crate::tr!("shop-col-product")),
+            price = esc(&crate::tr!("shop-col-price")),
+            quantity = esc(&crate::tr!("shop-quantity")),
+            total = esc(&crate::tr!("shop-col-total")),
         );
     }
     let total: Vec<String> = totals.iter().map(|(c, t)| money(*t, c)).collect();
     let mixed = if totals.len() > 1 {
-        "<p class=\"error-text\">These products are priced in different currencies: one checkout pays in one currency, so remove the others and buy them separately.</p>"
+        format!(r#"<p class="error-text">{}</p>"#, esc(&crate::tr!("shop-cart-mixed-currencies")))
     } else {
-        ""
+        String::new()
     };
     let address = super::shop::shipping_prefill(&ctx, posted);
     let body = format!(
-        r#"{notice}{groups}<p>Total: <strong class="total">{total}</strong> from {count} seller(s), paid once.</p>{mixed}
+        r#"{notice}{groups}<p>{total}</p>{mixed}
 <form method="post" action="/cart/checkout" class="panel">{hidden}{top}
-<fieldset><legend>Shipping address</legend>{address}</fieldset>
-<div class="actions"><button type="submit">Check out</button></div></form>"#,
-        total = total.join(" + "),
-        count = sellers.len(),
+<fieldset><legend>{shipping}</legend>{address}</fieldset>
+<div class="actions"><button type="submit">{check_out}</button></div></form>"#,
+        total = html_of(
+            &crate::tr!("shop-cart-total", total = slot("total"), count = sellers.len()),
+            &[("total", &format!(r#"<strong class="total">{}</strong>"#, total.join(" + ")))]
+        ),
+        shipping = esc(&crate::tr!("shop-shipping-address")),
+        check_out = esc(&crate::tr!("shop-cart-check-out")),
         hidden = form_hidden(&mut ctx),
         top = top_error(&errors, &["name", "line1", "line2", "city", "state", "postal_code", "country"]),
         address = address_fields("ship_", &address, &errors, true),
     );
-    ctx.page("Cart", &body)
+    ctx.page(&crate::tr!("shop-cart-title"), &body)
 }
 
 pub async fn cart_checkout(mut p: Posted) -> Response {
@@ -208,26 +225,43 @@ pub async fn checkout_summary(ctx: Ctx, Path(id): Path<String>, Query(q): Q) -> 
     }
     let pay = if c["status"] == "awaiting_payment" {
         format!(
-            r#"<p><a class="button" href="/checkouts/{}/pay">Pay {}</a></p>"#,
+            r#"<p><a class="button" href="/checkouts/{}/pay">{}</a></p>"#,
             url_encode(&id),
-            money_of(&c, "amount_due")
+            html_of(
+                &crate::tr!("shop-pay-amount", amount = slot("amount")),
+                &[("amount", &money_of(&c, "amount_due"))]
+            )
         )
     } else {
         String::new()
     };
     let payment = if c["payment"].is_object() {
-        format!("<p>Payment: {}</p>", payment_badge(c["payment"]["status"].as_str().unwrap_or("")))
+        let badge = payment_badge(c["payment"]["status"].as_str().unwrap_or(""));
+        format!(
+            "<p>{}</p>",
+            html_of(&crate::tr!("shop-summary-payment", status = slot("status")), &[("status", &badge)])
+        )
     } else {
         String::new()
     };
     let body = format!(
-        r#"{notice}<p>One payment of {total} for {count} orders, one per seller. Each seller ships, and is paid, for their own order.</p>{payment}
-<div class="table-wrap"><table><thead><tr><th>Order</th><th>Seller</th><th class="num">Amount</th><th>Status</th></tr></thead><tbody>{rows}</tbody></table></div>{pay}"#,
+        r#"{notice}<p>{intro}</p>{payment}
+<div class="table-wrap"><table><thead><tr><th>{order}</th><th>{seller}</th><th class="num">{amount}</th><th>{status}</th></tr></thead><tbody>{rows}</tbody></table></div>{pay}"#,
         notice = notice_from(&q),
-        total = money_of(&c, "amount"),
-        count = c["orders"].as_array().map(Vec::len).unwrap_or(0),
+        intro = html_of(
+            &crate::tr!(
+                "shop-summary-intro",
+                total = slot("total"),
+                count = c["orders"].as_array().map(Vec::len).unwrap_or(0)
+            ),
+            &[("total", &money_of(&c, "amount"))]
+        ),
+        order = esc(&crate::tr!("shop-col-order")),
+        seller = esc(&crate::tr!("shop-col-seller")),
+        amount = esc(&crate::tr!("shop-col-amount")),
+        status = esc(&crate::tr!("shop-col-status")),
     );
-    ctx.page("Your cart's orders", &body)
+    ctx.page(&crate::tr!("shop-summary-title"), &body)
 }
 
 #[cfg(test)]

@@ -1,6 +1,7 @@
 //! Buyers' pages: checkout.
 
 use super::*;
+use crate::web::buyer::shop::{html_of, plain, slot};
 
 pub async fn checkout_page(ctx: Ctx, Path(id): Path<String>) -> Response {
     paying_page(ctx, Paying::Order, &id).await
@@ -98,19 +99,33 @@ pub(crate) async fn render_paying(
             .await;
         if quote.ok() {
             let q = &quote.body;
+            let rate = crate::tr!(
+                "shop-fx-rate",
+                from = slot("from"),
+                to = slot("to"),
+                currency = &currency,
+                rate = plain(&q["rate"]),
+                my_currency = &my_currency,
+                until = q["expires_at"].as_i64().map(datetime).unwrap_or_default(),
+            );
             fx = format!(
-                r#"<fieldset><legend>Currency</legend>{err}<input type="hidden" name="fx_quote" value="{qid}">{check}
-<p class="hint">{from} = {to} at 1 {cur} = {rate} {mine}. This rate is locked until {until}. Card payments only.</p></fieldset>"#,
+                r#"<fieldset><legend>{legend}</legend>{err}<input type="hidden" name="fx_quote" value="{qid}">{check}
+<p class="hint">{rate}</p></fieldset>"#,
+                legend = esc(&crate::tr!("shop-fx-legend")),
                 err = errors.for_field(&["fx_quote", "currency"]).map(|e| e.render("fx-error")).unwrap_or_default(),
                 qid = s(&q["id"]),
-                check =
-                    checkbox(&format!("Pay in {my_currency}"), "pay_in_my_currency", v("pay_in_my_currency") == "on"),
-                from = money(amount, &currency),
-                to = money(q["to_amount"].as_i64().unwrap_or(0), &my_currency),
-                cur = esc(&currency),
-                rate = s(&q["rate"]),
-                mine = esc(&my_currency),
-                until = q["expires_at"].as_i64().map(datetime).unwrap_or_default(),
+                check = checkbox(
+                    &crate::tr!("shop-fx-pay-in", currency = &my_currency),
+                    "pay_in_my_currency",
+                    v("pay_in_my_currency") == "on"
+                ),
+                rate = html_of(
+                    &rate,
+                    &[
+                        ("from", &money(amount, &currency)),
+                        ("to", &money(q["to_amount"].as_i64().unwrap_or(0), &my_currency))
+                    ]
+                ),
             );
         }
     }
@@ -119,21 +134,28 @@ pub(crate) async fn render_paying(
     methods.push_str(&radio(
         "method",
         "pocket",
-        &format!("My Pocket <span class=\"muted\">(available {})</span>", money(available, &currency)),
+        &format!(
+            r#"{} <span class="muted">{}</span>"#,
+            esc(&crate::tr!("shop-method-pocket")),
+            html_of(
+                &crate::tr!("shop-method-pocket-available", amount = slot("amount")),
+                &[("amount", &money(available, &currency))]
+            )
+        ),
         chosen == "pocket",
     ));
     for c in &cards {
         let value = format!("card:{}", c["id"].as_str().unwrap_or(""));
-        let label = format!(
-            "{} <span class=\"muted\">expires {:02}/{}{}</span>",
-            card_label(c),
-            c["exp_month"].as_i64().unwrap_or(0),
-            c["exp_year"].as_i64().unwrap_or(0),
-            if c["default"] == true { ", default" } else { "" }
-        );
+        let expiry = format!("{:02}/{}", c["exp_month"].as_i64().unwrap_or(0), c["exp_year"].as_i64().unwrap_or(0));
+        let expires = if c["default"] == true {
+            crate::tr!("shop-method-card-expires-default", expiry = expiry)
+        } else {
+            crate::tr!("shop-method-card-expires", expiry = expiry)
+        };
+        let label = format!(r#"{} <span class="muted">{}</span>"#, card_label(c), esc(&expires));
         methods.push_str(&radio("method", &value, &label, chosen == value));
     }
-    methods.push_str(&radio("method", "new", "Another card", chosen == "new"));
+    methods.push_str(&radio("method", "new", &esc(&crate::tr!("shop-method-new-card")), chosen == "new"));
 
     let shipping = what.shipping(&order);
     let card_fields = [
@@ -154,17 +176,15 @@ pub(crate) async fn render_paying(
         .unwrap_or_default();
     let pocket_part = if available > 0 {
         format!(
-            r#"<fieldset><legend>Pocket and card</legend>{}</fieldset>"#,
+            r#"<fieldset><legend>{}</legend>{}</fieldset>"#,
+            esc(&crate::tr!("shop-split-legend")),
             field(
-                "Pay this much from my Pocket, the rest by card (optional)",
+                &crate::tr!("shop-split-label"),
                 "pocket_amount",
                 Input {
                     value: &v("pocket_amount"),
                     extra: r#"inputmode="decimal""#,
-                    hint: &format!(
-                        "You have {} available. Choose a card above for the rest; leave empty to pay with one method.",
-                        money(available, &currency)
-                    ),
+                    hint: &crate::tr!("shop-split-hint", amount = money(available, &currency)),
                     ..Input::default()
                 },
                 &errors,
@@ -193,7 +213,7 @@ pub(crate) async fn render_paying(
             .unwrap_or_default()
     };
     let (heading, items) = match what {
-        Paying::Order => (format!("Order {}", s(&order["number"])), lines(&order)),
+        Paying::Order => (esc(&crate::tr!("shop-order-number", number = plain(&order["number"]))), lines(&order)),
         Paying::Cart => {
             // One order per seller, each shipped and charged on its own.
             let open: Vec<&Value> = order["orders"]
@@ -204,39 +224,51 @@ pub(crate) async fn render_paying(
                 .iter()
                 .map(|o| {
                     format!(
-                        "<tr class=\"group\"><th colspan=\"3\">Order {} <span class=\"muted\">from {}</span></th></tr>{}",
-                        s(&o["number"]),
-                        esc(&merchant_name(o)),
+                        r#"<tr class="group"><th colspan="3">{} <span class="muted">{}</span></th></tr>{}"#,
+                        esc(&crate::tr!("shop-order-number", number = plain(&o["number"]))),
+                        esc(&crate::tr!("shop-order-from-seller", seller = merchant_name(o))),
                         lines(o)
                     )
                 })
                 .collect();
-            (format!("Your cart: {} orders, one payment", open.len()), rows)
+            (esc(&crate::tr!("shop-pay-cart-heading", count = open.len())), rows)
         }
     };
+    let total = money(amount, &currency);
+    let ship = address_line(&shipping);
     let body = format!(
-        r#"<section><h2>{heading}</h2><div class="table-wrap"><table><thead><tr><th>Item</th><th class="num">Qty</th><th class="num">Price</th></tr></thead><tbody>{items}</tbody></table></div>
-<p>Total: <strong class="total">{total}</strong></p><p class="muted">Ships to {ship}</p>
-<p class="muted">Paying authorizes the amount; you are charged only when the seller ships.</p></section>
+        r#"<section><h2>{heading}</h2><div class="table-wrap"><table><thead><tr><th>{col_item}</th><th class="num">{col_qty}</th><th class="num">{col_price}</th></tr></thead><tbody>{items}</tbody></table></div>
+<p>{total_line}</p><p class="muted">{ships_to}</p>
+<p class="muted">{authorize}</p></section>
 <form method="post" action="{path}/pay" class="panel">{hidden}
-<fieldset><legend>Pay with</legend>{method_error}{methods}</fieldset>
+<fieldset><legend>{pay_with}</legend>{method_error}{methods}</fieldset>
 {pocket_part}
-<fieldset id="new-card"><legend>Another card</legend><p class="hint">Fill this in if you chose "Another card".</p>{card}{save}</fieldset>
+<fieldset id="new-card"><legend>{new_card}</legend><p class="hint">{new_card_hint}</p>{card}{save}</fieldset>
 {fx}
-<div class="actions"><button type="submit">Pay {total}</button> <a href="{path}">{back}</a></div></form>"#,
-        total = money(amount, &currency),
-        ship = address_line(&shipping),
+<div class="actions"><button type="submit">{pay}</button> <a href="{path}">{back}</a></div></form>"#,
+        col_item = esc(&crate::tr!("shop-col-item")),
+        col_qty = esc(&crate::tr!("shop-col-qty")),
+        col_price = esc(&crate::tr!("shop-col-price")),
+        total_line = html_of(
+            &crate::tr!("shop-pay-total", total = slot("total")),
+            &[("total", &format!(r#"<strong class="total">{total}</strong>"#))]
+        ),
+        ships_to = html_of(&crate::tr!("shop-ships-to", address = slot("address")), &[("address", &ship)]),
+        authorize = esc(&crate::tr!("shop-pay-authorize-note")),
+        pay_with = esc(&crate::tr!("shop-pay-with")),
+        new_card = esc(&crate::tr!("shop-method-new-card")),
+        new_card_hint = esc(&crate::tr!("shop-new-card-hint")),
+        pay = html_of(&crate::tr!("shop-pay-amount", amount = slot("amount")), &[("amount", &total)]),
         path = what.path(id),
-        back = match what {
-            Paying::Order => "Back to the order",
-            Paying::Cart => "Back to the cart's orders",
-        },
+        back = esc(&match what {
+            Paying::Order => crate::tr!("shop-back-to-order"),
+            Paying::Cart => crate::tr!("shop-back-to-cart-orders"),
+        }),
         hidden = form_hidden(&mut ctx),
-        card = new_card_fields(&errors, values, Some(("same as shipping", &shipping))),
-        save =
-            checkbox("Save this card for next time", "save_card", values.get("save_card").is_some_and(|x| x == "on")),
+        card = new_card_fields(&errors, values, Some((&crate::tr!("shop-billing-same-as-shipping"), &shipping))),
+        save = checkbox(&crate::tr!("shop-save-card"), "save_card", values.get("save_card").is_some_and(|x| x == "on")),
     );
-    ctx.page("Checkout", &body)
+    ctx.page(&crate::tr!("shop-checkout-title"), &body)
 }
 
 pub async fn pay(Path(id): Path<String>, p: Posted) -> Response {
@@ -265,7 +297,7 @@ pub(crate) async fn pay_for(what: Paying, id: String, p: Posted) -> Response {
             Err(e) => return render_paying(p.ctx, what, &id, FormErrors::of(e), &values).await,
         }
     } else {
-        let e = ErrorView::local("method", "Choose how to pay.");
+        let e = ErrorView::local("method", &crate::tr!("shop-choose-method"));
         return render_paying(p.ctx, what, &id, FormErrors::of(e), &values).await;
     };
     let mut body = json!({ "payment_method": payment_method });
@@ -274,7 +306,7 @@ pub(crate) async fn pay_for(what: Paying, id: String, p: Posted) -> Response {
         match parse_amount(&pocket_text, &currency) {
             Some(a) => body["pocket_amount"] = json!(a),
             None => {
-                let e = ErrorView::local("pocket_amount", &format!("Enter an amount in {currency}, such as 20.00."));
+                let e = ErrorView::local("pocket_amount", &crate::tr!("shop-amount-invalid", currency = &currency));
                 return render_paying(p.ctx, what, &id, FormErrors::of(e), &values).await;
             }
         }
@@ -331,60 +363,71 @@ pub(crate) async fn render_verify(mut ctx: Ctx, id: &str, errors: FormErrors, no
     let reasons: Vec<&str> =
         action["reasons"].as_array().map(|r| r.iter().filter_map(Value::as_str).collect()).unwrap_or_default();
     let why = if reasons == ["issuer_demand"] {
-        "Your bank asks for a one-time code for this payment".to_owned()
+        crate::tr!("shop-verify-why-bank")
     } else {
-        let words: Vec<&str> = reasons.iter().filter_map(|r| step_up_words(r)).collect();
-        format!("To keep your account safe we check that this payment is yours ({})", words.join("; "))
+        let words: Vec<String> = reasons.iter().filter_map(|r| step_up_words(r)).collect();
+        crate::tr!("shop-verify-why-safety", reasons = words.join("; "))
     };
     // Offer only the channels this person has: SMS needs a phone number on the account.
     let has_phone = ctx.user()["phone"].as_str().is_some_and(|p| !p.is_empty());
+    let (email, sms) = (crate::tr!("shop-channel-email"), crate::tr!("shop-channel-sms"));
     let channels: &[(&str, &str)] =
-        if has_phone { &[("email", "Email"), ("sms", "SMS")] } else { &[("email", "Email")] };
+        if has_phone { &[("email", email.as_str()), ("sms", sms.as_str())] } else { &[("email", email.as_str())] };
     let body = format!(
-        r#"{notice}<p>{why}: a payment of <strong>{amount}</strong>.</p>
-<p>We sent a 6-digit code by {channel} to <strong>{sent_to}</strong>. It expires at {expires}. Tries left: {left}.</p>
+        r#"{notice}<p>{intro}</p>
+<p>{sent}</p>
 {top}<form method="post" action="/payments/{id}/verify" class="panel">{hidden}
 {code}
-<div class="actions"><button type="submit">Confirm payment</button></div></form>
+<div class="actions"><button type="submit">{confirm}</button></div></form>
 <form method="post" action="/payments/{id}/resend" class="panel">{hidden2}
 {channel_select}
-<div class="actions"><button type="submit" class="secondary">Send a new code</button></div></form>{alternatives}"#,
-        amount = money_of(&payment, "amount"),
-        channel = words(action["channel"].as_str().unwrap_or("email")),
-        sent_to = s(&action["sent_to"]),
-        expires = action["expires_at"].as_i64().map(datetime).unwrap_or_default(),
-        left = s(&action["attempts_left"]),
+<div class="actions"><button type="submit" class="secondary">{resend}</button></div></form>{alternatives}"#,
+        intro = html_of(
+            &crate::tr!("shop-verify-intro", why = why, amount = slot("amount")),
+            &[("amount", &format!("<strong>{}</strong>", money_of(&payment, "amount")))]
+        ),
+        sent = html_of(
+            &crate::tr!(
+                "shop-verify-sent",
+                channel = action["channel"].as_str().unwrap_or("email"),
+                sent_to = slot("sent_to"),
+                expires = action["expires_at"].as_i64().map(datetime).unwrap_or_default(),
+                left = plain(&action["attempts_left"]),
+            ),
+            &[("sent_to", &format!("<strong>{}</strong>", s(&action["sent_to"])))]
+        ),
+        confirm = esc(&crate::tr!("shop-verify-confirm")),
+        resend = esc(&crate::tr!("shop-verify-resend")),
         top = top_error(&errors, &["code"]),
         id = url_encode(id),
         hidden = form_hidden(&mut ctx),
         hidden2 = form_hidden(&mut ctx),
         code = field(
-            "Code",
+            &crate::tr!("shop-verify-code"),
             "code",
             Input { autocomplete: "one-time-code", extra: r#"inputmode="numeric" maxlength="6""#, ..Input::default() },
             &errors,
             &["code"]
         ),
-        why = esc(&why),
         channel_select = select(
-            "Send it by",
+            &crate::tr!("shop-verify-send-by"),
             "channel",
             channels,
             action["channel"].as_str().unwrap_or("email"),
             &FormErrors::none()
         ),
     );
-    ctx.page("Enter your code", &body)
+    ctx.page(&crate::tr!("shop-verify-title"), &body)
 }
 
 /// Why a payment was stepped up, in words (`None` for the bank's own demand, said apart).
-fn step_up_words(reason: &str) -> Option<&'static str> {
+fn step_up_words(reason: &str) -> Option<String> {
     Some(match reason {
-        "new_card" => "a card not used here before",
-        "large_amount" => "a large amount",
-        "foreign_card" => "a card from another country than yours",
-        "velocity" => "several payments in a short time",
-        "issuer_demand" => "your bank also asked for it",
+        "new_card" => crate::tr!("shop-step-up-new-card"),
+        "large_amount" => crate::tr!("shop-step-up-large-amount"),
+        "foreign_card" => crate::tr!("shop-step-up-foreign-card"),
+        "velocity" => crate::tr!("shop-step-up-velocity"),
+        "issuer_demand" => crate::tr!("shop-step-up-issuer-demand"),
         _ => return None,
     })
 }

@@ -1,6 +1,7 @@
 //! Buyers' pages: my orders.
 
 use super::*;
+use crate::web::buyer::shop::{html_of, slot};
 
 pub async fn orders_page(ctx: Ctx, Query(q): Q) -> Response {
     if let Err(r) = ctx.require_buyer("/orders") {
@@ -14,12 +15,17 @@ pub async fn orders_page(ctx: Ctx, Query(q): Q) -> Response {
     let mut body = notice_from(&q);
     let orders = answer.data();
     if orders.is_empty() {
-        body.push_str(r#"<p>No orders yet. <a href="/">Visit the shop</a>.</p>"#);
+        let link = format!(r#"<a href="/">{}</a>"#, esc(&crate::tr!("shop-orders-empty-link")));
+        let _ = write!(
+            body,
+            "<p>{}</p>",
+            html_of(&crate::tr!("shop-orders-empty", shop = slot("shop")), &[("shop", &link)])
+        );
     } else {
         body.push_str(&orders_table(&orders, "/orders"));
     }
     body.push_str(&paging.links("/orders", &answer.body));
-    ctx.page("My Orders", &body)
+    ctx.page(&crate::tr!("shop-orders-title"), &body)
 }
 
 pub async fn order_page(ctx: Ctx, Path(id): Path<String>, Query(q): Q) -> Response {
@@ -32,8 +38,12 @@ pub async fn order_page(ctx: Ctx, Path(id): Path<String>, Query(q): Q) -> Respon
 
 /// Orders as a table, each linking to `{page}/{id}` (the buyer's or the seller's order page).
 pub(in crate::web) fn orders_table(orders: &[Value], page: &str) -> String {
-    let mut out = String::from(
-        r#"<div class="table-wrap"><table><thead><tr><th>Order</th><th>Date</th><th class="num">Total</th><th>Status</th></tr></thead><tbody>"#,
+    let mut out = format!(
+        r#"<div class="table-wrap"><table><thead><tr><th>{}</th><th>{}</th><th class="num">{}</th><th>{}</th></tr></thead><tbody>"#,
+        esc(&crate::tr!("shop-col-order")),
+        esc(&crate::tr!("shop-col-date")),
+        esc(&crate::tr!("shop-col-total")),
+        esc(&crate::tr!("shop-col-status")),
     );
     // The orders of one cart (a checkout: one payment, an order per seller) are shown together, under
     // a line that leads to the cart; the buyer's list only (a seller sees their own order alone).
@@ -54,8 +64,9 @@ pub(in crate::web) fn orders_table(orders: &[Value], page: &str) -> String {
             let together = orders.iter().filter(|x| x["checkout"].as_str() == Some(c)).count();
             let _ = write!(
                 out,
-                r#"<tr class="group"><th colspan="4"><a href="/checkouts/{}">One payment, {together} sellers' orders</a></th></tr>"#,
-                url_encode(c)
+                r#"<tr class="group"><th colspan="4"><a href="/checkouts/{}">{}</a></th></tr>"#,
+                url_encode(c),
+                esc(&crate::tr!("shop-orders-cart-group", count = together)),
             );
         }
         group = checkout;
@@ -78,19 +89,30 @@ pub(in crate::web) fn order_facts(order: &Value) -> String {
     let currency = order["currency"].as_str().unwrap_or("");
     let payment = &order["payment"];
     let mut out = format!(
-        r#"<dl class="facts"><dt>Status</dt><dd class="order-status">{}</dd><dt>Total</dt><dd>{}</dd><dt>Ordered</dt><dd>{}</dd><dt>Ships to</dt><dd>{}</dd>"#,
+        r#"<dl class="facts"><dt>{}</dt><dd class="order-status">{}</dd><dt>{}</dt><dd>{}</dd><dt>{}</dt><dd>{}</dd><dt>{}</dt><dd>{}</dd>"#,
+        esc(&crate::tr!("shop-facts-status")),
         badge(order["status"].as_str().unwrap_or("")),
+        esc(&crate::tr!("shop-facts-total")),
         money_of(order, "amount"),
+        esc(&crate::tr!("shop-facts-ordered")),
         date_of(&order["created"]),
+        esc(&crate::tr!("shop-facts-ships-to")),
         address_line(&order["shipping_address"])
     );
     if order["tracking_number"].is_string() {
-        let _ = write!(out, "<dt>Tracking</dt><dd>{} {}</dd>", s(&order["carrier"]), s(&order["tracking_number"]));
+        let _ = write!(
+            out,
+            "<dt>{}</dt><dd>{} {}</dd>",
+            esc(&crate::tr!("shop-facts-tracking")),
+            s(&order["carrier"]),
+            s(&order["tracking_number"])
+        );
     }
     if payment.is_object() {
         let mut how = Vec::new();
         if payment["pocket_amount"].as_i64().unwrap_or(0) > 0 {
-            how.push(format!("Pocket {}", money(payment["pocket_amount"].as_i64().unwrap_or(0), currency)));
+            let amount = money(payment["pocket_amount"].as_i64().unwrap_or(0), currency);
+            how.push(html_of(&crate::tr!("shop-facts-paid-pocket", amount = slot("amount")), &[("amount", &amount)]));
         }
         if payment["card"].is_object() {
             how.push(format!(
@@ -100,28 +122,40 @@ pub(in crate::web) fn order_facts(order: &Value) -> String {
             ));
         }
         if let Some(pres) = payment["presentment"].as_object() {
-            how.push(format!(
-                "paid as {} at {}",
-                money(
-                    pres.get("amount").and_then(Value::as_i64).unwrap_or(0),
-                    pres.get("currency").and_then(Value::as_str).unwrap_or("")
-                ),
-                esc(pres.get("rate").and_then(Value::as_str).unwrap_or(""))
+            let amount = money(
+                pres.get("amount").and_then(Value::as_i64).unwrap_or(0),
+                pres.get("currency").and_then(Value::as_str).unwrap_or(""),
+            );
+            let rate = pres.get("rate").and_then(Value::as_str).unwrap_or("");
+            how.push(html_of(
+                &crate::tr!("shop-facts-paid-as", amount = slot("amount"), rate = rate),
+                &[("amount", &amount)],
             ));
         }
         let _ = write!(
             out,
-            "<dt>Payment</dt><dd>{} {}</dd><dt>Captured</dt><dd>{}</dd><dt>Refunded</dt><dd>{}</dd>",
+            "<dt>{}</dt><dd>{} {}</dd><dt>{}</dt><dd>{}</dd><dt>{}</dt><dd>{}</dd>",
+            esc(&crate::tr!("shop-facts-payment")),
             payment_badge(payment["status"].as_str().unwrap_or("")),
             how.join(" + "),
+            esc(&crate::tr!("shop-facts-captured")),
             money(payment["amount_captured"].as_i64().unwrap_or(0), currency),
+            esc(&crate::tr!("shop-facts-refunded")),
             money(payment["amount_refunded"].as_i64().unwrap_or(0), currency),
         );
     }
     out.push_str("</dl>");
     // What was bought.
     if let Some(items) = order["items"].as_array().filter(|i| !i.is_empty()) {
-        out.push_str(r#"<h2>Items</h2><div class="table-wrap"><table class="items"><thead><tr><th>Item</th><th class="num">Quantity</th><th class="num">Price</th><th class="num">Total</th></tr></thead><tbody>"#);
+        let _ = write!(
+            out,
+            r#"<h2>{}</h2><div class="table-wrap"><table class="items"><thead><tr><th>{}</th><th class="num">{}</th><th class="num">{}</th><th class="num">{}</th></tr></thead><tbody>"#,
+            esc(&crate::tr!("shop-items")),
+            esc(&crate::tr!("shop-col-item")),
+            esc(&crate::tr!("shop-quantity")),
+            esc(&crate::tr!("shop-col-price")),
+            esc(&crate::tr!("shop-col-total")),
+        );
         for i in items {
             let (unit, quantity) = (i["unit_amount"].as_i64().unwrap_or(0), i["quantity"].as_i64().unwrap_or(0));
             let _ = write!(
@@ -136,7 +170,15 @@ pub(in crate::web) fn order_facts(order: &Value) -> String {
         out.push_str("</tbody></table></div>");
     }
     if let Some(refunds) = order["refunds"].as_array().filter(|r| !r.is_empty()) {
-        out.push_str(r#"<h2>Refunds</h2><div class="table-wrap"><table><thead><tr><th>Refund</th><th class="num">Amount</th><th>To</th><th>Status</th></tr></thead><tbody>"#);
+        let _ = write!(
+            out,
+            r#"<h2>{}</h2><div class="table-wrap"><table><thead><tr><th>{}</th><th class="num">{}</th><th>{}</th><th>{}</th></tr></thead><tbody>"#,
+            esc(&crate::tr!("shop-refunds")),
+            esc(&crate::tr!("shop-col-refund")),
+            esc(&crate::tr!("shop-col-amount")),
+            esc(&crate::tr!("shop-col-refund-to")),
+            esc(&crate::tr!("shop-col-status")),
+        );
         for r in refunds {
             let _ = write!(
                 out,
@@ -145,7 +187,10 @@ pub(in crate::web) fn order_facts(order: &Value) -> String {
                 money(r["amount"].as_i64().unwrap_or(0), currency),
                 words(r["destination"].as_str().unwrap_or("")),
                 badge(r["status"].as_str().unwrap_or("")),
-                r["expected_at"].as_i64().map(|t| format!(" (expected by {})", date(t))).unwrap_or_default()
+                r["expected_at"]
+                    .as_i64()
+                    .map(|t| format!(" {}", esc(&crate::tr!("shop-refund-expected-by", date = date(t)))))
+                    .unwrap_or_default()
             );
         }
         out.push_str("</tbody></table></div>");
@@ -156,20 +201,29 @@ pub(in crate::web) fn order_facts(order: &Value) -> String {
 /// A claim as a short block.
 pub(in crate::web) fn claim_block(c: &Value, currency: &str) -> String {
     format!(
-        r#"<div class="panel claim" data-claim="{id}"><p><strong>Claim</strong> {status} · {reason} · {amount}</p><p>{desc}</p>{seller}{outcome}</div>"#,
+        r#"<div class="panel claim" data-claim="{id}"><p><strong>{claim}</strong> {status} · {reason} · {amount}</p><p>{desc}</p>{seller}{outcome}</div>"#,
         id = s(&c["id"]),
+        claim = esc(&crate::tr!("shop-claim")),
         status = badge(c["status"].as_str().unwrap_or("")),
         reason = words(c["reason"].as_str().unwrap_or("")),
         amount = money(c["amount"].as_i64().unwrap_or(0), currency),
         desc = s(&c["description"]),
-        seller = c["seller_message"].as_str().map(|m| format!("<p>Seller: {}</p>", esc(m))).unwrap_or_default(),
+        seller = c["seller_message"]
+            .as_str()
+            .map(|m| format!("<p>{}</p>", esc(&crate::tr!("shop-claim-seller-message", message = m))))
+            .unwrap_or_default(),
         outcome = c["outcome"]
             .as_str()
-            .map(|o| format!(
-                "<p>Decided for the {}{}</p>",
-                esc(o),
-                c["refund_amount"].as_i64().map(|a| format!(", refund {}", money(a, currency))).unwrap_or_default()
-            ))
+            .map(|o| {
+                let decided = match c["refund_amount"].as_i64() {
+                    Some(a) => html_of(
+                        &crate::tr!("shop-claim-decided-refund", outcome = o, amount = slot("amount")),
+                        &[("amount", &money(a, currency))],
+                    ),
+                    None => esc(&crate::tr!("shop-claim-decided", outcome = o)),
+                };
+                format!("<p>{decided}</p>")
+            })
             .unwrap_or_default(),
     )
 }
@@ -193,7 +247,7 @@ pub(super) async fn render_order(mut ctx: Ctx, id: &str, errors: FormErrors, not
             body.push_str(&button_form(
                 &format!("/claims/{}/escalate", url_encode(c["id"].as_str().unwrap_or(""))),
                 &ctx.csrf(),
-                "Ask Pocketpay to decide",
+                &crate::tr!("shop-claim-escalate"),
                 "secondary",
             ));
         }
@@ -202,65 +256,86 @@ pub(super) async fn render_order(mut ctx: Ctx, id: &str, errors: FormErrors, not
     match order["checkout"].as_str() {
         // An order of a cart is paid with the rest of its cart, once.
         Some(c) if status == "awaiting_payment" => {
-            let _ = write!(actions, r#"<a class="button" href="/checkouts/{}/pay">Pay the cart</a> "#, url_encode(c));
+            let _ = write!(
+                actions,
+                r#"<a class="button" href="/checkouts/{}/pay">{}</a> "#,
+                url_encode(c),
+                esc(&crate::tr!("shop-order-pay-cart"))
+            );
         }
         None if status == "awaiting_payment" => {
-            let _ = write!(actions, r#"<a class="button" href="/orders/{oid}/pay">Pay</a> "#);
+            let _ = write!(
+                actions,
+                r#"<a class="button" href="/orders/{oid}/pay">{}</a> "#,
+                esc(&crate::tr!("shop-order-pay"))
+            );
         }
         _ => {}
     }
     if status == "awaiting_payment" || status == "paid" {
         let _ = write!(
             actions,
-            r#"<form method="post" action="/orders/{oid}/cancel" class="panel">{}{}<button type="submit" class="danger">Cancel order</button></form>"#,
+            r#"<form method="post" action="/orders/{oid}/cancel" class="panel">{}{}<button type="submit" class="danger">{}</button></form>"#,
             form_hidden(&mut ctx),
             field(
-                "Why are you canceling?",
+                &crate::tr!("shop-order-cancel-reason"),
                 "reason",
                 Input { required: true, ..Input::default() },
                 &errors,
                 &["reason"]
-            )
+            ),
+            esc(&crate::tr!("shop-order-cancel")),
         );
     }
     if status == "shipped" || status == "delivered" {
-        actions.push_str(&button_form(&format!("/orders/{oid}/confirm"), &ctx.csrf(), "I received it", ""));
+        actions.push_str(&button_form(
+            &format!("/orders/{oid}/confirm"),
+            &ctx.csrf(),
+            &crate::tr!("shop-order-received"),
+            "",
+        ));
     }
     let open_claim = claims.iter().any(|c| !matches!(c["status"].as_str(), Some("resolved")));
     if matches!(status.as_str(), "shipped" | "delivered" | "completed") && !open_claim {
         let amount_default = decimal(order["amount"].as_i64().unwrap_or(0), &currency);
         let _ = write!(
             actions,
-            r#"<details><summary>Open a claim</summary><form method="post" action="/orders/{oid}/claim" class="panel">{hidden}{reason}{amount}{desc}<button type="submit">Open claim</button></form></details>"#,
+            r#"<details><summary>{summary}</summary><form method="post" action="/orders/{oid}/claim" class="panel">{hidden}{reason}{amount}{desc}<button type="submit">{open}</button></form></details>"#,
+            summary = esc(&crate::tr!("shop-claim-open-summary")),
+            open = esc(&crate::tr!("shop-claim-open")),
             hidden = form_hidden(&mut ctx),
             reason = select(
-                "What went wrong?",
+                &crate::tr!("shop-claim-reason"),
                 "reason",
                 &[
-                    ("not_received", "I did not receive it"),
-                    ("not_as_described", "It is not as described"),
-                    ("damaged", "It arrived damaged"),
-                    ("other", "Something else")
+                    ("not_received", crate::tr!("shop-claim-reason-not-received").as_str()),
+                    ("not_as_described", crate::tr!("shop-claim-reason-not-as-described").as_str()),
+                    ("damaged", crate::tr!("shop-claim-reason-damaged").as_str()),
+                    ("other", crate::tr!("shop-claim-reason-other").as_str())
                 ],
                 "not_as_described",
                 &errors
             ),
             amount = field(
-                &format!("Amount to claim ({currency})"),
+                &crate::tr!("shop-claim-amount", currency = &currency),
                 "amount",
                 Input { value: &amount_default, extra: r#"inputmode="decimal""#, ..Input::default() },
                 &errors,
                 &["amount"]
             ),
-            desc = textarea("Describe the problem", "description", "", true, &errors),
+            desc = textarea(&crate::tr!("shop-claim-description"), "description", "", true, &errors),
         );
     }
     if payment["status"] == "succeeded" && payment["amount_captured"].as_i64().unwrap_or(0) > 0 {
         let _ = write!(
             actions,
-            r#"<details><summary>I did not make this payment</summary><form method="post" action="/orders/{oid}/unauthorized" class="panel">{hidden}<p>We reimburse the whole payment into your Pocket at once and block the card used.</p>{desc}<button type="submit" class="danger">Report an unauthorized payment</button></form></details>"#,
+            r#"<details><summary>{summary}</summary><form method="post" action="/orders/{oid}/unauthorized" class="panel">{hidden}<p>{explain}</p>{desc}<button type="submit" class="danger">{report}</button></form></details>"#,
+            summary = esc(&crate::tr!("shop-unauthorized-summary")),
+            explain = esc(&crate::tr!("shop-unauthorized-explain")),
+            report = esc(&crate::tr!("shop-unauthorized-report")),
             hidden = form_hidden(&mut ctx),
-            desc = textarea("What happened?", "unauthorized_description", "", true, &errors),
+            desc =
+                textarea(&crate::tr!("shop-unauthorized-description"), "unauthorized_description", "", true, &errors),
         );
     }
     if !actions.is_empty() {
@@ -268,10 +343,11 @@ pub(super) async fn render_order(mut ctx: Ctx, id: &str, errors: FormErrors, not
     }
     let _ = write!(
         body,
-        r#"<p><a href="/tickets?order={}">Ask support about this order</a></p>"#,
-        url_encode(order["number"].as_str().unwrap_or(""))
+        r#"<p><a href="/tickets?order={}">{}</a></p>"#,
+        url_encode(order["number"].as_str().unwrap_or("")),
+        esc(&crate::tr!("shop-order-ask-support"))
     );
-    let title = format!("Order {}", order["number"].as_str().unwrap_or(""));
+    let title = crate::tr!("shop-order-number", number = order["number"].as_str().unwrap_or(""));
     ctx.page(&title, &body)
 }
 
@@ -305,7 +381,7 @@ pub async fn open_claim(Path(id): Path<String>, p: Posted) -> Response {
     let order = p.ctx.api(Method::GET, &format!("/v1/orders/{}", url_encode(&id)), None, None).await;
     let currency = order.body["currency"].as_str().unwrap_or("").to_owned();
     let Some(amount) = parse_amount(&p.get("amount"), &currency) else {
-        let e = ErrorView::local("amount", &format!("Enter an amount in {currency}, such as 20.00."));
+        let e = ErrorView::local("amount", &crate::tr!("shop-amount-invalid", currency = &currency));
         return render_order(p.ctx, &id, FormErrors::of(e), "").await;
     };
     let body = json!({ "reason": p.get("reason"), "amount": amount, "description": p.get("description") });

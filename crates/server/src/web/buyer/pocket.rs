@@ -15,38 +15,61 @@ pub async fn pocket(ctx: Ctx, Query(q): Q) -> Response {
     let mut body = notice_from(&q);
     let balances = pocket.body["balances"].as_array().cloned().unwrap_or_default();
     if balances.is_empty() {
-        body.push_str(r#"<section><p class="big pocket-balance">0.00 USD</p><p>Your Pocket is empty. Buy a gift card to fill it.</p></section>"#);
+        let _ = write!(
+            body,
+            r#"<section><p class="big pocket-balance">{}</p><p>{}</p></section>"#,
+            money(0, "USD"),
+            esc(&crate::tr!("pocket-empty"))
+        );
     }
     for b in &balances {
         let currency = b["currency"].as_str().unwrap_or("");
         let _ = write!(
             body,
-            r#"<section><h2>Balance in {cur}</h2><p class="big pocket-balance">{available}</p><p class="muted">Available to spend. Held for orders not yet shipped: {held}.</p>"#,
-            cur = esc(currency),
+            r#"<section><h2>{balance_in}</h2><p class="big pocket-balance">{available}</p><p class="muted">{held}</p>"#,
+            balance_in = esc(&crate::tr!("pocket-balance-in", currency = currency)),
             available = money(b["available"].as_i64().unwrap_or(0), currency),
-            held = money(b["held"].as_i64().unwrap_or(0), currency),
+            held = fill_html(
+                &crate::tr!("pocket-available-held", held = html_slot(0)),
+                &[&money(b["held"].as_i64().unwrap_or(0), currency)]
+            ),
         );
         if let Some(expiring) = b["expiring"].as_array().filter(|e| !e.is_empty()) {
-            body.push_str(r#"<h3>What expires when</h3><ul class="expiring">"#);
+            let _ = write!(body, r#"<h3>{}</h3><ul class="expiring">"#, esc(&crate::tr!("pocket-expiring-title")));
             for e in expiring {
                 let _ = write!(
                     body,
-                    "<li>{} on {}</li>",
-                    money(e["amount"].as_i64().unwrap_or(0), currency),
-                    date_of(&e["expires_at"])
+                    "<li>{}</li>",
+                    fill_html(
+                        &crate::tr!("pocket-expiring-on", amount = html_slot(0), date = html_slot(1)),
+                        &[&money(e["amount"].as_i64().unwrap_or(0), currency), &date_of(&e["expires_at"])]
+                    )
                 );
             }
             body.push_str("</ul>");
         }
         body.push_str("</section>");
     }
-    body.push_str(r#"<div class="actions"><a class="button" href="/gift-cards/buy">Buy gift cards</a> <a class="button" href="/gift-cards/redeem">Redeem a code</a></div>"#);
-    body.push_str("<h2>History</h2>");
+    let _ = write!(
+        body,
+        r#"<div class="actions"><a class="button" href="/gift-cards/buy">{}</a> <a class="button" href="/gift-cards/redeem">{}</a></div>"#,
+        esc(&crate::tr!("pocket-buy-gift-cards")),
+        esc(&crate::tr!("pocket-redeem-code"))
+    );
+    let _ = write!(body, "<h2>{}</h2>", esc(&crate::tr!("pocket-history")));
     let rows = history.data();
     if rows.is_empty() {
-        body.push_str("<p>Nothing yet.</p>");
+        let _ = write!(body, "<p>{}</p>", esc(&crate::tr!("pocket-history-empty")));
     } else {
-        body.push_str(r#"<div class="table-wrap"><table class="history"><thead><tr><th>Date</th><th>What</th><th class="num">Amount</th><th class="num">Balance after</th><th>Expires</th></tr></thead><tbody>"#);
+        let _ = write!(
+            body,
+            r#"<div class="table-wrap"><table class="history"><thead><tr><th>{}</th><th>{}</th><th class="num">{}</th><th class="num">{}</th><th>{}</th></tr></thead><tbody>"#,
+            esc(&crate::tr!("pocket-col-date")),
+            esc(&crate::tr!("pocket-col-what")),
+            esc(&crate::tr!("pocket-col-amount")),
+            esc(&crate::tr!("pocket-col-balance-after")),
+            esc(&crate::tr!("pocket-col-expires"))
+        );
         for t in &rows {
             let currency = t["currency"].as_str().unwrap_or("");
             let _ = write!(
@@ -62,7 +85,7 @@ pub async fn pocket(ctx: Ctx, Query(q): Q) -> Response {
         body.push_str("</tbody></table></div>");
     }
     body.push_str(&paging.links("/pocket", &history.body));
-    ctx.page("My Pocket", &body)
+    ctx.page(&crate::tr!("pocket-title"), &body)
 }
 
 /// Saved cards as radio choices plus "another card", for paying by card only.
@@ -72,7 +95,7 @@ pub(super) fn card_choices(cards: &[Value], chosen: &str) -> String {
         let value = format!("card:{}", c["id"].as_str().unwrap_or(""));
         out.push_str(&radio("method", &value, &card_label(c), chosen == value));
     }
-    out.push_str(&radio("method", "new", "Another card", chosen == "new"));
+    out.push_str(&radio("method", "new", &esc(&crate::tr!("pocket-another-card")), chosen == "new"));
     out
 }
 
@@ -101,7 +124,7 @@ pub(super) async fn render_gift_cards(mut ctx: Ctx, errors: FormErrors, values: 
         let name = format!("qty_{d}");
         let value = if v(&name).is_empty() { "0".to_owned() } else { v(&name) };
         quantities.push_str(&field(
-            &format!("{} cards", money(*d, &currency)),
+            &crate::tr!("pocket-denomination-cards", amount = money(*d, &currency)),
             &name,
             Input { kind: "number", value: &value, extra: r#"min="0" max="70""#, ..Input::default() },
             &errors,
@@ -110,19 +133,28 @@ pub(super) async fn render_gift_cards(mut ctx: Ctx, errors: FormErrors, values: 
     }
     let for_whom = if v("for") == "gift" { "gift" } else { "me" };
     let billing_fallback = default_card(&cards).map(|c| c["billing_address"].clone());
-    let card_fields =
-        new_card_fields(&errors, values, billing_fallback.as_ref().map(|a| ("the same as your saved card", a)));
+    let same_as_saved = crate::tr!("pocket-billing-same-as-saved");
+    let card_fields = new_card_fields(&errors, values, billing_fallback.as_ref().map(|a| (same_as_saved.as_str(), a)));
     let item_fields = ["items", "denomination", "quantity", "amount", "currency"];
     let body = format!(
-        r#"<p>Gift cards load your Pocket, or go to someone else as a code by email. They are sold in USD, at most {cap} per purchase, expire 3 years after purchase and cannot be refunded.</p>
+        r#"<p>{intro}</p>
 {top}<form method="post" action="/gift-cards/buy" class="panel">{hidden}
-<fieldset><legend>How many of each</legend>{items_error}<div class="grid">{quantities}</div></fieldset>
-<fieldset><legend>For whom</legend>{me}{gift}{recipient}{message}</fieldset>
-<fieldset><legend>Pay by card</legend>{methods}</fieldset>
-<fieldset><legend>Another card</legend><p class="hint">Fill this in if you chose "Another card".</p>{card_fields}{save}</fieldset>
-<div class="actions"><button type="submit">Buy gift cards</button></div></form>
+<fieldset><legend>{how_many}</legend>{items_error}<div class="grid">{quantities}</div></fieldset>
+<fieldset><legend>{for_whom_legend}</legend>{me}{gift}{recipient}{message}</fieldset>
+<fieldset><legend>{pay_by_card}</legend>{methods}</fieldset>
+<fieldset><legend>{another_card}</legend><p class="hint">{another_card_hint}</p>{card_fields}{save}</fieldset>
+<div class="actions"><button type="submit">{buy}</button></div></form>
 {bought}"#,
-        cap = money(rules.purchase_cap_minor(), &currency),
+        intro = fill_html(
+            &crate::tr!("pocket-gift-cards-intro", cap = html_slot(0)),
+            &[&money(rules.purchase_cap_minor(), &currency)]
+        ),
+        how_many = esc(&crate::tr!("pocket-how-many")),
+        for_whom_legend = esc(&crate::tr!("pocket-for-whom")),
+        pay_by_card = esc(&crate::tr!("pocket-pay-by-card")),
+        another_card = esc(&crate::tr!("pocket-another-card")),
+        another_card_hint = esc(&crate::tr!("pocket-another-card-hint")),
+        buy = esc(&crate::tr!("pocket-buy-gift-cards")),
         top = top_error(
             &errors,
             &[
@@ -144,29 +176,35 @@ pub(super) async fn render_gift_cards(mut ctx: Ctx, errors: FormErrors, values: 
         ),
         hidden = form_hidden(&mut ctx),
         items_error = errors.for_field(&item_fields).map(|e| e.render("items-error")).unwrap_or_default(),
-        me = radio("for", "me", "Load my Pocket", for_whom == "me"),
-        gift = radio("for", "gift", "Send as a gift", for_whom == "gift"),
+        me = radio("for", "me", &esc(&crate::tr!("pocket-for-me")), for_whom == "me"),
+        gift = radio("for", "gift", &esc(&crate::tr!("pocket-for-gift")), for_whom == "gift"),
         recipient = field(
-            "Recipient's email (for a gift)",
+            &crate::tr!("pocket-recipient-email"),
             "recipient_email",
             Input { kind: "email", value: &v("recipient_email"), ..Input::default() },
             &errors,
             &["recipient_email"]
         ),
-        message = textarea("Message to the recipient (optional)", "message", &v("message"), false, &errors),
+        message = textarea(&crate::tr!("pocket-recipient-message"), "message", &v("message"), false, &errors),
         methods = card_choices(&cards, &chosen),
-        save = checkbox("Save this card for next time", "save_card", v("save_card") == "on"),
+        save = checkbox(&crate::tr!("pocket-save-card"), "save_card", v("save_card") == "on"),
         bought = bought_list(&bought),
     );
-    ctx.page("Buy gift cards", &body)
+    ctx.page(&crate::tr!("pocket-buy-gift-cards"), &body)
 }
 
 pub(super) fn bought_list(bought: &[Value]) -> String {
     if bought.is_empty() {
         return String::new();
     }
-    let mut out = String::from(
-        r#"<h2>Gift cards you bought</h2><div class="table-wrap"><table><thead><tr><th>Bought</th><th class="num">Value</th><th>Code</th><th>State</th><th>Expires</th></tr></thead><tbody>"#,
+    let mut out = format!(
+        r#"<h2>{}</h2><div class="table-wrap"><table><thead><tr><th>{}</th><th class="num">{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>"#,
+        esc(&crate::tr!("pocket-bought-title")),
+        esc(&crate::tr!("pocket-bought-col-bought")),
+        esc(&crate::tr!("pocket-bought-col-value")),
+        esc(&crate::tr!("pocket-bought-col-code")),
+        esc(&crate::tr!("pocket-bought-col-state")),
+        esc(&crate::tr!("pocket-col-expires")),
     );
     for g in bought {
         let _ = write!(
@@ -174,7 +212,10 @@ pub(super) fn bought_list(bought: &[Value]) -> String {
             r#"<tr><td>{}</td><td class="num">{}</td><td>{}</td><td>{}</td><td>{}</td></tr>"#,
             date_of(&g["created"]),
             money_of(g, "denomination"),
-            g["last4"].as_str().map(|l| format!("•••• {}", esc(l))).unwrap_or_else(|| "loaded".into()),
+            g["last4"]
+                .as_str()
+                .map(|l| format!("•••• {}", esc(l)))
+                .unwrap_or_else(|| esc(&crate::tr!("pocket-bought-loaded"))),
             badge(g["state"].as_str().unwrap_or("")),
             date_of(&g["expires_at"])
         );
@@ -197,7 +238,7 @@ pub async fn buy_gift_cards(p: Posted) -> Response {
             t => match t.parse() {
                 Ok(q) => q,
                 Err(_) => {
-                    let e = ErrorView::local("items", "Enter how many of each card as whole numbers.");
+                    let e = ErrorView::local("items", &crate::tr!("pocket-error-quantities"));
                     return render_gift_cards(p.ctx, FormErrors::of(e), &values).await;
                 }
             },
@@ -207,7 +248,7 @@ pub async fn buy_gift_cards(p: Posted) -> Response {
         }
     }
     if items.is_empty() {
-        let e = ErrorView::local("items", "Choose at least one gift card.");
+        let e = ErrorView::local("items", &crate::tr!("pocket-error-no-items"));
         return render_gift_cards(p.ctx, FormErrors::of(e), &values).await;
     }
     let method = p.get("method");
@@ -239,19 +280,27 @@ pub async fn buy_gift_cards(p: Posted) -> Response {
     }
     let purchase = &answer.body;
     let mut body = format!(
-        "<p>We emailed {} worth of gift cards to <strong>{}</strong>.</p>",
-        money_of(purchase, "amount"),
-        esc(&p.get("recipient_email"))
+        "<p>{}</p>",
+        fill_html(
+            &crate::tr!("pocket-gift-emailed", amount = html_slot(0), email = html_slot(1)),
+            &[&money_of(purchase, "amount"), &format!("<strong>{}</strong>", esc(&p.get("recipient_email")))]
+        )
     );
     if let Some(code) = purchase["code"].as_str() {
         let _ = write!(
             body,
-            r#"<p>The code, shown this once (it is also in the email):</p><p class="secret gift-code">{}</p>"#,
+            r#"<p>{}</p><p class="secret gift-code">{}</p>"#,
+            esc(&crate::tr!("pocket-gift-code-once")),
             esc(code)
         );
     }
-    body.push_str(r#"<p><a href="/gift-cards/buy">Buy more</a> · <a href="/pocket">My Pocket</a></p>"#);
-    p.ctx.page("Gift sent", &body)
+    let _ = write!(
+        body,
+        r#"<p><a href="/gift-cards/buy">{}</a> · <a href="/pocket">{}</a></p>"#,
+        esc(&crate::tr!("pocket-buy-more")),
+        esc(&crate::tr!("pocket-title"))
+    );
+    p.ctx.page(&crate::tr!("pocket-gift-sent-title"), &body)
 }
 
 pub async fn redeem_page(ctx: Ctx) -> Response {
@@ -263,23 +312,24 @@ pub async fn redeem_page(ctx: Ctx) -> Response {
 
 pub(super) fn render_redeem(mut ctx: Ctx, errors: FormErrors) -> Response {
     let body = format!(
-        r#"{top}<form method="post" action="/gift-cards/redeem" class="panel">{hidden}{code}<div class="actions"><button type="submit">Load into my Pocket</button></div></form>"#,
+        r#"{top}<form method="post" action="/gift-cards/redeem" class="panel">{hidden}{code}<div class="actions"><button type="submit">{load}</button></div></form>"#,
+        load = esc(&crate::tr!("pocket-redeem-submit")),
         top = top_error(&errors, &["code"]),
         hidden = form_hidden(&mut ctx),
         code = field(
-            "Gift card code",
+            &crate::tr!("pocket-redeem-code-label"),
             "code",
             Input {
                 required: true,
                 autocomplete: "off",
-                hint: "16 letters and digits, as in the email.",
+                hint: &crate::tr!("pocket-redeem-code-hint"),
                 ..Input::default()
             },
             &errors,
             &["code"]
         ),
     );
-    ctx.page("Redeem a gift card", &body)
+    ctx.page(&crate::tr!("pocket-redeem-title"), &body)
 }
 
 pub async fn redeem(p: Posted) -> Response {
@@ -306,7 +356,25 @@ fn history_what(t: &Value) -> String {
         .split_whitespace()
         .find(|w| domain::checkout::parse_order_number(w).is_some());
     match order {
-        Some(number) => format!("{what} · order {}", esc(number)),
+        Some(number) => fill_html(
+            &crate::tr!("pocket-history-order", what = html_slot(0), number = html_slot(1)),
+            &[&what, &esc(number)],
+        ),
         None => what,
     }
+}
+
+/// Where value `i` of [`fill_html`] goes in a message.
+pub(super) fn html_slot(i: usize) -> String {
+    format!("\u{E000}{i}\u{E001}")
+}
+
+/// A catalogue message as HTML: its text escaped, and each [`html_slot`] replaced by its value, which
+/// is already safe HTML (an amount, a date, a status, a bold email).
+pub(super) fn fill_html(text: &str, values: &[&str]) -> String {
+    let mut out = esc(text);
+    for (i, html) in values.iter().enumerate() {
+        out = out.replace(&html_slot(i), html);
+    }
+    out
 }

@@ -11,31 +11,33 @@ pub async fn shop(mut ctx: Ctx, Query(q): Q) -> Response {
     let mut body = notice_from(&q);
     let products = answer.data();
     if products.is_empty() {
-        body.push_str("<p>Nothing is for sale yet. Sellers add products from their Sell page.</p>");
+        let _ = write!(body, "<p>{}</p>", esc(&crate::tr!("shop-empty")));
     }
     body.push_str(r#"<div class="grid">"#);
     let hidden = form_hidden(&mut ctx);
     for p in &products {
         let stock = match p["stock"].as_i64() {
-            Some(0) => r#"<p class="muted">Sold out</p>"#.to_owned(),
-            Some(n) if n <= 5 => format!(r#"<p class="muted">Only {n} left</p>"#),
+            Some(0) => format!(r#"<p class="muted">{}</p>"#, esc(&crate::tr!("shop-sold-out"))),
+            Some(n) if n <= 5 => format!(r#"<p class="muted">{}</p>"#, esc(&crate::tr!("shop-only-left", count = n))),
             _ => String::new(),
         };
         let _ = write!(
             body,
-            r#"<section class="product"><h2>{}</h2><p class="muted">Sold by {}</p><p>{}</p><p class="big">{}</p>{stock}<a class="button" href="/products/{}">Buy</a>
-<form method="post" action="/cart/add" class="inline">{hidden}<input type="hidden" name="product" value="{}"><button type="submit" class="secondary">Add to cart</button></form></section>"#,
+            r#"<section class="product"><h2>{}</h2><p class="muted">{}</p><p>{}</p><p class="big">{}</p>{stock}<a class="button" href="/products/{}">{}</a>
+<form method="post" action="/cart/add" class="inline">{hidden}<input type="hidden" name="product" value="{}"><button type="submit" class="secondary">{}</button></form></section>"#,
             s(&p["name"]),
-            s(&p["merchant_name"]),
+            esc(&crate::tr!("shop-sold-by", seller = plain(&p["merchant_name"]))),
             s(&p["description"]),
             money_of(p, "amount"),
             url_encode(p["id"].as_str().unwrap_or("")),
-            esc(p["id"].as_str().unwrap_or(""))
+            esc(&crate::tr!("shop-buy")),
+            esc(p["id"].as_str().unwrap_or("")),
+            esc(&crate::tr!("shop-add-to-cart")),
         );
     }
     body.push_str("</div>");
     body.push_str(&paging.links("/", &answer.body));
-    ctx.page("Shop", &body)
+    ctx.page(&crate::tr!("shop-title"), &body)
 }
 
 pub async fn product_page(ctx: Ctx, Path(id): Path<String>) -> Response {
@@ -60,24 +62,29 @@ pub(super) async fn render_product(
     let address = shipping_prefill(&ctx, posted);
     let quantity = if v("quantity").is_empty() { "1".to_owned() } else { v("quantity") };
     let body = format!(
-        r#"<p class="muted">Sold by {seller}</p><p>{desc}</p><p class="big">{price}</p>{top}
+        r#"<p class="muted">{sold_by}</p><p>{desc}</p><p class="big">{price}</p>{top}
 <form method="post" action="/products/{id}" class="panel">{hidden}
 {qty}
-<fieldset><legend>Shipping address</legend>{address}</fieldset>
-<div class="actions"><button type="submit">Continue to payment</button></div></form>
+<fieldset><legend>{shipping}</legend>{address}</fieldset>
+<div class="actions"><button type="submit">{pay}</button></div></form>
 <form method="post" action="/cart/add" class="panel">{hidden}<input type="hidden" name="product" value="{id_attr}">
-<label for="f-cart-quantity">How many to add to the cart</label><input id="f-cart-quantity" type="number" name="quantity" value="1" {bounds}>
-<div class="actions"><button type="submit" class="secondary">Add to cart</button> <span class="hint">Buy from several sellers and pay once.</span></div></form>"#,
+<label for="f-cart-quantity">{cart_quantity}</label><input id="f-cart-quantity" type="number" name="quantity" value="1" {bounds}>
+<div class="actions"><button type="submit" class="secondary">{add}</button> <span class="hint">{cart_hint}</span></div></form>"#,
         id_attr = esc(id),
         bounds = QUANTITY_BOUNDS,
-        seller = s(&product["merchant_name"]),
+        sold_by = esc(&crate::tr!("shop-sold-by", seller = plain(&product["merchant_name"]))),
+        shipping = esc(&crate::tr!("shop-shipping-address")),
+        pay = esc(&crate::tr!("shop-continue-to-payment")),
+        cart_quantity = esc(&crate::tr!("shop-cart-quantity-label")),
+        add = esc(&crate::tr!("shop-add-to-cart")),
+        cart_hint = esc(&crate::tr!("shop-cart-hint")),
         desc = s(&product["description"]),
         price = money_of(&product, "amount"),
         top = top_error(&errors, &["quantity", "name", "line1", "line2", "city", "state", "postal_code", "country"]),
         id = url_encode(id),
         hidden = form_hidden(&mut ctx),
         qty = field(
-            "Quantity",
+            &crate::tr!("shop-quantity"),
             "quantity",
             Input {
                 kind: "number",
@@ -92,7 +99,7 @@ pub(super) async fn render_product(
         ),
         address = address_fields("ship_", &address, &errors, true),
     );
-    let title = product["name"].as_str().unwrap_or("Product").to_owned();
+    let title = product["name"].as_str().map(str::to_owned).unwrap_or_else(|| crate::tr!("shop-product"));
     ctx.page(&title, &body)
 }
 
@@ -132,7 +139,7 @@ pub async fn create_order(Path(id): Path<String>, p: Posted) -> Response {
     let quantity: Option<u32> = p.get("quantity").parse().ok().filter(|q| *q >= 1);
     let Some(quantity) = quantity else {
         let values = p.fields.clone();
-        let error = ErrorView::local("quantity", "Enter how many you want, as a whole number from 1.");
+        let error = ErrorView::local("quantity", &crate::tr!("shop-quantity-invalid"));
         return render_product(p.ctx, &id, FormErrors::of(error), Some(&values)).await;
     };
     let body = json!({ "items": [{ "product": id, "quantity": quantity }], "shipping_address": posted_address(&p, "ship_", true) });
@@ -143,6 +150,31 @@ pub async fn create_order(Path(id): Path<String>, p: Posted) -> Response {
     }
     let values = p.fields.clone();
     render_product(p.ctx, &id, FormErrors::of(answer.error()), Some(&values)).await
+}
+
+/// Where an HTML value (money, a link, a badge) goes in a catalogue message:
+/// `tr!("id", total = slot("total"))`, then [`html_of`] escapes the text and puts the HTML in.
+pub(super) fn slot(name: &str) -> String {
+    format!("\u{e000}{name}\u{e001}")
+}
+
+/// A catalogue message written with [`slot`]s, as HTML: its text escaped, each slot replaced by its
+/// HTML (already safe).
+pub(super) fn html_of<S: AsRef<str>>(text: &str, values: &[(&str, S)]) -> String {
+    let mut out = esc(text);
+    for (name, html) in values {
+        out = out.replace(&slot(name), html.as_ref());
+    }
+    out
+}
+
+/// A JSON string or number as plain text, to be escaped with the message it goes into.
+pub(super) fn plain(v: &Value) -> String {
+    match v {
+        Value::String(text) => text.clone(),
+        Value::Number(n) => n.to_string(),
+        _ => String::new(),
+    }
 }
 
 /// The quantity field's bounds: those of the API (`ITEM_QUANTITY_MAX` units of one item).

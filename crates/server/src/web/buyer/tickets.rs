@@ -25,9 +25,15 @@ pub(super) async fn render_tickets(
     let mut body = notice.to_owned();
     let tickets = answer.data();
     if tickets.is_empty() {
-        body.push_str("<p>No tickets.</p>");
+        let _ = write!(body, "<p>{}</p>", esc(&crate::tr!("tickets-empty")));
     } else {
-        body.push_str(r#"<div class="table-wrap"><table><thead><tr><th>Subject</th><th>Status</th><th>Updated</th></tr></thead><tbody>"#);
+        let _ = write!(
+            body,
+            r#"<div class="table-wrap"><table><thead><tr><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>"#,
+            esc(&crate::tr!("tickets-subject")),
+            esc(&crate::tr!("tickets-col-status")),
+            esc(&crate::tr!("tickets-col-updated"))
+        );
         for t in &tickets {
             let _ = write!(
                 body,
@@ -44,21 +50,29 @@ pub(super) async fn render_tickets(
     if ctx.role() == Some("buyer") {
         let _ = write!(
             body,
-            r#"<h2>Write to support</h2>{top}<form method="post" action="/tickets" class="panel">{hidden}{order}{subject}{message}<div class="actions"><button type="submit">Send</button></div></form>"#,
+            r#"<h2>{write}</h2>{top}<form method="post" action="/tickets" class="panel">{hidden}{order}{subject}{message}<div class="actions"><button type="submit">{send}</button></div></form>"#,
+            write = esc(&crate::tr!("tickets-write-title")),
+            send = esc(&crate::tr!("tickets-send")),
             top = top_error(&errors, &["order_number", "subject", "message"]),
             hidden = form_hidden(&mut ctx),
             order = field(
-                "Order number (optional)",
+                &crate::tr!("tickets-order-number"),
                 "order_number",
                 Input { value: order_number, ..Input::default() },
                 &errors,
                 &["order_number"]
             ),
-            subject = field("Subject", "subject", Input { required: true, ..Input::default() }, &errors, &["subject"]),
-            message = textarea("Message", "message", "", true, &errors),
+            subject = field(
+                &crate::tr!("tickets-subject"),
+                "subject",
+                Input { required: true, ..Input::default() },
+                &errors,
+                &["subject"]
+            ),
+            message = textarea(&crate::tr!("tickets-message"), "message", "", true, &errors),
         );
     }
-    ctx.page("Support", &body)
+    ctx.page(&crate::tr!("tickets-title"), &body)
 }
 
 pub async fn open_ticket(p: Posted) -> Response {
@@ -104,13 +118,14 @@ pub(super) async fn render_ticket(mut ctx: Ctx, id: &str, errors: FormErrors, no
     }
     let _ = write!(
         body,
-        r#"{top}<form method="post" action="/tickets/{tid}" class="panel">{hidden}{message}<div class="actions"><button type="submit">Reply</button></div></form>"#,
+        r#"{top}<form method="post" action="/tickets/{tid}" class="panel">{hidden}{message}<div class="actions"><button type="submit">{reply}</button></div></form>"#,
+        reply = esc(&crate::tr!("tickets-reply")),
         top = top_error(&errors, &["message"]),
         tid = url_encode(id),
         hidden = form_hidden(&mut ctx),
-        message = textarea("Your reply", "message", "", true, &errors),
+        message = textarea(&crate::tr!("tickets-your-reply"), "message", "", true, &errors),
     );
-    let title = t["subject"].as_str().unwrap_or("Ticket").to_owned();
+    let title = t["subject"].as_str().map(str::to_owned).unwrap_or_else(|| crate::tr!("tickets-ticket"));
     ctx.page(&title, &body)
 }
 
