@@ -191,8 +191,12 @@ impl ApiError {
 
     /// 503: the service cannot take the request now.
     pub fn unavailable() -> Self {
-        let mut e =
-            Self::new_msg(StatusCode::SERVICE_UNAVAILABLE, ErrorType::Api, "api_error", crate::msg!("error-unavailable"));
+        let mut e = Self::new_msg(
+            StatusCode::SERVICE_UNAVAILABLE,
+            ErrorType::Api,
+            "api_error",
+            crate::msg!("error-unavailable"),
+        );
         e.retry_after_s = Some(1);
         e
     }
@@ -242,9 +246,13 @@ impl ApiError {
         let (message, own_advice) = match &words.message {
             Some(Said::Failure(failure, accepted)) => {
                 let (m, a) = i18n::failure_text(locale, failure, accepted);
-                let english = i18n::failure_text(Locale::En, failure, accepted).1;
+                let (english_message, english_advice) = i18n::failure_text(Locale::En, failure, accepted);
+                if english_message != self.message {
+                    // The handler wrote its own message over the table's: it stays the handler's.
+                    return by_code().unwrap_or_else(|| (self.message.clone(), self.advice.clone()));
+                }
                 // Advice the handler replaced stays the handler's.
-                (m, if english == self.advice { Some(a) } else { None })
+                (m, if english_advice == self.advice { Some(a) } else { None })
             }
             Some(Said::Msg(m)) => (m.text_in(locale), None),
             None => match by_code() {

@@ -171,9 +171,7 @@ pub async fn request_context(req: Request<Body>, next: Next) -> Response {
         .await;
     // The language the answer is written in (a signed-in person's saved one, once known).
     if !response.headers().contains_key(axum::http::header::CONTENT_LANGUAGE) {
-        response
-            .headers_mut()
-            .insert(axum::http::header::CONTENT_LANGUAGE, HeaderValue::from_static(locale.code()));
+        response.headers_mut().insert(axum::http::header::CONTENT_LANGUAGE, HeaderValue::from_static(locale.code()));
     }
     let status = response.status().as_u16();
     let elapsed_us = started.elapsed().as_micros() as u64;
@@ -193,16 +191,17 @@ pub const LANGUAGE_COOKIE: &str = "pocketpay_lang";
 
 /// The language a request asks for: the switcher's cookie, else `Accept-Language`, else English.
 pub fn request_locale(headers: &axum::http::HeaderMap) -> crate::i18n::Locale {
-    let from_cookie = headers.get_all(axum::http::header::COOKIE).iter().filter_map(|v| v.to_str().ok()).find_map(|c| {
-        c.split(';').find_map(|pair| {
-            let (k, v) = pair.trim().split_once('=')?;
-            if k == LANGUAGE_COOKIE {
-                crate::i18n::Locale::parse(v)
-            } else {
-                None
-            }
-        })
-    });
+    let from_cookie =
+        headers.get_all(axum::http::header::COOKIE).iter().filter_map(|v| v.to_str().ok()).find_map(|c| {
+            c.split(';').find_map(|pair| {
+                let (k, v) = pair.trim().split_once('=')?;
+                if k == LANGUAGE_COOKIE {
+                    crate::i18n::Locale::parse(v)
+                } else {
+                    None
+                }
+            })
+        });
     from_cookie
         .or_else(|| {
             headers

@@ -92,7 +92,8 @@ pub fn components() -> Value {
               "properties": { "type": { "const": "card" }, "new_card": refer("NewCard"), "save": boolean() } }
         ] },
         "User": object("user", &["id", "email", "role"], &[("email", s()), ("status", s()), ("role", s()),
-            ("phone", s_or_null()), ("country", s_or_null()), ("currency", s_or_null()), ("created", int())]),
+            ("phone", s_or_null()), ("country", s_or_null()), ("currency", s_or_null()), ("created", int()),
+            ("locale", one_of(&["en", "ru", "es"])), ("time_zone", s())]),
         "Session": { "type": "object", "required": ["token"], "properties": { "token": s(), "object": s() } },
         "Merchant": object("merchant", &["id", "name", "currency"], &[("name", s()), ("country", s()),
             ("currency", s()), ("secret_key", s()), ("created", int())]),
@@ -218,7 +219,7 @@ pub fn response(e: &Endpoint) -> Value {
         (Put, _) if p.starts_with("/v1/fx/rates/") => one("FxRate"),
         (Get, "/v1/gift_cards") => list("GiftCard"),
         (_, "/v1/gift_cards/purchase" | "/v1/gift_cards/purchases/{id}") => one("GiftCardPurchase"),
-        (Get, "/v1/me") | (Post, "/v1/users") => one("User"),
+        (Get, "/v1/me") | (Patch, "/v1/me") | (Post, "/v1/users") => one("User"),
         (_, "/v1/me/security_questions") => one("SecurityQuestions"),
         (_, "/v1/merchants" | "/v1/merchants/{id}") => one("Merchant"),
         (_, "/v1/merchants/{id}/fees") => one("FeeSchedule"),

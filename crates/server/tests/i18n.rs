@@ -34,7 +34,8 @@ fn sources() -> Vec<(String, String)> {
 fn ids_in_code() -> BTreeSet<String> {
     let mut used = BTreeSet::new();
     for (path, text) in sources() {
-        let mapping = path.ends_with("i18n/messages.rs") || path.ends_with("i18n/format.rs") || path.ends_with("web/html.rs");
+        let mapping =
+            path.ends_with("i18n/messages.rs") || path.ends_with("i18n/format.rs") || path.ends_with("web/html.rs");
         for (i, _) in text.match_indices('"') {
             let rest = &text[i + 1..];
             let Some(end) = rest.find('"') else { continue };
@@ -115,7 +116,8 @@ fn content_language(headers: &reqwest::header::HeaderMap) -> &str {
 async fn the_language_comes_from_the_header_by_quality_and_a_saved_locale_beats_it() {
     let app = TestApp::spawn().await;
     let path = "/v1/products/prod_nope";
-    for (header, expected) in [("es-ES,es;q=0.9", "es"), ("ru-RU", "ru"), ("fr", "en"), ("fr-FR, ru;q=0.4, es;q=0.8", "es")]
+    for (header, expected) in
+        [("es-ES,es;q=0.9", "es"), ("ru-RU", "ru"), ("fr", "en"), ("fr-FR, ru;q=0.4, es;q=0.8", "es")]
     {
         let (status, headers, body) = call_in(&app, reqwest::Method::GET, path, None, header, None).await;
         assert_eq!(status, StatusCode::NOT_FOUND);
@@ -144,7 +146,10 @@ async fn the_language_comes_from_the_header_by_quality_and_a_saved_locale_beats_
     assert_eq!((me["locale"].as_str(), me["time_zone"].as_str()), (Some("ru"), Some("UTC")));
     assert_eq!(content_language(&headers), "ru", "the saved locale beats the header");
     let (_, headers, body) = call_in(&app, reqwest::Method::GET, "/v1/orders/ord_nope", Some(&token), "es", None).await;
-    assert_eq!((content_language(&headers), body["error"]["message"].as_str()), ("ru", Some("Такой объект не найден.")));
+    assert_eq!(
+        (content_language(&headers), body["error"]["message"].as_str()),
+        ("ru", Some("Такой объект не найден."))
+    );
     // PATCH /v1/me changes it, and answers in the new language.
     let (status, headers, me) = call_in(
         &app,
@@ -178,7 +183,9 @@ async fn the_language_comes_from_the_header_by_quality_and_a_saved_locale_beats_
 async fn every_decline_reads_in_russian_and_spanish_with_its_code_unchanged() {
     let app = TestApp::spawn_with(|c| c.step_up_new_cards = false).await;
     let owner = app.buyer("fr-shop@example.com").await;
-    let m = app.post("/v1/merchants", Some(&owner), json!({ "name": "Boutique", "country": "FR", "currency": "USD" })).await;
+    let m = app
+        .post("/v1/merchants", Some(&owner), json!({ "name": "Boutique", "country": "FR", "currency": "USD" }))
+        .await;
     let key = m.body["secret_key"].as_str().unwrap_or_default().to_owned();
     let p = app.post("/v1/products", Some(&key), json!({ "name": "Tasse", "amount": 2000, "currency": "USD" })).await;
     let product = p.body["id"].as_str().unwrap_or_default().to_owned();
@@ -358,8 +365,33 @@ async fn pages_in_russian_and_spanish_show_no_english() {
         }
         // A seller's and an operator's pages, in their saved language.
         for (token, paths) in [
-            (&seller, &["/seller", "/seller/orders", "/seller/claims", "/seller/products", "/seller/balance", "/seller/webhooks", "/seller/api-keys"][..]),
-            (&operator, &["/operator", "/operator/search?q=ord_", "/tickets", "/operator/fx", "/operator/gift-cards", "/operator/ledger", "/operator/reviews", "/operator/sellers", "/operator/webhooks", "/settings"][..]),
+            (
+                &seller,
+                &[
+                    "/seller",
+                    "/seller/orders",
+                    "/seller/claims",
+                    "/seller/products",
+                    "/seller/balance",
+                    "/seller/webhooks",
+                    "/seller/api-keys",
+                ][..],
+            ),
+            (
+                &operator,
+                &[
+                    "/operator",
+                    "/operator/search?q=ord_",
+                    "/tickets",
+                    "/operator/fx",
+                    "/operator/gift-cards",
+                    "/operator/ledger",
+                    "/operator/reviews",
+                    "/operator/sellers",
+                    "/operator/webhooks",
+                    "/settings",
+                ][..],
+            ),
         ] {
             let saved = app
                 .call(reqwest::Method::PATCH, "/v1/me", Some(token), None, Some(json!({ "locale": locale.code() })))

@@ -79,7 +79,8 @@ pub struct IdempotencyRecord {
     pub created_at: i64,
 }
 
-const USER_COLUMNS: &str = "id, email, password_hash, status, role, phone, country, currency, created_at, locale, time_zone";
+const USER_COLUMNS: &str =
+    "id, email, password_hash, status, role, phone, country, currency, created_at, locale, time_zone";
 
 fn user_from_row(r: &Row<'_>) -> DbResult<UserRecord> {
     Ok(UserRecord {

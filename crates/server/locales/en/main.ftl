@@ -137,3 +137,12 @@ message-gift-subject = You received a Pocketpay gift card
 message-gift-intro = You have received a Pocketpay gift card.
 message-gift-redeem = Redeem each code in your Pocket (My Pocket → Redeem). Codes are valid until their expiry, three years after purchase.
 message-gift-note = Message from the sender:
+
+## Security questions answered instead of a code
+
+error-answers-incorrect = One or more answers are incorrect.
+    .advice = { $count ->
+        [one] Check your answers (case, spaces and accents do not matter); you have { $count } try left.
+       *[other] Check your answers (case, spaces and accents do not matter); you have { $count } tries left.
+    }
+    .advice-none-left = You have no tries left: ask for a new code, or pay another way.

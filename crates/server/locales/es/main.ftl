@@ -136,3 +136,9 @@ message-gift-subject = Recibiste una tarjeta regalo de Pocketpay
 message-gift-intro = Has recibido una tarjeta regalo de Pocketpay.
 message-gift-redeem = Canjea cada código en tu Pocket (Mi Pocket → Canjear). Los códigos valen hasta su caducidad, tres años después de la compra.
 message-gift-note = Mensaje del remitente:
+
+## Preguntas de seguridad en lugar de un código
+
+error-answers-incorrect = Una o más respuestas son incorrectas.
+    .advice = Revisa tus respuestas (no importan las mayúsculas, los espacios ni los acentos); te quedan { tries-left }.
+    .advice-none-left = No te quedan intentos: pide un código nuevo o paga de otra forma.

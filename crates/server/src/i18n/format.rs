@@ -42,7 +42,7 @@ fn group(whole: &str, separator: char, from_digits: usize) -> String {
     }
     let mut out = String::with_capacity(whole.len() + whole.len() / 3);
     for (i, c) in whole.chars().enumerate() {
-        if i > 0 && (whole.len() - i) % 3 == 0 {
+        if i > 0 && (whole.len() - i).is_multiple_of(3) {
             out.push(separator);
         }
         out.push(c);
@@ -86,7 +86,11 @@ pub fn date(locale: Locale, time_zone: &str, unix_s: i64) -> String {
         Locale::Ru | Locale::Es => text_in(
             locale,
             "date-long",
-            &[("day", Arg::Number(d.into())), ("month", Arg::Text(month_of_date(locale, m))), ("year", Arg::Number(y.into()))],
+            &[
+                ("day", Arg::Number(d.into())),
+                ("month", Arg::Text(month_of_date(locale, m))),
+                ("year", Arg::Number(y.into())),
+            ],
         ),
     }
 }

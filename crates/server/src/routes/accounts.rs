@@ -13,8 +13,8 @@ use store::{MerchantRecord, NewOutboxMessage, SessionRecord, Store, StoreError, 
 
 use crate::auth::{Caller, SESSION_TOKEN_PREFIX};
 use crate::error::{ApiError, ApiResponse};
-use crate::i18n::Locale;
 use crate::extract::{ApiJson, PeerAddress};
+use crate::i18n::Locale;
 use crate::idempotency::IdempotencyContext;
 use crate::openapi::{body_schema, Access, Api, Endpoint, Verb};
 use crate::secrets::{self, hash_password, random_id, random_token, token_hash, verify_password};
@@ -162,13 +162,8 @@ fn send_email_code(
     let locale = Locale::parse(&user.locale).unwrap_or_default();
     let text = crate::tr_in!(locale, "email-code-body", code = code);
     let subject = crate::tr_in!(locale, "email-code-subject");
-    let message = NewOutboxMessage {
-        channel: "email",
-        recipient: &user.email,
-        subject: &subject,
-        body: &text,
-        code: Some(code),
-    };
+    let message =
+        NewOutboxMessage { channel: "email", recipient: &user.email, subject: &subject, body: &text, code: Some(code) };
     tx.enqueue_message(&message, now)?;
     Ok(())
 }
@@ -421,8 +416,11 @@ async fn me(caller: Caller) -> Result<Response, ApiError> {
 
 /// A submitted `locale`: `en`, `ru` or `es`.
 fn locale_param(raw: Option<&str>) -> Result<Option<Locale>, ApiError> {
-    raw.map(|l| Locale::parse(l).ok_or_else(|| ApiError::invalid("locale", "").with_message(crate::msg!("error-invalid-locale"))))
-        .transpose()
+    raw.map(|l| {
+        Locale::parse(l)
+            .ok_or_else(|| ApiError::invalid("locale", "").with_message(crate::msg!("error-invalid-locale")))
+    })
+    .transpose()
 }
 
 /// A submitted IANA time zone.

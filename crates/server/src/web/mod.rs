@@ -501,7 +501,11 @@ impl Ctx {
                 ("/settings", crate::tr!("nav-settings")),
                 ("/seller", crate::tr!("nav-sell")),
             ],
-            None => vec![("/", crate::tr!("nav-shop")), ("/login", crate::tr!("nav-log-in")), ("/signup", crate::tr!("nav-sign-up"))],
+            None => vec![
+                ("/", crate::tr!("nav-shop")),
+                ("/login", crate::tr!("nav-log-in")),
+                ("/signup", crate::tr!("nav-sign-up")),
+            ],
         };
         let mut out = format!(r#"<nav aria-label="{}"><ul>"#, esc(&crate::tr!("nav-main-label")));
         for (href, label) in links {
@@ -529,7 +533,8 @@ impl Ctx {
     fn language_switcher(&self) -> String {
         let current = crate::i18n::current();
         let here = self.here.clone();
-        let mut out = format!(r#"<nav class="languages" aria-label="{}">"#, esc(&crate::tr!("language-switcher-label")));
+        let mut out =
+            format!(r#"<nav class="languages" aria-label="{}">"#, esc(&crate::tr!("language-switcher-label")));
         if let Some(token) = &self.token {
             let csrf = self.session_csrf(token);
             out.push_str(r#"<form method="post" action="/language" class="inline">"#);

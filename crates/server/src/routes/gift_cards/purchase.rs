@@ -312,8 +312,7 @@ pub fn complete_purchase(
     }
     if let Some(recipient) = &p.gift_recipient {
         // The recipient may have no account: the email speaks the sender's language.
-        let locale =
-            tx.user(&p.user_id)?.and_then(|u| crate::i18n::Locale::parse(&u.locale)).unwrap_or_default();
+        let locale = tx.user(&p.user_id)?.and_then(|u| crate::i18n::Locale::parse(&u.locale)).unwrap_or_default();
         let note = p
             .gift_message
             .as_deref()
@@ -327,13 +326,7 @@ pub fn complete_purchase(
         );
         let subject = crate::tr_in!(locale, "message-gift-subject");
         tx.enqueue_message(
-            &NewOutboxMessage {
-                channel: "email",
-                recipient,
-                subject: &subject,
-                body: &body,
-                code: None,
-            },
+            &NewOutboxMessage { channel: "email", recipient, subject: &subject, body: &body, code: None },
             now,
         )?;
     }

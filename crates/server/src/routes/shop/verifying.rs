@@ -62,13 +62,7 @@ pub(super) fn start_challenge(
     let text = crate::tr_in!(locale, "message-payment-code-body", amount = amount, code = code.as_str());
     let subject = crate::tr_in!(locale, "message-payment-code-subject");
     tx.enqueue_message(
-        &store::NewOutboxMessage {
-            channel,
-            recipient: &recipient,
-            subject: &subject,
-            body: &text,
-            code: Some(&code),
-        },
+        &store::NewOutboxMessage { channel, recipient: &recipient, subject: &subject, body: &text, code: Some(&code) },
         now,
     )?;
     payment.status = PaymentStatus::RequiresAction.name().into();
@@ -250,15 +244,12 @@ pub(super) async fn verify_payment(
                         && domain::verification::escalates_to_document(&reasons);
                     let mut error = ApiError::payment(&domain::declines::PaymentFailure::from(e));
                     if answered && matches!(e, VerifyError::Wrong { .. } | VerifyError::Mismatch) {
-                        error.message = "One or more answers are incorrect.".into();
-                        error = error.with_advice(&[&match challenge.attempts_left {
-                            0 => "You have no tries left: ask for a new code, or pay another way.".to_owned(),
-                            1 => "Check your answers (case, spaces and accents do not matter); you have 1 try left."
-                                .to_owned(),
-                            n => format!(
-                                "Check your answers (case, spaces and accents do not matter); you have {n} tries left."
-                            ),
-                        }]);
+                        let advice = match challenge.attempts_left {
+                            0 => crate::msg!("error-answers-incorrect.advice-none-left"),
+                            n => crate::msg!("error-answers-incorrect.advice", count = n),
+                        };
+                        error =
+                            error.with_message(crate::msg!("error-answers-incorrect")).with_advice_msgs(vec![advice]);
                     }
                     if escalate {
                         // A high-risk payment whose tries ran out: a document, not another code.
