@@ -254,6 +254,11 @@ impl ApiError {
                 // Advice the handler replaced stays the handler's.
                 (m, if english_advice == self.advice { Some(a) } else { None })
             }
+            // A handler that wrote its own message over the catalogue's keeps it (in other languages,
+            // its code's general message).
+            Some(Said::Msg(m)) if m.text_in(Locale::En) != self.message => {
+                return by_code().unwrap_or_else(|| (self.message.clone(), self.advice.clone()));
+            }
             Some(Said::Msg(m)) => (m.text_in(locale), None),
             None => match by_code() {
                 Some((m, a)) => (m, Some(a)),

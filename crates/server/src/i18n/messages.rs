@@ -87,6 +87,7 @@ pub fn code_text(locale: Locale, code: &str, param: Option<&str>) -> Option<(Str
     let (message, advice) = match code {
         "parameter_invalid" => (with_param("code-parameter-invalid"), None),
         "parameter_unknown" => (with_param("code-parameter-unknown"), None),
+        "resource_missing" => (t("error-not-found"), None),
         "request_malformed" => (t("code-request-malformed"), None),
         "amount_invalid" => (t("code-amount-invalid"), None),
         "currency_not_supported" => (t("code-currency-not-supported"), None),
