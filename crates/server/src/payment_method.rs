@@ -273,9 +273,8 @@ pub async fn authorize_card(state: &AppState, card: &ChargeableCard, spec: &Auth
                     e.code = "authentication_required";
                     e.status = StatusCode::PAYMENT_REQUIRED;
                     e.decline_code = None;
-                    e.message = "Your bank asks for a one-time code for this card.".into();
-                    e.advice = vec!["Pay with another card or your Pocket balance.".into()];
-                    e
+                    e.with_message(crate::msg!("error-authentication-required"))
+                        .with_advice_msgs(vec![crate::msg!("error-authentication-required.advice")])
                 }
                 other => refusal_error(other),
             };

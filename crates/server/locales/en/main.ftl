@@ -103,7 +103,8 @@ code-email-taken = An account with this email already exists. Sign in instead.
 code-invalid-credentials = The email or password is incorrect.
     .advice = Check them and try again, or reset your password.
 code-email-not-verified = Confirm your email first with the code we sent you.
-code-verification-failed.advice = Check the latest message we sent you, or ask for a new code.
+code-verification-failed =
+    .advice = Check the latest message we sent you, or ask for a new code.
 code-invalid-denomination = Gift cards come in 10, 20, 50, 100 and 150 USD.
 code-load-limit-exceeded = One purchase of gift cards can be worth at most 700 USD.
 code-coupon-not-allowed = Coupons cannot be used on gift cards.
@@ -146,3 +147,71 @@ error-answers-incorrect = One or more answers are incorrect.
        *[other] Check your answers (case, spaces and accents do not matter); you have { $count } tries left.
     }
     .advice-none-left = You have no tries left: ask for a new code, or pay another way.
+
+## Claims and reimbursements, to the buyer and the seller
+
+message-claim-opened-subject = A claim was opened
+message-claim-opened-body = A claim was opened on order { $order }. The seller answers within 3 days.
+message-claim-for-buyer-subject = A claim was decided for the buyer
+message-claim-for-buyer-body = Claim { $claim } was decided for the buyer; the refund is on its way.
+message-claim-redecide-subject = A claim needs a new decision
+message-claim-redecide-body = The refund for claim { $claim } could not be made ({ $code }). Our team will decide again.
+message-claim-rejected-subject = The seller rejected a claim
+message-claim-rejected-body = The seller rejected claim { $claim }. The buyer may ask us to decide.
+message-claim-escalated-subject = A claim is under review
+message-claim-escalated-body = Claim { $claim } is now with our team, who will decide.
+message-claim-for-seller-subject = A claim was decided for the seller
+message-claim-for-seller-body = Claim { $claim } was decided for the seller.
+message-reimbursed-subject = We reimbursed an unauthorized payment
+message-reimbursed-body = { $amount } is back in your Pocket. The card used was blocked and your other sessions were ended. Our team will look into it.
+
+## Orders, refunds, tickets and security questions, to the buyer
+
+message-shipped-subject = Your order has shipped
+message-shipped-body = Order { $order } is on its way.
+message-canceled-subject = Your order was cancelled
+message-canceled-body = Order { $order } was cancelled.
+message-canceled-reason = Reason: { $reason }.
+message-canceled-not-charged = You have not been charged.
+message-canceled-order-again = You have not been charged; you can order again and pay with another card or your Pocket.
+message-refund-subject = Your refund
+message-refund-pocket = { $amount } for order { $order } is back in your Pocket.
+message-refund-card = { $amount } for order { $order } is on its way back to your card.
+message-refund-rerouted-subject = Your refund went to your Pocket
+message-refund-rerouted = We could not refund { $amount } for order { $order } to your card, so it is in your Pocket now, ready to spend. It does not expire.
+message-ticket-answered-subject = Support answered your ticket
+message-ticket-answered-body = There is an answer to "{ $subject }" in your support tickets.
+message-questions-subject = Your security questions were changed
+message-questions-changed-body = Your Pocketpay security questions were changed. If you did not change them, change your password now and contact support.
+message-questions-set-body = You set up security questions on Pocketpay. You can answer them instead of typing a code when a payment needs a check. If this was not you, change your password now and contact support.
+
+## Document reviews, to the buyer
+
+message-paid-for-order = order { $order }
+message-paid-for-orders = orders { $orders } and { $last }
+message-paid-for-your-order = your order
+message-document-accepted-subject = Your document was accepted
+message-document-accepted-body = We checked your document: your payment of { $amount } for { $what } is being completed.
+message-document-rejected-subject = We could not accept your document
+message-document-rejected-body = We could not verify your identity for your payment of { $amount } for { $what }: { $note }. Nothing was charged. You can pay again with another document, pay with your Pocket or another card, or contact support.
+message-review-expired-subject = Your payment review expired
+message-review-expired-body = The review of your payment of { $amount } ended without a decision in time. Nothing was charged: you can pay again.
+error-document-rejected = We could not verify your identity from the document: { $note }
+    .advice = Pay again and upload a clear photo or scan of a valid ID.
+    .advice-other-way = Or pay with your Pocket or another card, or contact support.
+error-review-expired = The document review was not completed in time.
+    .advice = Pay again; nothing was charged.
+
+## Spending limits, bank checks, gift codes
+
+error-daily-limit-reached = You have reached your daily spending limit of { $limit }.
+error-daily-limit-exceeded = This payment is over your daily spending limit of { $limit }; you can spend { $remaining } more today.
+error-monthly-limit-reached = You have reached your monthly spending limit of { $limit }.
+error-monthly-limit-exceeded = This payment is over your monthly spending limit of { $limit }; you can spend { $remaining } more this month.
+error-limit =
+    .advice = Pay a smaller amount, or wait until the limit resets.
+    .advice-support = Contact support if you need a higher limit.
+error-authentication-required = Your bank asks for a one-time code for this card.
+    .advice = Pay with another card or your Pocket balance.
+error-gift-code-invalid = This code is not valid: it may be mistyped, already used or expired.
+    .advice = Check the code in the email, letter by letter; codes never contain 0, O, 1, I or L.

@@ -102,7 +102,8 @@ code-email-taken = Ya existe una cuenta con este correo. Inicia sesión.
 code-invalid-credentials = El correo o la contraseña son incorrectos.
     .advice = Revísalos y vuelve a intentarlo, o restablece tu contraseña.
 code-email-not-verified = Primero confirma tu correo con el código que te enviamos.
-code-verification-failed.advice = Revisa el último mensaje que te enviamos o pide un código nuevo.
+code-verification-failed =
+    .advice = Revisa el último mensaje que te enviamos o pide un código nuevo.
 code-invalid-denomination = Las tarjetas regalo son de 10, 20, 50, 100 y 150 USD.
 code-load-limit-exceeded = Una compra de tarjetas regalo puede ser de 700 USD como máximo.
 code-coupon-not-allowed = No se pueden usar cupones en tarjetas regalo.
@@ -142,3 +143,71 @@ message-gift-note = Mensaje del remitente:
 error-answers-incorrect = Una o más respuestas son incorrectas.
     .advice = Revisa tus respuestas (no importan las mayúsculas, los espacios ni los acentos); te quedan { tries-left }.
     .advice-none-left = No te quedan intentos: pide un código nuevo o paga de otra forma.
+
+## Reclamaciones y reembolsos, al comprador y al vendedor
+
+message-claim-opened-subject = Se abrió una reclamación
+message-claim-opened-body = Se abrió una reclamación sobre el pedido { $order }. El vendedor responde en un plazo de 3 días.
+message-claim-for-buyer-subject = Una reclamación se resolvió a favor del comprador
+message-claim-for-buyer-body = La reclamación { $claim } se resolvió a favor del comprador; el reembolso va en camino.
+message-claim-redecide-subject = Una reclamación necesita una nueva decisión
+message-claim-redecide-body = No se pudo hacer el reembolso de la reclamación { $claim } ({ $code }). Nuestro equipo decidirá de nuevo.
+message-claim-rejected-subject = El vendedor rechazó una reclamación
+message-claim-rejected-body = El vendedor rechazó la reclamación { $claim }. El comprador puede pedirnos que decidamos.
+message-claim-escalated-subject = Una reclamación está en revisión
+message-claim-escalated-body = La reclamación { $claim } está ahora con nuestro equipo, que decidirá.
+message-claim-for-seller-subject = Una reclamación se resolvió a favor del vendedor
+message-claim-for-seller-body = La reclamación { $claim } se resolvió a favor del vendedor.
+message-reimbursed-subject = Te reembolsamos un pago no autorizado
+message-reimbursed-body = { $amount } ya está de vuelta en tu Pocket. La tarjeta usada se bloqueó y se cerraron tus otras sesiones. Nuestro equipo lo investigará.
+
+## Pedidos, reembolsos, consultas y preguntas de seguridad, al comprador
+
+message-shipped-subject = Tu pedido se envió
+message-shipped-body = El pedido { $order } va en camino.
+message-canceled-subject = Tu pedido se canceló
+message-canceled-body = El pedido { $order } se canceló.
+message-canceled-reason = Motivo: { $reason }.
+message-canceled-not-charged = No se te ha cobrado nada.
+message-canceled-order-again = No se te ha cobrado nada; puedes volver a pedirlo y pagar con otra tarjeta o con tu Pocket.
+message-refund-subject = Tu reembolso
+message-refund-pocket = { $amount } del pedido { $order } ya está de vuelta en tu Pocket.
+message-refund-card = { $amount } del pedido { $order } está volviendo a tu tarjeta.
+message-refund-rerouted-subject = Tu reembolso fue a tu Pocket
+message-refund-rerouted = No pudimos reembolsar { $amount } del pedido { $order } a tu tarjeta, así que ya está en tu Pocket, listo para gastar. No caduca.
+message-ticket-answered-subject = Soporte respondió a tu consulta
+message-ticket-answered-body = Hay una respuesta a «{ $subject }» en tus consultas de soporte.
+message-questions-subject = Tus preguntas de seguridad cambiaron
+message-questions-changed-body = Tus preguntas de seguridad de Pocketpay cambiaron. Si no las cambiaste tú, cambia tu contraseña ahora y contacta con soporte.
+message-questions-set-body = Configuraste preguntas de seguridad en Pocketpay. Puedes responderlas en lugar de escribir un código cuando un pago necesite una comprobación. Si no fuiste tú, cambia tu contraseña ahora y contacta con soporte.
+
+## Revisión de documentos, al comprador
+
+message-paid-for-order = el pedido { $order }
+message-paid-for-orders = los pedidos { $orders } y { $last }
+message-paid-for-your-order = tu pedido
+message-document-accepted-subject = Tu documento fue aceptado
+message-document-accepted-body = Revisamos tu documento: tu pago de { $amount } por { $what } se está completando.
+message-document-rejected-subject = No pudimos aceptar tu documento
+message-document-rejected-body = No pudimos verificar tu identidad para tu pago de { $amount } por { $what }: { $note }. No se cobró nada. Puedes pagar de nuevo con otro documento, pagar con tu Pocket u otra tarjeta, o contactar con soporte.
+message-review-expired-subject = La revisión de tu pago caducó
+message-review-expired-body = La revisión de tu pago de { $amount } terminó sin una decisión a tiempo. No se cobró nada: puedes volver a pagar.
+error-document-rejected = No pudimos verificar tu identidad con el documento: { $note }
+    .advice = Paga de nuevo y sube una foto o un escaneo nítido de un documento de identidad válido.
+    .advice-other-way = O paga con tu Pocket u otra tarjeta, o contacta con soporte.
+error-review-expired = La revisión del documento no se completó a tiempo.
+    .advice = Vuelve a pagar; no se cobró nada.
+
+## Límites de gasto, comprobaciones del banco, códigos de regalo
+
+error-daily-limit-reached = Alcanzaste tu límite de gasto diario de { $limit }.
+error-daily-limit-exceeded = Este pago supera tu límite de gasto diario de { $limit }; hoy puedes gastar { $remaining } más.
+error-monthly-limit-reached = Alcanzaste tu límite de gasto mensual de { $limit }.
+error-monthly-limit-exceeded = Este pago supera tu límite de gasto mensual de { $limit }; este mes puedes gastar { $remaining } más.
+error-limit =
+    .advice = Paga un importe menor o espera a que se renueve el límite.
+    .advice-support = Contacta con soporte si necesitas un límite mayor.
+error-authentication-required = Tu banco pide un código de un solo uso para esta tarjeta.
+    .advice = Paga con otra tarjeta o con tu saldo Pocket.
+error-gift-code-invalid = Este código no es válido: puede estar mal escrito, ya usado o caducado.
+    .advice = Revisa el código del correo, letra por letra; los códigos nunca contienen 0, O, 1, I ni L.

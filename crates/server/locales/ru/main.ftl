@@ -109,7 +109,8 @@ code-email-taken = Аккаунт с этим email уже есть. Войди�
 code-invalid-credentials = Email или пароль указаны неверно.
     .advice = Проверьте их и попробуйте снова или сбросьте пароль.
 code-email-not-verified = Сначала подтвердите email кодом, который мы прислали.
-code-verification-failed.advice = Проверьте последнее сообщение от нас или запросите новый код.
+code-verification-failed =
+    .advice = Проверьте последнее сообщение от нас или запросите новый код.
 code-invalid-denomination = Подарочные карты бывают номиналом 10, 20, 50, 100 и 150 USD.
 code-load-limit-exceeded = Одна покупка подарочных карт — не больше чем на 700 USD.
 code-coupon-not-allowed = К подарочным картам нельзя применять купоны.
@@ -149,3 +150,71 @@ message-gift-note = Сообщение от отправителя:
 error-answers-incorrect = Один или несколько ответов неверны.
     .advice = Проверьте ответы (регистр, пробелы и ударения не важны); у вас осталось: { tries-left }.
     .advice-none-left = Попыток больше нет: запросите новый код или оплатите другим способом.
+
+## Претензии и возмещения — покупателю и продавцу
+
+message-claim-opened-subject = Открыта претензия
+message-claim-opened-body = По заказу { $order } открыта претензия. Продавец ответит в течение 3 дней.
+message-claim-for-buyer-subject = Претензия решена в пользу покупателя
+message-claim-for-buyer-body = Претензия { $claim } решена в пользу покупателя; возврат уже в пути.
+message-claim-redecide-subject = По претензии нужно новое решение
+message-claim-redecide-body = Не удалось выполнить возврат по претензии { $claim } ({ $code }). Наша команда примет решение заново.
+message-claim-rejected-subject = Продавец отклонил претензию
+message-claim-rejected-body = Продавец отклонил претензию { $claim }. Покупатель может попросить нас принять решение.
+message-claim-escalated-subject = Претензия на рассмотрении
+message-claim-escalated-body = Претензию { $claim } теперь рассматривает наша команда; решение примет она.
+message-claim-for-seller-subject = Претензия решена в пользу продавца
+message-claim-for-seller-body = Претензия { $claim } решена в пользу продавца.
+message-reimbursed-subject = Мы возместили несанкционированный платёж
+message-reimbursed-body = { $amount } вернулись на ваш Pocket. Использованная карта заблокирована, другие сеансы завершены. Наша команда разберётся в случившемся.
+
+## Заказы, возвраты, обращения и контрольные вопросы — покупателю
+
+message-shipped-subject = Ваш заказ отправлен
+message-shipped-body = Заказ { $order } уже в пути.
+message-canceled-subject = Ваш заказ отменён
+message-canceled-body = Заказ { $order } отменён.
+message-canceled-reason = Причина: { $reason }.
+message-canceled-not-charged = Деньги с вас не списаны.
+message-canceled-order-again = Деньги с вас не списаны; вы можете заказать снова и оплатить другой картой или балансом Pocket.
+message-refund-subject = Ваш возврат
+message-refund-pocket = { $amount } за заказ { $order } вернулись на ваш Pocket.
+message-refund-card = { $amount } за заказ { $order } возвращаются на вашу карту.
+message-refund-rerouted-subject = Возврат зачислен на ваш Pocket
+message-refund-rerouted = Нам не удалось вернуть { $amount } за заказ { $order } на карту, поэтому деньги зачислены на ваш Pocket и их можно тратить. Срок их действия не ограничен.
+message-ticket-answered-subject = Поддержка ответила на ваше обращение
+message-ticket-answered-body = В обращении «{ $subject }» есть ответ поддержки.
+message-questions-subject = Ваши контрольные вопросы изменены
+message-questions-changed-body = Ваши контрольные вопросы в Pocketpay изменены. Если это были не вы, сразу смените пароль и обратитесь в поддержку.
+message-questions-set-body = Вы настроили контрольные вопросы в Pocketpay. Когда платёж требует проверки, вы можете ответить на них вместо ввода кода. Если это были не вы, сразу смените пароль и обратитесь в поддержку.
+
+## Проверка документов — покупателю
+
+message-paid-for-order = заказ { $order }
+message-paid-for-orders = заказы { $orders } и { $last }
+message-paid-for-your-order = ваш заказ
+message-document-accepted-subject = Ваш документ принят
+message-document-accepted-body = Мы проверили ваш документ: платёж на { $amount } за { $what } завершается.
+message-document-rejected-subject = Мы не смогли принять ваш документ
+message-document-rejected-body = Нам не удалось подтвердить вашу личность для платежа на { $amount } за { $what }: { $note }. Деньги не списаны. Вы можете оплатить снова с другим документом, оплатить балансом Pocket или другой картой либо обратиться в поддержку.
+message-review-expired-subject = Срок проверки платежа истёк
+message-review-expired-body = Проверка вашего платежа на { $amount } не завершилась вовремя. Деньги не списаны: вы можете оплатить снова.
+error-document-rejected = Нам не удалось подтвердить вашу личность по документу: { $note }
+    .advice = Оплатите снова и загрузите чёткое фото или скан действующего удостоверения личности.
+    .advice-other-way = Или оплатите балансом Pocket либо другой картой, или обратитесь в поддержку.
+error-review-expired = Проверка документа не завершилась вовремя.
+    .advice = Оплатите снова; деньги не списаны.
+
+## Лимиты расходов, проверка банком, коды подарочных карт
+
+error-daily-limit-reached = Вы достигли дневного лимита расходов { $limit }.
+error-daily-limit-exceeded = Этот платёж превышает ваш дневной лимит расходов { $limit }; сегодня можно потратить ещё { $remaining }.
+error-monthly-limit-reached = Вы достигли месячного лимита расходов { $limit }.
+error-monthly-limit-exceeded = Этот платёж превышает ваш месячный лимит расходов { $limit }; в этом месяце можно потратить ещё { $remaining }.
+error-limit =
+    .advice = Оплатите меньшую сумму или дождитесь обновления лимита.
+    .advice-support = Обратитесь в поддержку, если вам нужен лимит побольше.
+error-authentication-required = Ваш банк требует одноразовый код для этой карты.
+    .advice = Оплатите другой картой или балансом Pocket.
+error-gift-code-invalid = Этот код недействителен: возможно, он введён с ошибкой, уже использован или истёк.
+    .advice = Сверьте код с письмом, символ за символом; в кодах не бывает 0, O, 1, I и L.

@@ -328,7 +328,9 @@ static CATALOGUE: LazyLock<Catalogue> = LazyLock::new(|| {
             });
             for entry in resource.entries() {
                 if let fluent_syntax::ast::Entry::Message(m) = entry {
-                    names.push(m.id.name.to_owned());
+                    if m.value.is_some() {
+                        names.push(m.id.name.to_owned());
+                    }
                     for a in &m.attributes {
                         names.push(format!("{}.{}", m.id.name, a.id.name));
                     }

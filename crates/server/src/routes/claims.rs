@@ -12,6 +12,7 @@ use serde_json::{json, Value};
 use store::{ClaimRecord, TicketMessageRecord, TicketRecord, Viewer, WriteTx};
 
 use crate::auth::Caller;
+use crate::i18n::Msg;
 use crate::error::{ApiError, ApiResponse};
 use crate::extract::ApiJson;
 use crate::idempotency::IdempotencyContext;
@@ -107,20 +108,22 @@ pub fn claim_json(c: &ClaimRecord) -> Value {
     })
 }
 
-/// Emails the buyer and the seller's owner about a claim.
-fn tell_both(tx: &mut WriteTx<'_>, claim: &ClaimRecord, subject: &str, text: &str, now: i64) -> Result<(), ApiError> {
+/// Emails the buyer and the seller's owner about a claim, each in their own language.
+fn tell_both(tx: &mut WriteTx<'_>, claim: &ClaimRecord, subject: Msg, text: Msg, now: i64) -> Result<(), ApiError> {
     let mut recipients = Vec::new();
     if let Some(buyer) = tx.user(&claim.buyer_user_id)? {
-        recipients.push(buyer.email);
+        recipients.push(buyer);
     }
     if let Some(merchant) = tx.merchant(&claim.merchant_id)? {
         if let Some(owner) = tx.user(&merchant.owner_user_id)? {
-            recipients.push(owner.email);
+            recipients.push(owner);
         }
     }
     for to in recipients {
+        let locale = crate::i18n::Locale::parse(&to.locale).unwrap_or_default();
+        let (subject, body) = (subject.text_in(locale), text.text_in(locale));
         tx.enqueue_message(
-            &store::NewOutboxMessage { channel: "email", recipient: &to, subject, body: text, code: None },
+            &store::NewOutboxMessage { channel: "email", recipient: &to.email, subject: &subject, body: &body, code: None },
             now,
         )?;
     }
@@ -210,8 +213,8 @@ async fn open_claim(
             tell_both(
                 tx,
                 &claim,
-                "A claim was opened",
-                &format!("A claim was opened on order {}. The seller answers within 3 days.", order.number),
+                crate::msg!("message-claim-opened-subject"),
+                crate::msg!("message-claim-opened-body", order = order.number.to_string()),
                 ctx.now,
             )?;
             Ok(ApiResponse::created(claim_json(&claim)))
@@ -346,8 +349,8 @@ async fn refund_and_resolve(
                     tell_both(
                         tx,
                         &c,
-                        "A claim was decided for the buyer",
-                        &format!("Claim {} was decided for the buyer; the refund is on its way.", c.id),
+                        crate::msg!("message-claim-for-buyer-subject"),
+                        crate::msg!("message-claim-for-buyer-body", claim = c.id.clone()),
                         now,
                     )?;
                     Ok(Ok(c))
@@ -378,11 +381,8 @@ async fn refund_and_resolve(
                             tell_both(
                                 tx,
                                 &c,
-                                "A claim needs a new decision",
-                                &format!(
-                                    "The refund for claim {} could not be made ({}). Our team will decide again.",
-                                    c.id, e.message
-                                ),
+                                crate::msg!("message-claim-redecide-subject"),
+                                crate::msg!("message-claim-redecide-body", claim = c.id.clone(), code = e.code),
                                 now,
                             )?;
                         }
@@ -459,8 +459,8 @@ async fn respond(
                 tell_both(
                     tx,
                     &c,
-                    "The seller rejected a claim",
-                    &format!("The seller rejected claim {}. The buyer may ask us to decide.", c.id),
+                    crate::msg!("message-claim-rejected-subject"),
+                    crate::msg!("message-claim-rejected-body", claim = c.id.clone()),
                     ctx.now,
                 )?;
                 Ok(ApiResponse::ok(claim_json(&c)))
@@ -492,8 +492,8 @@ async fn escalate(
             tell_both(
                 tx,
                 &c,
-                "A claim is under review",
-                &format!("Claim {} is now with our team, who will decide.", c.id),
+                crate::msg!("message-claim-escalated-subject"),
+                crate::msg!("message-claim-escalated-body", claim = c.id.clone()),
                 ctx.now,
             )?;
             Ok(ApiResponse::ok(claim_json(&c)))
@@ -550,8 +550,8 @@ async fn resolve(
                 tell_both(
                     tx,
                     &c,
-                    "A claim was decided for the seller",
-                    &format!("Claim {} was decided for the seller.", c.id),
+                    crate::msg!("message-claim-for-seller-subject"),
+                    crate::msg!("message-claim-for-seller-body", claim = c.id.clone()),
                     ctx.now,
                 )?;
                 Ok(ApiResponse::ok(claim_json(&c)))
@@ -732,10 +732,16 @@ async fn report_unauthorized(
                 &store::NewOutboxMessage {
                     channel: "email",
                     recipient: &user.email,
-                    subject: "We reimbursed an unauthorized payment",
-                    body: &format!(
-                        "{} is back in your Pocket. The card used was blocked and your other sessions were ended. Our team will look into it.",
-                        Money::new(amount, currency).format()
+                    subject: &crate::tr_in!(crate::i18n::Locale::parse(&user.locale).unwrap_or_default(), "message-reimbursed-subject"),
+                    body: &crate::tr_in!(
+                        crate::i18n::Locale::parse(&user.locale).unwrap_or_default(),
+                        "message-reimbursed-body",
+                        amount = crate::i18n::format::money(
+                            crate::i18n::Locale::parse(&user.locale).unwrap_or_default(),
+                            amount,
+                            currency.code()
+                        )
+                        .unwrap_or_default()
                     ),
                     code: None,
                 },

@@ -318,8 +318,8 @@ pub async fn issue_refund(state: &AppState, spec: RefundSpec) -> Result<RefundRe
             crate::routes::shop::notify_buyer(
                 tx,
                 &order,
-                "Your refund",
-                &format!("{amount_text} for order {} is back in your Pocket.", order.number),
+                crate::msg!("message-refund-subject"),
+                &[crate::msg!("message-refund-pocket", amount = amount_text, order = order.number.clone())],
                 now,
             )?;
             Ok(Planned::Done(Box::new(refund)))
@@ -389,8 +389,8 @@ fn settle_card_refund(
             crate::routes::shop::notify_buyer(
                 tx,
                 &order,
-                "Your refund",
-                &format!("{amount_text} for order {} is on its way back to your card.", order.number),
+                crate::msg!("message-refund-subject"),
+                &[crate::msg!("message-refund-card", amount = amount_text.clone(), order = order.number.clone())],
                 now,
             )?;
         }
@@ -444,11 +444,8 @@ fn reroute_to_pocket(
     crate::routes::shop::notify_buyer(
         tx,
         order,
-        "Your refund went to your Pocket",
-        &format!(
-            "We could not refund {amount} for order {} to your card, so it is in your Pocket now, ready to spend. It does not expire.",
-            order.number
-        ),
+        crate::msg!("message-refund-rerouted-subject"),
+        &[crate::msg!("message-refund-rerouted", amount = amount, order = order.number.clone())],
         now,
     )
 }

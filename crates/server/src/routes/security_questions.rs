@@ -137,6 +137,7 @@ async fn set_questions(
     .await
     .map_err(|_| ApiError::internal())??;
     let email = user.email.clone();
+    let locale = crate::i18n::Locale::parse(&user.locale).unwrap_or_default();
     let uid = user.id.clone();
     let user_id = user.id;
     let response = state
@@ -144,16 +145,16 @@ async fn set_questions(
             let had = !tx.security_questions(&uid)?.is_empty();
             tx.replace_security_questions(&uid, &records)?;
             let body = if had {
-                "Your Pocketpay security questions were changed. If you did not change them, change your password now and contact support."
+                crate::tr_in!(locale, "message-questions-changed-body")
             } else {
-                "You set up security questions on Pocketpay. You can answer them instead of typing a code when a payment needs a check. If this was not you, change your password now and contact support."
+                crate::tr_in!(locale, "message-questions-set-body")
             };
             tx.enqueue_message(
                 &NewOutboxMessage {
                     channel: "email",
                     recipient: &email,
-                    subject: "Your security questions were changed",
-                    body,
+                    subject: &crate::tr_in!(locale, "message-questions-subject"),
+                    body: &body,
                     code: None,
                 },
                 ctx.now,

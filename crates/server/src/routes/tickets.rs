@@ -216,12 +216,13 @@ async fn add_message(
             )?;
             if is_operator {
                 if let Some(buyer) = tx.user(&ticket.user_id)? {
+                    let locale = crate::i18n::Locale::parse(&buyer.locale).unwrap_or_default();
                     tx.enqueue_message(
                         &store::NewOutboxMessage {
                             channel: "email",
                             recipient: &buyer.email,
-                            subject: "Support answered your ticket",
-                            body: &format!("There is an answer to \"{}\" in your support tickets.", ticket.subject),
+                            subject: &crate::tr_in!(locale, "message-ticket-answered-subject"),
+                            body: &crate::tr_in!(locale, "message-ticket-answered-body", subject = ticket.subject.as_str()),
                             code: None,
                         },
                         ctx.now,

@@ -40,9 +40,9 @@ pub(super) async fn redeem(
     Ok(state
         .execute(idem.map(|e| e.0), move |tx, ctx| {
             let invalid = || {
-                ApiError::not_found("gift card").with_param("code").with_advice(&[
-                    "Check the code in the email, letter by letter; codes never contain 0, O, 1, I or L.",
-                ])
+                ApiError::not_found("gift card")
+                    .with_param("code")
+                    .with_advice_msgs(vec![crate::msg!("error-gift-code-invalid.advice")])
             };
             let card = match &code_hash {
                 Some(h) => tx.gift_card_by_code_hash(h)?,
@@ -53,9 +53,8 @@ pub(super) async fn redeem(
                 for scope in &scopes {
                     tx.record_redeem_failure(scope, ctx.now)?;
                 }
-                let mut e = invalid();
+                let mut e = invalid().with_message(crate::msg!("error-gift-code-invalid"));
                 e.code = "gift_card_invalid";
-                e.message = "This code is not valid: it may be mistyped, already used or expired.".into();
                 return Ok(ctx.error_response(e));
             };
             if !tx.change_gift_card_state(&card.id, "active", "redeemed", Some(&user_id), ctx.now)? {

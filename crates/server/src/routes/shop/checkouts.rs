@@ -397,16 +397,22 @@ pub(super) fn parts_json(tx: &ReadTx<'_>, checkout_id: &str) -> Result<Value, Ap
 }
 
 /// What a payment pays, in words for the buyer: "order 1001-7", or "orders 1001-7 and 1002-3".
-pub(super) fn paid_for(tx: &mut WriteTx<'_>, payment: &PaymentRecord) -> Result<String, ApiError> {
+pub(super) fn paid_for(
+    tx: &mut WriteTx<'_>,
+    payment: &PaymentRecord,
+    locale: crate::i18n::Locale,
+) -> Result<String, ApiError> {
     let numbers: Vec<String> = match (&payment.order_id, &payment.checkout_id) {
         (Some(order_id), _) => tx.order(order_id)?.map(|o| o.number).into_iter().collect(),
         (None, Some(checkout)) => tx.checkout_orders(checkout)?.into_iter().map(|o| o.number).collect(),
         (None, None) => vec![],
     };
     Ok(match numbers.as_slice() {
-        [one] => format!("order {one}"),
-        [first @ .., last] => format!("orders {} and {last}", first.join(", ")),
-        [] => "your order".to_owned(),
+        [one] => crate::tr_in!(locale, "message-paid-for-order", order = one.as_str()),
+        [first @ .., last] => {
+            crate::tr_in!(locale, "message-paid-for-orders", orders = first.join(", "), last = last.as_str())
+        }
+        [] => crate::tr_in!(locale, "message-paid-for-your-order"),
     })
 }
 

@@ -122,8 +122,8 @@ pub(super) async fn ship_order(
             notify_buyer(
                 tx,
                 &order,
-                "Your order has shipped",
-                &format!("Order {} is on its way.", order.number),
+                crate::msg!("message-shipped-subject"),
+                &[crate::msg!("message-shipped-body", order = order.number.clone())],
                 ctx.now,
             )?;
             Ok(ApiResponse::ok(shown))
@@ -131,17 +131,21 @@ pub(super) async fn ship_order(
         .await)
 }
 
-/// Emails the buyer of an order (through the outbox).
+/// Emails the buyer of an order (through the outbox), in the buyer's language: the subject, and the
+/// body's sentences one after the other.
 pub(crate) fn notify_buyer(
     tx: &mut WriteTx<'_>,
     order: &OrderRecord,
-    subject: &str,
-    text: &str,
+    subject: crate::i18n::Msg,
+    body: &[crate::i18n::Msg],
     now: i64,
 ) -> Result<(), ApiError> {
     if let Some(user) = tx.user(&order.buyer_user_id)? {
+        let locale = crate::i18n::Locale::parse(&user.locale).unwrap_or_default();
+        let subject = subject.text_in(locale);
+        let text = body.iter().map(|m| m.text_in(locale)).collect::<Vec<_>>().join(" ");
         tx.enqueue_message(
-            &store::NewOutboxMessage { channel: "email", recipient: &user.email, subject, body: text, code: None },
+            &store::NewOutboxMessage { channel: "email", recipient: &user.email, subject: &subject, body: &text, code: None },
             now,
         )?;
     }
@@ -272,7 +276,7 @@ pub(super) async fn cancel_order(
     // Step 3: release holds, cancel, return stock.
     Ok(state
         .execute(idem.map(|e| e.0), move |tx, ctx| {
-            cancel_in(tx, &id, reason, "You have not been charged.", ctx.now)?;
+            cancel_in(tx, &id, reason, crate::msg!("message-canceled-not-charged"), ctx.now)?;
             Ok(ApiResponse::ok(order_view(&tx.reads(), &id)?))
         })
         .await)
@@ -284,7 +288,7 @@ pub(super) fn cancel_in(
     tx: &mut WriteTx<'_>,
     order_id: &str,
     reason: Option<String>,
-    note: &str,
+    note: crate::i18n::Msg,
     now: i64,
 ) -> Result<(), ApiError> {
     let mut order = tx.order(order_id)?.ok_or_else(|| ApiError::not_found("order"))?;
@@ -316,14 +320,12 @@ pub(super) fn cancel_in(
         crate::events::payment_event(tx, "payment.voided", &payment_id, now)?;
     }
     crate::events::order_event(tx, "order.canceled", order_id, now)?;
-    let why = order.cancel_reason.as_deref().map(|r| format!(" Reason: {r}.")).unwrap_or_default();
-    notify_buyer(
-        tx,
-        &order,
-        "Your order was cancelled",
-        &format!("Order {} was cancelled.{why} {note}", order.number),
-        now,
-    )
+    let mut body = vec![crate::msg!("message-canceled-body", order = order.number.clone())];
+    if let Some(reason) = order.cancel_reason.as_deref() {
+        body.push(crate::msg!("message-canceled-reason", reason = reason));
+    }
+    body.push(note);
+    notify_buyer(tx, &order, crate::msg!("message-canceled-subject"), &body, now)
 }
 
 /// Before one order of a checkout is cancelled: a checkout payment's attempt waiting for the buyer's

@@ -162,7 +162,7 @@ pub async fn reauthorize_expiring(state: &AppState) {
                                 tx,
                                 &order_id,
                                 Some("the card authorization expired before shipping and could not be renewed".into()),
-                                "You have not been charged; you can order again and pay with another card or your Pocket.",
+                                crate::msg!("message-canceled-order-again"),
                                 now,
                             )?;
                         }

@@ -58,14 +58,33 @@ pub(super) enum Claimed {
 }
 
 pub(super) fn limit_error(e: domain::checkout::LimitError) -> ApiError {
+    use domain::checkout::LimitError;
     let mut error = ApiError::payment(&domain::declines::PaymentFailure::InsufficientPocketBalance);
     error.code = e.code();
-    error.message = e.to_string();
-    error.advice = vec![
-        "Pay a smaller amount, or wait until the limit resets.".into(),
-        "Contact support if you need a higher limit.".into(),
-    ];
+    let money = |minor: i64, currency: domain::money::Currency| {
+        crate::i18n::format::money(crate::i18n::current(), minor, currency.code()).unwrap_or_default()
+    };
+    let message = match e {
+        LimitError::DailyLimitExceeded { limit_minor, remaining_minor: 0, currency } => {
+            crate::msg!("error-daily-limit-reached", limit = money(limit_minor, currency))
+        }
+        LimitError::DailyLimitExceeded { limit_minor, remaining_minor, currency } => crate::msg!(
+            "error-daily-limit-exceeded",
+            limit = money(limit_minor, currency),
+            remaining = money(remaining_minor, currency)
+        ),
+        LimitError::MonthlyLimitExceeded { limit_minor, remaining_minor: 0, currency } => {
+            crate::msg!("error-monthly-limit-reached", limit = money(limit_minor, currency))
+        }
+        LimitError::MonthlyLimitExceeded { limit_minor, remaining_minor, currency } => crate::msg!(
+            "error-monthly-limit-exceeded",
+            limit = money(limit_minor, currency),
+            remaining = money(remaining_minor, currency)
+        ),
+    };
     error
+        .with_message(message)
+        .with_advice_msgs(vec![crate::msg!("error-limit.advice"), crate::msg!("error-limit.advice-support")])
 }
 
 pub(super) async fn pay_order(

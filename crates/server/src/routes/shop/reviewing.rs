@@ -412,30 +412,33 @@ async fn decide_review(
                 return Err(ApiError::internal());
             }
             let buyer = tx.user(&payment.buyer_user_id)?.ok_or_else(ApiError::internal)?;
-            let what = paid_for(tx, &payment)?;
-            let amount = money_text(payment.amount, &payment.currency);
+            let locale = crate::i18n::Locale::parse(&buyer.locale).unwrap_or_default();
+            let what = paid_for(tx, &payment, locale)?;
+            let amount = money_text(locale, payment.amount, &payment.currency);
             let (subject, text, decided) = if approve {
                 let proceed = proceed_after_verification(tx, payment, &review.attempt_id, now)?;
                 (
-                    "Your document was accepted",
-                    format!("We checked your document: your payment of {amount} for {} is being completed.", what),
+                    crate::tr_in!(locale, "message-document-accepted-subject"),
+                    crate::tr_in!(locale, "message-document-accepted-body", amount = amount, what = what),
                     Decided::Approved(proceed),
                 )
             } else {
                 let error = rejected_error(note.as_deref().unwrap_or_default());
                 fail_attempt(tx, &mut payment, &review.attempt_id, &error, "verification_failed", None, now)?;
                 (
-                    "We could not accept your document",
-                    format!(
-                        "We could not verify your identity for your payment of {amount} for {}: {}. Nothing was charged. You can pay again with another document, pay with your Pocket or another card, or contact support.",
-                        what,
-                        note.as_deref().unwrap_or_default()
+                    crate::tr_in!(locale, "message-document-rejected-subject"),
+                    crate::tr_in!(
+                        locale,
+                        "message-document-rejected-body",
+                        amount = amount,
+                        what = what,
+                        note = note.as_deref().unwrap_or_default()
                     ),
                     Decided::Rejected,
                 )
             };
             tx.enqueue_message(
-                &NewOutboxMessage { channel: "email", recipient: &buyer.email, subject, body: &text, code: None },
+                &NewOutboxMessage { channel: "email", recipient: &buyer.email, subject: &subject, body: &text, code: None },
                 now,
             )?;
             Ok((decided, review.payment_id))
@@ -468,18 +471,18 @@ async fn review_with_payment(state: &AppState, id: String) -> Result<Value, ApiE
     Ok(shown)
 }
 
-fn money_text(amount: i64, currency: &str) -> String {
-    domain::money::Money::format_minor(amount, currency).unwrap_or_default()
+fn money_text(locale: crate::i18n::Locale, amount: i64, currency: &str) -> String {
+    crate::i18n::format::money(locale, amount, currency).unwrap_or_default()
 }
 
 /// The failure of a payment whose document was rejected.
 fn rejected_error(note: &str) -> ApiError {
-    let mut error = ApiError::payment(&domain::declines::PaymentFailure::VerificationFailed { tries_left: 0 });
-    error.message = format!("We could not verify your identity from the document: {note}");
-    error.with_advice(&[
-        "Pay again and upload a clear photo or scan of a valid ID.",
-        "Or pay with your Pocket or another card, or contact support.",
-    ])
+    ApiError::payment(&domain::declines::PaymentFailure::VerificationFailed { tries_left: 0 })
+        .with_message(crate::msg!("error-document-rejected", note = note))
+        .with_advice_msgs(vec![
+            crate::msg!("error-document-rejected.advice"),
+            crate::msg!("error-document-rejected.advice-other-way"),
+        ])
 }
 
 /// The background job: open reviews past their window expire (their payment fails with
@@ -502,20 +505,22 @@ pub async fn expire_and_erase_reviews(state: &AppState) {
                 {
                     continue;
                 }
-                let mut error = ApiError::payment(&domain::declines::PaymentFailure::VerificationExpired);
-                error.message = "The document review was not completed in time.".into();
-                let error = error.with_advice(&["Pay again; nothing was charged."]);
+                let error = ApiError::payment(&domain::declines::PaymentFailure::VerificationExpired)
+                    .with_message(crate::msg!("error-review-expired"))
+                    .with_advice_msgs(vec![crate::msg!("error-review-expired.advice")]);
                 fail_attempt(tx, &mut payment, &review.attempt_id, &error, "verification_expired", None, now)?;
                 if let Some(buyer) = tx.user(&payment.buyer_user_id)? {
-                    let text = format!(
-                        "The review of your payment of {} ended without a decision in time. Nothing was charged: you can pay again.",
-                        money_text(payment.amount, &payment.currency)
+                    let locale = crate::i18n::Locale::parse(&buyer.locale).unwrap_or_default();
+                    let text = crate::tr_in!(
+                        locale,
+                        "message-review-expired-body",
+                        amount = money_text(locale, payment.amount, &payment.currency)
                     );
                     tx.enqueue_message(
                         &NewOutboxMessage {
                             channel: "email",
                             recipient: &buyer.email,
-                            subject: "Your payment review expired",
+                            subject: &crate::tr_in!(locale, "message-review-expired-subject"),
                             body: &text,
                             code: None,
                         },
