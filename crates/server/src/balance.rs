@@ -385,6 +385,7 @@ fn return_payout(
     payout: &PayoutRecord,
     kind: BalanceTxType,
     why: &str,
+    why_words: crate::i18n::Msg,
     now: i64,
 ) -> Result<(), ApiError> {
     let currency = currency_of(&payout.currency)?;
@@ -412,27 +413,38 @@ fn return_payout(
     tell_seller(
         tx,
         &payout.merchant_id,
-        "A payout did not reach your bank",
-        &format!(
-            "Payout {} of {amount} did not reach your bank account: {why} The money is back in your available balance.",
-            payout.id
-        ),
+        crate::msg!("message-payout-failed-subject"),
+        &[
+            crate::msg!("message-payout-failed-body", payout = payout.id.clone(), amount = amount),
+            why_words,
+            crate::msg!("message-payout-money-back"),
+        ],
         now,
     )
 }
 
-/// Emails a seller's owner (through the outbox).
+/// Emails a seller's owner (through the outbox), in the owner's language: the subject, and the body's
+/// sentences one after the other.
 pub fn tell_seller(
     tx: &mut WriteTx<'_>,
     merchant_id: &str,
-    subject: &str,
-    text: &str,
+    subject: crate::i18n::Msg,
+    body: &[crate::i18n::Msg],
     now: i64,
 ) -> Result<(), ApiError> {
     if let Some(merchant) = tx.merchant(merchant_id)? {
         if let Some(owner) = tx.user(&merchant.owner_user_id)? {
+            let locale = crate::i18n::Locale::parse(&owner.locale).unwrap_or_default();
+            let subject = subject.text_in(locale);
+            let text = body.iter().map(|m| m.text_in(locale)).collect::<Vec<_>>().join(" ");
             tx.enqueue_message(
-                &store::NewOutboxMessage { channel: "email", recipient: &owner.email, subject, body: text, code: None },
+                &store::NewOutboxMessage {
+                    channel: "email",
+                    recipient: &owner.email,
+                    subject: &subject,
+                    body: &text,
+                    code: None,
+                },
                 now,
             )?;
         }
@@ -453,7 +465,8 @@ pub fn cancel_payout(tx: &mut WriteTx<'_>, id: &str, now: i64) -> Result<PayoutR
     if !tx.update_payout(&payout, before)? {
         return Err(ApiError::conflict("payout_not_cancelable", "This payout changed meanwhile; look at it again."));
     }
-    return_payout(tx, &payout, BalanceTxType::PayoutCancel, "The payout was canceled.", now)?;
+    let why_words = crate::msg!("message-payout-canceled");
+    return_payout(tx, &payout, BalanceTxType::PayoutCancel, "The payout was canceled.", why_words, now)?;
     Ok(payout)
 }
 
@@ -511,7 +524,14 @@ fn record_bank_answer(
             }
             let shown = crate::routes::payouts::payout_json(&payout);
             crate::events::emit(tx, "payout.failed", Some(&payout.merchant_id), shown, now)?;
-            return return_payout(tx, &payout, BalanceTxType::PayoutFailure, why, now);
+            let why_words = match code {
+                Some(bank::FailureCode::AccountClosed) => crate::msg!("message-bank-account-closed"),
+                Some(bank::FailureCode::NoAccount) => crate::msg!("message-bank-no-account"),
+                Some(bank::FailureCode::UnsupportedCurrency) => crate::msg!("message-bank-unsupported-currency"),
+                Some(bank::FailureCode::AccountFrozen) => crate::msg!("message-bank-account-frozen"),
+                None => crate::msg!("message-bank-refused"),
+            };
+            return return_payout(tx, &payout, BalanceTxType::PayoutFailure, why, why_words, now);
         }
     }
     tx.update_payout(&payout, before)?;

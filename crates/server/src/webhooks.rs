@@ -313,20 +313,19 @@ fn record(
     endpoint.updated_at = now;
     tx.update_endpoint(&endpoint)?;
     tracing::warn!(endpoint = %endpoint.id, "a webhook endpoint failed for 3 days and was disabled");
-    let text = format!(
-        "Your webhook endpoint {} ({}) did not accept events for 3 days, so we disabled it. Fix it, then enable it again; you can redeliver missed events from its log.",
-        endpoint.id, endpoint.url
-    );
+    let text =
+        crate::msg!("message-endpoint-disabled-body", endpoint = endpoint.id.clone(), url = endpoint.url.clone());
     match &endpoint.merchant_id {
-        Some(m) => crate::balance::tell_seller(tx, m, "Your webhook endpoint was disabled", &text, now),
+        Some(m) => crate::balance::tell_seller(tx, m, crate::msg!("message-endpoint-disabled-subject"), &[text], now),
         None => {
             if let Some(user) = tx.user(&endpoint.created_by)? {
+                let locale = crate::i18n::Locale::parse(&user.locale).unwrap_or_default();
                 tx.enqueue_message(
                     &store::NewOutboxMessage {
                         channel: "email",
                         recipient: &user.email,
-                        subject: "A webhook endpoint was disabled",
-                        body: &text,
+                        subject: &crate::tr_in!(locale, "message-endpoint-disabled-operators-subject"),
+                        body: &text.text_in(locale),
                         code: None,
                     },
                     now,

@@ -58,9 +58,20 @@ fn ids_in_code() -> BTreeSet<String> {
                 line_start.is_some_and(|s| s.ends_with(',') && !s.contains(')'))
             };
             let mapped = mapping
-                && ["decline-", "notice-", "status-", "payment-status-", "month-", "tries-", "list-", "date-", "code-", "error-"]
-                    .iter()
-                    .any(|p| literal.starts_with(p));
+                && [
+                    "decline-",
+                    "notice-",
+                    "status-",
+                    "payment-status-",
+                    "month-",
+                    "tries-",
+                    "list-",
+                    "date-",
+                    "code-",
+                    "error-",
+                ]
+                .iter()
+                .any(|p| literal.starts_with(p));
             if by_macro || mapped {
                 used.insert(literal.to_owned());
             }

@@ -215,3 +215,18 @@ error-authentication-required = Your bank asks for a one-time code for this card
     .advice = Pay with another card or your Pocket balance.
 error-gift-code-invalid = This code is not valid: it may be mistyped, already used or expired.
     .advice = Check the code in the email, letter by letter; codes never contain 0, O, 1, I or L.
+
+## Payouts and webhooks, to the seller
+
+message-payout-failed-subject = A payout did not reach your bank
+message-payout-failed-body = Payout { $payout } of { $amount } did not reach your bank account:
+message-payout-money-back = The money is back in your available balance.
+message-payout-canceled = The payout was canceled.
+message-bank-account-closed = The bank account is closed. Add another bank account.
+message-bank-no-account = The bank has no account under this number. Check the number or add another bank account.
+message-bank-unsupported-currency = The bank refused the payout's currency. Add a bank account that accepts this currency.
+message-bank-account-frozen = The bank account is frozen. Contact your bank or add another bank account.
+message-bank-refused = The bank refused it.
+message-endpoint-disabled-subject = Your webhook endpoint was disabled
+message-endpoint-disabled-operators-subject = A webhook endpoint was disabled
+message-endpoint-disabled-body = Your webhook endpoint { $endpoint } ({ $url }) did not accept events for 3 days, so we disabled it. Fix it, then enable it again; you can redeliver missed events from its log.

@@ -211,3 +211,18 @@ error-authentication-required = Tu banco pide un código de un solo uso para est
     .advice = Paga con otra tarjeta o con tu saldo Pocket.
 error-gift-code-invalid = Este código no es válido: puede estar mal escrito, ya usado o caducado.
     .advice = Revisa el código del correo, letra por letra; los códigos nunca contienen 0, O, 1, I ni L.
+
+## Pagos y webhooks, al vendedor
+
+message-payout-failed-subject = Un pago no llegó a tu banco
+message-payout-failed-body = El pago { $payout } de { $amount } no llegó a tu cuenta bancaria:
+message-payout-money-back = El dinero volvió a tu saldo disponible.
+message-payout-canceled = El pago se canceló.
+message-bank-account-closed = La cuenta bancaria está cerrada. Añade otra cuenta bancaria.
+message-bank-no-account = El banco no tiene ninguna cuenta con este número. Revisa el número o añade otra cuenta bancaria.
+message-bank-unsupported-currency = El banco rechazó la moneda del pago. Añade una cuenta bancaria que acepte esta moneda.
+message-bank-account-frozen = La cuenta bancaria está congelada. Contacta con tu banco o añade otra cuenta bancaria.
+message-bank-refused = El banco lo rechazó.
+message-endpoint-disabled-subject = Tu webhook se desactivó
+message-endpoint-disabled-operators-subject = Se desactivó un webhook
+message-endpoint-disabled-body = Tu punto de conexión de webhooks { $endpoint } ({ $url }) no aceptó eventos durante 3 días, así que lo desactivamos. Corrígelo y vuelve a activarlo; puedes reenviar los eventos perdidos desde su registro.

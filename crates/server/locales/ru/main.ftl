@@ -218,3 +218,18 @@ error-authentication-required = Ваш банк требует одноразо�
     .advice = Оплатите другой картой или балансом Pocket.
 error-gift-code-invalid = Этот код недействителен: возможно, он введён с ошибкой, уже использован или истёк.
     .advice = Сверьте код с письмом, символ за символом; в кодах не бывает 0, O, 1, I и L.
+
+## Выплаты и вебхуки — продавцу
+
+message-payout-failed-subject = Выплата не дошла до вашего банка
+message-payout-failed-body = Выплата { $payout } на { $amount } не дошла до вашего банковского счёта:
+message-payout-money-back = Деньги вернулись на ваш доступный баланс.
+message-payout-canceled = Выплата отменена.
+message-bank-account-closed = Банковский счёт закрыт. Добавьте другой банковский счёт.
+message-bank-no-account = В банке нет счёта с таким номером. Проверьте номер или добавьте другой банковский счёт.
+message-bank-unsupported-currency = Банк не принял валюту выплаты. Добавьте банковский счёт, который принимает эту валюту.
+message-bank-account-frozen = Банковский счёт заморожен. Обратитесь в банк или добавьте другой банковский счёт.
+message-bank-refused = Банк отклонил её.
+message-endpoint-disabled-subject = Ваш вебхук отключён
+message-endpoint-disabled-operators-subject = Вебхук отключён
+message-endpoint-disabled-body = Ваш эндпоинт вебхуков { $endpoint } ({ $url }) не принимал события 3 дня, поэтому мы его отключили. Исправьте его и включите снова; пропущенные события можно отправить повторно из его журнала.

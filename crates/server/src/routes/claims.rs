@@ -12,9 +12,9 @@ use serde_json::{json, Value};
 use store::{ClaimRecord, TicketMessageRecord, TicketRecord, Viewer, WriteTx};
 
 use crate::auth::Caller;
-use crate::i18n::Msg;
 use crate::error::{ApiError, ApiResponse};
 use crate::extract::ApiJson;
+use crate::i18n::Msg;
 use crate::idempotency::IdempotencyContext;
 use crate::openapi::{body_schema, Access, Api, Endpoint, Verb};
 use crate::pocket::{self, codes, platform_account, Credit};
@@ -123,7 +123,13 @@ fn tell_both(tx: &mut WriteTx<'_>, claim: &ClaimRecord, subject: Msg, text: Msg,
         let locale = crate::i18n::Locale::parse(&to.locale).unwrap_or_default();
         let (subject, body) = (subject.text_in(locale), text.text_in(locale));
         tx.enqueue_message(
-            &store::NewOutboxMessage { channel: "email", recipient: &to.email, subject: &subject, body: &body, code: None },
+            &store::NewOutboxMessage {
+                channel: "email",
+                recipient: &to.email,
+                subject: &subject,
+                body: &body,
+                code: None,
+            },
             now,
         )?;
     }
@@ -645,7 +651,10 @@ async fn report_unauthorized(
     let description = text("description", &body.description)?;
     Ok(state
         .execute(idem.map(|e| e.0), move |tx, ctx| {
-            let payment = tx.payment(&id)?.filter(|p| p.buyer_user_id == user.id).ok_or_else(|| ApiError::not_found("payment"))?;
+            let payment = tx
+                .payment(&id)?
+                .filter(|p| p.buyer_user_id == user.id)
+                .ok_or_else(|| ApiError::not_found("payment"))?;
             if payment.status != domain::checkout::PaymentStatus::Succeeded.name() {
                 return Err(ApiError::conflict(
                     "payment_not_captured",
@@ -661,14 +670,23 @@ async fn report_unauthorized(
             };
             let order = tx.order(&order_id)?.ok_or_else(ApiError::internal)?;
             if order.paid_at.is_some_and(|p| ctx.now > p + PROTECTION_S) {
-                return Err(ApiError::bad_request("protection_expired", "Buyer protection ends 90 days after payment."));
+                return Err(ApiError::bad_request(
+                    "protection_expired",
+                    "Buyer protection ends 90 days after payment.",
+                ));
             }
             let returned = crate::routes::refunds::returned_of(&tx.reads(), &payment)?;
             let Some(amount) = returned.reimbursement_minor() else {
-                return Err(ApiError::conflict("already_reported", "This payment was already reported and reimbursed."));
+                return Err(ApiError::conflict(
+                    "already_reported",
+                    "This payment was already reported and reimbursed.",
+                ));
             };
             if !tx.mark_unauthorized(&payment.id, ctx.now)? {
-                return Err(ApiError::conflict("already_reported", "This payment was already reported and reimbursed."));
+                return Err(ApiError::conflict(
+                    "already_reported",
+                    "This payment was already reported and reimbursed.",
+                ));
             }
             crate::events::payment_event(tx, "payment.reported_unauthorized", &payment.id, ctx.now)?;
             let currency = Currency::parse(&payment.currency).map_err(|_| ApiError::internal())?;
@@ -718,21 +736,35 @@ async fn report_unauthorized(
                 id: random_id("tkt"),
                 user_id: user.id.clone(),
                 order_id: Some(order.id.clone()),
-                subject: format!("Unauthorized payment reported: {} ({})", payment.id, Money::new(amount, currency).format()),
+                subject: format!(
+                    "Unauthorized payment reported: {} ({})",
+                    payment.id,
+                    Money::new(amount, currency).format()
+                ),
                 status: "open".into(),
                 created_at: ctx.now,
                 updated_at: ctx.now,
             };
             tx.insert_ticket(&ticket)?;
             tx.add_ticket_message(
-                &TicketMessageRecord { id: 0, ticket_id: ticket.id.clone(), author_user_id: user.id.clone(), author_role: "buyer".into(), body: description, created_at: ctx.now },
+                &TicketMessageRecord {
+                    id: 0,
+                    ticket_id: ticket.id.clone(),
+                    author_user_id: user.id.clone(),
+                    author_role: "buyer".into(),
+                    body: description,
+                    created_at: ctx.now,
+                },
                 "open",
             )?;
             tx.enqueue_message(
                 &store::NewOutboxMessage {
                     channel: "email",
                     recipient: &user.email,
-                    subject: &crate::tr_in!(crate::i18n::Locale::parse(&user.locale).unwrap_or_default(), "message-reimbursed-subject"),
+                    subject: &crate::tr_in!(
+                        crate::i18n::Locale::parse(&user.locale).unwrap_or_default(),
+                        "message-reimbursed-subject"
+                    ),
                     body: &crate::tr_in!(
                         crate::i18n::Locale::parse(&user.locale).unwrap_or_default(),
                         "message-reimbursed-body",
@@ -747,8 +779,10 @@ async fn report_unauthorized(
                 },
                 ctx.now,
             )?;
-            let payment_shown = tx.payment(&payment.id)?.map(|p| json!({ "id": p.id, "status": p.status, "amount": p.amount,
-                "amount_captured": p.amount_captured, "currency": p.currency }));
+            let payment_shown = tx.payment(&payment.id)?.map(|p| {
+                json!({ "id": p.id, "status": p.status, "amount": p.amount,
+                "amount_captured": p.amount_captured, "currency": p.currency })
+            });
             Ok(ApiResponse::created(json!({
                 "object": "unauthorized_report", "payment": payment_shown,
                 "reimbursement": { "amount": amount, "currency": currency.code(), "destination": "pocket" },

@@ -222,7 +222,11 @@ async fn add_message(
                             channel: "email",
                             recipient: &buyer.email,
                             subject: &crate::tr_in!(locale, "message-ticket-answered-subject"),
-                            body: &crate::tr_in!(locale, "message-ticket-answered-body", subject = ticket.subject.as_str()),
+                            body: &crate::tr_in!(
+                                locale,
+                                "message-ticket-answered-body",
+                                subject = ticket.subject.as_str()
+                            ),
                             code: None,
                         },
                         ctx.now,

@@ -145,7 +145,13 @@ pub(crate) fn notify_buyer(
         let subject = subject.text_in(locale);
         let text = body.iter().map(|m| m.text_in(locale)).collect::<Vec<_>>().join(" ");
         tx.enqueue_message(
-            &store::NewOutboxMessage { channel: "email", recipient: &user.email, subject: &subject, body: &text, code: None },
+            &store::NewOutboxMessage {
+                channel: "email",
+                recipient: &user.email,
+                subject: &subject,
+                body: &text,
+                code: None,
+            },
             now,
         )?;
     }

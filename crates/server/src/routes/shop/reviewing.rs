@@ -438,7 +438,13 @@ async fn decide_review(
                 )
             };
             tx.enqueue_message(
-                &NewOutboxMessage { channel: "email", recipient: &buyer.email, subject: &subject, body: &text, code: None },
+                &NewOutboxMessage {
+                    channel: "email",
+                    recipient: &buyer.email,
+                    subject: &subject,
+                    body: &text,
+                    code: None,
+                },
                 now,
             )?;
             Ok((decided, review.payment_id))
