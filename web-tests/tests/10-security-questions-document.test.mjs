@@ -80,7 +80,7 @@ test('a large order waits for an ID document that an operator approves', async (
   await login(page, shop.base, BUYER);
   await page.goto(`${shop.base}/`);
   await page.locator('section.product', { hasText: 'Wool beanie' }).getByRole('link', { name: 'Buy' }).click();
-  // 60 × 29.00 = 1,740.00 USD: above the 1,500.00 review amount (and below the test card's daily limit).
+  // 60 × $29.00 = $1,740.00: above the 1,500.00 review amount (and below the test card's daily limit).
   await page.getByLabel('Quantity').fill('60');
   await fillAddress(page, { name: 'Dana Buyer' });
   await page.getByRole('button', { name: 'Continue to payment' }).click();

@@ -85,7 +85,7 @@ for (const [lang, declined, pay] of [
     await page.waitForURL(/\/pocket$/);
     await assertInLanguage(page, lang, sentences);
 
-    // A gift card of 50.00 USD, paid with a new card.
+    // A gift card of $50.00, paid with a new card.
     await page.goto(`${shop.base}/gift-cards/buy`);
     await assertInLanguage(page, lang, sentences);
     await page.locator('input[name=qty_5000]').fill('1');

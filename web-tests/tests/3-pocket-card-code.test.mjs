@@ -18,7 +18,7 @@ test('Pocket + card with a verification code', async () => {
   await page.getByLabel('Another card').check();
   await fillCard(page, '4000002760003184');
   await page.getByLabel('Pay this much from my Pocket').fill('30.00');
-  await page.getByRole('button', { name: 'Pay 68.00 USD' }).click();
+  await page.getByRole('button', { name: 'Pay $68.00' }).click();
 
   await page.waitForURL(/\/payments\/pay_[^/]+\/verify$/);
   await shot(page, 'verify-code');
@@ -31,11 +31,11 @@ test('Pocket + card with a verification code', async () => {
   await page.waitForURL(new RegExp(`${order}\\?notice=paid$`));
   assert.equal(await orderStatus(page), 'paid');
   const facts = await page.locator('dl.facts').innerText();
-  assert.match(facts, /Pocket 30\.00 USD/);
-  assert.match(facts, /Visa •••• 3184 38\.00 USD/);
+  assert.match(facts, /Pocket \$30\.00/);
+  assert.match(facts, /Visa •••• 3184 \$38\.00/);
 
   await page.getByRole('link', { name: 'My Pocket' }).click();
-  assert.match(await page.locator('.pocket-balance').first().innerText(), /120\.00 USD/);
-  assert.match(await page.locator('main').innerText(), /Held for orders not yet shipped: 30\.00 USD/);
+  assert.match(await page.locator('.pocket-balance').first().innerText(), /\$120\.00/);
+  assert.match(await page.locator('main').innerText(), /Held for orders not yet shipped: \$30\.00/);
   await page.close();
 });

@@ -15,10 +15,10 @@ test('cancel before shipping releases the Pocket hold', async () => {
   await login(page, shop.base, BUYER);
   const order = await orderProduct(page, shop.base, 'Cast-iron skillet');
   await page.getByLabel(/My Pocket/).check();
-  await page.getByRole('button', { name: 'Pay 55.00 USD' }).click();
+  await page.getByRole('button', { name: 'Pay $55.00' }).click();
   await page.waitForURL(new RegExp(`${order}\\?notice=paid$`));
   await page.goto(`${shop.base}/pocket`);
-  assert.match(await page.locator('.pocket-balance').first().innerText(), /95\.00 USD/);
+  assert.match(await page.locator('.pocket-balance').first().innerText(), /\$95\.00/);
 
   await page.getByRole('link', { name: 'My Orders' }).click();
   await shot(page, 'my-orders');
@@ -30,7 +30,7 @@ test('cancel before shipping releases the Pocket hold', async () => {
   await shot(page, 'order-canceled');
 
   await page.goto(`${shop.base}/pocket`);
-  assert.match(await page.locator('.pocket-balance').first().innerText(), /150\.00 USD/);
-  assert.match(await page.locator('main').innerText(), /Held for orders not yet shipped: 0\.00 USD/);
+  assert.match(await page.locator('.pocket-balance').first().innerText(), /\$150\.00/);
+  assert.match(await page.locator('main').innerText(), /Held for orders not yet shipped: \$0\.00/);
   await page.close();
 });

@@ -16,7 +16,7 @@ test('a buyer claim decided by an operator', async () => {
   await login(page, shop.base, BUYER);
   const order = await orderProduct(page, shop.base, 'Field notebook, 3 pack');
   await page.getByLabel(/My Pocket/).check();
-  await page.getByRole('button', { name: 'Pay 12.50 USD' }).click();
+  await page.getByRole('button', { name: 'Pay $12.50' }).click();
   await page.waitForURL(/notice=paid/);
   const orderId = order.split('/').pop();
   await logout(page);
@@ -83,7 +83,7 @@ test('a buyer claim decided by an operator', async () => {
   await login(page, shop.base, BUYER);
   await page.goto(`${shop.base}${order}`);
   assert.match(await page.locator('.claim').innerText(), /resolved/);
-  assert.match(await page.locator('main').innerText(), /12\.50 USD\s+(original|pocket)\s+succeeded/);
+  assert.match(await page.locator('main').innerText(), /\$12\.50\s+(original|pocket)\s+succeeded/);
   assert.equal(await orderStatus(page), 'delivered');
   await shot(page, 'order-claim-resolved');
   await page.close();
@@ -94,7 +94,7 @@ test('an operator looks up a gift code and blocks it; the buyer cannot redeem it
   page.setDefaultTimeout(10_000);
   await login(page, shop.base, BUYER);
   await page.goto(`${shop.base}/gift-cards/buy`);
-  await page.getByLabel('10.00 USD cards', { exact: true }).fill('1');
+  await page.getByLabel('$10.00 cards', { exact: true }).fill('1');
   await page.getByLabel('Send as a gift').check();
   await page.getByLabel("Recipient's email (for a gift)").fill('someone@example.com');
   await page.getByLabel('Visa •••• 4242').check();

@@ -55,14 +55,14 @@ test('paying a EUR price in USD at the locked rate', async () => {
   await login(page, shop.base, BUYER);
   const order = await orderProduct(page, shop.base, 'Linen table runner');
   const fx = page.locator('fieldset', { hasText: 'Currency' });
-  // 39.00 EUR at the demo's EUR→USD rate 1.0852 = 42.3228 → 42.32 USD, locked for 15 minutes.
-  assert.match(await fx.innerText(), /39\.00 EUR = 42\.32 USD at 1 EUR = 1\.0852 USD\. This rate is locked until/);
+  // €39.00 at the demo's EUR→USD rate 1.0852 = 42.3228 → $42.32, locked for 15 minutes.
+  assert.match(await fx.innerText(), /€39\.00 = \$42\.32 at 1 EUR = 1\.0852 USD\. This rate is locked until/);
   await shot(page, 'checkout-fx');
   await page.getByLabel('Pay in USD').check();
   await page.getByLabel('Visa •••• 4242').check();
-  await page.getByRole('button', { name: 'Pay 39.00 EUR' }).click();
+  await page.getByRole('button', { name: 'Pay €39.00' }).click();
   await page.waitForURL(new RegExp(`${order}\\?notice=paid$`));
-  assert.match(await page.locator('dl.facts').innerText(), /paid as 42\.32 USD at 1\.0852/);
+  assert.match(await page.locator('dl.facts').innerText(), /paid as \$42\.32 at 1\.0852/);
   await page.close();
 });
 

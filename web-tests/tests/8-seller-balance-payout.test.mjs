@@ -39,7 +39,7 @@ test('a seller sees a sale become available and pays it out', async () => {
   await login(page, shop.base, BUYER);
   const order = await orderProduct(page, shop.base, 'Canvas tote bag');
   await page.getByLabel('Visa •••• 4242').check();
-  await page.getByRole('button', { name: 'Pay 24.00 USD' }).click();
+  await page.getByRole('button', { name: 'Pay $24.00' }).click();
   await page.waitForURL(/notice=paid/);
   const orderId = order.split('/').pop();
   await logout(page);
@@ -53,8 +53,8 @@ test('a seller sees a sale become available and pays it out', async () => {
   await page.waitForURL(/notice=delivered/);
   await page.goto(`${shop.base}/seller/balance`);
   // 24.00 less the 5 % fee: 22.80, pending while the buyer may still claim.
-  assert.match(await balanceFacts(page), /Available to pay out\s+0\.00 USD\s+Pending\s+22\.80 USD/);
-  assert.match(await page.locator('table.transactions').innerText(), /Charge[\s\S]*24\.00 USD\s+1\.20 USD\s+22\.80 USD\s+pending/i);
+  assert.match(await balanceFacts(page), /Available to pay out\s+\$0\.00\s+Pending\s+\$22\.80/);
+  assert.match(await page.locator('table.transactions').innerText(), /Charge[\s\S]*\$24\.00\s+\$1\.20\s+\$22\.80\s+pending/i);
   await shot(page, 'seller-balance-pending');
   await logout(page);
 
@@ -67,16 +67,16 @@ test('a seller sees a sale become available and pays it out', async () => {
 
   await login(page, shop.base, SELLER);
   await page.goto(`${shop.base}/seller/balance`);
-  for (let i = 0; i < 50 && !/Available to pay out\s+22\.80 USD/.test(await balanceFacts(page)); i += 1) {
+  for (let i = 0; i < 50 && !/Available to pay out\s+\$22\.80/.test(await balanceFacts(page)); i += 1) {
     await page.waitForTimeout(100);
     await page.reload();
   }
-  assert.match(await balanceFacts(page), /Available to pay out\s+22\.80 USD/);
+  assert.match(await balanceFacts(page), /Available to pay out\s+\$22\.80/);
   await page.getByLabel('Amount (USD)').fill('22.80');
   await page.getByRole('button', { name: 'Pay out', exact: true }).click();
   await page.waitForURL(/notice=payout_created/);
-  assert.match(await balanceFacts(page), /Available to pay out\s+0\.00 USD/);
-  assert.match(await page.locator('table.payouts').innerText(), /22\.80 USD/);
+  assert.match(await balanceFacts(page), /Available to pay out\s+\$0\.00/);
+  assert.match(await page.locator('table.payouts').innerText(), /\$22\.80/);
   await shot(page, 'seller-balance-payout');
 
   // Two business days later (the test clock moves four calendar days), the money has arrived.
@@ -87,7 +87,7 @@ test('a seller sees a sale become available and pays it out', async () => {
     assert.equal(moved.status, 200);
   }
   await page.goto(`${shop.base}/seller/balance`);
-  assert.match(await page.locator('table.payouts').innerText(), /22\.80 USD\s+paid/i);
+  assert.match(await page.locator('table.payouts').innerText(), /\$22\.80\s+paid/i);
   await shot(page, 'seller-balance-paid');
   await logout(page);
 

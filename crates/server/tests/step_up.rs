@@ -291,7 +291,7 @@ async fn platform_spending_limits_per_day_and_month() {
     assert_eq!(first.body["status"], "requires_capture", "{}", first.body);
     let second = pay(order(&app, &buyer, &product).await).await;
     second.assert_error(402, "payment_error", "spending_limit_exceeded");
-    assert!(second.body["error"]["message"].as_str().unwrap_or("").contains("40.00 USD"), "{}", second.body);
+    assert!(second.body["error"]["message"].as_str().unwrap_or("").contains("$40.00"), "{}", second.body);
     // Tomorrow the daily limit has room again; the month's does not last forever.
     app.post("/v1/test/clock", None, json!({ "advance_seconds": 86_400 })).await;
     let buyer = app.login("limits@example.com", common::PASSWORD).await;

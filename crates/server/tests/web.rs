@@ -375,7 +375,7 @@ async fn order_pages_show_what_was_bought_in_words_and_the_pocket_names_each_ord
     assert_eq!(page.status, StatusCode::OK);
     // The items, each with its quantity and totals.
     assert!(page.html.contains("<td>Reading lamp</td><td class=\"num\">2</td>"), "{}", page.html);
-    assert!(page.html.contains("30.00 USD"), "the line total");
+    assert!(page.html.contains("$30.00"), "the line total");
     // The payment's status in words, not the API's.
     assert!(page.html.contains("authorized, charged when shipped"), "{}", page.html);
     assert!(!page.html.contains("requires capture"));

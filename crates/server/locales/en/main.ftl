@@ -9,9 +9,9 @@ tries-left = { $count ->
 }
 list-or = { $first } or { $last }
 
-## Dates: Russian and Spanish write the month's name; English keeps ISO dates.
+## Dates
 
-date-long = { $day } { $month } { $year }
+date-long = { $month } { $day }, { $year }
 month-1 = January
 month-2 = February
 month-3 = March

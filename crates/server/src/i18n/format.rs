@@ -1,9 +1,9 @@
 //! Numbers, money, dates and times as each language writes them, in the reader's time zone.
 //!
-//! English keeps the amount before the ISO code ("1234.56 USD", as every page and integration has read
-//! it) and ISO dates ("2026-11-29"); Russian writes "1 234,56 $" and "29 ноября 2026 г.", Spanish
-//! "1234,56 US$" (CLDR groups Spanish thousands from five digits) and "29 de noviembre de 2026". Times
-//! name their zone: "2026-11-29 17:05 Europe/Moscow".
+//! As CLDR writes them: English "$1,234.56" and "November 29, 2026"; Russian "1 234,56 $" and
+//! "29 ноября 2026 г."; Spanish "1234,56 US$" (Spanish groups thousands from five digits) and
+//! "29 de noviembre de 2026". Times name their zone: "November 29, 2026 17:05 Europe/Moscow".
+//! (The API's own English sentences keep "1234.56 USD", which programs and logs read unambiguously.)
 
 use domain::money::{Currency, Money};
 use jiff::tz::TimeZone;
@@ -17,16 +17,20 @@ const NBSP: char = '\u{a0}';
 /// `amount_minor` of `currency` in `locale`; `None` for a currency this program does not know.
 pub fn money(locale: Locale, amount_minor: i64, currency: &str) -> Option<String> {
     let c = Currency::parse(currency).ok()?;
-    let money = Money::new(amount_minor, c);
-    if locale == Locale::En {
-        return Some(money.format());
-    }
-    let decimal = money.to_decimal_string();
+    let decimal = Money::new(amount_minor, c).to_decimal_string();
     let (sign, digits) = match decimal.strip_prefix('-') {
         Some(rest) => ("-", rest),
         None => ("", decimal.as_str()),
     };
     let (whole, fraction) = digits.split_once('.').unwrap_or((digits, ""));
+    if locale == Locale::En {
+        // "$1,234.56", "-€5.00", "RUB 1,234.56": the sign before, and a space after a code.
+        let number = group(whole, ',', 4);
+        let number = if fraction.is_empty() { number } else { format!("{number}.{fraction}") };
+        let symbol = symbol(locale, c.code());
+        let space = if symbol.chars().all(|ch| ch.is_ascii_uppercase()) { "\u{a0}" } else { "" };
+        return Some(format!("{sign}{symbol}{space}{number}"));
+    }
     let grouped = match locale {
         Locale::Ru => group(whole, NBSP, 4),
         _ => group(whole, '.', 5),
@@ -53,6 +57,9 @@ fn group(whole: &str, separator: char, from_digits: usize) -> String {
 /// The currency's sign as the language writes it (CLDR's narrow symbols where unambiguous).
 fn symbol(locale: Locale, code: &str) -> &str {
     match (locale, code) {
+        (Locale::En, "USD") => "$",
+        (Locale::En, "GBP") => "£",
+        (Locale::En, "JPY") => "¥",
         (Locale::Ru, "USD") => "$",
         (Locale::Es, "USD") => "US$",
         (_, "EUR") => "€",
@@ -81,18 +88,15 @@ fn civil(unix_s: i64, time_zone: &str) -> (i16, i8, i8, i8, i8) {
 /// A date in `locale`, in `time_zone`.
 pub fn date(locale: Locale, time_zone: &str, unix_s: i64) -> String {
     let (y, m, d, _, _) = civil(unix_s, time_zone);
-    match locale {
-        Locale::En => format!("{y:04}-{m:02}-{d:02}"),
-        Locale::Ru | Locale::Es => text_in(
-            locale,
-            "date-long",
-            &[
-                ("day", Arg::Number(d.into())),
-                ("month", Arg::Text(month_of_date(locale, m))),
-                ("year", Arg::Number(y.into())),
-            ],
-        ),
-    }
+    text_in(
+        locale,
+        "date-long",
+        &[
+            ("day", Arg::Number(d.into())),
+            ("month", Arg::Text(month_of_date(locale, m))),
+            ("year", Arg::Number(y.into())),
+        ],
+    )
 }
 
 /// A date and time in `locale`, in `time_zone`, naming the zone.
@@ -127,7 +131,10 @@ mod tests {
 
     #[test]
     fn money_as_each_language_writes_it() {
-        assert_eq!(money(Locale::En, 123_456, "USD").as_deref(), Some("1234.56 USD"));
+        assert_eq!(money(Locale::En, 123_456, "USD").as_deref(), Some("$1,234.56"));
+        assert_eq!(money(Locale::En, -500, "EUR").as_deref(), Some("-€5.00"));
+        assert_eq!(money(Locale::En, 99_900, "RUB").as_deref(), Some("RUB\u{a0}999.00"));
+        assert_eq!(money(Locale::En, 1_234_567, "JPY").as_deref(), Some("¥1,234,567"));
         assert_eq!(money(Locale::Ru, 123_456, "USD").as_deref(), Some("1\u{a0}234,56\u{a0}$"));
         assert_eq!(money(Locale::Es, 123_456, "USD").as_deref(), Some("1234,56\u{a0}US$"));
         assert_eq!(money(Locale::Es, 1_234_500, "EUR").as_deref(), Some("12.345,00\u{a0}€"));
@@ -140,8 +147,8 @@ mod tests {
     fn dates_in_the_readers_zone_and_language() {
         // 2026-11-29 23:30 UTC is already the 30th in Moscow.
         let t = 1_795_995_000;
-        assert_eq!(datetime(Locale::En, "UTC", t), "2026-11-29 23:30 UTC");
-        assert_eq!(datetime(Locale::En, "Europe/Moscow", t), "2026-11-30 02:30 Europe/Moscow");
+        assert_eq!(datetime(Locale::En, "UTC", t), "November 29, 2026 23:30 UTC");
+        assert_eq!(datetime(Locale::En, "Europe/Moscow", t), "November 30, 2026 02:30 Europe/Moscow");
         assert_eq!(date(Locale::Ru, "Europe/Moscow", t), "30 ноября 2026 г.");
         assert_eq!(date(Locale::Es, "America/Mexico_City", t), "29 de noviembre de 2026");
         assert_eq!(datetime(Locale::Es, "Nowhere/Else", t), "29 de noviembre de 2026 23:30 UTC");
