@@ -169,10 +169,12 @@ pub async fn request_context(req: Request<Body>, next: Next) -> Response {
             }),
         )
         .await;
-    // The language the answer is written in (a signed-in person's saved one, once known).
+    // The language the answer is written in (a signed-in person's saved one, once known), and that a
+    // cache must keep one answer per language asked for.
     if !response.headers().contains_key(axum::http::header::CONTENT_LANGUAGE) {
         response.headers_mut().insert(axum::http::header::CONTENT_LANGUAGE, HeaderValue::from_static(locale.code()));
     }
+    response.headers_mut().append(axum::http::header::VARY, HeaderValue::from_static("Accept-Language"));
     let status = response.status().as_u16();
     let elapsed_us = started.elapsed().as_micros() as u64;
     if status >= 500 {

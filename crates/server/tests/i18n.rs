@@ -148,6 +148,7 @@ async fn the_language_comes_from_the_header_by_quality_and_a_saved_locale_beats_
         let (status, headers, body) = call_in(&app, reqwest::Method::GET, path, None, header, None).await;
         assert_eq!(status, StatusCode::NOT_FOUND);
         assert_eq!(content_language(&headers), expected, "{header}");
+        assert!(headers.get_all("vary").iter().any(|v| v == "Accept-Language"), "{headers:?}");
         assert_eq!(body["error"]["code"], "resource_missing", "machine fields never change");
         let locale = Locale::parse(expected).unwrap_or_default();
         assert_eq!(body["error"]["message"], i18n::text_in(locale, "error-not-found", &[("what", "product".into())]));

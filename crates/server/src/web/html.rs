@@ -436,11 +436,68 @@ pub fn card_label(card: &Value) -> String {
     format!("{} •••• {}", esc(&brand), s(&card["last4"]))
 }
 
-/// A marker to put where a message's value is shown in bold (see [`strong_in`]).
-pub const MARK: &str = "\u{E000}";
+/// The characters a [`slot`] starts and ends with (private use: no catalogue text has them).
+const SLOT_OPEN: char = '\u{e000}';
+const SLOT_CLOSE: char = '\u{e001}';
 
-/// A message with one value shown in bold: `strong_in(&tr!("id", email = MARK), email)`. The message
-/// and the value are both escaped; only the `<strong>` is markup.
-pub fn strong_in(text: &str, value: &str) -> String {
-    esc(text).replace(MARK, &format!("<strong>{}</strong>", esc(value)))
+/// Where an HTML value (money, a link, a badge, a bold email) goes in a catalogue message:
+/// `tr!("id", total = slot("total"))`, then [`html_of`] escapes the text and puts the HTML in.
+pub fn slot(name: &str) -> String {
+    format!("{SLOT_OPEN}{name}{SLOT_CLOSE}")
+}
+
+/// A catalogue message written with [`slot`]s, as HTML: its text escaped, each slot replaced by its
+/// HTML (already safe); a slot with no value stays as it is. One pass, so a piece of HTML that holds
+/// a slot is never rewritten.
+pub fn html_of<S: AsRef<str>>(text: &str, values: &[(&str, S)]) -> String {
+    let escaped = esc(text);
+    let mut out =
+        String::with_capacity(escaped.len() + values.iter().map(|(_, html)| html.as_ref().len()).sum::<usize>());
+    let mut rest = escaped.as_str();
+    while let Some(start) = rest.find(SLOT_OPEN) {
+        out.push_str(&rest[..start]);
+        let after = &rest[start + SLOT_OPEN.len_utf8()..];
+        let filled = after.find(SLOT_CLOSE).and_then(|end| {
+            let name = &after[..end];
+            values.iter().find(|(n, _)| *n == name).map(|(_, html)| (html.as_ref(), end))
+        });
+        match filled {
+            Some((html, end)) => {
+                out.push_str(html);
+                rest = &after[end + SLOT_CLOSE.len_utf8()..];
+            }
+            None => {
+                out.push(SLOT_OPEN);
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// A JSON string or number as plain text, to be escaped with the message it goes into (unlike [`s`],
+/// which escapes it on its own).
+pub fn plain(v: &Value) -> String {
+    match v {
+        Value::String(text) => text.clone(),
+        Value::Number(n) => n.to_string(),
+        _ => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_message_with_slots_is_escaped_text_with_its_html_put_in_once() {
+        let text = format!("<{}> & {} & {}", slot("a"), slot("b"), slot("missing"));
+        let html = html_of(&text, &[("a", format!("<b>{}</b>", slot("b"))), ("b", "<i>x</i>".to_owned())]);
+        assert_eq!(html, format!("&lt;<b>{}</b>&gt; &amp; <i>x</i> &amp; {}", slot("b"), slot("missing")));
+        assert_eq!(html_of::<&str>("a \u{e000} b", &[]), "a \u{e000} b");
+        assert_eq!(plain(&serde_json::json!("<x>")), "<x>");
+        assert_eq!(plain(&serde_json::json!(42)), "42");
+        assert_eq!(plain(&serde_json::json!(null)), "");
+    }
 }

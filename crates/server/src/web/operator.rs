@@ -11,33 +11,14 @@ use serde_json::{json, Value};
 
 use super::buyer::claim_block;
 use super::html::{
-    badge, date_of, datetime, decimal, esc, field, money, money_of, parse_amount, s, select, ErrorView, FormErrors,
-    Input,
+    badge, date_of, datetime, decimal, esc, field, html_of, money, money_of, parse_amount, s, select, slot, ErrorView,
+    FormErrors, Input,
 };
 use super::paging::{Paging, PAGE_ROWS};
 use super::{form_hidden, notice_from, top_error, url_encode, Ctx, Posted};
 use crate::tr;
 
 type Q = Query<HashMap<String, String>>;
-
-/// Marks standing for the HTML values of a catalogue message (a link, a formatted amount): the message
-/// is written with these marks as its values, escaped, then [`with_html`] puts each piece in its place,
-/// so the catalogue holds text only and the markup stays here.
-pub(super) const MARKS: [&str; 4] = ["\u{E000}", "\u{E001}", "\u{E002}", "\u{E003}"];
-
-/// `message` (written with [`MARKS`] for its values) escaped, with `pieces` of HTML in the marks' places.
-/// (One pass, so a piece holding a mark is never rewritten.)
-pub(super) fn with_html(message: &str, pieces: &[&str]) -> String {
-    let escaped = esc(message);
-    let mut out = String::with_capacity(escaped.len() + pieces.iter().map(|p| p.len()).sum::<usize>());
-    for c in escaped.chars() {
-        match MARKS.iter().position(|m| m.chars().eq([c])).and_then(|i| pieces.get(i)) {
-            Some(piece) => out.push_str(piece),
-            None => out.push(c),
-        }
-    }
-    out
-}
 
 /// Claims to decide shown at once (each with its form and its order read).
 const CLAIMS_TO_DECIDE: u32 = 10;
@@ -77,10 +58,10 @@ async fn render_claims(mut ctx: Ctx, errors: FormErrors, notice: &str, q: &HashM
         );
         let line = tr!(
             "operator-claim-order-line",
-            number = MARKS[0],
-            total = MARKS[1],
-            captured = MARKS[2],
-            refunded = MARKS[3]
+            number = slot("number"),
+            total = slot("total"),
+            captured = slot("captured"),
+            refunded = slot("refunded")
         );
         let (choose, buyer, seller) =
             (tr!("operator-decision-choose"), tr!("operator-decision-buyer"), tr!("operator-decision-seller"));
@@ -88,13 +69,13 @@ async fn render_claims(mut ctx: Ctx, errors: FormErrors, notice: &str, q: &HashM
             body,
             r#"<p class="muted">{line}</p>
 <form method="post" action="/operator/claims/{cid}/resolve" class="panel">{hidden}<input type="hidden" name="currency" value="{cur}">{outcome}{amount}<div class="actions"><button type="submit">{decide}</button></div></form>"#,
-            line = with_html(
+            line = html_of(
                 &line,
                 &[
-                    &link,
-                    &money_of(&order.body, "amount"),
-                    &money(order.body["payment"]["amount_captured"].as_i64().unwrap_or(0), &currency),
-                    &money(order.body["payment"]["amount_refunded"].as_i64().unwrap_or(0), &currency),
+                    ("number", link),
+                    ("total", money_of(&order.body, "amount")),
+                    ("captured", money(order.body["payment"]["amount_captured"].as_i64().unwrap_or(0), &currency)),
+                    ("refunded", money(order.body["payment"]["amount_refunded"].as_i64().unwrap_or(0), &currency)),
                 ]
             ),
             cid = url_encode(c["id"].as_str().unwrap_or("")),
@@ -295,9 +276,9 @@ fn render_gift_cards(mut ctx: Ctx, errors: FormErrors, found: Option<&Value>, no
             t_redeemed = esc(&tr!("operator-gift-redeemed-by")),
             state = badge(g["state"].as_str().unwrap_or("")),
             value = money_of(g, "denomination"),
-            bought = with_html(
-                &tr!("operator-gift-bought-by", date = MARKS[0], buyer = MARKS[1]),
-                &[&date_of(&g["created"]), &s(&g["buyer"])]
+            bought = html_of(
+                &tr!("operator-gift-bought-by", date = slot("date"), buyer = slot("buyer")),
+                &[("date", date_of(&g["created"])), ("buyer", s(&g["buyer"]))]
             ),
             expires = date_of(&g["expires_at"]),
             redeemed = g["redeemed_by"].as_str().map(esc).unwrap_or_else(|| "—".into()),

@@ -10,8 +10,7 @@ use axum::response::Response;
 use serde_json::Value;
 
 use super::buyer::{claim_block, order_facts};
-use super::html::{badge, date_of, esc, money_of, s};
-use super::operator::{with_html, MARKS};
+use super::html::{badge, date_of, esc, html_of, money_of, s, slot};
 use super::{url_encode, Ctx};
 use crate::tr;
 
@@ -38,9 +37,9 @@ pub async fn search(ctx: Ctx, Query(q): Q) -> Response {
         let orders = found["orders"].as_array().cloned().unwrap_or_default();
         let users = found["users"].as_array().cloned().unwrap_or_default();
         if orders.is_empty() && users.is_empty() {
-            let found = with_html(
-                &tr!("operator-search-nothing-found", query = MARKS[0]),
-                &[&format!("<strong>{}</strong>", esc(&query))],
+            let found = html_of(
+                &tr!("operator-search-nothing-found", query = slot("query")),
+                &[("query", format!("<strong>{}</strong>", esc(&query)))],
             );
             let _ = write!(body, "<p>{found}</p>");
         }

@@ -13,21 +13,14 @@ use store::MerchantRecord;
 
 use super::buyer::{claim_block, order_facts, orders_table};
 use super::html::{
-    decimal, esc, field, money, money_of, parse_amount, s, select, textarea, ErrorView, FormErrors, Input,
+    decimal, esc, field, html_of, money, money_of, parse_amount, s, select, slot, textarea, ErrorView, FormErrors,
+    Input,
 };
 use super::paging::{Paging, PAGE_ROWS};
 use super::{form_hidden, notice_from, top_error, url_encode, Ctx, Posted};
 use crate::tr;
 
 type Q = Query<HashMap<String, String>>;
-
-/// Where a piece of markup goes in a translated sentence (a character no catalogue text has).
-pub(super) const SLOT: &str = "\u{e000}";
-
-/// A translated sentence, escaped, with `html` where its [`SLOT`] is.
-pub(super) fn with_html(text: &str, html: &str) -> String {
-    esc(text).replace(SLOT, html)
-}
 
 /// The merchant of the signed-in person, or the page to go to instead (sign-in, or starting to sell).
 pub(super) async fn seller(ctx: &Ctx, here: &str) -> Result<MerchantRecord, Response> {
@@ -79,8 +72,8 @@ pub async fn home(ctx: Ctx, Query(q): Q) -> Response {
                         esc(&tr!("seller-home-claimed", amount = money_of(c, "amount")))
                     );
                     let by = c["respond_by"].as_i64().map(super::html::datetime).unwrap_or_default();
-                    let line = tr!("seller-home-claim-answer-by", claim = SLOT, time = by);
-                    let _ = write!(body, "<li>{}</li>", with_html(&line, &link));
+                    let line = tr!("seller-home-claim-answer-by", claim = slot("claim"), time = by);
+                    let _ = write!(body, "<li>{}</li>", html_of(&line, &[("claim", &link)]));
                 }
                 body.push_str("</ul>");
             }
@@ -168,7 +161,7 @@ pub async fn start_selling(p: Posted) -> Response {
     let body = format!(
         r#"<p>{opened}</p>
 <p>{key}</p><p class="secret">{secret}</p><p><a href="/seller">{go}</a></p>"#,
-        opened = with_html(&tr!("seller-opened-add-products", products = SLOT), &products),
+        opened = html_of(&tr!("seller-opened-add-products", products = slot("products")), &[("products", &products)]),
         key = esc(&tr!("seller-opened-secret-key")),
         secret = s(&answer.body["secret_key"]),
         go = esc(&tr!("seller-opened-go-to-shop")),

@@ -11,8 +11,9 @@ use axum::http::{header, HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde_json::{json, Value};
 
-use super::html::{datetime, esc, field, money_of, s, select, textarea, words, ErrorView, FormErrors, Input};
-use super::operator::{with_html, MARKS};
+use super::html::{
+    datetime, esc, field, html_of, money_of, s, select, slot, textarea, words, ErrorView, FormErrors, Input,
+};
 use super::paging::{Paging, PAGE_ROWS};
 use super::{form_hidden, notice_from, same_origin, top_error, url_encode, Ctx, Posted, Web};
 use crate::tr;
@@ -218,9 +219,9 @@ pub(super) fn document_step(ctx: &mut Ctx, payment: &Value, errors: &FormErrors,
     let id = s(&payment["id"]);
     let order = s(&payment["order"]);
     let reasons: Vec<String> = action["reasons"].as_array().map(|r| reason_list(r)).unwrap_or_default();
-    let check = with_html(
-        &tr!("verification-document-why", amount = MARKS[0], why = MARKS[1]),
-        &[&format!("<strong>{}</strong>", money_of(payment, "amount")), &esc(&reasons.join("; "))],
+    let check = html_of(
+        &tr!("verification-document-why", amount = slot("amount"), why = slot("why")),
+        &[("amount", format!("<strong>{}</strong>", money_of(payment, "amount"))), ("why", esc(&reasons.join("; ")))],
     );
     let mut body = format!("{notice}<p>{check}</p>");
     if action["status"] == "in_review" {
@@ -232,7 +233,10 @@ pub(super) fn document_step(ctx: &mut Ctx, payment: &Value, errors: &FormErrors,
 <p><a href="/orders/{order}">{back}</a></p>"#,
             reviewed = esc(&tr!("verification-document-in-review")),
             answer = esc(&tr!("verification-document-in-review-answer")),
-            meanwhile = with_html(&tr!("verification-document-in-review-meanwhile", expires = MARKS[0]), &[&expires]),
+            meanwhile = html_of(
+                &tr!("verification-document-in-review-meanwhile", expires = slot("expires")),
+                &[("expires", &expires)]
+            ),
             back = esc(&tr!("verification-back-to-order")),
             order = url_encode(&order),
         );
@@ -255,7 +259,7 @@ pub(super) fn document_step(ctx: &mut Ctx, payment: &Value, errors: &FormErrors,
         kept = esc(&tr!("verification-document-kept")),
         label = esc(&tr!("verification-document-label")),
         send = esc(&tr!("verification-document-send")),
-        another = with_html(&tr!("verification-pay-another-way", link = MARKS[0]), &[&pay_link]),
+        another = html_of(&tr!("verification-pay-another-way", link = slot("link")), &[("link", &pay_link)]),
         pid = url_encode(&id),
         hidden = form_hidden(ctx),
         top = top_error(errors, &["file"]),
@@ -471,7 +475,7 @@ async fn render_review(mut ctx: Ctx, id: &str, errors: FormErrors, notice: &str)
         let _ = write!(
             body,
             "<p>{}</p>",
-            with_html(&tr!("verification-review-document-deleted", date = MARKS[0]), &[&deleted])
+            html_of(&tr!("verification-review-document-deleted", date = slot("date")), &[("date", &deleted)])
         );
     } else if kind == "application/pdf" {
         let _ = write!(
@@ -504,7 +508,7 @@ async fn render_review(mut ctx: Ctx, id: &str, errors: FormErrors, notice: &str)
             note = textarea(&tr!("verification-review-note"), "note", "", false, &errors),
         );
     } else if let Some(decided) = r["decided_at"].as_i64() {
-        let on = with_html(&tr!("verification-review-decided-on", date = MARKS[0]), &[&datetime(decided)]);
+        let on = html_of(&tr!("verification-review-decided-on", date = slot("date")), &[("date", datetime(decided))]);
         let _ = write!(body, "<p>{on} {}</p>", s(&r["note"]));
     }
     let _ = write!(body, r#"<p><a href="/operator/reviews">{}</a></p>"#, esc(&tr!("verification-reviews-all")));

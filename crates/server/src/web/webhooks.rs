@@ -11,9 +11,8 @@ use axum::response::Response;
 use serde_json::{json, Value};
 use store::MerchantRecord;
 
-use super::html::{badge, checkbox, datetime, esc, field, s, words, ErrorView, FormErrors, Input};
+use super::html::{badge, checkbox, datetime, esc, field, html_of, s, slot, words, ErrorView, FormErrors, Input};
 use super::paging::{Paging, PAGE_ROWS};
-use super::seller::{with_html, SLOT};
 use super::{form_hidden, notice_from, top_error, url_encode, Answer, Ctx, Posted};
 use crate::events::EVENT_TYPES;
 use crate::tr;
@@ -83,7 +82,7 @@ async fn render_list(
     let mut body = format!(
         "{notice}{}<p class=\"muted\">{}</p>",
         top_error(&errors, &["url", "enabled_events"]),
-        with_html(&tr!("webhooks-intro", method = SLOT), "<code>POST</code>")
+        html_of(&tr!("webhooks-intro", method = slot("method")), &[("method", "<code>POST</code>")])
     );
     let endpoints = answer.data();
     if endpoints.is_empty() {

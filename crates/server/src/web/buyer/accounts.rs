@@ -90,7 +90,10 @@ pub(super) fn render_verify_email(mut ctx: Ctx, errors: FormErrors, email: &str,
 {code}
 <div class="actions"><button type="submit" name="action" value="verify">{verify}</button>
 <button type="submit" name="action" value="resend" class="secondary" formnovalidate>{resend}</button></div></form>"#,
-        sent = crate::web::html::strong_in(&crate::tr!("verify-email-sent", email = crate::web::html::MARK), email),
+        sent = html_of(
+            &crate::tr!("verify-email-sent", email = slot("email")),
+            &[("email", format!("<strong>{}</strong>", esc(email)))],
+        ),
         verify = esc(&crate::tr!("verify-email-button")),
         resend = esc(&crate::tr!("verify-email-resend")),
         notice = if notice.is_empty() { String::new() } else { crate::web::html::notice(notice) },

@@ -75,8 +75,8 @@ pub(super) fn new_card_fields(
             let _ = write!(
                 out,
                 r#"<p>{billing}</p>{address_error}<details{open}><summary>{other}</summary>{check}{fields}</details>"#,
-                billing = super::shop::html_of(
-                    &crate::tr!("shop-billing-address-is", label = label, address = super::shop::slot("address")),
+                billing = html_of(
+                    &crate::tr!("shop-billing-address-is", label = label, address = slot("address")),
                     &[("address", &address_line(address))]
                 ),
                 other = esc(&crate::tr!("shop-billing-use-other")),

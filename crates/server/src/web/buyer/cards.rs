@@ -1,6 +1,5 @@
 //! Buyers' pages: the card manager.
 
-use super::pocket::{fill_html, html_slot};
 use super::*;
 
 pub async fn cards_page(ctx: Ctx, Query(q): Q) -> Response {
@@ -44,15 +43,18 @@ pub(super) async fn render_cards(
             } else {
                 String::new()
             },
-            facts = fill_html(
+            facts = html_of(
                 &crate::tr!(
                     "cards-facts",
                     month = format!("{:02}", c["exp_month"].as_i64().unwrap_or(0)),
                     year = c["exp_year"].as_i64().unwrap_or(0).to_string(),
-                    funding = html_slot(0),
-                    address = html_slot(1)
+                    funding = slot("funding"),
+                    address = slot("address")
                 ),
-                &[&words(c["funding"].as_str().unwrap_or("")), &address_line(&c["billing_address"])]
+                &[
+                    ("funding", words(c["funding"].as_str().unwrap_or(""))),
+                    ("address", address_line(&c["billing_address"]))
+                ]
             ),
             update_expiry = esc(&crate::tr!("cards-update-expiry")),
             save_expiry = esc(&crate::tr!("cards-save-expiry")),

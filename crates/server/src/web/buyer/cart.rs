@@ -4,7 +4,6 @@
 
 use super::*;
 use crate::web::buyer::checkout::{merchant_name, pay_for, paying_page, Paying};
-use crate::web::buyer::shop::{html_of, plain, slot};
 
 /// The cart's cookie.
 pub const CART_COOKIE: &str = "pp_cart";

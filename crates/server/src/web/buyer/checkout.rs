@@ -1,7 +1,6 @@
 //! Buyers' pages: checkout.
 
 use super::*;
-use crate::web::buyer::shop::{html_of, plain, slot};
 
 pub async fn checkout_page(ctx: Ctx, Path(id): Path<String>) -> Response {
     paying_page(ctx, Paying::Order, &id).await

@@ -11,8 +11,8 @@ use serde_json::{json, Value};
 
 use super::html::{
     address_fields, address_line, badge, button_form, card_label, checkbox, date, date_of, datetime, decimal, esc,
-    field, money, money_of, parse_amount, payment_badge, radio, s, select, textarea, words, ErrorView, FormErrors,
-    Input,
+    field, html_of, money, money_of, parse_amount, payment_badge, plain, radio, s, select, slot, textarea, words,
+    ErrorView, FormErrors, Input,
 };
 use super::paging::{Paging, PAGE_ROWS};
 use super::{form_hidden, notice_from, safe_next, top_error, url_encode, Ctx, Posted};

@@ -1,7 +1,6 @@
 //! Buyers' pages: my orders.
 
 use super::*;
-use crate::web::buyer::shop::{html_of, slot};
 
 pub async fn orders_page(ctx: Ctx, Query(q): Q) -> Response {
     if let Err(r) = ctx.require_buyer("/orders") {

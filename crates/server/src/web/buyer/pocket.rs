@@ -29,9 +29,9 @@ pub async fn pocket(ctx: Ctx, Query(q): Q) -> Response {
             r#"<section><h2>{balance_in}</h2><p class="big pocket-balance">{available}</p><p class="muted">{held}</p>"#,
             balance_in = esc(&crate::tr!("pocket-balance-in", currency = currency)),
             available = money(b["available"].as_i64().unwrap_or(0), currency),
-            held = fill_html(
-                &crate::tr!("pocket-available-held", held = html_slot(0)),
-                &[&money(b["held"].as_i64().unwrap_or(0), currency)]
+            held = html_of(
+                &crate::tr!("pocket-available-held", held = slot("held")),
+                &[("held", money(b["held"].as_i64().unwrap_or(0), currency))]
             ),
         );
         if let Some(expiring) = b["expiring"].as_array().filter(|e| !e.is_empty()) {
@@ -40,9 +40,12 @@ pub async fn pocket(ctx: Ctx, Query(q): Q) -> Response {
                 let _ = write!(
                     body,
                     "<li>{}</li>",
-                    fill_html(
-                        &crate::tr!("pocket-expiring-on", amount = html_slot(0), date = html_slot(1)),
-                        &[&money(e["amount"].as_i64().unwrap_or(0), currency), &date_of(&e["expires_at"])]
+                    html_of(
+                        &crate::tr!("pocket-expiring-on", amount = slot("amount"), date = slot("date")),
+                        &[
+                            ("amount", money(e["amount"].as_i64().unwrap_or(0), currency)),
+                            ("date", date_of(&e["expires_at"]))
+                        ]
                     )
                 );
             }
@@ -145,9 +148,9 @@ pub(super) async fn render_gift_cards(mut ctx: Ctx, errors: FormErrors, values: 
 <fieldset><legend>{another_card}</legend><p class="hint">{another_card_hint}</p>{card_fields}{save}</fieldset>
 <div class="actions"><button type="submit">{buy}</button></div></form>
 {bought}"#,
-        intro = fill_html(
-            &crate::tr!("pocket-gift-cards-intro", cap = html_slot(0)),
-            &[&money(rules.purchase_cap_minor(), &currency)]
+        intro = html_of(
+            &crate::tr!("pocket-gift-cards-intro", cap = slot("cap")),
+            &[("cap", money(rules.purchase_cap_minor(), &currency))]
         ),
         how_many = esc(&crate::tr!("pocket-how-many")),
         for_whom_legend = esc(&crate::tr!("pocket-for-whom")),
@@ -281,9 +284,12 @@ pub async fn buy_gift_cards(p: Posted) -> Response {
     let purchase = &answer.body;
     let mut body = format!(
         "<p>{}</p>",
-        fill_html(
-            &crate::tr!("pocket-gift-emailed", amount = html_slot(0), email = html_slot(1)),
-            &[&money_of(purchase, "amount"), &format!("<strong>{}</strong>", esc(&p.get("recipient_email")))]
+        html_of(
+            &crate::tr!("pocket-gift-emailed", amount = slot("amount"), email = slot("email")),
+            &[
+                ("amount", money_of(purchase, "amount")),
+                ("email", format!("<strong>{}</strong>", esc(&p.get("recipient_email"))))
+            ]
         )
     );
     if let Some(code) = purchase["code"].as_str() {
@@ -356,25 +362,10 @@ fn history_what(t: &Value) -> String {
         .split_whitespace()
         .find(|w| domain::checkout::parse_order_number(w).is_some());
     match order {
-        Some(number) => fill_html(
-            &crate::tr!("pocket-history-order", what = html_slot(0), number = html_slot(1)),
-            &[&what, &esc(number)],
+        Some(number) => html_of(
+            &crate::tr!("pocket-history-order", what = slot("what"), number = slot("number")),
+            &[("what", &what), ("number", &esc(number))],
         ),
         None => what,
     }
-}
-
-/// Where value `i` of [`fill_html`] goes in a message.
-pub(super) fn html_slot(i: usize) -> String {
-    format!("\u{E000}{i}\u{E001}")
-}
-
-/// A catalogue message as HTML: its text escaped, and each [`html_slot`] replaced by its value, which
-/// is already safe HTML (an amount, a date, a status, a bold email).
-pub(super) fn fill_html(text: &str, values: &[&str]) -> String {
-    let mut out = esc(text);
-    for (i, html) in values.iter().enumerate() {
-        out = out.replace(&html_slot(i), html);
-    }
-    out
 }

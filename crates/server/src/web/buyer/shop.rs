@@ -152,30 +152,5 @@ pub async fn create_order(Path(id): Path<String>, p: Posted) -> Response {
     render_product(p.ctx, &id, FormErrors::of(answer.error()), Some(&values)).await
 }
 
-/// Where an HTML value (money, a link, a badge) goes in a catalogue message:
-/// `tr!("id", total = slot("total"))`, then [`html_of`] escapes the text and puts the HTML in.
-pub(super) fn slot(name: &str) -> String {
-    format!("\u{e000}{name}\u{e001}")
-}
-
-/// A catalogue message written with [`slot`]s, as HTML: its text escaped, each slot replaced by its
-/// HTML (already safe).
-pub(super) fn html_of<S: AsRef<str>>(text: &str, values: &[(&str, S)]) -> String {
-    let mut out = esc(text);
-    for (name, html) in values {
-        out = out.replace(&slot(name), html.as_ref());
-    }
-    out
-}
-
-/// A JSON string or number as plain text, to be escaped with the message it goes into.
-pub(super) fn plain(v: &Value) -> String {
-    match v {
-        Value::String(text) => text.clone(),
-        Value::Number(n) => n.to_string(),
-        _ => String::new(),
-    }
-}
-
 /// The quantity field's bounds: those of the API (`ITEM_QUANTITY_MAX` units of one item).
 const QUANTITY_BOUNDS: &str = r#"min="1" max="1000""#;
