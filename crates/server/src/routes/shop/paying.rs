@@ -61,26 +61,22 @@ pub(super) fn limit_error(e: domain::checkout::LimitError) -> ApiError {
     use domain::checkout::LimitError;
     let mut error = ApiError::payment(&domain::declines::PaymentFailure::InsufficientPocketBalance);
     error.code = e.code();
-    let money = |minor: i64, currency: domain::money::Currency| {
-        crate::i18n::format::money(crate::i18n::current(), minor, currency.code()).unwrap_or_default()
+    let (monthly, limit_minor, remaining_minor, currency) = match e {
+        LimitError::DailyLimitExceeded { limit_minor, remaining_minor, currency } => {
+            (false, limit_minor, remaining_minor, currency)
+        }
+        LimitError::MonthlyLimitExceeded { limit_minor, remaining_minor, currency } => {
+            (true, limit_minor, remaining_minor, currency)
+        }
     };
-    let message = match e {
-        LimitError::DailyLimitExceeded { limit_minor, remaining_minor: 0, currency } => {
-            crate::msg!("error-daily-limit-reached", limit = money(limit_minor, currency))
-        }
-        LimitError::DailyLimitExceeded { limit_minor, remaining_minor, currency } => crate::msg!(
-            "error-daily-limit-exceeded",
-            limit = money(limit_minor, currency),
-            remaining = money(remaining_minor, currency)
-        ),
-        LimitError::MonthlyLimitExceeded { limit_minor, remaining_minor: 0, currency } => {
-            crate::msg!("error-monthly-limit-reached", limit = money(limit_minor, currency))
-        }
-        LimitError::MonthlyLimitExceeded { limit_minor, remaining_minor, currency } => crate::msg!(
-            "error-monthly-limit-exceeded",
-            limit = money(limit_minor, currency),
-            remaining = money(remaining_minor, currency)
-        ),
+    let money =
+        |minor: i64| crate::i18n::format::money(crate::i18n::current(), minor, currency.code()).unwrap_or_default();
+    let (limit, remaining) = (money(limit_minor), money(remaining_minor));
+    let message = match (monthly, remaining_minor > 0) {
+        (false, false) => crate::msg!("error-daily-limit-reached", limit = limit),
+        (false, true) => crate::msg!("error-daily-limit-exceeded", limit = limit, remaining = remaining),
+        (true, false) => crate::msg!("error-monthly-limit-reached", limit = limit),
+        (true, true) => crate::msg!("error-monthly-limit-exceeded", limit = limit, remaining = remaining),
     };
     error
         .with_message(message)
