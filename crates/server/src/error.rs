@@ -62,6 +62,30 @@ pub struct ApiError {
     pub words: Option<Words>,
 }
 
+/// What an error says: a catalogue message (`msg!("id", …)`), written in the reader's language, or a
+/// sentence in English.
+#[derive(Debug, Clone)]
+pub enum Text {
+    English(String),
+    Msg(Msg),
+}
+
+impl From<&str> for Text {
+    fn from(v: &str) -> Self {
+        Text::English(v.to_owned())
+    }
+}
+impl From<String> for Text {
+    fn from(v: String) -> Self {
+        Text::English(v)
+    }
+}
+impl From<Msg> for Text {
+    fn from(v: Msg) -> Self {
+        Text::Msg(v)
+    }
+}
+
 /// Where an error's message and advice come from in the catalogue.
 #[derive(Debug, Clone, Default)]
 pub struct Words {
@@ -81,18 +105,22 @@ pub enum Said {
 }
 
 impl ApiError {
-    pub(crate) fn new(status: StatusCode, kind: ErrorType, code: &'static str, message: impl Into<String>) -> Self {
-        Self {
+    pub(crate) fn new(status: StatusCode, kind: ErrorType, code: &'static str, message: impl Into<Text>) -> Self {
+        let e = Self {
             status,
             kind,
             code,
             decline_code: None,
-            message: message.into(),
+            message: String::new(),
             advice: Vec::new(),
             param: None,
             retry_after_s: None,
             object: None,
             words: None,
+        };
+        match message.into() {
+            Text::English(m) => Self { message: m, ..e },
+            Text::Msg(m) => e.with_message(m),
         }
     }
 
@@ -116,7 +144,7 @@ impl ApiError {
     }
 
     /// 400 `parameter_invalid` about `param`.
-    pub fn invalid(param: impl Into<String>, message: impl Into<String>) -> Self {
+    pub fn invalid(param: impl Into<String>, message: impl Into<Text>) -> Self {
         Self::new(StatusCode::BAD_REQUEST, ErrorType::InvalidRequest, "parameter_invalid", message).with_param(param)
     }
 
@@ -133,7 +161,7 @@ impl ApiError {
     }
 
     /// 400 with another code of the invalid-request family.
-    pub fn bad_request(code: &'static str, message: impl Into<String>) -> Self {
+    pub fn bad_request(code: &'static str, message: impl Into<Text>) -> Self {
         Self::new(StatusCode::BAD_REQUEST, ErrorType::InvalidRequest, code, message)
     }
 
@@ -148,7 +176,7 @@ impl ApiError {
     }
 
     /// 409 for a state that does not allow the action.
-    pub fn conflict(code: &'static str, message: impl Into<String>) -> Self {
+    pub fn conflict(code: &'static str, message: impl Into<Text>) -> Self {
         Self::new(StatusCode::CONFLICT, ErrorType::InvalidRequest, code, message)
     }
 
@@ -163,22 +191,22 @@ impl ApiError {
     }
 
     /// 403 `forbidden`: signed in, but with the wrong role.
-    pub fn forbidden(message: impl Into<String>) -> Self {
+    pub fn forbidden(message: impl Into<Text>) -> Self {
         Self::new(StatusCode::FORBIDDEN, ErrorType::Authentication, "forbidden", message)
     }
 
     /// An authentication error with a specific code and status.
-    pub fn authentication(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
+    pub fn authentication(status: StatusCode, code: &'static str, message: impl Into<Text>) -> Self {
         Self::new(status, ErrorType::Authentication, code, message)
     }
 
     /// An idempotency error (409 while in flight, 422 for another body).
-    pub fn idempotency(status: StatusCode, message: impl Into<String>) -> Self {
+    pub fn idempotency(status: StatusCode, message: impl Into<Text>) -> Self {
         Self::new(status, ErrorType::Idempotency, "idempotency_error", message)
     }
 
     /// 429 `too_many_attempts` with `Retry-After`.
-    pub fn rate_limited(retry_after_s: u64, message: impl Into<String>) -> Self {
+    pub fn rate_limited(retry_after_s: u64, message: impl Into<Text>) -> Self {
         let mut e = Self::new(StatusCode::TOO_MANY_REQUESTS, ErrorType::RateLimit, "too_many_attempts", message);
         e.retry_after_s = Some(retry_after_s.max(1));
         e

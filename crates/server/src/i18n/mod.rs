@@ -291,6 +291,9 @@ pub fn sources(locale: Locale) -> &'static [(&'static str, &'static str)] {
             ("en/seller.ftl", include_str!("../../locales/en/seller.ftl")),
             ("en/shop.ftl", include_str!("../../locales/en/shop.ftl")),
             ("en/buyer.ftl", include_str!("../../locales/en/buyer.ftl")),
+            ("en/errors-a.ftl", include_str!("../../locales/en/errors-a.ftl")),
+            ("en/errors-b.ftl", include_str!("../../locales/en/errors-b.ftl")),
+            ("en/errors-c.ftl", include_str!("../../locales/en/errors-c.ftl")),
             ("en/operator.ftl", include_str!("../../locales/en/operator.ftl")),
         ],
         Locale::Ru => &[
@@ -299,6 +302,9 @@ pub fn sources(locale: Locale) -> &'static [(&'static str, &'static str)] {
             ("ru/seller.ftl", include_str!("../../locales/ru/seller.ftl")),
             ("ru/shop.ftl", include_str!("../../locales/ru/shop.ftl")),
             ("ru/buyer.ftl", include_str!("../../locales/ru/buyer.ftl")),
+            ("ru/errors-a.ftl", include_str!("../../locales/ru/errors-a.ftl")),
+            ("ru/errors-b.ftl", include_str!("../../locales/ru/errors-b.ftl")),
+            ("ru/errors-c.ftl", include_str!("../../locales/ru/errors-c.ftl")),
             ("ru/operator.ftl", include_str!("../../locales/ru/operator.ftl")),
         ],
         Locale::Es => &[
@@ -307,6 +313,9 @@ pub fn sources(locale: Locale) -> &'static [(&'static str, &'static str)] {
             ("es/seller.ftl", include_str!("../../locales/es/seller.ftl")),
             ("es/shop.ftl", include_str!("../../locales/es/shop.ftl")),
             ("es/buyer.ftl", include_str!("../../locales/es/buyer.ftl")),
+            ("es/errors-a.ftl", include_str!("../../locales/es/errors-a.ftl")),
+            ("es/errors-b.ftl", include_str!("../../locales/es/errors-b.ftl")),
+            ("es/errors-c.ftl", include_str!("../../locales/es/errors-c.ftl")),
             ("es/operator.ftl", include_str!("../../locales/es/operator.ftl")),
         ],
     }

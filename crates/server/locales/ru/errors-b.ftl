@@ -1,0 +1,1 @@
+# API error messages (part b): see src/i18n/mod.rs for which files use them
