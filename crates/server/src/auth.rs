@@ -27,7 +27,7 @@ impl Caller {
     pub fn buyer(self) -> Result<(UserRecord, Vec<u8>), ApiError> {
         match self {
             Caller::User { user, role: Role::Buyer, token_hash } => Ok((user, token_hash)),
-            _ => Err(ApiError::forbidden("This call is for buyers signed in with a session.")),
+            _ => Err(ApiError::forbidden(crate::msg!("err-auth-buyers-only"))),
         }
     }
 
@@ -35,7 +35,7 @@ impl Caller {
     pub fn operator(self) -> Result<UserRecord, ApiError> {
         match self {
             Caller::User { user, role: Role::Operator, .. } => Ok(user),
-            _ => Err(ApiError::forbidden("This call is for operators.")),
+            _ => Err(ApiError::forbidden(crate::msg!("err-auth-operators-only"))),
         }
     }
 
@@ -43,7 +43,7 @@ impl Caller {
     pub fn merchant(self) -> Result<MerchantRecord, ApiError> {
         match self {
             Caller::Merchant { merchant } => Ok(merchant),
-            _ => Err(ApiError::forbidden("This call is for sellers, with their secret API key.")),
+            _ => Err(ApiError::forbidden(crate::msg!("err-auth-sellers-api-key"))),
         }
     }
 
@@ -51,9 +51,7 @@ impl Caller {
     pub fn person(self) -> Result<(UserRecord, Role, Vec<u8>), ApiError> {
         match self {
             Caller::User { user, role, token_hash } => Ok((user, role, token_hash)),
-            Caller::Merchant { .. } => {
-                Err(ApiError::forbidden("This call needs a buyer's or operator's session, not an API key."))
-            }
+            Caller::Merchant { .. } => Err(ApiError::forbidden(crate::msg!("err-auth-session-needed"))),
         }
     }
 }
@@ -91,7 +89,7 @@ impl FromRequestParts<AppState> for Caller {
                 parts.extensions.get::<crate::openapi::RouteAccess>(),
                 Some(crate::openapi::RouteAccess(crate::openapi::Access::Operator))
             ) {
-                return Err(ApiError::forbidden("This call is for operators."));
+                return Err(ApiError::forbidden(crate::msg!("err-auth-operators-only")));
             }
             let found = state.store.read(move |tx| tx.merchant_by_key(&hash, now)).await?;
             let (merchant, key) = found.ok_or_else(ApiError::unauthenticated)?;
@@ -122,10 +120,10 @@ impl FromRequestParts<AppState> for Caller {
         // Sellers' and operators' endpoints refuse another role here, before the body is read.
         match parts.extensions.get::<crate::openapi::RouteAccess>().map(|a| a.0) {
             Some(crate::openapi::Access::Operator) if role != Role::Operator => {
-                return Err(ApiError::forbidden("This call is for operators."))
+                return Err(ApiError::forbidden(crate::msg!("err-auth-operators-only")))
             }
             Some(crate::openapi::Access::Seller) if role == Role::Buyer => {
-                return Err(ApiError::forbidden("This call is for sellers: use your shop's secret key."))
+                return Err(ApiError::forbidden(crate::msg!("err-auth-sellers-only")))
             }
             _ => {}
         }

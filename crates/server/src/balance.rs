@@ -255,7 +255,7 @@ pub struct NewPayout {
 }
 
 fn payouts_paused() -> ApiError {
-    ApiError::bad_request("payouts_paused", "Payouts of this seller are paused by the platform; contact support.")
+    ApiError::bad_request("payouts_paused", crate::msg!("err-payout-paused"))
 }
 
 /// Creates a payout of available money in one command: the amount checked against the available
@@ -268,26 +268,25 @@ pub fn create_payout(tx: &mut WriteTx<'_>, new: &NewPayout, now: i64) -> Result<
     if settings.paused {
         return Err(payouts_paused());
     }
+    let no_destination = || ApiError::bad_request("no_payout_destination", crate::msg!("err-payout-no-destination"));
     let destination = match &new.destination {
         Some(id) => tx
             .bank_account(id)?
             .filter(|b| b.merchant_id == new.merchant_id)
             .ok_or_else(|| ApiError::not_found("payout destination").with_param("destination"))?,
-        None => tx.bank_accounts(&new.merchant_id)?.into_iter().find(|b| b.is_default).ok_or_else(|| {
-            ApiError::bad_request("no_payout_destination", "Add a bank account to receive payouts first.")
-        })?,
+        None => tx.bank_accounts(&new.merchant_id)?.into_iter().find(|b| b.is_default).ok_or_else(no_destination)?,
     };
     if destination.status == "disabled" {
         return Err(ApiError::bad_request(
             "payout_destination_disabled",
-            "A payout to this bank account failed for good; add another bank account.",
+            crate::msg!("err-payout-destination-disabled-add-another"),
         )
         .with_param("destination"));
     }
     if destination.currency != currency.code() {
         return Err(ApiError::bad_request(
             "currency_not_supported",
-            format!("This bank account receives {}; pay out in that currency.", destination.currency),
+            crate::msg!("err-payout-currency-mismatch", currency = &destination.currency),
         )
         .with_param("currency"));
     }
@@ -296,11 +295,11 @@ pub fn create_payout(tx: &mut WriteTx<'_>, new: &NewPayout, now: i64) -> Result<
     let amount = new.amount.unwrap_or(available);
     check_payout(amount, available).map_err(|e| {
         let message = match e {
-            domain::payouts::PayoutError::InsufficientAvailable { .. } => format!(
-                "The amount is more than the available balance ({}).",
-                Money::new(available.max(0), currency).format()
+            domain::payouts::PayoutError::InsufficientAvailable { .. } => crate::msg!(
+                "err-payout-insufficient-available",
+                available = Money::new(available.max(0), currency).format()
             ),
-            _ => e.to_string(),
+            _ => payout_refusal(e),
         };
         ApiError::bad_request(e.code(), message).with_param("amount")
     })?;
@@ -452,18 +451,35 @@ pub fn tell_seller(
     Ok(())
 }
 
+/// Why a payout or a payout schedule is refused, from the catalogue, in the words of
+/// [`PayoutError`](domain::payouts::PayoutError)'s `Display`.
+pub(crate) fn payout_refusal(e: domain::payouts::PayoutError) -> crate::i18n::Msg {
+    match e {
+        domain::payouts::PayoutError::AmountInvalid => crate::msg!("err-payout-amount-invalid"),
+        domain::payouts::PayoutError::InsufficientAvailable { .. } => crate::msg!("err-payout-amount-over-available"),
+        domain::payouts::PayoutError::MinimumInvalid => crate::msg!("err-payout-minimum-invalid"),
+    }
+}
+
+/// Why a payout cannot take a step, from the catalogue: "A payout that is in transit cannot be
+/// canceled." (the words of [`PayoutTransitionError`](domain::payouts::PayoutTransitionError)'s
+/// `Display`), chosen by the payout's status and the step asked for.
+pub(crate) fn transition_refusal(e: domain::payouts::PayoutTransitionError) -> crate::i18n::Msg {
+    crate::msg!("err-payout-transition", status = e.from.name(), action = e.action.name())
+}
+
 /// Cancels a payout not yet sent to the bank.
 pub fn cancel_payout(tx: &mut WriteTx<'_>, id: &str, now: i64) -> Result<PayoutRecord, ApiError> {
     let mut payout = tx.payout(id)?.ok_or_else(|| ApiError::not_found("payout"))?;
     let before = payout.status;
-    payout.status = before.cancel().map_err(|e| ApiError::conflict(e.code(), e.to_string()))?;
+    payout.status = before.cancel().map_err(|e| ApiError::conflict(e.code(), transition_refusal(e)))?;
     if payout.sent_at.is_some() {
         // The bank may already hold it: only its answer can end it now.
-        return Err(ApiError::conflict("payout_not_cancelable", "This payout is already on its way to the bank."));
+        return Err(ApiError::conflict("payout_not_cancelable", crate::msg!("err-payout-already-sent")));
     }
     payout.updated_at = now;
     if !tx.update_payout(&payout, before)? {
-        return Err(ApiError::conflict("payout_not_cancelable", "This payout changed meanwhile; look at it again."));
+        return Err(ApiError::conflict("payout_not_cancelable", crate::msg!("err-payout-changed")));
     }
     let why_words = crate::msg!("message-payout-canceled");
     return_payout(tx, &payout, BalanceTxType::PayoutCancel, "The payout was canceled.", why_words, now)?;

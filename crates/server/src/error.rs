@@ -334,7 +334,7 @@ impl From<store::StoreError> for ApiError {
     fn from(e: store::StoreError) -> Self {
         match e {
             store::StoreError::UnknownCursor => {
-                ApiError::invalid("starting_after", "starting_after names no object in this list.")
+                ApiError::invalid("starting_after", crate::msg!("error-unknown-cursor"))
             }
             store::StoreError::WriterStopped => {
                 tracing::warn!("write refused: the writer has stopped");

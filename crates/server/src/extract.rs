@@ -50,11 +50,11 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
             if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
                 too_large()
             } else {
-                ApiError::invalid("body", "The request body could not be read.")
+                ApiError::invalid("body", crate::msg!("err-request-body-unreadable"))
             }
         })?;
         if !json_type {
-            return Err(ApiError::invalid("body", "Send the body as JSON with `Content-Type: application/json`."));
+            return Err(ApiError::invalid("body", crate::msg!("err-request-json-content-type")));
         }
         parse_json(&bytes).map(ApiJson)
     }
@@ -70,7 +70,7 @@ impl<S: Send + Sync, T: DeserializeOwned> axum::extract::OptionalFromRequest<S> 
             if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
                 too_large()
             } else {
-                ApiError::invalid("body", "The request body could not be read.")
+                ApiError::invalid("body", crate::msg!("err-request-body-unreadable"))
             }
         })?;
         if bytes.is_empty() {
@@ -97,7 +97,7 @@ impl<S: Send + Sync, T: DeserializeOwned> axum::extract::FromRequestParts<S> for
             let why = e.inner().to_string();
             match why.strip_prefix("unknown field `").and_then(|rest| rest.split('`').next()) {
                 Some(name) => crate::routes::list::unknown_parameter(name),
-                None => ApiError::invalid(param, format!("A query parameter is not valid: {why}.")),
+                None => ApiError::invalid(param, crate::msg!("err-request-query-invalid", why = &why)),
             }
         })
     }
@@ -109,7 +109,7 @@ fn form_urlencoded_parse(query: &str) -> form_urlencoded::Parse<'_> {
 
 /// The 413 answer.
 pub fn too_large() -> ApiError {
-    let mut e = ApiError::invalid("body", format!("The request body is larger than {} bytes.", BODY_BYTES_MAX));
+    let mut e = ApiError::invalid("body", crate::msg!("err-request-body-too-large", max = BODY_BYTES_MAX));
     e.status = axum::http::StatusCode::PAYLOAD_TOO_LARGE;
     e.code = "parameter_invalid";
     e
@@ -120,7 +120,7 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     let mut deserializer = serde_json::Deserializer::from_slice(bytes);
     let parsed: Result<T, _> = serde_path_to_error::deserialize(&mut deserializer);
     if parsed.is_ok() && deserializer.end().is_err() {
-        return Err(ApiError::invalid("body", "The body is not valid JSON: it continues after the object."));
+        return Err(ApiError::invalid("body", crate::msg!("err-request-json-trailing")));
     }
     parsed.map_err(|e| {
         let path = e.path().to_string();
@@ -129,17 +129,18 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
         let quoted = text.split('`').nth(1).map(str::to_owned);
         let at = |field: String| if path == "." || path.is_empty() { field } else { format!("{path}.{field}") };
         if inner.is_syntax() || inner.is_eof() {
-            ApiError::invalid("body", "The body is not valid JSON.")
+            ApiError::invalid("body", crate::msg!("err-request-json-invalid"))
         } else if text.starts_with("missing field") {
             ApiError::missing(at(quoted.unwrap_or_default()))
         } else if text.starts_with("unknown field") {
             // The path already ends with the unknown field.
             let field = if path == "." || path.is_empty() { quoted.unwrap_or_default() } else { path };
-            ApiError::invalid(field.clone(), format!("Received unknown parameter: {field}."))
+            ApiError::invalid(field.clone(), crate::msg!("err-request-param-unknown", param = field))
         } else {
             let what = text.split(" at line").next().unwrap_or("invalid value").to_owned();
             let param = if path == "." || path.is_empty() { "body".to_owned() } else { path };
-            ApiError::invalid(param.clone(), format!("Invalid value for {param}: {what}."))
+            // `what` is serde's own explanation, in English: only the sentence around it is translated.
+            ApiError::invalid(param.clone(), crate::msg!("err-request-value-invalid", param = param, what = what))
         }
     })
 }
@@ -226,7 +227,7 @@ pub async fn unknown_route(req: Request<Body>) -> Response {
         return (
             axum::http::StatusCode::NOT_FOUND,
             [(axum::http::header::CONTENT_TYPE, "text/html; charset=utf-8")],
-            NOT_FOUND_PAGE,
+            not_found_page(),
         )
             .into_response();
     }
@@ -239,21 +240,31 @@ pub async fn unknown_route(req: Request<Body>) -> Response {
 /// How much of an unknown path the 404 answer echoes.
 const ECHOED_PATH_CHARS_MAX: usize = 200;
 
-const NOT_FOUND_PAGE: &str = r#"<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Page not found · Pocketpay</title><link rel="stylesheet" href="/static/app.css"></head>
+/// The page of an address that has none, in the reader's language.
+fn not_found_page() -> String {
+    let esc = crate::web::html_escape;
+    format!(
+        r#"<!doctype html>
+<html lang="{lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{title} · Pocketpay</title><link rel="stylesheet" href="/static/app.css"></head>
 <body><header class="top"><a class="brand" href="/">Pocketpay</a></header>
-<main id="main"><h1>Page not found</h1><p>There is no page at this address. <a href="/">Go to the shop</a>.</p></main>
-</body></html>"#;
+<main id="main"><h1>{title}</h1><p>{text} <a href="/">{shop}</a>.</p></main>
+</body></html>"#,
+        lang = crate::i18n::current().code(),
+        title = esc(&crate::tr!("page-missing-title")),
+        text = esc(&crate::tr!("page-missing-text")),
+        shop = esc(&crate::tr!("page-missing-shop")),
+    )
+}
 
 /// Answers a known path called with the wrong method.
 pub async fn method_not_allowed(req: Request<Body>) -> Response {
     let mut e = ApiError::bad_request(
         "method_not_allowed",
-        format!(
-            "{} is not allowed on {}.",
-            req.method(),
-            req.uri().path().chars().take(ECHOED_PATH_CHARS_MAX).collect::<String>()
+        crate::msg!(
+            "err-request-method-not-allowed",
+            method = req.method().as_str(),
+            path = req.uri().path().chars().take(ECHOED_PATH_CHARS_MAX).collect::<String>(),
         ),
     );
     e.status = axum::http::StatusCode::METHOD_NOT_ALLOWED;
@@ -269,8 +280,12 @@ pub fn typed_text(param: &str, value: &str, max: usize, multiline: bool) -> Resu
     }
     let allowed = |c: char| multiline && (c == '\n' || c == '\t');
     if v.chars().count() > max || v.chars().any(|c| c.is_control() && !allowed(c)) {
-        let lines = if multiline { "" } else { " on one line" };
-        return Err(ApiError::invalid(param, format!("{param} must be 1 to {max} printable characters{lines}.")));
+        let message = if multiline {
+            crate::msg!("err-request-text-length", param = param, max = max)
+        } else {
+            crate::msg!("err-request-text-length-one-line", param = param, max = max)
+        };
+        return Err(ApiError::invalid(param, message));
     }
     Ok(v.to_owned())
 }

@@ -53,10 +53,7 @@ impl IdempotencyContext {
     /// The answer to a first step whose key turned out to be bound already (another request with it
     /// is running in another process).
     pub(crate) fn busy() -> ApiError {
-        ApiError::idempotency(
-            StatusCode::CONFLICT,
-            "A request with this Idempotency-Key is still being processed. Retry after it finishes.",
-        )
+        ApiError::idempotency(StatusCode::CONFLICT, crate::msg!("err-idempotency-in-flight"))
     }
 
     /// The record for a response.
@@ -72,11 +69,8 @@ impl IdempotencyContext {
     /// The response a stored record replays, or an error if it is another request's.
     pub(crate) fn replay(&self, record: &IdempotencyRecord) -> Response {
         if record.fingerprint != self.fingerprint {
-            return ApiError::idempotency(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "This Idempotency-Key was used with different parameters. Use a new key for a new request.",
-            )
-            .into_response();
+            return ApiError::idempotency(StatusCode::UNPROCESSABLE_ENTITY, crate::msg!("err-idempotency-mismatch"))
+                .into_response();
         }
         if record.status == BOUND_STATUS {
             return Self::busy().into_response();
@@ -150,9 +144,7 @@ pub async fn layer(State(state): State<AppState>, req: Request, next: Next) -> R
         _ => {
             return ApiError::invalid(
                 "Idempotency-Key",
-                format!(
-                    "The Idempotency-Key header must be 1 to {IDEMPOTENCY_KEY_LENGTH_MAX} visible ASCII characters."
-                ),
+                crate::msg!("err-idempotency-key-invalid", max = IDEMPOTENCY_KEY_LENGTH_MAX),
             )
             .into_response()
         }
@@ -192,11 +184,8 @@ pub async fn layer(State(state): State<AppState>, req: Request, next: Next) -> R
     let _guard = {
         let Ok(mut set) = state.in_flight.0.lock() else { return ApiError::internal().into_response() };
         if !set.insert(key_hash.clone()) {
-            return ApiError::idempotency(
-                StatusCode::CONFLICT,
-                "A request with this Idempotency-Key is still being processed. Retry after it finishes.",
-            )
-            .into_response();
+            return ApiError::idempotency(StatusCode::CONFLICT, crate::msg!("err-idempotency-in-flight"))
+                .into_response();
         }
         InFlightGuard { set: state.in_flight.clone(), key: key_hash }
     };

@@ -59,10 +59,7 @@ pub struct ChargeableCard {
 pub fn blocked_card_error(param: &str) -> ApiError {
     ApiError::payment(&PaymentFailure::Declined(domain::declines::DeclineCode::GenericDecline))
         .with_param(param)
-        .with_advice(&[
-            "This card was blocked after a payment with it was reported as unauthorized. Pay with another card or your Pocket balance.",
-            "If the card is safe again, ask support to unblock it.",
-        ])
+        .with_advice_msgs(vec![crate::msg!("err-card-blocked-advice"), crate::msg!("err-card-blocked-advice-support")])
 }
 
 /// Refuses a card whose fingerprint is blocked for this buyer.
@@ -92,12 +89,12 @@ pub async fn resolve_card(
     method: &PaymentMethodBody,
 ) -> Result<ChargeableCard, ApiError> {
     if method.kind != "card" {
-        return Err(ApiError::invalid("payment_method.type", "payment_method.type must be \"card\" or \"pocket\"."));
+        return Err(ApiError::invalid("payment_method.type", crate::msg!("err-pay-method-type")));
     }
     match (&method.card, &method.new_card) {
         (Some(card_id), None) => {
             if method.save.is_some() {
-                return Err(ApiError::invalid("payment_method.save", "save applies to a new card only."));
+                return Err(ApiError::invalid("payment_method.save", crate::msg!("err-pay-save-new-card-only")));
             }
             let (u, c) = (user_id.to_owned(), card_id.clone());
             let card = state.store.read(move |tx| tx.card(&u, &c)).await?.ok_or_else(|| ApiError::not_found("card"))?;
@@ -129,7 +126,7 @@ pub async fn resolve_card(
             if holder.is_empty() || holder.chars().count() > 100 || holder.chars().any(char::is_control) {
                 return Err(ApiError::invalid(
                     "payment_method.new_card.holder_name",
-                    "Enter the name on the card, on one line (at most 100 characters).",
+                    crate::msg!("err-card-holder-name"),
                 ));
             }
             let input = CardInput {
@@ -179,7 +176,7 @@ pub async fn resolve_card(
                 fingerprint,
             })
         }
-        (Some(_), Some(_)) => Err(ApiError::invalid("payment_method", "Give either card or new_card, not both.")),
+        (Some(_), Some(_)) => Err(ApiError::invalid("payment_method", crate::msg!("err-pay-card-or-new-card"))),
         (None, None) => Err(ApiError::missing("payment_method.card")),
     }
 }

@@ -202,7 +202,9 @@ pub fn insufficient_pocket_balance() -> ApiError {
 fn pocket_error(e: PocketError) -> ApiError {
     match e {
         PocketError::InsufficientBalance { .. } => insufficient_pocket_balance(),
-        PocketError::AmountNotPositive => ApiError::bad_request("amount_invalid", "The amount must be positive."),
+        PocketError::AmountNotPositive => {
+            ApiError::bad_request("amount_invalid", crate::msg!("err-pocket-amount-not-positive"))
+        }
         other => {
             tracing::error!(error = %other, "a Pocket rule failed");
             ApiError::internal()
@@ -267,7 +269,7 @@ pub fn hold(tx: &mut WriteTx<'_>, h: &HoldSpec<'_>, now: i64) -> Result<(), ApiE
 fn open_hold(tx: &mut WriteTx<'_>, hold_id: &str) -> Result<(HoldRecord, store::HoldParts, Currency), ApiError> {
     let (hold, parts) = tx.hold(hold_id)?.ok_or_else(|| ApiError::not_found("hold"))?;
     if hold.state != "held" {
-        return Err(ApiError::conflict("hold_not_open", format!("This hold is already {}.", hold.state)));
+        return Err(ApiError::conflict("hold_not_open", crate::msg!("err-pocket-hold-closed", state = &hold.state)));
     }
     let currency = Currency::parse(&hold.currency).map_err(|_| ApiError::internal())?;
     Ok((hold, parts, currency))
@@ -346,13 +348,10 @@ pub fn refund_captured(
 ) -> Result<(), ApiError> {
     let (hold, parts) = tx.hold(hold_id)?.ok_or_else(|| ApiError::not_found("hold"))?;
     if hold.state != "captured" {
-        return Err(ApiError::conflict("refund_exceeds_captured", "Nothing was captured from this hold."));
+        return Err(ApiError::conflict("refund_exceeds_captured", crate::msg!("err-pocket-nothing-captured")));
     }
     if amount <= 0 || amount > hold.captured - hold.refunded {
-        return Err(ApiError::bad_request(
-            "refund_exceeds_captured",
-            "The refund exceeds what is left of the captured amount.",
-        ));
+        return Err(ApiError::bad_request("refund_exceeds_captured", crate::msg!("err-pocket-refund-exceeds")));
     }
     let currency = Currency::parse(&hold.currency).map_err(|_| ApiError::internal())?;
     let (captured, _) = split_capture(&parts, hold.captured).map_err(pocket_error)?;

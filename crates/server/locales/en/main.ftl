@@ -71,6 +71,7 @@ error-unauthenticated = Sign in, or send a valid token in the Authorization head
 error-internal = Something went wrong on our side. Nothing was changed; please try again.
 error-unavailable = The service is unavailable; try again shortly with the same Idempotency-Key.
 error-invalid-locale = The locale must be en, ru or es.
+error-unknown-cursor = starting_after names no object in this list.
 error-invalid-time-zone = The time zone must be an IANA name such as Europe/Madrid or UTC.
 
 ## Emails and SMS

@@ -70,6 +70,7 @@ error-unauthenticated = Inicia sesión o envía un token válido en la cabecera 
 error-internal = Algo falló de nuestro lado. No se cambió nada; vuelve a intentarlo.
 error-unavailable = El servicio no está disponible; vuelve a intentarlo en breve con la misma Idempotency-Key.
 error-invalid-locale = El idioma debe ser en, ru o es.
+error-unknown-cursor = starting_after no corresponde a ningún objeto de esta lista.
 error-invalid-time-zone = La zona horaria debe ser un nombre IANA, como Europe/Madrid o UTC.
 
 ## Correos y SMS

@@ -71,6 +71,7 @@ error-unauthenticated = Войдите в аккаунт или передайт
 error-internal = У нас что-то пошло не так. Ничего не изменено; попробуйте ещё раз.
 error-unavailable = Сервис временно недоступен; повторите запрос чуть позже с тем же Idempotency-Key.
 error-invalid-locale = Язык должен быть en, ru или es.
+error-unknown-cursor = starting_after не указывает ни на один объект этого списка.
 error-invalid-time-zone = Часовой пояс указывается по названию IANA, например Europe/Moscow или UTC.
 
 ## Письма и SMS

@@ -214,8 +214,7 @@ async fn create_user(
             };
             tx.insert_user(&user).map_err(|e| match e {
                 StoreError::Duplicate(_) => {
-                    ApiError::conflict("email_taken", "An account with this email already exists. Sign in instead.")
-                        .with_param("email")
+                    ApiError::conflict("email_taken", crate::msg!("err-account-email-taken")).with_param("email")
                 }
                 other => ApiError::from(other),
             })?;
@@ -239,16 +238,16 @@ async fn verify_email(
 ) -> Result<Response, ApiError> {
     let email = email_param(&body.email)?;
     if !is_one_time_code_shaped(body.code.trim()) {
-        return Err(ApiError::invalid("code", "The code is the 6 digits from the email we sent."));
+        return Err(ApiError::invalid("code", crate::msg!("err-account-code-shape")));
     }
     let submitted = state.secret.keyed_hash("email-code", body.code.trim().as_bytes());
     let attempts_max = state.config.email_code_attempts_max;
     Ok(state
         .execute(idem.map(|e| e.0), move |tx, ctx| {
             let invalid = || {
-                ApiError::bad_request("verification_failed", "The code is incorrect.")
+                ApiError::bad_request("verification_failed", crate::msg!("err-account-code-incorrect"))
                     .with_param("code")
-                    .with_advice(&["Check the latest email we sent you, or ask for a new code."])
+                    .with_advice_msgs(vec![crate::msg!("err-account-code-incorrect-advice")])
             };
             let user = tx.user_by_email(email.as_str())?.ok_or_else(invalid)?;
             if user.status == "active" {
@@ -258,18 +257,17 @@ async fn verify_email(
                 return Err(invalid());
             };
             if failures >= attempts_max {
-                return Err(ApiError::rate_limited(60, "Too many attempts.")
-                    .with_advice(&["Ask for a new code, then try again."]));
+                return Err(ApiError::rate_limited(60, crate::msg!("err-account-too-many-attempts"))
+                    .with_advice_msgs(vec![crate::msg!("err-account-too-many-attempts-advice")]));
             }
             if ctx.now >= expires_at {
-                return Err(ApiError::bad_request("verification_expired", "The code has expired.")
-                    .with_advice(&["Ask for a new code."]));
+                return Err(ApiError::bad_request("verification_expired", crate::msg!("err-account-code-expired"))
+                    .with_advice_msgs(vec![crate::msg!("err-account-code-expired-advice")]));
             }
             if !secrets::constant_time_eq(&code_hash, &submitted) {
                 tx.count_email_verification_failure(&user.id)?;
                 let left = (attempts_max - failures - 1).max(0);
-                let mut e = invalid();
-                e.advice = vec![format!("Check the latest email we sent you; you have {left} tries left.")];
+                let e = invalid().with_advice_msgs(vec![crate::msg!("err-account-tries-left", count = left)]);
                 // The failure must be counted, so this answer commits.
                 return Ok(ctx.error_response(e));
             }
@@ -322,7 +320,11 @@ async fn create_session(
     ApiJson(body): ApiJson<CreateSession>,
 ) -> Result<Response, ApiError> {
     let invalid = || {
-        ApiError::authentication(StatusCode::UNAUTHORIZED, "invalid_credentials", "The email or password is incorrect.")
+        ApiError::authentication(
+            StatusCode::UNAUTHORIZED,
+            "invalid_credentials",
+            crate::msg!("err-account-invalid-credentials"),
+        )
     };
     let Ok(email) = Email::parse(&body.email) else { return Err(invalid()) };
     let now = state.clock.now();
@@ -355,11 +357,12 @@ async fn create_session(
     let counted = match admitted {
         Ok(counted) => counted,
         Err(retry) => {
-            return Err(ApiError::rate_limited(retry, "Too many failed sign-ins. Wait before trying again.")
-                .with_advice(&[
-                    "Wait a few minutes, then try again.",
-                    "If you forgot your password, reset it with a code we email you.",
-                ]))
+            return Err(ApiError::rate_limited(retry, crate::msg!("err-account-too-many-sign-ins")).with_advice_msgs(
+                vec![
+                    crate::msg!("err-account-too-many-sign-ins-advice"),
+                    crate::msg!("err-account-too-many-sign-ins-advice-reset"),
+                ],
+            ))
         }
     };
     let key = email.as_str().to_owned();
@@ -376,9 +379,12 @@ async fn create_session(
         return Err(ApiError::authentication(
             StatusCode::FORBIDDEN,
             "email_not_verified",
-            "Verify your email address first.",
+            crate::msg!("err-account-email-not-verified"),
         )
-        .with_advice(&["Enter the 6-digit code we emailed you.", "Ask for a new code if it has expired."]));
+        .with_advice_msgs(vec![
+            crate::msg!("err-account-email-not-verified-advice"),
+            crate::msg!("err-account-email-not-verified-advice-expired"),
+        ]));
     }
     let token = random_token(SESSION_TOKEN_PREFIX);
     let hash = token_hash(&token);
@@ -512,14 +518,14 @@ async fn create_merchant(
     if name.is_empty() || name.chars().count() > MERCHANT_NAME_LENGTH_MAX || name.chars().any(char::is_control) {
         return Err(ApiError::invalid(
             "name",
-            format!("The name must be 1 to {MERCHANT_NAME_LENGTH_MAX} printable characters."),
+            crate::msg!("err-account-merchant-name", max = MERCHANT_NAME_LENGTH_MAX),
         ));
     }
     let country = Country::parse(&body.country).map_err(|e| rule_error("country", e))?;
     let currency = Currency::parse(&body.currency).map_err(|_| {
         ApiError::bad_request(
             "currency_not_supported",
-            format!("We do not take {} as a currency.", body.currency.chars().take(8).collect::<String>()),
+            crate::msg!("err-account-currency", currency = body.currency.chars().take(8).collect::<String>()),
         )
         .with_param("currency")
     })?;

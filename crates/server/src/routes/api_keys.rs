@@ -140,10 +140,7 @@ fn created(k: &ApiKeyRecord, secret: &str, now: i64, rolled_from: Option<&str>) 
 }
 
 fn too_many() -> ApiError {
-    ApiError::bad_request(
-        "api_key_limit_reached",
-        format!("A shop has at most {LIVE_KEYS_MAX} working keys: revoke one you no longer use first."),
-    )
+    ApiError::bad_request("api_key_limit_reached", crate::msg!("err-key-limit", max = LIVE_KEYS_MAX))
 }
 
 async fn create(
@@ -182,7 +179,7 @@ async fn roll_key(
     if !(0..=ROLL_GRACE_HOURS_MAX).contains(&hours) {
         return Err(ApiError::invalid(
             "expires_in_hours",
-            format!("The old key may keep working from 0 to {ROLL_GRACE_HOURS_MAX} hours."),
+            crate::msg!("err-key-grace-hours", max = ROLL_GRACE_HOURS_MAX),
         ));
     }
     let name = body.name.as_deref().map(|n| key_name(Some(n), "")).transpose()?;
@@ -194,16 +191,10 @@ async fn roll_key(
                 .filter(|k| k.merchant_id == key.merchant_id)
                 .ok_or_else(|| ApiError::not_found("api key"))?;
             if !old.is_live(ctx.now) {
-                return Err(ApiError::conflict(
-                    "api_key_inactive",
-                    "This key no longer works: make a new one instead.",
-                ));
+                return Err(ApiError::conflict("api_key_inactive", crate::msg!("err-key-inactive")));
             }
             if !tx.expire_api_key(&old.id, ctx.now + hours * 3600, ctx.now)? {
-                return Err(ApiError::conflict(
-                    "api_key_inactive",
-                    "This key was rolled already and stops sooner; make a new one instead.",
-                ));
+                return Err(ApiError::conflict("api_key_inactive", crate::msg!("err-key-rolled")));
             }
             key.name = name.clone().unwrap_or_else(|| old.name.clone());
             key.created_at = ctx.now;
@@ -225,7 +216,7 @@ async fn revoke(
             let key =
                 tx.api_key(&id)?.filter(|k| k.merchant_id == m.id).ok_or_else(|| ApiError::not_found("api key"))?;
             if !tx.revoke_api_key(&key.id, ctx.now)? {
-                return Err(ApiError::conflict("api_key_inactive", "This key no longer works already."));
+                return Err(ApiError::conflict("api_key_inactive", crate::msg!("err-key-already-inactive")));
             }
             let key = tx.api_key(&key.id)?.ok_or_else(|| ApiError::not_found("api key"))?;
             Ok(ApiResponse::ok(key_json(&key, ctx.now)))

@@ -100,6 +100,14 @@ fn fee_json(merchant_id: &str, f: Option<&store::FeeScheduleRecord>, default_bps
     }
 }
 
+/// A refused fee schedule: the parameter at fault, in the words of `FeeError`'s `Display`.
+fn fee_refusal(e: payouts::FeeError) -> ApiError {
+    match e {
+        payouts::FeeError::PercentInvalid => ApiError::invalid("percent_bps", crate::msg!("err-fees-percent-invalid")),
+        payouts::FeeError::FixedInvalid => ApiError::invalid("fixed_amount", crate::msg!("err-fees-fixed-invalid")),
+    }
+}
+
 async fn put_fees(
     State(state): State<AppState>,
     idem: Idem,
@@ -109,10 +117,7 @@ async fn put_fees(
 ) -> Result<Response, ApiError> {
     let operator = caller.operator()?;
     let fixed = body.fixed_amount.unwrap_or(0);
-    FeeSchedule::new(body.percent_bps, fixed).map_err(|e| {
-        let param = if matches!(e, payouts::FeeError::PercentInvalid) { "percent_bps" } else { "fixed_amount" };
-        ApiError::invalid(param, e.to_string())
-    })?;
+    FeeSchedule::new(body.percent_bps, fixed).map_err(fee_refusal)?;
     let currency = match &body.currency {
         Some(c) => Some(currency_param("currency", c)?.code().to_owned()),
         None => None,
@@ -157,7 +162,7 @@ async fn get_balance(
     ApiQuery(q): ApiQuery<MerchantQuery>,
 ) -> Result<Response, ApiError> {
     let merchant_id = scope(&caller, q.merchant)?
-        .ok_or_else(|| ApiError::invalid("merchant", "Operators name the merchant: ?merchant=mer_…"))?;
+        .ok_or_else(|| ApiError::invalid("merchant", crate::msg!("err-balance-merchant-required")))?;
     let mid = merchant_id.clone();
     let (sums, accounts) =
         state.store.read(move |tx| Ok((tx.balance(&mid)?, tx.owned_accounts("seller_payable", &mid)?))).await?;
@@ -218,7 +223,7 @@ struct TxQuery {
 fn tx_filter(caller: &Caller, q: &TxQuery) -> Result<BalanceTxFilter, ApiError> {
     if let Some(kind) = &q.kind {
         if domain::payouts::BalanceTxType::parse(kind).is_none() {
-            return Err(ApiError::invalid("type", format!("{kind} is not a balance transaction type.")));
+            return Err(ApiError::invalid("type", crate::msg!("err-balance-type-unknown", kind = kind)));
         }
     }
     Ok(BalanceTxFilter {
@@ -356,4 +361,16 @@ pub(crate) async fn csv_report(state: &AppState, filter: BalanceTxFilter) -> Res
             Ok(out)
         })
         .await?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fee_refusals_read_as_the_domain_words_them() {
+        for e in [payouts::FeeError::PercentInvalid, payouts::FeeError::FixedInvalid] {
+            assert_eq!(fee_refusal(e).message, e.to_string());
+        }
+    }
 }

@@ -255,7 +255,7 @@ fn text(param: &str, value: &str, required: bool) -> Result<Option<String>, ApiE
     if v.chars().count() > TEXT_LENGTH_MAX || v.chars().any(char::is_control) {
         return Err(ApiError::invalid(
             param,
-            format!("{param} must be at most {TEXT_LENGTH_MAX} printable characters."),
+            crate::msg!("err-card-text-too-long", param = param, max = TEXT_LENGTH_MAX),
         ));
     }
     Ok(Some(v.to_owned()))
@@ -269,7 +269,7 @@ pub fn parse_address(a: &AddressBody) -> Result<AddressRecord, ApiError> {
         None => Ok(None),
     };
     let country = domain::accounts::Country::parse(&a.country)
-        .map_err(|_| ApiError::invalid("billing_address.country", "Enter a two-letter country code, such as US."))?;
+        .map_err(|_| ApiError::invalid("billing_address.country", crate::msg!("err-card-country")))?;
     Ok(AddressRecord {
         line1: required("billing_address.line1", &a.line1)?,
         line2: optional("billing_address.line2", &a.line2)?,
@@ -390,7 +390,7 @@ async fn add_card(
             if count >= CARDS_PER_USER_MAX {
                 return Err(ApiError::conflict(
                     "too_many_cards",
-                    format!("You can keep at most {CARDS_PER_USER_MAX} cards. Remove one you no longer use."),
+                    crate::msg!("err-card-too-many", max = CARDS_PER_USER_MAX),
                 ));
             }
             let mut record = record;
@@ -514,7 +514,7 @@ async fn rotate_keys(State(state): State<AppState>, caller: Caller) -> Result<Re
     caller.operator()?;
     let active = {
         let mut vault = state.vault.write().map_err(|_| ApiError::internal())?;
-        vault.rotate().map_err(|e| ApiError::conflict("key_rotation_failed", e.to_string()))?
+        vault.rotate().map_err(|e| ApiError::conflict("key_rotation_failed", vault_error(&e)))?
     };
     let resealed = reseal_all(&state, active).await?;
     let key_ids = state.vault.read().map_err(|_| ApiError::internal())?.key_ids();
@@ -650,14 +650,40 @@ async fn remove_key(
     if in_use > 0 {
         return Err(ApiError::conflict(
             "key_in_use",
-            format!("{in_use} cards are still encrypted under key {key_id}; rotate first."),
+            crate::msg!("err-card-key-in-use", count = i64::try_from(in_use).unwrap_or(i64::MAX), key = key_id),
         ));
     }
     let mut vault = state.vault.write().map_err(|_| ApiError::internal())?;
     if !vault.key_ids().contains(&key_id) {
         return Err(ApiError::not_found("key"));
     }
-    vault.remove_key(key_id).map_err(|e| ApiError::conflict("key_in_use", e.to_string()))?;
+    vault.remove_key(key_id).map_err(|e| ApiError::conflict("key_in_use", vault_error(&e)))?;
     Ok(axum::Json(json!({ "object": "vault_key", "id": key_id, "deleted": true, "key_ids": vault.key_ids() }))
         .into_response())
+}
+
+/// What the vault's refusal says to an operator (the same English as its `Display`).
+fn vault_error(e: &vault::VaultError) -> crate::i18n::Msg {
+    use vault::VaultError as V;
+    match e {
+        V::MissingKeys { path } => crate::msg!("err-card-vault-missing-keys", path = path),
+        V::InsecureKeyFile { path, mode } => {
+            crate::msg!("err-card-vault-insecure-file", path = path, mode = format!("{mode:o}"))
+        }
+        V::InvalidKeyRing { origin, reason } => {
+            crate::msg!("err-card-vault-invalid-ring", origin = origin, reason = reason)
+        }
+        V::KeysFromEnvironment => crate::msg!("err-card-vault-keys-from-environment"),
+        V::KeyFileChanged { path } => crate::msg!("err-card-vault-file-changed", path = path),
+        V::UnknownKey(id) => crate::msg!("err-card-vault-unknown-key", key = *id),
+        V::ActiveKeyRemoval(id) => crate::msg!("err-card-vault-active-key", key = *id),
+        V::KeyRingFull(max) => crate::msg!("err-card-vault-ring-full", max = *max),
+        V::InvalidCardNumber => crate::msg!("err-card-vault-invalid-number"),
+        V::Decrypt => crate::msg!("err-card-vault-decrypt"),
+        V::Encrypt => crate::msg!("err-card-vault-encrypt"),
+        V::Random => crate::msg!("err-card-vault-random"),
+        V::Io { action, path, source } => {
+            crate::msg!("err-card-vault-io", action = *action, path = path, source = source.to_string())
+        }
+    }
 }

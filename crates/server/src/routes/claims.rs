@@ -153,39 +153,36 @@ async fn open_claim(
 ) -> Result<Response, ApiError> {
     let (user, _) = caller.buyer()?;
     if !["not_received", "not_as_described", "damaged", "other"].contains(&body.reason.as_str()) {
-        return Err(ApiError::invalid("reason", "reason is not_received, not_as_described, damaged or other."));
+        return Err(ApiError::invalid("reason", crate::msg!("err-claim-reason-invalid")));
     }
     let description = text("description", &body.description)?;
     if body.amount <= 0 {
-        return Err(ApiError::bad_request("amount_invalid", "The amount must be positive.").with_param("amount"));
+        return Err(
+            ApiError::bad_request("amount_invalid", crate::msg!("err-claim-amount-not-positive")).with_param("amount")
+        );
     }
     Ok(state
         .execute(idem.map(|e| e.0), move |tx, ctx| {
             let order =
                 tx.order(&id)?.filter(|o| o.buyer_user_id == user.id).ok_or_else(|| ApiError::not_found("order"))?;
-            let closed = |message: String| ApiError::bad_request("claim_window_closed", message);
+            let closed = |message: Msg| ApiError::bad_request("claim_window_closed", message);
             let (Some(shipped_at), Some(paid_at)) = (order.shipped_at, order.paid_at) else {
-                return Err(closed(
-                    "A claim can be opened once the order ships; before that, cancel the order.".into(),
-                ));
+                return Err(closed(crate::msg!("err-claim-not-shipped")));
             };
             if order.status == "canceled" {
-                return Err(closed("This order was cancelled.".into()));
+                return Err(closed(crate::msg!("err-claim-order-cancelled")));
             }
             if ctx.now > paid_at + PROTECTION_S {
-                return Err(ApiError::bad_request(
-                    "protection_expired",
-                    "Buyer protection ends 90 days after payment.",
-                ));
+                return Err(ApiError::bad_request("protection_expired", crate::msg!("err-claim-protection-expired")));
             }
             if let Some(delivered_at) = order.delivered_at {
                 if ctx.now > delivered_at + CLAIM_WINDOW_S {
-                    return Err(closed("Claims can be opened until 20 days after delivery.".into()));
+                    return Err(closed(crate::msg!("err-claim-window-closed")));
                 }
             } else if body.reason == "not_received" && ctx.now < shipped_at + DELIVERY_PROMISE_S {
-                return Err(closed(format!(
-                    "The parcel is still within its delivery time; you can report it missing from {} (Unix time).",
-                    shipped_at + DELIVERY_PROMISE_S
+                return Err(closed(crate::msg!(
+                    "err-claim-parcel-in-transit",
+                    from = (shipped_at + DELIVERY_PROMISE_S).to_string()
                 )));
             }
             let payment = tx.payment_by_order(&order.id)?.ok_or_else(ApiError::internal)?;
@@ -194,7 +191,7 @@ async fn open_claim(
                 .check_refund(Some(body.amount))
                 .map_err(|e| crate::routes::refunds::refund_error(e, &payment.currency))?;
             if tx.open_claims(&order.id)? > 0 {
-                return Err(ApiError::conflict("claim_exists", "This order already has an open claim."));
+                return Err(ApiError::conflict("claim_exists", crate::msg!("err-claim-exists")));
             }
             let claim = ClaimRecord {
                 id: random_id("clm"),
@@ -248,14 +245,14 @@ async fn decide_for_buyer(
     let (cid, from) = (claim_id.to_owned(), from_status.to_owned());
     let now = state.clock.now();
     let Some(_busy) = state.in_flight.try_hold(format!("claim-refund:{claim_id}").into_bytes()) else {
-        return Err(ApiError::conflict("claim_not_open", "This claim is being decided."));
+        return Err(ApiError::conflict("claim_not_open", crate::msg!("err-claim-being-decided")));
     };
     let claim = state
         .store
         .write(move |tx| -> Result<ClaimRecord, ApiError> {
             let mut c = tx.claim(&cid)?.ok_or_else(|| ApiError::not_found("claim"))?;
             if c.status != from {
-                return Err(ApiError::conflict("claim_not_open", "This claim is not waiting for this decision."));
+                return Err(ApiError::conflict("claim_not_open", crate::msg!("err-claim-not-awaiting-decision")));
             }
             // A decision the refund rules refuse changes nothing: the claim stays as it was.
             let payment = tx.payment_by_order(&c.order_id)?.ok_or_else(ApiError::internal)?;
@@ -275,7 +272,7 @@ async fn decide_for_buyer(
             c.refund_amount = Some(amount);
             c.resolved_at = Some(now);
             if !tx.update_claim(&c, &from)? {
-                return Err(ApiError::conflict("claim_not_open", "This claim is not waiting for this decision."));
+                return Err(ApiError::conflict("claim_not_open", crate::msg!("err-claim-not-awaiting-decision")));
             }
             Ok(c)
         })
@@ -460,7 +457,7 @@ async fn respond(
                 c.status = "rejected".into();
                 c.seller_message = Some(message);
                 if !tx.update_claim(&c, "awaiting_seller")? {
-                    return Err(ApiError::conflict("claim_not_open", "This claim is not waiting for the seller."));
+                    return Err(ApiError::conflict("claim_not_open", crate::msg!("err-claim-not-awaiting-seller")));
                 }
                 tell_both(
                     tx,
@@ -472,7 +469,7 @@ async fn respond(
                 Ok(ApiResponse::ok(claim_json(&c)))
             })
             .await),
-        _ => Err(ApiError::invalid("action", "action is \"accept\" or \"reject\".")),
+        _ => Err(ApiError::invalid("action", crate::msg!("err-claim-action-invalid"))),
     }
 }
 
@@ -489,7 +486,7 @@ async fn escalate(
                 tx.claim(&id)?.filter(|c| c.buyer_user_id == user.id).ok_or_else(|| ApiError::not_found("claim"))?;
             let before = c.status.clone();
             if before != "rejected" {
-                return Err(ApiError::conflict("claim_not_open", "Only a claim the seller rejected can be escalated."));
+                return Err(ApiError::conflict("claim_not_open", crate::msg!("err-claim-not-rejected")));
             }
             c.status = "under_review".into();
             c.escalated_at = Some(ctx.now);
@@ -528,9 +525,8 @@ async fn resolve(
         "buyer" => {
             let amount = body.refund_amount.unwrap_or(claim.amount);
             if amount <= 0 {
-                return Err(
-                    ApiError::bad_request("amount_invalid", "The refund must be positive.").with_param("refund_amount")
-                );
+                return Err(ApiError::bad_request("amount_invalid", crate::msg!("err-claim-refund-not-positive"))
+                    .with_param("refund_amount"));
             }
             let idem = idem.map(|e| e.0);
             let note = "decided for the buyer by an operator";
@@ -547,10 +543,7 @@ async fn resolve(
                 c.outcome = Some("seller".into());
                 c.resolved_at = Some(ctx.now);
                 if !tx.update_claim(&c, "under_review")? {
-                    return Err(ApiError::conflict(
-                        "claim_not_open",
-                        "Only a claim under review is decided by an operator.",
-                    ));
+                    return Err(ApiError::conflict("claim_not_open", crate::msg!("err-claim-not-under-review")));
                 }
                 claim_event(tx, "claim.resolved", &c, ctx.now)?;
                 tell_both(
@@ -563,7 +556,7 @@ async fn resolve(
                 Ok(ApiResponse::ok(claim_json(&c)))
             })
             .await),
-        _ => Err(ApiError::invalid("outcome", "outcome is \"buyer\" or \"seller\".")),
+        _ => Err(ApiError::invalid("outcome", crate::msg!("err-claim-outcome-invalid"))),
     }
 }
 
@@ -656,37 +649,25 @@ async fn report_unauthorized(
                 .filter(|p| p.buyer_user_id == user.id)
                 .ok_or_else(|| ApiError::not_found("payment"))?;
             if payment.status != domain::checkout::PaymentStatus::Succeeded.name() {
-                return Err(ApiError::conflict(
-                    "payment_not_captured",
-                    "This payment has not been charged: cancel the order and nothing will be.",
-                ));
+                return Err(ApiError::conflict("payment_not_captured", crate::msg!("err-claim-payment-not-captured")));
             }
             let Some(order_id) = payment.order_id.clone() else {
                 return Err(ApiError::conflict(
                     "payment_of_several_orders",
-                    "This payment paid several sellers' orders: report the payment shown on the order concerned.",
+                    crate::msg!("err-claim-payment-of-several-orders"),
                 )
-                .with_advice(&["Open My Orders, choose the order, and report its payment."]));
+                .with_advice_msgs(vec![crate::msg!("err-claim-payment-of-several-orders-advice")]));
             };
             let order = tx.order(&order_id)?.ok_or_else(ApiError::internal)?;
             if order.paid_at.is_some_and(|p| ctx.now > p + PROTECTION_S) {
-                return Err(ApiError::bad_request(
-                    "protection_expired",
-                    "Buyer protection ends 90 days after payment.",
-                ));
+                return Err(ApiError::bad_request("protection_expired", crate::msg!("err-claim-protection-expired")));
             }
             let returned = crate::routes::refunds::returned_of(&tx.reads(), &payment)?;
             let Some(amount) = returned.reimbursement_minor() else {
-                return Err(ApiError::conflict(
-                    "already_reported",
-                    "This payment was already reported and reimbursed.",
-                ));
+                return Err(ApiError::conflict("already_reported", crate::msg!("err-claim-already-reported")));
             };
             if !tx.mark_unauthorized(&payment.id, ctx.now)? {
-                return Err(ApiError::conflict(
-                    "already_reported",
-                    "This payment was already reported and reimbursed.",
-                ));
+                return Err(ApiError::conflict("already_reported", crate::msg!("err-claim-already-reported")));
             }
             crate::events::payment_event(tx, "payment.reported_unauthorized", &payment.id, ctx.now)?;
             let currency = Currency::parse(&payment.currency).map_err(|_| ApiError::internal())?;

@@ -11,7 +11,7 @@ use serde_json::{json, Value};
 use store::{DeliveryRecord, EventFilter, WebhookEndpointRecord};
 
 use crate::auth::Caller;
-use crate::error::{ApiError, ApiResponse};
+use crate::error::{ApiError, ApiResponse, Text};
 use crate::events::{event_json, EVENT_TYPES};
 use crate::extract::ApiJson;
 use crate::idempotency::IdempotencyContext;
@@ -91,7 +91,7 @@ fn owner(caller: &Caller) -> Result<Option<String>, ApiError> {
     match caller {
         Caller::Merchant { merchant } => Ok(Some(merchant.id.clone())),
         Caller::User { role: domain::accounts::Role::Operator, .. } => Ok(None),
-        Caller::User { .. } => Err(ApiError::forbidden("This call is for sellers: use your shop's secret key.")),
+        Caller::User { .. } => Err(ApiError::forbidden(crate::msg!("err-auth-sellers-only"))),
     }
 }
 
@@ -100,7 +100,7 @@ async fn list_events(State(state): State<AppState>, caller: Caller, mut q: ListP
     let kind = q.take("type");
     if let Some(kind) = &kind {
         if !EVENT_TYPES.contains(&kind.as_str()) {
-            return Err(ApiError::invalid("type", format!("{kind} is not an event type.")));
+            return Err(ApiError::invalid("type", crate::msg!("err-webhook-event-type-unknown", kind = kind)));
         }
     }
     let page = q.page()?;
@@ -148,11 +148,11 @@ pub fn delivery_json(d: &DeliveryRecord) -> Value {
 
 fn enabled_events(events: &[String]) -> Result<String, ApiError> {
     if events.is_empty() || events.len() > EVENT_TYPES.len() {
-        return Err(ApiError::invalid("enabled_events", "Name the event types to receive, or [\"*\"] for all."));
+        return Err(ApiError::invalid("enabled_events", crate::msg!("err-webhook-events-required")));
     }
     for e in events {
         if e != "*" && !EVENT_TYPES.contains(&e.as_str()) {
-            return Err(ApiError::invalid("enabled_events", format!("{e} is not an event type.")));
+            return Err(ApiError::invalid("enabled_events", crate::msg!("err-webhook-event-type-unknown", kind = e)));
         }
     }
     Ok(events.join(","))
@@ -161,17 +161,36 @@ fn enabled_events(events: &[String]) -> Result<String, ApiError> {
 /// Checks an endpoint's URL now (its form and the addresses its name resolves to).
 async fn checked_url(state: &AppState, url: &str) -> Result<String, ApiError> {
     let live = state.config.live_mode();
-    let refused = |Refused(why): Refused| ApiError::bad_request("url_not_allowed", why).with_param("url");
+    let refused = |r: Refused| ApiError::bad_request("url_not_allowed", refusal(r)).with_param("url");
     let parsed = check_url(url, live).map_err(refused)?;
     if live && !cfg!(feature = "tls") {
-        return Err(ApiError::bad_request(
-            "url_not_allowed",
-            "This build of Pocketpay has no TLS client, so it cannot send to https:// URLs: build it with --features tls.",
-        )
-        .with_param("url"));
+        return Err(ApiError::bad_request("url_not_allowed", crate::msg!("err-webhook-no-tls")).with_param("url"));
     }
     allowed_addresses(&parsed, live, system_resolve).await.map_err(refused)?;
     Ok(parsed.to_string())
+}
+
+/// Why a URL is refused, from the catalogue: `crate::webhooks` words its refusals in English (they
+/// are also a delivery's logged `error`), so each is matched here by its exact text; a reason this
+/// list does not know stays as it is.
+fn refusal(Refused(why): Refused) -> Text {
+    let msg = match why.as_str() {
+        "The URL is not valid." => crate::msg!("err-webhook-url-invalid"),
+        "Use an https:// URL." => crate::msg!("err-webhook-url-https"),
+        "Use an http:// or https:// URL." => crate::msg!("err-webhook-url-http-or-https"),
+        "The URL has no host." => crate::msg!("err-webhook-url-no-host"),
+        "The URL may not carry a user name or password." => crate::msg!("err-webhook-url-credentials"),
+        "The URL is longer than 2,048 characters." => crate::msg!("err-webhook-url-too-long"),
+        "The host name does not resolve." => crate::msg!("err-webhook-url-unresolved"),
+        "The URL leads to a private, loopback or link-local address; webhooks go to public addresses only." => {
+            crate::msg!("err-webhook-url-private")
+        }
+        "The URL leads to a private or link-local address; test mode allows public and loopback addresses." => {
+            crate::msg!("err-webhook-url-private-test")
+        }
+        _ => return Text::English(why),
+    };
+    Text::Msg(msg)
 }
 
 fn description(text: Option<String>) -> Result<Option<String>, ApiError> {
@@ -208,7 +227,7 @@ async fn create_endpoint(
             if tx.reads().endpoints(merchant_id.as_deref())?.len() >= ENDPOINTS_MAX {
                 return Err(ApiError::bad_request(
                     "too_many_endpoints",
-                    format!("At most {ENDPOINTS_MAX} webhook endpoints."),
+                    crate::msg!("err-webhook-too-many", max = ENDPOINTS_MAX),
                 ));
             }
             let w = WebhookEndpointRecord {
@@ -279,7 +298,7 @@ async fn update_endpoint(
     let status = match body.status.as_deref() {
         None => None,
         Some(s @ ("enabled" | "disabled")) => Some(s.to_owned()),
-        Some(_) => return Err(ApiError::invalid("status", "status is \"enabled\" or \"disabled\".")),
+        Some(_) => return Err(ApiError::invalid("status", crate::msg!("err-webhook-status"))),
     };
     let description = description(body.description)?;
     Ok(state
@@ -353,7 +372,7 @@ async fn redeliver(
 ) -> Result<Response, ApiError> {
     let w = load(&state, &caller, id).await?;
     if w.status != "enabled" {
-        return Err(ApiError::conflict("endpoint_disabled", "Enable the endpoint before redelivering to it."));
+        return Err(ApiError::conflict("endpoint_disabled", crate::msg!("err-webhook-endpoint-disabled")));
     }
     let response = state
         .execute(idem.map(|e| e.0), move |tx, ctx| {
@@ -384,4 +403,35 @@ async fn redeliver(
         .await;
     crate::webhooks::start_due(&state).await;
     Ok(response)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every refusal of `crate::webhooks` reads from the catalogue: its English text is matched here.
+    #[tokio::test]
+    async fn every_url_refusal_has_catalogue_words() {
+        let long = format!("https://example.com/{}", "a".repeat(2048));
+        let mut refusals = Vec::new();
+        for (url, live) in [
+            ("not a url", false),
+            ("ftp://example.com/", true),
+            ("ftp://example.com/", false),
+            ("https://user:secret@example.com/", false),
+            (long.as_str(), false),
+        ] {
+            refusals.extend(check_url(url, live).err());
+        }
+        for (url, live) in [("http://10.0.0.1/", true), ("http://10.0.0.1/", false), ("http://unknown.test/", false)] {
+            let Ok(parsed) = reqwest::Url::parse(url) else { panic!("{url}") };
+            let resolve = |_: String, _: u16| async { Err(std::io::Error::other("no such host")) };
+            refusals.extend(allowed_addresses(&parsed, live, resolve).await.err());
+        }
+        assert_eq!(refusals.len(), 8, "{refusals:?}");
+        for r in refusals {
+            let text = refusal(r.clone());
+            assert!(matches!(text, Text::Msg(ref m) if m.text_in(crate::i18n::Locale::En) == r.0), "{r:?}");
+        }
+    }
 }

@@ -24,7 +24,7 @@ pub fn list_limit(limit: Option<u32>) -> Result<u32, ApiError> {
     match limit {
         None => Ok(LIST_LIMIT_DEFAULT),
         Some(n) if (1..=LIST_LIMIT_MAX).contains(&n) => Ok(n),
-        Some(_) => Err(ApiError::invalid("limit", format!("limit must be between 1 and {LIST_LIMIT_MAX}."))),
+        Some(_) => Err(ApiError::invalid("limit", crate::msg!("err-list-limit", max = LIST_LIMIT_MAX))),
     }
 }
 
@@ -45,21 +45,24 @@ impl ListParams {
         let mut all: BTreeMap<String, String> = BTreeMap::new();
         for (k, v) in form_urlencoded::parse(query.as_bytes()) {
             if all.insert(k.to_string(), v.to_string()).is_some() {
-                return Err(ApiError::invalid(k.to_string(), format!("{k} is given more than once.")));
+                return Err(ApiError::invalid(
+                    k.to_string(),
+                    crate::msg!("err-list-param-repeated", param = k.to_string()),
+                ));
             }
         }
-        let limit =
-            match all.remove("limit") {
-                None => None,
-                Some(v) => Some(v.parse::<u32>().map_err(|_| {
-                    ApiError::invalid("limit", format!("limit must be between 1 and {LIST_LIMIT_MAX}."))
-                })?),
-            };
+        let limit = match all.remove("limit") {
+            None => None,
+            Some(v) => Some(
+                v.parse::<u32>()
+                    .map_err(|_| ApiError::invalid("limit", crate::msg!("err-list-limit", max = LIST_LIMIT_MAX)))?,
+            ),
+        };
         let cursor = |all: &mut BTreeMap<String, String>, name: &str| all.remove(name).filter(|v| !v.is_empty());
         let after = cursor(&mut all, "starting_after");
         let before = cursor(&mut all, "ending_before");
         if after.is_some() && before.is_some() {
-            return Err(ApiError::invalid("ending_before", "Give starting_after or ending_before, not both."));
+            return Err(ApiError::invalid("ending_before", crate::msg!("err-list-cursor-both")));
         }
         let mut page = Page { limit: list_limit(limit)?, after, before, created_gte: None, created_lte: None };
         page.created_gte = time_param(&mut all, CREATED_GTE)?;
@@ -79,7 +82,7 @@ impl ListParams {
             Some(s) if allowed.contains(&s.as_str()) => Ok(Some(s)),
             Some(s) => Err(ApiError::invalid(
                 "status",
-                format!("{} is not a status of this list: use one of {}.", shown(&s), allowed.join(", ")),
+                crate::msg!("err-list-status", status = shown(&s), allowed = allowed.join(", ")),
             )),
         }
     }
@@ -95,7 +98,7 @@ impl ListParams {
 
 /// The 400 for a query parameter the call does not take.
 pub fn unknown_parameter(name: &str) -> ApiError {
-    ApiError::bad_request("parameter_unknown", format!("{} is not a parameter of this call.", shown(name)))
+    ApiError::bad_request("parameter_unknown", crate::msg!("err-list-param-unknown", param = shown(name)))
         .with_param(name.chars().take(100).collect::<String>())
 }
 
@@ -113,9 +116,11 @@ fn time_param(all: &mut BTreeMap<String, String>, names: [&str; 2]) -> Result<Op
     let mut found = None;
     for name in names {
         if let Some(v) = all.remove(name).filter(|v| !v.is_empty()) {
-            let t = v.parse::<i64>().ok().filter(|t| *t >= 0).ok_or_else(|| {
-                ApiError::invalid(name, format!("{name} must be a time in seconds since 1970 (such as 1767225600)."))
-            })?;
+            let t = v
+                .parse::<i64>()
+                .ok()
+                .filter(|t| *t >= 0)
+                .ok_or_else(|| ApiError::invalid(name, crate::msg!("err-list-time", param = name)))?;
             found = Some(t);
         }
     }

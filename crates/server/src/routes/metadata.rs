@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use axum::extract::{Path, State};
 use axum::response::Response;
-use domain::metadata::{merge, Metadata, MetadataError};
+use domain::metadata::{merge, Metadata, MetadataError, KEYS_MAX, KEY_CHARS_MAX, VALUE_CHARS_MAX};
 use serde::Deserialize;
 use serde_json::Value;
 use store::MetadataOf;
@@ -38,9 +38,7 @@ pub(crate) type MetadataUpdate = BTreeMap<String, Option<String>>;
 
 /// Reads `metadata` from a request body's value.
 pub(crate) fn parse(value: &Value) -> Result<MetadataUpdate, ApiError> {
-    let object = value
-        .as_object()
-        .ok_or_else(|| ApiError::invalid("metadata", "metadata is an object of keys and text values."))?;
+    let object = value.as_object().ok_or_else(|| ApiError::invalid("metadata", crate::msg!("err-metadata-object")))?;
     let mut out = MetadataUpdate::new();
     for (key, v) in object {
         let value = match v {
@@ -49,7 +47,7 @@ pub(crate) fn parse(value: &Value) -> Result<MetadataUpdate, ApiError> {
             _ => {
                 return Err(ApiError::invalid(
                     format!("metadata[{}]", shown_key(key)),
-                    "A metadata value is text (a number goes in quotes).",
+                    crate::msg!("err-metadata-value-text"),
                 ))
             }
         };
@@ -74,14 +72,18 @@ pub(crate) fn merged(current: &str, update: &MetadataUpdate) -> Result<String, A
             MetadataError::TooManyKeys => "metadata".to_owned(),
             MetadataError::BadKey { key } | MetadataError::BadValue { key } => format!("metadata[{}]", shown_key(key)),
         };
-        ApiError::invalid(param, format!("{}.", capitalised(&e.to_string())))
+        ApiError::invalid(param, metadata_refusal(&e))
     })?;
     Ok(serde_json::to_string(&next).unwrap_or_else(|_| "{}".to_owned()))
 }
 
-fn capitalised(text: &str) -> String {
-    let mut chars = text.chars();
-    chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
+/// What a refused metadata update says: the rule of `domain::metadata` it breaks, as a sentence.
+fn metadata_refusal(e: &MetadataError) -> crate::i18n::Msg {
+    match e {
+        MetadataError::TooManyKeys => crate::msg!("err-metadata-too-many-keys", max = KEYS_MAX),
+        MetadataError::BadKey { .. } => crate::msg!("err-metadata-bad-key", max = KEY_CHARS_MAX),
+        MetadataError::BadValue { .. } => crate::msg!("err-metadata-bad-value", max = VALUE_CHARS_MAX),
+    }
 }
 
 /// The metadata as objects show it.
@@ -193,3 +195,21 @@ patch_handler!(patch_product, MetadataOf::Product);
 patch_handler!(patch_order, MetadataOf::Order);
 patch_handler!(patch_payment, MetadataOf::Payment);
 patch_handler!(patch_refund, MetadataOf::Refund);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The catalogue says in English what `domain::metadata` says, as a sentence.
+    #[test]
+    fn refusals_read_as_the_domain_words_them() {
+        let key = String::from("k");
+        for e in
+            [MetadataError::TooManyKeys, MetadataError::BadKey { key: key.clone() }, MetadataError::BadValue { key }]
+        {
+            let domain = e.to_string();
+            let sentence = format!("{}{}.", domain[..1].to_uppercase(), &domain[1..]);
+            assert_eq!(metadata_refusal(&e).text_in(crate::i18n::Locale::En), sentence);
+        }
+    }
+}

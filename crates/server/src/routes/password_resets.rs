@@ -80,8 +80,11 @@ async fn request_reset(
                 let (asked, oldest) = tx.reads().login_failures_since(&key, ctx.now - window)?;
                 if asked >= RESET_REQUESTS_PER_ADDRESS_MAX {
                     let retry = oldest.map(|t| t + window - ctx.now).unwrap_or(window).max(1);
-                    return Err(ApiError::rate_limited(u64::try_from(retry).unwrap_or(1), "Too many reset requests.")
-                        .with_advice(&["Wait a few minutes, then ask again."]));
+                    return Err(ApiError::rate_limited(
+                        u64::try_from(retry).unwrap_or(1),
+                        crate::msg!("err-reset-too-many-requests"),
+                    )
+                    .with_advice_msgs(vec![crate::msg!("err-reset-too-many-requests-advice")]));
                 }
                 tx.record_login_failure(&key, ctx.now)?;
             }
@@ -139,7 +142,7 @@ async fn confirm_reset(
     let email = email_param(&body.email)?;
     let code = body.code.trim().to_owned();
     if !is_one_time_code_shaped(&code) {
-        return Err(ApiError::invalid("code", "The code is the 6 digits from the email we sent."));
+        return Err(ApiError::invalid("code", crate::msg!("err-reset-code-shape")));
     }
     let password = Password::parse(&body.password).map_err(|e| rule_error("password", e))?;
     let password_hash = tokio::task::spawn_blocking(move || hash_password(password.expose()))
@@ -150,27 +153,26 @@ async fn confirm_reset(
     let response = state
         .execute(idem.map(|e| e.0), move |tx, ctx| {
             let invalid = || {
-                ApiError::bad_request("verification_failed", "The code is incorrect.")
+                ApiError::bad_request("verification_failed", crate::msg!("err-reset-code-incorrect"))
                     .with_param("code")
-                    .with_advice(&["Check the latest email we sent you, or ask for a new code."])
+                    .with_advice_msgs(vec![crate::msg!("err-reset-code-incorrect-advice")])
             };
             let user = tx.user_by_email(email.as_str())?.ok_or_else(invalid)?;
             let reset = tx.password_reset(&user.id)?.ok_or_else(invalid)?;
             if reset.failed_attempts >= RESET_ATTEMPTS_MAX {
-                return Err(ApiError::rate_limited(60, "Too many attempts with this code.")
-                    .with_advice(&["Ask for a new code, then try again."]));
+                return Err(ApiError::rate_limited(60, crate::msg!("err-reset-too-many-attempts"))
+                    .with_advice_msgs(vec![crate::msg!("err-reset-too-many-attempts-advice")]));
             }
             if ctx.now >= reset.expires_at {
-                return Err(ApiError::bad_request("verification_expired", "The code has expired.")
+                return Err(ApiError::bad_request("verification_expired", crate::msg!("err-reset-code-expired"))
                     .with_param("code")
-                    .with_advice(&["Ask for a new code."]));
+                    .with_advice_msgs(vec![crate::msg!("err-reset-code-expired-advice")]));
             }
             let submitted = secret.keyed_hash("password-reset", format!("{}:{code}", user.id).as_bytes());
             if !secrets::constant_time_eq(&reset.code_hash, &submitted) {
                 tx.count_password_reset_failure(&user.id)?;
                 let left = (RESET_ATTEMPTS_MAX - reset.failed_attempts - 1).max(0);
-                let mut e = invalid();
-                e.advice = vec![format!("Check the latest email we sent you; you have {left} tries left.")];
+                let e = invalid().with_advice_msgs(vec![crate::msg!("err-reset-tries-left", count = left)]);
                 // The failure must be counted, so this answer commits.
                 return Ok(ctx.error_response(e));
             }

@@ -105,7 +105,7 @@ pub(crate) fn scope(caller: &Caller, asked: Option<String>) -> Result<Option<Str
     match caller {
         Caller::Merchant { merchant } => Ok(Some(merchant.id.clone())),
         Caller::User { role: domain::accounts::Role::Operator, .. } => Ok(asked),
-        Caller::User { .. } => Err(ApiError::forbidden("This call is for sellers: use your shop's secret key.")),
+        Caller::User { .. } => Err(ApiError::forbidden(crate::msg!("err-auth-sellers-only"))),
     }
 }
 
@@ -122,7 +122,7 @@ fn is_operator(caller: &Caller) -> bool {
 
 pub(crate) fn currency_param(param: &str, code: &str) -> Result<Currency, ApiError> {
     Currency::parse(code).map_err(|_| {
-        ApiError::bad_request("currency_not_supported", format!("{code} is not a supported currency."))
+        ApiError::bad_request("currency_not_supported", crate::msg!("err-payout-currency-unsupported", code = code))
             .with_param(param)
     })
 }
@@ -181,17 +181,14 @@ fn parse_schedule(body: &ScheduleBody) -> Result<PayoutSchedule, ApiError> {
         "manual" => PayoutInterval::Manual,
         "weekly" => {
             let day = body.weekly_anchor.as_deref().and_then(Weekday::parse).ok_or_else(|| {
-                ApiError::invalid(
-                    "payout_schedule[weekly_anchor]",
-                    "Weekly payouts need weekly_anchor: monday to sunday.",
-                )
+                ApiError::invalid("payout_schedule[weekly_anchor]", crate::msg!("err-payout-weekly-anchor"))
             })?;
             PayoutInterval::Weekly(day)
         }
-        _ => return Err(ApiError::invalid("payout_schedule[interval]", "interval is daily, weekly or manual.")),
+        _ => return Err(ApiError::invalid("payout_schedule[interval]", crate::msg!("err-payout-interval"))),
     };
     PayoutSchedule::new(interval, body.minimum_amount.unwrap_or(0))
-        .map_err(|e| ApiError::invalid("payout_schedule[minimum_amount]", e.to_string()))
+        .map_err(|e| ApiError::invalid("payout_schedule[minimum_amount]", balance::payout_refusal(e)))
 }
 
 async fn patch_merchant(
@@ -205,7 +202,7 @@ async fn patch_merchant(
         return Err(ApiError::not_found("merchant"));
     }
     if body.payouts_paused.is_some() && !is_operator(&caller) {
-        return Err(ApiError::forbidden("Only the platform's operators pause and resume a seller's payouts."));
+        return Err(ApiError::forbidden(crate::msg!("err-payout-pause-operators-only")));
     }
     let schedule = body.payout_schedule.as_ref().map(parse_schedule).transpose()?;
     Ok(state
@@ -257,7 +254,12 @@ struct DestinationBody {
 }
 
 fn bank_error(param: &str, e: payouts::BankAccountError) -> ApiError {
-    ApiError::bad_request(e.code(), e.to_string()).with_param(param)
+    let message = match e {
+        payouts::BankAccountError::RoutingNumberInvalid => crate::msg!("err-payout-routing-number-invalid"),
+        payouts::BankAccountError::AccountNumberInvalid => crate::msg!("err-payout-account-number-invalid"),
+        payouts::BankAccountError::IbanInvalid => crate::msg!("err-payout-iban-invalid"),
+    };
+    ApiError::bad_request(e.code(), message).with_param(param)
 }
 
 async fn create_destination(
@@ -270,31 +272,28 @@ async fn create_destination(
     let currency = currency_param("currency", &body.currency)?;
     let country = body.country.trim().to_ascii_uppercase();
     if country.len() != 2 || !country.bytes().all(|b| b.is_ascii_uppercase()) {
-        return Err(ApiError::invalid("country", "country is a two-letter ISO 3166 code, such as US or DE."));
+        return Err(ApiError::invalid("country", crate::msg!("err-payout-country")));
     }
     let holder = crate::extract::typed_text("account_holder_name", &body.account_holder_name, 100, false)?;
     let (kind, number, routing) = match (&body.iban, &body.account_number) {
         (Some(iban), None) => {
             if body.routing_number.is_some() {
-                return Err(ApiError::invalid("routing_number", "An IBAN needs no routing number."));
+                return Err(ApiError::invalid("routing_number", crate::msg!("err-payout-iban-no-routing")));
             }
             ("iban", payouts::check_iban(iban).map_err(|e| bank_error("iban", e))?, None)
         }
         (None, Some(account)) => {
             let number = payouts::check_us_account_number(account).map_err(|e| bank_error("account_number", e))?;
             let routing = body.routing_number.as_deref().ok_or_else(|| {
-                ApiError::bad_request("parameter_missing", "A US account needs its routing number.")
+                ApiError::bad_request("parameter_missing", crate::msg!("err-payout-routing-number-missing"))
                     .with_param("routing_number")
             })?;
             let routing = payouts::check_aba_routing(routing).map_err(|e| bank_error("routing_number", e))?;
             ("us", number, Some(routing))
         }
         _ => {
-            return Err(ApiError::bad_request(
-                "parameter_missing",
-                "Give either account_number and routing_number (a US account) or iban.",
-            )
-            .with_param("account_number"))
+            return Err(ApiError::bad_request("parameter_missing", crate::msg!("err-payout-account-or-iban"))
+                .with_param("account_number"))
         }
     };
     let (sealed, fingerprint) = {
@@ -326,7 +325,7 @@ async fn create_destination(
         .execute(idem.map(|e| e.0), move |tx, ctx| {
             let existing = tx.bank_accounts(&record.merchant_id)?;
             if existing.iter().any(|b| b.fingerprint == record.fingerprint) {
-                return Err(ApiError::conflict("bank_account_exists", "This bank account is already added."));
+                return Err(ApiError::conflict("bank_account_exists", crate::msg!("err-payout-bank-account-exists")));
             }
             let mut record = record;
             record.created_at = ctx.now;
@@ -365,10 +364,7 @@ async fn delete_destination(
         .execute(idem.map(|e| e.0), move |tx, ctx| {
             let b = own_account(tx, &merchant.id, &id)?;
             if tx.open_payouts_to(&b.id)? > 0 {
-                return Err(ApiError::conflict(
-                    "payout_in_progress",
-                    "A payout to this bank account is on its way; remove it once the payout has arrived.",
-                ));
+                return Err(ApiError::conflict("payout_in_progress", crate::msg!("err-payout-destination-in-use")));
             }
             tx.delete_bank_account(&b.id, ctx.now)?;
             if b.is_default {
@@ -394,7 +390,7 @@ async fn make_default(
             if b.status == "disabled" {
                 return Err(ApiError::conflict(
                     "payout_destination_disabled",
-                    "A payout to this bank account failed for good.",
+                    crate::msg!("err-payout-destination-disabled"),
                 ));
             }
             tx.set_default_bank_account(&merchant.id, &b.id)?;
@@ -484,4 +480,43 @@ async fn cancel_payout(
             Ok(ApiResponse::ok(payout_json(&payout)))
         })
         .await)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::Locale;
+    use domain::payouts::{PayoutAction, PayoutError, PayoutStatus};
+
+    /// The catalogue says in English exactly what the domain's refusals say.
+    #[test]
+    fn refusals_read_as_the_domain_words_them() {
+        for from in PayoutStatus::ALL {
+            for action in PayoutAction::ALL {
+                let step = match action {
+                    PayoutAction::Send => from.send(),
+                    PayoutAction::Pay => from.pay(),
+                    PayoutAction::Fail => from.fail(),
+                    PayoutAction::Cancel => from.cancel(),
+                };
+                if let Err(e) = step {
+                    assert_eq!(balance::transition_refusal(e).text_in(Locale::En), e.to_string());
+                }
+            }
+        }
+        for e in [
+            PayoutError::AmountInvalid,
+            PayoutError::InsufficientAvailable { available: 5 },
+            PayoutError::MinimumInvalid,
+        ] {
+            assert_eq!(balance::payout_refusal(e).text_in(Locale::En), e.to_string());
+        }
+        for e in [
+            payouts::BankAccountError::RoutingNumberInvalid,
+            payouts::BankAccountError::AccountNumberInvalid,
+            payouts::BankAccountError::IbanInvalid,
+        ] {
+            assert_eq!(bank_error("iban", e).message, e.to_string());
+        }
+    }
 }

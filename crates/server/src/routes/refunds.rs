@@ -73,16 +73,17 @@ fn exceeds(left: i64, currency: &str) -> ApiError {
     refund_error(domain::refunds::RefundError::ExceedsCaptured { left_minor: left }, currency)
 }
 
-/// The API's answer to a refund the rules refuse, with amounts written as money in `currency`.
+/// The API's answer to a refund the rules refuse, with amounts written as money in `currency` (the
+/// same sentences as the domain's `Display`, from the catalogue).
 pub(crate) fn refund_error(e: domain::refunds::RefundError, currency: &str) -> ApiError {
+    use domain::refunds::RefundError;
     let message = match e {
-        domain::refunds::RefundError::ExceedsCaptured { left_minor } => {
-            match domain::money::Money::format_minor(left_minor, currency) {
-                Some(left) => format!("At most {left} of this payment is left to refund."),
-                None => e.to_string(),
-            }
-        }
-        _ => e.to_string(),
+        RefundError::AmountNotPositive => crate::msg!("err-refund-amount-not-positive"),
+        RefundError::AlreadyReimbursed => crate::msg!("err-refund-already-reimbursed"),
+        RefundError::ExceedsCaptured { left_minor } => match Money::format_minor(left_minor, currency) {
+            Some(left) => crate::msg!("err-refund-exceeds-captured", left = left),
+            None => crate::msg!("err-refund-exceeds-captured-minor", left = left_minor.to_string()),
+        },
     };
     ApiError::bad_request(e.code(), message).with_param("amount")
 }
@@ -128,19 +129,18 @@ async fn create_refund(
     let who = match &caller {
         Caller::Merchant { merchant } => format!("merchant:{}", merchant.id),
         Caller::User { user, role: domain::accounts::Role::Operator, .. } => format!("operator:{}", user.id),
-        Caller::User { .. } => return Err(ApiError::forbidden("The seller or an operator refunds an order.")),
+        Caller::User { .. } => return Err(ApiError::forbidden(crate::msg!("err-refund-forbidden"))),
     };
     let merchant_filter = match &caller {
         Caller::Merchant { merchant } => Some(merchant.id.clone()),
         _ => None,
     };
-    let reason = crate::extract::typed_text("reason", &body.reason, REASON_LENGTH_MAX, true).map_err(|_| {
-        ApiError::invalid("reason", format!("Give a reason of 1 to {REASON_LENGTH_MAX} printable characters."))
-    })?;
+    let reason = crate::extract::typed_text("reason", &body.reason, REASON_LENGTH_MAX, true)
+        .map_err(|_| ApiError::invalid("reason", crate::msg!("err-refund-reason-invalid", max = REASON_LENGTH_MAX)))?;
     let to_pocket = match body.destination.as_deref() {
         None | Some("original") => false,
         Some("pocket") => true,
-        Some(_) => return Err(ApiError::invalid("destination", "destination is \"original\" or \"pocket\".")),
+        Some(_) => return Err(ApiError::invalid("destination", crate::msg!("err-refund-destination-invalid"))),
     };
     if body.amount.is_some_and(|a| a <= 0) {
         return Err(refund_error(domain::refunds::RefundError::AmountNotPositive, ""));
@@ -235,7 +235,7 @@ pub async fn issue_refund(state: &AppState, spec: RefundSpec) -> Result<RefundRe
                 return Err(exceeds(0, &order.currency));
             }
             if payment.attempt_in_progress.is_some() {
-                return Err(ApiError::conflict("payment_busy", "The payment is being changed; try again in a moment."));
+                return Err(ApiError::conflict("payment_busy", crate::msg!("err-refund-payment-busy")));
             }
             let amount = returned_of(&tx.reads(), &payment)?
                 .check_refund(body_amount)

@@ -44,10 +44,7 @@ async fn search(
     caller.operator()?;
     let q = query.q.trim().to_owned();
     if q.is_empty() || q.chars().count() > QUERY_CHARS_MAX {
-        return Err(ApiError::invalid(
-            "q",
-            "Search for an order number (PP-…), an id (ord_, pay_, clm_, chk_) or an email.",
-        ));
+        return Err(ApiError::invalid("q", crate::msg!("err-search-query-invalid")));
     }
     let found = state
         .store

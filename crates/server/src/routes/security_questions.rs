@@ -89,6 +89,26 @@ struct SetBody {
     questions: Vec<QuestionBody>,
 }
 
+/// Why a set of questions was refused (the same English as the domain's `Display`).
+fn questions_error(e: &domain::verification::QuestionsError) -> crate::i18n::Msg {
+    use domain::verification::{
+        QuestionsError as E, ANSWER_LENGTH_MAX, ANSWER_LENGTH_MIN, QUESTIONS_MIN, QUESTION_LENGTH_MAX,
+        QUESTION_LENGTH_MIN,
+    };
+    match e {
+        E::Count => crate::msg!("err-questions-count", min = QUESTIONS_MIN, max = QUESTIONS_MAX),
+        E::QuestionLength { .. } => {
+            crate::msg!("err-questions-question-length", min = QUESTION_LENGTH_MIN, max = QUESTION_LENGTH_MAX)
+        }
+        E::Repeated { .. } => crate::msg!("err-questions-repeated"),
+        E::AnswerLength { .. } => {
+            crate::msg!("err-questions-answer-length", min = ANSWER_LENGTH_MIN, max = ANSWER_LENGTH_MAX)
+        }
+        E::AnswerIsQuestion { .. } => crate::msg!("err-questions-answer-is-question"),
+        E::SameAnswers { .. } => crate::msg!("err-questions-same-answers"),
+    }
+}
+
 async fn set_questions(
     State(state): State<AppState>,
     idem: Idem,
@@ -102,18 +122,15 @@ async fn set_questions(
             .iter()
             .any(|q| q.question.chars().count() > FIELD_CHARS_MAX || q.answer.chars().count() > FIELD_CHARS_MAX)
     {
-        return Err(ApiError::invalid(
-            "questions",
-            "Set 2 or 3 questions, each question and answer at most 200 characters.",
-        ));
+        return Err(ApiError::invalid("questions", crate::msg!("err-questions-shape")));
     }
     let pairs: Vec<(&str, &str)> = body.questions.iter().map(|q| (q.question.as_str(), q.answer.as_str())).collect();
-    let settings = check_questions(&pairs).map_err(|e| ApiError::invalid(e.param(), e.to_string()))?;
+    let settings = check_questions(&pairs).map_err(|e| ApiError::invalid(e.param(), questions_error(&e)))?;
     let (password, phc) = (body.password, user.password_hash.clone());
     let password_ok = tokio::task::spawn_blocking(move || verify_password(&password, &phc)).await.unwrap_or(false);
     if !password_ok {
-        return Err(ApiError::invalid("password", "The password is not right.")
-            .with_advice(&["Type the password you sign in with."]));
+        return Err(ApiError::invalid("password", crate::msg!("err-questions-password"))
+            .with_advice_msgs(vec![crate::msg!("err-questions-password-advice")]));
     }
     let now = state.clock.now();
     let uid = user.id.clone();

@@ -122,21 +122,39 @@ fn account_json(a: &domain::ledger::Account) -> serde_json::Value {
 
 fn currency_param(code: &str) -> Result<Currency, ApiError> {
     Currency::parse(code).map_err(|_| {
-        ApiError::bad_request("currency_not_supported", "We do not take this currency.").with_param("currency")
+        ApiError::bad_request("currency_not_supported", crate::msg!("err-system-currency")).with_param("currency")
     })
 }
 
 fn ledger_error(e: LedgerError) -> ApiError {
     match e {
         LedgerError::ExceedsCredits { .. } => {
-            ApiError::bad_request("insufficient_funds", "The debit account's balance is too low.")
+            ApiError::bad_request("insufficient_funds", crate::msg!("err-system-insufficient-funds"))
         }
         LedgerError::ExistsWithDifferentFields => {
-            ApiError::conflict("transfer_exists", "A different transfer already has this id.")
+            ApiError::conflict("transfer_exists", crate::msg!("err-system-transfer-exists"))
         }
         LedgerError::AccountNotFound(_) => ApiError::not_found("ledger account"),
-        other => ApiError::bad_request("parameter_invalid", other.to_string()),
+        other => ApiError::bad_request("parameter_invalid", ledger_refusal(other)),
     }
+}
+
+/// What a refused test transfer or account says: the ledger's reason, from the catalogue for every
+/// refusal these endpoints can meet (a posted transfer with every field given, an account opened).
+/// The pending-transfer refusals cannot happen here and keep the ledger's own words.
+fn ledger_refusal(e: LedgerError) -> crate::error::Text {
+    let msg = match &e {
+        LedgerError::InvalidId => crate::msg!("err-system-ledger-invalid-id"),
+        LedgerError::AmountNotPositive => crate::msg!("err-system-ledger-amount-not-positive"),
+        LedgerError::SameAccount => crate::msg!("err-system-ledger-same-account"),
+        LedgerError::AccountExistsWithDifferentFields(id) => {
+            crate::msg!("err-system-ledger-account-exists", account = format!("{id:?}"))
+        }
+        LedgerError::CurrencyMismatch => crate::msg!("err-system-ledger-currency-mismatch"),
+        LedgerError::Overflow => crate::msg!("err-system-ledger-overflow"),
+        _ => return e.to_string().into(),
+    };
+    msg.into()
 }
 
 #[derive(Deserialize, schemars::JsonSchema)]
@@ -168,7 +186,7 @@ async fn test_ledger_open_account(
 ) -> Result<Response, ApiError> {
     caller.operator()?;
     if body.id <= 0 {
-        return Err(ApiError::invalid("id", "Account ids are positive."));
+        return Err(ApiError::invalid("id", crate::msg!("err-system-account-id")));
     }
     let currency = currency_param(&body.currency)?;
     let account =
@@ -176,10 +194,7 @@ async fn test_ledger_open_account(
     Ok(state
         .execute(idem.map(|e| e.0), move |tx, ctx| {
             if tx.reads().ledger_account_kind(account.id)?.is_some_and(|k| k != TEST_ACCOUNT_KIND) {
-                return Err(ApiError::conflict(
-                    "ledger_account_taken",
-                    "This id belongs to an account of another kind.",
-                ));
+                return Err(ApiError::conflict("ledger_account_taken", crate::msg!("err-system-account-taken")));
             }
             let meta = store::AccountMeta { kind: TEST_ACCOUNT_KIND.into(), owner: None };
             let opened = tx.open_account(&account, &meta, ctx.now).map_err(|e| match e {
@@ -310,7 +325,7 @@ async fn test_clock(State(state): State<AppState>, ApiJson(body): ApiJson<ClockB
     if !(0..=CLOCK_ADVANCE_MAX_S).contains(&body.advance_seconds) {
         return Err(ApiError::invalid(
             "advance_seconds",
-            format!("advance_seconds must be between 0 and {CLOCK_ADVANCE_MAX_S}."),
+            crate::msg!("err-system-clock-advance", max = CLOCK_ADVANCE_MAX_S),
         ));
     }
     let now = state.clock.advance(body.advance_seconds);
@@ -322,4 +337,28 @@ async fn test_clock(State(state): State<AppState>, ApiJson(body): ApiJson<ClockB
     }
     crate::workers::run_due_jobs(&state).await;
     Ok(axum::Json(json!({ "object": "test_clock", "now": now })).into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The catalogue says in English what the ledger says.
+    #[test]
+    fn ledger_refusals_read_as_the_ledger_words_them() {
+        for e in [
+            LedgerError::InvalidId,
+            LedgerError::AmountNotPositive,
+            LedgerError::SameAccount,
+            LedgerError::AccountExistsWithDifferentFields(AccountId(7)),
+            LedgerError::CurrencyMismatch,
+            LedgerError::Overflow,
+        ] {
+            let english = match ledger_refusal(e.clone()) {
+                crate::error::Text::Msg(m) => m.text_in(crate::i18n::Locale::En),
+                crate::error::Text::English(_) => panic!("{e:?} has no catalogue words"),
+            };
+            assert_eq!(english, e.to_string());
+        }
+    }
 }

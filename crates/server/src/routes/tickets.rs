@@ -97,10 +97,7 @@ async fn open_ticket(
         None => None,
         Some(number) => {
             if domain::checkout::parse_order_number(number).is_none() {
-                return Err(ApiError::invalid(
-                    "order_number",
-                    "This is not an order number (they look like PP-000000422).",
-                ));
+                return Err(ApiError::invalid("order_number", crate::msg!("err-ticket-order-number-invalid")));
             }
             let (n, uid) = (number.to_uppercase(), user.id.clone());
             let order = state.store.read(move |tx| tx.order_by_number(&n)).await?;

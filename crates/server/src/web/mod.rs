@@ -743,6 +743,11 @@ fn cookies(headers: &HeaderMap) -> HashMap<String, String> {
     out
 }
 
+/// Escapes text for HTML (for the few pages served outside the pages' router).
+pub fn html_escape(text: &str) -> String {
+    esc(text)
+}
+
 /// Percent-encodes a query value.
 pub fn url_encode(text: &str) -> String {
     let mut out = String::new();

@@ -26,7 +26,7 @@ pub(super) async fn lookup_gift_card(
     let missing = || {
         ApiError::not_found("gift card")
             .with_param("code")
-            .with_advice(&["Check the code letter by letter; codes never contain 0, O, 1, I or L."])
+            .with_advice_msgs(vec![crate::msg!("err-gift-lookup-advice")])
     };
     let hash = normalize_code(&body.code).map(|n| state.secret.keyed_hash("gift-code", n.as_bytes()));
     let hash = hash.ok_or_else(missing)?;
@@ -54,7 +54,7 @@ pub(super) async fn block_gift_card(
     let operator = caller.operator()?;
     let reason = body.reason.trim().to_owned();
     if reason.is_empty() || reason.chars().count() > BLOCK_REASON_LENGTH_MAX {
-        return Err(ApiError::invalid("reason", format!("Say why, in 1 to {BLOCK_REASON_LENGTH_MAX} characters.")));
+        return Err(ApiError::invalid("reason", crate::msg!("err-gift-block-reason", max = BLOCK_REASON_LENGTH_MAX)));
     }
     Ok(change_block(&state, idem, id, "active", "blocked", move |card| {
         tracing::info!(gift_card = %card.id, operator = %operator.id, reason = %reason, "gift card blocked");
@@ -88,15 +88,12 @@ pub(super) async fn change_block(
         .execute(idem.map(|e| e.0), move |tx, ctx| {
             let card = tx.gift_card(&id)?.ok_or_else(|| ApiError::not_found("gift card"))?;
             if card.code_hash.is_none() {
-                return Err(ApiError::conflict(
-                    "gift_card_not_blockable",
-                    "This gift card was loaded into its buyer's Pocket when bought; it has no code to block.",
-                ));
+                return Err(ApiError::conflict("gift_card_not_blockable", crate::msg!("err-gift-no-code")));
             }
             if card.state != from_state {
                 return Err(ApiError::conflict(
                     "gift_card_not_blockable",
-                    format!("This gift card is {}; only a {from_state} code can be made {to_state}.", card.state),
+                    crate::msg!("err-gift-wrong-state", state = &card.state, from = from_state, to = to_state),
                 ));
             }
             if !tx.change_gift_card_state(&card.id, from_state, to_state, None, ctx.now)? {
@@ -110,9 +107,8 @@ pub(super) async fn change_block(
 }
 
 pub(super) async fn refund_refused(Path(_id): Path<String>) -> ApiError {
-    ApiError::bad_request(
-        "gift_card_not_refundable",
-        "Gift cards are not refundable, and Pocket money cannot be cashed out.",
-    )
-    .with_advice(&["Spend the balance on any order in the marketplace.", "Give an unused code to someone else."])
+    ApiError::bad_request("gift_card_not_refundable", crate::msg!("err-gift-not-refundable")).with_advice_msgs(vec![
+        crate::msg!("err-gift-not-refundable-advice-spend"),
+        crate::msg!("err-gift-not-refundable-advice-give"),
+    ])
 }

@@ -59,7 +59,46 @@ pub(super) fn gift_error(e: domain::gift_cards::GiftCardError) -> ApiError {
         "currency_not_supported" => "currency",
         _ => "items",
     };
-    ApiError::bad_request(e.code(), e.to_string()).with_param(param)
+    ApiError::bad_request(e.code(), gift_error_msg(&e)).with_param(param)
+}
+
+/// The buyer's words for a refused purchase (the same English as the domain's `Display`).
+fn gift_error_msg(e: &domain::gift_cards::GiftCardError) -> crate::i18n::Msg {
+    use domain::gift_cards::GiftCardError as E;
+    use domain::money::Money;
+    match e {
+        E::CouponNotAllowed => crate::msg!("err-gift-coupon"),
+        E::CurrencyNotSupported { currency, supported } => {
+            crate::msg!("err-gift-currency", currency = currency.code(), supported = supported.code())
+        }
+        E::NoItems => crate::msg!("err-gift-no-items"),
+        E::InvalidQuantity => crate::msg!("err-gift-quantity"),
+        E::InvalidDenomination { denominations_minor, currency, .. } => {
+            let decimals: Vec<String> =
+                denominations_minor.iter().map(|&a| Money::new(a, *currency).to_decimal_string()).collect();
+            match decimals.split_last() {
+                Some((last, rest)) if !rest.is_empty() => crate::msg!(
+                    "err-gift-denominations",
+                    first = rest.join(", "),
+                    last = last,
+                    currency = currency.code()
+                ),
+                last => crate::msg!(
+                    "err-gift-denomination",
+                    amount = last.map(|(l, _)| l.clone()).unwrap_or_default(),
+                    currency = currency.code()
+                ),
+            }
+        }
+        E::LoadLimitExceeded { cap_minor, total_minor, currency } => crate::msg!(
+            "err-gift-load-limit",
+            cap = Money::new(*cap_minor, *currency).format(),
+            total = Money::new(*total_minor, *currency).format()
+        ),
+        E::TooManyCards { cards_max } => {
+            crate::msg!("err-gift-too-many-cards", max = i64::try_from(*cards_max).unwrap_or(i64::MAX))
+        }
+    }
 }
 
 pub(super) async fn purchase(
@@ -73,7 +112,7 @@ pub(super) async fn purchase(
         return resume_purchase(&state, idem, &bound).await;
     }
     let currency = Currency::parse(&body.currency).map_err(|_| {
-        ApiError::bad_request("currency_not_supported", "Gift cards are sold in USD.").with_param("currency")
+        ApiError::bad_request("currency_not_supported", crate::msg!("err-gift-usd-only")).with_param("currency")
     })?;
     let items: Vec<PurchaseItem> =
         body.items.iter().map(|i| PurchaseItem { denomination_minor: i.denomination, quantity: i.quantity }).collect();
@@ -82,14 +121,14 @@ pub(super) async fn purchase(
     let gift = match &body.gift {
         Some(g) => {
             let email = Email::parse(&g.recipient_email)
-                .map_err(|_| ApiError::invalid("gift.recipient_email", "Enter the recipient's email address."))?;
+                .map_err(|_| ApiError::invalid("gift.recipient_email", crate::msg!("err-gift-recipient-email")))?;
             let message = g.message.as_deref().map(str::trim).filter(|m| !m.is_empty()).map(str::to_owned);
             if message.as_ref().is_some_and(|m| {
                 m.chars().count() > GIFT_MESSAGE_LENGTH_MAX || m.chars().any(|c| c.is_control() && c != '\n')
             }) {
                 return Err(ApiError::invalid(
                     "gift.message",
-                    format!("The message is at most {GIFT_MESSAGE_LENGTH_MAX} characters."),
+                    crate::msg!("err-gift-message-too-long", max = GIFT_MESSAGE_LENGTH_MAX),
                 ));
             }
             Some((email, message))
@@ -97,7 +136,7 @@ pub(super) async fn purchase(
         None => None,
     };
     if body.payment_method.kind == "pocket" {
-        return Err(ApiError::invalid("payment_method", "Pocket money cannot buy gift cards: pay by card."));
+        return Err(ApiError::invalid("payment_method", crate::msg!("err-gift-pocket-not-allowed")));
     }
     let card = resolve_card(&state, &user.id, &body.payment_method).await?;
     let now = state.clock.now();
@@ -200,7 +239,7 @@ pub(super) async fn resume_purchase(state: &AppState, idem: Idem, purchase_id: &
     let purchase = purchase.ok_or_else(ApiError::internal)?;
     match purchase.status.as_str() {
         "processing" => Err(crate::idempotency::IdempotencyContext::busy()
-            .with_advice(&["Retry in a minute: the purchase's outcome is being settled with the bank."])),
+            .with_advice_msgs(vec![crate::msg!("err-gift-settling-advice")])),
         "failed" => {
             let shown = purchase_json(&purchase, &[], &[]);
             Ok(state

@@ -31,8 +31,8 @@ pub(super) async fn redeem(
         if failures >= REDEEM_FAILURES_MAX {
             let retry =
                 oldest.map(|t| t + REDEEM_FAILURE_WINDOW_S - now).unwrap_or(REDEEM_FAILURE_WINDOW_S).max(1) as u64;
-            return Err(ApiError::rate_limited(retry, "Too many attempts.")
-                .with_advice(&["Wait before trying again, or contact support if you didn't make these attempts."]));
+            return Err(ApiError::rate_limited(retry, crate::msg!("err-gift-too-many-attempts"))
+                .with_advice_msgs(vec![crate::msg!("err-gift-too-many-attempts-advice")]));
         }
     }
     let code_hash = normalize_code(&body.code).map(|n| state.secret.keyed_hash("gift-code", n.as_bytes()));

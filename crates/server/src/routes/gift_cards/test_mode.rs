@@ -83,8 +83,9 @@ pub(super) async fn test_hold(
     ApiJson(body): ApiJson<TestHoldBody>,
 ) -> Result<Response, ApiError> {
     let (user, _) = caller.buyer()?;
-    let currency = Currency::parse(&body.currency)
-        .map_err(|_| ApiError::bad_request("currency_not_supported", "Unknown currency.").with_param("currency"))?;
+    let currency = Currency::parse(&body.currency).map_err(|_| {
+        ApiError::bad_request("currency_not_supported", crate::msg!("err-gift-unknown-currency")).with_param("currency")
+    })?;
     let hold_id = random_id("hold");
     Ok(state
         .execute(idem.map(|e| e.0), move |tx, ctx| {

@@ -90,12 +90,9 @@ pub(super) async fn create_checkout(
                     Some(c) if *c != product.currency => {
                         return Err(ApiError::invalid(
                             format!("items[{i}].product"),
-                            format!(
-                                "This product is priced in {}, the others in {c}: one checkout pays in one currency.",
-                                product.currency
-                            ),
+                            crate::msg!("err-checkout-mixed-currencies", currency = &product.currency, others = c),
                         )
-                        .with_advice(&["Check out the products of each currency separately."]));
+                        .with_advice_msgs(vec![crate::msg!("err-checkout-mixed-currencies-advice")]));
                     }
                     Some(_) => {}
                 }
@@ -119,9 +116,9 @@ pub(super) async fn create_checkout(
                 let order_draft =
                     OrderRecord { id: random_id("ord"), checkout_id: Some(checkout_id.clone()), ..draft.clone() };
                 let (order, lines) = fill_order(tx, order_draft, items)?;
-                total = total
-                    .checked_add(order.amount)
-                    .ok_or_else(|| ApiError::bad_request("amount_invalid", "The checkout total is too large."))?;
+                total = total.checked_add(order.amount).ok_or_else(|| {
+                    ApiError::bad_request("amount_invalid", crate::msg!("err-checkout-total-too-large"))
+                })?;
                 let shown = order_json(&order, &lines, None);
                 crate::events::emit(tx, "order.created", Some(&order.merchant_id), shown, ctx.now)?;
             }
@@ -172,10 +169,15 @@ pub(super) async fn pay_checkout(
     let merchant_id = orders.first().map(|o| o.merchant_id.clone()).unwrap_or_default();
     let open = awaiting_payment(orders);
     if open.is_empty() {
-        return Err(not_payable("Nothing in this checkout is awaiting payment."));
+        return Err(nothing_due());
     }
     let due = Due { amount: open.iter().map(|o| o.amount).sum(), currency: checkout.currency.clone(), merchant_id };
     pay(&state, idem, user, PayTarget::Checkout(checkout.id), due, body).await
+}
+
+/// A checkout with no order left to pay (`order_not_payable`).
+fn nothing_due() -> ApiError {
+    ApiError::conflict("order_not_payable", crate::msg!("err-checkout-nothing-due"))
 }
 
 /// What a pay command pays now: the amount, currency and buyer; the payment made by an earlier
@@ -196,7 +198,9 @@ pub(super) fn payable_now(
         PayTarget::Order(id) => {
             let order = tx.order(id)?.ok_or_else(|| ApiError::not_found("order"))?;
             let status = OrderStatus::parse(&order.status).ok_or_else(ApiError::internal)?;
-            status.pay().map_err(|_| not_payable("This order is not awaiting payment."))?;
+            status.pay().map_err(|_| {
+                ApiError::conflict("order_not_payable", crate::msg!("err-checkout-order-not-awaiting-payment"))
+            })?;
             let payment = tx.payment_by_order(id)?;
             let now = PayableNow {
                 amount: order.amount,
@@ -209,7 +213,7 @@ pub(super) fn payable_now(
             let checkout = tx.checkout(id)?.ok_or_else(|| ApiError::not_found("checkout"))?;
             let open = awaiting_payment(tx.checkout_orders(id)?);
             if open.is_empty() {
-                return Err(not_payable("Nothing in this checkout is awaiting payment."));
+                return Err(nothing_due());
             }
             let payment = match &checkout.payment_id {
                 Some(p) => tx.payment(p)?,

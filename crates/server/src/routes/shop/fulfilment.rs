@@ -3,6 +3,23 @@
 
 use super::*;
 
+/// The API's answer to a step an order's status does not allow: the domain's code, and its `Display`
+/// sentence from the catalogue.
+fn order_error(e: domain::checkout::OrderError) -> ApiError {
+    use domain::checkout::OrderError;
+    let message = match e {
+        OrderError::OrderNotPayable => crate::msg!("err-order-not-payable"),
+        OrderError::OrderNotPaid => crate::msg!("err-order-not-paid"),
+        OrderError::OrderAlreadyShipped => crate::msg!("err-order-already-shipped"),
+        OrderError::OrderNotShipped => crate::msg!("err-order-not-shipped"),
+        OrderError::OrderAlreadyDelivered => crate::msg!("err-order-already-delivered"),
+        OrderError::OrderAlreadyCompleted => crate::msg!("err-order-already-completed"),
+        OrderError::OrderCanceled => crate::msg!("err-order-canceled"),
+        OrderError::OrderNotCancelable => crate::msg!("err-order-not-cancelable"),
+    };
+    ApiError::conflict(e.code(), message)
+}
+
 #[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(super) struct ShipBody {
@@ -22,7 +39,7 @@ pub(super) async fn ship_order(
     let carrier = text("carrier", &body.carrier, 50)?;
     let tracking = text("tracking_number", &body.tracking_number, 100)?;
     let status = OrderStatus::parse(&order.status).ok_or_else(ApiError::internal)?;
-    status.ship().map_err(|e| ApiError::conflict(e.code(), e.to_string()))?;
+    status.ship().map_err(order_error)?;
     // Step 1: claim the payment for the capture.
     let oid = order.id.clone();
     let claim = format!("capture:{}", random_id("cap"));
@@ -32,9 +49,9 @@ pub(super) async fn ship_order(
         .write(move |tx| -> Result<PaymentRecord, ApiError> {
             let mut p = tx
                 .payment_by_order(&oid)?
-                .ok_or_else(|| ApiError::conflict("order_not_paid", "This order is not paid."))?;
+                .ok_or_else(|| ApiError::conflict("order_not_paid", crate::msg!("err-order-no-payment")))?;
             if p.attempt_in_progress.is_some() {
-                return Err(ApiError::conflict("payment_busy", "The payment is being changed; try again in a moment."));
+                return Err(ApiError::conflict("payment_busy", crate::msg!("err-order-payment-busy")));
             }
             p.attempt_in_progress = Some(claim_id);
             tx.update_payment(&p)?;
@@ -70,10 +87,9 @@ pub(super) async fn ship_order(
                 p.updated_at = ctx.now;
                 tx.update_payment(&p)?;
                 let error = match e {
-                    issuer::IssuerError::AuthorizationExpired => ApiError::conflict(
-                        "authorization_expired",
-                        "The card authorization has expired; the buyer must pay again before you ship.",
-                    ),
+                    issuer::IssuerError::AuthorizationExpired => {
+                        ApiError::conflict("authorization_expired", crate::msg!("err-order-authorization-expired"))
+                    }
                     _ => ApiError::payment(&domain::declines::PaymentFailure::ProcessingError),
                 };
                 return Ok(ctx.error_response(error));
@@ -113,7 +129,7 @@ pub(super) async fn ship_order(
             order.tracking_number = Some(tracking);
             order.shipped_at = Some(ctx.now);
             if !tx.update_order(&order, OrderStatus::Paid.name())? {
-                return Err(ApiError::conflict("order_already_shipped", "This order has already shipped."));
+                return Err(ApiError::conflict("order_already_shipped", crate::msg!("err-order-already-shipped")));
             }
             // One view of the order (with its payment) serves both events and the answer.
             let shown = order_view(&tx.reads(), &order.id)?;
@@ -170,7 +186,7 @@ pub(super) async fn deliver_order(
         .execute(idem.map(|e| e.0), move |tx, ctx| {
             let mut order = tx.order(&id)?.ok_or_else(|| ApiError::not_found("order"))?;
             let status = OrderStatus::parse(&order.status).ok_or_else(ApiError::internal)?;
-            let next = status.deliver().map_err(|e| ApiError::conflict(e.code(), e.to_string()))?;
+            let next = status.deliver().map_err(order_error)?;
             let before = order.status.clone();
             order.status = next.name().into();
             order.delivered_at = Some(ctx.now);
@@ -194,7 +210,7 @@ pub(super) async fn confirm_receipt(
         .execute(idem.map(|e| e.0), move |tx, ctx| {
             let mut order = tx.order(&id)?.ok_or_else(|| ApiError::not_found("order"))?;
             let status = OrderStatus::parse(&order.status).ok_or_else(ApiError::internal)?;
-            let next = status.confirm_receipt().map_err(|e| ApiError::conflict(e.code(), e.to_string()))?;
+            let next = status.confirm_receipt().map_err(order_error)?;
             let before = order.status.clone();
             order.status = next.name().into();
             order.completed_at = Some(ctx.now);
@@ -225,11 +241,11 @@ pub(super) async fn cancel_order(
 ) -> Result<Response, ApiError> {
     let order = load_order(&state, &caller, &id).await?;
     if matches!(&caller, Caller::User { role: domain::accounts::Role::Operator, .. }) {
-        return Err(ApiError::forbidden("The buyer or the seller cancels an order."));
+        return Err(ApiError::forbidden(crate::msg!("err-order-cancel-forbidden")));
     }
     let reason = body.reason.map(|r| r.trim().chars().take(500).collect::<String>()).filter(|r| !r.is_empty());
     let status = OrderStatus::parse(&order.status).ok_or_else(ApiError::internal)?;
-    status.cancel().map_err(|e| ApiError::conflict(e.code(), e.to_string()))?;
+    status.cancel().map_err(order_error)?;
     // Step 1: claim the payment (if any) so that nothing captures meanwhile.
     let oid = order.id.clone();
     let now = state.clock.now();
@@ -251,7 +267,7 @@ pub(super) async fn cancel_order(
                 tx.delete_challenge(&p.id)?;
             }
             if p.attempt_in_progress.is_some() {
-                return Err(ApiError::conflict("payment_busy", "The payment is being changed; try again in a moment."));
+                return Err(ApiError::conflict("payment_busy", crate::msg!("err-order-payment-busy")));
             }
             p.attempt_in_progress = Some(format!("cancel:{}", p.id));
             tx.update_payment(&p)?;
@@ -320,7 +336,7 @@ pub(super) fn cancel_in(
     order.canceled_at = Some(now);
     order.cancel_reason = reason;
     if !tx.update_order(&order, &before)? {
-        return Err(ApiError::conflict("order_not_cancelable", "This order changed meanwhile; look at it again."));
+        return Err(ApiError::conflict("order_not_cancelable", crate::msg!("err-order-changed-meanwhile")));
     }
     if let Some(payment_id) = voided {
         crate::events::payment_event(tx, "payment.voided", &payment_id, now)?;
@@ -348,7 +364,7 @@ fn abandon_checkout_attempt(tx: &mut WriteTx<'_>, part: &PaymentRecord, now: i64
         abandon_waiting(tx, &mut payment, now)?;
         tx.update_payment(&payment)?;
     } else if payment.attempt_in_progress.is_some() {
-        return Err(ApiError::conflict("payment_busy", "The payment is being changed; try again in a moment."));
+        return Err(ApiError::conflict("payment_busy", crate::msg!("err-order-payment-busy")));
     }
     Ok(())
 }

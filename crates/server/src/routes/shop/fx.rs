@@ -8,9 +8,30 @@ pub(super) struct RateBody {
     rate: String,
 }
 
+/// A money error in words: the domain's `Display` sentence, from the catalogue.
+fn money_error(e: domain::money::MoneyError) -> crate::i18n::Msg {
+    use domain::money::MoneyError;
+    match e {
+        MoneyError::UnknownCurrency(code) => crate::msg!("err-fx-unknown-currency", code = format!("{code:?}")),
+        MoneyError::CurrencyMismatch { left, right } => {
+            crate::msg!("err-fx-currency-mismatch", left = left.code(), right = right.code())
+        }
+        MoneyError::Overflow => crate::msg!("err-fx-overflow"),
+        MoneyError::InvalidAmount => crate::msg!("err-fx-invalid-amount"),
+        MoneyError::TooManyDecimals { currency, max } => {
+            crate::msg!("err-fx-too-many-decimals", currency = currency.code(), max = u32::from(max))
+        }
+        MoneyError::NegativeNotAllowed => crate::msg!("err-fx-negative-amount"),
+        MoneyError::ZeroNotAllowed => crate::msg!("err-fx-zero-amount"),
+        MoneyError::InvalidWeights => crate::msg!("err-fx-invalid-weights"),
+        MoneyError::InvalidRate => crate::msg!("err-fx-invalid-rate"),
+    }
+}
+
 pub(super) fn currency_param(param: &str, code: &str) -> Result<Currency, ApiError> {
-    Currency::parse(code)
-        .map_err(|_| ApiError::bad_request("currency_not_supported", "We do not take this currency.").with_param(param))
+    Currency::parse(code).map_err(|_| {
+        ApiError::bad_request("currency_not_supported", crate::msg!("err-fx-currency-unsupported")).with_param(param)
+    })
 }
 
 pub(super) async fn put_rate(
@@ -24,11 +45,10 @@ pub(super) async fn put_rate(
     let from = currency_param("from", &from)?;
     let to = currency_param("to", &to)?;
     if from == to {
-        return Err(ApiError::invalid("to", "A rate converts between two different currencies."));
+        return Err(ApiError::invalid("to", crate::msg!("err-fx-same-currency")));
     }
-    let rate = domain::money::ExchangeRate::parse(&body.rate).map_err(|_| {
-        ApiError::invalid("rate", "The rate is a positive decimal string with at most 12 decimals, such as \"1.0845\".")
-    })?;
+    let rate = domain::money::ExchangeRate::parse(&body.rate)
+        .map_err(|_| ApiError::invalid("rate", crate::msg!("err-fx-rate-invalid")))?;
     Ok(state
         .execute(idem.map(|e| e.0), move |tx, ctx| {
             tx.put_fx_rate(from.code(), to.code(), &rate.to_string(), ctx.now)?;
@@ -65,17 +85,18 @@ pub(super) async fn create_quote(
     let from = currency_param("from", &body.from)?;
     let to = currency_param("to", &body.to)?;
     if body.amount <= 0 {
-        return Err(ApiError::bad_request("amount_invalid", "The amount must be positive.").with_param("amount"));
+        return Err(
+            ApiError::bad_request("amount_invalid", crate::msg!("err-fx-amount-not-positive")).with_param("amount")
+        );
     }
     let (f, t) = (from.code().to_owned(), to.code().to_owned());
     let rate = state.store.read(move |tx| tx.fx_rate(&f, &t)).await?.ok_or_else(|| {
-        ApiError::bad_request("currency_not_supported", "We cannot convert between these currencies yet.")
-            .with_param("to")
+        ApiError::bad_request("currency_not_supported", crate::msg!("err-fx-no-rate")).with_param("to")
     })?;
     let rate = domain::money::ExchangeRate::parse(&rate).map_err(|_| ApiError::internal())?;
     let now = state.clock.now();
     let q = domain::checkout::quote(rate, domain::money::Money::new(body.amount, from), to, now)
-        .map_err(|e| ApiError::bad_request("amount_invalid", e.to_string()).with_param("amount"))?;
+        .map_err(|e| ApiError::bad_request("amount_invalid", money_error(e)).with_param("amount"))?;
     let record = store::QuoteRecord {
         id: random_id("fxq"),
         user_id: user.id,

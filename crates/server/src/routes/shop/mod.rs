@@ -35,6 +35,7 @@ use crate::secrets::random_id;
 use crate::AppState;
 
 mod checkouts;
+mod errors;
 mod fulfilment;
 mod fx;
 mod jobs;

@@ -39,7 +39,7 @@ pub(super) async fn create_order(
     let (user, _) = caller.buyer()?;
     let metadata = crate::routes::metadata::initial(body.metadata.as_ref())?;
     if body.coupon.is_some() {
-        return Err(ApiError::invalid("coupon", "This coupon is not valid."));
+        return Err(ApiError::invalid("coupon", crate::msg!("err-order-coupon-invalid")));
     }
     let draft = draft_order(&user, &body.items, &body.shipping_address, metadata, state.clock.now())?;
     let wanted: Vec<(String, i64)> = body.items.iter().map(|i| (i.product.clone(), i.quantity)).collect();
@@ -66,19 +66,19 @@ pub(super) fn draft_order(
     now: i64,
 ) -> Result<OrderRecord, ApiError> {
     if items.is_empty() || items.len() > ORDER_ITEMS_MAX {
-        return Err(ApiError::invalid("items", format!("An order has 1 to {ORDER_ITEMS_MAX} items.")));
+        return Err(ApiError::invalid("items", crate::msg!("err-order-items-count", max = ORDER_ITEMS_MAX)));
     }
     for (i, item) in items.iter().enumerate() {
         if !(1..=ITEM_QUANTITY_MAX).contains(&item.quantity) {
             return Err(ApiError::invalid(
                 format!("items[{i}].quantity"),
-                format!("quantity must be 1 to {ITEM_QUANTITY_MAX}."),
+                crate::msg!("err-order-quantity-invalid", max = ITEM_QUANTITY_MAX),
             ));
         }
     }
     let a = address;
     let country = domain::accounts::Country::parse(&a.country)
-        .map_err(|_| ApiError::invalid("shipping_address.country", "Enter a two-letter country code, such as US."))?;
+        .map_err(|_| ApiError::invalid("shipping_address.country", crate::msg!("err-order-country-invalid")))?;
     let optional = |param: &str, v: &Option<String>| -> Result<Option<String>, ApiError> {
         match v.as_deref().map(str::trim).filter(|x| !x.is_empty()) {
             Some(x) => Ok(Some(text(param, x, 100)?)),
@@ -130,28 +130,28 @@ pub(super) fn fill_order(
             .product(product_id)?
             .ok_or_else(|| ApiError::not_found("product").with_param(format!("items[{i}].product")))?;
         if items.iter().any(|it: &OrderItemRecord| it.product_id == product.id) {
-            return Err(ApiError::invalid(format!("items[{i}].product"), "List each product once, with its quantity."));
+            return Err(ApiError::invalid(format!("items[{i}].product"), crate::msg!("err-order-product-repeated")));
         }
         if order.merchant_id.is_empty() {
             order.merchant_id = product.merchant_id.clone();
             order.currency = product.currency.clone();
         } else if order.merchant_id != product.merchant_id {
-            return Err(ApiError::invalid(
-                format!("items[{i}].product"),
-                "All products of one order belong to one seller.",
-            ));
+            return Err(ApiError::invalid(format!("items[{i}].product"), crate::msg!("err-order-one-seller")));
         }
         if !tx.take_stock(&product.id, *quantity)? {
-            return Err(ApiError::conflict("out_of_stock", format!("Not enough of {} is left.", product.name))
-                .with_param(format!("items[{i}].quantity")));
+            return Err(ApiError::conflict(
+                "out_of_stock",
+                crate::msg!("err-order-out-of-stock", name = &product.name),
+            )
+            .with_param(format!("items[{i}].quantity")));
         }
         let line = product
             .amount
             .checked_mul(*quantity)
-            .ok_or_else(|| ApiError::bad_request("amount_invalid", "The order total is too large."))?;
+            .ok_or_else(|| ApiError::bad_request("amount_invalid", crate::msg!("err-order-total-too-large")))?;
         total = total
             .checked_add(line)
-            .ok_or_else(|| ApiError::bad_request("amount_invalid", "The order total is too large."))?;
+            .ok_or_else(|| ApiError::bad_request("amount_invalid", crate::msg!("err-order-total-too-large")))?;
         items.push(OrderItemRecord {
             product_id: product.id,
             name: product.name,

@@ -14,8 +14,8 @@ pub(super) struct PayBody {
     metadata: Option<Value>,
 }
 
-pub(super) fn not_payable(message: &str) -> ApiError {
-    ApiError::conflict("order_not_payable", message.to_owned())
+pub(super) fn not_payable(message: impl Into<crate::error::Text>) -> ApiError {
+    ApiError::conflict("order_not_payable", message)
 }
 
 /// A card and split waiting for the buyer's one-time code (kept in memory only: a security code is
@@ -96,9 +96,7 @@ pub(super) async fn pay_order(
     }
     let order = load_order(&state, &caller, &id).await?;
     if let Some(checkout) = &order.checkout_id {
-        return Err(not_payable(&format!(
-            "This order is part of checkout {checkout}: pay the checkout, which pays all its orders at once."
-        )));
+        return Err(not_payable(crate::msg!("err-pay-part-of-checkout", checkout = checkout)));
     }
     let due = Due { amount: order.amount, currency: order.currency.clone(), merchant_id: order.merchant_id.clone() };
     pay(&state, idem, user, PayTarget::Order(order.id), due, body).await
@@ -139,14 +137,14 @@ pub(super) async fn pay(
         (Some(_), None) => return Err(ApiError::missing("fx_quote")),
         (_, Some(q)) => {
             if body.pocket_amount.is_some() || body.payment_method.kind == "pocket" {
-                return Err(ApiError::invalid("fx_quote", "A payment in another currency is paid by card only."));
+                return Err(ApiError::invalid("fx_quote", crate::msg!("err-pay-fx-card-only")));
             }
             Some((q.clone(), body.currency.clone()))
         }
     };
     let method_is_pocket = body.payment_method.kind == "pocket";
     let split = split_payment(due.amount, body.pocket_amount, method_is_pocket)
-        .map_err(|e| ApiError::bad_request(e.code(), e.to_string()).with_param("pocket_amount"))?;
+        .map_err(|e| ApiError::bad_request(e.code(), super::errors::split_error(e)).with_param("pocket_amount"))?;
     let card: Option<ChargeableCard> =
         if split.card_minor > 0 { Some(resolve_card(state, &user.id, &body.payment_method).await?) } else { None };
     let typed_method =
@@ -175,10 +173,7 @@ pub(super) async fn pay(
         .write(move |tx| -> Result<Claimed, ApiError> {
             let (order, existing, open_orders) = super::checkouts::payable_now(tx, &target)?;
             if order.amount != expected_amount {
-                return Err(ApiError::conflict(
-                    "checkout_changed",
-                    "What this checkout pays has changed (an order was cancelled): look at it again and pay.",
-                ));
+                return Err(ApiError::conflict("checkout_changed", crate::msg!("err-pay-checkout-changed")));
             }
             if order.currency == config.spending_limits.currency.code() {
                 let (y, m) = domain::calendar::year_month_of(now);
@@ -193,23 +188,17 @@ pub(super) async fn pay(
                     let q = tx
                         .quote(quote_id)?
                         .filter(|q| q.user_id == order.buyer_user_id)
-                        .ok_or_else(|| ApiError::invalid("fx_quote", "No such quote."))?;
+                        .ok_or_else(|| ApiError::invalid("fx_quote", crate::msg!("err-pay-no-quote")))?;
                     if q.from_currency != order.currency
                         || q.from_amount != order.amount
                         || wanted.as_ref().is_some_and(|w| *w != q.to_currency)
                     {
-                        return Err(ApiError::invalid(
-                            "fx_quote",
-                            "This quote is for another amount or currency: ask for a quote for this order.",
-                        ));
+                        return Err(ApiError::invalid("fx_quote", crate::msg!("err-pay-quote-mismatch")));
                     }
                     if now >= q.expires_at {
-                        return Err(ApiError::bad_request(
-                            "fx_quote_expired",
-                            "The locked exchange rate has expired. Nothing was charged.",
-                        )
-                        .with_param("fx_quote")
-                        .with_advice(&["Ask for a new quote and pay again."]));
+                        return Err(ApiError::bad_request("fx_quote_expired", crate::msg!("err-pay-fx-expired"))
+                            .with_param("fx_quote")
+                            .with_advice_msgs(vec![crate::msg!("err-pay-fx-expired-advice")]));
                     }
                     Some((q.to_amount, q.to_currency, q.rate))
                 }
@@ -259,7 +248,7 @@ pub(super) async fn pay(
             // The buyer pays another way instead of typing the code: the waiting attempt is abandoned.
             abandon_waiting(tx, &mut payment, now)?;
             if payment.attempt_in_progress.is_some() {
-                return Err(not_payable("A payment attempt for this order is in progress; wait for its answer."));
+                return Err(not_payable(crate::msg!("err-pay-attempt-in-progress")));
             }
             if let Some(key) = &bind {
                 // A retry of this request after a crash resumes this payment instead of paying again.
@@ -519,7 +508,7 @@ pub(super) fn hold_pocket_part(
 ) -> Result<Option<ApiResponse>, ApiError> {
     let mut payment = tx.payment(pid)?.ok_or_else(ApiError::internal)?;
     if payment.attempt_in_progress.as_deref() != Some(aid) {
-        return Err(not_payable("This payment attempt is no longer open."));
+        return Err(not_payable(crate::msg!("err-pay-attempt-closed")));
     }
     let currency = Currency::parse(&payment.currency).map_err(|_| ApiError::internal())?;
     if payment.paying_checkout().is_some() {
@@ -599,15 +588,12 @@ pub(super) async fn resend_code(
     let (user, _) = caller.buyer()?;
     if let Some(c) = body.channel.as_deref() {
         if c != "sms" && c != "email" {
-            return Err(ApiError::invalid("channel", "channel is \"sms\" or \"email\"."));
+            return Err(ApiError::invalid("channel", crate::msg!("err-pay-channel")));
         }
         if c == "sms" && user.phone.is_none() {
             // Never send an email silently when an SMS was asked for.
-            return Err(ApiError::invalid(
-                "channel",
-                "There is no phone number on your account, so we can send the code by email only.",
-            )
-            .with_advice(&["Choose email, or add a phone number to your account to get codes by SMS."]));
+            return Err(ApiError::invalid("channel", crate::msg!("err-pay-no-phone"))
+                .with_advice_msgs(vec![crate::msg!("err-pay-no-phone-advice")]));
         }
     }
     let secret = state.secret.clone();
@@ -618,28 +604,25 @@ pub(super) async fn resend_code(
                 .filter(|p| p.buyer_user_id == user.id)
                 .ok_or_else(|| ApiError::not_found("payment"))?;
             if payment.status != PaymentStatus::RequiresAction.name() {
-                return Err(ApiError::conflict("payment_not_awaiting_code", "This payment is not waiting for a code."));
+                return Err(ApiError::conflict("payment_not_awaiting_code", crate::msg!("err-pay-not-awaiting-code")));
             }
             let Some(record) = tx.challenge(&id)? else {
-                return Err(ApiError::conflict(
-                    "payment_not_awaiting_code",
-                    "This payment is waiting for a document, not a code.",
-                ));
+                return Err(ApiError::conflict("payment_not_awaiting_code", crate::msg!("err-pay-awaiting-document")));
             };
             if record.sends >= CODE_SENDS_MAX {
                 return Err(ApiError::rate_limited(
                     u64::try_from((record.expires_at - ctx.now).max(1)).unwrap_or(1),
-                    "We have already sent the codes this payment may have.",
+                    crate::msg!("err-pay-codes-used-up"),
                 )
-                .with_advice(&[
-                    "Use the last code we sent while it is valid.",
-                    "Or pay again, or choose another way to pay, to get a new code.",
+                .with_advice_msgs(vec![
+                    crate::msg!("err-pay-codes-used-up-advice-last"),
+                    crate::msg!("err-pay-codes-used-up-advice-new"),
                 ]));
             }
             if let Some(wait) = (record.sent_at + RESEND_COOLDOWN_S - ctx.now).checked_sub(0).filter(|w| *w > 0) {
                 return Err(ApiError::rate_limited(
                     u64::try_from(wait).unwrap_or(1),
-                    "Wait a minute before asking for another code.",
+                    crate::msg!("err-pay-resend-wait"),
                 ));
             }
             let reasons: Vec<StepUpReason> =
@@ -728,7 +711,7 @@ pub(super) fn mark_paid(tx: &mut WriteTx<'_>, order: &OrderRecord, now: i64) -> 
     paid.status = OrderStatus::Paid.name().into();
     paid.paid_at = Some(now);
     if !tx.update_order(&paid, OrderStatus::AwaitingPayment.name())? {
-        return Err(not_payable("This order is not awaiting payment."));
+        return Err(not_payable(crate::msg!("err-pay-order-not-awaiting")));
     }
     if let Some(p) = tx.payment_by_order(&order.id)? {
         let shown = payment_view(&tx.reads(), &p.id)?;
@@ -765,7 +748,7 @@ pub(super) async fn resume_payment(state: &AppState, idem: Idem, payment_id: &st
     };
     if open {
         return crate::idempotency::IdempotencyContext::busy()
-            .with_advice(&["Retry in a minute: the payment's outcome is being settled with the bank."])
+            .with_advice_msgs(vec![crate::msg!("err-pay-settling-advice")])
             .into_response();
     }
     let pid = payment.id.clone();

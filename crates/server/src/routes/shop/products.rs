@@ -8,7 +8,7 @@ pub(super) fn text(param: &str, value: &str, max: usize) -> Result<String, ApiEr
         return Err(ApiError::missing(param));
     }
     if v.chars().count() > max || v.chars().any(|c| c.is_control() && c != '\n') {
-        return Err(ApiError::invalid(param, format!("{param} must be at most {max} printable characters.")));
+        return Err(ApiError::invalid(param, crate::msg!("err-product-text-too-long", param = param, max = max)));
     }
     Ok(v.to_owned())
 }
@@ -43,18 +43,19 @@ pub(super) async fn create_product(
         None => None,
     };
     if body.amount <= 0 {
-        return Err(ApiError::bad_request("amount_invalid", "The price must be a positive amount in minor units.")
-            .with_param("amount"));
+        return Err(
+            ApiError::bad_request("amount_invalid", crate::msg!("err-product-price-invalid")).with_param("amount")
+        );
     }
     if body.currency != merchant.currency {
         return Err(ApiError::bad_request(
             "currency_not_supported",
-            format!("Products are priced in the shop's currency, {}.", merchant.currency),
+            crate::msg!("err-product-currency", currency = &merchant.currency),
         )
         .with_param("currency"));
     }
     if body.stock.is_some_and(|s| s < 0) {
-        return Err(ApiError::invalid("stock", "stock cannot be negative."));
+        return Err(ApiError::invalid("stock", crate::msg!("err-product-stock-negative")));
     }
     let metadata = crate::routes::metadata::initial(body.metadata.as_ref())?;
     let product = ProductRecord {

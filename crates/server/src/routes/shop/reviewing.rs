@@ -167,29 +167,36 @@ pub(crate) fn review_view(tx: &ReadTx<'_>, r: &ReviewRecord) -> Result<Value, st
 
 fn review_error(e: ReviewError) -> ApiError {
     match e {
-        ReviewError::AlreadySubmitted => ApiError::conflict("document_already_submitted", e.to_string()),
-        ReviewError::NoDocument => ApiError::conflict("review_awaiting_document", e.to_string()),
-        ReviewError::AlreadyDecided => ApiError::conflict("review_already_decided", e.to_string()),
+        ReviewError::AlreadySubmitted => {
+            ApiError::conflict("document_already_submitted", crate::msg!("err-review-already-submitted"))
+        }
+        ReviewError::NoDocument => {
+            ApiError::conflict("review_awaiting_document", crate::msg!("err-review-no-document"))
+        }
+        ReviewError::AlreadyDecided => {
+            ApiError::conflict("review_already_decided", crate::msg!("err-review-already-decided"))
+        }
     }
 }
 
 fn document_error(e: DocumentError) -> ApiError {
     let error = match e {
-        DocumentError::Empty => ApiError::invalid("file", e.to_string()),
+        DocumentError::Empty => ApiError::invalid("file", crate::msg!("err-review-file-empty")),
         DocumentError::TooLarge => {
-            let mut error = ApiError::bad_request("document_too_large", e.to_string());
+            let mut error = ApiError::bad_request("document_too_large", crate::msg!("err-review-file-too-large"));
             error.status = StatusCode::PAYLOAD_TOO_LARGE;
             error
         }
-        DocumentError::UnsupportedType => ApiError::bad_request("document_type_unsupported", e.to_string()),
+        DocumentError::UnsupportedType => {
+            ApiError::bad_request("document_type_unsupported", crate::msg!("err-review-file-type"))
+        }
     };
-    error.with_param("file").with_advice(&["Upload a photo (JPEG or PNG) or a PDF of your ID, at most 5 MB."])
+    error.with_param("file").with_advice_msgs(vec![crate::msg!("err-review-file-advice")])
 }
 
 /// The file of an upload, read whole (at most the upload limit); other fields are ignored.
 async fn read_file(multipart: Result<Multipart, MultipartRejection>) -> Result<Vec<u8>, ApiError> {
-    let mut multipart = multipart
-        .map_err(|_| ApiError::invalid("file", "Send the document as multipart/form-data, in a field named file."))?;
+    let mut multipart = multipart.map_err(|_| ApiError::invalid("file", crate::msg!("err-review-multipart")))?;
     let mut file = None;
     loop {
         let field = match multipart.next_field().await {
@@ -198,7 +205,7 @@ async fn read_file(multipart: Result<Multipart, MultipartRejection>) -> Result<V
             Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
                 return Err(document_error(DocumentError::TooLarge))
             }
-            Err(_) => return Err(ApiError::invalid("file", "The upload could not be read: send it again.")),
+            Err(_) => return Err(ApiError::invalid("file", crate::msg!("err-review-upload-unreadable"))),
         };
         let is_file = field.name() == Some("file");
         let bytes = match field.bytes().await {
@@ -206,11 +213,11 @@ async fn read_file(multipart: Result<Multipart, MultipartRejection>) -> Result<V
             Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
                 return Err(document_error(DocumentError::TooLarge))
             }
-            Err(_) => return Err(ApiError::invalid("file", "The upload could not be read: send it again.")),
+            Err(_) => return Err(ApiError::invalid("file", crate::msg!("err-review-upload-unreadable"))),
         };
         if is_file {
             if file.is_some() {
-                return Err(ApiError::invalid("file", "Send one file."));
+                return Err(ApiError::invalid("file", crate::msg!("err-review-one-file")));
             }
             file = Some(bytes.to_vec());
         }
@@ -240,7 +247,7 @@ async fn upload_document(
         .await?
         .ok_or_else(|| ApiError::not_found("payment"))?
         .ok_or_else(|| {
-            ApiError::conflict("payment_not_awaiting_document", "This payment is not waiting for a document.")
+            ApiError::conflict("payment_not_awaiting_document", crate::msg!("err-review-not-awaiting-document"))
         })?;
     let bytes = read_file(multipart).await?;
     let kind = sniff_document(&bytes).map_err(document_error)?;
@@ -315,13 +322,11 @@ async fn get_document(
         (review.document, review.document_key_id, review.media_type.as_deref().and_then(DocumentKind::from_media_type))
     else {
         let message = if review.document_deleted_at.is_some() {
-            "This document was deleted 30 days after its decision."
+            crate::msg!("err-review-document-deleted")
         } else {
-            "No document was uploaded for this review."
+            crate::msg!("err-review-no-upload")
         };
-        let mut error = ApiError::not_found("document");
-        error.message = message.into();
-        return Err(error);
+        return Err(ApiError::not_found("document").with_message(message));
     };
     let sealed = vault::SealedCard { key_id: u32::try_from(key_id).unwrap_or(0), ciphertext: sealed };
     let document =
@@ -376,16 +381,14 @@ async fn decide_review(
     let approve = match body.outcome.as_str() {
         "approve" => true,
         "reject" => false,
-        _ => return Err(ApiError::invalid("outcome", "outcome is \"approve\" or \"reject\".")),
+        _ => return Err(ApiError::invalid("outcome", crate::msg!("err-review-outcome"))),
     };
     let note = body.note.map(|n| n.trim().to_owned()).filter(|n| !n.is_empty());
     if note.as_ref().is_some_and(|n| n.chars().count() > NOTE_CHARS_MAX) {
-        return Err(ApiError::invalid("note", format!("The note is at most {NOTE_CHARS_MAX} characters.")));
+        return Err(ApiError::invalid("note", crate::msg!("err-review-note-too-long", max = NOTE_CHARS_MAX)));
     }
     if !approve && note.is_none() {
-        let mut error = ApiError::missing("note");
-        error.message = "Say why the document is rejected: the buyer is told.".into();
-        return Err(error);
+        return Err(ApiError::missing("note").with_message(crate::msg!("err-review-note-missing")));
     }
     let now = state.clock.now();
     let rid = id.clone();

@@ -139,19 +139,13 @@ async fn check_answers(state: &AppState, user_id: &str, answers: Vec<AnswerBody>
     let uid = user_id.to_owned();
     let questions = state.store.read(move |tx| tx.security_questions(&uid)).await?;
     if questions.is_empty() {
-        return Err(ApiError::conflict(
-            "security_questions_not_set",
-            "You have not set up security questions: use the code we sent you.",
-        ));
+        return Err(ApiError::conflict("security_questions_not_set", crate::msg!("err-verify-no-questions")));
     }
     let wrong_shape = answers.len() != questions.len()
         || answers.iter().any(|a| a.answer.chars().count() > ANSWER_CHARS_MAX)
         || questions.iter().any(|q| answers.iter().filter(|a| a.question == q.id).count() != 1);
     if wrong_shape {
-        return Err(ApiError::invalid(
-            "answers",
-            format!("Answer each of your {} security questions once, by its id.", questions.len()),
-        ));
+        return Err(ApiError::invalid("answers", crate::msg!("err-verify-answers-shape", count = questions.len())));
     }
     let pairs: Vec<(String, String)> = questions
         .iter()
@@ -181,14 +175,14 @@ pub(super) async fn verify_payment(
     let submitted = match (body.code, body.answers) {
         (Some(code), None) => {
             let Some(code) = domain::checkout::normalize_one_time_code(&code) else {
-                return Err(ApiError::invalid("code", "The code is the 6 digits we sent you."));
+                return Err(ApiError::invalid("code", crate::msg!("err-verify-code-shape")));
             };
             Submitted::Code(state.secret.keyed_hash("payment-code", format!("{id}:{code}").as_bytes()))
         }
         (None, Some(answers)) => Submitted::Answers(check_answers(&state, &user.id, answers).await?),
         (None, None) => return Err(ApiError::missing("code")),
         (Some(_), Some(_)) => {
-            return Err(ApiError::invalid("answers", "Send either the code or the answers, not both."));
+            return Err(ApiError::invalid("answers", crate::msg!("err-verify-code-or-answers")));
         }
     };
     let now = state.clock.now();
@@ -204,12 +198,15 @@ pub(super) async fn verify_payment(
                 .filter(|p| p.buyer_user_id == user.id)
                 .ok_or_else(|| ApiError::not_found("payment"))?;
             if payment.status != PaymentStatus::RequiresAction.name() {
-                return Err(ApiError::conflict("payment_not_awaiting_code", "This payment is not waiting for a code."));
+                return Err(ApiError::conflict(
+                    "payment_not_awaiting_code",
+                    crate::msg!("err-verify-not-awaiting-code"),
+                ));
             }
             let Some(record) = tx.challenge(&pid)? else {
                 return Err(ApiError::conflict(
                     "payment_not_awaiting_code",
-                    "This payment is waiting for a document, not a code.",
+                    crate::msg!("err-verify-awaiting-document"),
                 ));
             };
             let mut challenge = CodeChallenge {
@@ -258,9 +255,7 @@ pub(super) async fn verify_payment(
                         let mut why = vec!["code_tries_used"];
                         why.extend(reasons.iter().map(|r| r.name()));
                         start_review(tx, &mut payment, &record.attempt_id, &why, now)?;
-                        error = error.with_advice(&[
-                            "To finish this payment, upload a photo or scan of your ID for our team to check.",
-                        ]);
+                        error = error.with_advice_msgs(vec![crate::msg!("err-verify-upload-id-advice")]);
                     } else {
                         tx.put_challenge(&ChallengeRecord { attempts_left: challenge.attempts_left, ..record })?;
                     }
@@ -343,7 +338,7 @@ pub(super) async fn authorize_verified(
                             Ok(ApiResponse {
                                 status: e.status,
                                 body: e
-                                    .with_advice(&["Enter your card again and pay."])
+                                    .with_advice_msgs(vec![crate::msg!("err-verify-card-again-advice")])
                                     .with_object("payment", shown)
                                     .body(&crate::error::current_request_id()),
                             })
