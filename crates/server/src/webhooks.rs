@@ -45,25 +45,31 @@ pub fn retry_delay_s(attempt: i64) -> i64 {
 }
 
 /// Why an address may not receive webhooks.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Refused(pub String);
+#[derive(Debug, Clone)]
+pub struct Refused(pub crate::i18n::Msg);
 
 /// Checks a URL's form: `https://` (or, in test mode, `http://`), a host, no user name or password.
 pub fn check_url(text: &str, live: bool) -> Result<reqwest::Url, Refused> {
-    let url = reqwest::Url::parse(text.trim()).map_err(|_| Refused("The URL is not valid.".into()))?;
+    let url = reqwest::Url::parse(text.trim()).map_err(|_| Refused(crate::msg!("err-webhook-url-invalid")))?;
     match url.scheme() {
         "https" => {}
         "http" if !live => {}
-        _ => return Err(Refused(if live { "Use an https:// URL." } else { "Use an http:// or https:// URL." }.into())),
+        _ => {
+            return Err(Refused(if live {
+                crate::msg!("err-webhook-url-https")
+            } else {
+                crate::msg!("err-webhook-url-http-or-https")
+            }))
+        }
     }
     if url.host_str().is_none_or(str::is_empty) {
-        return Err(Refused("The URL has no host.".into()));
+        return Err(Refused(crate::msg!("err-webhook-url-no-host")));
     }
     if !url.username().is_empty() || url.password().is_some() {
-        return Err(Refused("The URL may not carry a user name or password.".into()));
+        return Err(Refused(crate::msg!("err-webhook-url-credentials")));
     }
     if text.len() > 2048 {
-        return Err(Refused("The URL is longer than 2,048 characters.".into()));
+        return Err(Refused(crate::msg!("err-webhook-url-too-long")));
     }
     Ok(url)
 }
@@ -114,21 +120,19 @@ where
     let port = url.port_or_known_default().unwrap_or(443);
     let addresses = match host.parse::<IpAddr>() {
         Ok(ip) => vec![SocketAddr::new(ip, port)],
-        Err(_) => resolve(host, port).await.map_err(|_| Refused("The host name does not resolve.".into()))?,
+        Err(_) => resolve(host, port).await.map_err(|_| Refused(crate::msg!("err-webhook-url-unresolved")))?,
     };
     if addresses.is_empty() {
-        return Err(Refused("The host name does not resolve.".into()));
+        return Err(Refused(crate::msg!("err-webhook-url-unresolved")));
     }
     for a in &addresses {
         let ip = a.ip();
         let allowed = is_public(ip) || (!live && ip.is_loopback());
         if !allowed {
             return Err(Refused(if live {
-                "The URL leads to a private, loopback or link-local address; webhooks go to public addresses only."
-                    .into()
+                crate::msg!("err-webhook-url-private")
             } else {
-                "The URL leads to a private or link-local address; test mode allows public and loopback addresses."
-                    .into()
+                crate::msg!("err-webhook-url-private-test")
             }));
         }
     }
@@ -224,7 +228,7 @@ async fn send(state: &AppState, event: &store::EventRecord, endpoint: &WebhookEn
     let Ok(url) = check_url(&endpoint.url, live) else { return failed("the URL is no longer allowed") };
     let addresses = match allowed_addresses(&url, live, system_resolve).await {
         Ok(a) => a,
-        Err(Refused(why)) => return failed(&why),
+        Err(Refused(why)) => return failed(&why.text_in(crate::i18n::Locale::En)),
     };
     let key = secret_key(&state.secret, &endpoint.id);
     let Some(secret) = crate::secrets::open_once(&key, &endpoint.secret_sealed).and_then(|s| String::from_utf8(s).ok())
