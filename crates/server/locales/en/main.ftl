@@ -228,6 +228,7 @@ message-bank-no-account = The bank has no account under this number. Check the n
 message-bank-unsupported-currency = The bank refused the payout's currency. Add a bank account that accepts this currency.
 message-bank-account-frozen = The bank account is frozen. Contact your bank or add another bank account.
 message-bank-refused = The bank refused it.
+message-bank-refused-payout = The bank refused the payout.
 message-endpoint-disabled-subject = Your webhook endpoint was disabled
 message-endpoint-disabled-operators-subject = A webhook endpoint was disabled
 message-endpoint-disabled-body = Your webhook endpoint { $endpoint } ({ $url }) did not accept events for 3 days, so we disabled it. Fix it, then enable it again; you can redeliver missed events from its log.

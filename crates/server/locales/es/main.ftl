@@ -224,6 +224,7 @@ message-bank-no-account = El banco no tiene ninguna cuenta con este número. Rev
 message-bank-unsupported-currency = El banco rechazó la moneda del pago. Añade una cuenta bancaria que acepte esta moneda.
 message-bank-account-frozen = La cuenta bancaria está congelada. Contacta con tu banco o añade otra cuenta bancaria.
 message-bank-refused = El banco lo rechazó.
+message-bank-refused-payout = El banco rechazó el pago.
 message-endpoint-disabled-subject = Tu webhook se desactivó
 message-endpoint-disabled-operators-subject = Se desactivó un webhook
 message-endpoint-disabled-body = Tu punto de conexión de webhooks { $endpoint } ({ $url }) no aceptó eventos durante 3 días, así que lo desactivamos. Corrígelo y vuelve a activarlo; puedes reenviar los eventos perdidos desde su registro.

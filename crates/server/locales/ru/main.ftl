@@ -231,6 +231,7 @@ message-bank-no-account = В банке нет счёта с таким номе
 message-bank-unsupported-currency = Банк не принял валюту выплаты. Добавьте банковский счёт, который принимает эту валюту.
 message-bank-account-frozen = Банковский счёт заморожен. Обратитесь в банк или добавьте другой банковский счёт.
 message-bank-refused = Банк отклонил её.
+message-bank-refused-payout = Банк отклонил выплату.
 message-endpoint-disabled-subject = Ваш вебхук отключён
 message-endpoint-disabled-operators-subject = Вебхук отключён
 message-endpoint-disabled-body = Ваш эндпоинт вебхуков { $endpoint } ({ $url }) не принимал события 3 дня, поэтому мы его отключили. Исправьте его и включите снова; пропущенные события можно отправить повторно из его журнала.

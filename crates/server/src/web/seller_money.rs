@@ -131,6 +131,18 @@ async fn render(
     ctx.page(&tr!("seller-balance-title"), &body)
 }
 
+/// Why the bank refused a payout, by its `failure_code`, in the reader's language.
+fn bank_reason(code: Option<&str>) -> Option<String> {
+    Some(match code {
+        None => tr!("message-bank-refused-payout"),
+        Some("account_closed") => tr!("message-bank-account-closed"),
+        Some("no_account") => tr!("message-bank-no-account"),
+        Some("unsupported_currency") => tr!("message-bank-unsupported-currency"),
+        Some("account_frozen") => tr!("message-bank-account-frozen"),
+        Some(_) => return None,
+    })
+}
+
 fn payouts_table(payouts: &[Value], accounts: &[Value]) -> String {
     let mut out = format!("<h2>{}</h2>", esc(&tr!("seller-payouts-heading")));
     if payouts.is_empty() {
@@ -154,9 +166,13 @@ fn payouts_table(payouts: &[Value], accounts: &[Value]) -> String {
             .map(|a| esc(&tr!("seller-payouts-account-ending", last4 = a["last4"].as_str().unwrap_or(""))))
             .unwrap_or_else(|| esc(&tr!("seller-payouts-removed-account")));
         let status = p["status"].as_str().unwrap_or("");
+        // The bank's reason in the reader's language (the API's `failure_message` is English).
         let why = p["failure_message"]
             .as_str()
-            .map(|m| format!(r#"<br><span class="muted">{}</span>"#, esc(m)))
+            .map(|m| {
+                let words = bank_reason(p["failure_code"].as_str()).unwrap_or_else(|| m.to_owned());
+                format!(r#"<br><span class="muted">{}</span>"#, esc(&words))
+            })
             .unwrap_or_default();
         let _ = write!(
             out,

@@ -343,8 +343,7 @@ pub fn complete_purchase(
             )?,
             Some(c) => {
                 post(tx, clearing, float, *denomination, currency, codes::GIFT_CARD_SALE, now)?;
-                let amount = domain::money::Money::new(*denomination, currency).format();
-                lines.push(format!("{amount}: {}", c.expose()));
+                lines.push((*denomination, c.expose().to_owned()));
             }
         }
         cards.push(card);
@@ -352,6 +351,13 @@ pub fn complete_purchase(
     if let Some(recipient) = &p.gift_recipient {
         // The recipient may have no account: the email speaks the sender's language.
         let locale = tx.user(&p.user_id)?.and_then(|u| crate::i18n::Locale::parse(&u.locale)).unwrap_or_default();
+        let lines: Vec<String> = lines
+            .iter()
+            .map(|(denomination, code)| {
+                let amount = crate::i18n::format::money(locale, *denomination, currency.code()).unwrap_or_default();
+                format!("{amount}: {code}")
+            })
+            .collect();
         let note = p
             .gift_message
             .as_deref()
