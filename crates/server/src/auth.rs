@@ -113,9 +113,8 @@ impl FromRequestParts<AppState> for Caller {
             .await?;
         let user = found.filter(|u| u.status == "active").ok_or_else(ApiError::unauthenticated)?;
         // A saved language beats the request's header.
-        if let Some(locale) = crate::i18n::Locale::parse(&user.locale) {
-            crate::i18n::set_current(locale, &user.time_zone);
-        }
+        let locale = user.locale.as_deref().and_then(crate::i18n::Locale::parse).unwrap_or_else(crate::i18n::current);
+        crate::i18n::set_current(locale, &user.time_zone);
         let role = Role::parse(&user.role).ok_or_else(ApiError::unauthenticated)?;
         // Sellers' and operators' endpoints refuse another role here, before the body is read.
         match parts.extensions.get::<crate::openapi::RouteAccess>().map(|a| a.0) {

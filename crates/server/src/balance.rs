@@ -433,7 +433,7 @@ pub fn tell_seller(
 ) -> Result<(), ApiError> {
     if let Some(merchant) = tx.merchant(merchant_id)? {
         if let Some(owner) = tx.user(&merchant.owner_user_id)? {
-            let locale = crate::i18n::Locale::parse(&owner.locale).unwrap_or_default();
+            let locale = crate::i18n::locale_of(owner.locale.as_deref());
             let subject = subject.text_in(locale);
             let text = body.iter().map(|m| m.text_in(locale)).collect::<Vec<_>>().join(" ");
             tx.enqueue_message(

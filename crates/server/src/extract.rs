@@ -194,6 +194,11 @@ pub const LANGUAGE_COOKIE: &str = "pocketpay_lang";
 
 /// The language a request asks for: the switcher's cookie, else `Accept-Language`, else English.
 pub fn request_locale(headers: &axum::http::HeaderMap) -> crate::i18n::Locale {
+    requested_locale(headers).unwrap_or_default()
+}
+
+/// The language a request names (the switcher's cookie, else `Accept-Language`), if it names one we write.
+pub fn requested_locale(headers: &axum::http::HeaderMap) -> Option<crate::i18n::Locale> {
     let from_cookie =
         headers.get_all(axum::http::header::COOKIE).iter().filter_map(|v| v.to_str().ok()).find_map(|c| {
             c.split(';').find_map(|pair| {
@@ -205,14 +210,12 @@ pub fn request_locale(headers: &axum::http::HeaderMap) -> crate::i18n::Locale {
                 }
             })
         });
-    from_cookie
-        .or_else(|| {
-            headers
-                .get(axum::http::header::ACCEPT_LANGUAGE)
-                .and_then(|v| v.to_str().ok())
-                .and_then(crate::i18n::Locale::negotiate)
-        })
-        .unwrap_or_default()
+    from_cookie.or_else(|| {
+        headers
+            .get(axum::http::header::ACCEPT_LANGUAGE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(crate::i18n::Locale::negotiate)
+    })
 }
 
 /// Answers unknown routes in our error format.

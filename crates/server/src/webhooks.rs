@@ -323,7 +323,7 @@ fn record(
         Some(m) => crate::balance::tell_seller(tx, m, crate::msg!("message-endpoint-disabled-subject"), &[text], now),
         None => {
             if let Some(user) = tx.user(&endpoint.created_by)? {
-                let locale = crate::i18n::Locale::parse(&user.locale).unwrap_or_default();
+                let locale = crate::i18n::locale_of(user.locale.as_deref());
                 tx.enqueue_message(
                     &store::NewOutboxMessage {
                         channel: "email",

@@ -204,6 +204,22 @@ async fn the_language_comes_from_the_header_by_quality_and_a_saved_locale_beats_
     }
     let me = app.get("/v1/me", Some(&token)).await;
     assert_eq!(me.body["locale"], "es", "a refused change changes nothing");
+
+    // Someone who never chose a language (signed up without one) is answered in each request's.
+    let plain = app.buyer("no-choice@example.com").await;
+    for (header, expected) in [("ru", "ru"), ("es-ES,es;q=0.9", "es"), ("fr", "en")] {
+        let (_, headers, body) =
+            call_in(&app, reqwest::Method::GET, "/v1/orders/ord_nope", Some(&plain), header, None).await;
+        assert_eq!(content_language(&headers), expected, "{header}: {body}");
+        let (_, _, me) = call_in(&app, reqwest::Method::GET, "/v1/me", Some(&plain), header, None).await;
+        assert_eq!(me["locale"], expected, "the language the answer is in");
+    }
+    // Once they choose, the choice beats the header.
+    let (status, _, _) =
+        call_in(&app, reqwest::Method::PATCH, "/v1/me", Some(&plain), "ru", Some(json!({ "locale": "en" }))).await;
+    assert_eq!(status, StatusCode::OK);
+    let (_, headers, _) = call_in(&app, reqwest::Method::GET, "/v1/orders/ord_nope", Some(&plain), "ru", None).await;
+    assert_eq!(content_language(&headers), "en");
 }
 
 #[tokio::test]
@@ -238,19 +254,21 @@ async fn every_decline_reads_in_russian_and_spanish_with_its_code_unchanged() {
         ("4000000000000119", "processing_error", None),
         ("4242424242424241", "incorrect_number", None),
     ];
-    for (language, locale) in [("ru", Locale::Ru), ("es-ES,es;q=0.9", Locale::Es)] {
-        // The buyer signed up in English: the saved locale is what counts, whatever the header.
-        let saved = app
-            .call(reqwest::Method::PATCH, "/v1/me", Some(&buyer), None, Some(json!({ "locale": locale.code() })))
-            .await;
-        assert_eq!(saved.status, StatusCode::OK, "{}", saved.body);
+    // First in Spanish by the header alone (the buyer never chose a language), then in Russian chosen
+    // with PATCH /v1/me while the header asks for English: the choice wins.
+    for (language, locale) in [("es-ES,es;q=0.9", Locale::Es), ("en", Locale::Ru)] {
+        if locale == Locale::Ru {
+            let saved =
+                app.call(reqwest::Method::PATCH, "/v1/me", Some(&buyer), None, Some(json!({ "locale": "ru" }))).await;
+            assert_eq!(saved.status, StatusCode::OK, "{}", saved.body);
+        }
         for (number, code, decline) in rows {
             let (status, headers, body) = call_in(
                 &app,
                 reqwest::Method::POST,
                 &format!("/v1/orders/{order}/pay"),
                 Some(&buyer),
-                if locale == Locale::Ru { "en" } else { language },
+                language,
                 Some(json!({ "payment_method": new_card(number) })),
             )
             .await;

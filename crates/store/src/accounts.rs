@@ -19,8 +19,8 @@ pub struct UserRecord {
     pub country: String,
     pub currency: String,
     pub created_at: i64,
-    /// The language the person reads: `en`, `ru` or `es`.
-    pub locale: String,
+    /// The language the person chose to read (`en`, `ru` or `es`), if they chose one.
+    pub locale: Option<String>,
     /// The IANA time zone times are shown in.
     pub time_zone: String,
 }
@@ -161,7 +161,7 @@ impl WriteTx<'_> {
     pub fn set_user_preferences(
         &mut self,
         user_id: &str,
-        locale: &str,
+        locale: Option<&str>,
         time_zone: &str,
         phone: Option<&str>,
     ) -> Result<(), StoreError> {

@@ -213,7 +213,7 @@ async fn the_checker_compares_pocket_lots_with_the_ledger() {
                 country: "US".into(),
                 currency: "USD".into(),
                 created_at: 0,
-                locale: "en".into(),
+                locale: None,
                 time_zone: "UTC".into(),
             })?;
             let meta = AccountMeta { kind: "pocket".into(), owner: Some("usr_lots".into()) };

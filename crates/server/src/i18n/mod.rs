@@ -125,6 +125,11 @@ pub async fn scope<F: Future>(reader: Reader, future: F) -> F::Output {
     LOCALE.scope(Cell::new(reader.locale), TIME_ZONE.scope(std::cell::RefCell::new(reader.time_zone), future)).await
 }
 
+/// The language of a person's emails and SMS: the one they chose, else English.
+pub fn locale_of(saved: Option<&str>) -> Locale {
+    saved.and_then(Locale::parse).unwrap_or_default()
+}
+
 /// The request's language (English outside a request).
 pub fn current() -> Locale {
     LOCALE.try_with(Cell::get).unwrap_or_default()

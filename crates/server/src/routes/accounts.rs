@@ -118,7 +118,9 @@ pub fn user_json(u: &UserRecord) -> Value {
     json!({
         "id": u.id, "object": "user", "email": u.email, "status": u.status, "role": u.role,
         "phone": u.phone, "country": u.country, "currency": u.currency, "created": u.created_at,
-        "locale": u.locale, "time_zone": u.time_zone,
+        // The chosen language, or the one this answer is written in when none was chosen.
+        "locale": u.locale.clone().unwrap_or_else(|| crate::i18n::current().code().to_owned()),
+        "time_zone": u.time_zone,
     })
 }
 
@@ -159,7 +161,7 @@ fn send_email_code(
     now: i64,
 ) -> Result<(), StoreError> {
     tx.put_email_verification(&user.id, code_hash, expires_at)?;
-    let locale = Locale::parse(&user.locale).unwrap_or_default();
+    let locale = crate::i18n::locale_of(user.locale.as_deref());
     let text = crate::tr_in!(locale, "email-code-body", code = code);
     let subject = crate::tr_in!(locale, "email-code-subject");
     let message =
@@ -184,13 +186,15 @@ struct CreateUser {
 async fn create_user(
     State(state): State<AppState>,
     idem: Idem,
+    headers: axum::http::HeaderMap,
     ApiJson(body): ApiJson<CreateUser>,
 ) -> Result<Response, ApiError> {
     let email = email_param(&body.email)?;
     let password = Password::parse(&body.password).map_err(|e| rule_error("password", e))?;
     let phone = body.phone.as_deref().map(Phone::parse).transpose().map_err(|e| rule_error("phone", e))?;
     let country = Country::parse(body.country.as_deref().unwrap_or("US")).map_err(|e| rule_error("country", e))?;
-    let locale = locale_param(body.locale.as_deref())?.unwrap_or_else(crate::i18n::current);
+    // The language the sign-up asked for (its cookie or `Accept-Language`), if it named one we write.
+    let locale = locale_param(body.locale.as_deref())?.or_else(|| crate::extract::requested_locale(&headers));
     let time_zone = time_zone_param(body.time_zone.as_deref())?.unwrap_or_else(|| "UTC".to_owned());
     let password_hash = hash_off_thread(password).await?;
     let code = one_time_code(secrets::random_u64());
@@ -209,7 +213,7 @@ async fn create_user(
                 country: country.as_str().to_owned(),
                 currency: default_currency_for(country).code().to_owned(),
                 created_at: ctx.now,
-                locale: locale.code().to_owned(),
+                locale: locale.map(|l| l.code().to_owned()),
                 time_zone,
             };
             tx.insert_user(&user).map_err(|e| match e {
@@ -482,7 +486,7 @@ async fn update_me(
         .execute(idem.map(|e| e.0), move |tx, _| {
             let mut user = tx.user(&user.id)?.ok_or_else(ApiError::unauthenticated)?;
             if let Some(l) = locale {
-                user.locale = l.code().to_owned();
+                user.locale = Some(l.code().to_owned());
             }
             if let Some(z) = time_zone {
                 user.time_zone = z;
@@ -490,7 +494,7 @@ async fn update_me(
             if let Some(p) = phone {
                 user.phone = p;
             }
-            tx.set_user_preferences(&user.id, &user.locale, &user.time_zone, user.phone.as_deref())?;
+            tx.set_user_preferences(&user.id, user.locale.as_deref(), &user.time_zone, user.phone.as_deref())?;
             Ok(ApiResponse::ok(user_json(&user)))
         })
         .await)
@@ -587,7 +591,7 @@ pub async fn create_operator(
         country: "US".into(),
         currency: "USD".into(),
         created_at: now,
-        locale: "en".into(),
+        locale: None,
         time_zone: "UTC".into(),
     };
     let id = user.id.clone();

@@ -120,7 +120,7 @@ fn tell_both(tx: &mut WriteTx<'_>, claim: &ClaimRecord, subject: Msg, text: Msg,
         }
     }
     for to in recipients {
-        let locale = crate::i18n::Locale::parse(&to.locale).unwrap_or_default();
+        let locale = crate::i18n::locale_of(to.locale.as_deref());
         let (subject, body) = (subject.text_in(locale), text.text_in(locale));
         tx.enqueue_message(
             &store::NewOutboxMessage {
@@ -743,14 +743,14 @@ async fn report_unauthorized(
                     channel: "email",
                     recipient: &user.email,
                     subject: &crate::tr_in!(
-                        crate::i18n::Locale::parse(&user.locale).unwrap_or_default(),
+                        crate::i18n::locale_of(user.locale.as_deref()),
                         "message-reimbursed-subject"
                     ),
                     body: &crate::tr_in!(
-                        crate::i18n::Locale::parse(&user.locale).unwrap_or_default(),
+                        crate::i18n::locale_of(user.locale.as_deref()),
                         "message-reimbursed-body",
                         amount = crate::i18n::format::money(
-                            crate::i18n::Locale::parse(&user.locale).unwrap_or_default(),
+                            crate::i18n::locale_of(user.locale.as_deref()),
                             amount,
                             currency.code()
                         )

@@ -102,7 +102,7 @@ async fn request_reset(
                         failed_attempts: 0,
                         sent_at: ctx.now,
                     })?;
-                    let locale = crate::i18n::Locale::parse(&user.locale).unwrap_or_default();
+                    let locale = crate::i18n::locale_of(user.locale.as_deref());
                     let text = crate::tr_in!(locale, "message-reset-code-body", code = code.as_str());
                     let subject = crate::tr_in!(locale, "message-reset-code-subject");
                     tx.enqueue_message(
@@ -181,7 +181,7 @@ async fn confirm_reset(
                 // The code came to this address: it is verified.
                 tx.set_user_status(&user.id, "active")?;
             }
-            let locale = crate::i18n::Locale::parse(&user.locale).unwrap_or_default();
+            let locale = crate::i18n::locale_of(user.locale.as_deref());
             let subject = crate::tr_in!(locale, "message-password-changed-subject");
             let body = crate::tr_in!(locale, "message-password-changed-body");
             tx.enqueue_message(

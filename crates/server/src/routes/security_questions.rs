@@ -154,7 +154,7 @@ async fn set_questions(
     .await
     .map_err(|_| ApiError::internal())??;
     let email = user.email.clone();
-    let locale = crate::i18n::Locale::parse(&user.locale).unwrap_or_default();
+    let locale = crate::i18n::locale_of(user.locale.as_deref());
     let uid = user.id.clone();
     let user_id = user.id;
     let response = state

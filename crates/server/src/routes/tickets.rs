@@ -213,7 +213,7 @@ async fn add_message(
             )?;
             if is_operator {
                 if let Some(buyer) = tx.user(&ticket.user_id)? {
-                    let locale = crate::i18n::Locale::parse(&buyer.locale).unwrap_or_default();
+                    let locale = crate::i18n::locale_of(buyer.locale.as_deref());
                     tx.enqueue_message(
                         &store::NewOutboxMessage {
                             channel: "email",

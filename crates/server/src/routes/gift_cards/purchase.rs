@@ -350,7 +350,7 @@ pub fn complete_purchase(
     }
     if let Some(recipient) = &p.gift_recipient {
         // The recipient may have no account: the email speaks the sender's language.
-        let locale = tx.user(&p.user_id)?.and_then(|u| crate::i18n::Locale::parse(&u.locale)).unwrap_or_default();
+        let locale = crate::i18n::locale_of(tx.user(&p.user_id)?.and_then(|u| u.locale).as_deref());
         let lines: Vec<String> = lines
             .iter()
             .map(|(denomination, code)| {

@@ -157,7 +157,7 @@ pub(crate) fn notify_buyer(
     now: i64,
 ) -> Result<(), ApiError> {
     if let Some(user) = tx.user(&order.buyer_user_id)? {
-        let locale = crate::i18n::Locale::parse(&user.locale).unwrap_or_default();
+        let locale = crate::i18n::locale_of(user.locale.as_deref());
         let subject = subject.text_in(locale);
         let text = body.iter().map(|m| m.text_in(locale)).collect::<Vec<_>>().join(" ");
         tx.enqueue_message(

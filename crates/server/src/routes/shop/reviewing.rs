@@ -415,7 +415,7 @@ async fn decide_review(
                 return Err(ApiError::internal());
             }
             let buyer = tx.user(&payment.buyer_user_id)?.ok_or_else(ApiError::internal)?;
-            let locale = crate::i18n::Locale::parse(&buyer.locale).unwrap_or_default();
+            let locale = crate::i18n::locale_of(buyer.locale.as_deref());
             let what = paid_for(tx, &payment, locale)?;
             let amount = money_text(locale, payment.amount, &payment.currency);
             let (subject, text, decided) = if approve {
@@ -519,7 +519,7 @@ pub async fn expire_and_erase_reviews(state: &AppState) {
                     .with_advice_msgs(vec![crate::msg!("error-review-expired.advice")]);
                 fail_attempt(tx, &mut payment, &review.attempt_id, &error, "verification_expired", None, now)?;
                 if let Some(buyer) = tx.user(&payment.buyer_user_id)? {
-                    let locale = crate::i18n::Locale::parse(&buyer.locale).unwrap_or_default();
+                    let locale = crate::i18n::locale_of(buyer.locale.as_deref());
                     let text = crate::tr_in!(
                         locale,
                         "message-review-expired-body",

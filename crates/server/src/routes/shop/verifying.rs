@@ -57,7 +57,7 @@ pub(super) fn start_challenge(
         sends,
     })?;
     // In the buyer's saved language, whatever language the request came in.
-    let locale = crate::i18n::Locale::parse(&user.locale).unwrap_or_default();
+    let locale = crate::i18n::locale_of(user.locale.as_deref());
     let amount = crate::i18n::format::money(locale, payment.amount, &payment.currency).unwrap_or_default();
     let text = crate::tr_in!(locale, "message-payment-code-body", amount = amount, code = code.as_str());
     let subject = crate::tr_in!(locale, "message-payment-code-subject");
