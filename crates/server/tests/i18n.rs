@@ -6,7 +6,7 @@ mod common;
 
 use std::collections::BTreeSet;
 
-use common::{address, new_card, TestApp};
+use common::{new_card, TestApp};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 use server::i18n::{self, Locale};
@@ -233,14 +233,7 @@ async fn every_decline_reads_in_russian_and_spanish_with_its_code_unchanged() {
     let p = app.post("/v1/products", Some(&key), json!({ "name": "Tasse", "amount": 2000, "currency": "USD" })).await;
     let product = p.body["id"].as_str().unwrap_or_default().to_owned();
     let buyer = app.buyer("babel@example.com").await;
-    let o = app
-        .post(
-            "/v1/orders",
-            Some(&buyer),
-            json!({ "items": [{ "product": product, "quantity": 1 }], "shipping_address": address() }),
-        )
-        .await;
-    let order = o.body["id"].as_str().unwrap_or_default().to_owned();
+    let order = app.new_order(&buyer, &product).await;
     let rows = [
         ("4000000000000002", "card_declined", Some("generic_decline")),
         ("4000000000009995", "card_declined", Some("insufficient_funds")),

@@ -199,30 +199,11 @@ mod tests {
         for tries_left in 0..4 {
             failures.push(PaymentFailure::VerificationFailed { tries_left });
         }
-        for e in [
-            CardError::IncorrectNumber,
-            CardError::InvalidExpiryMonth,
-            CardError::InvalidExpiryYear,
-            CardError::ExpiredCard,
-            CardError::InvalidCvc,
-            CardError::IncorrectCvc,
-            CardError::BrandNotSupported,
-        ] {
+        for e in CardError::ALL {
             failures.push(PaymentFailure::Card(e));
         }
-        for name in [
-            "insufficient_funds",
-            "card_velocity_exceeded",
-            "transaction_not_allowed",
-            "incorrect_address",
-            "incorrect_zip",
-            "generic_decline",
-            "lost_card",
-            "stolen_card",
-            "fraudulent",
-            "do_not_honor",
-        ] {
-            failures.push(PaymentFailure::Declined(DeclineCode::parse(name).unwrap_or_else(|| panic!("{name}"))));
+        for code in DeclineCode::ALL {
+            failures.push(PaymentFailure::Declined(code));
         }
         for failure in failures {
             let domain = failure.describe();
