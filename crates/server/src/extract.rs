@@ -245,7 +245,7 @@ const ECHOED_PATH_CHARS_MAX: usize = 200;
 
 /// The page of an address that has none, in the reader's language.
 fn not_found_page() -> String {
-    let esc = crate::web::html_escape;
+    let esc = crate::web::html::esc;
     format!(
         r#"<!doctype html>
 <html lang="{lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">

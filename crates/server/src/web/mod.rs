@@ -11,7 +11,7 @@
 
 mod api_keys;
 mod buyer;
-mod html;
+pub(crate) mod html;
 mod operator;
 mod operator_search;
 mod operator_sellers;
@@ -741,11 +741,6 @@ fn cookies(headers: &HeaderMap) -> HashMap<String, String> {
         }
     }
     out
-}
-
-/// Escapes text for HTML (for the few pages served outside the pages' router).
-pub fn html_escape(text: &str) -> String {
-    esc(text)
 }
 
 /// Percent-encodes a query value.
