@@ -176,47 +176,8 @@ impl OrderError {
 
 // ---------------------------------------------------------------------------------------- payments
 
-/// Where a payment is, as the API shows it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum PaymentStatus {
-    /// Nothing authorized yet, or the last attempt failed.
-    RequiresPaymentMethod,
-    /// A one-time code was sent; the buyer must enter it.
-    RequiresAction,
-    /// Authorized, not yet charged.
-    RequiresCapture,
-    /// Captured.
-    Succeeded,
-    /// Canceled (the authorization was voided).
-    Canceled,
-}
-
-impl PaymentStatus {
-    /// Every status.
-    pub const ALL: [PaymentStatus; 5] = [
-        PaymentStatus::RequiresPaymentMethod,
-        PaymentStatus::RequiresAction,
-        PaymentStatus::RequiresCapture,
-        PaymentStatus::Succeeded,
-        PaymentStatus::Canceled,
-    ];
-
-    /// Stable snake_case name, the API's `status`, e.g. `"requires_capture"`.
-    pub fn name(self) -> &'static str {
-        match self {
-            PaymentStatus::RequiresPaymentMethod => "requires_payment_method",
-            PaymentStatus::RequiresAction => "requires_action",
-            PaymentStatus::RequiresCapture => "requires_capture",
-            PaymentStatus::Succeeded => "succeeded",
-            PaymentStatus::Canceled => "canceled",
-        }
-    }
-
-    /// Parses a name exactly as [`PaymentStatus::name`] writes it.
-    pub fn parse(name: &str) -> Option<PaymentStatus> {
-        PaymentStatus::ALL.into_iter().find(|status| status.name() == name)
-    }
-}
+/// A payment's lifecycle lives in [`crate::payments`]; paying is checkout's, so its name stays here too.
+pub use crate::payments::PaymentStatus;
 
 // ------------------------------------------------------------------------------------------- split
 

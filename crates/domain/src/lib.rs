@@ -11,12 +11,16 @@ pub mod accounts;
 pub mod calendar;
 pub mod cards;
 pub mod checkout;
+pub mod claims;
 pub mod codes;
 pub mod declines;
 pub mod gift_cards;
 pub mod ledger;
+#[cfg(test)]
+mod lifecycle_tests;
 pub mod metadata;
 pub mod money;
+pub mod payments;
 pub mod payouts;
 pub mod pocket;
 pub mod refunds;

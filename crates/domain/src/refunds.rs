@@ -79,6 +79,111 @@ pub fn pocket_first_split(amount_minor: i64, pocket_paid_minor: i64, pocket_refu
     (pocket, amount_minor - pocket)
 }
 
+// --------------------------------------------------------------------------------------- lifecycle
+
+/// Where a refund is. The Pocket part (and a card part sent to the Pocket) is paid at once, so such a
+/// refund is made `Succeeded`. A card part is made `Processing` until the issuer answers; it is then
+/// `Pending` while the card network carries it, or `Succeeded`. A card refund the issuer refuses is
+/// paid into the buyer's Pocket instead ([`RefundStatus::reroute_to_pocket`]): refunds never fail.
+///
+/// ```text
+///  processing ──► pending ──► succeeded
+///       └──────────────────────▲   (issuer settled at once, or rerouted to the Pocket)
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum RefundStatus {
+    /// Waiting for the issuer's answer (asked again if it never comes).
+    Processing,
+    /// Accepted by the issuer, on its way to the card.
+    Pending,
+    /// The money is back with the buyer.
+    Succeeded,
+}
+
+/// Why a refund may not take a step.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, thiserror::Error)]
+pub enum RefundRefusal {
+    #[error("This refund has already succeeded.")]
+    AlreadySucceeded,
+    #[error("This refund is already with the card network.")]
+    AlreadyAccepted,
+}
+
+impl RefundStatus {
+    /// Every status.
+    pub const ALL: [RefundStatus; 3] = [RefundStatus::Processing, RefundStatus::Pending, RefundStatus::Succeeded];
+
+    /// The API name.
+    pub fn name(self) -> &'static str {
+        match self {
+            RefundStatus::Processing => "processing",
+            RefundStatus::Pending => "pending",
+            RefundStatus::Succeeded => "succeeded",
+        }
+    }
+
+    /// The status of an API name.
+    pub fn parse(name: &str) -> Option<RefundStatus> {
+        RefundStatus::ALL.into_iter().find(|s| s.name() == name)
+    }
+
+    /// A new refund: `Succeeded` when nothing goes to a card, else `Processing`.
+    pub fn new(to_card_minor: i64) -> RefundStatus {
+        if to_card_minor > 0 {
+            RefundStatus::Processing
+        } else {
+            RefundStatus::Succeeded
+        }
+    }
+
+    /// The issuer accepted the card refund; `settled` when it says the money is already there.
+    pub fn accepted(self, settled: bool) -> Result<RefundStatus, RefundRefusal> {
+        match self {
+            RefundStatus::Processing if settled => Ok(RefundStatus::Succeeded),
+            RefundStatus::Processing => Ok(RefundStatus::Pending),
+            RefundStatus::Pending => Err(RefundRefusal::AlreadyAccepted),
+            RefundStatus::Succeeded => Err(RefundRefusal::AlreadySucceeded),
+        }
+    }
+
+    /// The card network delivered it.
+    pub fn settled(self) -> Result<RefundStatus, RefundRefusal> {
+        match self {
+            RefundStatus::Processing | RefundStatus::Pending => Ok(RefundStatus::Succeeded),
+            RefundStatus::Succeeded => Err(RefundRefusal::AlreadySucceeded),
+        }
+    }
+
+    /// The issuer refused it (at once, or after accepting it): it is paid into the Pocket instead.
+    pub fn reroute_to_pocket(self) -> Result<RefundStatus, RefundRefusal> {
+        self.settled()
+    }
+}
+
+/// Where a refund's money goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum RefundDestination {
+    /// Back the way it came: the Pocket part to the Pocket, the card part to the card.
+    Original,
+    /// Everything to the buyer's Pocket.
+    Pocket,
+}
+
+impl RefundDestination {
+    /// The API name.
+    pub fn name(self) -> &'static str {
+        match self {
+            RefundDestination::Original => "original",
+            RefundDestination::Pocket => "pocket",
+        }
+    }
+
+    /// The destination of an API name.
+    pub fn parse(name: &str) -> Option<RefundDestination> {
+        [RefundDestination::Original, RefundDestination::Pocket].into_iter().find(|d| d.name() == name)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

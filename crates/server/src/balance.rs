@@ -41,17 +41,15 @@ pub mod codes {
 }
 
 /// Buyers are protected this long after payment: a sale never delivered becomes available then.
-pub const PROTECTION_S: i64 = crate::routes::claims::PROTECTION_S;
+pub const PROTECTION_S: i64 = domain::claims::PROTECTION_S;
 /// A delivered sale becomes available this long after delivery (the claim window), or at receipt.
-pub const CLAIM_WINDOW_S: i64 = crate::routes::claims::CLAIM_WINDOW_S;
+pub const CLAIM_WINDOW_S: i64 = domain::claims::CLAIM_WINDOW_S;
 /// Balance transactions made available per command at most.
 const RELEASE_BATCH_MAX: u32 = 500;
 /// Payouts sent or looked up per tick at most.
 const PAYOUT_BATCH_MAX: u32 = 100;
 /// Sellers considered for scheduled payouts per tick at most.
 const SCHEDULE_BATCH_MAX: u32 = 200;
-/// Claims that reserve their amount.
-pub const OPEN_CLAIM_STATUSES: [&str; 3] = ["awaiting_seller", "under_review", "refunding"];
 
 fn currency_of(code: &str) -> Result<Currency, ApiError> {
     Currency::parse(code).map_err(|_| ApiError::internal())

@@ -168,7 +168,7 @@ fn integer(name: &str) -> Value {
 fn statuses(path: &str) -> Vec<&'static str> {
     match path {
         "/v1/orders" => domain::checkout::OrderStatus::ALL.iter().map(|s| s.name()).collect(),
-        "/v1/claims" => crate::routes::claims::CLAIM_STATUSES.to_vec(),
+        "/v1/claims" => domain::claims::ClaimStatus::ALL.iter().map(|s| s.name()).collect(),
         "/v1/tickets" => crate::routes::tickets::TICKET_STATUSES.to_vec(),
         "/v1/payouts" => domain::payouts::PayoutStatus::ALL.iter().map(|s| s.name()).collect(),
         "/v1/webhook_endpoints/{id}/deliveries" => crate::routes::events::DELIVERY_STATUSES.to_vec(),

@@ -402,11 +402,11 @@ async fn a_claim_refund_interrupted_by_a_crash_is_finished_once_by_the_job() {
     store
         .write(move |tx| -> Result<(), store::StoreError> {
             let mut c = tx.claim(&cid)?.unwrap_or_else(|| panic!("the claim"));
-            c.status = "refunding".into();
-            c.outcome = Some("buyer".into());
+            c.status = domain::claims::ClaimStatus::Refunding;
+            c.outcome = Some(domain::claims::ClaimOutcome::Buyer);
             c.refund_amount = Some(3000);
             c.resolved_at = Some(c.created_at);
-            assert!(tx.update_claim(&c, "awaiting_seller")?);
+            assert!(tx.update_claim(&c, domain::claims::ClaimStatus::AwaitingSeller)?);
             Ok(())
         })
         .await

@@ -1,7 +1,10 @@
 //! Persistence of what happens after the sale: buyer claims, unauthorized-payment reports, support
 //! tickets and their messages.
 
+use domain::claims::{ClaimOutcome, ClaimReason, ClaimStatus};
+
 use crate::db::{params, Db, DbResult, OptionalExtension, Row};
+use crate::named::{named, named_opt};
 
 use crate::paging::{Listed, Page};
 use crate::{ReadTx, StoreError, WriteTx};
@@ -13,11 +16,11 @@ pub struct ClaimRecord {
     pub order_id: String,
     pub buyer_user_id: String,
     pub merchant_id: String,
-    pub reason: String,
+    pub reason: ClaimReason,
     pub amount: i64,
     pub description: String,
-    pub status: String,
-    pub outcome: Option<String>,
+    pub status: ClaimStatus,
+    pub outcome: Option<ClaimOutcome>,
     pub refund_amount: Option<i64>,
     pub refund_id: Option<String>,
     pub seller_message: Option<String>,
@@ -59,11 +62,11 @@ fn claim_from_row(r: &Row<'_>) -> DbResult<ClaimRecord> {
         order_id: r.get(1)?,
         buyer_user_id: r.get(2)?,
         merchant_id: r.get(3)?,
-        reason: r.get(4)?,
+        reason: named(r, 4, ClaimReason::parse)?,
         amount: r.get(5)?,
         description: r.get(6)?,
-        status: r.get(7)?,
-        outcome: r.get(8)?,
+        status: named(r, 7, ClaimStatus::parse)?,
+        outcome: named_opt(r, 8, ClaimOutcome::parse)?,
         refund_amount: r.get(9)?,
         refund_id: r.get(10)?,
         seller_message: r.get(11)?,
@@ -144,11 +147,11 @@ impl WriteTx<'_> {
                 c.order_id,
                 c.buyer_user_id,
                 c.merchant_id,
-                c.reason,
+                c.reason.name(),
                 c.amount,
                 c.description,
-                c.status,
-                c.outcome,
+                c.status.name(),
+                c.outcome.map(ClaimOutcome::name),
                 c.refund_amount,
                 c.refund_id,
                 c.seller_message,
@@ -161,7 +164,7 @@ impl WriteTx<'_> {
     }
 
     /// Writes a claim's changing fields if it is still in `expected_status`; returns whether it was.
-    pub fn update_claim(&mut self, c: &ClaimRecord, expected_status: &str) -> Result<bool, StoreError> {
+    pub fn update_claim(&mut self, c: &ClaimRecord, expected_status: ClaimStatus) -> Result<bool, StoreError> {
         let n = self
             .conn
             .prepare_cached(
@@ -170,9 +173,9 @@ impl WriteTx<'_> {
             )?
             .execute(params![
                 c.id,
-                expected_status,
-                c.status,
-                c.outcome,
+                expected_status.name(),
+                c.status.name(),
+                c.outcome.map(ClaimOutcome::name),
                 c.refund_amount,
                 c.refund_id,
                 c.seller_message,
@@ -298,9 +301,10 @@ impl ReadTx<'_> {
     pub fn claims(
         &self,
         viewer: &Viewer<'_>,
-        status: Option<&str>,
+        status: Option<ClaimStatus>,
         page: &Page,
     ) -> Result<Listed<ClaimRecord>, StoreError> {
+        let status = status.map(ClaimStatus::name);
         let b = page.bounds(self.conn, "claims")?;
         let (filter, who) = match viewer {
             Viewer::Buyer(u) => ("buyer_user_id = ?1", (*u).to_owned()),

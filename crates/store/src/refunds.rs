@@ -1,7 +1,10 @@
 //! Persistence of refunds: each with its Pocket part and card part, and the pending ones the
 //! settlement job finishes.
 
+use domain::refunds::{RefundDestination, RefundStatus};
+
 use crate::db::{params, Db, DbResult, OptionalExtension, Row};
+use crate::named::named;
 
 use crate::{ReadTx, StoreError, WriteTx};
 
@@ -15,8 +18,8 @@ pub struct RefundRecord {
     pub pocket_amount: i64,
     pub card_amount: i64,
     pub card_presentment_amount: Option<i64>,
-    pub destination: String,
-    pub status: String,
+    pub destination: RefundDestination,
+    pub status: RefundStatus,
     pub issuer_refund_id: Option<String>,
     pub expected_at: Option<i64>,
     pub reason: String,
@@ -39,8 +42,8 @@ fn refund_from_row(r: &Row<'_>) -> DbResult<RefundRecord> {
         pocket_amount: r.get(4)?,
         card_amount: r.get(5)?,
         card_presentment_amount: r.get(6)?,
-        destination: r.get(7)?,
-        status: r.get(8)?,
+        destination: named(r, 7, RefundDestination::parse)?,
+        status: named(r, 8, RefundStatus::parse)?,
         issuer_refund_id: r.get(9)?,
         expected_at: r.get(10)?,
         reason: r.get(11)?,
@@ -75,8 +78,8 @@ impl WriteTx<'_> {
                 r.pocket_amount,
                 r.card_amount,
                 r.card_presentment_amount,
-                r.destination,
-                r.status,
+                r.destination.name(),
+                r.status.name(),
                 r.issuer_refund_id,
                 r.expected_at,
                 r.reason,
@@ -94,7 +97,14 @@ impl WriteTx<'_> {
             .prepare_cached(
                 "UPDATE refunds SET status = ?2, issuer_refund_id = ?3, expected_at = ?4, settled_at = ?5, destination = ?6 WHERE id = ?1",
             )?
-            .execute(params![r.id, r.status, r.issuer_refund_id, r.expected_at, r.settled_at, r.destination])?;
+            .execute(params![
+                r.id,
+                r.status.name(),
+                r.issuer_refund_id,
+                r.expected_at,
+                r.settled_at,
+                r.destination.name()
+            ])?;
         Ok(())
     }
 

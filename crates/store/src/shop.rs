@@ -1,7 +1,11 @@
 //! Persistence of the shop: products (with stock that is never oversold), orders and their items,
 //! payments and every attempt to pay.
 
+use domain::checkout::OrderStatus;
+use domain::payments::{AttemptStatus, PaymentStatus};
+
 use crate::db::{params, Db, DbResult, OptionalExtension, Row};
+use crate::named::named;
 
 use crate::challenges::{challenge_query, ChallengeRecord};
 use crate::ledger::{duplicate_or, inserted_or_duplicate};
@@ -39,7 +43,7 @@ pub struct OrderRecord {
     pub number: String,
     pub buyer_user_id: String,
     pub merchant_id: String,
-    pub status: String,
+    pub status: OrderStatus,
     pub amount: i64,
     pub currency: String,
     pub ship_name: String,
@@ -72,7 +76,7 @@ pub struct PaymentRecord {
     /// through their parts (payments with both an order and a `checkout_id`).
     pub order_id: Option<String>,
     pub buyer_user_id: String,
-    pub status: String,
+    pub status: PaymentStatus,
     pub amount: i64,
     pub currency: String,
     pub pocket_amount: i64,
@@ -106,7 +110,7 @@ impl PaymentRecord {
             id,
             order_id: None,
             buyer_user_id,
-            status: domain::checkout::PaymentStatus::RequiresPaymentMethod.name().into(),
+            status: PaymentStatus::RequiresPaymentMethod,
             amount,
             currency,
             pocket_amount: 0,
@@ -157,7 +161,7 @@ impl PaymentRecord {
 pub struct AttemptRecord {
     pub id: String,
     pub payment_id: String,
-    pub status: String,
+    pub status: AttemptStatus,
     pub pocket_amount: i64,
     pub card_amount: i64,
     pub card_id: Option<String>,
@@ -204,7 +208,7 @@ pub(crate) fn order_from_row(r: &Row<'_>) -> DbResult<OrderRecord> {
         number: r.get(1)?,
         buyer_user_id: r.get(2)?,
         merchant_id: r.get(3)?,
-        status: r.get(4)?,
+        status: named(r, 4, OrderStatus::parse)?,
         amount: r.get(5)?,
         currency: r.get(6)?,
         ship_name: r.get(7)?,
@@ -239,7 +243,7 @@ pub(crate) fn payment_from_row(r: &Row<'_>) -> DbResult<PaymentRecord> {
         id: r.get(0)?,
         order_id: r.get(1)?,
         buyer_user_id: r.get(2)?,
-        status: r.get(3)?,
+        status: named(r, 3, PaymentStatus::parse)?,
         amount: r.get(4)?,
         currency: r.get(5)?,
         pocket_amount: r.get(6)?,
@@ -274,7 +278,7 @@ fn attempt_from_row(r: &Row<'_>) -> DbResult<AttemptRecord> {
     Ok(AttemptRecord {
         id: r.get(0)?,
         payment_id: r.get(1)?,
-        status: r.get(2)?,
+        status: named(r, 2, AttemptStatus::parse)?,
         pocket_amount: r.get(3)?,
         card_amount: r.get(4)?,
         card_id: r.get(5)?,
@@ -411,7 +415,7 @@ impl WriteTx<'_> {
                 o.number,
                 o.buyer_user_id,
                 o.merchant_id,
-                o.status,
+                o.status.name(),
                 o.amount,
                 o.currency,
                 o.ship_name,
@@ -470,7 +474,7 @@ impl WriteTx<'_> {
     }
 
     /// Writes an order's changing fields if it is still in `expected_status`; returns whether it was.
-    pub fn update_order(&mut self, o: &OrderRecord, expected_status: &str) -> Result<bool, StoreError> {
+    pub fn update_order(&mut self, o: &OrderRecord, expected_status: OrderStatus) -> Result<bool, StoreError> {
         let n = self
             .conn
             .prepare_cached(
@@ -479,8 +483,8 @@ impl WriteTx<'_> {
             )?
             .execute(params![
                 o.id,
-                expected_status,
-                o.status,
+                expected_status.name(),
+                o.status.name(),
                 o.carrier,
                 o.tracking_number,
                 o.cancel_reason,
@@ -504,7 +508,7 @@ impl WriteTx<'_> {
                 p.id,
                 p.order_id,
                 p.buyer_user_id,
-                p.status,
+                p.status.name(),
                 p.amount,
                 p.currency,
                 p.pocket_amount,
@@ -547,7 +551,7 @@ impl WriteTx<'_> {
             )?
             .execute(params![
                 p.id,
-                p.status,
+                p.status.name(),
                 p.pocket_amount,
                 p.card_amount,
                 p.card_id,
@@ -590,7 +594,7 @@ impl WriteTx<'_> {
             .execute(params![
                 a.id,
                 a.payment_id,
-                a.status,
+                a.status.name(),
                 a.pocket_amount,
                 a.card_amount,
                 a.card_id,
@@ -608,7 +612,7 @@ impl WriteTx<'_> {
     pub fn finish_attempt(
         &mut self,
         id: &str,
-        status: &str,
+        status: AttemptStatus,
         authorization_id: Option<&str>,
         error_code: Option<&str>,
         decline_code: Option<&str>,
@@ -618,7 +622,7 @@ impl WriteTx<'_> {
                 "UPDATE payment_attempts SET status = ?2, authorization_id = COALESCE(?3, authorization_id), error_code = ?4,
                  decline_code = ?5 WHERE id = ?1",
             )?
-            .execute(params![id, status, authorization_id, error_code, decline_code])?;
+            .execute(params![id, status.name(), authorization_id, error_code, decline_code])?;
         Ok(())
     }
 
@@ -708,9 +712,10 @@ impl ReadTx<'_> {
     pub fn orders(
         &self,
         viewer: &OrderViewer<'_>,
-        status: Option<&str>,
+        status: Option<OrderStatus>,
         page: &Page,
     ) -> Result<Listed<OrderRecord>, StoreError> {
+        let status = status.map(OrderStatus::name);
         let b = page.bounds(self.conn, "orders")?;
         let (filter, who) = match viewer {
             OrderViewer::Buyer(u) => ("buyer_user_id = ?1", (*u).to_owned()),

@@ -6,6 +6,7 @@
 
 use axum::extract::{Extension, Path, State};
 use axum::response::{IntoResponse, Response};
+use domain::claims::{ClaimOutcome, ClaimReason, ClaimRefusal, ClaimStatus, OpenRefusal, OrderFacts, PROTECTION_S};
 use domain::money::{Currency, Money};
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -25,14 +26,6 @@ use crate::AppState;
 
 type Idem = Option<Extension<IdempotencyContext>>;
 
-/// A claim may be opened until this long after delivery.
-pub const CLAIM_WINDOW_S: i64 = 20 * 86_400;
-/// Buyers are protected this long after payment.
-pub const PROTECTION_S: i64 = 90 * 86_400;
-/// A parcel not delivered this long after shipping may be reported missing.
-pub const DELIVERY_PROMISE_S: i64 = 14 * 86_400;
-/// The seller answers a claim within this time, or loses it.
-pub const SELLER_RESPONSE_S: i64 = 3 * 86_400;
 /// Longest free text of a claim, a ticket message or a report.
 const TEXT_LENGTH_MAX: usize = 5_000;
 
@@ -102,7 +95,8 @@ fn claim_event(tx: &mut WriteTx<'_>, kind: &'static str, c: &ClaimRecord, now: i
 pub fn claim_json(c: &ClaimRecord) -> Value {
     json!({
         "id": c.id, "object": "claim", "order": c.order_id, "buyer": c.buyer_user_id, "merchant": c.merchant_id,
-        "reason": c.reason, "amount": c.amount, "description": c.description, "status": c.status, "outcome": c.outcome,
+        "reason": c.reason.name(), "amount": c.amount, "description": c.description, "status": c.status.name(),
+        "outcome": c.outcome.map(ClaimOutcome::name),
         "refund_amount": c.refund_amount, "refund": c.refund_id, "seller_message": c.seller_message,
         "respond_by": c.respond_by, "created": c.created_at, "escalated_at": c.escalated_at, "resolved_at": c.resolved_at,
     })
@@ -144,6 +138,31 @@ struct OpenClaim {
     description: String,
 }
 
+/// Why a claim may not be opened, as the API answers it.
+fn open_refusal(refusal: OpenRefusal) -> ApiError {
+    let message = match refusal {
+        OpenRefusal::NotShipped => crate::msg!("err-claim-not-shipped"),
+        OpenRefusal::OrderCanceled => crate::msg!("err-claim-order-cancelled"),
+        OpenRefusal::ProtectionExpired => crate::msg!("err-claim-protection-expired"),
+        OpenRefusal::WindowClosed => crate::msg!("err-claim-window-closed"),
+        OpenRefusal::ParcelInTransit { from } => crate::msg!("err-claim-parcel-in-transit", from = from.to_string()),
+    };
+    ApiError::bad_request(refusal.code(), message)
+}
+
+/// A claim that may not take a step, as the API answers it (409 `claim_not_open`).
+fn claim_refusal(refusal: ClaimRefusal) -> ApiError {
+    let message = match refusal {
+        ClaimRefusal::NotAwaitingSeller => crate::msg!("err-claim-not-awaiting-seller"),
+        ClaimRefusal::NotRejected => crate::msg!("err-claim-not-rejected"),
+        ClaimRefusal::NotUnderReview => crate::msg!("err-claim-not-under-review"),
+        ClaimRefusal::NotAwaitingDecision | ClaimRefusal::NotRefunding => {
+            crate::msg!("err-claim-not-awaiting-decision")
+        }
+    };
+    ApiError::conflict(refusal.code(), message)
+}
+
 async fn open_claim(
     State(state): State<AppState>,
     idem: Idem,
@@ -152,9 +171,9 @@ async fn open_claim(
     ApiJson(body): ApiJson<OpenClaim>,
 ) -> Result<Response, ApiError> {
     let (user, _) = caller.buyer()?;
-    if !["not_received", "not_as_described", "damaged", "other"].contains(&body.reason.as_str()) {
+    let Some(reason) = ClaimReason::parse(&body.reason) else {
         return Err(ApiError::invalid("reason", crate::msg!("err-claim-reason-invalid")));
-    }
+    };
     let description = text("description", &body.description)?;
     if body.amount <= 0 {
         return Err(
@@ -165,26 +184,13 @@ async fn open_claim(
         .execute(idem.map(|e| e.0), move |tx, ctx| {
             let order =
                 tx.order(&id)?.filter(|o| o.buyer_user_id == user.id).ok_or_else(|| ApiError::not_found("order"))?;
-            let closed = |message: Msg| ApiError::bad_request("claim_window_closed", message);
-            let (Some(shipped_at), Some(paid_at)) = (order.shipped_at, order.paid_at) else {
-                return Err(closed(crate::msg!("err-claim-not-shipped")));
+            let facts = OrderFacts {
+                paid_at: order.paid_at,
+                shipped_at: order.shipped_at,
+                delivered_at: order.delivered_at,
+                canceled: order.status == domain::checkout::OrderStatus::Canceled,
             };
-            if order.status == "canceled" {
-                return Err(closed(crate::msg!("err-claim-order-cancelled")));
-            }
-            if ctx.now > paid_at + PROTECTION_S {
-                return Err(ApiError::bad_request("protection_expired", crate::msg!("err-claim-protection-expired")));
-            }
-            if let Some(delivered_at) = order.delivered_at {
-                if ctx.now > delivered_at + CLAIM_WINDOW_S {
-                    return Err(closed(crate::msg!("err-claim-window-closed")));
-                }
-            } else if body.reason == "not_received" && ctx.now < shipped_at + DELIVERY_PROMISE_S {
-                return Err(closed(crate::msg!(
-                    "err-claim-parcel-in-transit",
-                    from = (shipped_at + DELIVERY_PROMISE_S).to_string()
-                )));
-            }
+            let respond_by = domain::claims::may_open(facts, reason, ctx.now).map_err(open_refusal)?;
             let payment = tx.payment_by_order(&order.id)?.ok_or_else(ApiError::internal)?;
             let returned = crate::routes::refunds::returned_of(&tx.reads(), &payment)?;
             returned
@@ -198,15 +204,15 @@ async fn open_claim(
                 order_id: order.id.clone(),
                 buyer_user_id: user.id.clone(),
                 merchant_id: order.merchant_id.clone(),
-                reason: body.reason.clone(),
+                reason,
                 amount: body.amount,
                 description,
-                status: "awaiting_seller".into(),
+                status: ClaimStatus::AwaitingSeller,
                 outcome: None,
                 refund_amount: None,
                 refund_id: None,
                 seller_message: None,
-                respond_by: ctx.now + SELLER_RESPONSE_S,
+                respond_by,
                 created_at: ctx.now,
                 escalated_at: None,
                 resolved_at: None,
@@ -236,13 +242,13 @@ pub const CLAIM_REFUND_RETRY_AFTER_S: i64 = 60;
 async fn decide_for_buyer(
     state: &AppState,
     claim_id: &str,
-    from_status: &str,
+    from: ClaimStatus,
     amount: i64,
     outcome_note: &str,
     bind: Option<&IdempotencyContext>,
 ) -> Result<ClaimRecord, ApiError> {
     let bind = bind.cloned();
-    let (cid, from) = (claim_id.to_owned(), from_status.to_owned());
+    let cid = claim_id.to_owned();
     let now = state.clock.now();
     let Some(_busy) = state.in_flight.try_hold(format!("claim-refund:{claim_id}").into_bytes()) else {
         return Err(ApiError::conflict("claim_not_open", crate::msg!("err-claim-being-decided")));
@@ -252,33 +258,31 @@ async fn decide_for_buyer(
         .write(move |tx| -> Result<ClaimRecord, ApiError> {
             let mut c = tx.claim(&cid)?.ok_or_else(|| ApiError::not_found("claim"))?;
             if c.status != from {
-                return Err(ApiError::conflict("claim_not_open", crate::msg!("err-claim-not-awaiting-decision")));
+                return Err(claim_refusal(ClaimRefusal::NotAwaitingDecision));
             }
+            let next = c.status.decide_for_buyer().map_err(claim_refusal)?;
             // A decision the refund rules refuse changes nothing: the claim stays as it was.
             let payment = tx.payment_by_order(&c.order_id)?.ok_or_else(ApiError::internal)?;
             let returned = crate::routes::refunds::returned_of(&tx.reads(), &payment)?;
             returned.check_refund(Some(amount)).map_err(|e| {
-                crate::routes::refunds::refund_error(e, &payment.currency).with_param(if from == "under_review" {
-                    "refund_amount"
-                } else {
-                    "amount"
-                })
+                crate::routes::refunds::refund_error(e, &payment.currency)
+                    .with_param(if from == ClaimStatus::UnderReview { "refund_amount" } else { "amount" })
             })?;
             if let Some(key) = &bind {
                 key.bind(tx, &c.id, now).map_err(crate::routes::shop::bind_error)?;
             }
-            c.status = "refunding".into();
-            c.outcome = Some("buyer".into());
+            c.status = next;
+            c.outcome = Some(ClaimOutcome::Buyer);
             c.refund_amount = Some(amount);
             c.resolved_at = Some(now);
-            if !tx.update_claim(&c, &from)? {
-                return Err(ApiError::conflict("claim_not_open", crate::msg!("err-claim-not-awaiting-decision")));
+            if !tx.update_claim(&c, from)? {
+                return Err(claim_refusal(ClaimRefusal::NotAwaitingDecision));
             }
             Ok(c)
         })
         .await?;
     state.failpoint("claim.decided");
-    refund_and_resolve(state, claim, Some(from_status), outcome_note).await
+    refund_and_resolve(state, claim, Some(from), outcome_note).await
 }
 
 /// A retried decision whose answer was never recorded (a crash, a lost connection): the claim it
@@ -286,7 +290,7 @@ async fn decide_for_buyer(
 async fn resume_decision(state: &AppState, claim_id: &str, outcome_note: &str) -> Result<ClaimRecord, ApiError> {
     let cid = claim_id.to_owned();
     let claim = state.store.read(move |tx| tx.claim(&cid)).await?.ok_or_else(ApiError::internal)?;
-    if claim.status != "refunding" {
+    if claim.status != ClaimStatus::Refunding {
         return Ok(claim);
     }
     let Some(_busy) = state.in_flight.try_hold(format!("claim-refund:{claim_id}").into_bytes()) else {
@@ -301,7 +305,7 @@ async fn resume_decision(state: &AppState, claim_id: &str, outcome_note: &str) -
 async fn refund_and_resolve(
     state: &AppState,
     claim: ClaimRecord,
-    back_to: Option<&str>,
+    back_to: Option<ClaimStatus>,
     outcome_note: &str,
 ) -> Result<ClaimRecord, ApiError> {
     let amount = claim.refund_amount.unwrap_or(claim.amount);
@@ -333,7 +337,6 @@ async fn refund_and_resolve(
         }
     };
     let now = state.clock.now();
-    let back_to = back_to.map(str::to_owned);
     // The outer `Result` is the store's; the inner one is the decision's, so that a refused refund
     // still commits the claim's way back (an `Err` from the command would roll that back too).
     state
@@ -342,12 +345,12 @@ async fn refund_and_resolve(
             let mut c = tx.claim(&claim.id)?.ok_or_else(ApiError::internal)?;
             match refund {
                 Ok(r) => {
-                    c.status = "resolved".into();
-                    c.outcome = Some("buyer".into());
+                    c.status = c.status.refunded().map_err(claim_refusal)?;
+                    c.outcome = Some(ClaimOutcome::Buyer);
                     c.refund_amount = Some(r.amount);
                     c.refund_id = Some(r.id);
                     c.resolved_at = Some(now);
-                    tx.update_claim(&c, "refunding")?;
+                    tx.update_claim(&c, ClaimStatus::Refunding)?;
                     claim_event(tx, "claim.resolved", &c, now)?;
                     tell_both(
                         tx,
@@ -361,24 +364,24 @@ async fn refund_and_resolve(
                 Err(e) => {
                     let back = match back_to {
                         Some(from) => Some(from),
-                        None if !e.status.is_server_error() => Some("under_review".to_owned()),
+                        None if !e.status.is_server_error() => Some(ClaimStatus::UnderReview),
                         None => None,
                     };
                     if back.is_none() {
                         // An outage: try again a full retry interval from now, not on every tick.
                         c.resolved_at = Some(now);
-                        tx.update_claim(&c, "refunding")?;
+                        tx.update_claim(&c, ClaimStatus::Refunding)?;
                     }
                     if let Some(back) = back {
-                        if back == "under_review" && c.escalated_at.is_none() {
+                        if back == ClaimStatus::UnderReview && c.escalated_at.is_none() {
                             c.escalated_at = Some(now);
                         }
-                        let surfaced = back == "under_review";
-                        c.status = back;
+                        let surfaced = back == ClaimStatus::UnderReview;
+                        c.status = c.status.refund_refused(back).map_err(claim_refusal)?;
                         c.outcome = None;
                         c.refund_amount = None;
                         c.resolved_at = None;
-                        tx.update_claim(&c, "refunding")?;
+                        tx.update_claim(&c, ClaimStatus::Refunding)?;
                         if surfaced {
                             tracing::warn!(claim = %c.id, code = e.code, "a claim's refund was refused; the claim is back with operators");
                             tell_both(
@@ -446,7 +449,8 @@ async fn respond(
             let decided = match idem.as_ref().and_then(|c| c.resume.clone()) {
                 Some(bound) => resume_decision(&state, &bound, note).await?,
                 None => {
-                    decide_for_buyer(&state, &claim.id, "awaiting_seller", claim.amount, note, idem.as_ref()).await?
+                    decide_for_buyer(&state, &claim.id, ClaimStatus::AwaitingSeller, claim.amount, note, idem.as_ref())
+                        .await?
                 }
             };
             Ok(state.execute(idem, move |_, _| Ok(ApiResponse::ok(claim_json(&decided)))).await)
@@ -454,10 +458,11 @@ async fn respond(
         "reject" => Ok(state
             .execute(idem.map(|e| e.0), move |tx, ctx| {
                 let mut c = tx.claim(&id)?.ok_or_else(|| ApiError::not_found("claim"))?;
-                c.status = "rejected".into();
+                let before = c.status;
+                c.status = before.reject().map_err(claim_refusal)?;
                 c.seller_message = Some(message);
-                if !tx.update_claim(&c, "awaiting_seller")? {
-                    return Err(ApiError::conflict("claim_not_open", crate::msg!("err-claim-not-awaiting-seller")));
+                if !tx.update_claim(&c, before)? {
+                    return Err(claim_refusal(ClaimRefusal::NotAwaitingSeller));
                 }
                 tell_both(
                     tx,
@@ -484,13 +489,10 @@ async fn escalate(
         .execute(idem.map(|e| e.0), move |tx, ctx| {
             let mut c =
                 tx.claim(&id)?.filter(|c| c.buyer_user_id == user.id).ok_or_else(|| ApiError::not_found("claim"))?;
-            let before = c.status.clone();
-            if before != "rejected" {
-                return Err(ApiError::conflict("claim_not_open", crate::msg!("err-claim-not-rejected")));
-            }
-            c.status = "under_review".into();
+            let before = c.status;
+            c.status = before.escalate().map_err(claim_refusal)?;
             c.escalated_at = Some(ctx.now);
-            tx.update_claim(&c, &before)?;
+            tx.update_claim(&c, before)?;
             claim_event(tx, "claim.escalated", &c, ctx.now)?;
             tell_both(
                 tx,
@@ -532,18 +534,21 @@ async fn resolve(
             let note = "decided for the buyer by an operator";
             let decided = match idem.as_ref().and_then(|c| c.resume.clone()) {
                 Some(bound) => resume_decision(&state, &bound, note).await?,
-                None => decide_for_buyer(&state, &claim.id, "under_review", amount, note, idem.as_ref()).await?,
+                None => {
+                    decide_for_buyer(&state, &claim.id, ClaimStatus::UnderReview, amount, note, idem.as_ref()).await?
+                }
             };
             Ok(state.execute(idem, move |_, _| Ok(ApiResponse::ok(claim_json(&decided)))).await)
         }
         "seller" => Ok(state
             .execute(idem.map(|e| e.0), move |tx, ctx| {
                 let mut c = tx.claim(&id)?.ok_or_else(|| ApiError::not_found("claim"))?;
-                c.status = "resolved".into();
-                c.outcome = Some("seller".into());
+                let before = c.status;
+                c.status = before.decide_for_seller().map_err(claim_refusal)?;
+                c.outcome = Some(ClaimOutcome::Seller);
                 c.resolved_at = Some(ctx.now);
-                if !tx.update_claim(&c, "under_review")? {
-                    return Err(ApiError::conflict("claim_not_open", crate::msg!("err-claim-not-under-review")));
+                if !tx.update_claim(&c, before)? {
+                    return Err(claim_refusal(ClaimRefusal::NotUnderReview));
                 }
                 claim_event(tx, "claim.resolved", &c, ctx.now)?;
                 tell_both(
@@ -568,7 +573,7 @@ pub async fn decide_late_claims(state: &AppState) {
         if let Err(e) = decide_for_buyer(
             state,
             &claim.id,
-            "awaiting_seller",
+            ClaimStatus::AwaitingSeller,
             claim.amount,
             "decided for the buyer: the seller did not answer in time",
             None,
@@ -589,10 +594,12 @@ fn may_see(caller: &Caller, c: &ClaimRecord) -> bool {
 }
 
 /// The states of a claim, as lists filter them.
-pub(crate) const CLAIM_STATUSES: [&str; 4] = ["awaiting_seller", "under_review", "refunding", "resolved"];
+pub(crate) fn claim_statuses() -> Vec<&'static str> {
+    ClaimStatus::ALL.iter().map(|s| s.name()).collect()
+}
 
 async fn list_claims(State(state): State<AppState>, caller: Caller, mut q: ListParams) -> Result<Response, ApiError> {
-    let status = q.status(&CLAIM_STATUSES)?;
+    let status = q.status(&claim_statuses())?.as_deref().and_then(ClaimStatus::parse);
     let page = q.page()?;
     let key = match &caller {
         Caller::User { user, role: domain::accounts::Role::Buyer, .. } => (0, user.id.clone()),
@@ -607,7 +614,7 @@ async fn list_claims(State(state): State<AppState>, caller: Caller, mut q: ListP
                 1 => Viewer::Merchant(&key.1),
                 _ => Viewer::Operator,
             };
-            tx.claims(&viewer, status.as_deref(), &page)
+            tx.claims(&viewer, status, &page)
         })
         .await?;
     Ok(list_response(rows, claim_json))
@@ -648,7 +655,7 @@ async fn report_unauthorized(
                 .payment(&id)?
                 .filter(|p| p.buyer_user_id == user.id)
                 .ok_or_else(|| ApiError::not_found("payment"))?;
-            if payment.status != domain::checkout::PaymentStatus::Succeeded.name() {
+            if payment.status != domain::checkout::PaymentStatus::Succeeded {
                 return Err(ApiError::conflict("payment_not_captured", crate::msg!("err-claim-payment-not-captured")));
             }
             let Some(order_id) = payment.order_id.clone() else {
@@ -761,7 +768,7 @@ async fn report_unauthorized(
                 ctx.now,
             )?;
             let payment_shown = tx.payment(&payment.id)?.map(|p| {
-                json!({ "id": p.id, "status": p.status, "amount": p.amount,
+                json!({ "id": p.id, "status": p.status.name(), "amount": p.amount,
                 "amount_captured": p.amount_captured, "currency": p.currency })
             });
             Ok(ApiResponse::created(json!({

@@ -21,8 +21,12 @@ pub mod tickets;
 use axum::extract::DefaultBodyLimit;
 use axum::middleware;
 use axum::Router;
+use tower::ServiceBuilder;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::request_id::{PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::trace::TraceLayer;
 
-use crate::extract::{method_not_allowed, request_context, unknown_route, BODY_BYTES_MAX};
+use crate::extract::{method_not_allowed, request_id_header, unknown_route, BODY_BYTES_MAX};
 use crate::openapi::{Api, Endpoint};
 use crate::{AppState, Mode};
 
@@ -66,7 +70,7 @@ pub fn endpoints(state: &AppState) -> (Router<AppState>, Vec<Endpoint>) {
 pub fn router(state: AppState) -> Router {
     let (api_router, endpoints) = endpoints(&state);
     let document = std::sync::Arc::new(crate::openapi::document(&endpoints));
-    let api: Router = api_router
+    let api = api_router
         .route(
             "/openapi.json",
             axum::routing::get(move || {
@@ -76,14 +80,11 @@ pub fn router(state: AppState) -> Router {
         )
         .fallback(unknown_route)
         .method_not_allowed_fallback(method_not_allowed)
-        .layer(middleware::from_fn_with_state(state.clone(), crate::idempotency::layer))
-        .layer(DefaultBodyLimit::max(BODY_BYTES_MAX))
-        .layer(middleware::from_fn(request_context))
-        .with_state(state.clone());
+        .layer(middleware::from_fn_with_state(state.clone(), crate::idempotency::layer));
+    let api: Router = request_layers(api).with_state(state.clone());
     let metrics = state.metrics.clone();
-    let pages = crate::web::router(state, api.clone())
-        .layer(DefaultBodyLimit::max(BODY_BYTES_MAX))
-        .layer(middleware::from_fn(request_context));
+    // The pages call `api` in process: such a call passes its layers again, with an id of its own.
+    let pages = request_layers(crate::web::router(state, api.clone()));
     let all = pages.merge(api);
     match metrics {
         // Wraps each route (after routing, so the route's template is known); the pages' in-process
@@ -91,4 +92,32 @@ pub fn router(state: AppState) -> Router {
         Some(m) => all.layer(middleware::from_fn_with_state(m, crate::metrics::track)),
         None => all,
     }
+}
+
+/// The layers every request passes (the API's and the pages'), outermost first, all from `tower-http`
+/// but the context: a `Request-Id` a client sent is dropped, and the request gets its id (a sane
+/// `X-Request-Id` of the client's, else a new `req_…`), echoed in the answer's `Request-Id`; its span
+/// and one access-log line; its context (the id for error bodies, the reader's language); a handler's
+/// panic answered as our JSON 500 rather than a dropped connection; and the 1 MiB body limit, which
+/// the extractors turn into our 413 (`tower-http`'s `RequestBodyLimitLayer` would answer a plain-text
+/// 413 itself, so axum's `DefaultBodyLimit` stays).
+pub fn request_layers<S: Clone + Send + Sync + 'static>(router: Router<S>) -> Router<S> {
+    let trace = TraceLayer::new_for_http()
+        .make_span_with(crate::extract::request_span)
+        .on_request(())
+        .on_response(crate::extract::log_response)
+        .on_body_chunk(())
+        .on_eos(())
+        // A 5xx is logged once, at the error level, by `log_response`.
+        .on_failure(());
+    router.layer(
+        ServiceBuilder::new()
+            .layer(middleware::map_request(crate::extract::forget_client_request_id))
+            .layer(SetRequestIdLayer::new(request_id_header(), crate::extract::RequestIds))
+            .layer(PropagateRequestIdLayer::new(request_id_header()))
+            .layer(trace)
+            .layer(middleware::from_fn(crate::extract::request_context))
+            .layer(CatchPanicLayer::custom(crate::extract::answer_panic))
+            .layer(DefaultBodyLimit::max(BODY_BYTES_MAX)),
+    )
 }

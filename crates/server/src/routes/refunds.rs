@@ -9,6 +9,7 @@
 use axum::extract::{Extension, Path, State};
 use axum::response::Response;
 use domain::money::{Currency, ExchangeRate, Money};
+use domain::refunds::{RefundDestination, RefundStatus};
 use serde::Deserialize;
 use serde_json::{json, Value};
 use store::{OrderRecord, PaymentRecord, ReadTx, RefundRecord, WriteTx};
@@ -48,7 +49,7 @@ pub fn refund_json(r: &RefundRecord) -> Value {
     json!({
         "id": r.id, "object": "refund", "order": r.order_id, "payment": r.payment_id, "amount": r.amount,
         "pocket_amount": r.pocket_amount, "card_amount": r.card_amount, "card_presentment_amount": r.card_presentment_amount,
-        "status": r.status, "destination": r.destination, "expected_at": r.expected_at, "reason": r.reason,
+        "status": r.status.name(), "destination": r.destination.name(), "expected_at": r.expected_at, "reason": r.reason,
         "created": r.created_at, "settled_at": r.settled_at,
         "metadata": crate::routes::metadata::shown(&r.metadata),
     })
@@ -188,7 +189,10 @@ pub(crate) async fn resume_refund(state: &AppState, refund_id: &str) -> Result<R
     let refund = refund.ok_or_else(ApiError::internal)?;
     let claim = format!("refund:{}", refund.id);
     match payment {
-        Some(p) if refund.status == "processing" && p.attempt_in_progress.as_deref() == Some(claim.as_str()) => {
+        Some(p)
+            if refund.status == RefundStatus::Processing
+                && p.attempt_in_progress.as_deref() == Some(claim.as_str()) =>
+        {
             let authorization_id = p.authorization_id.ok_or_else(ApiError::internal)?;
             finish_card_refund(state, refund, authorization_id, claim).await
         }
@@ -231,7 +235,7 @@ pub async fn issue_refund(state: &AppState, spec: RefundSpec) -> Result<RefundRe
                 return Err(ApiError::not_found("order"));
             }
             let mut payment = tx.payment_by_order(&order.id)?.ok_or_else(|| exceeds(0, &order.currency))?;
-            if payment.status != domain::checkout::PaymentStatus::Succeeded.name() {
+            if payment.status != domain::checkout::PaymentStatus::Succeeded {
                 return Err(exceeds(0, &order.currency));
             }
             if payment.attempt_in_progress.is_some() {
@@ -262,8 +266,12 @@ pub async fn issue_refund(state: &AppState, spec: RefundSpec) -> Result<RefundRe
                 pocket_amount: pocket_part,
                 card_amount: card_part,
                 card_presentment_amount: presentment_part(&payment, card_part, &earlier)?.filter(|_| card_part > 0),
-                destination: if to_pocket || card_part == 0 { "pocket".into() } else { "original".into() },
-                status: "succeeded".into(),
+                destination: if to_pocket || card_part == 0 {
+                    RefundDestination::Pocket
+                } else {
+                    RefundDestination::Original
+                },
+                status: RefundStatus::new(if to_pocket { 0 } else { card_part }),
                 issuer_refund_id: None,
                 expected_at: None,
                 reason: reason.clone(),
@@ -300,7 +308,6 @@ pub async fn issue_refund(state: &AppState, spec: RefundSpec) -> Result<RefundRe
             crate::balance::book_refund(tx, &order, &payment, &refund, in_flight, refunded_before, now)?;
             if card_part > 0 && !to_pocket {
                 let authorization_id = payment.authorization_id.clone().ok_or_else(ApiError::internal)?;
-                refund.status = "processing".into();
                 refund.settled_at = None;
                 // If the answer never comes (a crash, an outage), the settlement job asks again from then on.
                 refund.expected_at = Some(now + REFUND_RETRY_AFTER_S);
@@ -379,11 +386,11 @@ fn settle_card_refund(
             post(tx, payable, clearing, refund.card_amount, currency, codes::REFUND, now)?;
             refund.issuer_refund_id = Some(r.id);
             refund.expected_at = Some(r.settles_at);
-            refund.status =
-                if r.status == issuer::RefundStatus::Succeeded { "succeeded".into() } else { "pending".into() };
-            refund.settled_at = (r.status == issuer::RefundStatus::Succeeded).then_some(now);
+            let settled = r.status == issuer::RefundStatus::Succeeded;
+            refund.status = refund.status.accepted(settled).map_err(|_| ApiError::internal())?;
+            refund.settled_at = settled.then_some(now);
             tx.update_refund(&refund)?;
-            if refund.status == "succeeded" {
+            if refund.status == RefundStatus::Succeeded {
                 refund_event(tx, "refund.succeeded", &refund, &order.merchant_id, now)?;
             }
             crate::routes::shop::notify_buyer(
@@ -435,8 +442,8 @@ fn reroute_to_pocket(
         },
         now,
     )?;
-    refund.destination = "pocket".into();
-    refund.status = "succeeded".into();
+    refund.destination = RefundDestination::Pocket;
+    refund.status = refund.status.reroute_to_pocket().map_err(|_| ApiError::internal())?;
     refund.settled_at = Some(now);
     tx.update_refund(refund)?;
     refund_event(tx, "refund.succeeded", refund, &order.merchant_id, now)?;
@@ -487,7 +494,7 @@ pub async fn settle_refunds(state: &AppState) {
                     (None, outcome) => settle_card_refund(tx, refund, outcome, now).map(|_| ()),
                     (Some(_), Ok(r)) if r.status == issuer::RefundStatus::Succeeded => {
                         let mut refund = refund;
-                        refund.status = "succeeded".into();
+                        refund.status = refund.status.settled().map_err(|_| ApiError::internal())?;
                         refund.settled_at = Some(now);
                         tx.update_refund(&refund)?;
                         let merchant = tx.order(&refund.order_id)?.map(|o| o.merchant_id).unwrap_or_default();

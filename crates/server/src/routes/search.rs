@@ -69,7 +69,8 @@ async fn search(
                         // A cart's payment pays each of the cart's orders.
                         order_ids.extend(tx.checkout_orders(checkout)?.into_iter().map(|o| o.id));
                     }
-                    payments.push(json!({ "id": p.id, "object": "payment", "order": p.order_id, "status": p.status,
+                    payments
+                        .push(json!({ "id": p.id, "object": "payment", "order": p.order_id, "status": p.status.name(),
                         "amount": p.amount, "currency": p.currency }));
                 }
             } else if let Ok(email) = domain::accounts::Email::parse(&q) {
@@ -77,7 +78,7 @@ async fn search(
             }
             for id in order_ids {
                 if let Some(o) = tx.order(&id)? {
-                    orders.push(json!({ "id": o.id, "object": "order", "number": o.number, "status": o.status,
+                    orders.push(json!({ "id": o.id, "object": "order", "number": o.number, "status": o.status.name(),
                         "amount": o.amount, "currency": o.currency, "buyer": o.buyer_user_id, "merchant": o.merchant_id,
                         "created": o.created_at }));
                 }

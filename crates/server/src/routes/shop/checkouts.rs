@@ -25,17 +25,15 @@ fn awaiting_payment(orders: Vec<OrderRecord>) -> Vec<OrderRecord> {
 }
 
 fn awaits_payment(order: &OrderRecord) -> bool {
-    order.status == OrderStatus::AwaitingPayment.name()
+    order.status == OrderStatus::AwaitingPayment
 }
 
 /// How a checkout stands: some order still awaits payment, every order is paid (or beyond), or
 /// every order was cancelled.
 fn checkout_status(orders: &[OrderRecord]) -> &'static str {
-    let awaiting = OrderStatus::AwaitingPayment.name();
-    let canceled = OrderStatus::Canceled.name();
-    if orders.iter().all(|o| o.status == canceled) {
+    if orders.iter().all(|o| o.status == OrderStatus::Canceled) {
         "canceled"
-    } else if orders.iter().any(|o| o.status == awaiting) {
+    } else if orders.iter().any(|o| o.status == OrderStatus::AwaitingPayment) {
         "awaiting_payment"
     } else {
         "paid"
@@ -197,8 +195,7 @@ pub(super) fn payable_now(
     match target {
         PayTarget::Order(id) => {
             let order = tx.order(id)?.ok_or_else(|| ApiError::not_found("order"))?;
-            let status = OrderStatus::parse(&order.status).ok_or_else(ApiError::internal)?;
-            status.pay().map_err(|_| {
+            order.status.pay().map_err(|_| {
                 ApiError::conflict("order_not_payable", crate::msg!("err-checkout-order-not-awaiting-payment"))
             })?;
             let payment = tx.payment_by_order(id)?;
@@ -331,7 +328,7 @@ pub(super) fn authorize_parts(
     now: i64,
 ) -> Result<(), ApiError> {
     for (mut part, order) in open_parts(tx, payment)? {
-        part.status = PaymentStatus::RequiresCapture.name().into();
+        part.status = part.status.authorize().map_err(lifecycle_bug)?;
         part.authorization_id = authorization.filter(|_| part.card_amount > 0).map(|(id, _)| id.to_owned());
         part.authorization_expires_at = authorization.filter(|_| part.card_amount > 0).map(|(_, at)| at);
         part.card_id = payment.card_id.clone();
@@ -371,12 +368,12 @@ pub(crate) fn settle_checkout_payment(tx: &mut WriteTx<'_>, part: &PaymentRecord
     let Some(mut payment) = tx.payment(&payment_id)? else { return Ok(()) };
     let parts = tx.checkout_parts(&checkout_id)?;
     let captured: i64 = parts.iter().map(|p| p.amount_captured).sum();
-    let open = parts.iter().any(|p| p.status == PaymentStatus::RequiresCapture.name());
+    let open = parts.iter().any(|p| p.status == PaymentStatus::RequiresCapture);
     payment.amount_captured = captured.min(payment.amount);
     payment.updated_at = now;
-    let ends = !open && payment.status == PaymentStatus::RequiresCapture.name();
+    let ends = !open && payment.status == PaymentStatus::RequiresCapture;
     if ends {
-        payment.status = if captured > 0 { PaymentStatus::Succeeded } else { PaymentStatus::Canceled }.name().into();
+        payment.status = payment.status.settle(captured).map_err(lifecycle_bug)?;
     }
     tx.update_payment(&payment)?;
     if ends {
@@ -393,7 +390,7 @@ pub(super) fn parts_json(tx: &ReadTx<'_>, checkout_id: &str) -> Result<Value, Ap
         let order = tx.order(p.order())?.ok_or_else(ApiError::internal)?;
         shown.push(json!({
             "order": order.id, "number": order.number, "merchant": order.merchant_id, "payment": p.id,
-            "status": p.status, "amount": p.amount, "pocket_amount": p.pocket_amount, "card_amount": p.card_amount,
+            "status": p.status.name(), "amount": p.amount, "pocket_amount": p.pocket_amount, "card_amount": p.card_amount,
             "amount_captured": p.amount_captured, "amount_refunded": p.amount_refunded,
         }));
     }

@@ -38,7 +38,7 @@ pub(super) async fn ship_order(
     let order = load_order(&state, &caller, &id).await?;
     let carrier = text("carrier", &body.carrier, 50)?;
     let tracking = text("tracking_number", &body.tracking_number, 100)?;
-    let status = OrderStatus::parse(&order.status).ok_or_else(ApiError::internal)?;
+    let status = order.status;
     status.ship().map_err(order_error)?;
     // Step 1: claim the payment for the capture.
     let oid = order.id.clone();
@@ -118,17 +118,18 @@ pub(super) async fn ship_order(
                     }
                 }
             }
-            p.status = PaymentStatus::Succeeded.name().into();
+            p.status = p.status.capture().map_err(lifecycle_bug)?;
             p.amount_captured = p.amount;
             p.updated_at = ctx.now;
             tx.update_payment(&p)?;
             crate::balance::book_capture(tx, &order, &p, fee_bps, ctx.now)?;
             super::checkouts::settle_checkout_payment(tx, &p, ctx.now)?;
-            order.status = OrderStatus::Shipped.name().into();
+            let before = order.status;
+            order.status = before.ship().map_err(order_error)?;
             order.carrier = Some(carrier);
             order.tracking_number = Some(tracking);
             order.shipped_at = Some(ctx.now);
-            if !tx.update_order(&order, OrderStatus::Paid.name())? {
+            if !tx.update_order(&order, before)? {
                 return Err(ApiError::conflict("order_already_shipped", crate::msg!("err-order-already-shipped")));
             }
             // One view of the order (with its payment) serves both events and the answer.
@@ -185,12 +186,10 @@ pub(super) async fn deliver_order(
     Ok(state
         .execute(idem.map(|e| e.0), move |tx, ctx| {
             let mut order = tx.order(&id)?.ok_or_else(|| ApiError::not_found("order"))?;
-            let status = OrderStatus::parse(&order.status).ok_or_else(ApiError::internal)?;
-            let next = status.deliver().map_err(order_error)?;
-            let before = order.status.clone();
-            order.status = next.name().into();
+            let before = order.status;
+            order.status = before.deliver().map_err(order_error)?;
             order.delivered_at = Some(ctx.now);
-            tx.update_order(&order, &before)?;
+            tx.update_order(&order, before)?;
             crate::balance::available_from(tx, &order.id, ctx.now + crate::balance::CLAIM_WINDOW_S)?;
             crate::events::order_event(tx, "order.delivered", &order.id, ctx.now)?;
             Ok(ApiResponse::ok(order_view(&tx.reads(), &id)?))
@@ -209,15 +208,13 @@ pub(super) async fn confirm_receipt(
     Ok(state
         .execute(idem.map(|e| e.0), move |tx, ctx| {
             let mut order = tx.order(&id)?.ok_or_else(|| ApiError::not_found("order"))?;
-            let status = OrderStatus::parse(&order.status).ok_or_else(ApiError::internal)?;
-            let next = status.confirm_receipt().map_err(order_error)?;
-            let before = order.status.clone();
-            order.status = next.name().into();
+            let before = order.status;
+            order.status = before.confirm_receipt().map_err(order_error)?;
             order.completed_at = Some(ctx.now);
             if order.delivered_at.is_none() {
                 order.delivered_at = Some(ctx.now);
             }
-            tx.update_order(&order, &before)?;
+            tx.update_order(&order, before)?;
             // The buyer confirmed receipt: the sale is the seller's from now on.
             crate::balance::available_from(tx, &order.id, ctx.now)?;
             crate::events::order_event(tx, "order.completed", &order.id, ctx.now)?;
@@ -244,8 +241,7 @@ pub(super) async fn cancel_order(
         return Err(ApiError::forbidden(crate::msg!("err-order-cancel-forbidden")));
     }
     let reason = body.reason.map(|r| r.trim().chars().take(500).collect::<String>()).filter(|r| !r.is_empty());
-    let status = OrderStatus::parse(&order.status).ok_or_else(ApiError::internal)?;
-    status.cancel().map_err(order_error)?;
+    order.status.cancel().map_err(order_error)?;
     // Step 1: claim the payment (if any) so that nothing captures meanwhile.
     let oid = order.id.clone();
     let now = state.clock.now();
@@ -259,10 +255,10 @@ pub(super) async fn cancel_order(
                 // rest again), as for an order of its own.
                 abandon_checkout_attempt(tx, &p, now)?;
             }
-            if p.status == PaymentStatus::RequiresAction.name() {
+            if p.status == PaymentStatus::RequiresAction {
                 // Waiting for the buyer's code, nothing authorized yet: the attempt is abandoned.
                 if let Some(waiting) = p.attempt_in_progress.take() {
-                    tx.finish_attempt(&waiting, "abandoned", None, None, None)?;
+                    tx.finish_attempt(&waiting, AttemptStatus::Abandoned, None, None, None)?;
                 }
                 tx.delete_challenge(&p.id)?;
             }
@@ -277,7 +273,7 @@ pub(super) async fn cancel_order(
     state.failpoint("cancel.claimed");
     // Step 2: void the card authorization at the issuer.
     if let Some(p) = &payment {
-        if let (Some(auth_id), "requires_capture") = (&p.authorization_id, p.status.as_str()) {
+        if let (Some(auth_id), PaymentStatus::RequiresCapture) = (&p.authorization_id, p.status) {
             let voided = if p.is_part() {
                 // Only this order's part of the checkout's authorization is released.
                 state
@@ -314,16 +310,18 @@ pub(super) fn cancel_in(
     now: i64,
 ) -> Result<(), ApiError> {
     let mut order = tx.order(order_id)?.ok_or_else(|| ApiError::not_found("order"))?;
-    let before = order.status.clone();
+    let before = order.status;
     let mut voided = None;
     if let Some(mut p) = tx.payment_by_order(order_id)? {
-        if let (Some(hold_id), "requires_capture") = (p.hold_id.clone(), p.status.as_str()) {
+        if let (Some(hold_id), PaymentStatus::RequiresCapture) = (p.hold_id.clone(), p.status) {
             pocket::release(tx, &hold_id, now)?;
         }
-        if p.status == PaymentStatus::RequiresCapture.name() {
+        if p.status == PaymentStatus::RequiresCapture {
             voided = Some(p.id.clone());
         }
-        p.status = PaymentStatus::Canceled.name().into();
+        if p.status != PaymentStatus::Canceled {
+            p.status = p.status.cancel().map_err(lifecycle_bug)?;
+        }
         p.attempt_in_progress = None;
         p.updated_at = now;
         tx.update_payment(&p)?;
@@ -332,10 +330,10 @@ pub(super) fn cancel_in(
     for item in tx.order_items(order_id)? {
         tx.return_stock(&item.product_id, item.quantity)?;
     }
-    order.status = OrderStatus::Canceled.name().into();
+    order.status = before.cancel().map_err(order_error)?;
     order.canceled_at = Some(now);
     order.cancel_reason = reason;
-    if !tx.update_order(&order, &before)? {
+    if !tx.update_order(&order, before)? {
         return Err(ApiError::conflict("order_not_cancelable", crate::msg!("err-order-changed-meanwhile")));
     }
     if let Some(payment_id) = voided {
@@ -360,7 +358,7 @@ fn abandon_checkout_attempt(tx: &mut WriteTx<'_>, part: &PaymentRecord, now: i64
     else {
         return Ok(());
     };
-    if payment.status == PaymentStatus::RequiresAction.name() {
+    if payment.status == PaymentStatus::RequiresAction {
         abandon_waiting(tx, &mut payment, now)?;
         tx.update_payment(&payment)?;
     } else if payment.attempt_in_progress.is_some() {

@@ -24,7 +24,7 @@ pub async fn reauthorize_expiring(state: &AppState) {
             .store
             .write(move |tx| -> Result<Option<(i64, String)>, ApiError> {
                 let Some(mut p) = tx.payment(&pid)? else { return Ok(None) };
-                if p.attempt_in_progress.is_some() || p.status != PaymentStatus::RequiresCapture.name() {
+                if p.attempt_in_progress.is_some() || p.status != PaymentStatus::RequiresCapture {
                     return Ok(None);
                 }
                 let remaining = match p.paying_checkout().map(str::to_owned) {
@@ -33,7 +33,7 @@ pub async fn reauthorize_expiring(state: &AppState) {
                         let open: Vec<PaymentRecord> = tx
                             .checkout_parts(&checkout)?
                             .into_iter()
-                            .filter(|part| part.status == PaymentStatus::RequiresCapture.name() && part.card_amount > 0)
+                            .filter(|part| part.status == PaymentStatus::RequiresCapture && part.card_amount > 0)
                             .collect();
                         if open.iter().any(|part| part.attempt_in_progress.is_some()) {
                             return Ok(None);
@@ -117,7 +117,7 @@ pub async fn reauthorize_expiring(state: &AppState) {
                         tx.insert_attempt(&AttemptRecord {
                             id: attempt_id,
                             payment_id: payment.id.clone(),
-                            status: "reauthorized".into(),
+                            status: AttemptStatus::Reauthorized,
                             pocket_amount: 0,
                             card_amount: payment.card_amount,
                             card_id: payment.card_id.clone(),
@@ -196,7 +196,7 @@ pub async fn heal_payments(state: &AppState) {
     let Ok(open) = state.store.write(move |tx| tx.payments_with_open_attempts(before, 50)).await else { return };
     for p in open {
         let Some(claim) = p.attempt_in_progress.clone() else { continue };
-        if p.status == PaymentStatus::RequiresAction.name() {
+        if p.status == PaymentStatus::RequiresAction {
             // Waiting for the buyer's code, not for the issuer.
             continue;
         }

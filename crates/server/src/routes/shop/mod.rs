@@ -14,6 +14,7 @@ use domain::checkout::{
     RiskFacts, Split, StepUpReason, VerifyError, CODE_TTL_S, RESEND_COOLDOWN_S,
 };
 use domain::money::Currency;
+use domain::payments::AttemptStatus;
 use serde::Deserialize;
 use serde_json::{json, Value};
 use store::{
@@ -299,7 +300,7 @@ pub(super) fn payment_json(p: &PaymentRecord, attempts: &[AttemptRecord]) -> Val
     let attempts: Vec<Value> = attempts
         .iter()
         .map(|a| {
-            json!({ "id": a.id, "status": a.status, "pocket_amount": a.pocket_amount, "card_amount": a.card_amount,
+            json!({ "id": a.id, "status": a.status.name(), "pocket_amount": a.pocket_amount, "card_amount": a.card_amount,
             "card": a.card_brand.as_ref().map(|b| json!({ "brand": b, "last4": a.card_last4 })),
             "code": a.error_code, "decline_code": a.decline_code, "created": a.created_at })
         })
@@ -309,7 +310,7 @@ pub(super) fn payment_json(p: &PaymentRecord, attempts: &[AttemptRecord]) -> Val
         .as_ref()
         .map(|code| json!({ "code": code, "decline_code": p.last_decline_code, "message": p.last_error_message }));
     json!({
-        "id": p.id, "object": "payment", "order": p.order_id, "checkout": p.checkout_id, "status": p.status,
+        "id": p.id, "object": "payment", "order": p.order_id, "checkout": p.checkout_id, "status": p.status.name(),
         "amount": p.amount, "currency": p.currency,
         "pocket_amount": p.pocket_amount, "card_amount": p.card_amount,
         "card": p.card_brand.as_ref().map(|b| json!({ "brand": b, "last4": p.card_last4 })),
@@ -328,7 +329,7 @@ pub(super) fn order_json(o: &OrderRecord, items: &[OrderItemRecord], payment: Op
         .collect();
     json!({
         "id": o.id, "object": "order", "number": o.number, "merchant": o.merchant_id, "buyer": o.buyer_user_id,
-        "status": o.status, "amount": o.amount, "currency": o.currency, "items": items,
+        "status": o.status.name(), "amount": o.amount, "currency": o.currency, "items": items,
         "shipping_address": { "name": o.ship_name, "line1": o.ship_line1, "line2": o.ship_line2, "city": o.ship_city,
             "state": o.ship_state, "postal_code": o.ship_postal_code, "country": o.ship_country },
         "carrier": o.carrier, "tracking_number": o.tracking_number, "cancel_reason": o.cancel_reason,
@@ -364,7 +365,7 @@ pub(crate) fn payment_view(tx: &ReadTx<'_>, payment_id: &str) -> Result<Value, A
         let parts = tx.checkout_parts(checkout)?;
         shown["amount_refunded"] = json!(parts.iter().map(|p| p.amount_refunded).sum::<i64>());
     }
-    if p.status == PaymentStatus::RequiresAction.name() {
+    if p.status == PaymentStatus::RequiresAction {
         if let Some(c) = tx.challenge(payment_id)? {
             // Security questions the buyer set up may be answered instead of the code.
             let alternatives: Vec<&str> =
@@ -377,4 +378,11 @@ pub(crate) fn payment_view(tx: &ReadTx<'_>, payment_id: &str) -> Result<Value, A
         }
     }
     Ok(shown)
+}
+
+/// A lifecycle step that the handler's own checks had made possible, refused by the domain all the
+/// same: a bug, logged and answered 500, and the command rolls back.
+pub(crate) fn lifecycle_bug(refusal: impl std::fmt::Display) -> ApiError {
+    tracing::error!(%refusal, "a lifecycle step the checks allowed was refused");
+    ApiError::internal()
 }

@@ -90,7 +90,7 @@ pub(super) fn draft_order(
         number: String::new(),
         buyer_user_id: user.id.clone(),
         merchant_id: String::new(),
-        status: OrderStatus::AwaitingPayment.name().into(),
+        status: OrderStatus::AwaitingPayment,
         amount: 0,
         currency: String::new(),
         ship_name: optional("shipping_address.name", &a.name)?.unwrap_or_else(|| user.email.clone()),
@@ -195,7 +195,7 @@ pub(super) async fn list_orders(
                 1 => OrderViewer::Merchant(&viewer_key.1),
                 _ => OrderViewer::Operator,
             };
-            let orders = tx.orders(&viewer, status.as_deref(), &page)?;
+            let orders = tx.orders(&viewer, status.as_deref().and_then(OrderStatus::parse), &page)?;
             orders.try_map(|o| {
                 let items = tx.order_items(&o.id)?;
                 let payment = match tx.payment_by_order(&o.id)? {

@@ -257,7 +257,7 @@ pub(super) async fn pay(
             let attempt = AttemptRecord {
                 id: random_id("att"),
                 payment_id: payment.id.clone(),
-                status: "processing".into(),
+                status: AttemptStatus::Processing,
                 pocket_amount: split.pocket_minor,
                 card_amount: split.card_minor,
                 card_id: card_id.clone(),
@@ -437,14 +437,14 @@ pub(super) async fn authorize_attempt(
             payment.updated_at = ctx.now;
             match outcome {
                 AuthorizeOutcome::Approved(a) => {
-                    payment.status = PaymentStatus::RequiresCapture.name().into();
+                    payment.status = payment.status.authorize().map_err(lifecycle_bug)?;
                     payment.authorization_id = Some(a.id.clone());
                     payment.authorization_expires_at = Some(a.expires_at);
                     payment.last_error_code = None;
                     payment.last_decline_code = None;
                     payment.last_error_message = None;
                     tx.update_payment(&payment)?;
-                    tx.finish_attempt(&aid, "succeeded", Some(&a.id), None, None)?;
+                    tx.finish_attempt(&aid, AttemptStatus::Succeeded, Some(&a.id), None, None)?;
                     if let Some(fingerprint) = &typed_fingerprint {
                         tx.record_payment_card_fingerprint(&pid, fingerprint)?;
                     }
@@ -545,16 +545,16 @@ pub(super) fn hold_pocket_part(
         }
         payment.hold_id = Some(aid.to_owned());
     }
-    payment.status = PaymentStatus::RequiresPaymentMethod.name().into();
+    payment.status = payment.status.begin_attempt().map_err(lifecycle_bug)?;
     payment.updated_at = now;
     if split.card_minor == 0 {
-        payment.status = PaymentStatus::RequiresCapture.name().into();
+        payment.status = payment.status.authorize().map_err(lifecycle_bug)?;
         payment.attempt_in_progress = None;
         payment.last_error_code = None;
         payment.last_decline_code = None;
         payment.last_error_message = None;
         tx.update_payment(&payment)?;
-        tx.finish_attempt(aid, "succeeded", None, None, None)?;
+        tx.finish_attempt(aid, AttemptStatus::Succeeded, None, None, None)?;
         paid(tx, &payment, None, now)?;
         return Ok(Some(ApiResponse::ok(payment_view(&tx.reads(), pid)?)));
     }
@@ -603,7 +603,7 @@ pub(super) async fn resend_code(
                 .payment(&id)?
                 .filter(|p| p.buyer_user_id == user.id)
                 .ok_or_else(|| ApiError::not_found("payment"))?;
-            if payment.status != PaymentStatus::RequiresAction.name() {
+            if payment.status != PaymentStatus::RequiresAction {
                 return Err(ApiError::conflict("payment_not_awaiting_code", crate::msg!("err-pay-not-awaiting-code")));
             }
             let Some(record) = tx.challenge(&id)? else {
@@ -646,8 +646,8 @@ pub(super) fn fail_attempt(
     release_holds(tx, payment, now)?;
     let decline = error.decline_code;
     tracing::info!(attempt = attempt_id, failure = failure_code, "payment attempt failed");
-    tx.finish_attempt(attempt_id, "failed", authorization_id, Some(error.code), decline)?;
-    payment.status = PaymentStatus::RequiresPaymentMethod.name().into();
+    tx.finish_attempt(attempt_id, AttemptStatus::Failed, authorization_id, Some(error.code), decline)?;
+    payment.status = payment.status.fail().map_err(lifecycle_bug)?;
     payment.attempt_in_progress = None;
     payment.pocket_amount = 0;
     payment.card_amount = 0;
@@ -662,15 +662,15 @@ pub(super) fn fail_attempt(
 /// A payment waiting for the buyer's code or document: that attempt is abandoned (its challenge or
 /// review ends) and the payment can be paid again. Nothing was held while it waited.
 pub(super) fn abandon_waiting(tx: &mut WriteTx<'_>, payment: &mut PaymentRecord, now: i64) -> Result<(), ApiError> {
-    if payment.status != PaymentStatus::RequiresAction.name() {
+    if payment.status != PaymentStatus::RequiresAction {
         return Ok(());
     }
     if let Some(waiting) = payment.attempt_in_progress.take() {
-        tx.finish_attempt(&waiting, "abandoned", None, None, None)?;
+        tx.finish_attempt(&waiting, AttemptStatus::Abandoned, None, None, None)?;
     }
     tx.delete_challenge(&payment.id)?;
     cancel_open_review(tx, &payment.id, now)?;
-    payment.status = PaymentStatus::RequiresPaymentMethod.name().into();
+    payment.status = payment.status.fail().map_err(lifecycle_bug)?;
     payment.updated_at = now;
     Ok(())
 }
@@ -708,9 +708,9 @@ pub(super) fn paid(
 
 pub(super) fn mark_paid(tx: &mut WriteTx<'_>, order: &OrderRecord, now: i64) -> Result<(), ApiError> {
     let mut paid = order.clone();
-    paid.status = OrderStatus::Paid.name().into();
+    paid.status = order.status.pay().map_err(|_| not_payable(crate::msg!("err-pay-order-not-awaiting")))?;
     paid.paid_at = Some(now);
-    if !tx.update_order(&paid, OrderStatus::AwaitingPayment.name())? {
+    if !tx.update_order(&paid, order.status)? {
         return Err(not_payable(crate::msg!("err-pay-order-not-awaiting")));
     }
     if let Some(p) = tx.payment_by_order(&order.id)? {
@@ -738,7 +738,7 @@ pub(super) async fn resume_payment(state: &AppState, idem: Idem, payment_id: &st
         .store
         .read(move |tx| {
             let Some(p) = tx.payment(&pid)? else { return Ok(None) };
-            Ok(Some((p.attempt_in_progress.is_some() && p.status != PaymentStatus::RequiresAction.name(), p)))
+            Ok(Some((p.attempt_in_progress.is_some() && p.status != PaymentStatus::RequiresAction, p)))
         })
         .await;
     let (open, payment) = match found {
@@ -752,7 +752,7 @@ pub(super) async fn resume_payment(state: &AppState, idem: Idem, payment_id: &st
             .into_response();
     }
     let pid = payment.id.clone();
-    let failed = payment.status == PaymentStatus::RequiresPaymentMethod.name() && payment.last_error_code.is_some();
+    let failed = payment.status == PaymentStatus::RequiresPaymentMethod && payment.last_error_code.is_some();
     let message = payment.last_error_message.clone();
     state
         .execute(idem.map(|e| e.0), move |tx, ctx| {

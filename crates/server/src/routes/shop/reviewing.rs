@@ -107,11 +107,11 @@ pub(super) fn start_review(
         document_deleted_at: None,
         updated_at: now,
     })?;
-    payment.status = PaymentStatus::RequiresAction.name().into();
+    payment.status = payment.status.await_action().map_err(lifecycle_bug)?;
     payment.attempt_in_progress = Some(attempt_id.to_owned());
     payment.updated_at = now;
     tx.update_payment(payment)?;
-    tx.finish_attempt(attempt_id, "requires_action", None, None, None)?;
+    tx.finish_attempt(attempt_id, AttemptStatus::RequiresAction, None, None, None)?;
     crate::events::payment_event(tx, "payment.requires_action", &payment.id, now)
 }
 
@@ -409,7 +409,7 @@ async fn decide_review(
             review.updated_at = now;
             tx.update_review(&review)?;
             let mut payment = tx.payment(&review.payment_id)?.ok_or_else(ApiError::internal)?;
-            if payment.status != PaymentStatus::RequiresAction.name()
+            if payment.status != PaymentStatus::RequiresAction
                 || payment.attempt_in_progress.as_deref() != Some(review.attempt_id.as_str())
             {
                 return Err(ApiError::internal());
@@ -509,7 +509,7 @@ pub async fn expire_and_erase_reviews(state: &AppState) {
                 review.updated_at = now;
                 tx.update_review(&review)?;
                 let Some(mut payment) = tx.payment(&review.payment_id)? else { continue };
-                if payment.status != PaymentStatus::RequiresAction.name()
+                if payment.status != PaymentStatus::RequiresAction
                     || payment.attempt_in_progress.as_deref() != Some(review.attempt_id.as_str())
                 {
                     continue;

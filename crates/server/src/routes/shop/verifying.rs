@@ -65,11 +65,11 @@ pub(super) fn start_challenge(
         &store::NewOutboxMessage { channel, recipient: &recipient, subject: &subject, body: &text, code: Some(&code) },
         now,
     )?;
-    payment.status = PaymentStatus::RequiresAction.name().into();
+    payment.status = payment.status.await_action().map_err(lifecycle_bug)?;
     payment.attempt_in_progress = Some(attempt_id.to_owned());
     payment.updated_at = now;
     tx.update_payment(payment)?;
-    tx.finish_attempt(attempt_id, "requires_action", None, None, None)?;
+    tx.finish_attempt(attempt_id, AttemptStatus::RequiresAction, None, None, None)?;
     crate::events::payment_event(tx, "payment.requires_action", &payment.id, now)
 }
 
@@ -119,13 +119,14 @@ pub(super) fn proceed_after_verification(
     verified_attempt: &str,
     now: i64,
 ) -> Result<Proceed, ApiError> {
-    tx.finish_attempt(verified_attempt, "verified", None, None, None)?;
     let previous =
         tx.attempts(&payment.id)?.into_iter().find(|a| a.id == verified_attempt).ok_or_else(ApiError::internal)?;
-    let attempt = AttemptRecord { id: random_id("att"), status: "processing".into(), created_at: now, ..previous };
+    tx.finish_attempt(verified_attempt, previous.status.verify().map_err(lifecycle_bug)?, None, None, None)?;
+    let attempt =
+        AttemptRecord { id: random_id("att"), status: AttemptStatus::Processing, created_at: now, ..previous };
     tx.insert_attempt(&attempt)?;
     payment.attempt_in_progress = Some(attempt.id.clone());
-    payment.status = PaymentStatus::RequiresPaymentMethod.name().into();
+    payment.status = payment.status.action_answered().map_err(lifecycle_bug)?;
     payment.updated_at = now;
     tx.update_payment(&payment)?;
     let split = Split { pocket_minor: payment.pocket_amount, card_minor: payment.card_amount };
@@ -197,7 +198,7 @@ pub(super) async fn verify_payment(
                 .payment(&pid)?
                 .filter(|p| p.buyer_user_id == user.id)
                 .ok_or_else(|| ApiError::not_found("payment"))?;
-            if payment.status != PaymentStatus::RequiresAction.name() {
+            if payment.status != PaymentStatus::RequiresAction {
                 return Err(ApiError::conflict(
                     "payment_not_awaiting_code",
                     crate::msg!("err-verify-not-awaiting-code"),
