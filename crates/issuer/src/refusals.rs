@@ -6,9 +6,10 @@ use domain::declines::DeclineCode;
 use rusqlite::{params, Connection};
 
 use crate::behaviours::{Behaviour, VerificationRule};
-use crate::test_issuer::db_error;
-use crate::{year_month_of, AuthorizeRequest, IssuerError, Refusal};
+use crate::{year_month_of, AuthorizeRequest, Refusal};
 
+/// Why the payment is refused, if it is; a database failure is for the caller to map (the test
+/// issuer's `db_error`).
 pub(crate) fn payment_refusal(
     tx: &Connection,
     req: &AuthorizeRequest,
@@ -16,7 +17,7 @@ pub(crate) fn payment_refusal(
     reference: &str,
     amount_usd: i64,
     now: i64,
-) -> Result<Option<Refusal>, IssuerError> {
+) -> rusqlite::Result<Option<Refusal>> {
     if let Some(code) = b.decline_payments {
         return Ok(Some(Refusal::Declined(code)));
     }
@@ -38,14 +39,13 @@ pub(crate) fn payment_refusal(
     let day_start = now.div_euclid(86_400) * 86_400;
     let (year, month) = year_month_of(now);
     let month_start = month_start_unix(year, month);
-    let spent_since = |since: i64| -> Result<i64, IssuerError> {
+    let spent_since = |since: i64| -> rusqlite::Result<i64> {
         tx.query_row(
             "SELECT COALESCE(SUM(amount_usd_cents), 0) FROM authorizations
               WHERE card_ref = ?1 AND created_at >= ?2 AND status IN ('authorized', 'captured')",
             params![reference, since],
             |r| r.get(0),
         )
-        .map_err(db_error)
     };
     if spent_since(day_start)? + amount_usd > b.daily_limit_usd_cents {
         return Ok(Some(Refusal::Declined(DeclineCode::CardVelocityExceeded)));
@@ -53,23 +53,20 @@ pub(crate) fn payment_refusal(
     if spent_since(month_start)? + amount_usd > b.monthly_limit_usd_cents {
         return Ok(Some(Refusal::Declined(DeclineCode::CardVelocityExceeded)));
     }
-    let (held, captured): (i64, i64) = tx
-        .query_row(
-            "SELECT COALESCE(SUM(CASE WHEN status = 'authorized' AND expires_at > ?2
+    let (held, captured): (i64, i64) = tx.query_row(
+        "SELECT COALESCE(SUM(CASE WHEN status = 'authorized' AND expires_at > ?2
                                       THEN amount_usd_cents * (amount - released) / amount ELSE 0 END), 0),
                     COALESCE(SUM(CASE WHEN status = 'captured' THEN amount_usd_cents * captured / amount ELSE 0 END), 0)
                FROM authorizations WHERE card_ref = ?1",
-            params![reference, now],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
-        .map_err(db_error)?;
+        params![reference, now],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
     let repaid: i64 = tx
         .query_row(
             "SELECT COALESCE(SUM(amount_usd_cents), 0) FROM refunds WHERE card_ref = ?1 AND status != 'failed' AND settles_at <= ?2",
             params![reference, now],
             |r| r.get(0),
-        )
-        .map_err(db_error)?;
+        )?;
     if held + captured - repaid + amount_usd > b.credit_line_usd_cents {
         return Ok(Some(Refusal::Declined(DeclineCode::InsufficientFunds)));
     }

@@ -382,7 +382,7 @@ impl TestIssuer {
             let (checks, mut refusal) = Self::card_checks(&req.card, &b, now);
             let amount_usd = to_usd_cents(req.amount_minor, &req.currency);
             if refusal.is_none() {
-                refusal = payment_refusal(tx, &req, &b, &reference, amount_usd, now)?;
+                refusal = payment_refusal(tx, &req, &b, &reference, amount_usd, now).map_err(db_error)?;
             }
             let facts = CardFacts { funding: b.funding.into(), country: b.country.into() };
             let status = if refusal.is_some() { AuthorizationStatus::Refused } else { AuthorizationStatus::Authorized };

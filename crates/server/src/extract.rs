@@ -1,12 +1,17 @@
-//! Request plumbing: the JSON extractor that answers in our error format, the body limit,
-//! request ids and the access log.
+//! Request plumbing: the JSON extractor that answers in our error format, the body limit, the
+//! request's context (id, language), the pieces that the `tower-http` layers of
+//! [`crate::routes::request_layers`] are given (request ids, the request's span and access-log line,
+//! the answer to a panic), and reading the `Cookie` header (with the `cookie` crate).
+
+use std::time::Duration;
 
 use axum::body::{Body, Bytes};
-use axum::extract::{FromRequest, Request};
-use axum::http::{header, HeaderValue};
+use axum::extract::{FromRequest, MatchedPath, Request};
+use axum::http::{header, HeaderMap, HeaderName, HeaderValue};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use serde::de::DeserializeOwned;
+use tower_http::request_id::{MakeRequestId, RequestId};
 
 use crate::error::{ApiError, REQUEST_ID};
 
@@ -145,25 +150,88 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     })
 }
 
-/// Gives each request an id (`req_…`, or a sane one the client sent in `X-Request-Id`), serves it
-/// inside that id's scope, echoes it in `Request-Id`, and logs one line without bodies or secrets.
+/// The response header that echoes a request's id. It is also the request header the id travels in
+/// between the layers: one a client sent is dropped first ([`forget_client_request_id`]).
+pub fn request_id_header() -> HeaderName {
+    HeaderName::from_static("request-id")
+}
+
+/// The header in which a client may name its request's id.
+const CLIENT_REQUEST_ID: &str = "x-request-id";
+
+/// Each request's id, for `tower-http`'s `SetRequestIdLayer`: the client's own `X-Request-Id` when
+/// it is sane (1 to 64 of `A-Z a-z 0-9 _ -`), else a new `req_…`.
+#[derive(Clone, Copy, Default)]
+pub struct RequestIds;
+
+impl MakeRequestId for RequestIds {
+    fn make_request_id<B>(&mut self, request: &axum::http::Request<B>) -> Option<RequestId> {
+        let sane = |v: &&HeaderValue| {
+            let b = v.as_bytes();
+            !b.is_empty() && b.len() <= 64 && b.iter().all(|&c| c.is_ascii_alphanumeric() || c == b'_' || c == b'-')
+        };
+        let id = match request.headers().get(CLIENT_REQUEST_ID).filter(sane) {
+            Some(sent) => sent.clone(),
+            None => HeaderValue::from_str(&crate::secrets::random_id("req")).ok()?,
+        };
+        Some(RequestId::new(id))
+    }
+}
+
+/// Drops a `Request-Id` header a client sent: that header is the server's, set by `SetRequestIdLayer`
+/// from [`RequestIds`].
+pub async fn forget_client_request_id(mut req: Request) -> Request {
+    req.headers_mut().remove(request_id_header());
+    req
+}
+
+/// The id `SetRequestIdLayer` gave the request.
+fn id_of<B>(req: &axum::http::Request<B>) -> Option<&str> {
+    req.extensions().get::<RequestId>().and_then(|id| id.header_value().to_str().ok())
+}
+
+/// The span of one request, for `tower-http`'s `TraceLayer`: its id, method, path and route template,
+/// never its query, headers (cookies, `Authorization`) or body. Every line logged while the request
+/// is served carries it; it is at the error level so that it does under any log filter.
+pub fn request_span<B>(req: &axum::http::Request<B>) -> tracing::Span {
+    tracing::error_span!(
+        "request",
+        request_id = %id_of(req).unwrap_or_default(),
+        method = %req.method(),
+        path = %req.uri().path(),
+        route = %req.extensions().get::<MatchedPath>().map_or("", MatchedPath::as_str),
+    )
+}
+
+/// The access log's one line per request, for `TraceLayer`: status and time taken (inside the
+/// request's span); at the error level for a 5xx, else info.
+pub fn log_response<B>(response: &Response<B>, latency: Duration, _span: &tracing::Span) {
+    let status = response.status().as_u16();
+    let elapsed_us = u64::try_from(latency.as_micros()).unwrap_or(u64::MAX);
+    if status >= 500 {
+        tracing::error!(status, elapsed_us, "request");
+    } else {
+        tracing::info!(status, elapsed_us, "request");
+    }
+}
+
+/// The answer to a request whose handler panicked, for `tower-http`'s `CatchPanicLayer`: our 500
+/// `api_error` in the JSON error format, stamped with the request's id (the layer sits inside
+/// [`request_context`]), instead of a dropped connection. The panic's message stays out of the answer
+/// and of this line: the panic hook has printed it.
+pub fn answer_panic(_panic: Box<dyn std::any::Any + Send + 'static>) -> Response {
+    tracing::error!("a handler panicked; answered 500");
+    ApiError::internal().into_response()
+}
+
+/// Serves each request inside its id's scope (for error bodies) and its reader's language, and says
+/// in `Content-Language` which language the answer is written in.
 pub async fn request_context(req: Request<Body>, next: Next) -> Response {
-    let id = req
-        .headers()
-        .get("x-request-id")
-        .and_then(|v| v.to_str().ok())
-        .filter(|v| {
-            !v.is_empty() && v.len() <= 64 && v.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
-        })
-        .map(str::to_owned)
-        .unwrap_or_else(|| crate::secrets::random_id("req"));
-    let method = req.method().clone();
-    let path = req.uri().path().to_owned();
-    let started = std::time::Instant::now();
+    let id = id_of(&req).map(str::to_owned).unwrap_or_else(|| crate::secrets::random_id("req"));
     let reader = crate::i18n::Reader { locale: request_locale(req.headers()), time_zone: "UTC".to_owned() };
     let (mut response, locale) = REQUEST_ID
         .scope(
-            id.clone(),
+            id,
             crate::i18n::scope(reader, async move {
                 let response = next.run(req).await;
                 (response, crate::i18n::current())
@@ -176,17 +244,18 @@ pub async fn request_context(req: Request<Body>, next: Next) -> Response {
         response.headers_mut().insert(axum::http::header::CONTENT_LANGUAGE, HeaderValue::from_static(locale.code()));
     }
     response.headers_mut().append(axum::http::header::VARY, HeaderValue::from_static("Accept-Language"));
-    let status = response.status().as_u16();
-    let elapsed_us = started.elapsed().as_micros() as u64;
-    if status >= 500 {
-        tracing::error!(request_id = %id, %method, %path, status, elapsed_us, "request");
-    } else {
-        tracing::info!(request_id = %id, %method, %path, status, elapsed_us, "request");
-    }
-    if let Ok(v) = HeaderValue::from_str(&id) {
-        response.headers_mut().insert("request-id", v);
-    }
     response
+}
+
+/// The cookies a request carries, as sent (not percent-decoded), parsed by the `cookie` crate; a
+/// piece that is not a `name=value` pair is skipped.
+pub fn request_cookies(headers: &HeaderMap) -> impl Iterator<Item = cookie::Cookie<'_>> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(cookie::Cookie::split_parse)
+        .filter_map(Result::ok)
 }
 
 /// The cookie the pages' language switcher sets before sign-in.
@@ -199,17 +268,9 @@ pub fn request_locale(headers: &axum::http::HeaderMap) -> crate::i18n::Locale {
 
 /// The language a request names (the switcher's cookie, else `Accept-Language`), if it names one we write.
 pub fn requested_locale(headers: &axum::http::HeaderMap) -> Option<crate::i18n::Locale> {
-    let from_cookie =
-        headers.get_all(axum::http::header::COOKIE).iter().filter_map(|v| v.to_str().ok()).find_map(|c| {
-            c.split(';').find_map(|pair| {
-                let (k, v) = pair.trim().split_once('=')?;
-                if k == LANGUAGE_COOKIE {
-                    crate::i18n::Locale::parse(v)
-                } else {
-                    None
-                }
-            })
-        });
+    let from_cookie = request_cookies(headers)
+        .filter(|c| c.name() == LANGUAGE_COOKIE)
+        .find_map(|c| crate::i18n::Locale::parse(c.value()));
     from_cookie.or_else(|| {
         headers
             .get(axum::http::header::ACCEPT_LANGUAGE)

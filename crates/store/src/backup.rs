@@ -9,7 +9,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::db::Db;
+use crate::db::{Db, DbError};
 use crate::{migrations, StoreError};
 
 /// What a backup or a restore wrote and checked.
@@ -37,7 +37,7 @@ pub fn backup_sqlite(path: &Path, to: &Path) -> Result<BackupReport, StoreError>
     }
     let source = crate::open_connection(path, true)?;
     let target = to.to_str().ok_or_else(|| StoreError::Corrupt("the backup's path is not UTF-8".into()))?;
-    source.execute("VACUUM INTO ?1", [target])?;
+    source.execute("VACUUM INTO ?1", [target]).map_err(DbError::from)?;
     drop(source);
     restrict(to)?;
     let ledger = check_copy(to)?;
@@ -61,7 +61,7 @@ pub fn restore_sqlite(from: &Path, path: &Path, now: i64) -> Result<BackupReport
     if path.exists() {
         // Fold the old database's log into it first, so the kept file is whole on its own.
         let old = crate::open_connection(path, false)?;
-        old.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+        old.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(())).map_err(DbError::from)?;
         drop(old);
         let kept = with_suffix(path, &format!(".replaced-{now}"));
         std::fs::rename(path, &kept)?;
@@ -88,7 +88,7 @@ fn check_copy(path: &Path) -> Result<domain::ledger::InvariantReport, StoreError
     if integrity != "ok" {
         return Err(StoreError::Corrupt(format!("{} fails SQLite's integrity check", path.display())));
     }
-    let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).map_err(DbError::from)?;
     if version == 0 {
         return Err(StoreError::Corrupt(format!("{} is not a Pocketpay database", path.display())));
     }

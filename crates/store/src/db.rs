@@ -12,9 +12,40 @@ use std::collections::HashMap;
 
 use postgres::types::{FromSql, Type};
 
-/// Why a statement failed.
+/// Why the database engine failed, as the store's callers see it: the engine's message (`Display`,
+/// and its own error as `source()`, for logs) and the questions a caller may act on, never the
+/// engine's types, so nothing outside the store depends on which engine runs.
 #[derive(Debug, thiserror::Error)]
-pub enum DbError {
+#[error(transparent)]
+pub struct DatabaseError(DbError);
+
+impl DatabaseError {
+    /// True when a unique (or primary-key) constraint refused the write.
+    pub fn is_unique_violation(&self) -> bool {
+        self.0.is_unique_violation()
+    }
+
+    /// True when PostgreSQL aborted the transaction to resolve a deadlock or a serialization
+    /// conflict: the whole transaction may be tried again.
+    pub fn is_retryable(&self) -> bool {
+        self.0.is_retryable()
+    }
+
+    /// True when the connection to the server is gone (it must be opened again).
+    pub fn is_connection_lost(&self) -> bool {
+        self.0.is_connection_lost()
+    }
+}
+
+impl From<DbError> for DatabaseError {
+    fn from(e: DbError) -> Self {
+        DatabaseError(e)
+    }
+}
+
+/// Why a statement failed (inside the store; callers see it as a [`DatabaseError`]).
+#[derive(Debug, thiserror::Error)]
+pub(crate) enum DbError {
     #[error("{0}")]
     Sqlite(#[from] rusqlite::Error),
     #[error("{}", pg_message(.0))]
@@ -33,7 +64,7 @@ fn pg_message(e: &postgres::Error) -> String {
     }
 }
 
-pub type DbResult<T> = Result<T, DbError>;
+pub(crate) type DbResult<T> = Result<T, DbError>;
 
 impl DbError {
     /// True when a unique (or primary-key) constraint refused the write.
@@ -72,7 +103,7 @@ impl DbError {
 }
 
 /// `.optional()` on a single-row result, as in rusqlite.
-pub trait OptionalExtension<T> {
+pub(crate) trait OptionalExtension<T> {
     fn optional(self) -> DbResult<Option<T>>;
 }
 
@@ -88,7 +119,7 @@ impl<T> OptionalExtension<T> for DbResult<T> {
 
 /// The SQL type a bound value has.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Kind {
+pub(crate) enum Kind {
     Int,
     Real,
     Text,
@@ -97,7 +128,7 @@ pub enum Kind {
 
 /// A value bound to a statement.
 #[derive(Debug, Clone, Copy)]
-pub enum Value<'a> {
+pub(crate) enum Value<'a> {
     Null(Kind),
     Int(i64),
     Real(f64),
@@ -131,12 +162,12 @@ impl rusqlite::ToSql for Value<'_> {
 }
 
 /// The SQL type of a Rust type (for a `NULL` of it).
-pub trait Typed {
+pub(crate) trait Typed {
     const KIND: Kind;
 }
 
 /// A Rust value that can be bound to a statement.
-pub trait ToValue {
+pub(crate) trait ToValue {
     fn to_value(&self) -> Value<'_>;
 }
 
@@ -222,7 +253,7 @@ impl<T: Typed> Typed for Option<T> {
 }
 
 /// The values bound to one execution of a statement.
-pub trait Params {
+pub(crate) trait Params {
     fn values(&self) -> Vec<Value<'_>>;
 }
 
@@ -256,7 +287,7 @@ pub(crate) use params;
 
 /// A value read from a column.
 #[derive(Debug, Clone)]
-pub enum Owned {
+pub(crate) enum Owned {
     Null,
     Int(i64),
     Real(f64),
@@ -265,7 +296,7 @@ pub enum Owned {
 }
 
 /// A Rust type a column can be read as.
-pub trait FromValue: Sized {
+pub(crate) trait FromValue: Sized {
     fn from_owned(value: Owned, column: usize) -> DbResult<Self>;
 }
 
@@ -340,7 +371,7 @@ impl<T: FromValue> FromValue for Option<T> {
 }
 
 /// Any column, as text (tests read rows of any shape with it).
-pub struct AsText(pub Option<String>);
+pub(crate) struct AsText(pub Option<String>);
 
 impl FromValue for AsText {
     fn from_owned(value: Owned, _: usize) -> DbResult<Self> {
@@ -355,7 +386,7 @@ impl FromValue for AsText {
 }
 
 /// A row of a result.
-pub enum Row<'r> {
+pub(crate) enum Row<'r> {
     Lite(&'r rusqlite::Row<'r>),
     Pg(&'r postgres::Row),
 }
@@ -488,7 +519,7 @@ fn count_round_trip() {
 }
 
 /// A PostgreSQL connection with its prepared statements.
-pub struct PgConn {
+pub(crate) struct PgConn {
     pub(crate) client: postgres::Client,
     /// Statements by their SQL, each with the parameter types it was prepared for.
     statements: HashMap<String, Vec<(Vec<Kind>, postgres::Statement)>>,
@@ -564,7 +595,7 @@ fn pg_params<'a>(values: &[Value<'a>]) -> Vec<Box<dyn postgres::types::ToSql + S
 }
 
 /// `?N` and `?` placeholders to PostgreSQL's `$N` (outside quoted strings).
-pub fn to_dollars(sql: &str) -> String {
+pub(crate) fn to_dollars(sql: &str) -> String {
     let mut out = String::with_capacity(sql.len() + 8);
     let mut next = 1;
     let mut quoted = false;
@@ -594,7 +625,7 @@ pub fn to_dollars(sql: &str) -> String {
 }
 
 /// A connection of either engine.
-pub enum Db {
+pub(crate) enum Db {
     Lite(rusqlite::Connection),
     Pg(Box<RefCell<PgConn>>),
 }
@@ -661,7 +692,7 @@ impl Db {
 }
 
 /// A prepared statement.
-pub enum Stmt<'c> {
+pub(crate) enum Stmt<'c> {
     Lite(rusqlite::CachedStatement<'c>),
     Pg { conn: &'c RefCell<PgConn>, sql: &'c str },
 }

@@ -8,7 +8,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use crate::db::{params, Db, DbResult, OptionalExtension, Row};
+use crate::db::{params, Db, DbError, DbResult, OptionalExtension, Row};
 use domain::ledger::{
     apply, Account, AccountFlags, AccountId, InvariantChecker, InvariantReport, LedgerError, PendingState, Submitted,
     Transfer, TransferId, TransferKind, TransferRequest, UnixSeconds,
@@ -328,7 +328,7 @@ impl WriteTx<'_> {
             )?
             .query_row(params![currency.code(), flags.bits(), meta.kind, meta.owner, now], |r| r.get(0))
             .map_err(|e| match e {
-                crate::db::DbError::NoRows => StoreError::Duplicate("ledger account owner"),
+                DbError::NoRows => StoreError::Duplicate("ledger account owner"),
                 e => duplicate_or(e, "ledger account owner"),
             })?;
         let id = AccountId(id);
@@ -580,8 +580,8 @@ pub fn tamper_for_tests(path: &std::path::Path, sql: &str) -> Result<(), StoreEr
             Ok(())
         });
     }
-    let conn = rusqlite::Connection::open(path).map_err(crate::db::DbError::from)?;
-    conn.execute_batch(sql).map_err(crate::db::DbError::from)?;
+    let conn = rusqlite::Connection::open(path).map_err(DbError::from)?;
+    conn.execute_batch(sql).map_err(DbError::from)?;
     Ok(())
 }
 
@@ -589,7 +589,7 @@ pub fn tamper_for_tests(path: &std::path::Path, sql: &str) -> Result<(), StoreEr
 /// text (`None` for NULL).
 #[doc(hidden)]
 pub fn row_for_tests(path: &std::path::Path, sql: &str, param: i64) -> Result<Vec<Option<String>>, StoreError> {
-    rows_for_tests(path, sql, &[param])?.into_iter().next().ok_or(StoreError::Database(crate::db::DbError::NoRows))
+    rows_for_tests(path, sql, &[param])?.into_iter().next().ok_or(StoreError::from(DbError::NoRows))
 }
 
 /// Reads every row of any query in a test's database (SQLite file or PostgreSQL), each column as
@@ -614,14 +614,14 @@ pub fn rows_for_tests(
     if let Some(url) = path.parent().and_then(crate::test_database_url) {
         return crate::pg::blocking(|| read(&crate::pg::Target::parse(&url)?.connect("test")?));
     }
-    read(&Db::Lite(rusqlite::Connection::open(path)?))
+    read(&Db::Lite(rusqlite::Connection::open(path).map_err(DbError::from)?))
 }
 
-pub(crate) fn duplicate_or(e: crate::db::DbError, what: &'static str) -> StoreError {
+pub(crate) fn duplicate_or(e: DbError, what: &'static str) -> StoreError {
     if e.is_unique_violation() {
         StoreError::Duplicate(what)
     } else {
-        StoreError::Database(e)
+        StoreError::from(e)
     }
 }
 

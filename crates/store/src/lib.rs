@@ -26,6 +26,7 @@ mod fx;
 mod ledger;
 mod migrations;
 mod moving;
+mod named;
 mod paging;
 mod password_resets;
 mod payouts;
@@ -55,6 +56,7 @@ pub use balances::{BalanceSums, BalanceTxFilter, BalanceTxRecord, FeeScheduleRec
 pub use cards::{AddressRecord, BlockedCardRecord, CardRecord};
 pub use challenges::ChallengeRecord;
 pub use checkouts::CheckoutRecord;
+pub use db::DatabaseError;
 pub use events::{DeliveryRecord, EventFilter, EventRecord, WebhookEndpointRecord};
 pub use fx::QuoteRecord;
 pub use ledger::AccountOpened;
@@ -73,7 +75,7 @@ pub use writer::{WriteTx, WriterObserver};
 #[derive(Debug, Error)]
 pub enum StoreError {
     #[error("database error: {0}")]
-    Database(#[from] DbError),
+    Database(#[from] DatabaseError),
     #[error("{0}")]
     Connect(String),
     #[error("file error: {0}")]
@@ -98,9 +100,9 @@ pub enum StoreError {
     SchemaTooNew { found: i64, known: i64 },
 }
 
-impl From<rusqlite::Error> for StoreError {
-    fn from(e: rusqlite::Error) -> Self {
-        StoreError::Database(DbError::Sqlite(e))
+impl From<DbError> for StoreError {
+    fn from(e: DbError) -> Self {
+        StoreError::Database(e.into())
     }
 }
 
@@ -467,8 +469,8 @@ fn open_connection(path: &Path, read_only: bool) -> Result<Connection, StoreErro
         // A new database is created 0600 (SQLite gives its -wal and -shm files the same mode).
         private_file(path)?;
     }
-    let conn = Connection::open_with_flags(path, flags)?;
-    conn.busy_timeout(Duration::from_secs(5))?;
+    let conn = Connection::open_with_flags(path, flags).map_err(DbError::from)?;
+    conn.busy_timeout(Duration::from_secs(5)).map_err(DbError::from)?;
     if !read_only {
         // Switching a new file to WAL needs its exclusive lock, and SQLite answers "locked" at once
         // (without its busy handler) while another connection switches it too: try again briefly.
@@ -481,19 +483,19 @@ fn open_connection(path: &Path, read_only: bool) -> Result<Connection, StoreErro
                 {
                     std::thread::sleep(Duration::from_millis(10));
                 }
-                other => break other?,
+                other => break other.map_err(DbError::from)?,
             }
         }
     }
     // FULL: a commit is on disk before it returns. (The writer's connection switches to NORMAL and
     // syncs the log itself, on its own thread, before answering: see `writer`.)
-    conn.pragma_update(None, "synchronous", "FULL")?;
-    conn.pragma_update(None, "foreign_keys", "ON")?;
-    conn.pragma_update(None, "cache_size", -65_536)?;
-    conn.pragma_update(None, "temp_store", "MEMORY")?;
+    conn.pragma_update(None, "synchronous", "FULL").map_err(DbError::from)?;
+    conn.pragma_update(None, "foreign_keys", "ON").map_err(DbError::from)?;
+    conn.pragma_update(None, "cache_size", -65_536).map_err(DbError::from)?;
+    conn.pragma_update(None, "temp_store", "MEMORY").map_err(DbError::from)?;
     if !read_only {
         // Checkpoint every ~40 MiB of log rather than every 4 MiB: fewer stalls in the write path.
-        conn.pragma_update(None, "wal_autocheckpoint", 10_000)?;
+        conn.pragma_update(None, "wal_autocheckpoint", 10_000).map_err(DbError::from)?;
     }
     conn.set_prepared_statement_cache_capacity(128);
     Ok(conn)

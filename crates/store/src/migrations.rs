@@ -5,7 +5,7 @@
 
 use rusqlite::Connection;
 
-use crate::db::Db;
+use crate::db::{Db, DbError};
 use crate::StoreError;
 
 /// Each entry moves the schema from version `index` to `index + 1`. Never edit a released entry: add one.
@@ -673,7 +673,7 @@ fn begin_immediate(conn: &Connection) -> Result<rusqlite::Transaction<'_>, Store
             {
                 std::thread::sleep(std::time::Duration::from_millis(10));
             }
-            other => return Ok(other?),
+            other => return Ok(other.map_err(DbError::from)?),
         }
     }
 }
@@ -682,11 +682,11 @@ fn begin_immediate(conn: &Connection) -> Result<rusqlite::Transaction<'_>, Store
 pub fn migrate(conn: &mut Connection) -> Result<i64, StoreError> {
     // A step that rebuilds a table (SQLite's procedure for changes ALTER TABLE cannot make) must run
     // with foreign keys off; each step checks them itself before it commits.
-    let enforced: bool = conn.pragma_query_value(None, "foreign_keys", |r| r.get(0))?;
-    conn.pragma_update(None, "foreign_keys", "OFF")?;
+    let enforced: bool = conn.pragma_query_value(None, "foreign_keys", |r| r.get(0)).map_err(DbError::from)?;
+    conn.pragma_update(None, "foreign_keys", "OFF").map_err(DbError::from)?;
     let migrated = migrate_steps(conn, enforced);
     if enforced {
-        conn.pragma_update(None, "foreign_keys", "ON")?;
+        conn.pragma_update(None, "foreign_keys", "ON").map_err(DbError::from)?;
     }
     migrated
 }
@@ -696,14 +696,14 @@ fn migrate_steps(conn: &mut Connection, check_keys: bool) -> Result<i64, StoreEr
         // The version is read inside the step's write transaction: of two processes migrating at
         // once, the second waits for the first's step and then finds it done.
         let tx = begin_immediate(conn)?;
-        let found: i64 = tx.pragma_query_value(None, "user_version", |r| r.get(0))?;
+        let found: i64 = tx.pragma_query_value(None, "user_version", |r| r.get(0)).map_err(DbError::from)?;
         if found > SCHEMA_VERSION {
             return Err(StoreError::SchemaTooNew { found, known: SCHEMA_VERSION });
         }
         let Some(sql) = MIGRATIONS.get(found as usize) else { break };
-        tx.execute_batch(sql)?;
+        tx.execute_batch(sql).map_err(DbError::from)?;
         let broken: i64 = if check_keys {
-            tx.query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| r.get(0))?
+            tx.query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| r.get(0)).map_err(DbError::from)?
         } else {
             0
         };
@@ -713,8 +713,8 @@ fn migrate_steps(conn: &mut Connection, check_keys: bool) -> Result<i64, StoreEr
                 found + 1
             )));
         }
-        tx.pragma_update(None, "user_version", found + 1)?;
-        tx.commit()?;
+        tx.pragma_update(None, "user_version", found + 1).map_err(DbError::from)?;
+        tx.commit().map_err(DbError::from)?;
     }
     Ok(SCHEMA_VERSION)
 }

@@ -15,7 +15,7 @@ use std::path::Path;
 
 use rusqlite::types::ValueRef;
 
-use crate::db::Db;
+use crate::db::{Db, DbError, DbResult};
 use crate::{migrations, pg, StoreError};
 
 /// Tables whose rows belong to running processes, not to the shop: never copied.
@@ -173,11 +173,18 @@ fn all<T>(
 }
 
 /// The file's tables that hold the shop.
-fn sqlite_tables(source: &rusqlite::Connection) -> Result<Vec<String>, StoreError> {
+fn sqlite_tables(source: &rusqlite::Connection) -> DbResult<Vec<String>> {
     let mut stmt =
         source.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")?;
     let names = stmt.query_map([], |r| r.get::<_, String>(0))?.collect::<Result<Vec<_>, _>>()?;
     Ok(names.into_iter().filter(|n| !RUNTIME_TABLES.contains(&n.as_str())).collect())
+}
+
+/// The columns of a table of the file.
+fn sqlite_columns(source: &rusqlite::Connection, table: &str) -> DbResult<BTreeSet<String>> {
+    let mut stmt = source.prepare(&format!("SELECT name FROM pragma_table_info('{table}')"))?;
+    let names = stmt.query_map([], |r| r.get::<_, String>(0))?.collect::<Result<BTreeSet<_>, _>>()?;
+    Ok(names)
 }
 
 /// The PostgreSQL tables that hold the shop, with their columns in order.
@@ -254,18 +261,15 @@ fn copy_table(
     columns: &[Column],
     progress: &mut (dyn FnMut(MoveProgress<'_>) + Send),
 ) -> Result<u64, StoreError> {
-    let total: i64 = source.query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))?;
+    let total: i64 =
+        source.query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0)).map_err(DbError::from)?;
     let total = total as u64;
     progress(MoveProgress { table, copied: 0, total });
     if total == 0 {
         return Ok(0);
     }
     // SQLite's implicit row id is an explicit `rowid` column on PostgreSQL (it orders lists).
-    let source_has: BTreeSet<String> = {
-        let mut stmt = source.prepare(&format!("SELECT name FROM pragma_table_info('{table}')"))?;
-        let names = stmt.query_map([], |r| r.get::<_, String>(0))?.collect::<Result<BTreeSet<_>, _>>()?;
-        names
-    };
+    let source_has = sqlite_columns(source, table)?;
     for column in columns {
         if column.name != "rowid" && !source_has.contains(&column.name) {
             return Err(StoreError::Corrupt(format!("column {table}.{} is not in the file", column.name)));
@@ -274,8 +278,8 @@ fn copy_table(
     let names: Vec<&str> = columns.iter().map(|c| c.name.as_str()).collect();
     let list = names.join(", ");
     let order = if names.contains(&"rowid") { " ORDER BY rowid" } else { "" };
-    let mut stmt = source.prepare(&format!("SELECT {list} FROM {table}{order}"))?;
-    let mut rows = stmt.query([])?;
+    let mut stmt = source.prepare(&format!("SELECT {list} FROM {table}{order}")).map_err(DbError::from)?;
+    let mut rows = stmt.query([]).map_err(DbError::from)?;
     db.execute_batch(&format!("ALTER TABLE {table} DISABLE TRIGGER USER"))?;
     let Db::Pg(conn) = db else {
         return Err(StoreError::Corrupt("the move's target is not PostgreSQL".into()));
@@ -287,12 +291,12 @@ fn copy_table(
         buffer.clear();
         let mut in_chunk = 0u64;
         more = false;
-        while let Some(row) = rows.next()? {
+        while let Some(row) = rows.next().map_err(DbError::from)? {
             for (i, column) in columns.iter().enumerate() {
                 if i > 0 {
                     buffer.push('\t');
                 }
-                encode(&mut buffer, row.get_ref(i)?, column.kind)
+                encode(&mut buffer, row.get_ref(i).map_err(DbError::from)?, column.kind)
                     .map_err(|what| StoreError::Corrupt(format!("table {table}, column {}: {what}", column.name)))?;
             }
             buffer.push('\n');
@@ -309,9 +313,9 @@ fn copy_table(
         let mut writer = conn
             .client
             .copy_in(&format!("COPY {table} ({list}) FROM STDIN"))
-            .map_err(|e| StoreError::Database(crate::db::DbError::Postgres(e)))?;
+            .map_err(|e| StoreError::from(DbError::Postgres(e)))?;
         writer.write_all(buffer.as_bytes())?;
-        writer.finish().map_err(|e| StoreError::Database(crate::db::DbError::Postgres(e)))?;
+        writer.finish().map_err(|e| StoreError::from(DbError::Postgres(e)))?;
         copied += in_chunk;
         progress(MoveProgress { table, copied, total });
     }

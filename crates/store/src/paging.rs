@@ -85,7 +85,7 @@ impl Page {
 
     /// The bound values, with the cursors read as the `rowid` of the row with that `id` in `table`
     /// ([`StoreError::UnknownCursor`] when there is none).
-    pub fn bounds(&self, conn: &Db, table: &str) -> Result<Bounds, StoreError> {
+    pub(crate) fn bounds(&self, conn: &Db, table: &str) -> Result<Bounds, StoreError> {
         self.bounds_with(|id| {
             conn.prepare_cached(&format!("SELECT rowid FROM {table} WHERE id = ?1"))?
                 .query_row([id], |r| r.get(0))

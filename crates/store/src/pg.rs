@@ -1,4 +1,5 @@
-//! The PostgreSQL engine: connecting (never showing the password), and the writer's batch.
+//! The PostgreSQL engine: connecting (never showing the password), reconnecting, and the test
+//! databases. The writer's batch on PostgreSQL (the writer row, retries) is in `writer`.
 //!
 //! Rules for SQL that runs on PostgreSQL (kept portable to PostgreSQL-compatible distributed
 //! databases): ids are chosen by the client (or an identity column used only for order, never for
@@ -12,8 +13,6 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use crate::db::{Db, PgConn};
-use crate::ledger::LedgerCache;
-use crate::writer::{Job, WriteTx};
 use crate::StoreError;
 
 /// How long a connection attempt may take.
@@ -92,96 +91,6 @@ impl Target {
             }
         }
         None
-    }
-}
-
-/// Attempts at opening a batch's transaction (and taking the writer row) before its commands fail.
-pub const BATCH_START_ATTEMPTS: u32 = 3;
-
-/// Opens a batch's transaction and takes the writer row. Nothing of the batch has run yet, so a lost
-/// connection, a restarted server or a lock wait past `LOCK_TIMEOUT_MS` is tried again (on a new
-/// connection if need be), a bounded number of times.
-fn start_batch(conn: &mut Db, target: &Target, cache: &mut LedgerCache) -> Result<(), StoreError> {
-    let mut attempt = 0;
-    loop {
-        attempt += 1;
-        // One round trip: the simple protocol carries both statements.
-        let started = conn.control("BEGIN; SELECT id FROM store_writer WHERE id = 1 FOR UPDATE");
-        match started {
-            Ok(_) => return Ok(()),
-            Err(e) => {
-                let lost = e.is_connection_lost();
-                let _ = conn.control("ROLLBACK");
-                if attempt >= BATCH_START_ATTEMPTS {
-                    return Err(e.into());
-                }
-                tracing::warn!(error = %e, attempt, "a write batch could not start; trying again");
-                if lost {
-                    match target.reconnect("writer") {
-                        Some(fresh) => {
-                            *conn = fresh;
-                            cache.forget_all();
-                        }
-                        None => return Err(e.into()),
-                    }
-                }
-            }
-        }
-    }
-}
-
-/// Applies one batch on PostgreSQL and answers its commands; a connection that broke on the way is
-/// replaced for the next batch.
-pub(crate) fn apply_batch(conn: &mut Db, target: &Target, cache: &mut LedgerCache, batch: &mut Vec<Box<dyn Job>>) {
-    let round_trips = crate::db::THREAD_ROUND_TRIPS.with(std::cell::Cell::get);
-    apply_batch_now(conn, target, cache, batch);
-    let made = crate::db::THREAD_ROUND_TRIPS.with(std::cell::Cell::get) - round_trips;
-    crate::db::PG_WRITER_ROUND_TRIPS.fetch_add(made, std::sync::atomic::Ordering::Relaxed);
-}
-
-fn apply_batch_now(conn: &mut Db, target: &Target, cache: &mut LedgerCache, batch: &mut Vec<Box<dyn Job>>) {
-    // Other processes may have moved any balance since the last batch.
-    cache.clear();
-    if let Err(e) = start_batch(conn, target, cache) {
-        tracing::error!(error = %e, commands = batch.len(), "no write batch could start; its commands fail");
-        let why = e.to_string();
-        for job in batch.drain(..) {
-            job.complete(Some(&why));
-        }
-        return;
-    }
-    let conn_ref: &Db = conn;
-    let outcome = (|| -> Result<(), StoreError> {
-        let conn = conn_ref;
-        let mut tx = WriteTx { conn, cache: &mut *cache, depth: 0 };
-        for job in batch.iter_mut() {
-            job.run(&mut tx);
-        }
-        cache.flush(conn)?;
-        conn.control("COMMIT")?;
-        Ok(())
-    })();
-    let (error, lost) = match outcome {
-        Ok(()) => {
-            cache.committed();
-            (None, false)
-        }
-        Err(e) => {
-            let lost = matches!(&e, StoreError::Database(d) if d.is_connection_lost());
-            tracing::error!(error = %e, commands = batch.len(), "batch not committed; every command in it fails");
-            let _ = conn_ref.control("ROLLBACK");
-            cache.clear();
-            (Some(e.to_string()), lost)
-        }
-    };
-    for job in batch.drain(..) {
-        job.complete(error.as_deref());
-    }
-    if lost {
-        if let Some(fresh) = target.reconnect("writer") {
-            *conn = fresh;
-            cache.forget_all();
-        }
     }
 }
 

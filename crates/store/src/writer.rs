@@ -26,8 +26,9 @@ use std::time::{Duration, Instant};
 
 use tokio::sync::{mpsc, oneshot};
 
-use crate::db::Db;
+use crate::db::{Db, DbError};
 use crate::ledger::LedgerCache;
+use crate::pg::Target;
 use crate::{StoreConfig, StoreError};
 
 /// What the writer writes to.
@@ -35,7 +36,7 @@ pub(crate) enum Engine {
     /// A SQLite file, with the log the syncer makes durable.
     Sqlite { wal_path: PathBuf },
     /// A PostgreSQL server (the writer reconnects to it if the connection breaks).
-    Postgres { target: Box<crate::pg::Target> },
+    Postgres { target: Box<Target> },
 }
 
 /// A command waiting for the writer.
@@ -138,7 +139,7 @@ pub(crate) fn start(engine: Engine, conn: Db, config: &StoreConfig) -> Result<Wr
     let sink = match engine {
         Engine::Sqlite { wal_path } => {
             if let Db::Lite(c) = &conn {
-                c.pragma_update(None, "synchronous", "NORMAL")?;
+                c.pragma_update(None, "synchronous", "NORMAL").map_err(DbError::from)?;
             }
             let (committed, to_sync) = std::sync::mpsc::sync_channel::<Vec<Box<dyn Job>>>(SYNC_QUEUE_BATCHES_MAX);
             let syncer = std::thread::Builder::new().name("pocketpay-sync".into()).spawn({
@@ -164,7 +165,7 @@ enum Sink {
     /// SQLite: to the syncer, which answers once the log is on disk.
     Syncer { committed: Committed, syncer: std::thread::JoinHandle<()> },
     /// PostgreSQL: the commit was durable; answer at once.
-    Postgres { target: Box<crate::pg::Target> },
+    Postgres { target: Box<Target> },
 }
 
 /// The syncer: waits for a committed batch, takes every other one already committed, makes the log
@@ -263,7 +264,7 @@ fn run(
         let (commands, applying) = (batch.len(), Instant::now());
         match &sink {
             Sink::Syncer { committed, .. } => apply_batch(&conn, &mut cache, &mut batch, committed),
-            Sink::Postgres { target } => crate::pg::apply_batch(&mut conn, target, &mut cache, &mut batch),
+            Sink::Postgres { target } => apply_pg_batch(&mut conn, target, &mut cache, &mut batch),
         }
         if let (Some(o), true) = (observer, commands > 0) {
             o.batch_committed(commands, applying.elapsed());
@@ -316,6 +317,96 @@ fn apply_batch(conn: &Db, cache: &mut LedgerCache, batch: &mut Vec<Box<dyn Job>>
     };
     for job in batch.drain(..) {
         job.complete(commit_error.as_deref());
+    }
+}
+
+/// Attempts at opening a batch's transaction (and taking the writer row) before its commands fail.
+pub const BATCH_START_ATTEMPTS: u32 = 3;
+
+/// Opens a batch's transaction and takes the writer row. Nothing of the batch has run yet, so a lost
+/// connection, a restarted server or a lock wait past `pg::LOCK_TIMEOUT_MS` is tried again (on a new
+/// connection if need be), a bounded number of times.
+fn start_pg_batch(conn: &mut Db, target: &Target, cache: &mut LedgerCache) -> Result<(), StoreError> {
+    let mut attempt = 0;
+    loop {
+        attempt += 1;
+        // One round trip: the simple protocol carries both statements.
+        let started = conn.control("BEGIN; SELECT id FROM store_writer WHERE id = 1 FOR UPDATE");
+        match started {
+            Ok(_) => return Ok(()),
+            Err(e) => {
+                let lost = e.is_connection_lost();
+                let _ = conn.control("ROLLBACK");
+                if attempt >= BATCH_START_ATTEMPTS {
+                    return Err(e.into());
+                }
+                tracing::warn!(error = %e, attempt, "a write batch could not start; trying again");
+                if lost {
+                    match target.reconnect("writer") {
+                        Some(fresh) => {
+                            *conn = fresh;
+                            cache.forget_all();
+                        }
+                        None => return Err(e.into()),
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Applies one batch on PostgreSQL and answers its commands; a connection that broke on the way is
+/// replaced for the next batch.
+fn apply_pg_batch(conn: &mut Db, target: &Target, cache: &mut LedgerCache, batch: &mut Vec<Box<dyn Job>>) {
+    let round_trips = crate::db::THREAD_ROUND_TRIPS.with(std::cell::Cell::get);
+    apply_pg_batch_now(conn, target, cache, batch);
+    let made = crate::db::THREAD_ROUND_TRIPS.with(std::cell::Cell::get) - round_trips;
+    crate::db::PG_WRITER_ROUND_TRIPS.fetch_add(made, std::sync::atomic::Ordering::Relaxed);
+}
+
+fn apply_pg_batch_now(conn: &mut Db, target: &Target, cache: &mut LedgerCache, batch: &mut Vec<Box<dyn Job>>) {
+    // Other processes may have moved any balance since the last batch.
+    cache.clear();
+    if let Err(e) = start_pg_batch(conn, target, cache) {
+        tracing::error!(error = %e, commands = batch.len(), "no write batch could start; its commands fail");
+        let why = e.to_string();
+        for job in batch.drain(..) {
+            job.complete(Some(&why));
+        }
+        return;
+    }
+    let conn_ref: &Db = conn;
+    let outcome = (|| -> Result<(), StoreError> {
+        let conn = conn_ref;
+        let mut tx = WriteTx { conn, cache: &mut *cache, depth: 0 };
+        for job in batch.iter_mut() {
+            job.run(&mut tx);
+        }
+        cache.flush(conn)?;
+        conn.control("COMMIT")?;
+        Ok(())
+    })();
+    let (error, lost) = match outcome {
+        Ok(()) => {
+            cache.committed();
+            (None, false)
+        }
+        Err(e) => {
+            let lost = matches!(&e, StoreError::Database(d) if d.is_connection_lost());
+            tracing::error!(error = %e, commands = batch.len(), "batch not committed; every command in it fails");
+            let _ = conn_ref.control("ROLLBACK");
+            cache.clear();
+            (Some(e.to_string()), lost)
+        }
+    };
+    for job in batch.drain(..) {
+        job.complete(error.as_deref());
+    }
+    if lost {
+        if let Some(fresh) = target.reconnect("writer") {
+            *conn = fresh;
+            cache.forget_all();
+        }
     }
 }
 

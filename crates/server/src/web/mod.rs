@@ -29,13 +29,15 @@ use axum::body::{to_bytes, Body};
 use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
-use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
+use cookie::{Cookie, SameSite};
 use serde_json::Value;
 use store::MerchantRecord;
-use tower::ServiceExt;
+use tower::layer::util::{Identity, Stack};
+use tower::{ServiceBuilder, ServiceExt};
+use tower_http::set_header::SetResponseHeaderLayer;
 
 use crate::auth::ActingMerchant;
 use crate::AppState;
@@ -153,7 +155,7 @@ pub fn router(state: AppState, api: Router) -> Router {
         .route("/operator/sellers/{id}/fees", post(operator_sellers::save_fees))
         .route("/operator/sellers/{id}/pause", post(operator_sellers::pause))
         .route("/operator/sellers/{id}/resume", post(operator_sellers::resume))
-        .layer(middleware::from_fn(security_headers))
+        .layer(security_headers())
         .with_state(web)
 }
 
@@ -161,24 +163,25 @@ pub fn router(state: AppState, api: Router) -> Router {
 const PAGE_CSP: &str =
     "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
-/// Headers on every page: no framing, no script, no caching of personal pages, no referrer leaks.
-async fn security_headers(req: Request, next: Next) -> Response {
-    let mut response = next.run(req).await;
-    let h = response.headers_mut();
-    // A page that frames one of our own documents (the operators' review page) sets its own, no looser
-    // than this but for that one frame.
-    if !h.contains_key(header::CONTENT_SECURITY_POLICY) {
-        h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(PAGE_CSP));
-    }
-    if !h.contains_key(header::X_FRAME_OPTIONS) {
-        h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
-    }
-    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
-    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
-    if !h.contains_key(header::CACHE_CONTROL) {
-        h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    }
-    response
+/// One header set on every page's answer.
+type SetHeader = SetResponseHeaderLayer<HeaderValue>;
+/// The five of [`security_headers`].
+type SecurityHeaders =
+    ServiceBuilder<Stack<SetHeader, Stack<SetHeader, Stack<SetHeader, Stack<SetHeader, Stack<SetHeader, Identity>>>>>>;
+
+/// Headers on every page (with `tower-http`'s `SetResponseHeaderLayer`): no framing, no script, no
+/// caching of personal pages, no referrer leaks. A page that frames one of our own documents (the
+/// operators' review page) sets its own policy and framing, no looser than these but for that one
+/// frame, and the stylesheet its own caching: those three are set only where the page set none.
+fn security_headers() -> SecurityHeaders {
+    let if_not_present = SetResponseHeaderLayer::if_not_present;
+    let overriding = SetResponseHeaderLayer::overriding;
+    ServiceBuilder::new()
+        .layer(if_not_present(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(PAGE_CSP)))
+        .layer(if_not_present(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
+        .layer(overriding(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
+        .layer(overriding(header::REFERRER_POLICY, HeaderValue::from_static("same-origin")))
+        .layer(if_not_present(header::CACHE_CONTROL, HeaderValue::from_static("no-store")))
 }
 
 async fn stylesheet() -> Response {
@@ -260,7 +263,7 @@ impl FromRequestParts<Web> for Ctx {
             } else {
                 // An expired or revoked session: forget the cookie.
                 ctx.token = None;
-                ctx.set_cookies.push(ctx.cookie(SESSION_COOKIE, "", 0, "Lax"));
+                ctx.set_cookies.push(ctx.cookie(SESSION_COOKIE, "", 0, SameSite::Lax));
             }
         }
         Ok(ctx)
@@ -367,16 +370,22 @@ impl Ctx {
             return value.clone();
         }
         let value = crate::secrets::random_id("csrf");
-        self.set_cookies.push(self.cookie(ANONYMOUS_CSRF_COOKIE, &value, 3600 * 12, "Strict"));
+        self.set_cookies.push(self.cookie(ANONYMOUS_CSRF_COOKIE, &value, 3600 * 12, SameSite::Strict));
         self.anonymous_csrf = Some(value.clone());
         value
     }
 
-    fn cookie(&self, name: &str, value: &str, max_age_s: i64, same_site: &str) -> String {
-        format!(
-            "{name}={value}; Path=/; Max-Age={max_age_s}; HttpOnly; SameSite={same_site}{}",
-            if self.secure_cookies { "; Secure" } else { "" }
-        )
+    /// A `Set-Cookie` value: `Path=/`, `Max-Age`, `HttpOnly`, the given `SameSite`, and `Secure` unless
+    /// the server runs without TLS (a `Max-Age` of 0 removes the cookie).
+    fn cookie(&self, name: &str, value: &str, max_age_s: i64, same_site: SameSite) -> String {
+        Cookie::build((name, value))
+            .path("/")
+            .max_age(cookie::time::Duration::seconds(max_age_s))
+            .http_only(true)
+            .same_site(same_site)
+            .secure(self.secure_cookies)
+            .build()
+            .to_string()
     }
 
     /// The cart's cookie as the request brought it (or as this answer sets it).
@@ -387,21 +396,21 @@ impl Ctx {
     /// Keeps the cart in its cookie (30 days; empty removes it).
     pub fn set_cart(&mut self, value: &str) {
         let age = if value.is_empty() { 0 } else { 30 * 86_400 };
-        self.set_cookies.push(self.cookie(buyer::CART_COOKIE, value, age, "Lax"));
+        self.set_cookies.push(self.cookie(buyer::CART_COOKIE, value, age, SameSite::Lax));
         self.cart = value.to_owned();
     }
 
     /// Signs in: the session token goes into the cookie.
     fn start_session(&mut self, token: &str) {
         let ttl = self.web.state.config.session_ttl_s;
-        self.set_cookies.push(self.cookie(SESSION_COOKIE, token, ttl, "Lax"));
-        self.set_cookies.push(self.cookie(ANONYMOUS_CSRF_COOKIE, "", 0, "Strict"));
+        self.set_cookies.push(self.cookie(SESSION_COOKIE, token, ttl, SameSite::Lax));
+        self.set_cookies.push(self.cookie(ANONYMOUS_CSRF_COOKIE, "", 0, SameSite::Strict));
         self.token = Some(token.to_owned());
     }
 
     /// Signs out.
     fn end_session(&mut self) {
-        self.set_cookies.push(self.cookie(SESSION_COOKIE, "", 0, "Lax"));
+        self.set_cookies.push(self.cookie(SESSION_COOKIE, "", 0, SameSite::Lax));
         self.token = None;
         self.user = None;
     }
@@ -566,7 +575,7 @@ impl Ctx {
 
     /// Remembers the language chosen before sign-in (a year).
     fn set_language_cookie(&mut self, locale: crate::i18n::Locale) {
-        let cookie = self.cookie(crate::extract::LANGUAGE_COOKIE, locale.code(), 365 * 86_400, "Lax");
+        let cookie = self.cookie(crate::extract::LANGUAGE_COOKIE, locale.code(), 365 * 86_400, SameSite::Lax);
         self.set_cookies.push(cookie);
         crate::i18n::set_current(locale, &crate::i18n::current_time_zone());
     }
@@ -730,17 +739,9 @@ fn same_origin(headers: &HeaderMap) -> bool {
     source_host.eq_ignore_ascii_case(host)
 }
 
+/// The request's cookies by name (the last of a name wins).
 fn cookies(headers: &HeaderMap) -> HashMap<String, String> {
-    let mut out = HashMap::new();
-    for value in headers.get_all(header::COOKIE) {
-        let Ok(text) = value.to_str() else { continue };
-        for pair in text.split(';') {
-            if let Some((k, v)) = pair.trim().split_once('=') {
-                out.insert(k.to_owned(), v.to_owned());
-            }
-        }
-    }
-    out
+    crate::extract::request_cookies(headers).map(|c| (c.name().to_owned(), c.value().to_owned())).collect()
 }
 
 /// Percent-encodes a query value.
