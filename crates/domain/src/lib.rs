@@ -24,6 +24,7 @@ pub mod payments;
 pub mod payouts;
 pub mod pocket;
 pub mod refunds;
+pub mod states;
 pub mod verification;
 #[cfg(test)]
 mod verification_tests;

@@ -402,3 +402,84 @@ proptest! {
         }
     }
 }
+
+// ------------------------------------------------------------------------------ smaller lifecycles
+
+#[test]
+fn the_smaller_tables() {
+    use crate::states::*;
+    type Gift = fn(GiftCardState) -> Result<GiftCardState, StateRefusal>;
+    let steps: [(&str, Gift); 4] = [
+        ("redeem", GiftCardState::redeem),
+        ("block", GiftCardState::block),
+        ("unblock", GiftCardState::unblock),
+        ("expire", GiftCardState::expire),
+    ];
+    use GiftCardState::*;
+    let refused = |s: GiftCardState| Err(StateRefusal { current: s.name() });
+    let table: [(GiftCardState, [Result<GiftCardState, StateRefusal>; 4]); 5] = [
+        (Loaded, [refused(Loaded), refused(Loaded), refused(Loaded), refused(Loaded)]),
+        (Active, [Ok(Redeemed), Ok(Blocked), refused(Active), Ok(Expired)]),
+        (Blocked, [refused(Blocked), refused(Blocked), Ok(Active), Ok(Expired)]),
+        (Redeemed, [refused(Redeemed), refused(Redeemed), refused(Redeemed), refused(Redeemed)]),
+        (Expired, [refused(Expired), refused(Expired), refused(Expired), refused(Expired)]),
+    ];
+    for (from, row) in table {
+        assert_eq!(GiftCardState::parse(from.name()), Some(from));
+        for ((name, step), expected) in steps.iter().zip(row) {
+            assert_eq!(step(from), expected, "{from:?} --{name}-->");
+        }
+    }
+    assert_eq!(GiftCardState::ALL.len(), table.len());
+    assert_eq!(GiftCardState::new(true), Active);
+    assert_eq!(GiftCardState::new(false), Loaded);
+
+    assert_eq!(PurchaseStatus::Processing.succeed(), Ok(PurchaseStatus::Succeeded));
+    assert_eq!(PurchaseStatus::Processing.fail(), Ok(PurchaseStatus::Failed));
+    for done in [PurchaseStatus::Succeeded, PurchaseStatus::Failed] {
+        assert_eq!(done.succeed(), Err(StateRefusal { current: done.name() }));
+        assert_eq!(done.fail(), Err(StateRefusal { current: done.name() }));
+    }
+
+    assert_eq!(HoldState::Held.capture(), Ok(HoldState::Captured));
+    assert_eq!(HoldState::Held.release(), Ok(HoldState::Released));
+    for done in [HoldState::Captured, HoldState::Released] {
+        assert!(done.capture().is_err() && done.release().is_err(), "{done:?} is final");
+    }
+
+    assert_eq!(UserStatus::Unverified.confirm(), Ok(UserStatus::Active));
+    assert!(UserStatus::Active.confirm().is_err());
+    assert!(UserStatus::Active.may_sign_in() && !UserStatus::Unverified.may_sign_in());
+
+    for from in TicketStatus::ALL.iter().copied() {
+        assert_eq!(from.after_message(true), TicketStatus::Answered);
+        assert_eq!(from.after_message(false), TicketStatus::Open);
+    }
+
+    assert_eq!(DeliveryStatus::Pending.answered(true), Ok(DeliveryStatus::Succeeded));
+    assert_eq!(DeliveryStatus::Pending.answered(false), Ok(DeliveryStatus::Failed));
+    assert!(DeliveryStatus::Succeeded.answered(true).is_err() && DeliveryStatus::Failed.answered(true).is_err());
+    assert_eq!(EndpointStatus::Enabled.disable(), Ok(EndpointStatus::Disabled));
+    assert!(EndpointStatus::Disabled.disable().is_err());
+    assert!(EndpointStatus::Enabled.receives() && !EndpointStatus::Disabled.receives());
+    assert!(BankAccountStatus::New.usable() && !BankAccountStatus::Disabled.usable());
+
+    // Every name parses back to its value, in every one of these lifecycles.
+    macro_rules! round_trips {
+        ($($t:ty),+) => {$(
+            for value in <$t>::ALL.iter().copied() {
+                assert_eq!(<$t>::parse(value.name()), Some(value));
+            }
+        )+};
+    }
+    round_trips!(
+        UserStatus,
+        PurchaseStatus,
+        HoldState,
+        TicketStatus,
+        EndpointStatus,
+        DeliveryStatus,
+        BankAccountStatus
+    );
+    assert_eq!(UserStatus::parse("blocked"), None);
+}

@@ -111,7 +111,7 @@ impl FromRequestParts<AppState> for Caller {
                 tx.user(&session.user_id)
             })
             .await?;
-        let user = found.filter(|u| u.status == "active").ok_or_else(ApiError::unauthenticated)?;
+        let user = found.filter(|u| u.status.may_sign_in()).ok_or_else(ApiError::unauthenticated)?;
         // A saved language beats the request's header.
         let locale = user.locale.as_deref().and_then(crate::i18n::Locale::parse).unwrap_or_else(crate::i18n::current);
         crate::i18n::set_current(locale, &user.time_zone);

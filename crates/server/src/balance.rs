@@ -274,7 +274,7 @@ pub fn create_payout(tx: &mut WriteTx<'_>, new: &NewPayout, now: i64) -> Result<
             .ok_or_else(|| ApiError::not_found("payout destination").with_param("destination"))?,
         None => tx.bank_accounts(&new.merchant_id)?.into_iter().find(|b| b.is_default).ok_or_else(no_destination)?,
     };
-    if destination.status == "disabled" {
+    if !destination.status.usable() {
         return Err(ApiError::bad_request(
             "payout_destination_disabled",
             crate::msg!("err-payout-destination-disabled-add-another"),
@@ -368,7 +368,7 @@ pub fn create_payout(tx: &mut WriteTx<'_>, new: &NewPayout, now: i64) -> Result<
         tx,
         "payout.created",
         Some(&payout.merchant_id),
-        crate::routes::payouts::payout_json(&payout),
+        crate::views::payouts::payout_json(&payout),
         now,
     )?;
     Ok(payout)
@@ -520,7 +520,7 @@ fn record_bank_answer(
             let settled = platform_account(tx, "payouts_settled", currency, now)?;
             post(tx, in_transit, settled, payout.amount, currency, codes::PAYOUT_ARRIVED, now)?;
             if tx.update_payout(&payout, before)? {
-                let shown = crate::routes::payouts::payout_json(&payout);
+                let shown = crate::views::payouts::payout_json(&payout);
                 crate::events::emit(tx, "payout.paid", Some(&payout.merchant_id), shown, now)?;
             }
             return Ok(());
@@ -536,7 +536,7 @@ fn record_bank_answer(
             if !tx.update_payout(&payout, before)? {
                 return Ok(());
             }
-            let shown = crate::routes::payouts::payout_json(&payout);
+            let shown = crate::views::payouts::payout_json(&payout);
             crate::events::emit(tx, "payout.failed", Some(&payout.merchant_id), shown, now)?;
             let why_words = match code {
                 Some(bank::FailureCode::AccountClosed) => crate::msg!("message-bank-account-closed"),
@@ -686,7 +686,7 @@ fn release_due(tx: &mut WriteTx<'_>, now: i64) -> Result<usize, ApiError> {
     merchants.dedup();
     for merchant in merchants {
         let sums = tx.balance(merchant)?;
-        let shown = crate::routes::balance::balance_json(merchant, &sums);
+        let shown = crate::views::payouts::balance_json(merchant, &sums);
         crate::events::emit(tx, "balance.available", Some(merchant), shown, now)?;
     }
     Ok(released.len())
@@ -710,7 +710,7 @@ async fn scheduled_payouts(state: &AppState, now: i64) {
                 let Some(destination) = tx
                     .bank_accounts(&merchant_id)?
                     .into_iter()
-                    .find(|b| b.is_default && b.status != "disabled" && b.currency == currency.code())
+                    .find(|b| b.is_default && b.status.usable() && b.currency == currency.code())
                 else {
                     return Ok(None);
                 };

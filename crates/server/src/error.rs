@@ -392,3 +392,10 @@ impl IntoResponse for ApiResponse {
         (self.status, axum::Json(self.body)).into_response()
     }
 }
+
+/// A lifecycle step that the handler's own checks had made possible, refused by the domain all the
+/// same: a bug, logged and answered 500, and the command rolls back.
+pub(crate) fn lifecycle_bug(refusal: impl std::fmt::Display) -> ApiError {
+    tracing::error!(%refusal, "a lifecycle step the checks allowed was refused");
+    ApiError::internal()
+}

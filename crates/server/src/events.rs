@@ -64,7 +64,7 @@ pub fn emit(
 
 /// An order event, with the order as `GET /v1/orders/{id}` shows it.
 pub fn order_event(tx: &mut WriteTx<'_>, kind: &'static str, order_id: &str, now: i64) -> Result<(), ApiError> {
-    let view = crate::routes::shop::order_view(&tx.reads(), order_id)?;
+    let view = crate::views::shop::order_view(&tx.reads(), order_id)?;
     let merchant = view["merchant"].as_str().map(str::to_owned);
     emit(tx, kind, merchant.as_deref(), view, now)
 }
@@ -72,7 +72,7 @@ pub fn order_event(tx: &mut WriteTx<'_>, kind: &'static str, order_id: &str, now
 /// A payment event, with the payment as `GET /v1/payments/{id}` shows it.
 pub fn payment_event(tx: &mut WriteTx<'_>, kind: &'static str, payment_id: &str, now: i64) -> Result<(), ApiError> {
     let reads = tx.reads();
-    let view = crate::routes::shop::payment_view(&reads, payment_id)?;
+    let view = crate::views::shop::payment_view(&reads, payment_id)?;
     let merchant = match view["order"].as_str() {
         Some(order) => reads.order(order)?.map(|o| o.merchant_id),
         None => None,

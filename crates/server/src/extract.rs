@@ -37,6 +37,19 @@ impl<S: Send + Sync> axum::extract::FromRequestParts<S> for PeerAddress {
 
 /// Request bodies larger than this answer 413.
 pub const BODY_BYTES_MAX: usize = 1024 * 1024;
+/// Largest upload request: the document and the form around it.
+pub const UPLOAD_BYTES_MAX: usize = domain::verification::DOCUMENT_BYTES_MAX + 64 * 1024;
+/// The upload's route, the one route whose body may be larger than [`BODY_BYTES_MAX`].
+pub const UPLOAD_ROUTE: &str = "/v1/payments/{id}/documents";
+
+/// The largest body a route takes: the document upload's, or [`BODY_BYTES_MAX`]. The route applies
+/// it itself; layers that read the body first (idempotency) ask here by the matched route.
+pub fn body_limit(route: Option<&str>) -> usize {
+    match route {
+        Some(UPLOAD_ROUTE) => UPLOAD_BYTES_MAX,
+        _ => BODY_BYTES_MAX,
+    }
+}
 
 /// A JSON body parsed into `T` (whose type rejects unknown fields); every failure is an [`ApiError`].
 pub struct ApiJson<T>(pub T);

@@ -151,7 +151,7 @@ pub async fn layer(State(state): State<AppState>, req: Request, next: Next) -> R
     };
     let (parts, body) = req.into_parts();
     let route = parts.extensions.get::<axum::extract::MatchedPath>().map(axum::extract::MatchedPath::as_str);
-    let limit = crate::routes::body_limit(route);
+    let limit = crate::extract::body_limit(route);
     let Ok(bytes) = to_bytes(body, limit).await else {
         return too_large().into_response();
     };

@@ -24,6 +24,7 @@ pub mod pocket;
 pub mod relay;
 pub mod routes;
 pub mod secrets;
+pub mod views;
 pub mod web;
 pub mod webhooks;
 pub mod wire;
@@ -436,9 +437,37 @@ pub async fn build(config: ServerConfig) -> Result<App, StartError> {
             Err(e) => return Err(StartError::Operator(e.to_string())),
         }
     }
-    let router = routes::router(state.clone());
+    let router = router(state.clone());
     let workers = workers::start(state.clone());
     Ok(App { router, state, workers })
+}
+
+/// The application router: endpoints, `/openapi.json`, and the layers every request passes.
+pub fn router(state: AppState) -> axum::Router {
+    let (api_router, endpoints) = routes::endpoints(&state);
+    let document = std::sync::Arc::new(crate::openapi_schemas::document(&endpoints));
+    let api = api_router
+        .route(
+            "/openapi.json",
+            axum::routing::get(move || {
+                let document = document.clone();
+                async move { axum::Json((*document).clone()) }
+            }),
+        )
+        .fallback(extract::unknown_route)
+        .method_not_allowed_fallback(extract::method_not_allowed)
+        .layer(axum::middleware::from_fn_with_state(state.clone(), crate::idempotency::layer));
+    let api: axum::Router = routes::request_layers(api).with_state(state.clone());
+    let metrics = state.metrics.clone();
+    // The pages call `api` in process: such a call passes its layers again, with an id of its own.
+    let pages = routes::request_layers(crate::web::router(state, api.clone()));
+    let all = pages.merge(api);
+    match metrics {
+        // Wraps each route (after routing, so the route's template is known); the pages' in-process
+        // calls of the API go to `api` itself and are not counted twice.
+        Some(m) => all.layer(axum::middleware::from_fn_with_state(m, crate::metrics::track)),
+        None => all,
+    }
 }
 
 impl App {

@@ -4,19 +4,129 @@
 //!
 //! Calls to the issuer never run inside a database transaction: the caller records the attempt
 //! first, calls the issuer with the attempt id as the idempotency key, then records the outcome.
+//!
+//! The card checks at the edge live here too (number, expiry and code; the billing address; what
+//! an issuer's refusal or a card error answers), shared with the card manager (`routes::cards`).
 
 use axum::http::StatusCode;
+use domain::cards::{parse_card_number, CardError, Cvc, Expiry};
 use domain::declines::PaymentFailure;
-use issuer::{Authorization, AuthorizeRequest, CardInput, Resolved};
+use issuer::{Authorization, AuthorizeRequest, CardInput, Refusal, Resolved};
 use serde::Deserialize;
-use store::CardRecord;
+use store::{AddressRecord, CardRecord};
 
 use crate::error::ApiError;
-use crate::routes::cards::{parse_address, refusal_error, validate_card, AddressBody};
 use crate::AppState;
 
 /// Captures retried after an unknown outcome (the capture key makes them safe).
 pub const CAPTURE_ATTEMPTS_MAX: u32 = 3;
+
+/// The platform's own country, sent with zero-amount checks.
+pub const PLATFORM_COUNTRY: &str = "US";
+/// Longest free-text field of an address or a name.
+const TEXT_LENGTH_MAX: usize = 100;
+
+/// A card validation failure, with the field it is about.
+pub fn card_error(e: CardError) -> ApiError {
+    card_error_for(e, &domain::cards::AcceptedBrands::all())
+}
+
+/// As [`card_error`], naming the brands this server accepts.
+pub fn card_error_for(e: CardError, accepted: &domain::cards::AcceptedBrands) -> ApiError {
+    let param = match e {
+        CardError::IncorrectNumber | CardError::BrandNotSupported => "number",
+        CardError::InvalidExpiryMonth => "exp_month",
+        CardError::InvalidExpiryYear | CardError::ExpiredCard => "exp_year",
+        CardError::InvalidCvc | CardError::IncorrectCvc => "cvc",
+    };
+    ApiError::payment_for(&PaymentFailure::Card(e), accepted).with_param(param)
+}
+
+/// What the issuer's refusal means for the buyer.
+pub fn refusal_error(r: Refusal) -> ApiError {
+    match r {
+        Refusal::Declined(code) => ApiError::payment(&PaymentFailure::Declined(code)),
+        Refusal::ExpiredCard => card_error(CardError::ExpiredCard),
+        Refusal::IncorrectCvc => card_error(CardError::IncorrectCvc),
+        Refusal::IncorrectNumber => card_error(CardError::IncorrectNumber),
+        Refusal::ProcessingError => ApiError::payment(&PaymentFailure::ProcessingError),
+        // A zero-amount check never asks for a code; should an issuer do so, the card cannot be saved now.
+        Refusal::VerificationRequired => ApiError::payment(&PaymentFailure::ProcessingError),
+    }
+}
+
+/// (year, month) today by the server's clock.
+pub fn today(state: &AppState) -> (i32, u32) {
+    let (y, m) = issuer::year_month_of(state.clock.now());
+    (i32::try_from(y).unwrap_or(i32::MAX), m)
+}
+
+#[derive(Deserialize, serde::Serialize, Clone, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AddressBody {
+    line1: String,
+    line2: Option<String>,
+    city: String,
+    state: Option<String>,
+    postal_code: String,
+    country: String,
+}
+
+pub(crate) fn text(param: &str, value: &str, required: bool) -> Result<Option<String>, ApiError> {
+    let v = value.trim();
+    if v.is_empty() {
+        return if required { Err(ApiError::missing(param)) } else { Ok(None) };
+    }
+    if v.chars().count() > TEXT_LENGTH_MAX || v.chars().any(char::is_control) {
+        return Err(ApiError::invalid(
+            param,
+            crate::msg!("err-card-text-too-long", param = param, max = TEXT_LENGTH_MAX),
+        ));
+    }
+    Ok(Some(v.to_owned()))
+}
+
+/// Parses a billing address.
+pub fn parse_address(a: &AddressBody) -> Result<AddressRecord, ApiError> {
+    let required = |param: &str, v: &str| text(param, v, true).map(|o| o.unwrap_or_default());
+    let optional = |param: &str, v: &Option<String>| match v {
+        Some(v) => text(param, v, false),
+        None => Ok(None),
+    };
+    let country = domain::accounts::Country::parse(&a.country)
+        .map_err(|_| ApiError::invalid("billing_address.country", crate::msg!("err-card-country")))?;
+    Ok(AddressRecord {
+        line1: required("billing_address.line1", &a.line1)?,
+        line2: optional("billing_address.line2", &a.line2)?,
+        city: required("billing_address.city", &a.city)?,
+        state: optional("billing_address.state", &a.state)?,
+        postal_code: required("billing_address.postal_code", &a.postal_code)?,
+        country: country.as_str().to_owned(),
+    })
+}
+
+/// A card checked at the edge, ready for the vault and the issuer.
+pub struct NewCard {
+    pub number: domain::cards::CardNumber,
+    pub expiry: Expiry,
+    pub cvc: Cvc,
+}
+
+/// Validates number, expiry and security code, in that order.
+pub fn validate_card(
+    state: &AppState,
+    number: &str,
+    exp_month: i64,
+    exp_year: i64,
+    cvc: &str,
+) -> Result<NewCard, ApiError> {
+    let accepted = &state.config.accepted_brands;
+    let number = parse_card_number(number, accepted).map_err(|e| card_error_for(e, accepted))?;
+    let (year, month) = today(state);
+    let expiry = Expiry::parse(exp_month, exp_year, year, month).map_err(card_error)?;
+    let cvc = Cvc::parse(cvc, number.brand()).map_err(card_error)?;
+    Ok(NewCard { number, expiry, cvc })
+}
 
 /// `payment_method` as docs/API.md defines it.
 #[derive(Deserialize, serde::Serialize, Clone, schemars::JsonSchema)]
@@ -102,9 +212,9 @@ pub async fn resolve_card(
                 return Err(blocked_card_error("payment_method.card"));
             }
             refuse_if_blocked(state, user_id, &card.fingerprint, "payment_method.card").await?;
-            let (year, month) = crate::routes::cards::today(state);
+            let (year, month) = today(state);
             if (i32::from(card.exp_year), u32::from(card.exp_month)) < (year, month) {
-                return Err(crate::routes::cards::card_error(domain::cards::CardError::ExpiredCard));
+                return Err(card_error(domain::cards::CardError::ExpiredCard));
             }
             let input = saved_card_input(state, &card)?;
             Ok(ChargeableCard {
@@ -289,13 +399,8 @@ pub async fn charge_now(
     amount_minor: i64,
     currency: &str,
 ) -> ChargeOutcome {
-    let spec = AuthorizeSpec {
-        attempt_id,
-        amount_minor,
-        currency,
-        merchant_country: crate::routes::cards::PLATFORM_COUNTRY,
-        verified: false,
-    };
+    let spec =
+        AuthorizeSpec { attempt_id, amount_minor, currency, merchant_country: PLATFORM_COUNTRY, verified: false };
     let authorization = match authorize_card(state, card, &spec).await {
         AuthorizeOutcome::Approved(a) => a,
         AuthorizeOutcome::Failed { error, failure_code, authorization_id } => {

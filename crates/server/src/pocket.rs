@@ -257,7 +257,7 @@ pub fn hold(tx: &mut WriteTx<'_>, h: &HoldSpec<'_>, now: i64) -> Result<(), ApiE
             captured: 0,
             refunded: 0,
             transfer_id: transfer_id.0,
-            state: "held".into(),
+            state: domain::states::HoldState::Held,
             reference: h.reference.to_owned(),
             created_at: now,
         },
@@ -268,8 +268,11 @@ pub fn hold(tx: &mut WriteTx<'_>, h: &HoldSpec<'_>, now: i64) -> Result<(), ApiE
 
 fn open_hold(tx: &mut WriteTx<'_>, hold_id: &str) -> Result<(HoldRecord, store::HoldParts, Currency), ApiError> {
     let (hold, parts) = tx.hold(hold_id)?.ok_or_else(|| ApiError::not_found("hold"))?;
-    if hold.state != "held" {
-        return Err(ApiError::conflict("hold_not_open", crate::msg!("err-pocket-hold-closed", state = &hold.state)));
+    if hold.state != domain::states::HoldState::Held {
+        return Err(ApiError::conflict(
+            "hold_not_open",
+            crate::msg!("err-pocket-hold-closed", state = hold.state.name()),
+        ));
     }
     let currency = Currency::parse(&hold.currency).map_err(|_| ApiError::internal())?;
     Ok((hold, parts, currency))
@@ -303,7 +306,7 @@ pub fn capture(tx: &mut WriteTx<'_>, hold_id: &str, amount: i64, now: i64) -> Re
     for (lot_id, a) in &released {
         tx.change_lot(*lot_id, 0, -a)?;
     }
-    tx.set_hold_state(hold_id, "captured", amount)?;
+    tx.set_hold_state(hold_id, hold.state.capture().map_err(crate::error::lifecycle_bug)?, amount)?;
     history(tx, &hold.user_id, currency, "payment_release", hold.amount, None, &hold.reference, now)?;
     history(tx, &hold.user_id, currency, "payment_capture", -amount, None, &hold.reference, now)?;
     expire_released(tx, &hold.user_id, currency, &released, now)
@@ -329,7 +332,7 @@ pub fn release(tx: &mut WriteTx<'_>, hold_id: &str, now: i64) -> Result<(), ApiE
     for (lot_id, a) in &parts {
         tx.change_lot(*lot_id, 0, -a)?;
     }
-    tx.set_hold_state(hold_id, "released", 0)?;
+    tx.set_hold_state(hold_id, hold.state.release().map_err(crate::error::lifecycle_bug)?, 0)?;
     history(tx, &hold.user_id, currency, "payment_release", hold.amount, None, &hold.reference, now)?;
     expire_released(tx, &hold.user_id, currency, &parts, now)
 }
@@ -347,7 +350,7 @@ pub fn refund_captured(
     now: i64,
 ) -> Result<(), ApiError> {
     let (hold, parts) = tx.hold(hold_id)?.ok_or_else(|| ApiError::not_found("hold"))?;
-    if hold.state != "captured" {
+    if hold.state != domain::states::HoldState::Captured {
         return Err(ApiError::conflict("refund_exceeds_captured", crate::msg!("err-pocket-nothing-captured")));
     }
     if amount <= 0 || amount > hold.captured - hold.refunded {
@@ -436,7 +439,13 @@ pub fn expire_due(tx: &mut WriteTx<'_>, now: i64) -> Result<usize, ApiError> {
     let cards = tx.gift_cards_due_to_expire(now, EXPIRY_BATCH_MAX)?;
     n += cards.len();
     for card in cards {
-        if tx.change_gift_card_state(&card.id, &card.state, "expired", None, now)? {
+        if tx.change_gift_card_state(
+            &card.id,
+            card.state,
+            card.state.expire().map_err(crate::error::lifecycle_bug)?,
+            None,
+            now,
+        )? {
             let currency = Currency::parse(&card.currency).map_err(|_| ApiError::internal())?;
             let float = platform_account(tx, "gift_card_float", currency, now)?;
             let breakage = platform_account(tx, "breakage", currency, now)?;

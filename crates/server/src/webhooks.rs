@@ -13,6 +13,7 @@
 //! address), shared, multicast or unspecified ones; test mode also allows `http://` and loopback.
 //! Redirects are not followed. At most [`RESPONSE_BYTES_MAX`] of an answer is read, and none is stored.
 
+use domain::states::DeliveryStatus;
 use std::net::{IpAddr, SocketAddr};
 use std::time::{Duration, Instant};
 
@@ -207,7 +208,7 @@ async fn attempt(state: &AppState, delivery: DeliveryRecord) {
         }
     };
     let outcome = match (event, endpoint) {
-        (Some(event), Some(endpoint)) if endpoint.status == "enabled" => send(state, &event, &endpoint).await,
+        (Some(event), Some(endpoint)) if endpoint.status.receives() => send(state, &event, &endpoint).await,
         _ => Outcome { status: None, duration_ms: 0, error: Some("the endpoint is disabled or deleted".into()) },
     };
     let now = state.clock.now();
@@ -284,7 +285,7 @@ fn record(
     outcome: Outcome,
     now: i64,
 ) -> Result<(), crate::error::ApiError> {
-    delivery.status = if outcome.succeeded() { "succeeded" } else { "failed" }.into();
+    delivery.status = delivery.status.answered(outcome.succeeded()).map_err(crate::error::lifecycle_bug)?;
     delivery.response_status = outcome.status.map(i64::from);
     delivery.duration_ms = Some(outcome.duration_ms);
     delivery.error = outcome.error.clone();
@@ -293,7 +294,7 @@ fn record(
         return Ok(());
     }
     let Some(mut endpoint) = tx.endpoint(&delivery.endpoint_id)? else { return Ok(()) };
-    if endpoint.status != "enabled" {
+    if !endpoint.status.receives() {
         return Ok(());
     }
     let next = now + retry_delay_s(delivery.attempt);
@@ -301,7 +302,7 @@ fn record(
         tx.insert_delivery(&DeliveryRecord {
             id: random_id("whd"),
             attempt: delivery.attempt + 1,
-            status: "pending".into(),
+            status: DeliveryStatus::Pending,
             response_status: None,
             duration_ms: None,
             error: None,
@@ -313,7 +314,7 @@ fn record(
         })?;
         return Ok(());
     }
-    endpoint.status = "disabled".into();
+    endpoint.status = endpoint.status.disable().map_err(crate::error::lifecycle_bug)?;
     endpoint.updated_at = now;
     tx.update_endpoint(&endpoint)?;
     tracing::warn!(endpoint = %endpoint.id, "a webhook endpoint failed for 3 days and was disabled");

@@ -1,7 +1,10 @@
 //! Persistence of users, email verification, sessions, merchants and their API keys, the outbox and
 //! idempotency records. Secrets arrive here already hashed or sealed; this module never sees them.
 
+use domain::states::UserStatus;
+
 use crate::db::{params, DbResult, OptionalExtension, Row};
+use crate::named::named;
 use crate::paging::{Listed, Page};
 
 use crate::ledger::{duplicate_or, inserted_or_duplicate};
@@ -13,7 +16,7 @@ pub struct UserRecord {
     pub id: String,
     pub email: String,
     pub password_hash: String,
-    pub status: String,
+    pub status: UserStatus,
     pub role: String,
     pub phone: Option<String>,
     pub country: String,
@@ -87,7 +90,7 @@ fn user_from_row(r: &Row<'_>) -> DbResult<UserRecord> {
         id: r.get(0)?,
         email: r.get(1)?,
         password_hash: r.get(2)?,
-        status: r.get(3)?,
+        status: named(r, 3, UserStatus::parse)?,
         role: r.get(4)?,
         phone: r.get(5)?,
         country: r.get(6)?,
@@ -134,7 +137,7 @@ impl WriteTx<'_> {
                 user.id,
                 user.email,
                 user.password_hash,
-                user.status,
+                user.status.name(),
                 user.role,
                 user.phone,
                 user.country,
@@ -172,8 +175,10 @@ impl WriteTx<'_> {
     }
 
     /// Sets a user's status.
-    pub fn set_user_status(&mut self, user_id: &str, status: &str) -> Result<(), StoreError> {
-        self.conn.prepare_cached("UPDATE users SET status = ?2 WHERE id = ?1")?.execute(params![user_id, status])?;
+    pub fn set_user_status(&mut self, user_id: &str, status: UserStatus) -> Result<(), StoreError> {
+        self.conn
+            .prepare_cached("UPDATE users SET status = ?2 WHERE id = ?1")?
+            .execute(params![user_id, status.name()])?;
         Ok(())
     }
 

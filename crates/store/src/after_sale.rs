@@ -2,6 +2,7 @@
 //! tickets and their messages.
 
 use domain::claims::{ClaimOutcome, ClaimReason, ClaimStatus};
+use domain::states::TicketStatus;
 
 use crate::db::{params, Db, DbResult, OptionalExtension, Row};
 use crate::named::{named, named_opt};
@@ -37,7 +38,7 @@ pub struct TicketRecord {
     pub user_id: String,
     pub order_id: Option<String>,
     pub subject: String,
-    pub status: String,
+    pub status: TicketStatus,
     pub created_at: i64,
     pub updated_at: i64,
 }
@@ -85,7 +86,7 @@ fn ticket_from_row(r: &Row<'_>) -> DbResult<TicketRecord> {
         user_id: r.get(1)?,
         order_id: r.get(2)?,
         subject: r.get(3)?,
-        status: r.get(4)?,
+        status: named(r, 4, TicketStatus::parse)?,
         created_at: r.get(5)?,
         updated_at: r.get(6)?,
     })
@@ -251,7 +252,7 @@ impl WriteTx<'_> {
     pub fn insert_ticket(&mut self, t: &TicketRecord) -> Result<(), StoreError> {
         self.conn
             .prepare_cached(&format!("INSERT INTO tickets ({TICKET_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"))?
-            .execute(params![t.id, t.user_id, t.order_id, t.subject, t.status, t.created_at, t.updated_at])?;
+            .execute(params![t.id, t.user_id, t.order_id, t.subject, t.status.name(), t.created_at, t.updated_at])?;
         Ok(())
     }
 
@@ -261,7 +262,7 @@ impl WriteTx<'_> {
     }
 
     /// Adds a message to a ticket and sets its status.
-    pub fn add_ticket_message(&mut self, m: &TicketMessageRecord, status: &str) -> Result<(), StoreError> {
+    pub fn add_ticket_message(&mut self, m: &TicketMessageRecord, status: TicketStatus) -> Result<(), StoreError> {
         self.conn
             .prepare_cached(
                 "INSERT INTO ticket_messages (ticket_id, author_user_id, author_role, body, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
@@ -269,7 +270,7 @@ impl WriteTx<'_> {
             .execute(params![m.ticket_id, m.author_user_id, m.author_role, m.body, m.created_at])?;
         self.conn.prepare_cached("UPDATE tickets SET status = ?2, updated_at = ?3 WHERE id = ?1")?.execute(params![
             m.ticket_id,
-            status,
+            status.name(),
             m.created_at
         ])?;
         Ok(())

@@ -3,7 +3,10 @@
 //! the delivery worker empties. Each delivery attempt is a row (`attempt` 1, 2, …), so an endpoint's
 //! log shows every try with its answer. Endpoint secrets are stored sealed by the server.
 
+use domain::states::{DeliveryStatus, EndpointStatus};
+
 use crate::db::{params, Db, DbResult, OptionalExtension, Row};
+use crate::named::named;
 use crate::paging::{Listed, Page};
 use crate::{ReadTx, StoreError, WriteTx};
 
@@ -30,7 +33,7 @@ pub struct WebhookEndpointRecord {
     /// Event types, comma-separated; `*` for all.
     pub enabled_events: String,
     /// `enabled` or `disabled`.
-    pub status: String,
+    pub status: EndpointStatus,
     pub secret_sealed: Vec<u8>,
     pub created_by: String,
     pub created_at: i64,
@@ -53,7 +56,7 @@ pub struct DeliveryRecord {
     pub event_id: String,
     pub attempt: i64,
     /// `pending`, `succeeded` or `failed`.
-    pub status: String,
+    pub status: DeliveryStatus,
     pub response_status: Option<i64>,
     pub duration_ms: Option<i64>,
     /// Why an attempt failed without an HTTP answer (timeout, refused, a forbidden address).
@@ -98,7 +101,7 @@ fn endpoint_from_row(r: &Row<'_>) -> DbResult<WebhookEndpointRecord> {
         url: r.get(2)?,
         description: r.get(3)?,
         enabled_events: r.get(4)?,
-        status: r.get(5)?,
+        status: named(r, 5, EndpointStatus::parse)?,
         secret_sealed: r.get(6)?,
         created_by: r.get(7)?,
         created_at: r.get(8)?,
@@ -116,7 +119,7 @@ fn delivery_from_row(r: &Row<'_>) -> DbResult<DeliveryRecord> {
         endpoint_id: r.get(1)?,
         event_id: r.get(2)?,
         attempt: r.get(3)?,
-        status: r.get(4)?,
+        status: named(r, 4, DeliveryStatus::parse)?,
         response_status: r.get(5)?,
         duration_ms: r.get(6)?,
         error: r.get(7)?,
@@ -171,7 +174,7 @@ impl WriteTx<'_> {
                 endpoint_id: endpoint.id.clone(),
                 event_id: e.id.clone(),
                 attempt: 1,
-                status: "pending".into(),
+                status: DeliveryStatus::Pending,
                 response_status: None,
                 duration_ms: None,
                 error: None,
@@ -197,7 +200,7 @@ impl WriteTx<'_> {
                 d.endpoint_id,
                 d.event_id,
                 d.attempt,
-                d.status,
+                d.status.name(),
                 d.response_status,
                 d.duration_ms,
                 d.error,
@@ -219,7 +222,7 @@ impl WriteTx<'_> {
                         next_attempt_at = NULL, updated_at = ?6
                   WHERE id = ?1 AND status = 'pending'",
             )?
-            .execute(params![d.id, d.status, d.response_status, d.duration_ms, d.error, d.updated_at])?
+            .execute(params![d.id, d.status.name(), d.response_status, d.duration_ms, d.error, d.updated_at])?
             == 1)
     }
 
@@ -266,7 +269,7 @@ impl WriteTx<'_> {
                 w.url,
                 w.description,
                 w.enabled_events,
-                w.status,
+                w.status.name(),
                 w.secret_sealed,
                 w.created_by,
                 w.created_at,
@@ -284,8 +287,8 @@ impl WriteTx<'_> {
                         deleted_at = ?7
                   WHERE id = ?1",
             )?
-            .execute(params![w.id, w.url, w.description, w.enabled_events, w.status, w.updated_at, w.deleted_at])?;
-        if w.status != "enabled" || w.deleted_at.is_some() {
+            .execute(params![w.id, w.url, w.description, w.enabled_events, w.status.name(), w.updated_at, w.deleted_at])?;
+        if !w.status.receives() || w.deleted_at.is_some() {
             // A disabled or deleted endpoint is sent nothing more.
             self.conn
                 .prepare_cached(

@@ -5,8 +5,10 @@
 use domain::payouts::PayoutStatus;
 
 use crate::db::{params, Db, DbError, DbResult, OptionalExtension, Row};
+use crate::named::named;
 use crate::paging::{Listed, Page};
 use crate::{ReadTx, StoreError, WriteTx};
+use domain::states::BankAccountStatus;
 
 /// A merchant's payout schedule and pause.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -38,7 +40,7 @@ pub struct BankAccountRecord {
     pub last4: String,
     pub fingerprint: String,
     /// `new` (usable) or `disabled` (a payout to it failed for good).
-    pub status: String,
+    pub status: BankAccountStatus,
     pub is_default: bool,
     pub created_at: i64,
     pub deleted_at: Option<i64>,
@@ -81,7 +83,7 @@ fn bank_from_row(r: &Row<'_>) -> DbResult<BankAccountRecord> {
         routing_number: r.get(8)?,
         last4: r.get(9)?,
         fingerprint: r.get(10)?,
-        status: r.get(11)?,
+        status: named(r, 11, BankAccountStatus::parse)?,
         is_default: r.get::<i64>(12)? != 0,
         created_at: r.get(13)?,
         deleted_at: r.get(14)?,
@@ -197,7 +199,7 @@ impl WriteTx<'_> {
                 b.routing_number,
                 b.last4,
                 b.fingerprint,
-                b.status,
+                b.status.name(),
                 i64::from(b.is_default),
                 b.created_at,
                 b.deleted_at

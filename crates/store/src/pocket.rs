@@ -1,7 +1,10 @@
 //! Persistence of the Pocket (lots with their expiry, holds and how they split over lots, the history)
 //! and of gift cards (purchases, cards, hashed codes, failed redemptions).
 
+use domain::states::{GiftCardState, HoldState, PurchaseStatus};
+
 use crate::db::{params, Db, DbResult, OptionalExtension, Row};
+use crate::named::named;
 use crate::paging::{Listed, Page};
 
 use crate::ledger::{duplicate_or, inserted_or_duplicate};
@@ -31,7 +34,7 @@ pub struct HoldRecord {
     pub captured: i64,
     pub refunded: i64,
     pub transfer_id: i64,
-    pub state: String,
+    pub state: HoldState,
     pub reference: String,
     pub created_at: i64,
 }
@@ -62,7 +65,7 @@ pub struct PurchaseRecord {
     pub amount: i64,
     /// One entry per gift card bought, its face value.
     pub denominations: Vec<i64>,
-    pub status: String,
+    pub status: PurchaseStatus,
     pub card_id: Option<String>,
     pub card_brand: String,
     pub card_last4: String,
@@ -82,7 +85,7 @@ pub struct GiftCardRecord {
     pub buyer_user_id: String,
     pub currency: String,
     pub denomination: i64,
-    pub state: String,
+    pub state: GiftCardState,
     pub code_hash: Option<Vec<u8>>,
     pub code_last4: Option<String>,
     pub expires_at: i64,
@@ -145,7 +148,7 @@ fn purchase_from_row(r: &Row<'_>) -> DbResult<PurchaseRecord> {
         currency: r.get(2)?,
         amount: r.get(3)?,
         denominations,
-        status: r.get(4)?,
+        status: named(r, 4, PurchaseStatus::parse)?,
         card_id: r.get(5)?,
         card_brand: r.get(6)?,
         card_last4: r.get(7)?,
@@ -168,7 +171,7 @@ fn gift_card_from_row(r: &Row<'_>) -> DbResult<GiftCardRecord> {
         buyer_user_id: r.get(2)?,
         currency: r.get(3)?,
         denomination: r.get(4)?,
-        state: r.get(5)?,
+        state: named(r, 5, GiftCardState::parse)?,
         code_hash: r.get(6)?,
         code_last4: r.get(7)?,
         expires_at: r.get(8)?,
@@ -266,7 +269,7 @@ impl WriteTx<'_> {
                 hold.currency,
                 hold.amount,
                 hold.transfer_id,
-                hold.state,
+                hold.state.name(),
                 hold.reference,
                 hold.created_at
             ])
@@ -295,7 +298,7 @@ impl WriteTx<'_> {
                     currency: r.get(2)?,
                     amount: r.get(3)?,
                     transfer_id: r.get(4)?,
-                    state: r.get(5)?,
+                    state: named(r, 5, HoldState::parse)?,
                     reference: r.get(6)?,
                     created_at: r.get(7)?,
                     captured: r.get(8)?,
@@ -316,10 +319,10 @@ impl WriteTx<'_> {
     }
 
     /// Marks a hold resolved, with what was captured.
-    pub fn set_hold_state(&mut self, hold_id: &str, state: &str, captured: i64) -> Result<(), StoreError> {
+    pub fn set_hold_state(&mut self, hold_id: &str, state: HoldState, captured: i64) -> Result<(), StoreError> {
         self.conn
             .prepare_cached("UPDATE pocket_holds SET state = ?2, captured = ?3 WHERE id = ?1")?
-            .execute(params![hold_id, state, captured])?;
+            .execute(params![hold_id, state.name(), captured])?;
         Ok(())
     }
 
@@ -364,7 +367,7 @@ impl WriteTx<'_> {
                 p.user_id,
                 p.currency,
                 p.amount,
-                p.status,
+                p.status.name(),
                 p.card_id,
                 p.card_brand,
                 p.card_last4,
@@ -389,7 +392,7 @@ impl WriteTx<'_> {
     pub fn finish_purchase(
         &mut self,
         id: &str,
-        status: &str,
+        status: PurchaseStatus,
         authorization_id: Option<&str>,
         failure_code: Option<&str>,
         now: i64,
@@ -400,7 +403,7 @@ impl WriteTx<'_> {
                 "UPDATE gift_card_purchases SET status = ?2, authorization_id = COALESCE(?3, authorization_id), failure_code = ?4,
                  completed_at = ?5 WHERE id = ?1 AND status = 'processing'",
             )?
-            .execute(params![id, status, authorization_id, failure_code, now])?;
+            .execute(params![id, status.name(), authorization_id, failure_code, now])?;
         Ok(n == 1)
     }
 
@@ -437,7 +440,7 @@ impl WriteTx<'_> {
                 g.buyer_user_id,
                 g.currency,
                 g.denomination,
-                g.state,
+                g.state.name(),
                 g.code_hash,
                 g.code_last4,
                 g.expires_at,
@@ -476,8 +479,8 @@ impl WriteTx<'_> {
     pub fn change_gift_card_state(
         &mut self,
         id: &str,
-        from_state: &str,
-        to_state: &str,
+        from_state: GiftCardState,
+        to_state: GiftCardState,
         redeemed_by: Option<&str>,
         now: i64,
     ) -> Result<bool, StoreError> {
@@ -487,7 +490,7 @@ impl WriteTx<'_> {
                 "UPDATE gift_cards SET state = ?3, redeemed_by = COALESCE(?4, redeemed_by),
                  redeemed_at = CASE WHEN ?4 IS NULL THEN redeemed_at ELSE ?5 END WHERE id = ?1 AND state = ?2",
             )?
-            .execute(params![id, from_state, to_state, redeemed_by, now])?;
+            .execute(params![id, from_state.name(), to_state.name(), redeemed_by, now])?;
         Ok(n == 1)
     }
 

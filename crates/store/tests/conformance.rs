@@ -207,7 +207,7 @@ async fn the_checker_compares_pocket_lots_with_the_ledger() {
                 id: "usr_lots".into(),
                 email: "lots@example.com".into(),
                 password_hash: "x".into(),
-                status: "active".into(),
+                status: domain::states::UserStatus::Active,
                 role: "buyer".into(),
                 phone: None,
                 country: "US".into(),

@@ -7,6 +7,7 @@ use domain::accounts::{
     default_currency_for, is_one_time_code_shaped, one_time_code, Country, Email, Password, Phone, Role,
 };
 use domain::money::Currency;
+use domain::states::UserStatus;
 use serde::Deserialize;
 use serde_json::{json, Value};
 use store::{MerchantRecord, NewOutboxMessage, SessionRecord, Store, StoreError, UserRecord};
@@ -116,7 +117,7 @@ pub(crate) fn register(api: Api) -> Api {
 /// A user as the API shows it.
 pub fn user_json(u: &UserRecord) -> Value {
     json!({
-        "id": u.id, "object": "user", "email": u.email, "status": u.status, "role": u.role,
+        "id": u.id, "object": "user", "email": u.email, "status": u.status.name(), "role": u.role,
         "phone": u.phone, "country": u.country, "currency": u.currency, "created": u.created_at,
         // The chosen language, or the one this answer is written in when none was chosen.
         "locale": u.locale.clone().unwrap_or_else(|| crate::i18n::current().code().to_owned()),
@@ -207,7 +208,7 @@ async fn create_user(
                 id: user_id,
                 email: email.as_str().to_owned(),
                 password_hash,
-                status: "unverified".into(),
+                status: UserStatus::Unverified,
                 role: Role::Buyer.name().into(),
                 phone: phone.map(|p| p.as_str().to_owned()),
                 country: country.as_str().to_owned(),
@@ -254,7 +255,7 @@ async fn verify_email(
                     .with_advice_msgs(vec![crate::msg!("err-account-code-incorrect-advice")])
             };
             let user = tx.user_by_email(email.as_str())?.ok_or_else(invalid)?;
-            if user.status == "active" {
+            if user.status == UserStatus::Active {
                 return Ok(ApiResponse::ok(user_json(&user)));
             }
             let Some((code_hash, expires_at, failures)) = tx.email_verification(&user.id)? else {
@@ -276,9 +277,10 @@ async fn verify_email(
                 return Ok(ctx.error_response(e));
             }
             tx.delete_email_verification(&user.id)?;
-            tx.set_user_status(&user.id, "active")?;
+            let confirmed = user.status.confirm().map_err(crate::error::lifecycle_bug)?;
+            tx.set_user_status(&user.id, confirmed)?;
             let mut user = user;
-            user.status = "active".into();
+            user.status = confirmed;
             Ok(ApiResponse::ok(user_json(&user)))
         })
         .await)
@@ -302,7 +304,7 @@ async fn resend_verification(
     Ok(state
         .execute(idem.map(|e| e.0), move |tx, ctx| {
             // The same answer whether or not the account exists, so this cannot probe for emails.
-            if let Some(user) = tx.user_by_email(email.as_str())?.filter(|u| u.status == "unverified") {
+            if let Some(user) = tx.user_by_email(email.as_str())?.filter(|u| u.status == UserStatus::Unverified) {
                 send_email_code(tx, &user, &code, &code_hash, ctx.now + ttl, ctx.now)?;
             }
             Ok(ApiResponse::ok(json!({ "object": "verification", "sent_if_unverified": true })))
@@ -379,7 +381,7 @@ async fn create_session(
     };
     // The password was right: this attempt is not a failure.
     state.store.write(move |tx| tx.forget_login_failures(&counted)).await?;
-    if user.status != "active" {
+    if !user.status.may_sign_in() {
         return Err(ApiError::authentication(
             StatusCode::FORBIDDEN,
             "email_not_verified",
@@ -585,7 +587,8 @@ pub async fn create_operator(
         id: random_id("usr"),
         email: email.as_str().to_owned(),
         password_hash,
-        status: "active".into(),
+        // An operator made on the command line needs no email confirmation.
+        status: UserStatus::Active,
         role: Role::Operator.name().into(),
         phone: None,
         country: "US".into(),

@@ -14,9 +14,10 @@ use crate::auth::Caller;
 use crate::error::{ApiError, ApiResponse};
 use crate::extract::{ApiJson, ApiQuery};
 use crate::idempotency::IdempotencyContext;
-use crate::openapi::{body_schema, Access, Api};
+use crate::openapi::{body_schema, Access, Api, BTX_STATUSES};
 use crate::routes::list::{list_response, ListParams};
 use crate::routes::payouts::{currency_param, endpoint, may_see, scope};
+use crate::views::payouts::{balance_json, balance_tx_json};
 use crate::AppState;
 
 type Idem = Option<Extension<IdempotencyContext>>;
@@ -71,16 +72,6 @@ pub(crate) fn register(api: Api) -> Api {
         ),
         balance_transactions_csv,
     )
-}
-
-/// A balance transaction as the API shows it.
-pub fn balance_tx_json(b: &BalanceTxRecord) -> Value {
-    json!({
-        "id": b.id, "object": "balance_transaction", "type": b.kind.name(), "amount": b.amount, "fee": b.fee,
-        "net": b.net, "currency": b.currency, "source": b.source, "status": if b.available { "available" } else { "pending" },
-        "available_on": b.available_on, "payout": b.payout_id, "description": b.description, "merchant": b.merchant_id,
-        "created": b.created_at,
-    })
 }
 
 #[derive(Deserialize, schemars::JsonSchema)]
@@ -177,17 +168,6 @@ async fn get_balance(
     Ok(axum::Json(shown).into_response())
 }
 
-/// A seller's balance as the API shows it: available, pending and reserved per currency.
-pub fn balance_json(merchant_id: &str, sums: &[store::BalanceSums]) -> Value {
-    let bucket = |pick: fn(&store::BalanceSums) -> i64| -> Vec<Value> {
-        sums.iter().map(|s| json!({ "amount": pick(s), "currency": s.currency })).collect()
-    };
-    json!({
-        "object": "balance", "merchant": merchant_id, "available": bucket(|s| s.available), "pending": bucket(|s| s.pending),
-        "reserved": bucket(|s| s.reserved),
-    })
-}
-
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct BalancesQuery {
@@ -236,9 +216,6 @@ fn tx_filter(caller: &Caller, q: &TxQuery) -> Result<BalanceTxFilter, ApiError> 
         paid_out_only: false,
     })
 }
-
-/// A balance transaction is pending (buyers may still claim) or available (payable).
-pub(crate) const BTX_STATUSES: [&str; 2] = ["pending", "available"];
 
 async fn list_balance_transactions(
     State(state): State<AppState>,

@@ -8,28 +8,27 @@
 use axum::extract::{Extension, Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use domain::cards::{parse_card_number, CardError, Cvc, Expiry};
+use domain::cards::Expiry;
 use domain::declines::PaymentFailure;
-use issuer::{CardInput, Refusal};
+use issuer::CardInput;
 use serde::Deserialize;
 use serde_json::{json, Value};
-use store::{AddressRecord, CardRecord, StoreError};
+use store::{CardRecord, StoreError};
 
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiResponse};
 use crate::extract::ApiJson;
 use crate::idempotency::IdempotencyContext;
 use crate::openapi::{body_schema, Access, Api, Endpoint, Verb};
+use crate::payment_method::{
+    card_error, parse_address, refusal_error, text, today, validate_card, AddressBody, PLATFORM_COUNTRY,
+};
 use crate::routes::list::{list_response, ListParams};
 use crate::secrets::random_id;
 use crate::AppState;
 
 type Idem = Option<Extension<IdempotencyContext>>;
 
-/// The platform's own country, sent with zero-amount checks.
-pub const PLATFORM_COUNTRY: &str = "US";
-/// Longest free-text field of an address or a name.
-const TEXT_LENGTH_MAX: usize = 100;
 /// Cards a buyer may keep at most.
 pub const CARDS_PER_USER_MAX: u32 = 20;
 
@@ -201,85 +200,6 @@ pub fn card_json(c: &CardRecord) -> Value {
     })
 }
 
-/// A card validation failure, with the field it is about.
-pub fn card_error(e: CardError) -> ApiError {
-    card_error_for(e, &domain::cards::AcceptedBrands::all())
-}
-
-/// As [`card_error`], naming the brands this server accepts.
-pub fn card_error_for(e: CardError, accepted: &domain::cards::AcceptedBrands) -> ApiError {
-    let param = match e {
-        CardError::IncorrectNumber | CardError::BrandNotSupported => "number",
-        CardError::InvalidExpiryMonth => "exp_month",
-        CardError::InvalidExpiryYear | CardError::ExpiredCard => "exp_year",
-        CardError::InvalidCvc | CardError::IncorrectCvc => "cvc",
-    };
-    ApiError::payment_for(&PaymentFailure::Card(e), accepted).with_param(param)
-}
-
-/// What the issuer's refusal means for the buyer.
-pub fn refusal_error(r: Refusal) -> ApiError {
-    match r {
-        Refusal::Declined(code) => ApiError::payment(&PaymentFailure::Declined(code)),
-        Refusal::ExpiredCard => card_error(CardError::ExpiredCard),
-        Refusal::IncorrectCvc => card_error(CardError::IncorrectCvc),
-        Refusal::IncorrectNumber => card_error(CardError::IncorrectNumber),
-        Refusal::ProcessingError => ApiError::payment(&PaymentFailure::ProcessingError),
-        // A zero-amount check never asks for a code; should an issuer do so, the card cannot be saved now.
-        Refusal::VerificationRequired => ApiError::payment(&PaymentFailure::ProcessingError),
-    }
-}
-
-/// (year, month) today by the server's clock.
-pub fn today(state: &AppState) -> (i32, u32) {
-    let (y, m) = issuer::year_month_of(state.clock.now());
-    (i32::try_from(y).unwrap_or(i32::MAX), m)
-}
-
-#[derive(Deserialize, serde::Serialize, Clone, schemars::JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct AddressBody {
-    line1: String,
-    line2: Option<String>,
-    city: String,
-    state: Option<String>,
-    postal_code: String,
-    country: String,
-}
-
-fn text(param: &str, value: &str, required: bool) -> Result<Option<String>, ApiError> {
-    let v = value.trim();
-    if v.is_empty() {
-        return if required { Err(ApiError::missing(param)) } else { Ok(None) };
-    }
-    if v.chars().count() > TEXT_LENGTH_MAX || v.chars().any(char::is_control) {
-        return Err(ApiError::invalid(
-            param,
-            crate::msg!("err-card-text-too-long", param = param, max = TEXT_LENGTH_MAX),
-        ));
-    }
-    Ok(Some(v.to_owned()))
-}
-
-/// Parses a billing address.
-pub fn parse_address(a: &AddressBody) -> Result<AddressRecord, ApiError> {
-    let required = |param: &str, v: &str| text(param, v, true).map(|o| o.unwrap_or_default());
-    let optional = |param: &str, v: &Option<String>| match v {
-        Some(v) => text(param, v, false),
-        None => Ok(None),
-    };
-    let country = domain::accounts::Country::parse(&a.country)
-        .map_err(|_| ApiError::invalid("billing_address.country", crate::msg!("err-card-country")))?;
-    Ok(AddressRecord {
-        line1: required("billing_address.line1", &a.line1)?,
-        line2: optional("billing_address.line2", &a.line2)?,
-        city: required("billing_address.city", &a.city)?,
-        state: optional("billing_address.state", &a.state)?,
-        postal_code: required("billing_address.postal_code", &a.postal_code)?,
-        country: country.as_str().to_owned(),
-    })
-}
-
 #[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct AddCard {
@@ -290,29 +210,6 @@ struct AddCard {
     holder_name: String,
     billing_address: AddressBody,
     default: Option<bool>,
-}
-
-/// A card checked at the edge, ready for the vault and the issuer.
-pub struct NewCard {
-    pub number: domain::cards::CardNumber,
-    pub expiry: Expiry,
-    pub cvc: Cvc,
-}
-
-/// Validates number, expiry and security code, in that order.
-pub fn validate_card(
-    state: &AppState,
-    number: &str,
-    exp_month: i64,
-    exp_year: i64,
-    cvc: &str,
-) -> Result<NewCard, ApiError> {
-    let accepted = &state.config.accepted_brands;
-    let number = parse_card_number(number, accepted).map_err(|e| card_error_for(e, accepted))?;
-    let (year, month) = today(state);
-    let expiry = Expiry::parse(exp_month, exp_year, year, month).map_err(card_error)?;
-    let cvc = Cvc::parse(cvc, number.brand()).map_err(card_error)?;
-    Ok(NewCard { number, expiry, cvc })
 }
 
 /// Zero-amount check at the issuer; unknown outcomes are a retryable processing error.

@@ -9,7 +9,7 @@ use axum::response::{IntoResponse, Response};
 use domain::claims::{ClaimOutcome, ClaimReason, ClaimRefusal, ClaimStatus, OpenRefusal, OrderFacts, PROTECTION_S};
 use domain::money::{Currency, Money};
 use serde::Deserialize;
-use serde_json::{json, Value};
+use serde_json::json;
 use store::{ClaimRecord, TicketMessageRecord, TicketRecord, Viewer, WriteTx};
 
 use crate::auth::Caller;
@@ -22,6 +22,7 @@ use crate::pocket::{self, codes, platform_account, Credit};
 use crate::routes::list::{list_response, ListParams};
 use crate::routes::refunds::{issue_refund, RefundSpec};
 use crate::secrets::random_id;
+use crate::views::claims::claim_json;
 use crate::AppState;
 
 type Idem = Option<Extension<IdempotencyContext>>;
@@ -90,16 +91,6 @@ pub(crate) fn text(param: &str, value: &str) -> Result<String, ApiError> {
 /// A claim event, with the claim as the API shows it.
 fn claim_event(tx: &mut WriteTx<'_>, kind: &'static str, c: &ClaimRecord, now: i64) -> Result<(), ApiError> {
     crate::events::emit(tx, kind, Some(&c.merchant_id), claim_json(c), now)
-}
-
-pub fn claim_json(c: &ClaimRecord) -> Value {
-    json!({
-        "id": c.id, "object": "claim", "order": c.order_id, "buyer": c.buyer_user_id, "merchant": c.merchant_id,
-        "reason": c.reason.name(), "amount": c.amount, "description": c.description, "status": c.status.name(),
-        "outcome": c.outcome.map(ClaimOutcome::name),
-        "refund_amount": c.refund_amount, "refund": c.refund_id, "seller_message": c.seller_message,
-        "respond_by": c.respond_by, "created": c.created_at, "escalated_at": c.escalated_at, "resolved_at": c.resolved_at,
-    })
 }
 
 /// Emails the buyer and the seller's owner about a claim, each in their own language.
@@ -729,7 +720,7 @@ async fn report_unauthorized(
                     payment.id,
                     Money::new(amount, currency).format()
                 ),
-                status: "open".into(),
+                status: domain::states::TicketStatus::Open,
                 created_at: ctx.now,
                 updated_at: ctx.now,
             };
@@ -743,7 +734,7 @@ async fn report_unauthorized(
                     body: description,
                     created_at: ctx.now,
                 },
-                "open",
+                domain::states::TicketStatus::Open,
             )?;
             tx.enqueue_message(
                 &store::NewOutboxMessage {

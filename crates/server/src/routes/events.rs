@@ -6,6 +6,7 @@
 use axum::extract::{Extension, Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use domain::states::{DeliveryStatus, EndpointStatus};
 use serde::Deserialize;
 use serde_json::{json, Value};
 use store::{DeliveryRecord, EventFilter, WebhookEndpointRecord};
@@ -15,7 +16,7 @@ use crate::error::{ApiError, ApiResponse, Text};
 use crate::events::{event_json, EVENT_TYPES};
 use crate::extract::ApiJson;
 use crate::idempotency::IdempotencyContext;
-use crate::openapi::{body_schema, Access, Api, Verb};
+use crate::openapi::{body_schema, Access, Api, Verb, DELIVERY_STATUSES};
 use crate::routes::list::{list_response, ListParams};
 use crate::routes::payouts::endpoint;
 use crate::secrets::random_id;
@@ -129,7 +130,7 @@ fn endpoint_json(w: &WebhookEndpointRecord, secret: Option<&str>) -> Value {
     let events: Vec<&str> = w.enabled_events.split(',').collect();
     let mut v = json!({
         "id": w.id, "object": "webhook_endpoint", "url": w.url, "enabled_events": events, "description": w.description,
-        "status": w.status, "merchant": w.merchant_id, "created": w.created_at,
+        "status": w.status.name(), "merchant": w.merchant_id, "created": w.created_at,
     });
     if let Some(s) = secret {
         v["secret"] = json!(s);
@@ -141,7 +142,7 @@ fn endpoint_json(w: &WebhookEndpointRecord, secret: Option<&str>) -> Value {
 pub fn delivery_json(d: &DeliveryRecord) -> Value {
     json!({
         "id": d.id, "object": "webhook_delivery", "endpoint": d.endpoint_id, "event": d.event_id, "attempt": d.attempt,
-        "status": d.status, "response_status": d.response_status, "duration_ms": d.duration_ms, "error": d.error,
+        "status": d.status.name(), "response_status": d.response_status, "duration_ms": d.duration_ms, "error": d.error,
         "next_attempt_at": d.next_attempt_at, "created": d.created_at,
     })
 }
@@ -218,7 +219,7 @@ async fn create_endpoint(
                 url,
                 description,
                 enabled_events: events,
-                status: "enabled".into(),
+                status: EndpointStatus::Enabled,
                 secret_sealed: sealed,
                 created_by,
                 created_at: ctx.now,
@@ -279,7 +280,7 @@ async fn update_endpoint(
     let events = body.enabled_events.as_deref().map(enabled_events).transpose()?;
     let status = match body.status.as_deref() {
         None => None,
-        Some(s @ ("enabled" | "disabled")) => Some(s.to_owned()),
+        Some(s) if EndpointStatus::parse(s).is_some() => EndpointStatus::parse(s),
         Some(_) => return Err(ApiError::invalid("status", crate::msg!("err-webhook-status"))),
     };
     let description = description(body.description)?;
@@ -323,9 +324,6 @@ async fn delete_endpoint(
         .await)
 }
 
-/// The states of a webhook delivery attempt.
-pub(crate) const DELIVERY_STATUSES: [&str; 3] = ["pending", "succeeded", "failed"];
-
 async fn list_deliveries(
     State(state): State<AppState>,
     caller: Caller,
@@ -353,7 +351,7 @@ async fn redeliver(
     ApiJson(body): ApiJson<RedeliverBody>,
 ) -> Result<Response, ApiError> {
     let w = load(&state, &caller, id).await?;
-    if w.status != "enabled" {
+    if !w.status.receives() {
         return Err(ApiError::conflict("endpoint_disabled", crate::msg!("err-webhook-endpoint-disabled")));
     }
     let response = state
@@ -369,7 +367,7 @@ async fn redeliver(
                 endpoint_id: w.id.clone(),
                 event_id: event.id,
                 attempt: 1,
-                status: "pending".into(),
+                status: DeliveryStatus::Pending,
                 response_status: None,
                 duration_ms: None,
                 error: None,

@@ -86,11 +86,6 @@ fn metadata_refusal(e: &MetadataError) -> crate::i18n::Msg {
     }
 }
 
-/// The metadata as objects show it.
-pub(crate) fn shown(text: &str) -> Value {
-    serde_json::from_str(text).unwrap_or_else(|_| Value::Object(Default::default()))
-}
-
 /// New metadata from a create request's optional `metadata`.
 pub(crate) fn initial(value: Option<&Value>) -> Result<String, ApiError> {
     match value {
@@ -164,14 +159,13 @@ async fn patch(
             let reads = tx.reads();
             let shown = match of {
                 MetadataOf::Product => {
-                    reads.product(&id)?.map(|p| crate::routes::shop::product_view(&p)).ok_or_else(ApiError::internal)?
+                    reads.product(&id)?.map(|p| crate::views::shop::product_json(&p)).ok_or_else(ApiError::internal)?
                 }
-                MetadataOf::Order => crate::routes::shop::order_view(&reads, &id)?,
-                MetadataOf::Payment => crate::routes::shop::payment_view(&reads, &id)?,
-                MetadataOf::Refund => reads
-                    .refund(&id)?
-                    .map(|r| crate::routes::refunds::refund_json(&r))
-                    .ok_or_else(ApiError::internal)?,
+                MetadataOf::Order => crate::views::shop::order_view(&reads, &id)?,
+                MetadataOf::Payment => crate::views::shop::payment_view(&reads, &id)?,
+                MetadataOf::Refund => {
+                    reads.refund(&id)?.map(|r| crate::views::refunds::refund_json(&r)).ok_or_else(ApiError::internal)?
+                }
             };
             Ok(ApiResponse::ok(shown))
         })

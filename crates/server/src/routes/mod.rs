@@ -26,18 +26,9 @@ use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::request_id::{PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::TraceLayer;
 
-use crate::extract::{method_not_allowed, request_id_header, unknown_route, BODY_BYTES_MAX};
+use crate::extract::{request_id_header, BODY_BYTES_MAX};
 use crate::openapi::{Api, Endpoint};
 use crate::{AppState, Mode};
-
-/// The largest body a route takes: the document upload's, or [`BODY_BYTES_MAX`]. The route applies
-/// it itself; layers that read the body first (idempotency) ask here by the matched route.
-pub fn body_limit(route: Option<&str>) -> usize {
-    match route {
-        Some(shop::UPLOAD_ROUTE) => shop::UPLOAD_BYTES_MAX,
-        _ => BODY_BYTES_MAX,
-    }
-}
 
 /// Every endpoint of this server, in registration order.
 pub fn endpoints(state: &AppState) -> (Router<AppState>, Vec<Endpoint>) {
@@ -64,34 +55,6 @@ pub fn endpoints(state: &AppState) -> (Router<AppState>, Vec<Endpoint>) {
         api = gift_cards::register_test_mode(api);
     }
     api.finish()
-}
-
-/// The application router: endpoints, `/openapi.json`, and the layers every request passes.
-pub fn router(state: AppState) -> Router {
-    let (api_router, endpoints) = endpoints(&state);
-    let document = std::sync::Arc::new(crate::openapi::document(&endpoints));
-    let api = api_router
-        .route(
-            "/openapi.json",
-            axum::routing::get(move || {
-                let document = document.clone();
-                async move { axum::Json((*document).clone()) }
-            }),
-        )
-        .fallback(unknown_route)
-        .method_not_allowed_fallback(method_not_allowed)
-        .layer(middleware::from_fn_with_state(state.clone(), crate::idempotency::layer));
-    let api: Router = request_layers(api).with_state(state.clone());
-    let metrics = state.metrics.clone();
-    // The pages call `api` in process: such a call passes its layers again, with an id of its own.
-    let pages = request_layers(crate::web::router(state, api.clone()));
-    let all = pages.merge(api);
-    match metrics {
-        // Wraps each route (after routing, so the route's template is known); the pages' in-process
-        // calls of the API go to `api` itself and are not counted twice.
-        Some(m) => all.layer(middleware::from_fn_with_state(m, crate::metrics::track)),
-        None => all,
-    }
 }
 
 /// The layers every request passes (the API's and the pages'), outermost first, all from `tower-http`

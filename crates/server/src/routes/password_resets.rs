@@ -177,9 +177,9 @@ async fn confirm_reset(
                 return Ok(ctx.error_response(e));
             }
             let ended = tx.complete_password_reset(&user.id, email.as_str(), &password_hash, ctx.now)?;
-            if user.status == "unverified" {
+            if let Ok(confirmed) = user.status.confirm() {
                 // The code came to this address: it is verified.
-                tx.set_user_status(&user.id, "active")?;
+                tx.set_user_status(&user.id, confirmed)?;
             }
             let locale = crate::i18n::locale_of(user.locale.as_deref());
             let subject = crate::tr_in!(locale, "message-password-changed-subject");

@@ -7,6 +7,7 @@ use axum::extract::{Extension, Path, State};
 use axum::response::{IntoResponse, Response};
 use domain::money::Currency;
 use domain::payouts::{self, PayoutInterval, PayoutSchedule, Weekday};
+use domain::states::BankAccountStatus;
 use serde::Deserialize;
 use serde_json::{json, Value};
 use store::{BalanceTxFilter, BankAccountRecord, PayoutRecord, PayoutSettingsRecord};
@@ -17,9 +18,9 @@ use crate::error::{ApiError, ApiResponse};
 use crate::extract::ApiJson;
 use crate::idempotency::IdempotencyContext;
 use crate::openapi::{body_schema, Access, Api, Endpoint, Verb};
-use crate::routes::balance::balance_tx_json;
 use crate::routes::list::{list_response, ListParams};
 use crate::secrets::random_id;
+use crate::views::payouts::{balance_tx_json, payout_json};
 use crate::AppState;
 
 type Idem = Option<Extension<IdempotencyContext>>;
@@ -127,26 +128,12 @@ pub(crate) fn currency_param(param: &str, code: &str) -> Result<Currency, ApiErr
     })
 }
 
-/// A payout as the API shows it.
-pub fn payout_json(p: &PayoutRecord) -> Value {
-    let failure_message = p
-        .failure_code
-        .as_deref()
-        .map(|c| bank::FailureCode::parse(c).map_or("The bank refused the payout.", |f| f.message()));
-    json!({
-        "id": p.id, "object": "payout", "amount": p.amount, "currency": p.currency, "status": p.status.name(),
-        "arrival_date": p.arrival_date, "destination": p.destination_id, "automatic": p.automatic,
-        "failure_code": p.failure_code, "failure_message": failure_message, "merchant": p.merchant_id,
-        "created": p.created_at,
-    })
-}
-
 /// A bank account as the API shows it: never its number, only the last 4.
 pub fn bank_json(b: &BankAccountRecord) -> Value {
     json!({
         "id": b.id, "object": "bank_account", "country": b.country, "currency": b.currency,
         "account_holder_name": b.holder_name, "last4": b.last4, "routing_number": b.routing_number,
-        "type": if b.kind == "iban" { "iban" } else { "us_account" }, "status": b.status, "default": b.is_default,
+        "type": if b.kind == "iban" { "iban" } else { "us_account" }, "status": b.status.name(), "default": b.is_default,
         "created": b.created_at,
     })
 }
@@ -314,7 +301,7 @@ async fn create_destination(
         routing_number: routing,
         last4: payouts::last4(&number).to_owned(),
         fingerprint,
-        status: "new".into(),
+        status: BankAccountStatus::New,
         is_default: false,
         created_at: 0,
         deleted_at: None,
@@ -368,7 +355,7 @@ async fn delete_destination(
             }
             tx.delete_bank_account(&b.id, ctx.now)?;
             if b.is_default {
-                if let Some(next) = tx.bank_accounts(&merchant.id)?.into_iter().find(|o| o.status != "disabled") {
+                if let Some(next) = tx.bank_accounts(&merchant.id)?.into_iter().find(|o| o.status.usable()) {
                     tx.set_default_bank_account(&merchant.id, &next.id)?;
                 }
             }
@@ -387,7 +374,7 @@ async fn make_default(
     Ok(state
         .execute(idem.map(|e| e.0), move |tx, _| {
             let mut b = own_account(tx, &merchant.id, &id)?;
-            if b.status == "disabled" {
+            if !b.status.usable() {
                 return Err(ApiError::conflict(
                     "payout_destination_disabled",
                     crate::msg!("err-payout-destination-disabled"),

@@ -11,7 +11,7 @@ use axum::response::Response;
 use domain::money::{Currency, ExchangeRate, Money};
 use domain::refunds::{RefundDestination, RefundStatus};
 use serde::Deserialize;
-use serde_json::{json, Value};
+use serde_json::Value;
 use store::{OrderRecord, PaymentRecord, ReadTx, RefundRecord, WriteTx};
 
 use crate::auth::Caller;
@@ -21,6 +21,7 @@ use crate::idempotency::IdempotencyContext;
 use crate::openapi::{body_schema, Access, Api, Endpoint, Verb};
 use crate::pocket::{self, codes, platform_account, post, Credit};
 use crate::secrets::random_id;
+use crate::views::refunds::refund_json;
 use crate::AppState;
 
 type Idem = Option<Extension<IdempotencyContext>>;
@@ -42,17 +43,6 @@ pub(crate) fn register(api: Api) -> Api {
         },
         create_refund,
     )
-}
-
-/// A refund as the API shows it.
-pub fn refund_json(r: &RefundRecord) -> Value {
-    json!({
-        "id": r.id, "object": "refund", "order": r.order_id, "payment": r.payment_id, "amount": r.amount,
-        "pocket_amount": r.pocket_amount, "card_amount": r.card_amount, "card_presentment_amount": r.card_presentment_amount,
-        "status": r.status.name(), "destination": r.destination.name(), "expected_at": r.expected_at, "reason": r.reason,
-        "created": r.created_at, "settled_at": r.settled_at,
-        "metadata": crate::routes::metadata::shown(&r.metadata),
-    })
 }
 
 #[derive(Deserialize, schemars::JsonSchema)]
@@ -527,9 +517,4 @@ fn refund_event(
     now: i64,
 ) -> Result<(), ApiError> {
     crate::events::emit(tx, kind, Some(merchant_id), refund_json(refund), now)
-}
-
-/// The refunds of an order, for the order view.
-pub fn refunds_json(tx: &ReadTx<'_>, order_id: &str) -> Result<Vec<Value>, ApiError> {
-    Ok(tx.refunds(order_id)?.iter().map(refund_json).collect())
 }

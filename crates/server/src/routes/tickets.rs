@@ -4,6 +4,7 @@
 
 use axum::extract::{Extension, Path, State};
 use axum::response::{IntoResponse, Response};
+use domain::states::TicketStatus;
 use serde::Deserialize;
 use serde_json::{json, Value};
 use store::{TicketMessageRecord, TicketRecord};
@@ -12,7 +13,7 @@ use crate::auth::Caller;
 use crate::error::{ApiError, ApiResponse};
 use crate::extract::ApiJson;
 use crate::idempotency::IdempotencyContext;
-use crate::openapi::{body_schema, Access, Api, Endpoint, Verb};
+use crate::openapi::{body_schema, Access, Api, Endpoint, Verb, TICKET_STATUSES};
 use crate::routes::claims::text;
 use crate::routes::list::{list_response, ListParams};
 use crate::secrets::random_id;
@@ -72,7 +73,7 @@ fn ticket_json(t: &TicketRecord, messages: &[TicketMessageRecord]) -> Value {
         .iter()
         .map(|m| json!({ "id": format!("msg_{}", m.id), "author": m.author_role, "body": m.body, "created": m.created_at }))
         .collect();
-    json!({ "id": t.id, "object": "ticket", "order": t.order_id, "subject": t.subject, "status": t.status,
+    json!({ "id": t.id, "object": "ticket", "order": t.order_id, "subject": t.subject, "status": t.status.name(),
             "messages": messages, "created": t.created_at, "updated": t.updated_at })
 }
 
@@ -116,7 +117,7 @@ async fn open_ticket(
                 user_id: user.id.clone(),
                 order_id,
                 subject,
-                status: "open".into(),
+                status: TicketStatus::Open,
                 created_at: ctx.now,
                 updated_at: ctx.now,
             };
@@ -130,16 +131,13 @@ async fn open_ticket(
                     body: message,
                     created_at: ctx.now,
                 },
-                "open",
+                TicketStatus::Open,
             )?;
             let messages = tx.ticket_messages(&ticket.id)?;
             Ok(ApiResponse::created(ticket_json(&ticket, &messages)))
         })
         .await)
 }
-
-/// The states of a ticket: waiting for an operator, or answered.
-pub(crate) const TICKET_STATUSES: [&str; 2] = ["open", "answered"];
 
 async fn list_tickets(State(state): State<AppState>, caller: Caller, mut q: ListParams) -> Result<Response, ApiError> {
     let status = q.status(&TICKET_STATUSES)?;
@@ -199,7 +197,8 @@ async fn add_message(
             if !is_operator && ticket.user_id != user.id {
                 return Err(ApiError::not_found("ticket"));
             }
-            let (author, status) = if is_operator { ("operator", "answered") } else { ("buyer", "open") };
+            let author = if is_operator { "operator" } else { "buyer" };
+            let status = ticket.status.after_message(is_operator);
             tx.add_ticket_message(
                 &TicketMessageRecord {
                     id: 0,

@@ -46,7 +46,7 @@ pub async fn heal_purchases(state: &AppState) {
                 state
                     .store
                     .write(move |tx| {
-                        tx.finish_purchase(&id, "failed", Some(&a.id), Some(code), now)
+                        tx.finish_purchase(&id, PurchaseStatus::Failed, Some(&a.id), Some(code), now)
                             .map(|_| ())
                             .map_err(ApiError::from)
                     })
@@ -56,7 +56,7 @@ pub async fn heal_purchases(state: &AppState) {
                 state
                     .store
                     .write(move |tx| {
-                        tx.finish_purchase(&id, "failed", None, Some("processing_error"), now)
+                        tx.finish_purchase(&id, PurchaseStatus::Failed, None, Some("processing_error"), now)
                             .map(|_| ())
                             .map_err(ApiError::from)
                     })

@@ -6,6 +6,7 @@ use axum::response::{IntoResponse, Response};
 use domain::accounts::Email;
 use domain::gift_cards::{check_purchase, code_from_random, expires_at, normalize_code, GiftCode, PurchaseItem};
 use domain::money::Currency;
+use domain::states::{GiftCardState, PurchaseStatus};
 use serde::Deserialize;
 use serde_json::{json, Value};
 use store::{GiftCardRecord, NewOutboxMessage, PurchaseRecord, WriteTx};

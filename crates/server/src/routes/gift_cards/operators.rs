@@ -56,7 +56,7 @@ pub(super) async fn block_gift_card(
     if reason.is_empty() || reason.chars().count() > BLOCK_REASON_LENGTH_MAX {
         return Err(ApiError::invalid("reason", crate::msg!("err-gift-block-reason", max = BLOCK_REASON_LENGTH_MAX)));
     }
-    Ok(change_block(&state, idem, id, "active", "blocked", move |card| {
+    Ok(change_block(&state, idem, id, true, move |card| {
         tracing::info!(gift_card = %card.id, operator = %operator.id, reason = %reason, "gift card blocked");
     })
     .await)
@@ -69,19 +69,18 @@ pub(super) async fn unblock_gift_card(
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
     let operator = caller.operator()?;
-    Ok(change_block(&state, idem, id, "blocked", "active", move |card| {
+    Ok(change_block(&state, idem, id, false, move |card| {
         tracing::info!(gift_card = %card.id, operator = %operator.id, "gift card unblocked");
     })
     .await)
 }
 
-/// Moves a gift code between usable and blocked; only an unredeemed, unexpired code can move.
+/// Blocks (`block`) or unblocks a gift code; only an unredeemed, unexpired code can move.
 pub(super) async fn change_block(
     state: &AppState,
     idem: Idem,
     id: String,
-    from_state: &'static str,
-    to_state: &'static str,
+    block: bool,
     log: impl FnOnce(&GiftCardRecord) + Send + 'static,
 ) -> Response {
     state
@@ -90,13 +89,24 @@ pub(super) async fn change_block(
             if card.code_hash.is_none() {
                 return Err(ApiError::conflict("gift_card_not_blockable", crate::msg!("err-gift-no-code")));
             }
-            if card.state != from_state {
+            let (from_state, to_state) = if block {
+                (GiftCardState::Active, GiftCardState::Blocked)
+            } else {
+                (GiftCardState::Blocked, GiftCardState::Active)
+            };
+            let step = if block { card.state.block() } else { card.state.unblock() };
+            let Ok(next) = step else {
                 return Err(ApiError::conflict(
                     "gift_card_not_blockable",
-                    crate::msg!("err-gift-wrong-state", state = &card.state, from = from_state, to = to_state),
+                    crate::msg!(
+                        "err-gift-wrong-state",
+                        state = card.state.name(),
+                        from = from_state.name(),
+                        to = to_state.name()
+                    ),
                 ));
-            }
-            if !tx.change_gift_card_state(&card.id, from_state, to_state, None, ctx.now)? {
+            };
+            if !tx.change_gift_card_state(&card.id, card.state, next, None, ctx.now)? {
                 return Err(ApiError::internal());
             }
             let card = tx.gift_card(&card.id)?.ok_or_else(ApiError::internal)?;

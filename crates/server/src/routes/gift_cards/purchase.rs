@@ -29,7 +29,7 @@ pub(super) struct PurchaseBody {
 
 pub(super) fn gift_card_json(g: &GiftCardRecord, code: Option<&GiftCode>) -> Value {
     let mut v = json!({
-        "id": g.id, "object": "gift_card", "denomination": g.denomination, "currency": g.currency, "state": g.state,
+        "id": g.id, "object": "gift_card", "denomination": g.denomination, "currency": g.currency, "state": g.state.name(),
         "expires_at": g.expires_at, "last4": g.code_last4, "purchase": g.purchase_id, "created": g.created_at,
     });
     if let Some(c) = code {
@@ -42,7 +42,7 @@ pub(super) fn purchase_json(p: &PurchaseRecord, cards: &[GiftCardRecord], codes:
     let shown: Vec<Value> =
         cards.iter().enumerate().map(|(i, g)| gift_card_json(g, codes.get(i).and_then(Option::as_ref))).collect();
     let mut v = json!({
-        "id": p.id, "object": "gift_card_purchase", "status": p.status, "amount": p.amount, "currency": p.currency,
+        "id": p.id, "object": "gift_card_purchase", "status": p.status.name(), "amount": p.amount, "currency": p.currency,
         "card": { "brand": p.card_brand, "last4": p.card_last4 }, "gift_cards": shown,
         "gift": p.gift_recipient.as_ref().map(|r| json!({ "recipient_email": r })), "created": p.created_at,
     });
@@ -146,7 +146,7 @@ pub(super) async fn purchase(
         currency: currency.code().to_owned(),
         amount: total.total_minor,
         denominations: total.cards.clone(),
-        status: "processing".into(),
+        status: PurchaseStatus::Processing,
         card_id: card.saved.as_ref().map(|c| c.id.clone()),
         card_brand: card.brand.clone(),
         card_last4: card.last4.clone(),
@@ -209,7 +209,13 @@ pub(super) async fn purchase(
             let failed = state
                 .store
                 .write(move |tx| {
-                    tx.finish_purchase(&id, "failed", authorization_id.as_deref(), Some(&failure_code), now)
+                    tx.finish_purchase(
+                        &id,
+                        PurchaseStatus::Failed,
+                        authorization_id.as_deref(),
+                        Some(&failure_code),
+                        now,
+                    )
                 })
                 .await;
             if let Err(e) = failed {
@@ -237,10 +243,10 @@ pub(super) async fn resume_purchase(state: &AppState, idem: Idem, purchase_id: &
         })
         .await?;
     let purchase = purchase.ok_or_else(ApiError::internal)?;
-    match purchase.status.as_str() {
-        "processing" => Err(crate::idempotency::IdempotencyContext::busy()
+    match purchase.status {
+        PurchaseStatus::Processing => Err(crate::idempotency::IdempotencyContext::busy()
             .with_advice_msgs(vec![crate::msg!("err-gift-settling-advice")])),
-        "failed" => {
+        PurchaseStatus::Failed => {
             let shown = purchase_json(&purchase, &[], &[]);
             Ok(state
                 .execute(idem.map(|e| e.0), move |_, ctx| {
@@ -296,7 +302,13 @@ pub fn complete_purchase(
     rules: &domain::gift_cards::GiftCardRules,
     now: i64,
 ) -> Result<Value, ApiError> {
-    if !tx.finish_purchase(&p.id, "succeeded", Some(authorization_id), None, now)? {
+    if !tx.finish_purchase(
+        &p.id,
+        p.status.succeed().map_err(crate::error::lifecycle_bug)?,
+        Some(authorization_id),
+        None,
+        now,
+    )? {
         // Settled already (by the healer): show it as it is.
         let cards = tx.gift_cards_of_purchase(&p.id)?;
         let current = tx.purchase(&p.id)?.ok_or_else(ApiError::internal)?;
@@ -316,7 +328,7 @@ pub fn complete_purchase(
             buyer_user_id: p.user_id.clone(),
             currency: p.currency.clone(),
             denomination: *denomination,
-            state: if code.is_some() { "active".into() } else { "loaded".into() },
+            state: GiftCardState::new(code.is_some()),
             code_hash: code
                 .map(|c| secret.keyed_hash("gift-code", normalize_code(c.expose()).unwrap_or_default().as_bytes())),
             code_last4: code.map(|c| c.last4().to_owned()),

@@ -48,7 +48,7 @@ pub(super) async fn redeem(
                 Some(h) => tx.gift_card_by_code_hash(h)?,
                 None => None,
             };
-            let usable = card.filter(|c| c.state == "active" && c.expires_at > ctx.now);
+            let usable = card.filter(|c| c.state == GiftCardState::Active && c.expires_at > ctx.now);
             let Some(card) = usable else {
                 for scope in &scopes {
                     tx.record_redeem_failure(scope, ctx.now)?;
@@ -57,14 +57,13 @@ pub(super) async fn redeem(
                 e.code = "gift_card_invalid";
                 return Ok(ctx.error_response(e));
             };
-            if !tx.change_gift_card_state(&card.id, "active", "redeemed", Some(&user_id), ctx.now)? {
+            let redeemed = card.state.redeem().map_err(crate::error::lifecycle_bug)?;
+            if !tx.change_gift_card_state(&card.id, card.state, redeemed, Some(&user_id), ctx.now)? {
                 return Err(ApiError::internal());
             }
             // For operators only (the code itself never appears in an event).
-            let mut shown = super::purchase::gift_card_json(
-                &store::GiftCardRecord { state: "redeemed".into(), ..card.clone() },
-                None,
-            );
+            let mut shown =
+                super::purchase::gift_card_json(&store::GiftCardRecord { state: redeemed, ..card.clone() }, None);
             shown["redeemed_by"] = serde_json::json!(user_id);
             crate::events::emit(tx, "gift_card.redeemed", None, shown, ctx.now)?;
             let currency = Currency::parse(&card.currency).map_err(|_| ApiError::internal())?;

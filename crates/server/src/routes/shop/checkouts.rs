@@ -383,20 +383,6 @@ pub(crate) fn settle_checkout_payment(tx: &mut WriteTx<'_>, part: &PaymentRecord
     Ok(())
 }
 
-/// What each order's part of a checkout's payment stands at, for the payment's view.
-pub(super) fn parts_json(tx: &ReadTx<'_>, checkout_id: &str) -> Result<Value, ApiError> {
-    let mut shown = Vec::new();
-    for p in tx.checkout_parts(checkout_id)? {
-        let order = tx.order(p.order())?.ok_or_else(ApiError::internal)?;
-        shown.push(json!({
-            "order": order.id, "number": order.number, "merchant": order.merchant_id, "payment": p.id,
-            "status": p.status.name(), "amount": p.amount, "pocket_amount": p.pocket_amount, "card_amount": p.card_amount,
-            "amount_captured": p.amount_captured, "amount_refunded": p.amount_refunded,
-        }));
-    }
-    Ok(Value::Array(shown))
-}
-
 /// What a payment pays, in words for the buyer: "order 1001-7", or "orders 1001-7 and 1002-3".
 pub(super) fn paid_for(
     tx: &mut WriteTx<'_>,

@@ -23,7 +23,7 @@ use store::{
 };
 
 use crate::auth::Caller;
-use crate::error::{ApiError, ApiResponse};
+use crate::error::{lifecycle_bug, ApiError, ApiResponse};
 use crate::extract::ApiJson;
 use crate::idempotency::IdempotencyContext;
 use crate::openapi::{body_schema, Access, Api, Endpoint, Verb};
@@ -33,6 +33,7 @@ use crate::payment_method::{
 use crate::pocket::{self, codes, platform_account, post, HoldSpec};
 use crate::routes::list::{list_response, ListParams};
 use crate::secrets::random_id;
+use crate::views::shop::{order_json, order_view, payment_json, payment_view, product_json};
 use crate::AppState;
 
 mod checkouts;
@@ -59,9 +60,8 @@ pub(crate) use fulfilment::notify_buyer;
 pub use jobs::{heal_payments, reauthorize_expiring, ATTEMPT_HEAL_AFTER_S, REAUTH_MARGIN_S};
 pub(crate) use paying::bind_error;
 pub use paying::{PendingPayment, PENDING_PAYMENTS_MAX};
-pub(crate) use products::product_json as product_view;
+pub use reviewing::expire_and_erase_reviews;
 pub(crate) use reviewing::register as register_reviews;
-pub use reviewing::{expire_and_erase_reviews, UPLOAD_BYTES_MAX, UPLOAD_ROUTE};
 pub use verifying::CODE_SENDS_MAX;
 
 type Idem = Option<Extension<IdempotencyContext>>;
@@ -294,95 +294,4 @@ pub(crate) fn register(api: Api) -> Api {
         },
         cancel_order,
     )
-}
-
-pub(super) fn payment_json(p: &PaymentRecord, attempts: &[AttemptRecord]) -> Value {
-    let attempts: Vec<Value> = attempts
-        .iter()
-        .map(|a| {
-            json!({ "id": a.id, "status": a.status.name(), "pocket_amount": a.pocket_amount, "card_amount": a.card_amount,
-            "card": a.card_brand.as_ref().map(|b| json!({ "brand": b, "last4": a.card_last4 })),
-            "code": a.error_code, "decline_code": a.decline_code, "created": a.created_at })
-        })
-        .collect();
-    let last_error = p
-        .last_error_code
-        .as_ref()
-        .map(|code| json!({ "code": code, "decline_code": p.last_decline_code, "message": p.last_error_message }));
-    json!({
-        "id": p.id, "object": "payment", "order": p.order_id, "checkout": p.checkout_id, "status": p.status.name(),
-        "amount": p.amount, "currency": p.currency,
-        "pocket_amount": p.pocket_amount, "card_amount": p.card_amount,
-        "card": p.card_brand.as_ref().map(|b| json!({ "brand": b, "last4": p.card_last4 })),
-        "presentment": p.presentment.as_ref().map(|(amount, currency, rate)| json!({ "amount": amount, "currency": currency, "rate": rate })),
-        "next_action": Value::Null, "capture_before": p.authorization_expires_at,
-        "amount_captured": p.amount_captured, "amount_refunded": p.amount_refunded,
-        "last_error": last_error, "attempts": attempts, "created": p.created_at,
-        "metadata": crate::routes::metadata::shown(&p.metadata),
-    })
-}
-
-pub(super) fn order_json(o: &OrderRecord, items: &[OrderItemRecord], payment: Option<Value>) -> Value {
-    let items: Vec<Value> = items
-        .iter()
-        .map(|i| json!({ "product": i.product_id, "name": i.name, "unit_amount": i.unit_amount, "quantity": i.quantity }))
-        .collect();
-    json!({
-        "id": o.id, "object": "order", "number": o.number, "merchant": o.merchant_id, "buyer": o.buyer_user_id,
-        "status": o.status.name(), "amount": o.amount, "currency": o.currency, "items": items,
-        "shipping_address": { "name": o.ship_name, "line1": o.ship_line1, "line2": o.ship_line2, "city": o.ship_city,
-            "state": o.ship_state, "postal_code": o.ship_postal_code, "country": o.ship_country },
-        "carrier": o.carrier, "tracking_number": o.tracking_number, "cancel_reason": o.cancel_reason,
-        "checkout": o.checkout_id, "payment": payment, "refunds": [], "claims": [],
-        "created": o.created_at, "paid_at": o.paid_at, "shipped_at": o.shipped_at, "delivered_at": o.delivered_at,
-        "completed_at": o.completed_at, "canceled_at": o.canceled_at,
-        "metadata": crate::routes::metadata::shown(&o.metadata),
-    })
-}
-
-/// The order as the API shows it, read inside a command.
-pub(crate) fn order_view(tx: &ReadTx<'_>, order_id: &str) -> Result<Value, ApiError> {
-    let order = tx.order(order_id)?.ok_or_else(|| ApiError::not_found("order"))?;
-    let items = tx.order_items(order_id)?;
-    let payment = match tx.payment_by_order(order_id)? {
-        Some(p) => Some(payment_view(tx, &p.id)?),
-        None => None,
-    };
-    let mut shown = order_json(&order, &items, payment);
-    shown["refunds"] = Value::Array(crate::routes::refunds::refunds_json(tx, order_id)?);
-    shown["claims"] =
-        Value::Array(tx.claims_of_order(order_id)?.iter().map(crate::routes::claims::claim_json).collect());
-    Ok(shown)
-}
-
-pub(crate) fn payment_view(tx: &ReadTx<'_>, payment_id: &str) -> Result<Value, ApiError> {
-    let p = tx.payment(payment_id)?.ok_or_else(|| ApiError::not_found("payment"))?;
-    let attempts = tx.attempts(payment_id)?;
-    let mut shown = payment_json(&p, &attempts);
-    if let Some(checkout) = p.paying_checkout() {
-        // A checkout's payment: how much of it belongs to each order.
-        shown["orders"] = parts_json(tx, checkout)?;
-        let parts = tx.checkout_parts(checkout)?;
-        shown["amount_refunded"] = json!(parts.iter().map(|p| p.amount_refunded).sum::<i64>());
-    }
-    if p.status == PaymentStatus::RequiresAction {
-        if let Some(c) = tx.challenge(payment_id)? {
-            // Security questions the buyer set up may be answered instead of the code.
-            let alternatives: Vec<&str> =
-                if tx.security_questions(&p.buyer_user_id)?.is_empty() { vec![] } else { vec!["security_questions"] };
-            shown["next_action"] = json!({ "type": "verify_code", "channel": c.channel, "sent_to": mask_recipient(&c.channel, &c.recipient),
-                "expires_at": c.expires_at, "attempts_left": c.attempts_left, "reasons": c.reasons.split(',').collect::<Vec<_>>(),
-                "alternatives": alternatives });
-        } else if let Some(r) = tx.open_review(payment_id)? {
-            shown["next_action"] = review_next_action(&r);
-        }
-    }
-    Ok(shown)
-}
-
-/// A lifecycle step that the handler's own checks had made possible, refused by the domain all the
-/// same: a bug, logged and answered 500, and the command rolls back.
-pub(crate) fn lifecycle_bug(refusal: impl std::fmt::Display) -> ApiError {
-    tracing::error!(%refusal, "a lifecycle step the checks allowed was refused");
-    ApiError::internal()
 }

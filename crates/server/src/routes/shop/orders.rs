@@ -207,9 +207,9 @@ pub(super) async fn list_orders(
                 };
                 let mut shown = order_json(&o, &items, payment);
                 shown["refunds"] =
-                    Value::Array(tx.refunds(&o.id)?.iter().map(crate::routes::refunds::refund_json).collect());
+                    Value::Array(tx.refunds(&o.id)?.iter().map(crate::views::refunds::refund_json).collect());
                 shown["claims"] =
-                    Value::Array(tx.claims_of_order(&o.id)?.iter().map(crate::routes::claims::claim_json).collect());
+                    Value::Array(tx.claims_of_order(&o.id)?.iter().map(crate::views::claims::claim_json).collect());
                 Ok::<_, store::StoreError>(shown)
             })
         })

@@ -13,12 +13,6 @@ pub(super) fn text(param: &str, value: &str, max: usize) -> Result<String, ApiEr
     Ok(v.to_owned())
 }
 
-pub(crate) fn product_json(p: &ProductRecord) -> Value {
-    json!({ "id": p.id, "object": "product", "merchant": p.merchant_id, "name": p.name, "description": p.description,
-            "amount": p.amount, "currency": p.currency, "stock": p.stock, "created": p.created_at,
-            "metadata": crate::routes::metadata::shown(&p.metadata) })
-}
-
 #[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(super) struct CreateProduct {

@@ -9,18 +9,15 @@ use axum::extract::multipart::{Multipart, MultipartRejection};
 use axum::handler::Handler;
 use axum::http::{header, HeaderValue, StatusCode};
 use domain::verification::{
-    document_deleted_at, sniff_document, DocumentError, DocumentKind, ReviewError, ReviewStatus, DOCUMENT_BYTES_MAX,
-    DOCUMENT_RETENTION_S, REVIEW_WINDOW_S,
+    document_deleted_at, sniff_document, DocumentError, DocumentKind, ReviewError, ReviewStatus, DOCUMENT_RETENTION_S,
+    REVIEW_WINDOW_S,
 };
 use store::{NewOutboxMessage, ReviewRecord};
 
 use super::*;
+use crate::extract::{UPLOAD_BYTES_MAX, UPLOAD_ROUTE};
 use crate::routes::payouts::endpoint;
 
-/// Largest upload request: the document and the form around it.
-pub const UPLOAD_BYTES_MAX: usize = DOCUMENT_BYTES_MAX + 64 * 1024;
-/// The upload's route, the one route whose body may be larger than [`crate::extract::BODY_BYTES_MAX`].
-pub const UPLOAD_ROUTE: &str = "/v1/payments/{id}/documents";
 /// Reviews expired, or documents erased, per job run at most.
 const REVIEW_JOB_BATCH_MAX: u32 = 256;
 /// Longest operator's note.
@@ -125,13 +122,6 @@ pub(super) fn cancel_open_review(tx: &mut WriteTx<'_>, payment_id: &str, now: i6
         tx.update_review(&review)?;
     }
     Ok(())
-}
-
-/// The `next_action` of a payment waiting for a document.
-pub(super) fn review_next_action(r: &ReviewRecord) -> Value {
-    json!({ "type": "document_review", "status": r.status, "review": r.id, "expires_at": r.expires_at,
-        "reasons": r.reasons.split(',').filter(|s| !s.is_empty()).collect::<Vec<_>>(),
-        "accepted_types": ["image/jpeg", "image/png", "application/pdf"], "max_bytes": DOCUMENT_BYTES_MAX })
 }
 
 /// A review as the API shows it (never the document's bytes).

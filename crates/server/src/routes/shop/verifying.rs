@@ -3,17 +3,6 @@
 
 use super::*;
 
-pub(super) fn mask_recipient(channel: &str, to: &str) -> String {
-    if channel == "sms" {
-        let digits: String = to.chars().rev().take(4).collect::<Vec<_>>().into_iter().rev().collect();
-        return format!("•••• {digits}");
-    }
-    match to.split_once('@') {
-        Some((local, domain)) => format!("{}•••@{domain}", local.chars().next().unwrap_or('•')),
-        None => "•••".into(),
-    }
-}
-
 /// Starts a one-time-code challenge for the payment: the code goes by SMS (or email without a phone)
 /// through the outbox; only its keyed hash is stored, bound to the payment and its amount.
 /// Codes one payment attempt may have sent (the first and its resends).

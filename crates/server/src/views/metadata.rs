@@ -1,0 +1,9 @@
+//! Integrators' `metadata` as objects show it. The other views, routes and pages may import it; it
+//! imports nothing of the server's (parsing and merging an update stay in `routes::metadata`).
+
+use serde_json::Value;
+
+/// The metadata as objects show it.
+pub(crate) fn shown(text: &str) -> Value {
+    serde_json::from_str(text).unwrap_or_else(|_| Value::Object(Default::default()))
+}
