@@ -16,9 +16,11 @@ pub mod extract;
 pub mod failpoint;
 pub mod i18n;
 pub mod idempotency;
+mod jobs;
 pub mod metrics;
 pub mod openapi;
 mod openapi_schemas;
+mod ops;
 pub mod payment_method;
 pub mod pocket;
 pub mod relay;
@@ -192,7 +194,7 @@ pub struct AppState {
     /// made and wait, pending, for a rail).
     pub bank: Option<balance::Rail>,
     /// Payments waiting for a one-time code, with the card to authorize once it is confirmed.
-    pub(crate) pending_payments: Arc<std::sync::Mutex<std::collections::HashMap<String, routes::shop::PendingPayment>>>,
+    pub(crate) pending_payments: Arc<std::sync::Mutex<std::collections::HashMap<String, ops::paying::PendingPayment>>>,
     pub(crate) in_flight: InFlight,
     /// The message relay, when one is configured.
     pub(crate) relay: Option<Arc<relay::Relay>>,

@@ -62,14 +62,14 @@ pub async fn run_due_jobs(state: &AppState) {
             }
         }
     }
-    crate::routes::gift_cards::heal_purchases(state).await;
-    crate::routes::shop::heal_payments(state).await;
-    crate::routes::shop::reauthorize_expiring(state).await;
-    crate::routes::refunds::settle_refunds(state).await;
-    crate::routes::claims::decide_late_claims(state).await;
-    crate::routes::claims::finish_interrupted_claim_refunds(state).await;
+    crate::jobs::heal_purchases(state).await;
+    crate::jobs::heal_payments(state).await;
+    crate::jobs::reauthorize_expiring(state).await;
+    crate::jobs::settle_refunds(state).await;
+    crate::jobs::decide_late_claims(state).await;
+    crate::jobs::finish_interrupted_claim_refunds(state).await;
     crate::balance::run_jobs(state).await;
-    crate::routes::shop::expire_and_erase_reviews(state).await;
+    crate::jobs::expire_and_erase_reviews(state).await;
     crate::webhooks::start_due(state).await;
     let idempotency_before = now - crate::idempotency::IDEMPOTENCY_RECORD_TTL_S;
     let login_before = now - state.config.login_failure_window_s;
@@ -79,7 +79,7 @@ pub async fn run_due_jobs(state: &AppState) {
             Ok(tx.purge_checkout_cards(now)?
                 + tx.prune_idempotency_records(idempotency_before)?
                 + tx.prune_login_failures(login_before)?
-                + tx.prune_redeem_failures(now - crate::routes::gift_cards::REDEEM_FAILURE_WINDOW_S)?
+                + tx.prune_redeem_failures(now - crate::ops::gift_cards::REDEEM_FAILURE_WINDOW_S)?
                 + tx.prune_events(now - crate::events::EVENT_RETENTION_S, 500)?)
         })
         .await;

@@ -4,6 +4,7 @@
 //! `routes` or `web`.
 
 pub mod claims;
+pub mod gift_cards;
 pub mod metadata;
 pub mod payouts;
 pub mod refunds;

@@ -4,25 +4,26 @@
 use axum::extract::{Extension, Path, State};
 use axum::response::{IntoResponse, Response};
 use domain::accounts::Email;
-use domain::gift_cards::{check_purchase, code_from_random, expires_at, normalize_code, GiftCode, PurchaseItem};
+use domain::gift_cards::{check_purchase, normalize_code, PurchaseItem};
 use domain::money::Currency;
-use domain::states::{GiftCardState, PurchaseStatus};
+use domain::states::GiftCardState;
 use serde::Deserialize;
 use serde_json::{json, Value};
-use store::{GiftCardRecord, NewOutboxMessage, PurchaseRecord, WriteTx};
+use store::{GiftCardRecord, WriteTx};
 
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiResponse};
 use crate::extract::{ApiJson, PeerAddress};
 use crate::idempotency::IdempotencyContext;
 use crate::openapi::{body_schema, Access, Api, Endpoint, Verb};
-use crate::payment_method::{charge_now, resolve_card, ChargeOutcome, PaymentMethodBody};
-use crate::pocket::{codes, credit, platform_account, post, Credit};
+use crate::ops::gift_cards::{buy, resume_purchase};
+use crate::payment_method::{resolve_card, PaymentMethodBody};
+use crate::pocket::{codes, credit, platform_account, Credit};
 use crate::routes::list::{list_response, ListParams};
 use crate::secrets::random_id;
+use crate::views::gift_cards::{gift_card_json, purchase_json};
 use crate::AppState;
 
-mod jobs;
 mod operators;
 mod pocket;
 mod purchase;
@@ -34,17 +35,14 @@ use pocket::*;
 use purchase::*;
 use redeem::*;
 
-pub use jobs::heal_purchases;
-pub use purchase::complete_purchase;
-pub use redeem::{REDEEM_FAILURES_MAX, REDEEM_FAILURE_WINDOW_S};
+pub use crate::ops::gift_cards::{PURCHASE_HEAL_AFTER_S, REDEEM_FAILURE_WINDOW_S};
+pub use redeem::REDEEM_FAILURES_MAX;
 pub(crate) use test_mode::register_test_mode;
 
 type Idem = Option<Extension<IdempotencyContext>>;
 
 /// Longest gift message.
 const GIFT_MESSAGE_LENGTH_MAX: usize = 500;
-/// A purchase still processing after this long is settled by the healer.
-pub const PURCHASE_HEAL_AFTER_S: i64 = 60;
 
 pub(crate) fn register(api: Api) -> Api {
     let purchase_schema = body_schema::<purchase::PurchaseBody>();

@@ -10,8 +10,6 @@ pub(super) struct RedeemBody {
 
 /// Failed redemptions allowed per account and per address in the window.
 pub const REDEEM_FAILURES_MAX: u32 = 5;
-/// The window.
-pub const REDEEM_FAILURE_WINDOW_S: i64 = 3600;
 
 pub(super) async fn redeem(
     State(state): State<AppState>,
@@ -62,8 +60,7 @@ pub(super) async fn redeem(
                 return Err(ApiError::internal());
             }
             // For operators only (the code itself never appears in an event).
-            let mut shown =
-                super::purchase::gift_card_json(&store::GiftCardRecord { state: redeemed, ..card.clone() }, None);
+            let mut shown = gift_card_json(&store::GiftCardRecord { state: redeemed, ..card.clone() }, None);
             shown["redeemed_by"] = serde_json::json!(user_id);
             crate::events::emit(tx, "gift_card.redeemed", None, shown, ctx.now)?;
             let currency = Currency::parse(&card.currency).map_err(|_| ApiError::internal())?;

@@ -24,10 +24,6 @@ fn awaiting_payment(orders: Vec<OrderRecord>) -> Vec<OrderRecord> {
     orders.into_iter().filter(awaits_payment).collect()
 }
 
-fn awaits_payment(order: &OrderRecord) -> bool {
-    order.status == OrderStatus::AwaitingPayment
-}
-
 /// How a checkout stands: some order still awaits payment, every order is paid (or beyond), or
 /// every order was cancelled.
 fn checkout_status(orders: &[OrderRecord]) -> &'static str {
@@ -158,7 +154,7 @@ pub(super) async fn pay_checkout(
 ) -> Result<Response, ApiError> {
     let (user, _) = caller.clone().buyer()?;
     if let Some(bound) = idem.as_ref().and_then(|e| e.0.resume.clone()) {
-        return Ok(resume_payment(&state, idem, &bound).await);
+        return Ok(resume_payment(&state, idem.map(|e| e.0), &bound).await);
     }
     let checkout = load_checkout(&state, &caller, &id).await?;
     let cid = checkout.id.clone();
@@ -252,137 +248,6 @@ pub(super) fn ensure_parts(
     Ok(())
 }
 
-/// The parts of a checkout's payment whose orders still await payment, with their orders.
-fn open_parts(tx: &mut WriteTx<'_>, payment: &PaymentRecord) -> Result<Vec<(PaymentRecord, OrderRecord)>, ApiError> {
-    let Some(checkout) = &payment.checkout_id else { return Ok(vec![]) };
-    let mut open = Vec::new();
-    for part in tx.checkout_parts(checkout)? {
-        let order = tx.order(part.order())?.ok_or_else(ApiError::internal)?;
-        if awaits_payment(&order) {
-            open.push((part, order));
-        }
-    }
-    Ok(open)
-}
-
-/// Step 2 for a checkout: each open order's part holds its share of the Pocket part (one hold per
-/// order, all in this one command: all or none), and records its shares of the card part and of
-/// the amount in the buyer's currency. Answers the refusal when the Pocket cannot hold it all.
-pub(super) fn hold_parts(
-    tx: &mut WriteTx<'_>,
-    payment: &PaymentRecord,
-    attempt_id: &str,
-    split: Split,
-    now: i64,
-) -> Result<Result<(), ApiError>, ApiError> {
-    let open = open_parts(tx, payment)?;
-    let amounts: Vec<i64> = open.iter().map(|(_, o)| o.amount).collect();
-    let shares = domain::checkout::split_across_orders(split, &amounts).ok_or_else(ApiError::internal)?;
-    let presentment = match &payment.presentment {
-        Some((amount, currency, rate)) => {
-            let cards: Vec<i64> = shares.iter().map(|s| s.card_minor).collect();
-            let shared = domain::checkout::share_out(*amount, &cards).ok_or_else(ApiError::internal)?;
-            shared.into_iter().map(|a| Some((a, currency.clone(), rate.clone()))).collect()
-        }
-        None => vec![None; open.len()],
-    };
-    let currency = Currency::parse(&payment.currency).map_err(|_| ApiError::internal())?;
-    let held = tx.savepoint(|tx| -> Result<(), ApiError> {
-        for (n, (((mut part, order), share), shown)) in open.into_iter().zip(shares).zip(presentment).enumerate() {
-            part.hold_id = None;
-            if share.pocket_minor > 0 {
-                let hold_id = format!("{attempt_id}.{n}");
-                let destination = crate::pocket::seller_payable(tx, &order.merchant_id, currency, now)?;
-                pocket::hold(
-                    tx,
-                    &HoldSpec {
-                        hold_id: &hold_id,
-                        user_id: &order.buyer_user_id,
-                        amount: share.pocket_minor,
-                        currency,
-                        destination,
-                        timeout_at: None,
-                        reference: &order.number,
-                    },
-                    now,
-                )?;
-                part.hold_id = Some(hold_id);
-            }
-            part.pocket_amount = share.pocket_minor;
-            part.card_amount = share.card_minor;
-            part.presentment = shown;
-            part.updated_at = now;
-            tx.update_payment(&part)?;
-        }
-        Ok(())
-    });
-    Ok(held)
-}
-
-/// A checkout's payment is authorized (by the card, or the Pocket alone): each open order's part is
-/// authorized with it and each order is paid.
-pub(super) fn authorize_parts(
-    tx: &mut WriteTx<'_>,
-    payment: &PaymentRecord,
-    authorization: Option<(&str, i64)>,
-    now: i64,
-) -> Result<(), ApiError> {
-    for (mut part, order) in open_parts(tx, payment)? {
-        part.status = part.status.authorize().map_err(lifecycle_bug)?;
-        part.authorization_id = authorization.filter(|_| part.card_amount > 0).map(|(id, _)| id.to_owned());
-        part.authorization_expires_at = authorization.filter(|_| part.card_amount > 0).map(|(_, at)| at);
-        part.card_id = payment.card_id.clone();
-        part.card_brand = payment.card_brand.clone().filter(|_| part.card_amount > 0);
-        part.card_last4 = payment.card_last4.clone().filter(|_| part.card_amount > 0);
-        part.last_error_code = None;
-        part.last_decline_code = None;
-        part.last_error_message = None;
-        part.updated_at = now;
-        tx.update_payment(&part)?;
-        mark_paid(tx, &order, now)?;
-    }
-    Ok(())
-}
-
-/// A checkout's attempt failed (or waits for a code): the Pocket held for its open orders goes back.
-pub(super) fn release_parts(tx: &mut WriteTx<'_>, payment: &PaymentRecord, now: i64) -> Result<(), ApiError> {
-    for (mut part, _) in open_parts(tx, payment)? {
-        if let Some(hold_id) = part.hold_id.take() {
-            pocket::release(tx, &hold_id, now)?;
-        }
-        part.pocket_amount = 0;
-        part.card_amount = 0;
-        part.presentment = None;
-        part.updated_at = now;
-        tx.update_payment(&part)?;
-    }
-    Ok(())
-}
-
-/// After one order's part was captured, released or re-authorized: the checkout's payment shows what
-/// its parts add up to, and ends (`succeeded`, or `canceled` when nothing was captured) once none is
-/// left to capture.
-pub(crate) fn settle_checkout_payment(tx: &mut WriteTx<'_>, part: &PaymentRecord, now: i64) -> Result<(), ApiError> {
-    let Some(checkout_id) = part.checkout_id.clone().filter(|_| part.is_part()) else { return Ok(()) };
-    let Some(payment_id) = tx.checkout(&checkout_id)?.and_then(|c| c.payment_id) else { return Ok(()) };
-    let Some(mut payment) = tx.payment(&payment_id)? else { return Ok(()) };
-    let parts = tx.checkout_parts(&checkout_id)?;
-    let captured: i64 = parts.iter().map(|p| p.amount_captured).sum();
-    let open = parts.iter().any(|p| p.status == PaymentStatus::RequiresCapture);
-    payment.amount_captured = captured.min(payment.amount);
-    payment.updated_at = now;
-    let ends = !open && payment.status == PaymentStatus::RequiresCapture;
-    if ends {
-        payment.status = payment.status.settle(captured).map_err(lifecycle_bug)?;
-    }
-    tx.update_payment(&payment)?;
-    if ends {
-        let kind = if captured > 0 { "payment.captured" } else { "payment.voided" };
-        crate::events::payment_event(tx, kind, &payment.id, now)?;
-    }
-    Ok(())
-}
-
 /// What a payment pays, in words for the buyer: "order 1001-7", or "orders 1001-7 and 1002-3".
 pub(super) fn paid_for(
     tx: &mut WriteTx<'_>,
@@ -401,14 +266,4 @@ pub(super) fn paid_for(
         }
         [] => crate::tr_in!(locale, "message-paid-for-your-order"),
     })
-}
-
-/// The seller whose country the issuer is told: the order's, or a checkout's first order's.
-pub(super) fn issuer_merchant(tx: &mut WriteTx<'_>, payment: &PaymentRecord) -> Result<String, ApiError> {
-    let order = match (&payment.order_id, &payment.checkout_id) {
-        (Some(order_id), _) => tx.order(order_id)?,
-        (None, Some(checkout)) => tx.checkout_orders(checkout)?.into_iter().next(),
-        (None, None) => None,
-    };
-    order.map(|o| o.merchant_id).ok_or_else(ApiError::internal)
 }

@@ -10,8 +10,8 @@
 use axum::extract::{Extension, Path, State};
 use axum::response::{IntoResponse, Response};
 use domain::checkout::{
-    check_limits, one_time_code_from_random, split_payment, step_up_reasons, CodeChallenge, OrderStatus, PaymentStatus,
-    RiskFacts, Split, StepUpReason, VerifyError, CODE_TTL_S, RESEND_COOLDOWN_S,
+    check_limits, split_payment, step_up_reasons, CodeChallenge, OrderStatus, PaymentStatus, RiskFacts, Split,
+    StepUpReason, VerifyError, CODE_TTL_S, RESEND_COOLDOWN_S,
 };
 use domain::money::Currency;
 use domain::payments::AttemptStatus;
@@ -27,10 +27,13 @@ use crate::error::{lifecycle_bug, ApiError, ApiResponse};
 use crate::extract::ApiJson;
 use crate::idempotency::IdempotencyContext;
 use crate::openapi::{body_schema, Access, Api, Endpoint, Verb};
-use crate::payment_method::{
-    authorize_card, resolve_card, AuthorizeOutcome, AuthorizeSpec, ChargeableCard, PaymentMethodBody,
+use crate::ops::fulfilment::{cancel, ship};
+use crate::ops::paying::{
+    abandon_waiting, authorize_attempt, hold_pocket_part, not_payable, record_answer, remember_pending, resume_payment,
+    start_challenge, take_pending,
 };
-use crate::pocket::{self, codes, platform_account, post, HoldSpec};
+use crate::ops::shop::{awaits_payment, bind_error, fail_attempt, issuer_merchant, order_error};
+use crate::payment_method::{resolve_card, ChargeableCard, PaymentMethodBody};
 use crate::routes::list::{list_response, ListParams};
 use crate::secrets::random_id;
 use crate::views::shop::{order_json, order_view, payment_json, payment_view, product_json};
@@ -40,7 +43,6 @@ mod checkouts;
 mod errors;
 mod fulfilment;
 mod fx;
-mod jobs;
 mod orders;
 mod paying;
 mod products;
@@ -56,11 +58,7 @@ use products::*;
 use reviewing::*;
 use verifying::*;
 
-pub(crate) use fulfilment::notify_buyer;
-pub use jobs::{heal_payments, reauthorize_expiring, ATTEMPT_HEAL_AFTER_S, REAUTH_MARGIN_S};
-pub(crate) use paying::bind_error;
-pub use paying::{PendingPayment, PENDING_PAYMENTS_MAX};
-pub use reviewing::expire_and_erase_reviews;
+pub use crate::ops::paying::{PendingPayment, PENDING_PAYMENTS_MAX};
 pub(crate) use reviewing::register as register_reviews;
 pub use verifying::CODE_SENDS_MAX;
 

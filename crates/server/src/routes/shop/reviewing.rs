@@ -9,17 +9,15 @@ use axum::extract::multipart::{Multipart, MultipartRejection};
 use axum::handler::Handler;
 use axum::http::{header, HeaderValue, StatusCode};
 use domain::verification::{
-    document_deleted_at, sniff_document, DocumentError, DocumentKind, ReviewError, ReviewStatus, DOCUMENT_RETENTION_S,
-    REVIEW_WINDOW_S,
+    document_deleted_at, sniff_document, DocumentError, DocumentKind, ReviewError, ReviewStatus, REVIEW_WINDOW_S,
 };
 use store::{NewOutboxMessage, ReviewRecord};
 
 use super::*;
 use crate::extract::{UPLOAD_BYTES_MAX, UPLOAD_ROUTE};
+use crate::ops::reviews::money_text;
 use crate::routes::payouts::endpoint;
 
-/// Reviews expired, or documents erased, per job run at most.
-const REVIEW_JOB_BATCH_MAX: u32 = 256;
 /// Longest operator's note.
 const NOTE_CHARS_MAX: usize = 1_000;
 
@@ -110,18 +108,6 @@ pub(super) fn start_review(
     tx.update_payment(payment)?;
     tx.finish_attempt(attempt_id, AttemptStatus::RequiresAction, None, None, None)?;
     crate::events::payment_event(tx, "payment.requires_action", &payment.id, now)
-}
-
-/// Ends an open review because the buyer paid another way.
-pub(super) fn cancel_open_review(tx: &mut WriteTx<'_>, payment_id: &str, now: i64) -> Result<(), ApiError> {
-    if let Some(mut review) = tx.open_review(payment_id)? {
-        let status = ReviewStatus::parse(&review.status).ok_or_else(ApiError::internal)?;
-        review.status = status.close(false).map_err(|_| ApiError::internal())?.name().into();
-        review.decided_at = Some(now);
-        review.updated_at = now;
-        tx.update_review(&review)?;
-    }
-    Ok(())
 }
 
 /// A review as the API shows it (never the document's bytes).
@@ -366,7 +352,7 @@ async fn decide_review(
         // A retry of a decision whose answer was lost (a crash): the review as it was decided, and
         // its payment as it stands (the healer settles an authorization the crash cut short).
         let shown = review_with_payment(&state, id).await?;
-        return Ok(record_answer(&state, idem, ApiResponse::ok(shown)).await);
+        return Ok(record_answer(&state, idem.map(|e| e.0), ApiResponse::ok(shown)).await);
     }
     let approve = match body.outcome.as_str() {
         "approve" => true,
@@ -451,7 +437,7 @@ async fn decide_review(
         let _ = authorize_verified(&state, None, &payment_id, proceed).await?;
     }
     let shown = review_with_payment(&state, id).await?;
-    Ok(record_answer(&state, idem, ApiResponse::ok(shown)).await)
+    Ok(record_answer(&state, idem.map(|e| e.0), ApiResponse::ok(shown)).await)
 }
 
 /// A review with its payment as it stands.
@@ -470,10 +456,6 @@ async fn review_with_payment(state: &AppState, id: String) -> Result<Value, ApiE
     Ok(shown)
 }
 
-fn money_text(locale: crate::i18n::Locale, amount: i64, currency: &str) -> String {
-    crate::i18n::format::money(locale, amount, currency).unwrap_or_default()
-}
-
 /// The failure of a payment whose document was rejected.
 fn rejected_error(note: &str) -> ApiError {
     ApiError::payment(&domain::declines::PaymentFailure::VerificationFailed { tries_left: 0 })
@@ -482,64 +464,4 @@ fn rejected_error(note: &str) -> ApiError {
             crate::msg!("error-document-rejected.advice"),
             crate::msg!("error-document-rejected.advice-other-way"),
         ])
-}
-
-/// The background job: open reviews past their window expire (their payment fails with
-/// `verification_expired`; the buyer is told), and documents decided 30 days ago are erased.
-pub async fn expire_and_erase_reviews(state: &AppState) {
-    let now = state.clock.now();
-    let expired = state
-        .store
-        .write(move |tx| -> Result<usize, ApiError> {
-            let due = tx.expired_reviews(now, REVIEW_JOB_BATCH_MAX)?;
-            for mut review in due.iter().cloned() {
-                let status = ReviewStatus::parse(&review.status).ok_or_else(ApiError::internal)?;
-                review.status = status.close(true).map_err(|_| ApiError::internal())?.name().into();
-                review.decided_at = Some(now);
-                review.updated_at = now;
-                tx.update_review(&review)?;
-                let Some(mut payment) = tx.payment(&review.payment_id)? else { continue };
-                if payment.status != PaymentStatus::RequiresAction
-                    || payment.attempt_in_progress.as_deref() != Some(review.attempt_id.as_str())
-                {
-                    continue;
-                }
-                let error = ApiError::payment(&domain::declines::PaymentFailure::VerificationExpired)
-                    .with_message(crate::msg!("error-review-expired"))
-                    .with_advice_msgs(vec![crate::msg!("error-review-expired.advice")]);
-                fail_attempt(tx, &mut payment, &review.attempt_id, &error, "verification_expired", None, now)?;
-                if let Some(buyer) = tx.user(&payment.buyer_user_id)? {
-                    let locale = crate::i18n::locale_of(buyer.locale.as_deref());
-                    let text = crate::tr_in!(
-                        locale,
-                        "message-review-expired-body",
-                        amount = money_text(locale, payment.amount, &payment.currency)
-                    );
-                    tx.enqueue_message(
-                        &NewOutboxMessage {
-                            channel: "email",
-                            recipient: &buyer.email,
-                            subject: &crate::tr_in!(locale, "message-review-expired-subject"),
-                            body: &text,
-                            code: None,
-                        },
-                        now,
-                    )?;
-                }
-            }
-            Ok(due.len())
-        })
-        .await;
-    if let Err(e) = expired {
-        tracing::warn!(code = e.code, "expiring document reviews failed; retrying on the next tick");
-    }
-    let decided_before = now - DOCUMENT_RETENTION_S;
-    match state.store.write(move |tx| tx.delete_old_documents(decided_before, now, REVIEW_JOB_BATCH_MAX)).await {
-        Ok(ids) => {
-            for id in ids {
-                tracing::info!(review = %id, "identity document deleted 30 days after its review was decided");
-            }
-        }
-        Err(e) => tracing::warn!(error = %e, "deleting old identity documents failed; retrying on the next tick"),
-    }
 }

@@ -3,64 +3,8 @@
 
 use super::*;
 
-/// Starts a one-time-code challenge for the payment: the code goes by SMS (or email without a phone)
-/// through the outbox; only its keyed hash is stored, bound to the payment and its amount.
 /// Codes one payment attempt may have sent (the first and its resends).
 pub const CODE_SENDS_MAX: u32 = 5;
-
-pub(super) fn start_challenge(
-    tx: &mut WriteTx<'_>,
-    secret: &crate::ServerSecret,
-    payment: &mut PaymentRecord,
-    attempt_id: &str,
-    reasons: &[StepUpReason],
-    channel_wanted: Option<&str>,
-    now: i64,
-) -> Result<(), ApiError> {
-    // A resend for the same attempt counts on from the codes already sent.
-    let sends = match tx.challenge(&payment.id)? {
-        Some(previous) if previous.attempt_id == attempt_id => previous.sends.saturating_add(1),
-        _ => 1,
-    };
-    let user = tx.user(&payment.buyer_user_id)?.ok_or_else(ApiError::internal)?;
-    let (channel, recipient) = match (channel_wanted, &user.phone) {
-        (Some("email"), _) | (_, None) => ("email", user.email.clone()),
-        (_, Some(phone)) => ("sms", phone.clone()),
-    };
-    let code = one_time_code_from_random(crate::secrets::random_u64());
-    let code_hash = secret.keyed_hash("payment-code", format!("{}:{code}", payment.id).as_bytes());
-    let challenge = CodeChallenge::new(code_hash, payment.id.clone(), payment.amount, payment.currency.clone(), now);
-    let names: Vec<&str> = reasons.iter().map(|r| r.name()).collect();
-    tx.put_challenge(&ChallengeRecord {
-        payment_id: payment.id.clone(),
-        attempt_id: attempt_id.to_owned(),
-        code_hash: challenge.code_hash.clone(),
-        amount: challenge.amount_minor,
-        currency: challenge.currency.clone(),
-        expires_at: challenge.expires_at,
-        attempts_left: challenge.attempts_left,
-        sent_at: challenge.sent_at,
-        channel: channel.into(),
-        recipient: recipient.clone(),
-        reasons: names.join(","),
-        sends,
-    })?;
-    // In the buyer's saved language, whatever language the request came in.
-    let locale = crate::i18n::locale_of(user.locale.as_deref());
-    let amount = crate::i18n::format::money(locale, payment.amount, &payment.currency).unwrap_or_default();
-    let text = crate::tr_in!(locale, "message-payment-code-body", amount = amount, code = code.as_str());
-    let subject = crate::tr_in!(locale, "message-payment-code-subject");
-    tx.enqueue_message(
-        &store::NewOutboxMessage { channel, recipient: &recipient, subject: &subject, body: &text, code: Some(&code) },
-        now,
-    )?;
-    payment.status = payment.status.await_action().map_err(lifecycle_bug)?;
-    payment.attempt_in_progress = Some(attempt_id.to_owned());
-    payment.updated_at = now;
-    tx.update_payment(payment)?;
-    tx.finish_attempt(attempt_id, AttemptStatus::RequiresAction, None, None, None)?;
-    crate::events::payment_event(tx, "payment.requires_action", &payment.id, now)
-}
 
 #[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -119,7 +63,7 @@ pub(super) fn proceed_after_verification(
     payment.updated_at = now;
     tx.update_payment(&payment)?;
     let split = Split { pocket_minor: payment.pocket_amount, card_minor: payment.card_amount };
-    let merchant_id = super::checkouts::issuer_merchant(tx, &payment)?;
+    let merchant_id = issuer_merchant(tx, &payment)?;
     Ok(Proceed { attempt_id: attempt.id, card_id: payment.card_id.clone(), split, merchant_id })
 }
 
@@ -160,7 +104,7 @@ pub(super) async fn verify_payment(
 ) -> Result<Response, ApiError> {
     let (user, _) = caller.buyer()?;
     if let Some(bound) = idem.as_ref().and_then(|e| e.0.resume.clone()) {
-        return Ok(resume_payment(&state, idem, &bound).await);
+        return Ok(resume_payment(&state, idem.map(|e| e.0), &bound).await);
     }
     let submitted = match (body.code, body.answers) {
         (Some(code), None) => {
@@ -272,7 +216,7 @@ pub(super) async fn verify_payment(
         })
         .await?;
     let proceed = match checked {
-        Checked::Answer(answer) => return Ok(record_answer(&state, idem, answer).await),
+        Checked::Answer(answer) => return Ok(record_answer(&state, idem.map(|e| e.0), answer).await),
         Checked::Proceed(proceed) => proceed,
     };
     state.failpoint("verify.checked");
@@ -334,7 +278,7 @@ pub(super) async fn authorize_verified(
                             })
                         })
                         .await?;
-                    return Ok(record_answer(state, idem, failed).await);
+                    return Ok(record_answer(state, idem.map(|e| e.0), failed).await);
                 }
             };
             let mid = merchant_id.clone();
@@ -343,5 +287,5 @@ pub(super) async fn authorize_verified(
             PendingPayment { card, typed_method: None, split, merchant_country, expires_at: now + CODE_TTL_S }
         }
     };
-    Ok(authorize_attempt(state, idem, id, &attempt_id, pending, true, false).await)
+    Ok(authorize_attempt(state, idem.map(|e| e.0), id, &attempt_id, pending, true, false).await)
 }
