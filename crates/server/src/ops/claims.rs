@@ -1,15 +1,19 @@
 //! Claims as an operation: deciding a claim for the buyer (the claim moved to `refunding`, refunded
 //! through `ops::refunds::issue_refund`, then resolved), resuming a decision a crash interrupted, and
-//! the refusals and messages of a claim's steps.
+//! the refusals and messages of a claim's steps; and a buyer's report of an unauthorized payment.
 
-use domain::claims::{ClaimOutcome, ClaimRefusal, ClaimStatus, OpenRefusal};
-use store::{ClaimRecord, WriteTx};
+use domain::claims::{ClaimOutcome, ClaimRefusal, ClaimStatus, OpenRefusal, PROTECTION_S};
+use domain::money::{Currency, Money};
+use serde_json::json;
+use store::{ClaimRecord, PaymentRecord, TicketMessageRecord, TicketRecord, UserRecord, WriteTx};
 
-use crate::error::ApiError;
+use crate::error::{ApiError, ApiResponse};
 use crate::i18n::Msg;
 use crate::idempotency::IdempotencyContext;
 use crate::ops::refunds::{issue_refund, RefundSpec};
 use crate::ops::shop::bind_error;
+use crate::pocket::{self, codes, platform_account, Credit};
+use crate::secrets::random_id;
 use crate::views::claims::claim_json;
 use crate::AppState;
 
@@ -249,4 +253,188 @@ pub(crate) async fn refund_and_resolve(
             }
         })
         .await?
+}
+
+/// The buyer reports a captured payment as unauthorized (`user` with their session's `token_hash`):
+/// the payment is marked, what was not returned is reimbursed in full from the protection reserve,
+/// the card is blocked, the buyer's other sessions end, a case is opened as a support ticket with
+/// `description`, and the buyer is told by email. One command.
+pub(crate) fn report_unauthorized(
+    tx: &mut WriteTx<'_>,
+    user: &UserRecord,
+    token_hash: &[u8],
+    payment_id: &str,
+    description: String,
+    now: i64,
+) -> Result<ApiResponse, ApiError> {
+    let (payment, order_id, amount) = reportable(tx, &user.id, payment_id, now)?;
+    if !tx.mark_unauthorized(&payment.id, now)? {
+        return Err(already_reported());
+    }
+    crate::events::payment_event(tx, "payment.reported_unauthorized", &payment.id, now)?;
+    let currency = Currency::parse(&payment.currency).map_err(|_| ApiError::internal())?;
+    if amount > 0 {
+        reimburse(tx, &user.id, &payment.id, amount, currency, now)?;
+    }
+    let card_blocked = block_card_of(tx, &user.id, &payment, now)?;
+    let sessions_ended = tx.revoke_other_sessions(&user.id, token_hash, now)?;
+    let subject = format!("Unauthorized payment reported: {} ({})", payment.id, Money::new(amount, currency).format());
+    let case = open_case(tx, &user.id, &order_id, subject, description, now)?;
+    tell_reimbursed(tx, user, amount, currency, now)?;
+    let payment_shown = tx.payment(&payment.id)?.map(|p| {
+        json!({ "id": p.id, "status": p.status.name(), "amount": p.amount,
+        "amount_captured": p.amount_captured, "currency": p.currency })
+    });
+    Ok(ApiResponse::created(json!({
+        "object": "unauthorized_report", "payment": payment_shown,
+        "reimbursement": { "amount": amount, "currency": currency.code(), "destination": "pocket" },
+        "card_blocked": card_blocked, "sessions_ended": sessions_ended, "case": case,
+    })))
+}
+
+/// A second report of the same payment (`already_reported`).
+fn already_reported() -> ApiError {
+    ApiError::conflict("already_reported", crate::msg!("err-claim-already-reported"))
+}
+
+/// The buyer's payment that may be reported: captured, of one order, within the protection window,
+/// not reported yet. With its order's id and the amount to reimburse (what was not returned).
+fn reportable(
+    tx: &mut WriteTx<'_>,
+    user_id: &str,
+    payment_id: &str,
+    now: i64,
+) -> Result<(PaymentRecord, String, i64), ApiError> {
+    let payment =
+        tx.payment(payment_id)?.filter(|p| p.buyer_user_id == user_id).ok_or_else(|| ApiError::not_found("payment"))?;
+    if payment.status != domain::checkout::PaymentStatus::Succeeded {
+        return Err(ApiError::conflict("payment_not_captured", crate::msg!("err-claim-payment-not-captured")));
+    }
+    let Some(order_id) = payment.order_id.clone() else {
+        return Err(ApiError::conflict(
+            "payment_of_several_orders",
+            crate::msg!("err-claim-payment-of-several-orders"),
+        )
+        .with_advice_msgs(vec![crate::msg!("err-claim-payment-of-several-orders-advice")]));
+    };
+    let order = tx.order(&order_id)?.ok_or_else(ApiError::internal)?;
+    if order.paid_at.is_some_and(|p| now > p + PROTECTION_S) {
+        return Err(ApiError::bad_request("protection_expired", crate::msg!("err-claim-protection-expired")));
+    }
+    let returned = crate::ops::refunds::returned_of(&tx.reads(), &payment)?;
+    let Some(amount) = returned.reimbursement_minor() else {
+        return Err(already_reported());
+    };
+    Ok((payment, order.id, amount))
+}
+
+/// The seller is not liable for a payment the buyer did not make: the protection reserve pays the
+/// buyer's Pocket.
+fn reimburse(
+    tx: &mut WriteTx<'_>,
+    user_id: &str,
+    payment_id: &str,
+    amount: i64,
+    currency: Currency,
+    now: i64,
+) -> Result<(), ApiError> {
+    let reserve = platform_account(tx, "protection_reserve", currency, now)?;
+    pocket::credit(
+        tx,
+        &Credit {
+            user_id,
+            amount,
+            currency,
+            from: reserve,
+            ledger_code: codes::REFUND,
+            expires_at: None,
+            kind: "reimbursement",
+            reference: &format!("unauthorized payment {payment_id}"),
+        },
+        now,
+    )?;
+    Ok(())
+}
+
+/// The card is blocked for this buyer by its fingerprint: saved, typed again at checkout or added to
+/// the card manager, it is refused until an operator lifts the block. Whether a card was blocked.
+fn block_card_of(tx: &mut WriteTx<'_>, user_id: &str, payment: &PaymentRecord, now: i64) -> Result<bool, ApiError> {
+    Ok(match tx.reads().payment_card_fingerprint(&payment.id)? {
+        Some(fingerprint) => {
+            tx.block_fingerprint(&store::BlockedCardRecord {
+                id: random_id("bcard"),
+                user_id: user_id.to_owned(),
+                fingerprint,
+                brand: payment.card_brand.clone().unwrap_or_default(),
+                last4: payment.card_last4.clone().unwrap_or_default(),
+                payment_id: Some(payment.id.clone()),
+                blocked_at: now,
+            })?;
+            true
+        }
+        None => match &payment.card_id {
+            Some(card_id) => {
+                tx.block_card(card_id, now)?;
+                true
+            }
+            None => false,
+        },
+    })
+}
+
+/// Opens the report's case: a support ticket about the order, the buyer's description its first
+/// message. Its id.
+fn open_case(
+    tx: &mut WriteTx<'_>,
+    user_id: &str,
+    order_id: &str,
+    subject: String,
+    description: String,
+    now: i64,
+) -> Result<String, ApiError> {
+    let ticket = TicketRecord {
+        id: random_id("tkt"),
+        user_id: user_id.to_owned(),
+        order_id: Some(order_id.to_owned()),
+        subject,
+        status: domain::states::TicketStatus::Open,
+        created_at: now,
+        updated_at: now,
+    };
+    tx.insert_ticket(&ticket)?;
+    tx.add_ticket_message(
+        &TicketMessageRecord {
+            id: 0,
+            ticket_id: ticket.id.clone(),
+            author_user_id: user_id.to_owned(),
+            author_role: "buyer".into(),
+            body: description,
+            created_at: now,
+        },
+        domain::states::TicketStatus::Open,
+    )?;
+    Ok(ticket.id)
+}
+
+/// Tells the buyer by email, in their language, what was reimbursed.
+fn tell_reimbursed(
+    tx: &mut WriteTx<'_>,
+    user: &UserRecord,
+    amount: i64,
+    currency: Currency,
+    now: i64,
+) -> Result<(), ApiError> {
+    let locale = crate::i18n::locale_of(user.locale.as_deref());
+    let amount = crate::i18n::format::money(locale, amount, currency.code()).unwrap_or_default();
+    tx.enqueue_message(
+        &store::NewOutboxMessage {
+            channel: "email",
+            recipient: &user.email,
+            subject: &crate::tr_in!(locale, "message-reimbursed-subject"),
+            body: &crate::tr_in!(locale, "message-reimbursed-body", amount = amount),
+            code: None,
+        },
+        now,
+    )?;
+    Ok(())
 }

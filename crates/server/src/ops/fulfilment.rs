@@ -33,37 +33,10 @@ pub(crate) async fn ship(
     let oid = order_id;
     let claim = format!("capture:{}", random_id("cap"));
     let claim_id = claim.clone();
-    let payment = state
-        .store
-        .write(move |tx| -> Result<PaymentRecord, ApiError> {
-            let mut p = tx
-                .payment_by_order(&oid)?
-                .ok_or_else(|| ApiError::conflict("order_not_paid", crate::msg!("err-order-no-payment")))?;
-            if p.attempt_in_progress.is_some() {
-                return Err(ApiError::conflict("payment_busy", crate::msg!("err-order-payment-busy")));
-            }
-            p.attempt_in_progress = Some(claim_id);
-            tx.update_payment(&p)?;
-            Ok(p)
-        })
-        .await?;
+    let payment = state.store.write(move |tx| claim_capture(tx, &oid, claim_id)).await?;
     state.failpoint("capture.claimed");
     // Step 2: capture the card part at the issuer (the key makes a retry safe).
-    let mut capture_error = None;
-    let capture_amount = payment.card_amount_charged();
-    if let (Some(auth_id), true) = (&payment.authorization_id, payment.card_amount > 0) {
-        let key = format!("{}:capture", payment.id);
-        // An order of a checkout captures its part of the one authorization; the rest stays for the others.
-        let captured = if payment.is_part() {
-            state.issuer.capture_part(auth_id, capture_amount, &key).await
-        } else {
-            state.issuer.capture(auth_id, capture_amount, &key).await
-        };
-        if let Err(e) = captured {
-            tracing::warn!(error = %e, payment = %payment.id, "capture at the issuer failed");
-            capture_error = Some(e);
-        }
-    }
+    let capture_error = capture_at_issuer(state, &payment).await;
     state.failpoint("capture.captured");
     // Step 3: book it.
     let fee_bps = state.config.platform_fee_bps;
@@ -82,58 +55,126 @@ pub(crate) async fn ship(
                 };
                 return Ok(ctx.error_response(error));
             }
-            let mut order = tx.order(payment.order())?.ok_or_else(ApiError::internal)?;
-            let currency = Currency::parse(&p.currency).map_err(|_| ApiError::internal())?;
-            if let Some(hold_id) = &p.hold_id {
-                pocket::capture(tx, hold_id, p.pocket_amount, ctx.now)?;
-            }
-            if p.card_amount > 0 {
-                let payable = crate::pocket::seller_payable(tx, &merchant_id, currency, ctx.now)?;
-                match &p.presentment {
-                    None => {
-                        let clearing = platform_account(tx, "card_clearing", currency, ctx.now)?;
-                        post(tx, clearing, payable, p.card_amount, currency, codes::CARD_CAPTURE, ctx.now)?;
-                    }
-                    Some((amount, buyer_currency, _)) => {
-                        // The card network owes the buyer's currency; the seller is owed the order's: the
-                        // platform's FX accounts take the difference (balanced per currency).
-                        let buyer_currency = Currency::parse(buyer_currency).map_err(|_| ApiError::internal())?;
-                        let clearing = platform_account(tx, "card_clearing", buyer_currency, ctx.now)?;
-                        let fx_in = platform_account(tx, "fx", buyer_currency, ctx.now)?;
-                        post(tx, clearing, fx_in, *amount, buyer_currency, codes::CARD_CAPTURE, ctx.now)?;
-                        let fx_out = platform_account(tx, "fx", currency, ctx.now)?;
-                        post(tx, fx_out, payable, p.card_amount, currency, codes::CARD_CAPTURE, ctx.now)?;
-                    }
-                }
-            }
-            p.status = p.status.capture().map_err(lifecycle_bug)?;
-            p.amount_captured = p.amount;
-            p.updated_at = ctx.now;
-            tx.update_payment(&p)?;
-            crate::balance::book_capture(tx, &order, &p, fee_bps, ctx.now)?;
-            settle_checkout_payment(tx, &p, ctx.now)?;
-            let before = order.status;
-            order.status = before.ship().map_err(order_error)?;
-            order.carrier = Some(carrier);
-            order.tracking_number = Some(tracking);
-            order.shipped_at = Some(ctx.now);
-            if !tx.update_order(&order, before)? {
-                return Err(ApiError::conflict("order_already_shipped", crate::msg!("err-order-already-shipped")));
-            }
-            // One view of the order (with its payment) serves both events and the answer.
-            let shown = order_view(&tx.reads(), &order.id)?;
-            crate::events::emit(tx, "payment.captured", Some(&order.merchant_id), shown["payment"].clone(), ctx.now)?;
-            crate::events::emit(tx, "order.shipped", Some(&order.merchant_id), shown.clone(), ctx.now)?;
-            notify_buyer(
-                tx,
-                &order,
-                crate::msg!("message-shipped-subject"),
-                &[crate::msg!("message-shipped-body", order = order.number.clone())],
-                ctx.now,
-            )?;
-            Ok(ApiResponse::ok(shown))
+            let shipped = Shipped { merchant_id, carrier, tracking, fee_bps };
+            book_shipment(tx, &payment, p, shipped, ctx.now).map(ApiResponse::ok)
         })
         .await)
+}
+
+/// Step 1 of shipping: the order's payment is claimed for the capture (`payment_busy` while another
+/// claim holds it).
+fn claim_capture(tx: &mut WriteTx<'_>, order_id: &str, claim: String) -> Result<PaymentRecord, ApiError> {
+    let mut p = tx
+        .payment_by_order(order_id)?
+        .ok_or_else(|| ApiError::conflict("order_not_paid", crate::msg!("err-order-no-payment")))?;
+    if p.attempt_in_progress.is_some() {
+        return Err(ApiError::conflict("payment_busy", crate::msg!("err-order-payment-busy")));
+    }
+    p.attempt_in_progress = Some(claim);
+    tx.update_payment(&p)?;
+    Ok(p)
+}
+
+/// Step 2 of shipping: the card part captured at the issuer (an order of a checkout captures its part
+/// of the one authorization). The issuer's refusal, if any (logged).
+async fn capture_at_issuer(state: &AppState, payment: &PaymentRecord) -> Option<issuer::IssuerError> {
+    let capture_amount = payment.card_amount_charged();
+    let (Some(auth_id), true) = (&payment.authorization_id, payment.card_amount > 0) else { return None };
+    let key = format!("{}:capture", payment.id);
+    // An order of a checkout captures its part of the one authorization; the rest stays for the others.
+    let captured = if payment.is_part() {
+        state.issuer.capture_part(auth_id, capture_amount, &key).await
+    } else {
+        state.issuer.capture(auth_id, capture_amount, &key).await
+    };
+    if let Err(e) = captured {
+        tracing::warn!(error = %e, payment = %payment.id, "capture at the issuer failed");
+        return Some(e);
+    }
+    None
+}
+
+/// What shipping records beside the capture.
+struct Shipped {
+    merchant_id: String,
+    carrier: String,
+    tracking: String,
+    fee_bps: i64,
+}
+
+/// Step 3 of shipping, once the issuer captured: the Pocket hold and the card part posted to the
+/// seller's payable, the payment captured and booked, the order shipped, the events emitted and the
+/// buyer told. The order as shown (with its payment).
+fn book_shipment(
+    tx: &mut WriteTx<'_>,
+    claimed: &PaymentRecord,
+    mut p: PaymentRecord,
+    shipped: Shipped,
+    now: i64,
+) -> Result<serde_json::Value, ApiError> {
+    let mut order = tx.order(claimed.order())?.ok_or_else(ApiError::internal)?;
+    let currency = Currency::parse(&p.currency).map_err(|_| ApiError::internal())?;
+    if let Some(hold_id) = &p.hold_id {
+        pocket::capture(tx, hold_id, p.pocket_amount, now)?;
+    }
+    if p.card_amount > 0 {
+        post_card_capture(tx, &p, &shipped.merchant_id, currency, now)?;
+    }
+    p.status = p.status.capture().map_err(lifecycle_bug)?;
+    p.amount_captured = p.amount;
+    p.updated_at = now;
+    tx.update_payment(&p)?;
+    crate::balance::book_capture(tx, &order, &p, shipped.fee_bps, now)?;
+    settle_checkout_payment(tx, &p, now)?;
+    let before = order.status;
+    order.status = before.ship().map_err(order_error)?;
+    order.carrier = Some(shipped.carrier);
+    order.tracking_number = Some(shipped.tracking);
+    order.shipped_at = Some(now);
+    if !tx.update_order(&order, before)? {
+        return Err(ApiError::conflict("order_already_shipped", crate::msg!("err-order-already-shipped")));
+    }
+    // One view of the order (with its payment) serves both events and the answer.
+    let shown = order_view(&tx.reads(), &order.id)?;
+    crate::events::emit(tx, "payment.captured", Some(&order.merchant_id), shown["payment"].clone(), now)?;
+    crate::events::emit(tx, "order.shipped", Some(&order.merchant_id), shown.clone(), now)?;
+    notify_buyer(
+        tx,
+        &order,
+        crate::msg!("message-shipped-subject"),
+        &[crate::msg!("message-shipped-body", order = order.number.clone())],
+        now,
+    )?;
+    Ok(shown)
+}
+
+/// The captured card part moves from card clearing to the seller's payable — through the platform's
+/// FX accounts when the buyer paid in their own currency.
+fn post_card_capture(
+    tx: &mut WriteTx<'_>,
+    p: &PaymentRecord,
+    merchant_id: &str,
+    currency: Currency,
+    now: i64,
+) -> Result<(), ApiError> {
+    let payable = crate::pocket::seller_payable(tx, merchant_id, currency, now)?;
+    match &p.presentment {
+        None => {
+            let clearing = platform_account(tx, "card_clearing", currency, now)?;
+            post(tx, clearing, payable, p.card_amount, currency, codes::CARD_CAPTURE, now)?;
+        }
+        Some((amount, buyer_currency, _)) => {
+            // The card network owes the buyer's currency; the seller is owed the order's: the
+            // platform's FX accounts take the difference (balanced per currency).
+            let buyer_currency = Currency::parse(buyer_currency).map_err(|_| ApiError::internal())?;
+            let clearing = platform_account(tx, "card_clearing", buyer_currency, now)?;
+            let fx_in = platform_account(tx, "fx", buyer_currency, now)?;
+            post(tx, clearing, fx_in, *amount, buyer_currency, codes::CARD_CAPTURE, now)?;
+            let fx_out = platform_account(tx, "fx", currency, now)?;
+            post(tx, fx_out, payable, p.card_amount, currency, codes::CARD_CAPTURE, now)?;
+        }
+    }
+    Ok(())
 }
 
 /// Cancels an order whose status allows it: claims its payment (if any) so that nothing captures

@@ -2,14 +2,14 @@
 //! share), authorizing the card part at the issuer outside any transaction with the attempt id as its
 //! key, and recording the outcome (paid, failed, or a code demanded); a one-time-code challenge, an
 //! abandoned waiting attempt, a retried key resumed, and the cards and splits waiting in memory for a
-//! code. The first step (the claim, the limits and risk rules) stays with the request's handler,
-//! since it merges the request's metadata.
+//! code. The first step (the claim, the limits and risk rules) is `ops::paying_start`.
 
 use axum::response::{IntoResponse, Response};
 use domain::checkout::{one_time_code_from_random, CodeChallenge, PaymentStatus, Split, StepUpReason, CODE_TTL_S};
 use domain::money::Currency;
 use domain::payments::AttemptStatus;
 use domain::verification::ReviewStatus;
+use issuer::Authorization;
 use store::{ChallengeRecord, OrderRecord, PaymentRecord, WriteTx};
 
 use crate::error::{lifecycle_bug, ApiError, ApiResponse};
@@ -18,7 +18,7 @@ use crate::ops::shop::{fail_attempt, open_parts, release_holds};
 use crate::payment_method::{authorize_card, AuthorizeOutcome, AuthorizeSpec, ChargeableCard, PaymentMethodBody};
 use crate::pocket::{self, HoldSpec};
 use crate::views::shop::payment_view;
-use crate::AppState;
+use crate::{AppState, CommandContext};
 
 /// A card and split waiting for the buyer's one-time code (kept in memory only: a security code is
 /// never stored; after a restart the buyer enters a new card again).
@@ -83,16 +83,8 @@ pub(crate) async fn authorize_attempt(
         Err(e) => return e.into_response(),
     }
     let Some(card) = pending.card.clone() else { return ApiError::internal().into_response() };
-    let currency = state.store.read({
-        let pid = payment_id.to_owned();
-        move |tx| tx.payment(&pid)
-    });
-    let (card_amount, currency) = match currency.await {
-        Ok(Some(p)) => match p.presentment {
-            Some((amount, currency, _)) => (amount, currency),
-            None => (split.card_minor, p.currency),
-        },
-        _ => return ApiError::internal().into_response(),
+    let Some((card_amount, currency)) = card_charge(state, payment_id, split).await else {
+        return ApiError::internal().into_response();
     };
     let spec = AuthorizeSpec {
         attempt_id,
@@ -103,10 +95,6 @@ pub(crate) async fn authorize_attempt(
     };
     let outcome = authorize_card(state, &card, &spec).await;
     state.failpoint("pay.authorized");
-    let (pid, aid) = (payment_id.to_owned(), attempt_id.to_owned());
-    let secret = state.secret.clone();
-    let to_save = card.to_save.clone();
-    let typed_fingerprint = card.saved.is_none().then(|| card.fingerprint.clone());
     let demanded = matches!(&outcome, AuthorizeOutcome::Failed { error, .. } if error.code == "authentication_required")
         && !verified;
     let outcome_label = match &outcome {
@@ -118,66 +106,16 @@ pub(crate) async fn authorize_attempt(
     if let Some(m) = &state.metrics {
         m.payment_attempt("card", outcome_label);
     }
-    let response = state
-        .execute(idem, move |tx, ctx| {
-            let mut payment = tx.payment(&pid)?.ok_or_else(ApiError::internal)?;
-            if payment.attempt_in_progress.as_deref() != Some(aid.as_str()) {
-                // Settled meanwhile (by the healer): show it as it is.
-                return Ok(ApiResponse::ok(payment_view(&tx.reads(), &pid)?));
-            }
-            payment.attempt_in_progress = None;
-            payment.updated_at = ctx.now;
-            match outcome {
-                AuthorizeOutcome::Approved(a) => {
-                    payment.status = payment.status.authorize().map_err(lifecycle_bug)?;
-                    payment.authorization_id = Some(a.id.clone());
-                    payment.authorization_expires_at = Some(a.expires_at);
-                    payment.last_error_code = None;
-                    payment.last_decline_code = None;
-                    payment.last_error_message = None;
-                    tx.update_payment(&payment)?;
-                    tx.finish_attempt(&aid, AttemptStatus::Succeeded, Some(&a.id), None, None)?;
-                    if let Some(fingerprint) = &typed_fingerprint {
-                        tx.record_payment_card_fingerprint(&pid, fingerprint)?;
-                    }
-                    paid(tx, &payment, Some((a.id.as_str(), a.expires_at)), ctx.now)?;
-                    if let Some(mut c) = to_save {
-                        c.funding = a.facts.funding.clone();
-                        c.country = a.facts.country.clone();
-                        c.cvc_check = a.checks.cvc.name().into();
-                        c.line1_check = a.checks.address_line1.name().into();
-                        c.postal_check = a.checks.postal_code.name().into();
-                        if tx.card_by_fingerprint(&c.user_id, &c.fingerprint)?.is_none() {
-                            let first = tx.card_count(&c.user_id)? == 0;
-                            tx.insert_card(&c)?;
-                            if first {
-                                tx.set_default_card(&c.user_id, Some(&c.id))?;
-                            }
-                        }
-                    }
-                    Ok(ApiResponse::ok(payment_view(&tx.reads(), &pid)?))
-                }
-                AuthorizeOutcome::Failed { .. } if demanded => {
-                    // The bank wants a code: release the hold, send a code, and try again once it is confirmed.
-                    release_holds(tx, &mut payment, ctx.now)?;
-                    start_challenge(tx, &secret, &mut payment, &aid, &[StepUpReason::IssuerDemand], None, ctx.now)?;
-                    Ok(ApiResponse::ok(payment_view(&tx.reads(), &pid)?))
-                }
-                AuthorizeOutcome::Failed { error, failure_code, authorization_id } => {
-                    fail_attempt(tx, &mut payment, &aid, &error, &failure_code, authorization_id.as_deref(), ctx.now)?;
-                    let shown = payment_view(&tx.reads(), &pid)?;
-                    Ok(ctx.error_response(error.with_object("payment", shown)))
-                }
-                AuthorizeOutcome::Unknown(error) => {
-                    // Leave the attempt open for the healer; the Pocket hold stays until it settles.
-                    payment.attempt_in_progress = Some(aid.clone());
-                    tx.update_payment(&payment)?;
-                    let shown = payment_view(&tx.reads(), &pid)?;
-                    Ok(ctx.error_response(error.with_object("payment", shown)))
-                }
-            }
-        })
-        .await;
+    let authorized = Authorized {
+        payment_id: payment_id.to_owned(),
+        attempt_id: attempt_id.to_owned(),
+        outcome,
+        demanded,
+        secret: state.secret.clone(),
+        to_save: card.to_save.clone(),
+        typed_fingerprint: card.saved.is_none().then(|| card.fingerprint.clone()),
+    };
+    let response = state.execute(idem, move |tx, ctx| record_outcome(tx, ctx, authorized)).await;
     if demanded {
         // A card typed at checkout waits for the code sealed, for whichever process verifies it.
         if let Some(method) = &pending.typed_method {
@@ -186,6 +124,114 @@ pub(crate) async fn authorize_attempt(
         remember_pending(state, payment_id, pending, now);
     }
     response
+}
+
+/// What the card part costs at the issuer: the amount in the buyer's currency when they paid in it,
+/// else the card part in the payment's currency. None when the payment cannot be read.
+async fn card_charge(state: &AppState, payment_id: &str, split: Split) -> Option<(i64, String)> {
+    let pid = payment_id.to_owned();
+    let payment = state.store.read(move |tx| tx.payment(&pid)).await.ok()??;
+    Some(match payment.presentment {
+        Some((amount, currency, _)) => (amount, currency),
+        None => (split.card_minor, payment.currency),
+    })
+}
+
+/// The issuer's answer for an attempt, with what recording it needs.
+struct Authorized {
+    payment_id: String,
+    attempt_id: String,
+    outcome: AuthorizeOutcome,
+    /// The issuer demands a code the buyer has not yet given.
+    demanded: bool,
+    secret: crate::ServerSecret,
+    /// The card to save for the buyer once approved (asked for at checkout).
+    to_save: Option<store::CardRecord>,
+    /// A card typed at checkout: its fingerprint, kept with the payment once approved.
+    typed_fingerprint: Option<String>,
+}
+
+/// Step 3 of paying: the issuer's answer recorded, unless the attempt was settled meanwhile (by the
+/// healer). Approved, the payment is paid; a code demanded turns into a challenge; declined, the
+/// attempt fails; unknown, the attempt stays open for the healer.
+fn record_outcome(tx: &mut WriteTx<'_>, ctx: &CommandContext, a: Authorized) -> Result<ApiResponse, ApiError> {
+    let (pid, aid) = (a.payment_id.as_str(), a.attempt_id.as_str());
+    let mut payment = tx.payment(pid)?.ok_or_else(ApiError::internal)?;
+    if payment.attempt_in_progress.as_deref() != Some(aid) {
+        // Settled meanwhile (by the healer): show it as it is.
+        return Ok(ApiResponse::ok(payment_view(&tx.reads(), pid)?));
+    }
+    payment.attempt_in_progress = None;
+    payment.updated_at = ctx.now;
+    match a.outcome {
+        AuthorizeOutcome::Approved(authorization) => {
+            approved(tx, &mut payment, aid, &authorization, a.typed_fingerprint.as_deref(), ctx.now)?;
+            if let Some(c) = a.to_save {
+                save_card(tx, c, &authorization)?;
+            }
+            Ok(ApiResponse::ok(payment_view(&tx.reads(), pid)?))
+        }
+        AuthorizeOutcome::Failed { .. } if a.demanded => {
+            // The bank wants a code: release the hold, send a code, and try again once it is confirmed.
+            release_holds(tx, &mut payment, ctx.now)?;
+            start_challenge(tx, &a.secret, &mut payment, aid, &[StepUpReason::IssuerDemand], None, ctx.now)?;
+            Ok(ApiResponse::ok(payment_view(&tx.reads(), pid)?))
+        }
+        AuthorizeOutcome::Failed { error, failure_code, authorization_id } => {
+            fail_attempt(tx, &mut payment, aid, &error, &failure_code, authorization_id.as_deref(), ctx.now)?;
+            let shown = payment_view(&tx.reads(), pid)?;
+            Ok(ctx.error_response(error.with_object("payment", shown)))
+        }
+        AuthorizeOutcome::Unknown(error) => {
+            // Leave the attempt open for the healer; the Pocket hold stays until it settles.
+            payment.attempt_in_progress = Some(a.attempt_id.clone());
+            tx.update_payment(&payment)?;
+            let shown = payment_view(&tx.reads(), pid)?;
+            Ok(ctx.error_response(error.with_object("payment", shown)))
+        }
+    }
+}
+
+/// The card part was authorized: the payment is authorized (its last error cleared), the attempt
+/// succeeds, a typed card's fingerprint is kept with the payment, and the order (or checkout) is paid.
+fn approved(
+    tx: &mut WriteTx<'_>,
+    payment: &mut PaymentRecord,
+    aid: &str,
+    a: &Authorization,
+    typed_fingerprint: Option<&str>,
+    now: i64,
+) -> Result<(), ApiError> {
+    payment.status = payment.status.authorize().map_err(lifecycle_bug)?;
+    payment.authorization_id = Some(a.id.clone());
+    payment.authorization_expires_at = Some(a.expires_at);
+    payment.last_error_code = None;
+    payment.last_decline_code = None;
+    payment.last_error_message = None;
+    tx.update_payment(payment)?;
+    tx.finish_attempt(aid, AttemptStatus::Succeeded, Some(&a.id), None, None)?;
+    if let Some(fingerprint) = typed_fingerprint {
+        tx.record_payment_card_fingerprint(&payment.id, fingerprint)?;
+    }
+    paid(tx, payment, Some((a.id.as_str(), a.expires_at)), now)
+}
+
+/// Saves the card the buyer asked to keep, with what the issuer told of it (funding, country,
+/// checks); the buyer's first card becomes their default. A card already saved is left as it is.
+fn save_card(tx: &mut WriteTx<'_>, mut c: store::CardRecord, a: &Authorization) -> Result<(), ApiError> {
+    c.funding = a.facts.funding.clone();
+    c.country = a.facts.country.clone();
+    c.cvc_check = a.checks.cvc.name().into();
+    c.line1_check = a.checks.address_line1.name().into();
+    c.postal_check = a.checks.postal_code.name().into();
+    if tx.card_by_fingerprint(&c.user_id, &c.fingerprint)?.is_none() {
+        let first = tx.card_count(&c.user_id)? == 0;
+        tx.insert_card(&c)?;
+        if first {
+            tx.set_default_card(&c.user_id, Some(&c.id))?;
+        }
+    }
+    Ok(())
 }
 
 /// Step 2 of paying: holds the Pocket part of a claimed attempt. Answers at once when the hold fails

@@ -1,13 +1,16 @@
-//! Document reviews' periodic steps as operations (the job is in `jobs`): open reviews past their
-//! window expire (their payment fails with `verification_expired`; the buyer is told), and documents
-//! decided 30 days ago are erased.
+//! Document reviews as operations: a review started when paying asks for a document (the payment
+//! waits); and the periodic steps (the job is in `jobs`): open reviews past their window expire
+//! (their payment fails with `verification_expired`; the buyer is told), and documents decided 30
+//! days ago are erased.
 
 use domain::checkout::PaymentStatus;
-use domain::verification::{ReviewStatus, DOCUMENT_RETENTION_S};
-use store::NewOutboxMessage;
+use domain::payments::AttemptStatus;
+use domain::verification::{ReviewStatus, DOCUMENT_RETENTION_S, REVIEW_WINDOW_S};
+use store::{NewOutboxMessage, PaymentRecord, ReviewRecord, WriteTx};
 
-use crate::error::ApiError;
+use crate::error::{lifecycle_bug, ApiError};
 use crate::ops::shop::fail_attempt;
+use crate::secrets::random_id;
 use crate::AppState;
 
 /// Reviews expired, or documents erased, per job run at most.
@@ -79,4 +82,43 @@ pub(crate) async fn erase_old_documents(state: &AppState, now: i64) {
         }
         Err(e) => tracing::warn!(error = %e, "deleting old identity documents failed; retrying on the next tick"),
     }
+}
+
+/// Starts a document review for the payment's attempt: the payment waits (`requires_action`) for a
+/// document, until the review window passes.
+pub(crate) fn start_review(
+    tx: &mut WriteTx<'_>,
+    payment: &mut PaymentRecord,
+    attempt_id: &str,
+    reasons: &[&str],
+    now: i64,
+) -> Result<(), ApiError> {
+    tx.insert_review(&ReviewRecord {
+        id: random_id("rev"),
+        payment_id: payment.id.clone(),
+        attempt_id: attempt_id.to_owned(),
+        buyer_user_id: payment.buyer_user_id.clone(),
+        amount: payment.amount,
+        currency: payment.currency.clone(),
+        reasons: reasons.join(","),
+        status: ReviewStatus::AwaitingDocument.name().into(),
+        media_type: None,
+        size: None,
+        document_key_id: None,
+        document: None,
+        note: None,
+        decided_by: None,
+        created_at: now,
+        submitted_at: None,
+        decided_at: None,
+        expires_at: now.saturating_add(REVIEW_WINDOW_S),
+        document_deleted_at: None,
+        updated_at: now,
+    })?;
+    payment.status = payment.status.await_action().map_err(lifecycle_bug)?;
+    payment.attempt_in_progress = Some(attempt_id.to_owned());
+    payment.updated_at = now;
+    tx.update_payment(payment)?;
+    tx.finish_attempt(attempt_id, AttemptStatus::RequiresAction, None, None, None)?;
+    crate::events::payment_event(tx, "payment.requires_action", &payment.id, now)
 }

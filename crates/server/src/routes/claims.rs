@@ -6,19 +6,19 @@
 
 use axum::extract::{Extension, Path, State};
 use axum::response::{IntoResponse, Response};
-use domain::claims::{ClaimOutcome, ClaimReason, ClaimRefusal, ClaimStatus, OrderFacts, PROTECTION_S};
-use domain::money::{Currency, Money};
+use domain::claims::{ClaimOutcome, ClaimReason, ClaimRefusal, ClaimStatus, OrderFacts};
 use serde::Deserialize;
-use serde_json::json;
-use store::{ClaimRecord, TicketMessageRecord, TicketRecord, Viewer};
+use store::{ClaimRecord, Viewer};
 
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiResponse};
 use crate::extract::ApiJson;
 use crate::idempotency::IdempotencyContext;
 use crate::openapi::{body_schema, Access, Api, Endpoint, Verb};
-use crate::ops::claims::{claim_event, claim_refusal, decide_for_buyer, open_refusal, resume_decision, tell_both};
-use crate::pocket::{self, codes, platform_account, Credit};
+use crate::ops::claims::{
+    claim_event, claim_refusal, decide_for_buyer, open_refusal, report_unauthorized as report_unauthorized_payment,
+    resume_decision, tell_both,
+};
 use crate::routes::list::{list_response, ListParams};
 use crate::secrets::random_id;
 use crate::views::claims::claim_json;
@@ -374,131 +374,7 @@ async fn report_unauthorized(
     let description = text("description", &body.description)?;
     Ok(state
         .execute(idem.map(|e| e.0), move |tx, ctx| {
-            let payment = tx
-                .payment(&id)?
-                .filter(|p| p.buyer_user_id == user.id)
-                .ok_or_else(|| ApiError::not_found("payment"))?;
-            if payment.status != domain::checkout::PaymentStatus::Succeeded {
-                return Err(ApiError::conflict("payment_not_captured", crate::msg!("err-claim-payment-not-captured")));
-            }
-            let Some(order_id) = payment.order_id.clone() else {
-                return Err(ApiError::conflict(
-                    "payment_of_several_orders",
-                    crate::msg!("err-claim-payment-of-several-orders"),
-                )
-                .with_advice_msgs(vec![crate::msg!("err-claim-payment-of-several-orders-advice")]));
-            };
-            let order = tx.order(&order_id)?.ok_or_else(ApiError::internal)?;
-            if order.paid_at.is_some_and(|p| ctx.now > p + PROTECTION_S) {
-                return Err(ApiError::bad_request("protection_expired", crate::msg!("err-claim-protection-expired")));
-            }
-            let returned = crate::ops::refunds::returned_of(&tx.reads(), &payment)?;
-            let Some(amount) = returned.reimbursement_minor() else {
-                return Err(ApiError::conflict("already_reported", crate::msg!("err-claim-already-reported")));
-            };
-            if !tx.mark_unauthorized(&payment.id, ctx.now)? {
-                return Err(ApiError::conflict("already_reported", crate::msg!("err-claim-already-reported")));
-            }
-            crate::events::payment_event(tx, "payment.reported_unauthorized", &payment.id, ctx.now)?;
-            let currency = Currency::parse(&payment.currency).map_err(|_| ApiError::internal())?;
-            if amount > 0 {
-                // The seller is not liable for a payment the buyer did not make: the protection reserve pays.
-                let reserve = platform_account(tx, "protection_reserve", currency, ctx.now)?;
-                pocket::credit(
-                    tx,
-                    &Credit {
-                        user_id: &user.id,
-                        amount,
-                        currency,
-                        from: reserve,
-                        ledger_code: codes::REFUND,
-                        expires_at: None,
-                        kind: "reimbursement",
-                        reference: &format!("unauthorized payment {}", payment.id),
-                    },
-                    ctx.now,
-                )?;
-            }
-            // The card is blocked for this buyer by its fingerprint: saved, typed again at checkout or
-            // added to the card manager, it is refused until an operator lifts the block.
-            let card_blocked = match tx.reads().payment_card_fingerprint(&payment.id)? {
-                Some(fingerprint) => {
-                    tx.block_fingerprint(&store::BlockedCardRecord {
-                        id: random_id("bcard"),
-                        user_id: user.id.clone(),
-                        fingerprint,
-                        brand: payment.card_brand.clone().unwrap_or_default(),
-                        last4: payment.card_last4.clone().unwrap_or_default(),
-                        payment_id: Some(payment.id.clone()),
-                        blocked_at: ctx.now,
-                    })?;
-                    true
-                }
-                None => match &payment.card_id {
-                    Some(card_id) => {
-                        tx.block_card(card_id, ctx.now)?;
-                        true
-                    }
-                    None => false,
-                },
-            };
-            let sessions_ended = tx.revoke_other_sessions(&user.id, &token_hash, ctx.now)?;
-            let ticket = TicketRecord {
-                id: random_id("tkt"),
-                user_id: user.id.clone(),
-                order_id: Some(order.id.clone()),
-                subject: format!(
-                    "Unauthorized payment reported: {} ({})",
-                    payment.id,
-                    Money::new(amount, currency).format()
-                ),
-                status: domain::states::TicketStatus::Open,
-                created_at: ctx.now,
-                updated_at: ctx.now,
-            };
-            tx.insert_ticket(&ticket)?;
-            tx.add_ticket_message(
-                &TicketMessageRecord {
-                    id: 0,
-                    ticket_id: ticket.id.clone(),
-                    author_user_id: user.id.clone(),
-                    author_role: "buyer".into(),
-                    body: description,
-                    created_at: ctx.now,
-                },
-                domain::states::TicketStatus::Open,
-            )?;
-            tx.enqueue_message(
-                &store::NewOutboxMessage {
-                    channel: "email",
-                    recipient: &user.email,
-                    subject: &crate::tr_in!(
-                        crate::i18n::locale_of(user.locale.as_deref()),
-                        "message-reimbursed-subject"
-                    ),
-                    body: &crate::tr_in!(
-                        crate::i18n::locale_of(user.locale.as_deref()),
-                        "message-reimbursed-body",
-                        amount = crate::i18n::format::money(
-                            crate::i18n::locale_of(user.locale.as_deref()),
-                            amount,
-                            currency.code()
-                        )
-                        .unwrap_or_default()
-                    ),
-                    code: None,
-                },
-                ctx.now,
-            )?;
-            let payment_shown = tx.payment(&payment.id)?.map(|p| {
-                json!({ "id": p.id, "status": p.status.name(), "amount": p.amount,
-                "amount_captured": p.amount_captured, "currency": p.currency })
-            });
-            Ok(ApiResponse::created(json!({
-                "object": "unauthorized_report", "payment": payment_shown,
-                "reimbursement": { "amount": amount, "currency": currency.code(), "destination": "pocket" },
-                "card_blocked": card_blocked, "sessions_ended": sessions_ended, "case": ticket.id,
-            })))
+            report_unauthorized_payment(tx, &user, &token_hash, &id, description, ctx.now)
         })
         .await)
 }

@@ -1,12 +1,10 @@
 //! Integrators' `metadata` (the rules are `domain::metadata`): given when a product, an order, a
 //! payment or a refund is made, changed later with `PATCH` on the object (merged: an empty value
-//! removes a key), shown on the object and in its events.
-
-use std::collections::BTreeMap;
+//! removes a key), shown on the object and in its events. Reading an update from a request is here;
+//! merging it is `ops::metadata`, showing it `views::metadata`.
 
 use axum::extract::{Path, State};
 use axum::response::Response;
-use domain::metadata::{merge, Metadata, MetadataError, KEYS_MAX, KEY_CHARS_MAX, VALUE_CHARS_MAX};
 use serde::Deserialize;
 use serde_json::Value;
 use store::MetadataOf;
@@ -15,6 +13,7 @@ use crate::auth::Caller;
 use crate::error::{ApiError, ApiResponse};
 use crate::extract::ApiJson;
 use crate::openapi::{body_schema, Access, Api, Endpoint, Verb};
+use crate::ops::metadata::{merged, shown_key, MetadataUpdate};
 use crate::AppState;
 
 pub(crate) fn register(api: Api) -> Api {
@@ -32,9 +31,6 @@ pub(crate) fn register(api: Api) -> Api {
         .add(patch("/v1/payments/{id}", "Changes a payment's metadata (its seller, or an operator)"), patch_payment)
         .add(patch("/v1/refunds/{id}", "Changes a refund's metadata (its seller, or an operator)"), patch_refund)
 }
-
-/// A request's `metadata`: an object whose values are strings, or empty / `null` to remove the key.
-pub(crate) type MetadataUpdate = BTreeMap<String, Option<String>>;
 
 /// Reads `metadata` from a request body's value.
 pub(crate) fn parse(value: &Value) -> Result<MetadataUpdate, ApiError> {
@@ -54,36 +50,6 @@ pub(crate) fn parse(value: &Value) -> Result<MetadataUpdate, ApiError> {
         out.insert(key.clone(), value);
     }
     Ok(out)
-}
-
-fn shown_key(key: &str) -> String {
-    key.chars().filter(|c| !c.is_control()).take(domain::metadata::KEY_CHARS_MAX + 10).collect()
-}
-
-/// The stored metadata of an object (a JSON object), as a map.
-fn stored(text: &str) -> Metadata {
-    serde_json::from_str(text).unwrap_or_default()
-}
-
-/// The metadata to store once `update` is applied to `current` (stored text).
-pub(crate) fn merged(current: &str, update: &MetadataUpdate) -> Result<String, ApiError> {
-    let next = merge(&stored(current), update).map_err(|e| {
-        let param = match &e {
-            MetadataError::TooManyKeys => "metadata".to_owned(),
-            MetadataError::BadKey { key } | MetadataError::BadValue { key } => format!("metadata[{}]", shown_key(key)),
-        };
-        ApiError::invalid(param, metadata_refusal(&e))
-    })?;
-    Ok(serde_json::to_string(&next).unwrap_or_else(|_| "{}".to_owned()))
-}
-
-/// What a refused metadata update says: the rule of `domain::metadata` it breaks, as a sentence.
-fn metadata_refusal(e: &MetadataError) -> crate::i18n::Msg {
-    match e {
-        MetadataError::TooManyKeys => crate::msg!("err-metadata-too-many-keys", max = KEYS_MAX),
-        MetadataError::BadKey { .. } => crate::msg!("err-metadata-bad-key", max = KEY_CHARS_MAX),
-        MetadataError::BadValue { .. } => crate::msg!("err-metadata-bad-value", max = VALUE_CHARS_MAX),
-    }
 }
 
 /// New metadata from a create request's optional `metadata`.
@@ -189,21 +155,3 @@ patch_handler!(patch_product, MetadataOf::Product);
 patch_handler!(patch_order, MetadataOf::Order);
 patch_handler!(patch_payment, MetadataOf::Payment);
 patch_handler!(patch_refund, MetadataOf::Refund);
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// The catalogue says in English what `domain::metadata` says, as a sentence.
-    #[test]
-    fn refusals_read_as_the_domain_words_them() {
-        let key = String::from("k");
-        for e in
-            [MetadataError::TooManyKeys, MetadataError::BadKey { key: key.clone() }, MetadataError::BadValue { key }]
-        {
-            let domain = e.to_string();
-            let sentence = format!("{}{}.", domain[..1].to_uppercase(), &domain[1..]);
-            assert_eq!(metadata_refusal(&e).text_in(crate::i18n::Locale::En), sentence);
-        }
-    }
-}

@@ -1,5 +1,6 @@
 //! Integrators' `metadata` as objects show it. The other views, routes and pages may import it; it
-//! imports nothing of the server's (parsing and merging an update stay in `routes::metadata`).
+//! imports nothing of the server's (reading an update stays in `routes::metadata`, merging it is
+//! `ops::metadata`).
 
 use serde_json::Value;
 

@@ -8,6 +8,8 @@
 use super::*;
 use store::CheckoutRecord;
 
+use crate::ops::paying_start::{awaiting_payment, nothing_due, Due, PayTarget};
+
 #[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(super) struct CreateCheckout {
@@ -18,11 +20,6 @@ pub(super) struct CreateCheckout {
 
 /// An item as the buyer listed it: (its index in the request, the product, the quantity).
 type Wanted = (usize, String, i64);
-
-/// The orders still awaiting payment (what a checkout still has to pay for).
-fn awaiting_payment(orders: Vec<OrderRecord>) -> Vec<OrderRecord> {
-    orders.into_iter().filter(awaits_payment).collect()
-}
 
 /// How a checkout stands: some order still awaits payment, every order is paid (or beyond), or
 /// every order was cancelled.
@@ -167,85 +164,6 @@ pub(super) async fn pay_checkout(
     }
     let due = Due { amount: open.iter().map(|o| o.amount).sum(), currency: checkout.currency.clone(), merchant_id };
     pay(&state, idem, user, PayTarget::Checkout(checkout.id), due, body).await
-}
-
-/// A checkout with no order left to pay (`order_not_payable`).
-fn nothing_due() -> ApiError {
-    ApiError::conflict("order_not_payable", crate::msg!("err-checkout-nothing-due"))
-}
-
-/// What a pay command pays now: the amount, currency and buyer; the payment made by an earlier
-/// attempt, if any; and the orders it pays.
-pub(super) struct PayableNow {
-    pub amount: i64,
-    pub currency: String,
-    pub buyer_user_id: String,
-}
-
-/// Reads, inside the pay command, what `target` pays: an order awaiting payment, or a checkout's
-/// orders still awaiting payment.
-pub(super) fn payable_now(
-    tx: &mut WriteTx<'_>,
-    target: &PayTarget,
-) -> Result<(PayableNow, Option<PaymentRecord>, Vec<OrderRecord>), ApiError> {
-    match target {
-        PayTarget::Order(id) => {
-            let order = tx.order(id)?.ok_or_else(|| ApiError::not_found("order"))?;
-            order.status.pay().map_err(|_| {
-                ApiError::conflict("order_not_payable", crate::msg!("err-checkout-order-not-awaiting-payment"))
-            })?;
-            let payment = tx.payment_by_order(id)?;
-            let now = PayableNow {
-                amount: order.amount,
-                currency: order.currency.clone(),
-                buyer_user_id: order.buyer_user_id.clone(),
-            };
-            Ok((now, payment, vec![order]))
-        }
-        PayTarget::Checkout(id) => {
-            let checkout = tx.checkout(id)?.ok_or_else(|| ApiError::not_found("checkout"))?;
-            let open = awaiting_payment(tx.checkout_orders(id)?);
-            if open.is_empty() {
-                return Err(nothing_due());
-            }
-            let payment = match &checkout.payment_id {
-                Some(p) => tx.payment(p)?,
-                None => None,
-            };
-            let now = PayableNow {
-                amount: open.iter().map(|o| o.amount).sum(),
-                currency: checkout.currency,
-                buyer_user_id: checkout.buyer_user_id,
-            };
-            Ok((now, payment, open))
-        }
-    }
-}
-
-/// Makes sure each open order of a checkout has its part of the checkout's payment.
-pub(super) fn ensure_parts(
-    tx: &mut WriteTx<'_>,
-    payment: &PaymentRecord,
-    open_orders: &[OrderRecord],
-    now: i64,
-) -> Result<(), ApiError> {
-    for order in open_orders {
-        if tx.payment_by_order(&order.id)?.is_some() {
-            continue;
-        }
-        tx.insert_payment(&PaymentRecord {
-            order_id: Some(order.id.clone()),
-            checkout_id: payment.checkout_id.clone(),
-            ..PaymentRecord::unpaid(
-                random_id("pay"),
-                order.buyer_user_id.clone(),
-                order.amount,
-                order.currency.clone(),
-                now,
-            )
-        })?;
-    }
-    Ok(())
 }
 
 /// What a payment pays, in words for the buyer: "order 1001-7", or "orders 1001-7 and 1002-3".

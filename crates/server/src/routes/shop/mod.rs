@@ -9,31 +9,21 @@
 
 use axum::extract::{Extension, Path, State};
 use axum::response::{IntoResponse, Response};
-use domain::checkout::{
-    check_limits, split_payment, step_up_reasons, CodeChallenge, OrderStatus, PaymentStatus, RiskFacts, Split,
-    StepUpReason, VerifyError, CODE_TTL_S, RESEND_COOLDOWN_S,
-};
+use domain::checkout::{split_payment, OrderStatus, PaymentStatus, StepUpReason, RESEND_COOLDOWN_S};
 use domain::money::Currency;
-use domain::payments::AttemptStatus;
 use serde::Deserialize;
 use serde_json::{json, Value};
-use store::{
-    AttemptRecord, ChallengeRecord, OrderItemRecord, OrderRecord, OrderViewer, PaymentRecord, ProductRecord, ReadTx,
-    WriteTx,
-};
+use store::{OrderItemRecord, OrderRecord, OrderViewer, PaymentRecord, ProductRecord, ReadTx, WriteTx};
 
 use crate::auth::Caller;
-use crate::error::{lifecycle_bug, ApiError, ApiResponse};
+use crate::error::{ApiError, ApiResponse};
 use crate::extract::ApiJson;
 use crate::idempotency::IdempotencyContext;
 use crate::openapi::{body_schema, Access, Api, Endpoint, Verb};
 use crate::ops::fulfilment::{cancel, ship};
-use crate::ops::paying::{
-    abandon_waiting, authorize_attempt, hold_pocket_part, not_payable, record_answer, remember_pending, resume_payment,
-    start_challenge, take_pending,
-};
-use crate::ops::shop::{awaits_payment, bind_error, fail_attempt, issuer_merchant, order_error};
-use crate::payment_method::{resolve_card, ChargeableCard, PaymentMethodBody};
+use crate::ops::paying::{not_payable, record_answer, resume_payment, start_challenge};
+use crate::ops::shop::{awaits_payment, bind_error, fail_attempt, order_error};
+use crate::payment_method::PaymentMethodBody;
 use crate::routes::list::{list_response, ListParams};
 use crate::secrets::random_id;
 use crate::views::shop::{order_json, order_view, payment_json, payment_view, product_json};
@@ -55,7 +45,6 @@ use fx::*;
 use orders::*;
 use paying::*;
 use products::*;
-use reviewing::*;
 use verifying::*;
 
 pub use crate::ops::paying::{PendingPayment, PENDING_PAYMENTS_MAX};

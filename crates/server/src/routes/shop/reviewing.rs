@@ -9,13 +9,14 @@ use axum::extract::multipart::{Multipart, MultipartRejection};
 use axum::handler::Handler;
 use axum::http::{header, HeaderValue, StatusCode};
 use domain::verification::{
-    document_deleted_at, sniff_document, DocumentError, DocumentKind, ReviewError, ReviewStatus, REVIEW_WINDOW_S,
+    document_deleted_at, sniff_document, DocumentError, DocumentKind, ReviewError, ReviewStatus,
 };
 use store::{NewOutboxMessage, ReviewRecord};
 
 use super::*;
 use crate::extract::{UPLOAD_BYTES_MAX, UPLOAD_ROUTE};
 use crate::ops::reviews::money_text;
+use crate::ops::verifying::{authorize_verified, proceed_after_verification, Proceed};
 use crate::routes::payouts::endpoint;
 
 /// Longest operator's note.
@@ -69,45 +70,6 @@ pub(crate) fn register(api: Api) -> Api {
             get_document,
         )
         .add(decide_endpoint, decide_review)
-}
-
-/// Starts a document review for the payment's attempt: the payment waits (`requires_action`) for a
-/// document, until the review window passes.
-pub(super) fn start_review(
-    tx: &mut WriteTx<'_>,
-    payment: &mut PaymentRecord,
-    attempt_id: &str,
-    reasons: &[&str],
-    now: i64,
-) -> Result<(), ApiError> {
-    tx.insert_review(&ReviewRecord {
-        id: random_id("rev"),
-        payment_id: payment.id.clone(),
-        attempt_id: attempt_id.to_owned(),
-        buyer_user_id: payment.buyer_user_id.clone(),
-        amount: payment.amount,
-        currency: payment.currency.clone(),
-        reasons: reasons.join(","),
-        status: ReviewStatus::AwaitingDocument.name().into(),
-        media_type: None,
-        size: None,
-        document_key_id: None,
-        document: None,
-        note: None,
-        decided_by: None,
-        created_at: now,
-        submitted_at: None,
-        decided_at: None,
-        expires_at: now.saturating_add(REVIEW_WINDOW_S),
-        document_deleted_at: None,
-        updated_at: now,
-    })?;
-    payment.status = payment.status.await_action().map_err(lifecycle_bug)?;
-    payment.attempt_in_progress = Some(attempt_id.to_owned());
-    payment.updated_at = now;
-    tx.update_payment(payment)?;
-    tx.finish_attempt(attempt_id, AttemptStatus::RequiresAction, None, None, None)?;
-    crate::events::payment_event(tx, "payment.requires_action", &payment.id, now)
 }
 
 /// A review as the API shows it (never the document's bytes).

@@ -40,6 +40,9 @@ impl Paying {
     }
 }
 
+/// The paying page: what is paid (an order, or a cart's orders still due), the ways to pay (the
+/// Pocket, saved cards, a new card), the Pocket part of a split, and paying in the buyer's own
+/// currency. A payment awaiting a code, or something no longer payable, goes to its page instead.
 pub(crate) async fn render_paying(
     mut ctx: Ctx,
     what: Paying,
@@ -73,62 +76,121 @@ pub(crate) async fn render_paying(
         .and_then(|b| b["available"].as_i64())
         .unwrap_or(0);
     let cards = ctx.api(Method::GET, "/v1/cards?limit=100", None, None).await.data();
-    let chosen = values.get("method").cloned().unwrap_or_else(|| {
-        if available >= amount {
-            "pocket".into()
-        } else if let Some(c) = cards.iter().find(|c| c["default"] == true).or(cards.first()) {
-            format!("card:{}", c["id"].as_str().unwrap_or(""))
-        } else {
-            "new".into()
-        }
-    });
-    let v = |k: &str| values.get(k).cloned().unwrap_or_default();
+    let chosen = values.get("method").cloned().unwrap_or_else(|| default_method(&cards, available, amount));
+    let fx = fx_fieldset(&mut ctx, &currency, amount, &errors, values).await;
+    let methods = method_choices(&cards, available, &currency, &chosen);
+    let shipping = what.shipping(&order);
+    let method_error = errors
+        .general(&[&CARD_FIELDS[..], &["pocket_amount", "fx_quote", "currency"]].concat())
+        .map(|e| e.render("payment-error"))
+        .unwrap_or_default();
+    let pocket_part = pocket_part_fieldset(available, &currency, &errors, values);
+    let section = paid_section(what, &order, amount, &currency, &shipping);
+    let total = money(amount, &currency);
+    let body = format!(
+        r#"{section}
+<form method="post" action="{path}/pay" class="panel">{hidden}
+<fieldset><legend>{pay_with}</legend>{method_error}{methods}</fieldset>
+{pocket_part}
+<fieldset id="new-card"><legend>{new_card}</legend><p class="hint">{new_card_hint}</p>{card}{save}</fieldset>
+{fx}
+<div class="actions"><button type="submit">{pay}</button> <a href="{path}">{back}</a></div></form>"#,
+        pay_with = esc(&crate::tr!("shop-pay-with")),
+        new_card = esc(&crate::tr!("shop-method-new-card")),
+        new_card_hint = esc(&crate::tr!("shop-new-card-hint")),
+        pay = html_of(&crate::tr!("shop-pay-amount", amount = slot("amount")), &[("amount", &total)]),
+        path = what.path(id),
+        back = esc(&match what {
+            Paying::Order => crate::tr!("shop-back-to-order"),
+            Paying::Cart => crate::tr!("shop-back-to-cart-orders"),
+        }),
+        hidden = form_hidden(&mut ctx),
+        card = new_card_fields(&errors, values, Some((&crate::tr!("shop-billing-same-as-shipping"), &shipping))),
+        save = checkbox(&crate::tr!("shop-save-card"), "save_card", values.get("save_card").is_some_and(|x| x == "on")),
+    );
+    ctx.page(&crate::tr!("shop-checkout-title"), &body)
+}
 
-    // Pay in the buyer's own currency at a locked rate.
-    let my_currency = ctx.user()["currency"].as_str().unwrap_or("").to_owned();
-    let mut fx = String::new();
-    if !my_currency.is_empty() && my_currency != currency {
-        let quote = ctx
-            .api(
-                Method::POST,
-                "/v1/fx/quotes",
-                Some(json!({ "from": currency, "to": my_currency, "amount": amount })),
-                None,
-            )
-            .await;
-        if quote.ok() {
-            let q = &quote.body;
-            let rate = crate::tr!(
-                "shop-fx-rate",
-                from = slot("from"),
-                to = slot("to"),
-                currency = &currency,
-                rate = plain(&q["rate"]),
-                my_currency = &my_currency,
-                until = q["expires_at"].as_i64().map(datetime).unwrap_or_default(),
-            );
-            fx = format!(
-                r#"<fieldset><legend>{legend}</legend>{err}<input type="hidden" name="fx_quote" value="{qid}">{check}
-<p class="hint">{rate}</p></fieldset>"#,
-                legend = esc(&crate::tr!("shop-fx-legend")),
-                err = errors.for_field(&["fx_quote", "currency"]).map(|e| e.render("fx-error")).unwrap_or_default(),
-                qid = s(&q["id"]),
-                check = checkbox(
-                    &crate::tr!("shop-fx-pay-in", currency = &my_currency),
-                    "pay_in_my_currency",
-                    v("pay_in_my_currency") == "on"
-                ),
-                rate = html_of(
-                    &rate,
-                    &[
-                        ("from", &money(amount, &currency)),
-                        ("to", &money(q["to_amount"].as_i64().unwrap_or(0), &my_currency))
-                    ]
-                ),
-            );
-        }
+/// The way to pay chosen at first: the Pocket when it holds enough, else the default (or first)
+/// saved card, else a new card.
+fn default_method(cards: &[Value], available: i64, amount: i64) -> String {
+    if available >= amount {
+        "pocket".into()
+    } else if let Some(c) = cards.iter().find(|c| c["default"] == true).or(cards.first()) {
+        format!("card:{}", c["id"].as_str().unwrap_or(""))
+    } else {
+        "new".into()
     }
+}
 
+/// The new card's fields, whose errors show beside them rather than above the ways to pay.
+const CARD_FIELDS: [&str; 10] = [
+    "number",
+    "exp_month",
+    "exp_year",
+    "cvc",
+    "holder_name",
+    "line1",
+    "city",
+    "postal_code",
+    "country",
+    "billing_address",
+];
+
+/// Paying in the buyer's own currency at a locked rate: a fresh quote offered (nothing when the
+/// buyer's currency is the order's, or no quote could be had).
+async fn fx_fieldset(
+    ctx: &mut Ctx,
+    currency: &str,
+    amount: i64,
+    errors: &FormErrors,
+    values: &HashMap<String, String>,
+) -> String {
+    let my_currency = ctx.user()["currency"].as_str().unwrap_or("").to_owned();
+    if my_currency.is_empty() || my_currency == currency {
+        return String::new();
+    }
+    let quote = ctx
+        .api(
+            Method::POST,
+            "/v1/fx/quotes",
+            Some(json!({ "from": currency, "to": my_currency, "amount": amount })),
+            None,
+        )
+        .await;
+    if !quote.ok() {
+        return String::new();
+    }
+    let q = &quote.body;
+    let rate = crate::tr!(
+        "shop-fx-rate",
+        from = slot("from"),
+        to = slot("to"),
+        currency = currency,
+        rate = plain(&q["rate"]),
+        my_currency = &my_currency,
+        until = q["expires_at"].as_i64().map(datetime).unwrap_or_default(),
+    );
+    format!(
+        r#"<fieldset><legend>{legend}</legend>{err}<input type="hidden" name="fx_quote" value="{qid}">{check}
+<p class="hint">{rate}</p></fieldset>"#,
+        legend = esc(&crate::tr!("shop-fx-legend")),
+        err = errors.for_field(&["fx_quote", "currency"]).map(|e| e.render("fx-error")).unwrap_or_default(),
+        qid = s(&q["id"]),
+        check = checkbox(
+            &crate::tr!("shop-fx-pay-in", currency = &my_currency),
+            "pay_in_my_currency",
+            values.get("pay_in_my_currency").is_some_and(|x| x == "on")
+        ),
+        rate = html_of(
+            &rate,
+            &[("from", &money(amount, currency)), ("to", &money(q["to_amount"].as_i64().unwrap_or(0), &my_currency))]
+        ),
+    )
+}
+
+/// The ways to pay, as radio buttons: the Pocket (with what it holds), each saved card, a new card.
+fn method_choices(cards: &[Value], available: i64, currency: &str, chosen: &str) -> String {
     let mut methods = String::new();
     methods.push_str(&radio(
         "method",
@@ -138,12 +200,12 @@ pub(crate) async fn render_paying(
             esc(&crate::tr!("shop-method-pocket")),
             html_of(
                 &crate::tr!("shop-method-pocket-available", amount = slot("amount")),
-                &[("amount", &money(available, &currency))]
+                &[("amount", &money(available, currency))]
             )
         ),
         chosen == "pocket",
     ));
-    for c in &cards {
+    for c in cards {
         let value = format!("card:{}", c["id"].as_str().unwrap_or(""));
         let expiry = format!("{:02}/{}", c["exp_month"].as_i64().unwrap_or(0), c["exp_year"].as_i64().unwrap_or(0));
         let expires = if c["default"] == true {
@@ -155,44 +217,61 @@ pub(crate) async fn render_paying(
         methods.push_str(&radio("method", &value, &label, chosen == value));
     }
     methods.push_str(&radio("method", "new", &esc(&crate::tr!("shop-method-new-card")), chosen == "new"));
+    methods
+}
 
-    let shipping = what.shipping(&order);
-    let card_fields = [
-        "number",
-        "exp_month",
-        "exp_year",
-        "cvc",
-        "holder_name",
-        "line1",
-        "city",
-        "postal_code",
-        "country",
-        "billing_address",
-    ];
-    let method_error = errors
-        .general(&[&card_fields[..], &["pocket_amount", "fx_quote", "currency"]].concat())
-        .map(|e| e.render("payment-error"))
-        .unwrap_or_default();
-    let pocket_part = if available > 0 {
-        format!(
-            r#"<fieldset><legend>{}</legend>{}</fieldset>"#,
-            esc(&crate::tr!("shop-split-legend")),
-            field(
-                &crate::tr!("shop-split-label"),
-                "pocket_amount",
-                Input {
-                    value: &v("pocket_amount"),
-                    extra: r#"inputmode="decimal""#,
-                    hint: &crate::tr!("shop-split-hint", amount = money(available, &currency)),
-                    ..Input::default()
-                },
-                &errors,
-                &["pocket_amount"]
-            )
+/// The Pocket part of a split payment (only when the Pocket holds something).
+fn pocket_part_fieldset(
+    available: i64,
+    currency: &str,
+    errors: &FormErrors,
+    values: &HashMap<String, String>,
+) -> String {
+    if available <= 0 {
+        return String::new();
+    }
+    format!(
+        r#"<fieldset><legend>{}</legend>{}</fieldset>"#,
+        esc(&crate::tr!("shop-split-legend")),
+        field(
+            &crate::tr!("shop-split-label"),
+            "pocket_amount",
+            Input {
+                value: &values.get("pocket_amount").cloned().unwrap_or_default(),
+                extra: r#"inputmode="decimal""#,
+                hint: &crate::tr!("shop-split-hint", amount = money(available, currency)),
+                ..Input::default()
+            },
+            errors,
+            &["pocket_amount"]
         )
-    } else {
-        String::new()
-    };
+    )
+}
+
+/// What is paid, above the form: the items, the total, where it ships, and that paying authorizes.
+fn paid_section(what: Paying, order: &Value, amount: i64, currency: &str, shipping: &Value) -> String {
+    let (heading, items) = paid_items(what, order, currency);
+    let total = money(amount, currency);
+    let ship = address_line(shipping);
+    format!(
+        r#"<section><h2>{heading}</h2><div class="table-wrap"><table><thead><tr><th>{col_item}</th><th class="num">{col_qty}</th><th class="num">{col_price}</th></tr></thead><tbody>{items}</tbody></table></div>
+<p>{total_line}</p><p class="muted">{ships_to}</p>
+<p class="muted">{authorize}</p></section>"#,
+        col_item = esc(&crate::tr!("shop-col-item")),
+        col_qty = esc(&crate::tr!("shop-col-qty")),
+        col_price = esc(&crate::tr!("shop-col-price")),
+        total_line = html_of(
+            &crate::tr!("shop-pay-total", total = slot("total")),
+            &[("total", &format!(r#"<strong class="total">{total}</strong>"#))]
+        ),
+        ships_to = html_of(&crate::tr!("shop-ships-to", address = slot("address")), &[("address", &ship)]),
+        authorize = esc(&crate::tr!("shop-pay-authorize-note")),
+    )
+}
+
+/// What is paid: the heading and the items' rows (for a cart, grouped by the orders still due, one
+/// per seller, each shipped and charged on its own).
+fn paid_items(what: Paying, order: &Value, currency: &str) -> (String, String) {
     let lines = |order: &Value| -> String {
         order["items"]
             .as_array()
@@ -204,15 +283,15 @@ pub(crate) async fn render_paying(
                             "<tr><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
                             s(&i["name"]),
                             s(&i["quantity"]),
-                            money(i["unit_amount"].as_i64().unwrap_or(0), &currency)
+                            money(i["unit_amount"].as_i64().unwrap_or(0), currency)
                         )
                     })
                     .collect()
             })
             .unwrap_or_default()
     };
-    let (heading, items) = match what {
-        Paying::Order => (esc(&crate::tr!("shop-order-number", number = plain(&order["number"]))), lines(&order)),
+    match what {
+        Paying::Order => (esc(&crate::tr!("shop-order-number", number = plain(&order["number"]))), lines(order)),
         Paying::Cart => {
             // One order per seller, each shipped and charged on its own.
             let open: Vec<&Value> = order["orders"]
@@ -232,42 +311,7 @@ pub(crate) async fn render_paying(
                 .collect();
             (esc(&crate::tr!("shop-pay-cart-heading", count = open.len())), rows)
         }
-    };
-    let total = money(amount, &currency);
-    let ship = address_line(&shipping);
-    let body = format!(
-        r#"<section><h2>{heading}</h2><div class="table-wrap"><table><thead><tr><th>{col_item}</th><th class="num">{col_qty}</th><th class="num">{col_price}</th></tr></thead><tbody>{items}</tbody></table></div>
-<p>{total_line}</p><p class="muted">{ships_to}</p>
-<p class="muted">{authorize}</p></section>
-<form method="post" action="{path}/pay" class="panel">{hidden}
-<fieldset><legend>{pay_with}</legend>{method_error}{methods}</fieldset>
-{pocket_part}
-<fieldset id="new-card"><legend>{new_card}</legend><p class="hint">{new_card_hint}</p>{card}{save}</fieldset>
-{fx}
-<div class="actions"><button type="submit">{pay}</button> <a href="{path}">{back}</a></div></form>"#,
-        col_item = esc(&crate::tr!("shop-col-item")),
-        col_qty = esc(&crate::tr!("shop-col-qty")),
-        col_price = esc(&crate::tr!("shop-col-price")),
-        total_line = html_of(
-            &crate::tr!("shop-pay-total", total = slot("total")),
-            &[("total", &format!(r#"<strong class="total">{total}</strong>"#))]
-        ),
-        ships_to = html_of(&crate::tr!("shop-ships-to", address = slot("address")), &[("address", &ship)]),
-        authorize = esc(&crate::tr!("shop-pay-authorize-note")),
-        pay_with = esc(&crate::tr!("shop-pay-with")),
-        new_card = esc(&crate::tr!("shop-method-new-card")),
-        new_card_hint = esc(&crate::tr!("shop-new-card-hint")),
-        pay = html_of(&crate::tr!("shop-pay-amount", amount = slot("amount")), &[("amount", &total)]),
-        path = what.path(id),
-        back = esc(&match what {
-            Paying::Order => crate::tr!("shop-back-to-order"),
-            Paying::Cart => crate::tr!("shop-back-to-cart-orders"),
-        }),
-        hidden = form_hidden(&mut ctx),
-        card = new_card_fields(&errors, values, Some((&crate::tr!("shop-billing-same-as-shipping"), &shipping))),
-        save = checkbox(&crate::tr!("shop-save-card"), "save_card", values.get("save_card").is_some_and(|x| x == "on")),
-    );
-    ctx.page(&crate::tr!("shop-checkout-title"), &body)
+    }
 }
 
 pub async fn pay(Path(id): Path<String>, p: Posted) -> Response {

@@ -227,6 +227,8 @@ pub(in crate::web) fn claim_block(c: &Value, currency: &str) -> String {
     )
 }
 
+/// A buyer's order page: its facts, its claims, and what the buyer may do now (pay, cancel, confirm
+/// receipt, open a claim, report an unauthorized payment), then a link to support.
 pub(super) async fn render_order(mut ctx: Ctx, id: &str, errors: FormErrors, notice: &str) -> Response {
     let answer = ctx.api(Method::GET, &format!("/v1/orders/{}", url_encode(id)), None, None).await;
     if !answer.ok() {
@@ -251,6 +253,41 @@ pub(super) async fn render_order(mut ctx: Ctx, id: &str, errors: FormErrors, not
             ));
         }
     }
+    let mut actions = pay_action(&order, &status, &oid);
+    if status == "awaiting_payment" || status == "paid" {
+        actions.push_str(&cancel_form(&mut ctx, &oid, &errors));
+    }
+    if status == "shipped" || status == "delivered" {
+        actions.push_str(&button_form(
+            &format!("/orders/{oid}/confirm"),
+            &ctx.csrf(),
+            &crate::tr!("shop-order-received"),
+            "",
+        ));
+    }
+    let open_claim = claims.iter().any(|c| !matches!(c["status"].as_str(), Some("resolved")));
+    if matches!(status.as_str(), "shipped" | "delivered" | "completed") && !open_claim {
+        actions.push_str(&claim_form(&mut ctx, &oid, &order, &currency, &errors));
+    }
+    if payment["status"] == "succeeded" && payment["amount_captured"].as_i64().unwrap_or(0) > 0 {
+        actions.push_str(&unauthorized_form(&mut ctx, &oid, &errors));
+    }
+    if !actions.is_empty() {
+        let _ = write!(body, r#"<div class="actions">{actions}</div>"#);
+    }
+    let _ = write!(
+        body,
+        r#"<p><a href="/tickets?order={}">{}</a></p>"#,
+        url_encode(order["number"].as_str().unwrap_or("")),
+        esc(&crate::tr!("shop-order-ask-support"))
+    );
+    let title = crate::tr!("shop-order-number", number = order["number"].as_str().unwrap_or(""));
+    ctx.page(&title, &body)
+}
+
+/// The pay button of an order awaiting payment (an order of a cart is paid with the rest of its
+/// cart, once); nothing otherwise.
+fn pay_action(order: &Value, status: &str, oid: &str) -> String {
     let mut actions = String::new();
     match order["checkout"].as_str() {
         // An order of a cart is paid with the rest of its cart, once.
@@ -271,83 +308,66 @@ pub(super) async fn render_order(mut ctx: Ctx, id: &str, errors: FormErrors, not
         }
         _ => {}
     }
-    if status == "awaiting_payment" || status == "paid" {
-        let _ = write!(
-            actions,
-            r#"<form method="post" action="/orders/{oid}/cancel" class="panel">{}{}<button type="submit" class="danger">{}</button></form>"#,
-            form_hidden(&mut ctx),
-            field(
-                &crate::tr!("shop-order-cancel-reason"),
-                "reason",
-                Input { required: true, ..Input::default() },
-                &errors,
-                &["reason"]
-            ),
-            esc(&crate::tr!("shop-order-cancel")),
-        );
-    }
-    if status == "shipped" || status == "delivered" {
-        actions.push_str(&button_form(
-            &format!("/orders/{oid}/confirm"),
-            &ctx.csrf(),
-            &crate::tr!("shop-order-received"),
-            "",
-        ));
-    }
-    let open_claim = claims.iter().any(|c| !matches!(c["status"].as_str(), Some("resolved")));
-    if matches!(status.as_str(), "shipped" | "delivered" | "completed") && !open_claim {
-        let amount_default = decimal(order["amount"].as_i64().unwrap_or(0), &currency);
-        let _ = write!(
-            actions,
-            r#"<details><summary>{summary}</summary><form method="post" action="/orders/{oid}/claim" class="panel">{hidden}{reason}{amount}{desc}<button type="submit">{open}</button></form></details>"#,
-            summary = esc(&crate::tr!("shop-claim-open-summary")),
-            open = esc(&crate::tr!("shop-claim-open")),
-            hidden = form_hidden(&mut ctx),
-            reason = select(
-                &crate::tr!("shop-claim-reason"),
-                "reason",
-                &[
-                    ("not_received", crate::tr!("shop-claim-reason-not-received").as_str()),
-                    ("not_as_described", crate::tr!("shop-claim-reason-not-as-described").as_str()),
-                    ("damaged", crate::tr!("shop-claim-reason-damaged").as_str()),
-                    ("other", crate::tr!("shop-claim-reason-other").as_str())
-                ],
-                "not_as_described",
-                &errors
-            ),
-            amount = field(
-                &crate::tr!("shop-claim-amount", currency = &currency),
-                "amount",
-                Input { value: &amount_default, extra: r#"inputmode="decimal""#, ..Input::default() },
-                &errors,
-                &["amount"]
-            ),
-            desc = textarea(&crate::tr!("shop-claim-description"), "description", "", true, &errors),
-        );
-    }
-    if payment["status"] == "succeeded" && payment["amount_captured"].as_i64().unwrap_or(0) > 0 {
-        let _ = write!(
-            actions,
-            r#"<details><summary>{summary}</summary><form method="post" action="/orders/{oid}/unauthorized" class="panel">{hidden}<p>{explain}</p>{desc}<button type="submit" class="danger">{report}</button></form></details>"#,
-            summary = esc(&crate::tr!("shop-unauthorized-summary")),
-            explain = esc(&crate::tr!("shop-unauthorized-explain")),
-            report = esc(&crate::tr!("shop-unauthorized-report")),
-            hidden = form_hidden(&mut ctx),
-            desc =
-                textarea(&crate::tr!("shop-unauthorized-description"), "unauthorized_description", "", true, &errors),
-        );
-    }
-    if !actions.is_empty() {
-        let _ = write!(body, r#"<div class="actions">{actions}</div>"#);
-    }
-    let _ = write!(
-        body,
-        r#"<p><a href="/tickets?order={}">{}</a></p>"#,
-        url_encode(order["number"].as_str().unwrap_or("")),
-        esc(&crate::tr!("shop-order-ask-support"))
-    );
-    let title = crate::tr!("shop-order-number", number = order["number"].as_str().unwrap_or(""));
-    ctx.page(&title, &body)
+    actions
+}
+
+/// The form cancelling an order not yet shipped (a reason required).
+fn cancel_form(ctx: &mut Ctx, oid: &str, errors: &FormErrors) -> String {
+    format!(
+        r#"<form method="post" action="/orders/{oid}/cancel" class="panel">{}{}<button type="submit" class="danger">{}</button></form>"#,
+        form_hidden(ctx),
+        field(
+            &crate::tr!("shop-order-cancel-reason"),
+            "reason",
+            Input { required: true, ..Input::default() },
+            errors,
+            &["reason"]
+        ),
+        esc(&crate::tr!("shop-order-cancel")),
+    )
+}
+
+/// The form opening a claim about a shipped order (the order's amount offered).
+fn claim_form(ctx: &mut Ctx, oid: &str, order: &Value, currency: &str, errors: &FormErrors) -> String {
+    let amount_default = decimal(order["amount"].as_i64().unwrap_or(0), currency);
+    format!(
+        r#"<details><summary>{summary}</summary><form method="post" action="/orders/{oid}/claim" class="panel">{hidden}{reason}{amount}{desc}<button type="submit">{open}</button></form></details>"#,
+        summary = esc(&crate::tr!("shop-claim-open-summary")),
+        open = esc(&crate::tr!("shop-claim-open")),
+        hidden = form_hidden(ctx),
+        reason = select(
+            &crate::tr!("shop-claim-reason"),
+            "reason",
+            &[
+                ("not_received", crate::tr!("shop-claim-reason-not-received").as_str()),
+                ("not_as_described", crate::tr!("shop-claim-reason-not-as-described").as_str()),
+                ("damaged", crate::tr!("shop-claim-reason-damaged").as_str()),
+                ("other", crate::tr!("shop-claim-reason-other").as_str())
+            ],
+            "not_as_described",
+            errors
+        ),
+        amount = field(
+            &crate::tr!("shop-claim-amount", currency = currency),
+            "amount",
+            Input { value: &amount_default, extra: r#"inputmode="decimal""#, ..Input::default() },
+            errors,
+            &["amount"]
+        ),
+        desc = textarea(&crate::tr!("shop-claim-description"), "description", "", true, errors),
+    )
+}
+
+/// The form reporting a captured payment as unauthorized.
+fn unauthorized_form(ctx: &mut Ctx, oid: &str, errors: &FormErrors) -> String {
+    format!(
+        r#"<details><summary>{summary}</summary><form method="post" action="/orders/{oid}/unauthorized" class="panel">{hidden}<p>{explain}</p>{desc}<button type="submit" class="danger">{report}</button></form></details>"#,
+        summary = esc(&crate::tr!("shop-unauthorized-summary")),
+        explain = esc(&crate::tr!("shop-unauthorized-explain")),
+        report = esc(&crate::tr!("shop-unauthorized-report")),
+        hidden = form_hidden(ctx),
+        desc = textarea(&crate::tr!("shop-unauthorized-description"), "unauthorized_description", "", true, errors),
+    )
 }
 
 pub(super) async fn order_action(id: &str, p: Posted, path: &str, body: Option<Value>, notice: &str) -> Response {
