@@ -2,10 +2,10 @@
 """File-level import graph of each crate; exits 1 and prints the circles if any.
 
 A file is a module (`a/b.rs` or `a/b/mod.rs` is `a::b`); a file imports another when it names a path into it
-(`crate::a::b::…`, `super::…`, `self::…` in a mod.rs) anywhere in its text, tests included. A file's own
-submodules do not count as imports (a parent declares its children), nor does a child naming its parent's
-items through `super::` only when the parent is a `mod.rs` that just re-exports (that is still counted:
-circles through a parent are circles)."""
+(`crate::a::b::…`, `super::…`, `self::…`) anywhere in its text, tests included; a name a module
+re-exports (`pub use writer::WriteTx;` in lib.rs, globs too) counts as an import of the file it comes
+from. A parent naming its own children does not count (it declares them); a child naming its parent
+does, so circles through a parent are circles. Only `//` line comments are skipped."""
 import os, re, sys
 
 def modules(src):
@@ -21,15 +21,51 @@ def modules(src):
             mods[tuple(rel)] = path
     return mods
 
-def resolve(mods, parts):
-    while parts and tuple(parts) not in mods:
-        parts = parts[:-1]
-    return tuple(parts) if parts else None
+def resolve(mods, parts, reexports=None):
+    """The file a path names: its longest prefix that is a module, or, when the next name is one that
+    module re-exports (`pub use x::Name`), the file the name comes from."""
+    parts = list(parts)
+    n = len(parts)
+    while n and tuple(parts[:n]) not in mods:
+        n -= 1
+    module = tuple(parts[:n])
+    if reexports is not None and n < len(parts) and (module, parts[n]) in reexports:
+        return reexports[(module, parts[n])]
+    return module if n else None
+
+
+ITEM = re.compile(r'^pub(?:\([a-z]+\))? (?:async )?(?:unsafe )?(?:struct|enum|fn|const|static|type|trait|mod) ([A-Za-z_][A-Za-z0-9_]*)', re.M)
+REEXPORT = re.compile(r'^pub(?:\([a-z]+\))? use ([a-z_][a-z0-9_]*(?:::[a-z_][a-z0-9_]*)*)::(\{[^}]*\}|\*|[A-Za-z_][A-Za-z0-9_]*)\s*;', re.M)
+
+
+def reexports_of(mods):
+    """(module, name) -> the module the name is re-exported from, for `pub use` lines of every module
+    (`pub use writer::WriteTx;`, `pub use shop::{A, B};`, and globs through the items they name)."""
+    out = {}
+    for m, path in mods.items():
+        text = open(path, encoding='utf-8').read()
+        for source, names in REEXPORT.findall(text):
+            base = list(m) + source.split('::')
+            if base[len(m)] == 'crate':
+                base = source.split('::')[1:]
+            target = resolve(mods, base)
+            if target is None:
+                continue
+            if names == '*':
+                listed = ITEM.findall(open(mods[target], encoding='utf-8').read())
+            elif names.startswith('{'):
+                listed = [x.strip().split(' as ')[-1].strip() for x in names[1:-1].split(',') if x.strip()]
+            else:
+                listed = [names]
+            for name in listed:
+                out[(m, name)] = target
+    return out
 
 PATH = re.compile(r'\b(crate|super|self)((?:::(?:[a-z_][a-z0-9_]*|\{[^}]*\}))+)')
 
 def graph(src):
     mods = modules(src)
+    reexports = reexports_of(mods)
     edges = {m: set() for m in mods}
     for m, path in mods.items():
         text = open(path, encoding='utf-8').read()
@@ -39,7 +75,7 @@ def graph(src):
         for head, rest in PATH.findall(text):
             segs = [s for s in rest.split('::') if s]
             targets = []
-            base = [] if head == 'crate' else here if head == 'self' else here[:-1] if is_dir else here
+            base = [] if head == 'crate' else list(m) if head == 'self' else here[:-1] if is_dir else here
             # `super::super::x`
             while segs and segs[0] == 'super':
                 base = base[:-1]
@@ -55,7 +91,7 @@ def graph(src):
             else:
                 targets.append(base + segs)
             for t in targets:
-                r = resolve(mods, t)
+                r = resolve(mods, t, reexports)
                 if r is None or r == m:
                     continue
                 # a parent naming its own child is declaring it, not depending on it

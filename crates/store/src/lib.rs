@@ -24,6 +24,7 @@ pub mod db;
 mod events;
 mod fx;
 mod ledger;
+mod ledger_cache;
 mod migrations;
 mod moving;
 mod named;

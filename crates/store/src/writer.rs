@@ -27,7 +27,7 @@ use std::time::{Duration, Instant};
 use tokio::sync::{mpsc, oneshot};
 
 use crate::db::{Db, DbError};
-use crate::ledger::LedgerCache;
+use crate::ledger_cache::LedgerCache;
 use crate::pg::Target;
 use crate::{StoreConfig, StoreError};
 

@@ -99,8 +99,7 @@ pub fn router(state: AppState, api: Router) -> Router {
         .route("/payments/{id}/resend", post(buyer::resend_code))
         .route(
             "/payments/{id}/document",
-            post(verification::upload_document)
-                .layer(axum::extract::DefaultBodyLimit::max(crate::extract::UPLOAD_BYTES_MAX)),
+            post(buyer::upload_document).layer(axum::extract::DefaultBodyLimit::max(crate::extract::UPLOAD_BYTES_MAX)),
         )
         .route("/security-questions", get(verification::questions_page).post(verification::save_questions))
         .route("/tickets", get(buyer::tickets_page).post(buyer::open_ticket))

@@ -1,21 +1,20 @@
 //! Pages of verification beyond codes: a buyer's security questions (set with the password, answered
-//! on the code page instead of the code), the document step of a payment (upload, then waiting for
-//! the review), and the operators' review queue with each document shown inline and the decision.
+//! on the code page instead of the code, `buyer/verify.rs`) and the operators' review queue with each
+//! document shown inline and the decision. The payment's own step (code, answers or document) is
+//! `buyer/verify.rs`.
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
 
 use axum::body::Body;
-use axum::extract::{FromRequest, FromRequestParts, Multipart, Path, Query, Request, State};
-use axum::http::{header, HeaderValue, Method, StatusCode};
+use axum::extract::{Path, Query};
+use axum::http::{header, HeaderValue, Method};
 use axum::response::{IntoResponse, Response};
 use serde_json::{json, Value};
 
-use super::html::{
-    datetime, esc, field, html_of, money_of, s, select, slot, textarea, words, ErrorView, FormErrors, Input,
-};
+use super::html::{datetime, esc, field, html_of, money_of, s, select, slot, textarea, words, FormErrors, Input};
 use super::paging::{Paging, PAGE_ROWS};
-use super::{form_hidden, notice_from, same_origin, top_error, url_encode, Ctx, Posted, Web};
+use super::{form_hidden, notice_from, top_error, url_encode, Ctx, Posted};
 use crate::tr;
 
 type Q = Query<HashMap<String, String>>;
@@ -170,7 +169,7 @@ pub async fn save_questions(p: Posted) -> Response {
 
 /// On the code page: the buyer's questions to answer instead of the code, when they set some.
 /// (An error of a submitted answer shows above the page's forms, with the code's.)
-pub(super) async fn answers_form(ctx: &mut Ctx, payment_id: &str) -> String {
+pub(crate) async fn answers_form(ctx: &mut Ctx, payment_id: &str) -> String {
     let mine = ctx.api(Method::GET, "/v1/me/security_questions", None, None).await;
     let questions = mine.body["questions"].as_array().cloned().unwrap_or_default();
     if questions.is_empty() {
@@ -203,7 +202,7 @@ pub(super) async fn answers_form(ctx: &mut Ctx, payment_id: &str) -> String {
 }
 
 /// The verify call's body for the answers form.
-pub(super) fn answers_body(fields: &HashMap<String, String>) -> Value {
+pub(crate) fn answers_body(fields: &HashMap<String, String>) -> Value {
     let mut answers: Vec<(&String, &String)> = fields.iter().filter(|(k, _)| k.starts_with("answer_")).collect();
     answers.sort();
     let answers: Vec<Value> =
@@ -211,66 +210,8 @@ pub(super) fn answers_body(fields: &HashMap<String, String>) -> Value {
     json!({ "answers": answers })
 }
 
-// ---- The document step of a payment --------------------------------------------------------------
-
-/// The code page when the payment waits for a document: the upload form, or the wait for the review.
-pub(super) fn document_step(ctx: &mut Ctx, payment: &Value, errors: &FormErrors, notice: &str) -> Response {
-    let action = &payment["next_action"];
-    let id = s(&payment["id"]);
-    let order = s(&payment["order"]);
-    let reasons: Vec<String> = action["reasons"].as_array().map(|r| reason_list(r)).unwrap_or_default();
-    let check = html_of(
-        &tr!("verification-document-why", amount = slot("amount"), why = slot("why")),
-        &[("amount", format!("<strong>{}</strong>", money_of(payment, "amount"))), ("why", esc(&reasons.join("; ")))],
-    );
-    let mut body = format!("{notice}<p>{check}</p>");
-    if action["status"] == "in_review" {
-        let expires = action["expires_at"].as_i64().map(datetime).unwrap_or_default();
-        let _ = write!(
-            body,
-            r#"<div class="panel" role="status"><p><strong>{reviewed}</strong> {answer}</p>
-<p>{meanwhile}</p></div>
-<p><a href="/orders/{order}">{back}</a></p>"#,
-            reviewed = esc(&tr!("verification-document-in-review")),
-            answer = esc(&tr!("verification-document-in-review-answer")),
-            meanwhile = html_of(
-                &tr!("verification-document-in-review-meanwhile", expires = slot("expires")),
-                &[("expires", &expires)]
-            ),
-            back = esc(&tr!("verification-back-to-order")),
-            order = url_encode(&order),
-        );
-        return ctx.page(&tr!("verification-document-in-review-title"), &body);
-    }
-    let pay_link = format!(
-        r#"<a href="/orders/{}/pay">{}</a>"#,
-        url_encode(&order),
-        esc(&tr!("verification-pay-another-way-link"))
-    );
-    let _ = write!(
-        body,
-        r#"<p>{upload}
-{kept}</p>
-<form method="post" action="/payments/{pid}/document" enctype="multipart/form-data" class="panel">{hidden}{top}
-<div class="field{error_class}"><label for="f-file">{label}</label>{file_error}<input id="f-file" name="file" type="file" accept="image/jpeg,image/png,application/pdf" required></div>
-<div class="actions"><button type="submit">{send}</button></div></form>
-<p>{another}</p>"#,
-        upload = esc(&tr!("verification-document-upload")),
-        kept = esc(&tr!("verification-document-kept")),
-        label = esc(&tr!("verification-document-label")),
-        send = esc(&tr!("verification-document-send")),
-        another = html_of(&tr!("verification-pay-another-way", link = slot("link")), &[("link", &pay_link)]),
-        pid = url_encode(&id),
-        hidden = form_hidden(ctx),
-        top = top_error(errors, &["file"]),
-        error_class = if errors.for_field(&["file"]).is_some() { " has-error" } else { "" },
-        file_error = errors.for_field(&["file"]).map(|e| e.render("f-file-error")).unwrap_or_default(),
-    );
-    ctx.page(&tr!("verification-document-title"), &body)
-}
-
 /// The reasons in words, each once.
-fn reason_list(reasons: &[Value]) -> Vec<String> {
+pub(crate) fn reason_list(reasons: &[Value]) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     for words in reasons.iter().filter_map(Value::as_str).map(reason_words) {
         if !out.contains(&words) {
@@ -291,88 +232,6 @@ fn reason_words(reason: &str) -> String {
         "issuer_demand" => tr!("verification-reason-issuer-demand"),
         other => words(other),
     }
-}
-
-/// Uploads the buyer's document: the form is read here (origin and CSRF checked, as every form),
-/// then its file is sent to the API as a new multipart body.
-pub async fn upload_document(State(web): State<Web>, Path(id): Path<String>, req: Request) -> Response {
-    let (mut parts, body) = req.into_parts();
-    let mut ctx = match Ctx::from_request_parts(&mut parts, &web).await {
-        Ok(c) => c,
-        Err(r) => return r,
-    };
-    if let Err(r) = ctx.require_buyer(&format!("/payments/{id}/verify")) {
-        return r;
-    }
-    if !same_origin(&parts.headers) {
-        return ctx.forbidden(&tr!("verification-form-other-site"));
-    }
-    let mut multipart = match Multipart::from_request(Request::from_parts(parts, body), &web).await {
-        Ok(m) => m,
-        Err(_) => {
-            let body = format!("<p>{}</p>", esc(&tr!("verification-form-unreadable")));
-            return ctx.page_with_status(StatusCode::BAD_REQUEST, &tr!("verification-form-bad-title"), &body);
-        }
-    };
-    let (mut csrf, mut key, mut file) = (String::new(), String::new(), None);
-    let mut too_large = false;
-    loop {
-        match multipart.next_field().await {
-            Ok(Some(field)) => {
-                let name = field.name().unwrap_or_default().to_owned();
-                match field.bytes().await {
-                    Ok(bytes) => match name.as_str() {
-                        "csrf" => csrf = String::from_utf8_lossy(&bytes).into_owned(),
-                        "idempotency_key" => key = String::from_utf8_lossy(&bytes).into_owned(),
-                        "file" => file = Some(bytes),
-                        _ => {}
-                    },
-                    Err(e) => {
-                        too_large = e.status() == StatusCode::PAYLOAD_TOO_LARGE;
-                        break;
-                    }
-                }
-            }
-            Ok(None) => break,
-            Err(e) => {
-                too_large = e.status() == StatusCode::PAYLOAD_TOO_LARGE;
-                break;
-            }
-        }
-    }
-    let expected = ctx.csrf();
-    if !crate::secrets::constant_time_eq(expected.as_bytes(), csrf.as_bytes()) {
-        let body = format!("<p>{}</p>", esc(&tr!("verification-form-expired")));
-        return ctx.page_with_status(StatusCode::FORBIDDEN, &tr!("verification-form-expired-title"), &body);
-    }
-    let errors = if too_large {
-        let mut e = ErrorView::local("file", &tr!("verification-file-too-large"));
-        e.advice = vec![tr!("verification-file-too-large-advice")];
-        Some(FormErrors::of(e))
-    } else if file.as_ref().is_none_or(|f| f.is_empty()) {
-        Some(FormErrors::of(ErrorView::local("file", &tr!("verification-file-missing"))))
-    } else {
-        None
-    };
-    if errors.is_none() {
-        let boundary = crate::secrets::random_id("boundary");
-        let mut upload = format!(
-            "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"document\"\r\nContent-Type: application/octet-stream\r\n\r\n"
-        )
-        .into_bytes();
-        upload.extend_from_slice(file.as_deref().unwrap_or_default());
-        upload.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
-        let content_type = format!("multipart/form-data; boundary={boundary}");
-        let path = format!("/v1/payments/{}/documents", url_encode(&id));
-        let key = (!key.is_empty() && key.len() <= 100).then_some(key);
-        let (status, _, bytes) = ctx.send(Method::POST, &path, Some(&content_type), upload, key.as_deref(), None).await;
-        if status.is_success() {
-            return ctx.redirect(&format!("/payments/{}/verify?notice=document_sent", url_encode(&id)));
-        }
-        let answer = super::Answer { status, body: serde_json::from_slice(&bytes).unwrap_or(Value::Null) };
-        return super::buyer::render_verify(ctx, &id, FormErrors::of(answer.error()), "").await;
-    }
-    super::buyer::render_verify(ctx, &id, errors.unwrap_or_else(FormErrors::none), "").await
 }
 
 // ---- Operators: the review queue ------------------------------------------------------------------

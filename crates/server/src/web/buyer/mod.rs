@@ -28,6 +28,7 @@ mod orders;
 mod pocket;
 mod shop;
 mod tickets;
+mod verify;
 
 pub use accounts::*;
 use card_form::*;
@@ -38,3 +39,4 @@ pub use orders::*;
 pub use pocket::*;
 pub use shop::*;
 pub use tickets::*;
+pub use verify::*;
