@@ -431,19 +431,7 @@ pub fn tell_seller(
 ) -> Result<(), ApiError> {
     if let Some(merchant) = tx.merchant(merchant_id)? {
         if let Some(owner) = tx.user(&merchant.owner_user_id)? {
-            let locale = crate::i18n::locale_of(owner.locale.as_deref());
-            let subject = subject.text_in(locale);
-            let text = body.iter().map(|m| m.text_in(locale)).collect::<Vec<_>>().join(" ");
-            tx.enqueue_message(
-                &store::NewOutboxMessage {
-                    channel: "email",
-                    recipient: &owner.email,
-                    subject: &subject,
-                    body: &text,
-                    code: None,
-                },
-                now,
-            )?;
+            crate::ops::shop::email_user(tx, &owner, &subject, body, now)?;
         }
     }
     Ok(())

@@ -427,6 +427,17 @@ pub(crate) fn start_challenge(
         &store::NewOutboxMessage { channel, recipient: &recipient, subject: &subject, body: &text, code: Some(&code) },
         now,
     )?;
+    wait_for_buyer(tx, payment, attempt_id, now)
+}
+
+/// The payment's attempt waits for the buyer (a code was sent, or a document asked for): nothing is
+/// held meanwhile, and the seller's systems hear `payment.requires_action`.
+pub(crate) fn wait_for_buyer(
+    tx: &mut WriteTx<'_>,
+    payment: &mut PaymentRecord,
+    attempt_id: &str,
+    now: i64,
+) -> Result<(), ApiError> {
     payment.status = payment.status.await_action().map_err(lifecycle_bug)?;
     payment.attempt_in_progress = Some(attempt_id.to_owned());
     payment.updated_at = now;

@@ -4,11 +4,10 @@
 //! days ago are erased.
 
 use domain::checkout::PaymentStatus;
-use domain::payments::AttemptStatus;
 use domain::verification::{ReviewStatus, DOCUMENT_RETENTION_S, REVIEW_WINDOW_S};
 use store::{NewOutboxMessage, PaymentRecord, ReviewRecord, WriteTx};
 
-use crate::error::{lifecycle_bug, ApiError};
+use crate::error::ApiError;
 use crate::ops::shop::fail_attempt;
 use crate::secrets::random_id;
 use crate::AppState;
@@ -115,10 +114,5 @@ pub(crate) fn start_review(
         document_deleted_at: None,
         updated_at: now,
     })?;
-    payment.status = payment.status.await_action().map_err(lifecycle_bug)?;
-    payment.attempt_in_progress = Some(attempt_id.to_owned());
-    payment.updated_at = now;
-    tx.update_payment(payment)?;
-    tx.finish_attempt(attempt_id, AttemptStatus::RequiresAction, None, None, None)?;
-    crate::events::payment_event(tx, "payment.requires_action", &payment.id, now)
+    crate::ops::paying::wait_for_buyer(tx, payment, attempt_id, now)
 }

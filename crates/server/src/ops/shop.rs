@@ -29,20 +29,33 @@ pub(crate) fn notify_buyer(
     now: i64,
 ) -> Result<(), ApiError> {
     if let Some(user) = tx.user(&order.buyer_user_id)? {
-        let locale = crate::i18n::locale_of(user.locale.as_deref());
-        let subject = subject.text_in(locale);
-        let text = body.iter().map(|m| m.text_in(locale)).collect::<Vec<_>>().join(" ");
-        tx.enqueue_message(
-            &store::NewOutboxMessage {
-                channel: "email",
-                recipient: &user.email,
-                subject: &subject,
-                body: &text,
-                code: None,
-            },
-            now,
-        )?;
+        email_user(tx, &user, &subject, body, now)?;
     }
+    Ok(())
+}
+
+/// Emails a person (through the outbox) in their language: the subject, and the body's sentences one
+/// after the other.
+pub(crate) fn email_user(
+    tx: &mut WriteTx<'_>,
+    user: &store::UserRecord,
+    subject: &crate::i18n::Msg,
+    body: &[crate::i18n::Msg],
+    now: i64,
+) -> Result<(), ApiError> {
+    let locale = crate::i18n::locale_of(user.locale.as_deref());
+    let subject = subject.text_in(locale);
+    let text = body.iter().map(|m| m.text_in(locale)).collect::<Vec<_>>().join(" ");
+    tx.enqueue_message(
+        &store::NewOutboxMessage {
+            channel: "email",
+            recipient: &user.email,
+            subject: &subject,
+            body: &text,
+            code: None,
+        },
+        now,
+    )?;
     Ok(())
 }
 

@@ -123,8 +123,9 @@ fn default_method(cards: &[Value], available: i64, amount: i64) -> String {
     }
 }
 
-/// The new card's fields, whose errors show beside them rather than above the ways to pay.
-const CARD_FIELDS: [&str; 10] = [
+/// The new card's fields, whose errors show beside them rather than above the ways to pay (the last,
+/// `billing_address`, only where a card is paid with).
+pub(super) const CARD_FIELDS: [&str; 10] = [
     "number",
     "exp_month",
     "exp_year",

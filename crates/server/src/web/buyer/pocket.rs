@@ -160,22 +160,7 @@ pub(super) async fn render_gift_cards(mut ctx: Ctx, errors: FormErrors, values: 
         buy = esc(&crate::tr!("pocket-buy-gift-cards")),
         top = top_error(
             &errors,
-            &[
-                &item_fields[..],
-                &[
-                    "number",
-                    "exp_month",
-                    "exp_year",
-                    "cvc",
-                    "holder_name",
-                    "line1",
-                    "city",
-                    "postal_code",
-                    "country",
-                    "recipient_email"
-                ]
-            ]
-            .concat()
+            &[&item_fields[..], &CARD_FIELDS[..CARD_FIELDS.len() - 1], &["recipient_email"]].concat()
         ),
         hidden = form_hidden(&mut ctx),
         items_error = errors.for_field(&item_fields).map(|e| e.render("items-error")).unwrap_or_default(),
