@@ -8,7 +8,8 @@
 
 use domain::payouts::BalanceTxType;
 
-use crate::db::{params, Db, DbError, DbResult, OptionalExtension, Row};
+use crate::db::{params, Db, DbResult, OptionalExtension, Row};
+use crate::named::named;
 use crate::paging::{Listed, Page};
 use crate::{ReadTx, StoreError, WriteTx};
 
@@ -82,13 +83,11 @@ const BTX_COLUMNS: &str = "id, merchant_id, type, amount, fee, net, currency, so
     payout_id, description, created_at";
 
 fn btx_from_row(r: &Row<'_>) -> DbResult<BalanceTxRecord> {
-    let kind: String = r.get(2)?;
     let status: String = r.get(9)?;
     Ok(BalanceTxRecord {
         id: r.get(0)?,
         merchant_id: r.get(1)?,
-        kind: BalanceTxType::parse(&kind)
-            .ok_or_else(|| DbError::Decode { column: 2, why: format!("unknown balance transaction type {kind}") })?,
+        kind: named(r, 2, BalanceTxType::parse)?,
         amount: r.get(3)?,
         fee: r.get(4)?,
         net: r.get(5)?,

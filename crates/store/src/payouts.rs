@@ -4,7 +4,7 @@
 
 use domain::payouts::PayoutStatus;
 
-use crate::db::{params, Db, DbError, DbResult, OptionalExtension, Row};
+use crate::db::{params, Db, DbResult, OptionalExtension, Row};
 use crate::named::named;
 use crate::paging::{Listed, Page};
 use crate::{ReadTx, StoreError, WriteTx};
@@ -94,14 +94,12 @@ const PAYOUT_COLUMNS: &str = "id, merchant_id, amount, currency, status, destina
     arrival_date, failure_code, bank_reference, sent_at, created_at, updated_at";
 
 fn payout_from_row(r: &Row<'_>) -> DbResult<PayoutRecord> {
-    let status: String = r.get(4)?;
     Ok(PayoutRecord {
         id: r.get(0)?,
         merchant_id: r.get(1)?,
         amount: r.get(2)?,
         currency: r.get(3)?,
-        status: PayoutStatus::parse(&status)
-            .ok_or_else(|| DbError::Decode { column: 4, why: format!("unknown payout status {status}") })?,
+        status: named(r, 4, PayoutStatus::parse)?,
         destination_id: r.get(5)?,
         automatic: r.get::<i64>(6)? != 0,
         scheduled_day: r.get(7)?,
